@@ -1,0 +1,36 @@
+"""The side menu: which pages each role sees. Items are (label, url name, required permission or None)."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+MENU = [
+    (_("Overview"), "home", None, None),
+    (_("Enterprises"), "enterprises:list", None, None),
+    (_("Supervision blind spots"), "enterprises:blind_spots", None, "regional"),
+    (_("Import enterprises"), "enterprises:import", "enterprises.import_enterprise", None),
+    (_("Regions"), "regions:list", None, "regional"),
+    (_("Grids"), "regions:grids", None, "regional"),
+    (_("Departments"), "orgs:departments", None, "regional"),
+    (_("API documentation"), "api-docs", None, None),
+    (_("Administration"), "admin:index", None, "admin"),
+]
+
+
+def menu_for(user, current_path: str) -> list[dict]:
+    from anjian.orgs.choices import Role
+
+    items = []
+    for label, url_name, perm, audience in MENU:
+        if perm and not user.has_perm(perm):
+            continue
+        if audience == "admin" and not user.is_system_admin:
+            continue
+        if audience == "regional" and user.role == Role.ENTERPRISE and not user.is_system_admin:
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": label, "url": url, "active": active})
+    return items

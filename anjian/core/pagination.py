@@ -1,0 +1,9 @@
+"""API pagination (kept apart from core.api because DRF imports it while loading its settings)."""
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class StandardPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500

@@ -1,0 +1,173 @@
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from anjian.core.api import ScopedViewSet
+from anjian.core.services import events_for
+from anjian.orgs.models import Department
+from anjian.regions.models import Grid, Region
+
+from . import services
+from .choices import OperatingStatus
+from .filters import EnterpriseFilter, SupervisionFilter
+from .models import Enterprise, Industry, Supervision
+from .selectors import enterprise_list
+
+
+class IndustrySerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Industry
+        fields = ["id", "code", "name", "name_en", "parent", "high_risk"]
+
+
+class SupervisionSummarySerializer(serializers.ModelSerializer):
+    department = serializers.CharField(source="department.name")
+
+    class Meta:
+        model = Supervision
+        fields = ["id", "department", "leader_name", "leader_phone", "officer_name", "officer_phone", "started_on"]
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(level="township"),
+                                          help_text="township division code")
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    industry = serializers.SlugRelatedField(slug_field="code", queryset=Industry.objects.all())
+    industry_name = serializers.CharField(source="industry.name", read_only=True)
+    grid = serializers.SlugRelatedField(slug_field="code", queryset=Grid.objects.all(), allow_null=True,
+                                        required=False)
+    supervision = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id", "name", "credit_code", "legal_representative", "principal_name", "principal_phone",
+            "safety_manager_name", "safety_manager_phone", "address", "region", "region_name", "grid",
+            "latitude", "longitude", "industry", "industry_name", "above_scale", "employees", "high_risk",
+            "status", "established_on", "status_changed_on", "suspended_on", "closed_on", "supervision",
+            "is_demo", "created_at", "updated_at",
+        ]
+        read_only_fields = ["status", "status_changed_on", "suspended_on", "closed_on", "is_demo", "created_at",
+                            "updated_at"]
+
+    def get_supervision(self, obj) -> dict | None:
+        current = obj.current_supervision
+        return SupervisionSummarySerializer(current).data if current else None
+
+    def validate_credit_code(self, value: str) -> str:
+        return value.strip().upper()
+
+    def create(self, validated_data):
+        return services.create_enterprise(actor=self.context["request"].user, data=validated_data)
+
+    def update(self, instance, validated_data):
+        return services.update_enterprise(instance, actor=self.context["request"].user, data=validated_data)
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=OperatingStatus.choices)
+    on = serializers.DateField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class EventSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(allow_null=True)
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    comment = serializers.CharField()
+    data = serializers.JSONField()
+
+
+class HistorySerializer(serializers.Serializer):
+    at = serializers.DateTimeField(source="history_date")
+    user = serializers.CharField(source="history_user", allow_null=True)
+    type = serializers.CharField(source="history_type")
+    changes = serializers.ListField()
+
+
+class EnterpriseViewSet(ScopedViewSet):
+    """The enterprise registry in the caller's jurisdiction.
+
+    DELETE (or POST …/void/) voids the record with a reason; it is never erased.
+    """
+
+    queryset = Enterprise.objects.all()
+    serializer_class = EnterpriseSerializer
+    filterset_class = EnterpriseFilter
+    ordering_fields = ["id", "name", "employees", "created_at"]
+    ordering = ["-id"]
+
+    def get_queryset(self):
+        return enterprise_list(self.request.user)
+
+    @action(detail=True, methods=["post"], serializer_class=StatusChangeSerializer, url_path="status")
+    def change_status(self, request, pk=None):
+        enterprise = self.get_object()
+        if not request.user.has_perm("enterprises.change_status_enterprise"):
+            return Response({"detail": _("You may not change the operating status.")},
+                            status=status.HTTP_403_FORBIDDEN)
+        ser = StatusChangeSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        enterprise = services.change_operating_status(enterprise, actor=request.user, **ser.validated_data)
+        return Response(EnterpriseSerializer(enterprise, context={"request": request}).data)
+
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        enterprise = self.get_object()
+        return Response(EventSerializer(events_for(enterprise)[:200], many=True).data)
+
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        from .history import history_rows
+
+        enterprise = self.get_object()
+        return Response(HistorySerializer(history_rows(enterprise), many=True).data)
+
+
+class SupervisionSerializer(serializers.ModelSerializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+    department_name = serializers.CharField(source="department.name", read_only=True)
+
+    class Meta:
+        model = Supervision
+        fields = ["id", "enterprise", "department", "department_name", "leader_name", "leader_phone", "officer",
+                  "officer_name", "officer_phone", "started_on", "ended_on", "is_current", "note", "created_at"]
+        read_only_fields = ["ended_on", "is_current", "created_at"]
+        extra_kwargs = {"started_on": {"required": False}}
+
+    def validate_enterprise(self, value):
+        if not Enterprise.objects.for_user(self.context["request"].user).filter(pk=value.pk).exists():
+            raise serializers.ValidationError(_("Enterprise not found."))
+        return value
+
+    def validate_department(self, value):
+        if not Department.objects.for_user(self.context["request"].user).filter(pk=value.pk).exists():
+            raise serializers.ValidationError(_("Department not found."))
+        return value
+
+    @transaction.atomic
+    def create(self, validated_data):
+        enterprise = validated_data.pop("enterprise")
+        return services.assign_supervision(enterprise, actor=self.context["request"].user, **validated_data)
+
+
+class SupervisionViewSet(ScopedViewSet):
+    """Supervision assignments (一企一牌). POST hangs a new plate and ends the previous one;
+    assignments are history and are not edited or deleted."""
+
+    http_method_names = ["get", "post", "head", "options"]
+    queryset = Supervision.objects.all()
+    serializer_class = SupervisionSerializer
+    filterset_class = SupervisionFilter
+    select_related = ("department", "enterprise")
+    ordering_fields = ["started_on", "id"]
+
+    def void(self, request, *args, **kwargs):  # assignments are ended, never voided
+        return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)

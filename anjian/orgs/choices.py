@@ -1,0 +1,23 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    REGULATOR = "regulator", _("Regulator officer")
+    INDUSTRY_OFFICER = "industry_officer", _("Industry-department officer")
+    GRID_OFFICER = "grid_officer", _("Grid officer")
+    COMMITTEE_OFFICE = "committee_office", _("Committee office")
+    ENTERPRISE = "enterprise", _("Enterprise user")
+    EXPERT = "expert", _("Expert")
+    ADMIN = "admin", _("System administrator")
+
+
+class DepartmentKind(models.TextChoices):
+    REGULATOR = "regulator", _("Emergency-management bureau (regulator)")
+    INDUSTRY = "industry", _("Industry department")
+    COMMITTEE_OFFICE = "committee_office", _("Safety-committee office")
+    TOWNSHIP_STATION = "township_station", _("Township safety station")
+    OTHER = "other", _("Other")
+
+
+REGION_SCOPED_ROLES = {Role.REGULATOR, Role.INDUSTRY_OFFICER, Role.COMMITTEE_OFFICE, Role.EXPERT}

@@ -1,0 +1,26 @@
+import django_filters
+
+from anjian.regions.filters import filter_region_subtree
+
+from .choices import DepartmentKind, Role
+from .models import Department, User
+
+
+class DepartmentFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=DepartmentKind.choices)
+    region = django_filters.CharFilter(method="filter_region", label="region code (subtree)")
+
+    class Meta:
+        model = Department
+        fields = ["kind", "region"]
+
+    def filter_region(self, queryset, name, value):
+        return filter_region_subtree(queryset, "region__path", value)
+
+
+class UserFilter(django_filters.FilterSet):
+    role = django_filters.ChoiceFilter(choices=Role.choices)
+
+    class Meta:
+        model = User
+        fields = ["role", "department", "is_active"]

@@ -1,0 +1,63 @@
+"""What each role may change. Reading is decided by scoping; writing by these permissions.
+
+Each role is a Django group holding model permissions, kept in sync after every migrate,
+so the standard machinery (``user.has_perm``, DRF's DjangoModelPermissions, the admin)
+applies everywhere.
+"""
+
+from django.apps import apps as global_apps
+
+from .choices import Role
+
+# app_label.codename, per role. "view_*" is not listed: reading is governed by scoping.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.ADMIN: ["*"],
+    Role.REGULATOR: [
+        "enterprises.add_enterprise", "enterprises.change_enterprise", "enterprises.delete_enterprise",
+        "enterprises.import_enterprise", "enterprises.change_status_enterprise",
+        "enterprises.add_supervision", "enterprises.change_supervision",
+    ],
+    Role.INDUSTRY_OFFICER: [
+        "enterprises.add_enterprise", "enterprises.change_enterprise", "enterprises.import_enterprise",
+        "enterprises.change_status_enterprise",
+        "enterprises.add_supervision", "enterprises.change_supervision",
+    ],
+    Role.GRID_OFFICER: ["enterprises.add_enterprise", "enterprises.change_enterprise"],
+    Role.COMMITTEE_OFFICE: [],
+    Role.EXPERT: [],
+    Role.ENTERPRISE: ["enterprises.change_enterprise"],
+}
+
+
+def sync_role_groups(sender=None, apps=global_apps, using="default", **kwargs) -> None:
+    """Create one group per role and give it exactly its permissions (idempotent)."""
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.management import create_contenttypes
+
+    for config in global_apps.get_app_configs():
+        create_contenttypes(config, verbosity=0, using=using)
+        create_permissions(config, verbosity=0, using=using)
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=f"role:{role}")
+        if codes == ["*"]:
+            perms = Permission.objects.using(using).filter(content_type__app_label__in=_anjian_labels())
+        else:
+            perms = [
+                Permission.objects.using(using).get(content_type__app_label=code.split(".")[0],
+                                                    codename=code.split(".")[1])
+                for code in codes
+            ]
+        group.permissions.set(perms)
+
+
+def _anjian_labels() -> list[str]:
+    return [c.label for c in global_apps.get_app_configs() if c.name.startswith("anjian.")]
+
+
+def apply_role_group(user) -> None:
+    """Put ``user`` in exactly the group of its role."""
+    from django.contrib.auth.models import Group
+
+    group, _ = Group.objects.get_or_create(name=f"role:{user.role}")
+    user.groups.set([group])

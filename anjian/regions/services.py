@@ -1,0 +1,105 @@
+"""Changes to the region tree: import from xlsx/CSV (all-or-nothing) and grid creation."""
+
+from typing import IO
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from anjian.core.imports import Column, ImportReport, read_rows
+from anjian.core.services import record_event
+
+from .choices import LEVEL_DEPTH, LEVEL_ORDER, RegionLevel
+from .models import Region
+
+REGION_COLUMNS = [
+    Column("code", str(gettext_lazy("Division code")), required=True, help="12位统计用区划代码"),
+    Column("name", str(gettext_lazy("Name")), required=True),
+    Column("level", str(gettext_lazy("Level")), required=True, help="省/市/县/乡镇/村"),
+    Column("parent_code", str(gettext_lazy("Parent code")), help="上级区划代码；省级留空"),
+]
+
+LEVEL_ALIASES = {
+    "省": RegionLevel.PROVINCE, "市": RegionLevel.CITY, "县": RegionLevel.COUNTY, "区": RegionLevel.COUNTY,
+    "县区": RegionLevel.COUNTY, "乡镇": RegionLevel.TOWNSHIP, "街道": RegionLevel.TOWNSHIP,
+    "村": RegionLevel.VILLAGE, "社区": RegionLevel.VILLAGE,
+}
+
+
+def parse_level(text: str) -> str | None:
+    text = (text or "").strip()
+    if text in RegionLevel.values:
+        return text
+    for value, label in RegionLevel.choices:
+        if text.lower() == str(label).lower():
+            return value
+    return LEVEL_ALIASES.get(text)
+
+
+def import_regions(fileobj: IO[bytes], filename: str, *, actor=None, columns=None) -> ImportReport:
+    """Import (or rename) regions. Either every row is valid and all are written, or nothing is."""
+    report = ImportReport()
+    rows = []
+    seen: dict[str, int] = {}
+    for rownum, row in read_rows(fileobj, filename, columns or REGION_COLUMNS):
+        report.total_rows += 1
+        code, name = row.get("code", ""), row.get("name", "")
+        level = parse_level(row.get("level", ""))
+        parent_code = row.get("parent_code", "")
+        if not (len(code) == 12 and code.isdigit()):
+            report.add(rownum, "code", _("The division code must be 12 digits."))
+        elif code in seen:
+            report.add(rownum, "code", _("Code %(code)s appears again (first on row %(row)s).")
+                       % {"code": code, "row": seen[code]})
+        else:
+            seen[code] = rownum
+        if not name:
+            report.add(rownum, "name", _("The name is required."))
+        if level is None:
+            report.add(rownum, "level", _("Unknown level “%(v)s”.") % {"v": row.get("level", "")})
+        elif level == RegionLevel.PROVINCE and parent_code:
+            report.add(rownum, "parent_code", _("A province has no parent."))
+        elif level != RegionLevel.PROVINCE and not parent_code:
+            report.add(rownum, "parent_code", _("The parent code is required."))
+        rows.append((rownum, code, name, level, parent_code))
+
+    file_levels = {code: level for _r, code, _n, level, _p in rows}
+    existing = {r.code: r for r in Region.objects.filter(code__in=set(file_levels) | {r[4] for r in rows if r[4]})}
+    for rownum, _code, _name, level, parent_code in rows:
+        if not parent_code or level is None:
+            continue
+        parent_level = file_levels.get(parent_code) or (existing[parent_code].level if parent_code in existing
+                                                         else None)
+        if parent_level is None:
+            report.add(rownum, "parent_code", _("Parent %(code)s is neither in the file nor in the system.")
+                       % {"code": parent_code})
+        elif LEVEL_DEPTH[parent_level] != LEVEL_DEPTH[level] - 1:
+            report.add(rownum, "parent_code", _("The parent must be one level above (%(level)s).")
+                       % {"level": LEVEL_ORDER[LEVEL_DEPTH[level] - 1].label})
+    for rownum, code, _name, level, parent_code in rows:
+        if code in existing and level and existing[code].level != level:
+            report.add(rownum, "level", _("Region %(code)s already exists with another level.") % {"code": code})
+        old_parent = existing[code].path[-24:-12] if code in existing else None
+        if old_parent is not None and (old_parent or "") != (parent_code or ""):
+            report.add(rownum, "parent_code", _("Region %(code)s already exists under another parent; "
+                                                "moving regions is not done by import.") % {"code": code})
+    if not report.ok:
+        return report
+
+    with transaction.atomic():
+        by_code = dict(existing)
+        for _rownum, code, name, level, parent_code in sorted(rows, key=lambda r: LEVEL_DEPTH[r[3]]):
+            parent = by_code.get(parent_code) if parent_code else None
+            region = by_code.get(code)
+            if region is None:
+                region = Region(code=code, name=name, level=level, parent=parent)
+                report.created += 1
+            else:
+                region.name, region.parent = name, parent
+            region._history_user = actor
+            region.save()
+            by_code[code] = region
+        if actor is not None and rows:
+            record_event(by_code[rows[0][1]], "imported", actor=actor,
+                         data={"rows": report.total_rows, "created": report.created, "file": filename})
+    return report
