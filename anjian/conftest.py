@@ -1,0 +1,77 @@
+"""Fixtures shared by every app's tests: a small two-county world and one user per role."""
+
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from anjian.core.testing.factories import (
+    DepartmentFactory,
+    EnterpriseFactory,
+    GridFactory,
+    RegionFactory,
+    SupervisionFactory,
+    industry,
+    make_user,
+)
+from anjian.orgs.choices import DepartmentKind, Role
+from anjian.regions.choices import RegionLevel
+
+
+@dataclass
+class World:
+    """Province → city → two counties (A and B), each with one township, grid, department and
+    enterprises; users of every role scoped to county A, plus a regulator of county B."""
+
+    province: object
+    city: object
+    county_a: object
+    county_b: object
+    township_a: object
+    township_b: object
+    grid_a: object
+    grid_b: object
+    dept_a: object
+    dept_b: object
+    ent_a: object           # county A, industry 0504 (machinery), in grid_a, supervised
+    ent_a_construction: object  # county A, industry 0601 (construction), no supervision (blind spot)
+    ent_b: object           # county B
+    users: dict
+
+
+@pytest.fixture
+def world(db) -> World:
+    province = RegionFactory(name="测试省", level=RegionLevel.PROVINCE)
+    city = RegionFactory(name="测试市", level=RegionLevel.CITY, parent=province)
+    county_a = RegionFactory(name="甲区", level=RegionLevel.COUNTY, parent=city)
+    county_b = RegionFactory(name="乙县", level=RegionLevel.COUNTY, parent=city)
+    township_a = RegionFactory(name="甲街道", level=RegionLevel.TOWNSHIP, parent=county_a)
+    township_b = RegionFactory(name="乙镇", level=RegionLevel.TOWNSHIP, parent=county_b)
+    grid_a = GridFactory(township=township_a)
+    grid_b = GridFactory(township=township_b)
+    dept_a = DepartmentFactory(name="甲区应急管理局", region=county_a, kind=DepartmentKind.REGULATOR)
+    dept_b = DepartmentFactory(name="乙县应急管理局", region=county_b, kind=DepartmentKind.REGULATOR)
+    ent_a = EnterpriseFactory(name="甲机械有限公司", region=township_a, grid=grid_a, industry=industry("0504"))
+    ent_a_construction = EnterpriseFactory(name="甲建设有限公司", region=township_a, industry=industry("0601"))
+    ent_b = EnterpriseFactory(name="乙化工有限公司", region=township_b, grid=grid_b, industry=industry("0301"))
+    SupervisionFactory(enterprise=ent_a, department=dept_a)
+    SupervisionFactory(enterprise=ent_b, department=dept_b)
+    users = {
+        Role.ADMIN: make_user(Role.ADMIN),
+        Role.REGULATOR: make_user(Role.REGULATOR, scope_region=county_a, department=dept_a),
+        Role.INDUSTRY_OFFICER: make_user(Role.INDUSTRY_OFFICER, scope_region=county_a,
+                                         industries=[industry("06")]),
+        Role.GRID_OFFICER: make_user(Role.GRID_OFFICER, scope_grid=grid_a),
+        Role.COMMITTEE_OFFICE: make_user(Role.COMMITTEE_OFFICE, scope_region=county_a),
+        Role.ENTERPRISE: make_user(Role.ENTERPRISE, scope_enterprise=ent_a),
+        Role.EXPERT: make_user(Role.EXPERT, scope_region=county_a),
+        "other_county": make_user(Role.REGULATOR, scope_region=county_b, department=dept_b),
+    }
+    return World(province, city, county_a, county_b, township_a, township_b, grid_a, grid_b, dept_a, dept_b,
+                 ent_a, ent_a_construction, ent_b, users)
+
+
+@pytest.fixture
+def api():
+    """An API client; call ``api.force_authenticate(user)`` to act as someone."""
+    return APIClient()

@@ -1,0 +1,134 @@
+"""factory-boy factories for every foundation model. Tests build exactly the world they need."""
+
+import datetime
+import itertools
+
+import factory
+from factory.django import DjangoModelFactory
+
+from anjian.enterprises.models import Enterprise, Industry, Supervision
+from anjian.enterprises.validators import credit_code_check_char
+from anjian.orgs.choices import DepartmentKind, Role
+from anjian.orgs.models import Department, User
+from anjian.orgs.roles import apply_role_group
+from anjian.regions.choices import RegionLevel
+from anjian.regions.models import Grid, Region
+
+_codes = itertools.count(1)
+_credit = itertools.count(1)
+PASSWORD = "Test@pass2026"
+
+
+def next_region_code(parent: Region | None, level: str) -> str:
+    """A fresh 12-digit code nested in the parent's code, like real division codes."""
+    n = next(_codes)
+    if level == RegionLevel.PROVINCE:
+        return f"{10 + n % 89:02d}{n:010d}"[:12]
+    base = parent.code
+    if level == RegionLevel.CITY:
+        return base[:2] + f"{n % 100:02d}" + f"{n:08d}"[-8:]
+    if level == RegionLevel.COUNTY:
+        return base[:4] + f"{n % 100:02d}" + f"{n:06d}"[-6:]
+    if level == RegionLevel.TOWNSHIP:
+        return base[:6] + f"{n % 1000:03d}" + f"{n:03d}"[-3:]
+    return base[:9] + f"{n % 1000:03d}"
+
+
+def credit_code() -> str:
+    serial = next(_credit)
+    first17 = "91330100" + f"{serial:09d}"
+    return first17 + credit_code_check_char(first17)
+
+
+class RegionFactory(DjangoModelFactory):
+    class Meta:
+        model = Region
+
+    level = RegionLevel.PROVINCE
+    parent = None
+    name = factory.Sequence(lambda n: f"区域{n}")
+    code = factory.LazyAttribute(lambda o: next_region_code(o.parent, o.level))
+
+
+def region_chain(*names: str) -> list[Region]:
+    """Build province → … down to as many levels as names given; returns the list."""
+    levels = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE]
+    out, parent = [], None
+    for name, level in zip(names, levels, strict=False):
+        parent = RegionFactory(name=name, level=level, parent=parent)
+        out.append(parent)
+    return out
+
+
+class GridFactory(DjangoModelFactory):
+    class Meta:
+        model = Grid
+
+    code = factory.Sequence(lambda n: f"G{n:06d}")
+    name = factory.Sequence(lambda n: f"网格{n}")
+    township = factory.SubFactory(RegionFactory, level=RegionLevel.TOWNSHIP)
+
+
+def industry(code: str = "0504") -> Industry:
+    """Reference industries are loaded by migrate; tests pick them by code."""
+    return Industry.objects.get(code=code)
+
+
+class DepartmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    name = factory.Sequence(lambda n: f"应急管理局{n}")
+    kind = DepartmentKind.REGULATOR
+    region = factory.SubFactory(RegionFactory)
+
+
+class EnterpriseFactory(DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    name = factory.Sequence(lambda n: f"测试企业{n}有限公司")
+    credit_code = factory.LazyFunction(credit_code)
+    region = factory.SubFactory(RegionFactory, level=RegionLevel.TOWNSHIP)
+    industry = factory.LazyFunction(industry)
+    employees = 20
+
+
+class SupervisionFactory(DjangoModelFactory):
+    class Meta:
+        model = Supervision
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    leader_name = "张领导"
+    officer_name = "李监管"
+    started_on = datetime.date(2026, 1, 1)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    name = factory.Sequence(lambda n: f"用户{n}")
+    role = Role.REGULATOR
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def industries(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.scope_industries.set(extracted)
+
+    @factory.post_generation
+    def role_group(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+            apply_role_group(self)
+
+
+def make_user(role: str, **scope) -> User:
+    """A user of ``role`` with the given scope fields (scope_region / scope_grid / scope_enterprise)."""
+    if role == Role.ADMIN:
+        scope.setdefault("is_staff", True)
+    return UserFactory(role=role, **scope)
