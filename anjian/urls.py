@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from anjian.enterprises.api import EnterpriseViewSet, SupervisionViewSet
 from anjian.orgs.api import DepartmentViewSet, TokenView, UserViewSet
-from anjian.regions.api import GridViewSet, RegionViewSet
+from anjian.regions.api import GridViewSet, RegionImportView, RegionViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -20,6 +20,7 @@ router.register("supervisions", SupervisionViewSet, basename="supervision")
 api_patterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("industries/", include("anjian.enterprises.api_urls")),
+    path("regions/import/", RegionImportView.as_view(), name="api-region-import"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

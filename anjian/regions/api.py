@@ -1,10 +1,17 @@
 from django.utils.translation import gettext as _
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from anjian.core.api import ScopedViewSet
+from anjian.core.imports import ImportFileError
+from anjian.orgs.permissions import IsSystemAdmin
 
 from .filters import GridFilter, RegionFilter
 from .models import Grid, Region
+from .services import import_regions
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -60,3 +67,26 @@ class GridViewSet(ScopedViewSet):
     select_related = ("township",)
     search_fields = ["name", "code"]
     ordering_fields = ["code", "name"]
+
+
+class RegionImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="xlsx or csv with columns 区划代码, 名称, 级别, 上级代码")
+
+
+class RegionImportView(APIView):
+    """POST a region tree (xlsx/CSV). All rows are written or none; the answer is the row-by-row report."""
+
+    permission_classes = [IsSystemAdmin]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=RegionImportSerializer, responses={201: dict, 400: dict})
+    def post(self, request):
+        ser = RegionImportSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        upload = ser.validated_data["file"]
+        try:
+            report = import_regions(upload, upload.name, actor=request.user)
+        except ImportFileError as exc:
+            return Response({"ok": False, "errors": [{"row": 0, "field": "file", "message": str(exc)}]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response(report.as_dict(), status=status.HTTP_201_CREATED if report.ok else status.HTTP_400_BAD_REQUEST)

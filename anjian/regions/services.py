@@ -4,7 +4,6 @@ from typing import IO
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from anjian.core.imports import Column, ImportReport, read_rows
 from anjian.core.services import record_event
@@ -12,11 +11,13 @@ from anjian.core.services import record_event
 from .choices import LEVEL_DEPTH, LEVEL_ORDER, RegionLevel
 from .models import Region
 
+# Headers are the template's content (Chinese, as users' spreadsheets have them); the field
+# names (code, name, level, parent_code) are accepted as headers too.
 REGION_COLUMNS = [
-    Column("code", str(gettext_lazy("Division code")), required=True, help="12位统计用区划代码"),
-    Column("name", str(gettext_lazy("Name")), required=True),
-    Column("level", str(gettext_lazy("Level")), required=True, help="省/市/县/乡镇/村"),
-    Column("parent_code", str(gettext_lazy("Parent code")), help="上级区划代码；省级留空"),
+    Column("code", "区划代码", required=True, help="12位统计用区划代码"),
+    Column("name", "名称", required=True),
+    Column("level", "级别", required=True, help="省/市/县/乡镇/村"),
+    Column("parent_code", "上级代码", help="上级区划代码；省级留空"),
 ]
 
 LEVEL_ALIASES = {

@@ -153,14 +153,15 @@ class DemoBuilder:
                                              phone=phone(self.rng), is_demo=True)
             if industry_codes:
                 dept.industries.set([self.industries[c] for c in industry_codes])
+            # Kept on the object so assigning thousands of plates needs no further queries.
+            dept.industry_codes = tuple(industry_codes)
             out[name] = dept
         return out
 
     def _supervising_department(self, industry: Industry, county_depts: dict[str, Department],
                                 station: Department) -> Department:
         for dept in county_depts.values():
-            codes = [i.code for i in dept.industries.all()] if dept.kind == DepartmentKind.INDUSTRY else []
-            if any(industry.code.startswith(c) for c in codes):
+            if any(industry.code.startswith(c) for c in getattr(dept, "industry_codes", ())):
                 return dept
         if self.rng.random() < 0.3:
             return station

@@ -36,6 +36,6 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _print_logins(self):
-        self.stdout.write("\n演示账号 Demo log-ins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\n演示账号 Demo log-ins (password for all: {DEMO_PASSWORD})")
         for username, label in DEMO_LOGINS:
             self.stdout.write(f"  {username:<24} {label}")
