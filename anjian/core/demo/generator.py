@@ -217,8 +217,11 @@ class DemoBuilder:
     def _users(self, city: Region) -> int:
         county = city.children.order_by("code").first()
         other_county = city.children.order_by("code")[1]
-        grid = Grid.objects.filter(township__parent=county).order_by("code").first()
-        enterprise = Enterprise.objects.filter(grid=grid, status="operating").order_by("id").first()
+        # The enterprise user's company and the grid officer's grid are the same place, so the
+        # two log-ins show one consistent corner of the city.
+        enterprise = (Enterprise.objects.filter(region__parent=county, status="operating", grid__isnull=False)
+                      .select_related("grid").order_by("id").first())
+        grid = enterprise.grid
         city_regulator = Department.objects.get(region=city, kind=DepartmentKind.REGULATOR)
         city_office = Department.objects.get(region=city, kind=DepartmentKind.COMMITTEE_OFFICE)
         city_housing = Department.objects.get(region=city, name__endswith="住房和城乡建设局")
