@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.core.services import record_event
+from anjian.orgs.choices import Role
 from anjian.regions.choices import RegionLevel
 from anjian.regions.models import Grid, Region
 
@@ -40,13 +41,24 @@ def create_enterprise(*, actor, data: dict[str, Any]) -> Enterprise:
     return enterprise
 
 
+# What an enterprise's own users may keep up to date. Identity and classification (name,
+# credit code, place, industry, high-risk, size) are the regulator's record.
+SELF_SERVICE_FIELDS = frozenset({
+    "legal_representative", "principal_name", "principal_phone", "safety_manager_name", "safety_manager_phone",
+    "address", "latitude", "longitude", "employees",
+})
+
+
 @transaction.atomic
 def update_enterprise(enterprise: Enterprise, *, actor, data: dict[str, Any]) -> Enterprise:
     """Change registry fields (field-level history is kept by simple-history)."""
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    self_service = getattr(actor, "role", None) == Role.ENTERPRISE and not actor.is_superuser
     for name, value in data.items():
         if name in {"status", "region_path", "is_voided"}:
             raise ValidationError({name: _("This field cannot be changed here.")})
+        if self_service and name not in SELF_SERVICE_FIELDS and getattr(enterprise, name) != value:
+            raise ValidationError({name: _("Only the supervising department can change this field.")})
         setattr(enterprise, name, value)
     check_placement(actor, enterprise.region, enterprise.grid)
     enterprise.full_clean()
