@@ -109,4 +109,21 @@ class UserViewSet(ScopedViewSet):
 
 
 class TokenView(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}. Failed attempts count toward the lockout."""
+    """POST {"username", "password"} → {"token"}. Failed attempts count toward the lockout
+    (django-axes); a locked account gets 429 with a message saying so, even with the right password."""
+
+    def post(self, request, *args, **kwargs):
+        from axes.handlers.proxy import AxesProxyHandler
+        from axes.helpers import get_cool_off
+
+        credentials = {"username": str(request.data.get("username", ""))}
+        AxesProxyHandler.update_request(request._request)
+        if AxesProxyHandler.is_locked(request._request, credentials):
+            cool_off = get_cool_off(request._request)
+            minutes = int(cool_off.total_seconds() // 60) if cool_off else None
+            return Response(
+                {"detail": _("Too many failed log-ins: this account is locked for %(minutes)s minutes.")
+                 % {"minutes": minutes}},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        return super().post(request, *args, **kwargs)
