@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .history import history_rows
 from .services import void_record
 
 
@@ -36,6 +37,22 @@ class RoleModelPermissions(permissions.DjangoModelPermissions):
                 return False
             return request.user.has_perms(self.get_required_permissions("DELETE", self._queryset(view).model))
         return super().has_permission(request, view)
+
+
+class HistorySerializer(serializers.Serializer):
+    at = serializers.DateTimeField(source="history_date")
+    user = serializers.CharField(source="history_user", allow_null=True)
+    type = serializers.CharField(source="history_type")
+    changes = serializers.ListField()
+
+
+class HistoryActionMixin:
+    """Adds GET …/{id}/history/: the record's field-level change history (who, when, what)."""
+
+    @action(detail=True, methods=["get"], serializer_class=HistorySerializer, pagination_class=None,
+            filter_backends=[])
+    def history(self, request, *args, **kwargs):
+        return Response(HistorySerializer(history_rows(self.get_object()), many=True).data)
 
 
 class VoidSerializer(serializers.Serializer):

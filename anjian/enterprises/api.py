@@ -4,7 +4,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from anjian.core.api import ScopedViewSet
+from anjian.core.api import HistoryActionMixin, ScopedViewSet
 from anjian.core.services import events_for
 from anjian.orgs.models import Department
 from anjian.regions.models import Grid, Region
@@ -84,14 +84,7 @@ class EventSerializer(serializers.Serializer):
     data = serializers.JSONField()
 
 
-class HistorySerializer(serializers.Serializer):
-    at = serializers.DateTimeField(source="history_date")
-    user = serializers.CharField(source="history_user", allow_null=True)
-    type = serializers.CharField(source="history_type")
-    changes = serializers.ListField()
-
-
-class EnterpriseViewSet(ScopedViewSet):
+class EnterpriseViewSet(HistoryActionMixin, ScopedViewSet):
     """The enterprise registry in the caller's jurisdiction.
 
     DELETE (or POST …/void/) voids the record with a reason; it is never erased.
@@ -121,13 +114,6 @@ class EnterpriseViewSet(ScopedViewSet):
     def events(self, request, pk=None):
         enterprise = self.get_object()
         return Response(EventSerializer(events_for(enterprise)[:200], many=True).data)
-
-    @action(detail=True, methods=["get"])
-    def history(self, request, pk=None):
-        from .history import history_rows
-
-        enterprise = self.get_object()
-        return Response(HistorySerializer(history_rows(enterprise), many=True).data)
 
 
 class SupervisionSerializer(serializers.ModelSerializer):

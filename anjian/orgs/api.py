@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
-from anjian.core.api import ScopedViewSet, django_error_to_drf
+from anjian.core.api import HistoryActionMixin, ScopedViewSet, django_error_to_drf
 from anjian.core.services import record_event
 from anjian.enterprises.models import Enterprise, Industry
 from anjian.regions.models import Grid, Region
@@ -30,7 +30,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["is_demo"]
 
 
-class DepartmentViewSet(ScopedViewSet):
+class DepartmentViewSet(HistoryActionMixin, ScopedViewSet):
     """Departments of the regions in the caller's jurisdiction. Writes: system administrators."""
 
     queryset = Department.objects.all()

@@ -5,7 +5,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from anjian.core.api import ScopedViewSet
+from anjian.core.api import HistoryActionMixin, ScopedViewSet
 from anjian.core.imports import ImportFileError
 from anjian.orgs.permissions import IsSystemAdmin
 
@@ -37,7 +37,7 @@ class RegionSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class RegionViewSet(ScopedViewSet):
+class RegionViewSet(HistoryActionMixin, ScopedViewSet):
     """Regions in the caller's jurisdiction. Writes: system administrators."""
 
     queryset = Region.objects.all()
@@ -58,7 +58,7 @@ class GridSerializer(serializers.ModelSerializer):
         read_only_fields = ["is_demo"]
 
 
-class GridViewSet(ScopedViewSet):
+class GridViewSet(HistoryActionMixin, ScopedViewSet):
     """Grids in the caller's jurisdiction. Writes: system administrators."""
 
     queryset = Grid.objects.all()
