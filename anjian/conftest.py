@@ -18,6 +18,12 @@ from anjian.orgs.choices import DepartmentKind, Role
 from anjian.regions.choices import RegionLevel
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness would dominate the suite; tests need hashing, not its cost."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class World:
     """Province → city → two counties (A and B), each with one township, grid, department and

@@ -10,4 +10,5 @@ class OrgsConfig(AppConfig):
     def ready(self) -> None:
         from .roles import sync_role_groups
 
-        post_migrate.connect(sync_role_groups, dispatch_uid="anjian.orgs.sync_role_groups")
+        # Once per migrate run: the handler itself creates every app's permissions first.
+        post_migrate.connect(sync_role_groups, sender=self, dispatch_uid="anjian.orgs.sync_role_groups")
