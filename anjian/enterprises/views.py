@@ -1,1 +1,285 @@
-"""Pages of this app."""
+"""Pages of the enterprise registry: list with filters, create/edit, detail (plate, change
+history, timeline), operating-status change, supervision assignment (一企一牌), void, and the
+supervision blind spots (监管盲区).
+
+Reads go through ``Enterprise.objects.for_user`` (directly or via the selectors), so an
+enterprise outside the user's jurisdiction answers 404; writes need the role's permission
+(403 otherwise) and go through ``enterprises.services`` / ``core.services.void_record``.
+"""
+
+import copy
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
+from anjian.core.scoping import scope_of
+from anjian.core.services import events_for, void_record
+
+from . import selectors, services
+from .choices import OperatingStatus
+from .forms import (
+    SORT_ORDERS,
+    EnterpriseForm,
+    EnterpriseListFilter,
+    StatusForm,
+    SupervisionForm,
+    VoidForm,
+    add_service_errors,
+)
+from .history import history_rows
+from .models import Enterprise, Supervision
+
+PAGE_SIZE = getattr(settings, "ANJIAN_PAGE_SIZE", 50)
+
+# How the timeline names each event action (the codes are written by the services).
+EVENT_LABELS = {
+    "created": gettext_lazy("Registered"),
+    "status_changed": gettext_lazy("Operating status changed"),
+    "supervision_assigned": gettext_lazy("Supervision assigned"),
+    "voided": gettext_lazy("Voided"),
+    "imported": gettext_lazy("Imported"),
+    "updated": gettext_lazy("Registry updated"),
+}
+HISTORY_TYPES = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
+
+
+def _posted(request):
+    """The POST data to bind a form to, or None on GET (an empty POST still binds and errs)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _require(user, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _scoped_enterprise(user, pk: int) -> Enterprise:
+    """The enterprise if it is in the user's scope (and not voided), else 404."""
+    return get_object_or_404(Enterprise.objects.for_user(user).select_related("region", "industry", "grid"), pk=pk)
+
+
+@login_required
+def enterprise_list(request):
+    """The registry in the user's jurisdiction: filters, sort, 50 per page, export link."""
+    user = request.user
+    # region__parent: the county is shown next to the township (same-named towns exist).
+    queryset = selectors.enterprise_list(user).select_related("region__parent")
+    filterset = EnterpriseListFilter(request.GET or None, queryset=queryset, user=user)
+    sort = filterset.sort
+    page_obj = Paginator(filterset.qs.order_by(*SORT_ORDERS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "enterprises/list.html", {
+        "filter": filterset,
+        "form": filterset.form,
+        "page_obj": page_obj,
+        "sort": sort,
+        "can_add": user.has_perm("enterprises.add_enterprise"),
+        "can_import": user.has_perm("enterprises.import_enterprise"),
+        # An enterprise user sees one row; a filter bar would only be noise.
+        "show_filters": scope_of(user).kind != ENTERPRISE_SCOPE,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_create(request):
+    """Register an enterprise through services.create_enterprise."""
+    user = request.user
+    _require(user, "enterprises.add_enterprise")
+    form = EnterpriseForm(_posted(request), user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.create_enterprise(actor=user, data=form.service_data())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Enterprise “%(name)s” registered.") % {"name": enterprise.name})
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/form.html", {"form": form, "enterprise": None},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_edit(request, pk: int):
+    """Edit the registry fields through services.update_enterprise (field history is kept)."""
+    user = request.user
+    enterprise = _scoped_enterprise(user, pk)
+    _require(user, "enterprises.change_enterprise")
+    # The form works on a copy so a rejected edit does not show up in the page title.
+    form = EnterpriseForm(_posted(request), instance=copy.copy(enterprise), user=user)
+    if request.method == "POST" and form.is_valid():
+        # Compare cleaned values with the stored ones, so a re-submitted form (or a code typed
+        # in lower case) does not write an empty history version.
+        changed = {name: value for name, value in form.service_data().items() if getattr(enterprise, name) != value}
+        if not changed:
+            messages.info(request, _("Nothing was changed."))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+        try:
+            services.update_enterprise(enterprise, actor=user, data=changed)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/form.html", {"form": form, "enterprise": enterprise},
+                  status=400 if form.errors else 200)
+
+
+def _timeline(enterprise: Enterprise, limit: int = 100) -> list[dict]:
+    """Event rows as the template shows them: translated action and state names."""
+    states = dict(OperatingStatus.choices)
+    rows = []
+    for event in events_for(enterprise)[:limit]:
+        data = event.data or {}
+        details = []
+        if event.action == "supervision_assigned":
+            details = [(_("Department"), data.get("department", "")), (_("Responsible leader"), data.get("leader", "")),
+                       (_("Supervising officer"), data.get("officer", ""))]
+        elif event.action == "status_changed" and data.get("on"):
+            details = [(_("Effective date"), data["on"])]
+        rows.append({
+            "at": event.at, "actor": event.actor, "label": EVENT_LABELS.get(event.action, event.action),
+            "from_state": states.get(event.from_state, event.from_state),
+            "to_state": states.get(event.to_state, event.to_state),
+            "comment": event.comment, "details": [d for d in details if d[1]],
+        })
+    return rows
+
+
+@login_required
+def enterprise_detail(request, pk: int):
+    """Everything about one enterprise: registry, plate, past assignments, history, timeline."""
+    user = request.user
+    enterprise = get_object_or_404(selectors.enterprise_list(user).select_related("region__parent"), pk=pk)
+    assignments = list(
+        Supervision.objects.for_user(user).filter(enterprise=enterprise).select_related("department", "officer")
+    )
+    current = next((s for s in assignments if s.is_current), None)
+    history = history_rows(enterprise, limit=100)
+    for version in history:
+        version.type_label = HISTORY_TYPES.get(version.history_type, version.history_type)
+    return render(request, "enterprises/detail.html", {
+        "enterprise": enterprise,
+        "current": current,
+        "past": [s for s in assignments if not s.is_current],
+        "history": history,
+        "timeline": _timeline(enterprise),
+        "can_edit": user.has_perm("enterprises.change_enterprise"),
+        "can_change_status": user.has_perm("enterprises.change_status_enterprise"),
+        "can_assign": user.has_perm("enterprises.add_supervision") and enterprise.status != OperatingStatus.CLOSED,
+        "can_void": user.has_perm("enterprises.delete_enterprise"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_status(request, pk: int):
+    """Change the operating status (operating / suspended / closed) with a date and reason."""
+    user = request.user
+    enterprise = _scoped_enterprise(user, pk)
+    _require(user, "enterprises.change_status_enterprise")
+    form = StatusForm(_posted(request), enterprise=enterprise)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_operating_status(
+                enterprise, actor=user, status=form.cleaned_data["status"], on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Operating status changed."))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/status.html", {"form": form, "enterprise": enterprise},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supervision_assign(request, pk: int):
+    """Hang a new supervision plate; the current one (if any) ends and stays in the history."""
+    user = request.user
+    enterprise = _scoped_enterprise(user, pk)
+    _require(user, "enterprises.add_supervision")
+    current = Supervision.objects.for_user(user).filter(enterprise=enterprise, is_current=True) \
+        .select_related("department").first()
+    initial = {"started_on": timezone.localdate()}
+    if current:
+        # Re-assignment usually changes the officer only; start from the current plate.
+        initial.update(department=current.department_id, leader_name=current.leader_name,
+                       leader_phone=current.leader_phone)
+    form = SupervisionForm(_posted(request), initial=initial, user=user, enterprise=enterprise)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.assign_supervision(
+                enterprise, actor=user, department=data["department"], leader_name=data["leader_name"],
+                leader_phone=data["leader_phone"], officer=data["officer"], officer_name=data["officer_name"],
+                officer_phone=data["officer_phone"], started_on=data["started_on"], note=data["note"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Supervision assigned."))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/supervision.html", {
+        "form": form, "enterprise": enterprise, "current": current,
+        "closed": enterprise.status == OperatingStatus.CLOSED,
+        "no_departments": not form.fields["department"].queryset.exists(),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_void(request, pk: int):
+    """Void the enterprise with a reason: it leaves every list but is never deleted."""
+    user = request.user
+    enterprise = _scoped_enterprise(user, pk)
+    _require(user, "enterprises.delete_enterprise")
+    form = VoidForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            void_record(enterprise, actor=user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc, aliases={"void_reason": "reason"})
+        else:
+            messages.success(request, _("Enterprise “%(name)s” voided.") % {"name": enterprise.name})
+            return redirect("enterprises:list")
+    return render(request, "enterprises/void.html", {"form": form, "enterprise": enterprise},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def blind_spots(request):
+    """Existing enterprises with no current supervision (监管盲区), and the coverage rate."""
+    user = request.user
+    params = request.GET or None
+    filterset = EnterpriseListFilter(params, queryset=selectors.blind_spots(user).select_related("region__parent"),
+                                     user=user,
+                                     only=("region", "industry"), with_sort=False)
+    qs = filterset.qs.order_by("region_path", "id")
+    page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Coverage over the same slice (same region/industry filters), in one aggregate query.
+    existing = Enterprise.objects.for_user(user).exclude(status=OperatingStatus.CLOSED)
+    base = EnterpriseListFilter(params, queryset=existing, user=user, only=("region", "industry"),
+                                with_sort=False).qs
+    current = Exists(Supervision.objects.filter(enterprise=OuterRef("pk"), is_current=True))
+    totals = base.aggregate(existing=Count("id"), supervised=Count("id", filter=Q(current)))
+    coverage = (100.0 * totals["supervised"] / totals["existing"]) if totals["existing"] else None
+    return render(request, "enterprises/blind_spots.html", {
+        "filter": filterset,
+        "form": filterset.form,
+        "page_obj": page_obj,
+        "existing": totals["existing"],
+        "supervised": totals["supervised"],
+        "coverage": coverage,
+        "can_assign": user.has_perm("enterprises.add_supervision"),
+    })
