@@ -2,20 +2,28 @@
 
 from django.db import models
 
+# Bookkeeping fields whose change says nothing to a reader.
+IGNORED_FIELDS = {"id", "created_at", "updated_at", "region_path", "path"}
+
 
 def history_rows(record: models.Model, limit: int = 200) -> list:
-    """Newest first: each historical version with the list of fields that changed from the one before."""
+    """Newest first: each historical version with the list of fields that changed from the one before.
+
+    Compares every tracked field itself rather than using ``diff_against``, which skips
+    non-editable fields, and the operating status and its dates are exactly those."""
     versions = list(record.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    fields = [f for f in versions[0].tracked_fields if f.name not in IGNORED_FIELDS] if versions else []
     rows = []
     for i, version in enumerate(versions[:limit]):
         older = versions[i + 1] if i + 1 < len(versions) else None
         changes = []
         if older is not None:
-            delta = version.diff_against(older)
-            for change in delta.changes:
-                field = record._meta.get_field(change.field)
-                changes.append({"field": change.field, "label": str(field.verbose_name),
-                                "old": _display(field, change.old), "new": _display(field, change.new)})
+            for field in fields:
+                old, new = getattr(older, field.attname), getattr(version, field.attname)
+                if old != new:
+                    model_field = record._meta.get_field(field.name)
+                    changes.append({"field": field.name, "label": str(model_field.verbose_name),
+                                    "old": _display(model_field, old), "new": _display(model_field, new)})
         version.changes = changes
         rows.append(version)
     return rows
@@ -27,8 +35,6 @@ def _display(field, value):
     if getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
-        try:
-            return str(field.related_model.objects.get(pk=value))
-        except field.related_model.DoesNotExist:
-            return str(value)
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else str(value)
     return str(value)

@@ -31,6 +31,9 @@ def menu_for(user, current_path: str) -> list[dict]:
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": label, "url": url, "active": active})
+        items.append({"label": label, "url": url, "active": False})
+    # Only the longest matching URL is active, so /enterprises/blind-spots/ does not also light up /enterprises/.
+    matches = [i for i in items if (current_path == i["url"] if i["url"] == "/" else current_path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items

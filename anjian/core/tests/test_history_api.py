@@ -37,3 +37,15 @@ def test_enterprise_history_names_the_changed_field_and_the_actor(world, api):
     # then it says who changed which field from what to what
     assert newest["user"] == str(regulator)
     assert [(c["field"], c["new"]) for c in newest["changes"]] == [("safety_manager_phone", "13900000000")]
+
+
+def test_operating_status_changes_appear_in_the_history(world, api):
+    # given the regulator suspends an enterprise (status is not form-editable, it changes through the service)
+    regulator = world.users[Role.REGULATOR]
+    services.change_operating_status(world.ent_a, actor=regulator, status="suspended", reason="停产整顿")
+    # when the history is read, then the status change is listed with its label values
+    api.force_authenticate(regulator)
+    newest = api.get(f"/api/enterprises/{world.ent_a.pk}/history/").json()[0]
+    changed = {c["field"]: (c["old"], c["new"]) for c in newest["changes"]}
+    assert changed["status"] == ("Operating", "Suspended")
+    assert "suspended_on" in changed
