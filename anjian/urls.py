@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from anjian.enterprises.api import EnterpriseViewSet, SupervisionViewSet
+from anjian.enterprises.api_io import EnterpriseExportView, EnterpriseImportTemplateView, EnterpriseImportView
 from anjian.orgs.api import DepartmentViewSet, TokenView, UserViewSet
 from anjian.regions.api import GridViewSet, RegionImportView, RegionViewSet
 
@@ -24,6 +25,9 @@ api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("enterprises/import/", EnterpriseImportView.as_view(), name="api-enterprise-import"),
+    path("enterprises/export/", EnterpriseExportView.as_view(), name="api-enterprise-export"),
+    path("enterprises/import-template/", EnterpriseImportTemplateView.as_view(), name="api-enterprise-import-template"),
     path("", include(router.urls)),
 ]
 

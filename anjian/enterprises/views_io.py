@@ -1,17 +1,24 @@
 """Pages for the enterprise registry's files: Excel export of the filtered list, the import
-template, the import page (upload, then created count or the row-by-row error table) and
-the supervision plate (一企一牌) PDF."""
+template, the import page (upload, then the created count or the row-by-row error table) and
+the supervision plate (一企一牌) PDF. All of them read through the user's scope."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from anjian.core.imports import ImportFileError
+
+from .documents import plate_pdf as render_plate
+from .exports import ExportTooLarge, FilterInvalid, export_enterprises, filtered_enterprises
+from .imports import ENTERPRISE_COLUMNS, import_enterprises, template_bytes
 from .models import Enterprise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS_SHOWN = 500  # the page lists this many errors; the count says how many more there are
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -24,35 +31,37 @@ def export_filename() -> str:
     return f"enterprises-{timezone.localdate():%Y%m%d}.xlsx"
 
 
+def template_filename() -> str:
+    return "enterprise-import-template.xlsx"
+
+
+def _text(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
 @login_required
 @require_GET
-def export_xlsx(request):
+def export_xlsx(request: HttpRequest) -> HttpResponse:
     """The list page's filtered enterprises (same query string) as an xlsx attachment."""
-    from .exports import ExportTooLarge, export_enterprises, filtered_enterprises
-
     try:
         content = export_enterprises(filtered_enterprises(request.user, request.GET))
+    except FilterInvalid as exc:
+        return _text(_("Invalid filter: %(errors)s") % {"errors": exc}, 400)
     except ExportTooLarge as exc:
-        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+        return _text(str(exc), 400)
     return xlsx_response(content, export_filename())
 
 
 @login_required
 @require_GET
-def import_template(request):
-    from .imports import template_bytes
-
-    return xlsx_response(template_bytes(), "enterprise-import-template.xlsx")
+def import_template(request: HttpRequest) -> HttpResponse:
+    return xlsx_response(template_bytes(), template_filename())
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_page(request):
+def import_page(request: HttpRequest) -> HttpResponse:
     """Upload an enterprise list; show the created count or every row's errors."""
-    from anjian.core.imports import ImportFileError
-
-    from .imports import ENTERPRISE_COLUMNS, import_enterprises
-
     if not request.user.has_perm("enterprises.import_enterprise"):
         raise PermissionDenied
     context = {"columns": ENTERPRISE_COLUMNS, "report": None, "file_error": None}
@@ -60,8 +69,6 @@ def import_page(request):
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            from django.utils.translation import gettext as _
-
             context["file_error"] = _("Choose a file to upload.")
             status = 400
         else:
@@ -71,8 +78,10 @@ def import_page(request):
                 context["file_error"] = str(exc)
                 status = 400
             else:
-                context["report"] = report
-                context["filename"] = upload.name
+                context.update(
+                    report=report, filename=upload.name, errors=report.errors[:ERRORS_SHOWN],
+                    errors_total=len(report.errors), errors_hidden=max(0, len(report.errors) - ERRORS_SHOWN),
+                )
                 if not report.ok:
                     status = 400
     return render(request, "enterprises/import.html", context, status=status)
@@ -80,12 +89,10 @@ def import_page(request):
 
 @login_required
 @require_GET
-def plate_pdf(request, pk: int):
+def plate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The supervision plate of an enterprise in the user's scope, as an inline PDF."""
-    from .documents import plate_pdf as render_plate
-
-    enterprise = get_object_or_404(Enterprise.objects.for_user(request.user).select_related("region", "industry"),
-                                   pk=pk)
+    enterprise = get_object_or_404(
+        Enterprise.objects.for_user(request.user).select_related("region", "industry"), pk=pk)
     response = HttpResponse(render_plate(enterprise), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="plate-{enterprise.credit_code}.pdf"'
     return response

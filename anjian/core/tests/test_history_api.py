@@ -45,7 +45,7 @@ def test_operating_status_changes_appear_in_the_history(world, api):
     services.change_operating_status(world.ent_a, actor=regulator, status="suspended", reason="停产整顿")
     # when the history is read, then the status change is listed with its label values
     api.force_authenticate(regulator)
-    newest = api.get(f"/api/enterprises/{world.ent_a.pk}/history/").json()[0]
+    newest = api.get(f"/api/enterprises/{world.ent_a.pk}/history/", HTTP_ACCEPT_LANGUAGE="en").json()[0]
     changed = {c["field"]: (c["old"], c["new"]) for c in newest["changes"]}
     assert changed["status"] == ("Operating", "Suspended")
     assert "suspended_on" in changed
