@@ -9,6 +9,9 @@ from .models import Event
 class NoDeleteHistoryAdmin(SimpleHistoryAdmin):
     """Admin with field history and no hard delete (void through the app or the API instead)."""
 
+    # Voiding is a service with a reason and an event, not a checkbox.
+    readonly_fields = ("is_voided", "voided_at", "void_reason", "is_demo")
+
     def has_delete_permission(self, request, obj=None):
         return False
 

@@ -55,6 +55,26 @@ class HistoryActionMixin:
         return Response(HistorySerializer(history_rows(self.get_object()), many=True).data)
 
 
+class ScopedRelatedFieldsMixin:
+    """Serializer mixin: the related fields named in ``scoped_fields`` accept only objects the
+    caller can see, so an out-of-scope key gets the same "does not exist" error as a missing one."""
+
+    scoped_fields: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is not None:
+            for name in self.scoped_fields:
+                field = fields.get(name)
+                if field is None or field.read_only:
+                    continue
+                target = getattr(field, "child_relation", field)
+                target.queryset = target.queryset.for_user(user)
+        return fields
+
+
 class VoidSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
@@ -71,6 +91,8 @@ class ScopedViewSet(
     permission_classes = [permissions.IsAuthenticated, RoleModelPermissions]
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple = ()
+    # The service that voids one record; a domain may need more than the generic void.
+    void_service = staticmethod(void_record)
 
     def get_queryset(self):
         qs = self.queryset.model.objects.for_user(self.request.user)
@@ -84,7 +106,7 @@ class ScopedViewSet(
         obj = self.get_object()
         ser = VoidSerializer(data=request.data or {"reason": request.query_params.get("reason", "")})
         ser.is_valid(raise_exception=True)
-        void_record(obj, actor=request.user, reason=ser.validated_data["reason"])
+        self.void_service(obj, actor=request.user, reason=ser.validated_data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @action(detail=True, methods=["post"], serializer_class=VoidSerializer)

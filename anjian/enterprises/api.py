@@ -4,9 +4,10 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from anjian.core.api import HistoryActionMixin, ScopedViewSet
+from anjian.core.api import HistoryActionMixin, ScopedRelatedFieldsMixin, ScopedViewSet
 from anjian.core.services import events_for
-from anjian.orgs.models import Department
+from anjian.orgs.choices import Role
+from anjian.orgs.models import Department, User
 from anjian.regions.models import Grid, Region
 
 from . import services
@@ -32,7 +33,7 @@ class SupervisionSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "department", "leader_name", "leader_phone", "officer_name", "officer_phone", "started_on"]
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
+class EnterpriseSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(level="township"),
                                           help_text="township division code")
     region_name = serializers.CharField(source="region.name", read_only=True)
@@ -41,6 +42,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     grid = serializers.SlugRelatedField(slug_field="code", queryset=Grid.objects.all(), allow_null=True,
                                         required=False)
     supervision = serializers.SerializerMethodField()
+    scoped_fields = ("region", "grid")
 
     class Meta:
         model = Enterprise
@@ -96,6 +98,9 @@ class EnterpriseViewSet(HistoryActionMixin, ScopedViewSet):
     ordering_fields = ["id", "name", "employees", "created_at"]
     ordering = ["-id"]
 
+    search_fields = ["name", "=credit_code"]
+    void_service = staticmethod(services.void_enterprise)
+
     def get_queryset(self):
         return enterprise_list(self.request.user)
 
@@ -116,10 +121,14 @@ class EnterpriseViewSet(HistoryActionMixin, ScopedViewSet):
         return Response(EventSerializer(events_for(enterprise)[:200], many=True).data)
 
 
-class SupervisionSerializer(serializers.ModelSerializer):
+class SupervisionSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
     department_name = serializers.CharField(source="department.name", read_only=True)
+    officer = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True).exclude(role=Role.ENTERPRISE), allow_null=True, required=False,
+        help_text="an officer's user account (optional); must belong to a department in your jurisdiction")
+    scoped_fields = ("enterprise", "department")
 
     class Meta:
         model = Supervision
@@ -128,14 +137,12 @@ class SupervisionSerializer(serializers.ModelSerializer):
         read_only_fields = ["ended_on", "is_current", "created_at"]
         extra_kwargs = {"started_on": {"required": False}}
 
-    def validate_enterprise(self, value):
-        if not Enterprise.objects.for_user(self.context["request"].user).filter(pk=value.pk).exists():
-            raise serializers.ValidationError(_("Enterprise not found."))
-        return value
-
-    def validate_department(self, value):
-        if not Department.objects.for_user(self.context["request"].user).filter(pk=value.pk).exists():
-            raise serializers.ValidationError(_("Department not found."))
+    def validate_officer(self, value):
+        if value is not None and not (
+            value.department_id
+            and Department.objects.for_user(self.context["request"].user).filter(pk=value.department_id).exists()
+        ):
+            raise serializers.ValidationError(_("The officer must belong to a department in your jurisdiction."))
         return value
 
     @transaction.atomic

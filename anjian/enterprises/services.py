@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.core.services import record_event
-from anjian.orgs.choices import Role
+from anjian.core.scoping import ENTERPRISE, GRID, REGION, scope_of
+from anjian.core.services import record_event, void_record
+from anjian.orgs.choices import DepartmentKind, Role
 from anjian.regions.choices import RegionLevel
 from anjian.regions.models import Grid, Region
 
@@ -29,11 +30,26 @@ def check_placement(actor, region: Region | None, grid: Grid | None) -> None:
         raise ValidationError({"region": _("This township is outside your jurisdiction.")})
 
 
+def check_stays_in_scope(actor, enterprise: Enterprise) -> None:
+    """A user cannot register or move an enterprise to where they could no longer see it:
+    a grid officer keeps to their grid, an industry officer to their industries."""
+    if actor is None:
+        return
+    scope = scope_of(actor)
+    if scope.kind == GRID and enterprise.grid_id != scope.grid_id:
+        raise ValidationError({"grid": _("Enterprises you register must be in your own grid.")})
+    if scope.kind == REGION and scope.industry_ids and enterprise.industry_id not in scope.industry_ids:
+        raise ValidationError({"industry": _("This industry is outside the industries you supervise.")})
+    if scope.kind == ENTERPRISE and enterprise.pk != scope.enterprise_id:
+        raise ValidationError({"region": _("This enterprise is outside your jurisdiction.")})
+
+
 @transaction.atomic
 def create_enterprise(*, actor, data: dict[str, Any]) -> Enterprise:
     """Register a new enterprise; records a 'created' event."""
     enterprise = Enterprise(**data)
-    check_placement(actor, enterprise.region, enterprise.grid)
+    check_placement(actor, enterprise.region if enterprise.region_id else None, enterprise.grid)
+    check_stays_in_scope(actor, enterprise)
     enterprise.full_clean()
     enterprise._history_user = actor
     enterprise.save()
@@ -60,7 +76,8 @@ def update_enterprise(enterprise: Enterprise, *, actor, data: dict[str, Any]) ->
         if self_service and name not in SELF_SERVICE_FIELDS and getattr(enterprise, name) != value:
             raise ValidationError({name: _("Only the supervising department can change this field.")})
         setattr(enterprise, name, value)
-    check_placement(actor, enterprise.region, enterprise.grid)
+    check_placement(actor, enterprise.region if enterprise.region_id else None, enterprise.grid)
+    check_stays_in_scope(actor, enterprise)
     enterprise.full_clean()
     enterprise._history_user = actor
     enterprise.save()
@@ -108,6 +125,21 @@ def _end(supervision: Supervision, on: date) -> None:
     supervision.save(update_fields=["is_current", "ended_on"])
 
 
+# The committee office coordinates and assesses; it does not supervise enterprises itself.
+SUPERVISING_KINDS = {DepartmentKind.REGULATOR, DepartmentKind.INDUSTRY, DepartmentKind.TOWNSHIP_STATION}
+
+
+@transaction.atomic
+def void_enterprise(enterprise: Enterprise, *, actor, reason: str) -> Enterprise:
+    """Void a registry record entered in error; its current plate ends the same day, so the
+    voided record no longer counts as supervised anywhere."""
+    enterprise = void_record(enterprise, actor=actor, reason=reason)
+    current = enterprise.supervisions.filter(is_current=True).first()
+    if current:
+        _end(current, timezone.localdate())
+    return enterprise
+
+
 @transaction.atomic
 def assign_supervision(
     enterprise: Enterprise,
@@ -129,6 +161,9 @@ def assign_supervision(
         raise ValidationError({"enterprise": _("A closed enterprise cannot be assigned for supervision.")})
     if department is None:
         raise ValidationError({"department": _("Choose the supervising department.")})
+    if department.is_voided or department.kind not in SUPERVISING_KINDS:
+        raise ValidationError({"department": _("Only a regulator, an industry department or a township safety "
+                                               "station can supervise an enterprise.")})
     if not department.region.path or not enterprise.region_path.startswith(department.region.path):
         raise ValidationError({"department": _("The department's region does not cover this enterprise.")})
     if not (leader_name or "").strip():

@@ -4,7 +4,7 @@ supervision blind spots (监管盲区).
 
 Reads go through ``Enterprise.objects.for_user`` (directly or via the selectors), so an
 enterprise outside the user's jurisdiction answers 404; writes need the role's permission
-(403 otherwise) and go through ``enterprises.services`` / ``core.services.void_record``.
+(403 otherwise) and go through ``enterprises.services``.
 """
 
 import copy
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
-from anjian.core.services import events_for, void_record
+from anjian.core.services import events_for
 
 from . import selectors, services
 from .choices import OperatingStatus
@@ -247,7 +247,7 @@ def enterprise_void(request, pk: int):
     form = VoidForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            void_record(enterprise, actor=user, reason=form.cleaned_data["reason"])
+            services.void_enterprise(enterprise, actor=user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             add_service_errors(form, exc, aliases={"void_reason": "reason"})
         else:

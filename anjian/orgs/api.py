@@ -13,6 +13,7 @@ from anjian.core.services import record_event
 from anjian.enterprises.models import Enterprise, Industry
 from anjian.regions.models import Grid, Region
 
+from .choices import Role
 from .filters import DepartmentFilter, UserFilter
 from .models import Department, User
 from .permissions import IsSystemAdmin
@@ -80,6 +81,8 @@ class UserSerializer(serializers.ModelSerializer):
     @transaction.atomic
     def save(self, **kwargs):
         password = self.validated_data.pop("password", None)
+        # System administrators work in /admin/ too, which needs is_staff.
+        kwargs["is_staff"] = self.validated_data.get("role", getattr(self.instance, "role", None)) == Role.ADMIN
         user = super().save(**kwargs)
         if password:
             user.set_password(password)

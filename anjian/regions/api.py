@@ -30,6 +30,10 @@ class RegionSerializer(serializers.ModelSerializer):
         parent = attrs.get("parent", getattr(self.instance, "parent", None))
         if self.instance and "parent" in attrs and attrs["parent"] != self.instance.parent:
             raise serializers.ValidationError({"parent": _("A region cannot be moved to another parent.")})
+        # The code is the key of the whole subtree's paths and of every record's region_path;
+        # a division change (区划调整) is a new region, not an edit.
+        if self.instance and "code" in attrs and attrs["code"] != self.instance.code:
+            raise serializers.ValidationError({"code": _("A division code cannot be changed once created.")})
         if parent is None and level and LEVEL_DEPTH[level] != 0:
             raise serializers.ValidationError({"parent": _("Every region but a province needs a parent.")})
         if parent is not None and LEVEL_DEPTH[parent.level] != LEVEL_DEPTH[level] - 1:
@@ -56,6 +60,12 @@ class GridSerializer(serializers.ModelSerializer):
         model = Grid
         fields = ["id", "code", "name", "township", "officer_name", "officer_phone", "is_demo"]
         read_only_fields = ["is_demo"]
+
+    def validate_township(self, value):
+        # Enterprises of the grid lie in its township; moving the grid would split them.
+        if self.instance is not None and value != self.instance.township:
+            raise serializers.ValidationError(_("A grid cannot be moved to another township."))
+        return value
 
 
 class GridViewSet(HistoryActionMixin, ScopedViewSet):
