@@ -215,3 +215,5 @@ LOGGING = {
 # --- Domain settings ----------------------------------------------------------------
 ANJIAN_PAGE_SIZE = 50
 ANJIAN_IMPORT_MAX_ROWS = int(os.environ.get("ANJIAN_IMPORT_MAX_ROWS", "200000"))
+# Public address of the site (e.g. https://anjian.example.gov.cn), used in QR codes on printed documents.
+ANJIAN_BASE_URL = os.environ.get("ANJIAN_BASE_URL", "")

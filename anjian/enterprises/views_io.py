@@ -93,6 +93,7 @@ def plate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The supervision plate of an enterprise in the user's scope, as an inline PDF."""
     enterprise = get_object_or_404(
         Enterprise.objects.for_user(request.user).select_related("region", "industry"), pk=pk)
-    response = HttpResponse(render_plate(enterprise), content_type="application/pdf")
+    pdf = render_plate(enterprise, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="plate-{enterprise.credit_code}.pdf"'
     return response

@@ -1,0 +1,132 @@
+"""API endpoints for the enterprise registry's files: import (all-or-nothing, with the
+row-by-row report), export of the filtered list as xlsx (same filters as /api/enterprises/)
+and the import template."""
+
+import json
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from anjian.core.imports import ImportFileError, ImportReport
+
+from .exports import ExportTooLarge, export_enterprises
+from .filters import EnterpriseFilter
+from .imports import import_enterprises, template_bytes
+from .selectors import enterprise_list
+from .views_io import XLSX, export_filename, template_filename, xlsx_response
+
+
+class XlsxRenderer(BaseRenderer):
+    """Lets clients ask for the xlsx media type; views return the file themselves, and an
+    error (a dict) is still sent as JSON."""
+
+    media_type = XLSX
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes | bytearray):
+            return data
+        if renderer_context and renderer_context.get("response") is not None:
+            renderer_context["response"]["Content-Type"] = "application/json"
+        return json.dumps(data, ensure_ascii=False).encode()
+
+
+class CanImportEnterprises(permissions.BasePermission):
+    message = "You may not import enterprises."
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.has_perm("enterprises.import_enterprise"))
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="Spreadsheet row number (the header is row 1); 0 for the whole file.")
+    field = serializers.CharField(help_text="The field (or 'file').")
+    column = serializers.CharField(help_text="The column header in the template.")
+    message = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    total_rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    errors = ImportErrorSerializer(many=True)
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="An .xlsx or .csv file laid out like the import template.")
+
+
+class EnterpriseImportView(APIView):
+    """Import enterprises from an xlsx/CSV file. Every row is checked first; if any row has an
+    error nothing is written and the answer (400) lists every error with its row and column."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    permission_classes = [permissions.IsAuthenticated, CanImportEnterprises]
+
+    @extend_schema(
+        operation_id="enterprises_import",
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={201: ImportReportSerializer, 400: ImportReportSerializer,
+                   403: OpenApiResponse(description="No permission to import enterprises.")},
+        tags=["enterprises"],
+    )
+    def post(self, request):
+        upload = request.FILES.get("file")
+        if upload is None:
+            report = ImportReport()
+            report.add(0, "file", _("Upload the file in the multipart field “file”."))
+            return Response(report.as_dict(), status=status.HTTP_400_BAD_REQUEST)
+        try:
+            report = import_enterprises(upload, upload.name, actor=request.user)
+        except ImportFileError as exc:
+            report = ImportReport()
+            report.add(0, "file", str(exc))
+        return Response(report.as_dict(), status=status.HTTP_201_CREATED if report.ok else status.HTTP_400_BAD_REQUEST)
+
+
+class EnterpriseExportView(GenericAPIView):
+    """The caller's enterprises, narrowed by the same filters as /api/enterprises/, as xlsx."""
+
+    filterset_class = EnterpriseFilter
+    ordering_fields = ["id", "name", "employees", "created_at"]
+    ordering = ["-id"]
+    pagination_class = None
+    renderer_classes = [JSONRenderer, XlsxRenderer]
+
+    def get_queryset(self):
+        return enterprise_list(self.request.user)
+
+    @extend_schema(
+        operation_id="enterprises_export",
+        filters=True,
+        responses={(200, XLSX): OpenApiTypes.BINARY,
+                   400: OpenApiResponse(description="Invalid filter, or more rows than one export may hold.")},
+        tags=["enterprises"],
+    )
+    def get(self, request):
+        try:
+            content = export_enterprises(self.filter_queryset(self.get_queryset()))
+        except ExportTooLarge as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        return xlsx_response(content, export_filename())
+
+
+class EnterpriseImportTemplateView(APIView):
+    """The xlsx import template, with example rows and the industry codes."""
+
+    renderer_classes = [JSONRenderer, XlsxRenderer]
+
+    @extend_schema(operation_id="enterprises_import_template", responses={(200, XLSX): OpenApiTypes.BINARY},
+                   tags=["enterprises"])
+    def get(self, request) -> HttpResponse:
+        return xlsx_response(template_bytes(), template_filename())
