@@ -32,6 +32,7 @@ class SupervisionAdmin(NoDeleteHistoryAdmin):
     list_display = ["enterprise", "department", "leader_name", "officer_name", "started_on", "ended_on",
                     "is_current"]
     list_filter = ["is_current"]
+    readonly_fields = ()
     raw_id_fields = ["enterprise", "department", "officer", "created_by"]
     list_select_related = ["enterprise", "department"]
 
