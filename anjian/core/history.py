@@ -1,6 +1,9 @@
 """Field-level change history of registry records, from django-simple-history."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+TYPE_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
 # Bookkeeping fields whose change says nothing to a reader.
 IGNORED_FIELDS = {"id", "created_at", "updated_at", "region_path", "path"}
@@ -25,6 +28,7 @@ def history_rows(record: models.Model, limit: int = 200) -> list:
                     changes.append({"field": field.name, "label": str(model_field.verbose_name),
                                     "old": _display(model_field, old), "new": _display(model_field, new)})
         version.changes = changes
+        version.type_label = TYPE_LABELS.get(version.history_type, version.history_type)
         rows.append(version)
     return rows
 

@@ -50,9 +50,6 @@ EVENT_LABELS = {
     "imported": gettext_lazy("Imported"),
     "updated": gettext_lazy("Registry updated"),
 }
-HISTORY_TYPES = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
-
-
 def _posted(request):
     """The POST data to bind a form to, or None on GET (an empty POST still binds and errs)."""
     return request.POST if request.method == "POST" else None
@@ -166,8 +163,6 @@ def enterprise_detail(request, pk: int):
     )
     current = next((s for s in assignments if s.is_current), None)
     history = history_rows(enterprise, limit=100)
-    for version in history:
-        version.type_label = HISTORY_TYPES.get(version.history_type, version.history_type)
     return render(request, "enterprises/detail.html", {
         "enterprise": enterprise,
         "current": current,

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from anjian.core.history import history_rows
 from anjian.regions.forms import RegionCodeField
 
 from .choices import DepartmentKind
@@ -70,4 +71,5 @@ def department_detail(request, pk: int):
         "department": department,
         "members": members,
         "page_obj": page_obj,
+        "history": history_rows(department, limit=50),
     })

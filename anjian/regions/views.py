@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from anjian.core.history import history_rows
 from anjian.core.imports import ImportFileError, template_workbook
 from anjian.core.paths import CODE_LENGTH, subtree_q
 
@@ -130,7 +131,7 @@ def region_list(request):
 
 @login_required
 def region_detail(request, code: str):
-    """One region: code, level, parent chain, children, grids and departments."""
+    """One region: code, level, parent chain, children, grids, departments and change history."""
     from anjian.enterprises.models import Enterprise
     from anjian.orgs.models import Department
 
@@ -149,6 +150,7 @@ def region_detail(request, code: str):
         "grids": grids.order_by("code")[:PAGE_SIZE] if region.level == RegionLevel.TOWNSHIP else None,
         "departments": departments,
         "enterprise_count": Enterprise.objects.for_user(user).filter(subtree_q("region_path", region.path)).count(),
+        "history": history_rows(region, limit=50),
     })
 
 
