@@ -36,6 +36,8 @@ def history_rows(record: models.Model, limit: int = 200) -> list:
 def _display(field, value):
     if value is None or value == "":
         return ""
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
     if getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:

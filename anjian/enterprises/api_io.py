@@ -6,6 +6,7 @@ import json
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
@@ -42,7 +43,7 @@ class XlsxRenderer(BaseRenderer):
 
 
 class CanImportEnterprises(permissions.BasePermission):
-    message = "You may not import enterprises."
+    message = gettext_lazy("You may not import enterprises.")
 
     def has_permission(self, request, view) -> bool:
         return bool(request.user and request.user.has_perm("enterprises.import_enterprise"))
