@@ -1,0 +1,1 @@
+"""Province-scale benchmarks for the Anjian foundation (see bench/README.md)."""

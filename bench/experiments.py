@@ -1,0 +1,213 @@
+"""Candidate fixes, tried in the bench process and database only, never in the project's files.
+
+``--experiment indexes``     adds indexes holding is_voided between the list's filter columns
+                             and id, so COUNT(*) (and, with ``deferred``, the page of ids) is
+                             answered from the index alone (index-only scan on PostgreSQL,
+                             covering index on SQLite — SQLite needs the column itself in the
+                             index, a partial index WHERE NOT is_voided is not enough) instead
+                             of visiting one table row per match to check is_voided. Dropped
+                             again afterwards.
+``--experiment deferred``    pages in two steps: the page of ids (ORDER BY id DESC LIMIT 50 over
+                             the index), then the 50 rows with their joins by id. The one-step
+                             page query makes SQLite read and sort every matching row in full.
+``--experiment stats``       PostgreSQL: region_path gets a statistics target of 1000 (default
+                             100) and the table is analyzed, so the planner's row estimate for
+                             a county's path range is right (with 100 it ranges from 1 to
+                             ~9,000 between ANALYZE runs). Reset and re-analyzed afterwards.
+``--experiment conn``        keeps the database connection open between requests (CONN_MAX_AGE
+                             600 instead of the settings' 0 for SQLite), so a request does not
+                             reconnect and start with an empty SQLite page cache.
+``--import-experiment copy`` runs the import again with its INSERT executemany replaced by
+                             COPY (PostgreSQL), everything else unchanged.
+``--experiment serializer``  declares the list's ``supervision`` field once as a nested
+                             serializer instead of building a new SupervisionSummarySerializer
+                             (and all its fields) for every row inside a SerializerMethodField.
+                             Patched in memory for the run, restored afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+
+from .common import log
+
+PROPOSED_INDEXES = [
+    # (name, columns): scoping always filters is_voided = false, so the index carries it.
+    ("ent_live_path_idx", ["region_path", "is_voided", "id"]),
+    ("ent_live_industry_path_idx", ["industry_id", "region_path", "is_voided", "id"]),
+]
+
+
+@contextlib.contextmanager
+def proposed_indexes():
+    from django.db import connection
+
+    created = []
+    try:
+        with connection.cursor() as cur:
+            for name, cols in PROPOSED_INDEXES:
+                t0 = time.perf_counter()
+                collist = ", ".join(f'"{c}"' for c in cols)
+                cur.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON "enterprises_enterprise" ({collist})')
+                created.append(name)
+                log(f"  experiment: index {name} ({', '.join(cols)}): {time.perf_counter() - t0:.1f} s")
+            if connection.vendor == "postgresql":
+                cur.execute('VACUUM (ANALYZE) "enterprises_enterprise"')
+            else:
+                cur.execute('ANALYZE "enterprises_enterprise"')
+        yield created
+    finally:
+        with connection.cursor() as cur:
+            for name in created:
+                cur.execute(f'DROP INDEX IF EXISTS "{name}"')
+            if connection.vendor == "sqlite":
+                cur.execute('ANALYZE "enterprises_enterprise"')
+
+
+def applicable(name: str) -> str | None:
+    """None when the experiment can run, else why not (e.g. the change is already in the code)."""
+    if name == "stats":
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return "PostgreSQL only"
+    if name == "serializer":
+        from anjian.enterprises import api
+
+        field = api.EnterpriseSerializer._declared_fields.get("supervision")
+        if isinstance(field, api.SupervisionSummarySerializer):
+            return "the nested serializer is already declared in anjian/enterprises/api.py"
+    return None
+
+
+@contextlib.contextmanager
+def nested_supervision_serializer():
+    from anjian.enterprises import api
+
+    declared = api.EnterpriseSerializer._declared_fields
+    original = declared["supervision"]
+    declared["supervision"] = api.SupervisionSummarySerializer(source="current_supervision", read_only=True,
+                                                               allow_null=True)
+    try:
+        yield
+    finally:
+        declared["supervision"] = original
+
+
+@contextlib.contextmanager
+def deferred_page():
+    from anjian.enterprises.api import EnterpriseViewSet
+
+    original = EnterpriseViewSet.paginate_queryset
+
+    def paginate_queryset(self, queryset):
+        ids_qs = queryset.select_related(None).prefetch_related(None).values_list("pk", flat=True)
+        ids = original(self, ids_qs)
+        if ids is None:
+            return None
+        ids = list(ids)
+        # The rows by primary key alone (the ids come from the scoped, filtered query): with
+        # the filters repeated, PostgreSQL may walk the whole region range instead of the pkey.
+        rows = queryset.model._default_manager.filter(pk__in=ids)
+        rows.query.select_related = queryset.query.select_related
+        rows._prefetch_related_lookups = queryset._prefetch_related_lookups
+        by_id = {obj.pk: obj for obj in rows}
+        return [by_id[pk] for pk in ids]
+
+    EnterpriseViewSet.paginate_queryset = paginate_queryset
+    try:
+        yield
+    finally:
+        EnterpriseViewSet.paginate_queryset = original
+
+
+@contextlib.contextmanager
+def path_statistics(target: int = 1000):
+    """PostgreSQL: a finer histogram for region_path (ALTER … SET STATISTICS), then ANALYZE."""
+    from django.db import connection
+
+    def set_target(value: int) -> None:
+        with connection.cursor() as cur:
+            cur.execute(f'ALTER TABLE "enterprises_enterprise" ALTER COLUMN "region_path" SET STATISTICS {value:d}')
+            cur.execute('ANALYZE "enterprises_enterprise"')
+
+    t0 = time.perf_counter()
+    set_target(target)
+    log(f"  experiment: region_path statistics target {target}, ANALYZE: {time.perf_counter() - t0:.1f} s")
+    try:
+        yield
+    finally:
+        set_target(-1)
+
+
+@contextlib.contextmanager
+def persistent_connection(max_age: int = 600):
+    from django.db import connection
+
+    old = connection.settings_dict["CONN_MAX_AGE"]
+    connection.close()
+    connection.settings_dict["CONN_MAX_AGE"] = max_age
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["CONN_MAX_AGE"] = old
+
+
+@contextlib.contextmanager
+def import_with_copy():
+    """PostgreSQL only: the import's row writer (``imports._insert``: one executemany of INSERTs
+    per 10,000 rows) replaced by COPY of the same columns and values."""
+    import operator
+
+    from django.db import connection
+
+    from anjian.enterprises import imports
+
+    original = getattr(imports, "_insert", None)
+    if original is None or connection.vendor != "postgresql":
+        log("  experiment copy: not applicable (no imports._insert, or not PostgreSQL)")
+        yield False
+        return
+
+    def copy_insert(model, rows, constants):
+        fields = model._meta.concrete_fields
+        per_row = [f for f in fields if f.attname in rows[0] and f.attname not in constants]
+        fixed_fields = [f for f in fields if f.attname in constants]
+        fixed = tuple(constants[f.attname] for f in fixed_fields)
+        qn = connection.ops.quote_name
+        cols = ", ".join(qn(f.column) for f in [*per_row, *fixed_fields])
+        get = operator.itemgetter(*[f.attname for f in per_row])
+        with connection.cursor() as cur, cur.cursor.copy(
+                f"COPY {qn(model._meta.db_table)} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((*get(row), *fixed))
+
+    imports._insert = copy_insert
+    try:
+        yield True
+    finally:
+        imports._insert = original
+
+
+IN_MEMORY = {"serializer": nested_supervision_serializer, "deferred": deferred_page}
+BLOCK = {"indexes": proposed_indexes, "stats": path_statistics, "conn": persistent_connection}
+
+
+@contextlib.contextmanager
+def in_memory(names: list[str]):
+    """Patches cheap enough to switch per request (interleaved with the baseline)."""
+    with contextlib.ExitStack() as stack:
+        for name in names:
+            stack.enter_context(IN_MEMORY[name]())
+        yield
+
+
+@contextlib.contextmanager
+def block(names: list[str]):
+    """Changes applied for a whole block of requests (database indexes, connection handling)."""
+    with contextlib.ExitStack() as stack:
+        for name in names:
+            stack.enter_context(BLOCK[name]())
+        yield
