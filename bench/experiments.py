@@ -17,6 +17,9 @@
 ``--experiment conn``        keeps the database connection open between requests (CONN_MAX_AGE
                              600 instead of the settings' 0 for SQLite), so a request does not
                              reconnect and start with an empty SQLite page cache.
+``--experiment lean``        builds the page from ``values()`` rows straight into the same JSON (no
+                             model instances, no per-request serializer fields; count and page
+                             of ids as in ``deferred``): how far a lean read path gets.
 ``--import-experiment copy`` runs the import again with its INSERT executemany replaced by
                              COPY (PostgreSQL), everything else unchanged.
 ``--experiment serializer``  declares the list's ``supervision`` field once as a nested
@@ -123,6 +126,59 @@ def deferred_page():
 
 
 @contextlib.contextmanager
+def lean_list():
+    """The list's page built from ``values()`` rows into the very JSON the serializer gives (same
+    keys, same formatting: DRF's own field objects format decimals, dates and datetimes), without
+    model instances or per-request serializer fields. Count and page of ids as in ``deferred``."""
+    from anjian.enterprises import api
+    from anjian.enterprises.models import Enterprise, Supervision
+
+    viewset = api.EnterpriseViewSet
+    original = viewset.list
+    proto = api.EnterpriseSerializer()
+    meta_fields = list(api.EnterpriseSerializer.Meta.fields)
+    fmt = {name: proto.fields[name].to_representation for name in
+           ("latitude", "longitude", "established_on", "status_changed_on", "suspended_on", "closed_on",
+            "created_at", "updated_at")}
+    sup_started = api.SupervisionSummarySerializer().fields["started_on"].to_representation
+    source = {"region": "region__code", "region_name": "region__name", "grid": "grid__code",
+              "industry": "industry__code", "industry_name": "industry__name"}
+    columns = [source.get(f, f) for f in meta_fields if f != "supervision"]
+
+    def lean(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        ids = self.paginator.paginate_queryset(queryset.select_related(None).prefetch_related(None)
+                                               .values_list("pk", flat=True), request, view=self)
+        ids = list(ids)
+        rows = {r["id"]: r for r in Enterprise._default_manager.filter(pk__in=ids).values(*columns)}
+        plates = {p["enterprise_id"]: p for p in Supervision.objects.filter(enterprise_id__in=ids, is_current=True)
+                  .values("enterprise_id", "id", "department__name", "leader_name", "leader_phone",
+                          "officer_name", "officer_phone", "started_on")}
+        data = []
+        for pk in ids:
+            r = rows[pk]
+            out = {}
+            for f in meta_fields:
+                if f == "supervision":
+                    p = plates.get(pk)
+                    out[f] = None if p is None else {
+                        "id": p["id"], "department": p["department__name"], "leader_name": p["leader_name"],
+                        "leader_phone": p["leader_phone"], "officer_name": p["officer_name"],
+                        "officer_phone": p["officer_phone"], "started_on": sup_started(p["started_on"])}
+                    continue
+                v = r[source.get(f, f)]
+                out[f] = fmt[f](v) if (f in fmt and v is not None) else v
+            data.append(out)
+        return self.get_paginated_response(data)
+
+    viewset.list = lean
+    try:
+        yield
+    finally:
+        viewset.list = original
+
+
+@contextlib.contextmanager
 def path_statistics(target: int = 1000):
     """PostgreSQL: a finer histogram for region_path (ALTER … SET STATISTICS), then ANALYZE."""
     from django.db import connection
@@ -191,7 +247,7 @@ def import_with_copy():
         imports._insert = original
 
 
-IN_MEMORY = {"serializer": nested_supervision_serializer, "deferred": deferred_page}
+IN_MEMORY = {"serializer": nested_supervision_serializer, "deferred": deferred_page, "lean": lean_list}
 BLOCK = {"indexes": proposed_indexes, "stats": path_statistics, "conn": persistent_connection}
 
 

@@ -29,7 +29,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--enterprises", type=int, default=20_000, help="size of the data set (default 20,000)")
     p.add_argument("--requests", type=int, default=200, help="timed API requests per scenario (default 200)")
     p.add_argument("--import-rows", type=int, default=150_000, help="rows in the import file (default 150,000)")
-    p.add_argument("--experiment", action="append", choices=["indexes", "serializer", "conn", "deferred", "stats"], default=[],
+    p.add_argument("--experiment", action="append", choices=["indexes", "serializer", "conn", "deferred", "stats", "lean"], default=[],
                    help="also time the API with this candidate fix, in memory or in the bench database only "
                         "(repeatable; serializer and deferred are interleaved with the baseline request by "
                         "request, indexes and conn run as a further block; see bench/experiments.py)")
