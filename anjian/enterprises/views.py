@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from anjian.core.history import history_rows
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
 from anjian.core.services import events_for
@@ -36,7 +37,6 @@ from .forms import (
     VoidForm,
     add_service_errors,
 )
-from .history import history_rows
 from .models import Enterprise, Supervision
 
 PAGE_SIZE = getattr(settings, "ANJIAN_PAGE_SIZE", 50)
