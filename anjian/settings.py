@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "anjian.regions",
     "anjian.orgs",
     "anjian.enterprises",
+    "anjian.standards",
+    "anjian.hazards",
+    "anjian.inspections",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .history import history_rows
-from .services import void_record
+from .services import ConflictError, void_record
 
 
 def django_error_to_drf(exc: DjangoValidationError) -> ValidationError:
@@ -19,7 +19,14 @@ def django_error_to_drf(exc: DjangoValidationError) -> ValidationError:
 
 
 def exception_handler(exc, context):
-    """Service-layer ValidationErrors become 400s naming the field."""
+    """Service-layer ValidationErrors become 400s naming the field; conflicts become 409."""
+    if isinstance(exc, ConflictError):
+        body = {"detail": exc.message, "code": "conflict"}
+        if exc.current_state:
+            body["current_state"] = exc.current_state
+        if exc.current_version is not None:
+            body["current_version"] = exc.current_version
+        return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = django_error_to_drf(exc)
     elif isinstance(exc, IntegrityError):

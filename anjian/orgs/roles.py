@@ -9,6 +9,12 @@ from django.apps import apps as global_apps
 
 from .choices import Role
 
+# Finding and reporting hazards (and correcting what one reported).
+HAZARD_FINDER = ["hazards.add_hazard", "hazards.change_hazard"]
+# Supervising the loop: acceptance of major hazards, listing, notices, voiding.
+HAZARD_REGULATOR = [*HAZARD_FINDER, "hazards.delete_hazard", "hazards.transition_hazard", "hazards.list_hazard",
+                    "hazards.issue_notice_hazard"]
+
 # app_label.codename, per role. "view_*" is not listed: reading is governed by scoping.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: ["*"],
@@ -16,16 +22,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "enterprises.add_enterprise", "enterprises.change_enterprise", "enterprises.delete_enterprise",
         "enterprises.import_enterprise", "enterprises.change_status_enterprise",
         "enterprises.add_supervision", "enterprises.change_supervision",
+        *HAZARD_REGULATOR,
     ],
     Role.INDUSTRY_OFFICER: [
         "enterprises.add_enterprise", "enterprises.change_enterprise", "enterprises.import_enterprise",
         "enterprises.change_status_enterprise",
         "enterprises.add_supervision", "enterprises.change_supervision",
+        *HAZARD_REGULATOR,
     ],
-    Role.GRID_OFFICER: ["enterprises.add_enterprise", "enterprises.change_enterprise"],
+    Role.GRID_OFFICER: ["enterprises.add_enterprise", "enterprises.change_enterprise", *HAZARD_FINDER],
     Role.COMMITTEE_OFFICE: [],
-    Role.EXPERT: [],
-    Role.ENTERPRISE: ["enterprises.change_enterprise"],
+    Role.EXPERT: [*HAZARD_FINDER],
+    Role.ENTERPRISE: ["enterprises.change_enterprise", *HAZARD_FINDER, "hazards.transition_hazard"],
 }
 
 

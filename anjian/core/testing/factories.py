@@ -132,3 +132,40 @@ def make_user(role: str, **scope) -> User:
     if role == Role.ADMIN:
         scope.setdefault("is_staff", True)
     return UserFactory(role=role, **scope)
+
+
+# --- standards and hazards ----------------------------------------------------------------
+
+def criterion(code: str = "TEST-01"):
+    """A major-hazard criterion (with its document), created once per code."""
+    from anjian.standards.models import CriteriaDocument, MajorHazardCriterion
+
+    doc, _ = CriteriaDocument.objects.get_or_create(code="TEST-DOC", defaults={"title": "测试判定标准"})
+    crit, _ = MajorHazardCriterion.objects.get_or_create(code=code, defaults={"document": doc,
+                                                                              "text": "测试重大隐患判定条款"})
+    return crit
+
+
+COMPLETE_PLAN = {
+    "plan_responsible": "张三",
+    "plan_measures": "更换泄漏阀门并加装可燃气体报警",
+    "plan_funds": 50000,
+    "plan_deadline": datetime.date(2030, 1, 31),
+    "plan_contingency": "泄漏应急处置方案",
+}
+
+
+def make_hazard(enterprise: Enterprise, actor: User | None = None, *, major: bool = False, **data):
+    """Report a hazard through the service (so it is as real as one from the UI)."""
+    from anjian.hazards import services
+
+    actor = actor or make_user(Role.ADMIN)
+    values = {
+        "location": "二车间",
+        "description": "配电箱门未关闭，线路裸露",
+        "deadline": datetime.date.today() + datetime.timedelta(days=10),
+    }
+    if major:
+        values.update(grade="major", criterion=criterion())
+    values.update(data)
+    return services.report_hazard(actor=actor, enterprise=enterprise, data=values)

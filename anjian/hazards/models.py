@@ -1,0 +1,301 @@
+"""The hazard ledger (隐患台账) and its closed loop: report → rectify → accept → close out,
+with deadline extensions, the major hazard's 五落实 plan and dual report, listed supervision
+(挂牌督办) and rectification notices (整改通知单).
+
+A hazard copies its enterprise's region path, industry and grid so that every jurisdiction
+filter is a range on this table's own indexes (10,000,000 rows at province scale).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from anjian.core.models import VoidableModel
+from anjian.core.scoping import ScopedQuerySet
+from anjian.standards.choices import HazardFactor
+
+from .choices import (
+    OPEN_STATES,
+    ExtensionState,
+    HazardGrade,
+    HazardSource,
+    HazardState,
+    ListingLevel,
+    ListingState,
+)
+
+PLAN_FIELDS = ("plan_responsible", "plan_measures", "plan_funds", "plan_deadline", "plan_contingency")
+"""The 五落实 plan of a major hazard: responsibility, measures, funds, time limit, contingency plan."""
+
+
+class HazardQuerySet(ScopedQuerySet):
+    def overdue(self, today=None) -> models.QuerySet:
+        today = today or timezone.localdate()
+        return self.filter(state__in=OPEN_STATES, deadline__lt=today)
+
+    def unclosed(self) -> models.QuerySet:
+        return self.exclude(state=HazardState.CLOSED)
+
+
+class Hazard(VoidableModel):
+    """A hidden hazard (事故隐患): a defect found at an enterprise that can cause an accident.
+
+    ``state`` changes only through ``anjian.hazards.services``; ``version`` is bumped by every
+    change so two people acting at once cannot overwrite each other (the second gets a 409).
+    """
+
+    number = models.CharField(_("number"), max_length=32, unique=True, editable=False)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="hazards",
+                                   verbose_name=_("enterprise"))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    industry = models.ForeignKey("enterprises.Industry", on_delete=models.PROTECT, related_name="+",
+                                 editable=False, verbose_name=_("industry"))
+    grid = models.ForeignKey("regions.Grid", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             editable=False, verbose_name=_("grid"))
+    location = models.CharField(_("location"), max_length=200)
+    description = models.TextField(_("description"))
+    category = models.CharField(_("hazard factor class"), max_length=16, choices=HazardFactor.choices,
+                                default=HazardFactor.MANAGEMENT)
+    grade = models.CharField(_("grade"), max_length=16, choices=HazardGrade.choices, default=HazardGrade.GENERAL)
+    criterion = models.ForeignKey("standards.MajorHazardCriterion", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="hazards",
+                                  verbose_name=_("major-hazard criterion met"))
+    check_item = models.ForeignKey("standards.CheckItem", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="hazards", verbose_name=_("check item"))
+    source = models.CharField(_("source"), max_length=24, choices=HazardSource.choices,
+                              default=HazardSource.SELF_INSPECTION)
+    finder = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("finder (user)"))
+    finder_name = models.CharField(_("found by"), max_length=50, blank=True)
+    found_at = models.DateTimeField(_("found at"), default=timezone.now)
+    deadline = models.DateField(_("rectification deadline"))
+    original_deadline = models.DateField(_("original deadline"), editable=False)
+    state = models.CharField(_("state"), max_length=16, choices=HazardState.choices, default=HazardState.REPORTED,
+                             editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    # Rectification and acceptance (filled by the transitions).
+    rectification_note = models.TextField(_("rectification done"), blank=True, editable=False)
+    rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True, editable=False)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True, editable=False)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", editable=False, verbose_name=_("accepted by"))
+    closed_at = models.DateTimeField(_("closed out at"), null=True, blank=True, editable=False)
+
+    # 五落实 plan (major hazards).
+    plan_responsible = models.CharField(_("responsible person"), max_length=50, blank=True)
+    plan_measures = models.TextField(_("rectification measures"), blank=True)
+    plan_funds = models.DecimalField(_("funds (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    plan_deadline = models.DateField(_("plan time limit"), null=True, blank=True)
+    plan_contingency = models.TextField(_("contingency plan"), blank=True)
+
+    # 双报告 (major hazards): to the regulator and to the workers' congress.
+    reported_to_regulator_on = models.DateField(_("reported to the regulator on"), null=True, blank=True)
+    reported_to_congress_on = models.DateField(_("reported to the workers' congress on"), null=True, blank=True)
+
+    is_listed = models.BooleanField(_("under listed supervision"), default=False, editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", editable=False, verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
+    objects = HazardQuerySet.as_manager()
+
+    class Scoping:
+        path = "region_path"
+        industry = "industry"
+        grid = "grid"
+        enterprise = "enterprise"
+
+    class Meta:
+        verbose_name = _("hazard")
+        verbose_name_plural = _("hazards")
+        ordering = ["-id"]
+        permissions = [
+            ("transition_hazard", _("Can act on hazards (rectify, accept, extend)")),
+            ("list_hazard", _("Can list hazards for supervision")),
+            ("issue_notice_hazard", _("Can issue rectification notices")),
+        ]
+        indexes = [
+            # The ledger's filters: region (range) with state and grade; newest first.
+            models.Index(fields=["region_path", "is_voided", "id"], name="hz_path_idx"),
+            models.Index(fields=["state", "grade", "region_path", "is_voided", "id"], name="hz_state_grade_path_idx"),
+            models.Index(fields=["industry", "region_path", "is_voided", "id"], name="hz_industry_path_idx"),
+            models.Index(fields=["enterprise", "state"], name="hz_ent_state_idx"),
+            models.Index(fields=["grid", "id"], name="hz_grid_idx"),
+            # The warning scan: open hazards by deadline.
+            models.Index(fields=["state", "deadline"], name="hz_state_deadline_idx"),
+            models.Index(fields=["source", "region_path"], name="hz_source_path_idx"),
+            models.Index(fields=["found_at"], name="hz_found_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.description[:30]}"
+
+    @property
+    def is_major(self) -> bool:
+        return self.grade == HazardGrade.MAJOR
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.state in OPEN_STATES and self.deadline < timezone.localdate()
+
+    def missing_plan_fields(self) -> list[str]:
+        """The 五落实 items still missing (field names), in the order the regulation lists them."""
+        missing = []
+        for name in PLAN_FIELDS:
+            value = getattr(self, name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                missing.append(name)
+        return missing
+
+    def missing_dual_reports(self) -> list[str]:
+        if not self.is_major:
+            return []
+        return [n for n in ("reported_to_regulator_on", "reported_to_congress_on") if getattr(self, n) is None]
+
+
+class DeadlineExtension(models.Model):
+    """A request to move a hazard's rectification deadline, approved or refused by whoever
+    may accept the hazard (the enterprise for general hazards, the regulator for major ones)."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="extensions", verbose_name=_("hazard"))
+    requested_deadline = models.DateField(_("requested deadline"))
+    previous_deadline = models.DateField(_("previous deadline"))
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    state = models.CharField(_("state"), max_length=16, choices=ExtensionState.choices,
+                             default=ExtensionState.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("decision comment"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Scoping:
+        path = "hazard__region_path"
+        industry = "hazard__industry"
+        grid = "hazard__grid"
+        enterprise = "hazard__enterprise"
+
+    class Meta:
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["hazard"], condition=models.Q(state="pending"),
+                                    name="extension_one_pending_per_hazard"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hazard.number} → {self.requested_deadline}"
+
+
+class ListedSupervision(models.Model):
+    """挂牌督办: a government body formally supervises a major hazard at city, county or township
+    level until it is closed out; delisting needs the close-out (with the regulator's acceptance)."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="listings", verbose_name=_("hazard"))
+    level = models.CharField(_("level"), max_length=16, choices=ListingLevel.choices)
+    department = models.ForeignKey("orgs.Department", on_delete=models.PROTECT, related_name="listings",
+                                   verbose_name=_("supervising unit"))
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    requirements = models.TextField(_("requirements"), blank=True)
+    deadline = models.DateField(_("deadline"))
+    state = models.CharField(_("state"), max_length=16, choices=ListingState.choices, default=ListingState.LISTED,
+                             editable=False)
+    listed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("listed by"))
+    listed_at = models.DateTimeField(_("listed at"), default=timezone.now)
+    delisted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("delisted by"))
+    delisted_at = models.DateTimeField(_("delisted at"), null=True, blank=True)
+    delist_comment = models.TextField(_("delisting comment"), blank=True)
+    # Copies of the hazard's keys: listings are counted by region on their own.
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   editable=False, verbose_name=_("enterprise"))
+    industry = models.ForeignKey("enterprises.Industry", on_delete=models.PROTECT, related_name="+",
+                                 editable=False, verbose_name=_("industry"))
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Scoping:
+        path = "region_path"
+        industry = "industry"
+        grid = "hazard__grid"
+        enterprise = "enterprise"
+
+    class Meta:
+        verbose_name = _("listed supervision")
+        verbose_name_plural = _("listed supervisions")
+        ordering = ["-listed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["hazard"], condition=models.Q(state="listed"),
+                                    name="listing_one_active_per_hazard"),
+        ]
+        indexes = [models.Index(fields=["region_path", "state", "deadline"], name="listing_path_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} {self.hazard.number}"
+
+
+class ListingProgress(models.Model):
+    """A progress report on a listed supervision (督办进展)."""
+
+    listing = models.ForeignKey(ListedSupervision, on_delete=models.PROTECT, related_name="progress",
+                                verbose_name=_("listed supervision"))
+    content = models.TextField(_("progress"))
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("reported by"))
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("listing progress report")
+        verbose_name_plural = _("listing progress reports")
+        ordering = ["-reported_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.content[:40]
+
+
+class RectificationNotice(models.Model):
+    """整改通知单: the official document by which a government unit orders an enterprise to fix
+    the listed hazards by a date. Numbered per issuing department and year."""
+
+    number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="notices",
+                                   verbose_name=_("enterprise"))
+    department = models.ForeignKey("orgs.Department", on_delete=models.PROTECT, related_name="notices",
+                                   verbose_name=_("issuing unit"))
+    hazards = models.ManyToManyField(Hazard, related_name="notices", verbose_name=_("hazards"))
+    deadline = models.DateField(_("deadline"))
+    requirements = models.TextField(_("requirements"), blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("issued by"))
+    issued_on = models.DateField(_("issued on"), default=timezone.localdate)
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Scoping:
+        path = "region_path"
+        industry = "enterprise__industry"
+        grid = "enterprise__grid"
+        enterprise = "enterprise"
+
+    class Meta:
+        verbose_name = _("rectification notice")
+        verbose_name_plural = _("rectification notices")
+        ordering = ["-issued_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,0 +1,567 @@
+"""Every change to a hazard goes through here: the closed loop 排查 → 台账 → 整改 → 验收 → 销号,
+deadline extensions, the 五落实 plan and dual report of major hazards, listed supervision and
+rectification notices.
+
+Each transition locks the hazard row, checks the state and the actor's right, saves, bumps
+``version`` and writes an event (with the files it brought) in one transaction. If the row
+changed since the caller loaded it (another person acted first), a ``ConflictError`` is
+raised and nothing is written; the API answers 409.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anjian.core.models import Attachment
+from anjian.core.scoping import ENTERPRISE, scope_of
+from anjian.core.services import ConflictError, attach_files, record_event, void_record
+from anjian.enterprises.models import Enterprise
+from anjian.orgs.choices import Role
+from anjian.orgs.models import Department
+
+from .choices import (
+    OPEN_STATES,
+    UNCLOSED_STATES,
+    ExtensionState,
+    HazardGrade,
+    HazardSource,
+    HazardState,
+    ListingLevel,
+    ListingState,
+)
+from .models import (
+    PLAN_FIELDS,
+    DeadlineExtension,
+    Hazard,
+    ListedSupervision,
+    ListingProgress,
+    RectificationNotice,
+)
+
+S = HazardState
+
+# Who may act for each side of the loop.
+REGULATOR_ROLES = frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER})
+# The source a hazard gets when its finder's role implies it.
+SOURCE_BY_ROLE = {
+    Role.ENTERPRISE: HazardSource.SELF_INSPECTION,
+    Role.GRID_OFFICER: HazardSource.GRID_PATROL,
+    Role.EXPERT: HazardSource.EXPERT,
+    Role.REGULATOR: HazardSource.GOVERNMENT,
+    Role.INDUSTRY_OFFICER: HazardSource.GOVERNMENT,
+}
+ENTERPRISE_SOURCES = frozenset({HazardSource.SELF_INSPECTION, HazardSource.ENTERPRISE_SYSTEM})
+
+
+# --- rights ------------------------------------------------------------------------------
+
+def _is_admin(actor) -> bool:
+    return bool(actor is not None and getattr(actor, "is_system_admin", False))
+
+
+def _can_see(actor, hazard: Hazard) -> bool:
+    return Hazard.objects.for_user(actor).filter(pk=hazard.pk).exists()
+
+
+def is_enterprise_side(actor, hazard: Hazard) -> bool:
+    """The enterprise's own users (self-inspect, self-report, self-rectify)."""
+    scope = scope_of(actor)
+    return scope.kind == ENTERPRISE and scope.enterprise_id == hazard.enterprise_id
+
+
+def is_regulator_side(actor, hazard: Hazard) -> bool:
+    """A regulator or industry-department officer whose jurisdiction holds the hazard."""
+    return getattr(actor, "role", None) in REGULATOR_ROLES and _can_see(actor, hazard)
+
+
+def can_rectify(actor, hazard: Hazard) -> bool:
+    return _is_admin(actor) or is_enterprise_side(actor, hazard)
+
+
+def can_accept(actor, hazard: Hazard) -> bool:
+    """General hazards are accepted by the enterprise, major hazards only by the regulator."""
+    if _is_admin(actor):
+        return True
+    if hazard.grade == HazardGrade.MAJOR:
+        return is_regulator_side(actor, hazard)
+    return is_enterprise_side(actor, hazard)
+
+
+def can_list(actor, hazard: Hazard) -> bool:
+    return _is_admin(actor) or (is_regulator_side(actor, hazard) and actor.has_perm("hazards.list_hazard"))
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def available_actions(actor, hazard: Hazard) -> list[str]:
+    """The transitions ``actor`` may take on ``hazard`` now (drives the buttons on the page)."""
+    if hazard.is_voided:
+        return []
+    out = []
+    rect, acc = can_rectify(actor, hazard), can_accept(actor, hazard)
+    if rect and hazard.state in OPEN_STATES:
+        out.append("update_plan")
+    if rect and hazard.state == S.REPORTED:
+        out.append("start_rectification")
+    if rect and hazard.state == S.RECTIFYING:
+        out.append("submit_rectification")
+    if acc and hazard.state == S.RECTIFIED:
+        out += ["accept", "refuse_acceptance"]
+    if acc and hazard.state == S.ACCEPTED:
+        out.append("close")
+    if rect and hazard.state in OPEN_STATES and not hazard.extensions.filter(state=ExtensionState.PENDING).exists():
+        out.append("request_extension")
+    if acc and hazard.extensions.filter(state=ExtensionState.PENDING).exists():
+        out += ["approve_extension", "refuse_extension"]
+    if hazard.is_major and (rect or is_regulator_side(actor, hazard)) and hazard.state != S.CLOSED:
+        out.append("record_dual_report")
+    if hazard.is_major and can_list(actor, hazard):
+        if not hazard.is_listed and hazard.state != S.CLOSED:
+            out.append("list")
+        if hazard.is_listed:
+            out.append("report_progress")
+            if hazard.state == S.CLOSED:
+                out.append("delist")
+    return out
+
+
+# --- creation ----------------------------------------------------------------------------
+
+def _validate_grade(hazard: Hazard) -> None:
+    if hazard.grade == HazardGrade.MAJOR and hazard.criterion_id is None:
+        raise ValidationError({"criterion": _("A major hazard must name the major-hazard criterion it meets.")})
+    if hazard.grade == HazardGrade.GENERAL and hazard.criterion_id is not None:
+        raise ValidationError({"criterion": _("Only a major hazard names a major-hazard criterion.")})
+
+
+def _copy_enterprise_keys(hazard: Hazard, enterprise: Enterprise) -> None:
+    hazard.region_path = enterprise.region_path
+    hazard.industry_id = enterprise.industry_id
+    hazard.grid_id = enterprise.grid_id
+
+
+def hazard_number(hazard: Hazard) -> str:
+    """隐患编号: YH + year found + the row id, zero-padded (unique, sortable, stable)."""
+    return f"YH{hazard.found_at:%Y}{hazard.pk:09d}"
+
+
+@transaction.atomic
+def report_hazard(*, actor, enterprise: Enterprise, data: dict[str, Any], photos: Iterable = (),
+                  source: str | None = None) -> Hazard:
+    """Enter a found hazard into the ledger (state ``reported``).
+
+    The enterprise must be in the actor's scope. The source follows from the finder's role
+    unless given; an enterprise user can only self-report (or push from its own system).
+    """
+    if not Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists():
+        raise ValidationError({"enterprise": _("This enterprise is outside your jurisdiction.")})
+    role = getattr(actor, "role", None)
+    source = source or data.pop("source", None) or SOURCE_BY_ROLE.get(role, HazardSource.GOVERNMENT)
+    data.pop("source", None)
+    if role == Role.ENTERPRISE and not _is_admin(actor) and source not in ENTERPRISE_SOURCES:
+        raise ValidationError({"source": _("An enterprise can only report hazards from its own inspections.")})
+    if source not in HazardSource.values:
+        raise ValidationError({"source": _("Unknown hazard source.")})
+    for name in ("state", "version", "number", "region_path", "is_listed", "is_voided"):
+        if name in data:
+            raise ValidationError({name: _("This field cannot be set here.")})
+    hazard = Hazard(enterprise=enterprise, source=source, created_by=actor if getattr(actor, "pk", None) else None,
+                    **data)
+    if hazard.finder_id is None and not hazard.finder_name and getattr(actor, "pk", None):
+        hazard.finder = actor
+        hazard.finder_name = (getattr(actor, "name", "") or actor.get_username())[:50]
+    _copy_enterprise_keys(hazard, enterprise)
+    if hazard.deadline is None:
+        raise ValidationError({"deadline": _("Set the rectification deadline.")})
+    found_on = timezone.localdate(hazard.found_at) if timezone.is_aware(hazard.found_at) else hazard.found_at.date()
+    if hazard.deadline < found_on:
+        raise ValidationError({"deadline": _("The rectification deadline cannot be before the day it was found.")})
+    if hazard.found_at > timezone.now() + timezone.timedelta(minutes=5):
+        raise ValidationError({"found_at": _("The time found cannot be in the future.")})
+    hazard.original_deadline = hazard.deadline
+    _validate_grade(hazard)
+    hazard.number = f"TMP{uuid.uuid4().hex[:28]}"
+    hazard.full_clean(exclude=["number", "original_deadline"])
+    hazard._history_user = actor
+    hazard.save()
+    hazard.number = hazard_number(hazard)
+    Hazard.objects.filter(pk=hazard.pk).update(number=hazard.number)
+    event = record_event(hazard, "reported", actor=actor, to_state=S.REPORTED,
+                         data={"source": source, "grade": hazard.grade})
+    attach_files(hazard, photos, actor=actor, kind=Attachment.Kind.PHOTO, event=event)
+    return hazard
+
+
+EDITABLE_FIELDS = frozenset({"location", "description", "category", "grade", "criterion", "check_item",
+                             "finder_name", "found_at", "deadline"})
+
+
+@transaction.atomic
+def update_hazard(hazard: Hazard, *, actor, data: dict[str, Any], expected_version: int | None = None) -> Hazard:
+    """Correct a reported hazard's description (only before rectification starts, by whoever
+    may act on it); the deadline moves only through an extension once rectification runs."""
+    h = _lock(hazard, expected_version)
+    _require(can_rectify(actor, h) or is_regulator_side(actor, h) or h.created_by_id == getattr(actor, "pk", None),
+             _("You may not change this hazard."))
+    if h.state != S.REPORTED:
+        raise ValidationError({"state": _("A hazard can be corrected only while it is reported.")})
+    for name, value in data.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValidationError({name: _("This field cannot be changed here.")})
+        setattr(h, name, value)
+    if "deadline" in data:
+        h.original_deadline = h.deadline
+    _validate_grade(h)
+    h.full_clean(exclude=["number"])
+    return _save(h, actor, "updated", comment="", data={"fields": sorted(data)})
+
+
+# --- the state machine -------------------------------------------------------------------
+
+def _lock(hazard: Hazard, expected_version: int | None, *, check_version: bool = True) -> Hazard:
+    """Re-read the hazard under a row lock; refuse if someone changed it since the caller read it.
+
+    ``check_version=False`` is for steps whose own record (an extension, a listing) carries the
+    conflict check, where the hazard object at hand may be an older copy."""
+    h = Hazard.objects.select_for_update().get(pk=hazard.pk)
+    if h.is_voided:
+        raise ValidationError({"is_voided": _("This hazard is voided.")})
+    seen = expected_version if expected_version is not None else hazard.version
+    if (check_version or expected_version is not None) and h.version != seen:
+        raise ConflictError(
+            _("This hazard was changed by someone else meanwhile (now: %(state)s). Reload it and try again.")
+            % {"state": h.get_state_display()},
+            current_state=h.state, current_version=h.version,
+        )
+    return h
+
+
+def _save(h: Hazard, actor, action: str, *, from_state: str = "", comment: str = "", data: dict | None = None,
+          files: Iterable = (), file_kind: str = Attachment.Kind.EVIDENCE) -> Hazard:
+    h.version = F("version") + 1
+    h._history_user = actor
+    h._change_reason = action
+    h.save()
+    h.refresh_from_db(fields=["version"])
+    event = record_event(h, action, actor=actor, from_state=from_state, to_state=h.state if from_state else "",
+                         comment=comment, data=data)
+    attach_files(h, files, actor=actor, kind=file_kind, event=event)
+    return h
+
+
+def _transition(hazard: Hazard, *, actor, expected_version: int | None, allowed_from: tuple[str, ...], to: str,
+                action: str, right: Callable[[Any, Hazard], bool], comment: str = "",
+                mutate: Callable[[Hazard], None] | None = None, data: dict | None = None,
+                files: Iterable = ()) -> Hazard:
+    h = _lock(hazard, expected_version)
+    _require(right(actor, h), _("You may not take this step on this hazard."))
+    if h.state not in allowed_from:
+        raise ValidationError({"state": _("This step is not possible while the hazard is %(state)s.")
+                               % {"state": h.get_state_display()}})
+    from_state = h.state
+    if mutate:
+        mutate(h)
+    h.state = to
+    return _save(h, actor, action, from_state=from_state, comment=comment, data=data, files=files)
+
+
+def _check_plan(h: Hazard) -> None:
+    if h.grade != HazardGrade.MAJOR:
+        return
+    missing = h.missing_plan_fields()
+    if missing:
+        raise ValidationError({
+            n: _("%(item)s is missing from the 五落实 plan; a major hazard cannot start rectification without it.")
+            % {"item": Hazard._meta.get_field(n).verbose_name}
+            for n in missing
+        })
+
+
+@transaction.atomic
+def update_plan(hazard: Hazard, *, actor, plan: dict[str, Any], expected_version: int | None = None) -> Hazard:
+    """Record or change the 五落实 plan (responsibility, measures, funds, time limit, contingency)."""
+    h = _lock(hazard, expected_version)
+    _require(can_rectify(actor, h) or is_regulator_side(actor, h), _("You may not change this hazard's plan."))
+    if h.state not in OPEN_STATES:
+        raise ValidationError({"state": _("The plan can be changed only before the rectification is submitted.")})
+    for name, value in plan.items():
+        if name not in PLAN_FIELDS:
+            raise ValidationError({name: _("This field is not part of the rectification plan.")})
+        setattr(h, name, value)
+    if h.plan_funds is not None and Decimal(h.plan_funds) < 0:
+        raise ValidationError({"plan_funds": _("Funds cannot be negative.")})
+    h.full_clean(exclude=["number"])
+    return _save(h, actor, "plan_updated", data={"fields": sorted(plan)})
+
+
+@transaction.atomic
+def start_rectification(hazard: Hazard, *, actor, expected_version: int | None = None, comment: str = "") -> Hazard:
+    """reported → rectifying. A major hazard needs its complete 五落实 plan first."""
+    return _transition(hazard, actor=actor, expected_version=expected_version, allowed_from=(S.REPORTED,),
+                       to=S.RECTIFYING, action="rectification_started", right=can_rectify, comment=comment,
+                       mutate=_check_plan)
+
+
+@transaction.atomic
+def submit_rectification(hazard: Hazard, *, actor, note: str, files: Iterable = (),
+                         expected_version: int | None = None) -> Hazard:
+    """rectifying → rectified: the enterprise submits what it did, with evidence."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Describe what was done to rectify the hazard.")})
+
+    def mutate(h: Hazard) -> None:
+        h.rectification_note = note
+        h.rectified_at = timezone.now()
+
+    return _transition(hazard, actor=actor, expected_version=expected_version, allowed_from=(S.RECTIFYING,),
+                       to=S.RECTIFIED, action="rectification_submitted", right=can_rectify, comment=note,
+                       mutate=mutate, files=files)
+
+
+@transaction.atomic
+def accept_rectification(hazard: Hazard, *, actor, comment: str = "", files: Iterable = (),
+                         expected_version: int | None = None) -> Hazard:
+    """rectified → accepted (验收). General: the enterprise; major: the regulator."""
+
+    def mutate(h: Hazard) -> None:
+        h.accepted_at = timezone.now()
+        h.accepted_by = actor if getattr(actor, "pk", None) else None
+
+    return _transition(hazard, actor=actor, expected_version=expected_version, allowed_from=(S.RECTIFIED,),
+                       to=S.ACCEPTED, action="accepted", right=can_accept, comment=comment, mutate=mutate,
+                       files=files)
+
+
+@transaction.atomic
+def refuse_acceptance(hazard: Hazard, *, actor, reason: str, expected_version: int | None = None) -> Hazard:
+    """rectified → rectifying: the fix is not good enough; the reason is required."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason the rectification is not accepted.")})
+    return _transition(hazard, actor=actor, expected_version=expected_version, allowed_from=(S.RECTIFIED,),
+                       to=S.RECTIFYING, action="acceptance_refused", right=can_accept, comment=reason)
+
+
+@transaction.atomic
+def close_hazard(hazard: Hazard, *, actor, comment: str = "", expected_version: int | None = None) -> Hazard:
+    """accepted → closed (销号)."""
+
+    def mutate(h: Hazard) -> None:
+        h.closed_at = timezone.now()
+
+    return _transition(hazard, actor=actor, expected_version=expected_version, allowed_from=(S.ACCEPTED,),
+                       to=S.CLOSED, action="closed", right=can_accept, comment=comment, mutate=mutate)
+
+
+# --- deadline extensions ---------------------------------------------------------------------
+
+@transaction.atomic
+def request_extension(hazard: Hazard, *, actor, new_deadline: date, reason: str,
+                      expected_version: int | None = None) -> DeadlineExtension:
+    """Ask to move the rectification deadline; one pending request at a time."""
+    h = _lock(hazard, expected_version)
+    _require(can_rectify(actor, h), _("You may not request an extension for this hazard."))
+    if h.state not in OPEN_STATES:
+        raise ValidationError({"state": _("An extension can be requested only before the rectification is "
+                                          "submitted.")})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the extension.")})
+    if new_deadline is None or new_deadline <= h.deadline:
+        raise ValidationError({"new_deadline": _("The new deadline must be later than the current one.")})
+    if h.extensions.filter(state=ExtensionState.PENDING).exists():
+        raise ValidationError({"new_deadline": _("An extension request is already waiting for a decision.")})
+    ext = DeadlineExtension.objects.create(hazard=h, requested_deadline=new_deadline, previous_deadline=h.deadline,
+                                           reason=reason, requested_by=actor if getattr(actor, "pk", None) else None)
+    _save(h, actor, "extension_requested", comment=reason, data={"extension": ext.pk,
+                                                                 "requested_deadline": new_deadline.isoformat()})
+    return ext
+
+
+@transaction.atomic
+def decide_extension(extension: DeadlineExtension, *, actor, approve: bool, comment: str = "",
+                     expected_version: int | None = None) -> DeadlineExtension:
+    """Approve (the deadline moves) or refuse a pending extension request."""
+    h = _lock(extension.hazard, expected_version, check_version=False)
+    ext = DeadlineExtension.objects.select_for_update().get(pk=extension.pk)
+    _require(can_accept(actor, h), _("You may not decide on this extension."))
+    if ext.state != ExtensionState.PENDING:
+        raise ConflictError(_("This extension request has already been decided."), current_state=h.state,
+                            current_version=h.version)
+    if not approve and not (comment or "").strip():
+        raise ValidationError({"comment": _("Give the reason for refusing the extension.")})
+    ext.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
+    ext.decided_by = actor if getattr(actor, "pk", None) else None
+    ext.decided_at = timezone.now()
+    ext.decision_comment = comment
+    ext.save()
+    data = {"extension": ext.pk, "previous_deadline": h.deadline.isoformat()}
+    if approve:
+        h.deadline = ext.requested_deadline
+        data["deadline"] = h.deadline.isoformat()
+    _save(h, actor, "extension_approved" if approve else "extension_refused", comment=comment, data=data)
+    return ext
+
+
+# --- major hazards: dual report and listed supervision ------------------------------------------
+
+@transaction.atomic
+def record_dual_report(hazard: Hazard, *, actor, regulator_on: date | None = None, congress_on: date | None = None,
+                       expected_version: int | None = None) -> Hazard:
+    """Record the dates a major hazard was reported to the regulator and to the workers' congress."""
+    h = _lock(hazard, expected_version)
+    _require(can_rectify(actor, h) or is_regulator_side(actor, h), _("You may not record reports for this hazard."))
+    if h.grade != HazardGrade.MAJOR:
+        raise ValidationError({"grade": _("Only a major hazard has a dual report.")})
+    if regulator_on is None and congress_on is None:
+        raise ValidationError({"regulator_on": _("Give at least one report date.")})
+    found_on = timezone.localdate(h.found_at)
+    today = timezone.localdate()
+    for field, value in (("regulator_on", regulator_on), ("congress_on", congress_on)):
+        if value is not None and (value < found_on or value > today):
+            raise ValidationError({field: _("The report date must be between the day found and today.")})
+    if regulator_on is not None:
+        h.reported_to_regulator_on = regulator_on
+    if congress_on is not None:
+        h.reported_to_congress_on = congress_on
+    return _save(h, actor, "dual_report_recorded", data={
+        "regulator_on": regulator_on.isoformat() if regulator_on else None,
+        "congress_on": congress_on.isoformat() if congress_on else None,
+    })
+
+
+@transaction.atomic
+def list_for_supervision(hazard: Hazard, *, actor, level: str, department: Department, deadline: date,
+                         document_number: str = "", requirements: str = "",
+                         expected_version: int | None = None) -> ListedSupervision:
+    """挂牌督办: list an unclosed major hazard for supervision at city, county or township level."""
+    h = _lock(hazard, expected_version)
+    _require(can_list(actor, h), _("You may not list this hazard for supervision."))
+    if h.grade != HazardGrade.MAJOR:
+        raise ValidationError({"grade": _("Only a major hazard can be listed for supervision.")})
+    if h.state not in UNCLOSED_STATES:
+        raise ValidationError({"state": _("A closed hazard cannot be listed.")})
+    if h.is_listed:
+        raise ValidationError({"level": _("This hazard is already listed for supervision.")})
+    if level not in ListingLevel.values:
+        raise ValidationError({"level": _("Choose city, county or township level.")})
+    if department is None or not Department.objects.for_user(actor).filter(pk=department.pk).exists() \
+            and not _is_admin(actor):
+        raise ValidationError({"department": _("Choose a supervising unit in your jurisdiction.")})
+    if deadline is None or deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("The supervision deadline cannot be in the past.")})
+    listing = ListedSupervision.objects.create(
+        hazard=h, level=level, department=department, deadline=deadline, document_number=document_number,
+        requirements=requirements, listed_by=actor if getattr(actor, "pk", None) else None,
+        region_path=h.region_path, enterprise_id=h.enterprise_id, industry_id=h.industry_id,
+    )
+    h.is_listed = True
+    _save(h, actor, "listed", comment=requirements, data={"listing": listing.pk, "level": level,
+                                                          "deadline": deadline.isoformat()})
+    return listing
+
+
+@transaction.atomic
+def report_listing_progress(listing: ListedSupervision, *, actor, content: str) -> ListingProgress:
+    """Add a progress report to an active listed supervision."""
+    h = Hazard.objects.select_for_update().get(pk=listing.hazard_id)
+    _require(can_rectify(actor, h) or is_regulator_side(actor, h), _("You may not report on this listing."))
+    if listing.state != ListingState.LISTED:
+        raise ValidationError({"state": _("This listing has been delisted.")})
+    content = (content or "").strip()
+    if not content:
+        raise ValidationError({"content": _("Describe the progress.")})
+    progress = ListingProgress.objects.create(listing=listing, content=content,
+                                              reported_by=actor if getattr(actor, "pk", None) else None)
+    record_event(h, "listing_progress", actor=actor, comment=content, data={"listing": listing.pk})
+    return progress
+
+
+@transaction.atomic
+def delist(listing: ListedSupervision, *, actor, comment: str = "", expected_version: int | None = None
+           ) -> ListedSupervision:
+    """摘牌: end a listed supervision; only after the hazard was accepted by the regulator and closed out."""
+    h = _lock(listing.hazard, expected_version, check_version=False)
+    listing = ListedSupervision.objects.select_for_update().get(pk=listing.pk)
+    _require(can_list(actor, h), _("You may not delist this hazard."))
+    if listing.state != ListingState.LISTED:
+        raise ConflictError(_("This listing has already been delisted."), current_state=h.state,
+                            current_version=h.version)
+    if h.state != S.CLOSED:
+        raise ValidationError({"state": _("A listed hazard can be delisted only after it is closed out.")})
+    if h.accepted_by is None or getattr(h.accepted_by, "role", None) not in REGULATOR_ROLES \
+            and not getattr(h.accepted_by, "is_system_admin", False):
+        raise ValidationError({"state": _("A listed hazard can be delisted only after the regulator accepted it.")})
+    listing.state = ListingState.DELISTED
+    listing.delisted_by = actor if getattr(actor, "pk", None) else None
+    listing.delisted_at = timezone.now()
+    listing.delist_comment = comment
+    listing._history_user = actor
+    listing.save()
+    h.is_listed = False
+    _save(h, actor, "delisted", comment=comment, data={"listing": listing.pk})
+    return listing
+
+
+# --- notices and voiding ---------------------------------------------------------------------
+
+def notice_number(department: Department, issued_on: date) -> str:
+    """整改通知单 number: <region code>-<year>-<sequence in that department's year>."""
+    seq = RectificationNotice.objects.filter(department=department, issued_on__year=issued_on.year).count() + 1
+    return f"ZG{department.region.code[:6]}-{issued_on:%Y}-{seq:05d}-{department.pk}"
+
+
+@transaction.atomic
+def issue_notice(*, actor, department: Department, hazards: list[Hazard], deadline: date,
+                 requirements: str = "") -> RectificationNotice:
+    """Issue a rectification notice for unclosed hazards of one enterprise."""
+    _require(_is_admin(actor) or actor.has_perm("hazards.issue_notice_hazard"),
+             _("You may not issue rectification notices."))
+    if not hazards:
+        raise ValidationError({"hazards": _("Choose the hazards the notice orders to rectify.")})
+    visible = set(Hazard.objects.for_user(actor).filter(pk__in=[h.pk for h in hazards]).values_list("pk", flat=True))
+    if len(visible) != len({h.pk for h in hazards}):
+        raise ValidationError({"hazards": _("Some of these hazards are outside your jurisdiction.")})
+    enterprises = {h.enterprise_id for h in hazards}
+    if len(enterprises) != 1:
+        raise ValidationError({"hazards": _("A notice covers the hazards of one enterprise.")})
+    if any(h.state == S.CLOSED or h.is_voided for h in hazards):
+        raise ValidationError({"hazards": _("Closed or voided hazards cannot be put on a notice.")})
+    if not _is_admin(actor) and not Department.objects.for_user(actor).filter(pk=department.pk).exists():
+        raise ValidationError({"department": _("Choose an issuing unit in your jurisdiction.")})
+    if deadline is None or deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+    issued_on = timezone.localdate()
+    Department.objects.select_for_update().get(pk=department.pk)  # serialises numbering per department
+    notice = RectificationNotice.objects.create(
+        number=notice_number(department, issued_on), enterprise_id=enterprises.pop(), department=department,
+        deadline=deadline, requirements=requirements, issued_by=actor if getattr(actor, "pk", None) else None,
+        issued_on=issued_on, region_path=hazards[0].region_path,
+    )
+    notice.hazards.set(hazards)
+    for h in hazards:
+        record_event(h, "notice_issued", actor=actor, data={"notice": notice.pk, "number": notice.number})
+    return notice
+
+
+def void_hazard(hazard: Hazard, *, actor, reason: str) -> Hazard:
+    """Void a hazard entered in error (never delete it). Listed hazards must be delisted first."""
+    _require(_is_admin(actor) or is_regulator_side(actor, hazard) or hazard.created_by_id == getattr(actor, "pk", None),
+             _("You may not void this hazard."))
+    if hazard.is_listed:
+        raise ValidationError({"is_voided": _("Delist the hazard before voiding it.")})
+    return void_record(hazard, actor=actor, reason=reason)

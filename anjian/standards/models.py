@@ -1,0 +1,120 @@
+"""Inspection standards (排查标准): per-industry checklists of check items, and the national
+catalogues of major-hazard criteria (重大事故隐患判定标准) that make a hazard "major".
+
+Both are reference data with their source named and versioned by effective date:
+administrators edit them, and a record made under an older version keeps pointing at it.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import HazardFactor
+
+
+class CriteriaDocument(models.Model):
+    """One official criteria document, e.g. 《工贸企业重大事故隐患判定标准》(应急管理部令第10号),
+    in force from ``effective_from`` until ``effective_to`` (empty while in force)."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=100, blank=True)
+    industries = models.ManyToManyField("enterprises.Industry", blank=True, related_name="criteria_documents",
+                                        verbose_name=_("industries"))
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    effective_to = models.DateField(_("effective until"), null=True, blank=True)
+    source_note = models.TextField(_("source and certainty"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords(m2m_fields=[industries])
+
+    class Meta:
+        verbose_name = _("major-hazard criteria document")
+        verbose_name_plural = _("major-hazard criteria documents")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MajorHazardCriterion(models.Model):
+    """One criterion of a criteria document: meeting it makes a hazard a major hazard (重大事故隐患).
+    The text is written in our own words; ``section`` groups items (e.g. 管理类, 建材, 粉尘爆炸)."""
+
+    document = models.ForeignKey(CriteriaDocument, on_delete=models.PROTECT, related_name="criteria",
+                                 verbose_name=_("document"))
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    section = models.CharField(_("section"), max_length=60, blank=True)
+    item_no = models.CharField(_("item number"), max_length=20, blank=True)
+    text = models.TextField(_("criterion"))
+    is_confirmed = models.BooleanField(_("text confirmed against the source"), default=True)
+    sort = models.PositiveIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("major-hazard criterion")
+        verbose_name_plural = _("major-hazard criteria")
+        ordering = ["document__code", "sort", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:40]}"
+
+
+class Checklist(models.Model):
+    """A checklist (检查表) for one industry (or for all when ``industry`` is empty), in one
+    version. A new version is a new row with the same ``code``; versions keep their dates."""
+
+    code = models.CharField(_("code"), max_length=32)
+    version = models.CharField(_("version"), max_length=20, default="1")
+    name = models.CharField(_("name"), max_length=200)
+    industry = models.ForeignKey("enterprises.Industry", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="checklists", verbose_name=_("industry"))
+    description = models.TextField(_("description"), blank=True)
+    source_note = models.TextField(_("source"), blank=True)
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    effective_to = models.DateField(_("effective until"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("checklist")
+        verbose_name_plural = _("checklists")
+        ordering = ["code", "-effective_from", "-id"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="checklist_code_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.version})"
+
+
+class CheckItem(models.Model):
+    """One check item of a checklist: what to check, on which basis (the clause), which GB/T
+    13861 factor class a failure belongs to, and, if failing it is itself a major hazard, which
+    criterion it meets."""
+
+    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="items",
+                                  verbose_name=_("checklist"))
+    item_no = models.CharField(_("item number"), max_length=20, blank=True)
+    content = models.TextField(_("check content"))
+    basis = models.TextField(_("basis"), blank=True)
+    hazard_factor = models.CharField(_("hazard factor class"), max_length=16, choices=HazardFactor.choices,
+                                     default=HazardFactor.MANAGEMENT)
+    is_major_criterion = models.BooleanField(_("failing it is a major hazard"), default=False)
+    criterion = models.ForeignKey(MajorHazardCriterion, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="check_items", verbose_name=_("major-hazard criterion"))
+    sort = models.PositiveIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("check item")
+        verbose_name_plural = _("check items")
+        ordering = ["checklist", "sort", "id"]
+
+    def __str__(self) -> str:
+        return self.content[:60]
