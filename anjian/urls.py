@@ -28,6 +28,10 @@ api_patterns = [
     path("enterprises/import/", EnterpriseImportView.as_view(), name="api-enterprise-import"),
     path("enterprises/export/", EnterpriseExportView.as_view(), name="api-enterprise-export"),
     path("enterprises/import-template/", EnterpriseImportTemplateView.as_view(), name="api-enterprise-import-template"),
+    path("", include("anjian.standards.api_urls")),
+    path("", include("anjian.hazards.api_urls")),
+    path("", include("anjian.inspections.api_urls")),
+    path("", include("anjian.core.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -39,6 +43,10 @@ urlpatterns = [
     path("regions/", include("anjian.regions.urls")),
     path("orgs/", include("anjian.orgs.urls")),
     path("enterprises/", include("anjian.enterprises.urls")),
+    path("standards/", include("anjian.standards.urls")),
+    path("hazards/", include("anjian.hazards.urls")),
+    path("inspections/", include("anjian.inspections.urls")),
+    path("warnings/", include("anjian.core.urls_warnings")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

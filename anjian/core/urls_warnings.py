@@ -1,0 +1,3 @@
+"""Warning pages: the inbox (included by core.urls)."""
+
+urlpatterns: list = []

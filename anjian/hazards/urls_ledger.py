@@ -1,0 +1,3 @@
+"""Hazard pages (included by hazards.urls)."""
+
+urlpatterns: list = []
