@@ -29,6 +29,7 @@ api_patterns = [
     path("enterprises/export/", EnterpriseExportView.as_view(), name="api-enterprise-export"),
     path("enterprises/import-template/", EnterpriseImportTemplateView.as_view(), name="api-enterprise-import-template"),
     path("", include("anjian.standards.api_urls")),
+    path("hazard-statistics/", include("anjian.hazards.api_stats")),
     path("", include("anjian.hazards.api_urls")),
     path("", include("anjian.inspections.api_urls")),
     path("", include("anjian.core.api_urls")),

@@ -1,0 +1,3 @@
+"""Hazard statistics API (mounted under /api/hazard-statistics/)."""
+
+urlpatterns: list = []
