@@ -30,6 +30,10 @@ class Command(BaseCommand):
         started = time.monotonic()
         size = DemoSize(cities=scale, enterprises_per_township=enterprises_per_township)
         stats = DemoBuilder(size, seed=seed, with_history=scale == 1).build()
+        if scale == 1:
+            from anjian.hazards.demo import build_demo_hazards
+
+            stats["hazards"] = build_demo_hazards(seed=seed)
         self.stdout.write(self.style.SUCCESS(
             "DEMO DATA generated in {:.1f}s: {}".format(
                 time.monotonic() - started, ", ".join(f"{k} {v}" for k, v in stats.items()))))
