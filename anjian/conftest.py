@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pytest
 from rest_framework.test import APIClient
 
+from anjian.core.scoping import clear_reference_caches
 from anjian.core.testing.factories import (
     DepartmentFactory,
     EnterpriseFactory,
@@ -16,6 +17,13 @@ from anjian.core.testing.factories import (
 )
 from anjian.orgs.choices import DepartmentKind, Role
 from anjian.regions.choices import RegionLevel
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_caches():
+    """Region paths and the industry taxonomy are cached per process (core.scoping); a test's
+    rolled-back rows must not be found by the next test."""
+    clear_reference_caches()
 
 
 @pytest.fixture(autouse=True)

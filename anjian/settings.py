@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "anjian.core.context_processors.navigation",
+                "anjian.core.context_processors.warnings_badge",
             ],
         },
     },
@@ -220,3 +221,13 @@ ANJIAN_PAGE_SIZE = 50
 ANJIAN_IMPORT_MAX_ROWS = int(os.environ.get("ANJIAN_IMPORT_MAX_ROWS", "200000"))
 # Public address of the site (e.g. https://anjian.example.gov.cn), used in QR codes on printed documents.
 ANJIAN_BASE_URL = os.environ.get("ANJIAN_BASE_URL", "")
+
+# --- Warnings (预警) ------------------------------------------------------------------
+# Thresholds of the warning rules, in days (read at every scan, see anjian/hazards/rules.py).
+ANJIAN_WARN_ACCEPTANCE_DAYS = int(os.environ.get("ANJIAN_WARN_ACCEPTANCE_DAYS", "7"))
+ANJIAN_WARN_PLAN_DAYS = int(os.environ.get("ANJIAN_WARN_PLAN_DAYS", "3"))
+ANJIAN_WARN_DUAL_REPORT_DAYS = int(os.environ.get("ANJIAN_WARN_DUAL_REPORT_DAYS", "7"))
+# How often (hours) an open warning's "last confirmed at" is rewritten; 0 = at every scan.
+ANJIAN_WARN_SEEN_REFRESH_HOURS = int(os.environ.get("ANJIAN_WARN_SEEN_REFRESH_HOURS", "24"))
+# The scan's schedule (crontab minute field of the periodic task): every 15 minutes.
+ANJIAN_WARN_SCAN_MINUTES = os.environ.get("ANJIAN_WARN_SCAN_MINUTES", "*/15")

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from anjian.core.views_files import attachment_download
 from anjian.enterprises.api import EnterpriseViewSet, SupervisionViewSet
 from anjian.enterprises.api_io import EnterpriseExportView, EnterpriseImportTemplateView, EnterpriseImportView
 from anjian.orgs.api import DepartmentViewSet, TokenView, UserViewSet
@@ -48,6 +49,7 @@ urlpatterns = [
     path("hazards/", include("anjian.hazards.urls")),
     path("inspections/", include("anjian.inspections.urls")),
     path("warnings/", include("anjian.core.urls_warnings")),
+    path("files/<int:pk>/", attachment_download, name="attachment"),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -173,6 +173,7 @@ def main(argv=None) -> int:
     ap.add_argument("--requests", type=int, default=200)
     ap.add_argument("--stat-rounds", type=int, default=3)
     ap.add_argument("--skip-scan", action="store_true")
+    ap.add_argument("--build-only", action="store_true", help="build (or check) the data set and stop")
     ap.add_argument("--reset-warnings", action="store_true", help="delete bench warnings first (a cold first scan)")
     args = ap.parse_args(argv)
 
@@ -192,6 +193,8 @@ def main(argv=None) -> int:
         if hazards_build.hazard_count():
             raise SystemExit(f"{hazards_build.dbname(args.hazards)} holds a different number of hazards: drop it")
         hazards_build.HazardBuilder(args.hazards, date.today()).run()
+    if args.build_only:
+        return 0
     load = os.getloadavg()
     result = {"hazards": args.hazards, "enterprises": args.enterprises, "load_before": load,
               "at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "cpus": os.cpu_count()}

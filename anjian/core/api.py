@@ -1,5 +1,8 @@
 """API plumbing shared by every app: pagination, error format, the scoped viewset base."""
 
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -43,6 +46,12 @@ class RoleModelPermissions(permissions.DjangoModelPermissions):
             if not request.user or not request.user.is_authenticated:
                 return False
             return request.user.has_perms(self.get_required_permissions("DELETE", self._queryset(view).model))
+        if request.method in permissions.SAFE_METHODS:
+            # Reads need no model permission, so answer here: DjangoModelPermissions would
+            # build the view's (scoped) queryset a second time only to find its model.
+            if getattr(view, "_ignore_model_permissions", False):
+                return True
+            return bool(request.user and request.user.is_authenticated)
         return super().has_permission(request, view)
 
 
@@ -119,3 +128,106 @@ class ScopedViewSet(
     @action(detail=True, methods=["post"], serializer_class=VoidSerializer)
     def void(self, request, *args, **kwargs):
         return self.destroy(request, *args, **kwargs)
+
+
+class ValuesRepresentation:
+    """What a ModelSerializer gives for a model instance, built from a ``values()`` row instead.
+
+    A list endpoint spends most of its time turning rows into model instances (and their
+    related instances) and walking DRF's fields over them. For a read-only list page this
+    builds the same dicts — same keys, same order, values formatted by the serializer's own
+    field objects, so the JSON is byte for byte the same — from ``values(*columns)`` rows.
+    The plan is derived from the serializer's fields (once, on first use), so a field added
+    to the serializer appears here too, or fails loudly when it cannot be read from values().
+
+    Supported fields: model fields and dotted sources over non-null relations
+    (``region.name``), SlugRelatedField, PrimaryKeyRelatedField, and nested serializers named
+    in ``nested`` with the values() prefix of the relation they read (e.g. a FilteredRelation
+    alias); a nested object whose primary key is NULL is represented as None, as the
+    serializer does for a missing related object. Anything else (SerializerMethodField,
+    source="*", many=True, dotted sources over nullable relations) raises ImproperlyConfigured.
+    """
+
+    # Fields whose to_representation returns the database value unchanged (str, int, bool).
+    _IDENTITY = (serializers.CharField, serializers.IntegerField, serializers.BooleanField)
+
+    def __init__(self, serializer_class: type[serializers.ModelSerializer], *,
+                 nested: dict[str, str] | None = None, prefix: str = ""):
+        self.serializer_class = serializer_class
+        self.nested = nested or {}
+        self.prefix = prefix
+        self._plan: list[tuple[str, str, Any]] | None = None
+        self._columns: list[str] = []
+
+    @property
+    def columns(self) -> list[str]:
+        """The values() columns ``represent`` reads."""
+        self._compiled()
+        return self._columns
+
+    def represent(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The serializer's representation of the object whose values() row is ``row``."""
+        out = {}
+        for name, column, fmt in self._compiled():
+            value = row[column]
+            if value is None:
+                out[name] = None
+            elif fmt is None:
+                out[name] = value
+            elif isinstance(fmt, ValuesRepresentation):
+                out[name] = fmt.represent(row)
+            else:
+                out[name] = fmt(value)
+        return out
+
+    def _compiled(self) -> list[tuple[str, str, Any]]:
+        if self._plan is None:
+            plan, columns = self._compile()
+            self._columns = columns  # columns first: another thread may see the plan set
+            self._plan = plan
+        return self._plan
+
+    def _compile(self) -> tuple[list[tuple[str, str, Any]], list[str]]:
+        model = self.serializer_class.Meta.model
+        serializer = self.serializer_class()  # no request: the fields as declared
+        pk_column = self.prefix + model._meta.pk.attname
+        plan: list[tuple[str, str, Any]] = []
+        columns: list[str] = [pk_column]
+
+        def unsupported(field, why: str) -> ImproperlyConfigured:
+            return ImproperlyConfigured(f"{self.serializer_class.__name__}.{field.field_name}: {why}; "
+                                        "ValuesRepresentation cannot build it from values()")
+
+        for field in serializer._readable_fields:
+            name = field.field_name
+            if isinstance(field, serializers.BaseSerializer):
+                if name not in self.nested or isinstance(field, serializers.ListSerializer):
+                    raise unsupported(field, "a nested serializer not named in `nested`")
+                sub = ValuesRepresentation(type(field), nested={}, prefix=f"{self.prefix}{self.nested[name]}__")
+                columns += [c for c in sub.columns if c not in columns]
+                plan.append((name, sub.columns[0], sub))  # its primary key: NULL means no object
+                continue
+            if field.source == "*" or isinstance(field, (serializers.SerializerMethodField,
+                                                         serializers.ManyRelatedField)):
+                raise unsupported(field, "not a column")
+            attrs = field.source_attrs
+            related = model
+            for attr in attrs[:-1]:  # DRF omits or nulls a field whose relation is missing: not emulated
+                rel = related._meta.get_field(attr)
+                if not rel.is_relation or rel.null or rel.many_to_many or rel.one_to_many:
+                    raise unsupported(field, f"source through the nullable or multi-valued relation {attr}")
+                related = rel.related_model
+            column = self.prefix + "__".join(attrs)
+            fmt = field.to_representation
+            if isinstance(field, serializers.SlugRelatedField):
+                column, fmt = f"{column}__{field.slug_field}", None
+            elif isinstance(field, serializers.PrimaryKeyRelatedField):
+                fmt = field.pk_field.to_representation if field.pk_field is not None else None
+            elif isinstance(field, serializers.RelatedField):
+                raise unsupported(field, f"{type(field).__name__} is not supported")
+            elif type(field) in self._IDENTITY:
+                fmt = None
+            if column not in columns:
+                columns.append(column)
+            plan.append((name, column, fmt))
+        return plan, columns

@@ -2,5 +2,8 @@
 
 from rest_framework.routers import SimpleRouter
 
+from .api_warnings import WarningViewSet
+
 router = SimpleRouter()
+router.register("warnings", WarningViewSet, basename="warning")
 urlpatterns = [*router.urls]

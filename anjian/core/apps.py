@@ -1,7 +1,17 @@
-from django.apps import AppConfig
+from importlib import import_module
+
+from django.apps import AppConfig, apps
+from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "anjian.core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        # Warning rules are declared in each Anjian app's ``rules`` module; import them all now
+        # so every process (web, worker, management commands) scans and shows the same rules.
+        for config in apps.get_app_configs():
+            if config.name.startswith("anjian.") and module_has_submodule(config.module, "rules"):
+                import_module(f"{config.name}.rules")

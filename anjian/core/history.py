@@ -1,6 +1,9 @@
 """Field-level change history of registry records, from django-simple-history."""
 
+import datetime
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 TYPE_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
@@ -40,6 +43,9 @@ def _display(field, value):
         return str(_("Yes") if value else _("No"))
     if getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.strftime("%Y-%m-%d %H:%M")
     if field.is_relation:
         related = field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related is not None else str(value)

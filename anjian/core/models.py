@@ -94,6 +94,12 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        # Through the scoped download view, never the storage URL (see core.views_files).
+        from django.urls import reverse
+
+        return reverse("attachment", args=[self.pk])
+
 
 class WarningQuerySet(ScopedQuerySet):
     def open(self) -> models.QuerySet:

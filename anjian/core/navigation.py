@@ -14,6 +14,7 @@ MENU = [
     (_("Hazard statistics"), "hazards:statistics", None, None),
     (_("Inspection tasks"), "inspections:tasks", None, None),
     (_("Inspection records"), "inspections:list", None, None),
+    (_("Self-inspection duties"), "inspections:duties", None, None),
     (_("Inspection standards"), "standards:list", None, None),
     (_("Regions"), "regions:list", None, "regional"),
     (_("Grids"), "regions:grids", None, "regional"),

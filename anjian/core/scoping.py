@@ -23,9 +23,14 @@ exactly as for missing rows.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
+from django.db.models.signals import post_delete, post_save
 
 from .paths import subtree_q
 
@@ -77,13 +82,108 @@ class Scope:
         return qs.none()
 
 
-def _industry_ids_with_descendants(industries) -> frozenset[int]:
+# --- Reference lookups, cached per process ----------------------------------------------
+#
+# Every list request turns a region code into its path and an industry code into the ids of
+# the industry and its sub-sectors, and resolves the caller's scope region to its path: small
+# queries on reference tables that hardly ever change, but that cost a round trip and the ORM's
+# query compilation each time (≈0.3–0.5 ms apiece). They are cached here, per process:
+#
+# - a region's path never changes once the region exists (path = the parent's path + the
+#   code; regions are not moved — the region import refuses it), so code → path and
+#   id → path are cached as found; unknown codes are not cached, so a region created
+#   meanwhile is found at once;
+# - the industry taxonomy is loaded by migrations and only edited in the admin, so the whole
+#   table (≈100 rows) is cached as one snapshot.
+#
+# Saving or deleting a region or an industry clears these caches in the process that did it
+# (signals below); other processes (other server workers) see the change within
+# REFERENCE_TTL seconds. Bulk writes (QuerySet.update, bulk_create) send no signals: they
+# are seen within REFERENCE_TTL too.
+
+REFERENCE_TTL = 60.0
+
+
+class ReferenceCache:
+    """A small per-process key → value cache whose entries expire after ``ttl`` seconds.
+    ``None`` results are not stored (a missing row may be created at any time)."""
+
+    def __init__(self, ttl: float = REFERENCE_TTL, max_entries: int = 50_000):
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self._data: dict[Hashable, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+        self.clock: Callable[[], float] = time.monotonic
+
+    def get(self, key: Hashable, load: Callable[[Hashable], Any]) -> Any:
+        """The cached value of ``key``, or ``load(key)`` (stored unless None)."""
+        hit = self._data.get(key)
+        now = self.clock()
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        value = load(key)
+        if value is not None:
+            with self._lock:
+                if len(self._data) >= self.max_entries:  # keys come from user input: stay bounded
+                    self._data = {}
+                self._data[key] = (now + self.ttl, value)
+        return value
+
+    def clear(self, **_signal_kwargs: Any) -> None:
+        with self._lock:
+            self._data = {}
+
+
+REGION_PATHS = ReferenceCache()  # ("code", code) / ("id", pk) → path
+INDUSTRIES = ReferenceCache()  # None → ((code, id), ...) sorted by code
+
+
+def region_path(code: str) -> str | None:
+    """The path of the region with this division code (voided or not), None if unknown."""
+    from anjian.regions.models import Region
+
+    return REGION_PATHS.get(("code", code), lambda key: Region.objects.filter(code=key[1])
+                            .values_list("path", flat=True).first())
+
+
+def region_path_by_id(pk: int | None) -> str | None:
+    """The path of the region with this primary key, None if there is none."""
+    if pk is None:
+        return None
+    from anjian.regions.models import Region
+
+    return REGION_PATHS.get(("id", pk), lambda key: Region.objects.filter(pk=key[1])
+                            .values_list("path", flat=True).first())
+
+
+def _industry_table(_key: Any = None) -> tuple[tuple[str, int], ...]:
     from anjian.enterprises.models import Industry
 
-    ids: set[int] = set()
-    for ind in industries:
-        ids.update(Industry.objects.filter(code__startswith=ind.code).values_list("pk", flat=True))
-    return frozenset(ids)
+    return tuple(Industry.objects.order_by("code").values_list("code", "pk"))
+
+
+def industry_subtree_ids(codes: Iterable[str]) -> frozenset[int]:
+    """The ids of the industries with these codes and of all their sub-sectors (a child's code
+    starts with its parent's code). Unknown codes add nothing."""
+    prefixes = tuple(codes)
+    if not prefixes:
+        return frozenset()
+    table = INDUSTRIES.get(None, _industry_table)
+    return frozenset(pk for code, pk in table if code.startswith(prefixes))
+
+
+def clear_reference_caches(**_signal_kwargs: Any) -> None:
+    """Forget every cached region path and the industry snapshot (in this process)."""
+    REGION_PATHS.clear()
+    INDUSTRIES.clear()
+
+
+for _name, _signal in (("save", post_save), ("delete", post_delete)):
+    # Lazy senders ("app.Model"): this module is imported while the apps are still loading.
+    _signal.connect(REGION_PATHS.clear, sender="regions.Region", weak=False,
+                    dispatch_uid=f"anjian.scoping.regions.{_name}")
+    _signal.connect(INDUSTRIES.clear, sender="enterprises.Industry", weak=False,
+                    dispatch_uid=f"anjian.scoping.industries.{_name}")
 
 
 def scope_of(user) -> Scope:
@@ -114,11 +214,19 @@ def _resolve(user) -> Scope:
         if grid is None:
             return Scope(NONE)
         return Scope(GRID, grid_id=grid.pk, fallback_path=grid.region_path)
-    region = user.scope_region
-    if region is None:
+    # The region's path from the reference cache (or the region already loaded with the user),
+    # the industries' sub-sectors from the cached taxonomy: one query (the user's industries).
+    region_field = user._meta.get_field("scope_region")
+    path = user.scope_region.path if region_field.is_cached(user) and user.scope_region else (
+        region_path_by_id(user.scope_region_id))
+    if not path:
         return Scope(NONE)
-    industries = list(user.scope_industries.all()) if user.pk else []
-    return Scope(REGION, path=region.path, industry_ids=_industry_ids_with_descendants(industries) or None)
+    codes: list[str] = []
+    if user.pk:
+        prefetched = getattr(user, "_prefetched_objects_cache", {}).get("scope_industries")
+        codes = ([i.code for i in prefetched] if prefetched is not None
+                 else list(user.scope_industries.values_list("code", flat=True)))
+    return Scope(REGION, path=path, industry_ids=industry_subtree_ids(codes) or None)
 
 
 class ScopedQuerySet(models.QuerySet):

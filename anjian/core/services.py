@@ -73,12 +73,39 @@ def void_record(record: models.Model, *, actor, reason: str) -> models.Model:
     return record
 
 
+# Photos, and the documents rectification evidence comes as. No SVG or HTML: they could carry
+# script when opened from our own domain.
+ALLOWED_UPLOAD_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "bmp", "pdf", "doc", "docx", "xls",
+                                       "xlsx", "ofd", "txt", "zip"})
+
+
+def check_uploads(files, field: str = "files") -> None:
+    """Refuse files of a type or size we do not keep, naming the file."""
+    from django.conf import settings
+
+    limit_mb = getattr(settings, "ANJIAN_UPLOAD_MAX_MB", 20)
+    for f in files:
+        name = getattr(f, "name", "") or ""
+        ext = name.lower().rsplit(".", 1)[-1] if "." in name else ""
+        if ext not in ALLOWED_UPLOAD_EXTENSIONS:
+            raise ValidationError({field: _("%(name)s: this file type cannot be uploaded (allowed: %(allowed)s).")
+                                   % {"name": name, "allowed": ", ".join(sorted(ALLOWED_UPLOAD_EXTENSIONS))}})
+        if (getattr(f, "size", 0) or 0) > limit_mb * 1024 * 1024:
+            raise ValidationError({field: _("%(name)s is larger than %(limit)s MB.") % {"name": name,
+                                                                                        "limit": limit_mb}})
+
+
 def attach_files(target: models.Model, files, *, actor=None, kind: str = Attachment.Kind.PHOTO,
                  event: Event | None = None) -> list[Attachment]:
-    """Store uploaded files as attachments of ``target`` (and of the workflow step ``event``)."""
+    """Store uploaded files as attachments of ``target`` (and of the workflow step ``event``).
+
+    Every file is checked first (type by extension, size), so a bad one refuses the whole
+    step — the caller's transaction then writes nothing."""
+    files = list(files or [])
+    check_uploads(files)
     ct = ContentType.objects.get_for_model(target, for_concrete_model=True)
     out = []
-    for f in files or []:
+    for f in files:
         out.append(Attachment.objects.create(
             content_type=ct, object_id=str(target.pk), event=event, kind=kind, file=f,
             name=(getattr(f, "name", "") or "file")[:200], size=getattr(f, "size", 0) or 0,

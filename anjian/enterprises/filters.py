@@ -5,14 +5,16 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from anjian.regions.filters import filter_region_subtree
+from anjian.core.paths import subtree_q
+from anjian.core.scoping import industry_subtree_ids, region_path
 
 from .choices import OperatingStatus
-from .models import Enterprise, Industry, Supervision
+from .models import Enterprise, Supervision
 
 
 def industry_ids(code: str) -> list[int]:
-    return list(Industry.objects.filter(code__startswith=code).values_list("pk", flat=True))
+    """The ids of the industry with this code and its sub-sectors (cached taxonomy)."""
+    return sorted(industry_subtree_ids([code]))
 
 
 class EnterpriseFilter(django_filters.FilterSet):
@@ -30,7 +32,11 @@ class EnterpriseFilter(django_filters.FilterSet):
         fields = ["region", "industry", "grid", "status", "above_scale", "high_risk", "has_supervision", "q"]
 
     def filter_region(self, queryset, name, value):
-        return filter_region_subtree(queryset, "region_path", value)
+        # As regions.filters.filter_region_subtree, with the code → path lookup cached.
+        path = region_path(value)
+        if not path:
+            return queryset.none()
+        return queryset.filter(subtree_q("region_path", path))
 
     def filter_industry(self, queryset, name, value):
         ids = industry_ids(value)

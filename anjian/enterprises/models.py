@@ -110,8 +110,12 @@ class Enterprise(VoidableModel):
             ("change_status_enterprise", _("Can change operating status")),
         ]
         indexes = [
-            models.Index(fields=["region_path", "id"], name="ent_path_idx"),
-            models.Index(fields=["industry", "region_path"], name="ent_industry_path_idx"),
+            # The list's indexes hold is_voided (scoping always filters on it) and the key, so
+            # COUNT(*) and the page of keys are read from the index alone (PostgreSQL: index-only
+            # scan; SQLite: covering index — SQLite needs the column itself, a partial index
+            # WHERE NOT is_voided would not do) instead of one table row per match.
+            models.Index(fields=["region_path", "is_voided", "id"], name="ent_path_idx"),
+            models.Index(fields=["industry", "region_path", "is_voided", "id"], name="ent_industry_path_idx"),
             models.Index(fields=["status", "region_path"], name="ent_status_path_idx"),
             models.Index(fields=["grid", "id"], name="ent_grid_idx"),
             models.Index(fields=["name"], name="ent_name_idx"),

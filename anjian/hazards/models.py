@@ -299,3 +299,45 @@ class RectificationNotice(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class EnterpriseApiKey(models.Model):
+    """A key with which an enterprise's own hazard-management system (企业隐患排查治理系统) pushes
+    hazards and rectification evidence to the platform (联网), acting as one enterprise user.
+
+    Only the SHA-256 of the secret is stored; the secret is shown once, when the key is issued.
+    ``prefix`` (its first characters) lets people tell their keys apart. A revoked key is kept.
+    """
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="api_keys",
+                                   verbose_name=_("enterprise"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_keys",
+                             verbose_name=_("acts as user"))
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("key prefix"), max_length=8, editable=False)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", editable=False, verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Scoping:
+        path = "enterprise__region_path"
+        industry = "enterprise__industry"
+        grid = "enterprise__grid"
+        enterprise = "enterprise"
+
+    class Meta:
+        verbose_name = _("enterprise-system API key")
+        verbose_name_plural = _("enterprise-system API keys")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -479,6 +479,7 @@ def list_for_supervision(hazard: Hazard, *, actor, level: str, department: Depar
 def report_listing_progress(listing: ListedSupervision, *, actor, content: str) -> ListingProgress:
     """Add a progress report to an active listed supervision."""
     h = Hazard.objects.select_for_update().get(pk=listing.hazard_id)
+    listing = ListedSupervision.objects.select_for_update().get(pk=listing.pk)
     _require(can_rectify(actor, h) or is_regulator_side(actor, h), _("You may not report on this listing."))
     if listing.state != ListingState.LISTED:
         raise ValidationError({"state": _("This listing has been delisted.")})
@@ -560,8 +561,10 @@ def issue_notice(*, actor, department: Department, hazards: list[Hazard], deadli
 
 def void_hazard(hazard: Hazard, *, actor, reason: str) -> Hazard:
     """Void a hazard entered in error (never delete it). Listed hazards must be delisted first."""
-    _require(_is_admin(actor) or is_regulator_side(actor, hazard) or hazard.created_by_id == getattr(actor, "pk", None),
-             _("You may not void this hazard."))
-    if hazard.is_listed:
-        raise ValidationError({"is_voided": _("Delist the hazard before voiding it.")})
-    return void_record(hazard, actor=actor, reason=reason)
+    with transaction.atomic():
+        h = Hazard.objects.select_for_update().get(pk=hazard.pk)
+        _require(_is_admin(actor) or is_regulator_side(actor, h) or h.created_by_id == getattr(actor, "pk", None),
+                 _("You may not void this hazard."))
+        if h.is_listed:
+            raise ValidationError({"is_voided": _("Delist the hazard before voiding it.")})
+        return void_record(h, actor=actor, reason=reason)

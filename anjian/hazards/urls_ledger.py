@@ -1,3 +1,18 @@
-"""Hazard pages (included by hazards.urls)."""
+"""Hazard pages (included by hazards.urls under /hazards/, app_name "hazards")."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.hazard_list, name="list"),
+    path("new/", views.hazard_create, name="create"),
+    path("export.xlsx", views.export_xlsx, name="export"),
+    path("listings/", views.listing_list, name="listings"),
+    path("notices/new/", views.notice_create, name="notice_create"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/notice.pdf", views.notice_pdf, name="notice_pdf"),
+    path("<int:pk>/", views.hazard_detail, name="detail"),
+    path("<int:pk>/files/<int:att>/", views.attachment, name="attachment"),
+    path("<int:pk>/<slug:action>/", views.hazard_action, name="action"),
+]

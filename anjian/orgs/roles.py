@@ -15,6 +15,12 @@ HAZARD_FINDER = ["hazards.add_hazard", "hazards.change_hazard"]
 HAZARD_REGULATOR = [*HAZARD_FINDER, "hazards.delete_hazard", "hazards.transition_hazard", "hazards.list_hazard",
                     "hazards.issue_notice_hazard"]
 
+# Inspection records (any inspector) and self-inspection duties (enterprises and regulators).
+INSPECTION_RECORDS = ["inspections.add_inspectionrecord", "inspections.change_inspectionrecord",
+                      "inspections.delete_inspectionrecord"]
+INSPECTION_DUTIES = ["inspections.add_inspectionduty", "inspections.change_inspectionduty",
+                     "inspections.delete_inspectionduty"]
+
 # app_label.codename, per role. "view_*" is not listed: reading is governed by scoping.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: ["*"],
@@ -22,18 +28,20 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "enterprises.add_enterprise", "enterprises.change_enterprise", "enterprises.delete_enterprise",
         "enterprises.import_enterprise", "enterprises.change_status_enterprise",
         "enterprises.add_supervision", "enterprises.change_supervision",
-        *HAZARD_REGULATOR,
+        *HAZARD_REGULATOR, *INSPECTION_RECORDS, *INSPECTION_DUTIES,
     ],
     Role.INDUSTRY_OFFICER: [
         "enterprises.add_enterprise", "enterprises.change_enterprise", "enterprises.import_enterprise",
         "enterprises.change_status_enterprise",
         "enterprises.add_supervision", "enterprises.change_supervision",
-        *HAZARD_REGULATOR,
+        *HAZARD_REGULATOR, *INSPECTION_RECORDS, *INSPECTION_DUTIES,
     ],
-    Role.GRID_OFFICER: ["enterprises.add_enterprise", "enterprises.change_enterprise", *HAZARD_FINDER],
+    Role.GRID_OFFICER: ["enterprises.add_enterprise", "enterprises.change_enterprise", *HAZARD_FINDER,
+                        *INSPECTION_RECORDS],
     Role.COMMITTEE_OFFICE: [],
-    Role.EXPERT: [*HAZARD_FINDER],
-    Role.ENTERPRISE: ["enterprises.change_enterprise", *HAZARD_FINDER, "hazards.transition_hazard"],
+    Role.EXPERT: [*HAZARD_FINDER, *INSPECTION_RECORDS],
+    Role.ENTERPRISE: ["enterprises.change_enterprise", *HAZARD_FINDER, "hazards.transition_hazard",
+                      *INSPECTION_RECORDS, *INSPECTION_DUTIES],
 }
 
 

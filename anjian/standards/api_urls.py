@@ -1,6 +1,24 @@
-"""API routes of this app, mounted under /api/ by the project URLconf."""
+"""API routes of this app, mounted under /api/ by the project URLconf.
 
+The file endpoints come before the router's, whose detail routes would otherwise read
+"import" or "export" as a record id."""
+
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .api import CheckItemViewSet, ChecklistViewSet, CriteriaDocumentViewSet, MajorHazardCriterionViewSet
+from .api_io import ChecklistExportView, ChecklistImportTemplateView, ChecklistImportView, CriteriaExportView
+
 router = SimpleRouter()
-urlpatterns = [*router.urls]
+router.register("criteria-documents", CriteriaDocumentViewSet, basename="criteria-document")
+router.register("major-hazard-criteria", MajorHazardCriterionViewSet, basename="major-hazard-criterion")
+router.register("checklists", ChecklistViewSet, basename="checklist")
+router.register("check-items", CheckItemViewSet, basename="check-item")
+
+urlpatterns = [
+    path("checklists/import/", ChecklistImportView.as_view(), name="api-checklist-import"),
+    path("checklists/export/", ChecklistExportView.as_view(), name="api-checklist-export"),
+    path("checklists/import-template/", ChecklistImportTemplateView.as_view(), name="api-checklist-import-template"),
+    path("major-hazard-criteria/export/", CriteriaExportView.as_view(), name="api-criteria-export"),
+    *router.urls,
+]

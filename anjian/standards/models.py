@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import HazardFactor
+from .choices import Certainty, HazardFactor
 
 
 class CriteriaDocument(models.Model):
@@ -25,6 +25,8 @@ class CriteriaDocument(models.Model):
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
     effective_to = models.DateField(_("effective until"), null=True, blank=True)
     source_note = models.TextField(_("source and certainty"), blank=True)
+    # The status mark of the fact sheet, kept apart from the note so pages can show it as a badge.
+    certainty = models.CharField(_("certainty"), max_length=16, choices=Certainty.choices, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords(m2m_fields=[industries])
@@ -48,6 +50,12 @@ class MajorHazardCriterion(models.Model):
     section = models.CharField(_("section"), max_length=60, blank=True)
     item_no = models.CharField(_("item number"), max_length=20, blank=True)
     text = models.TextField(_("criterion"))
+    # Most criteria apply to every industry of their document; a 工贸 document's sections
+    # (冶金, 建材, ...) apply to one sub-sector, so filtering by industry can leave them out.
+    industry = models.ForeignKey("enterprises.Industry", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("applies only to industry"),
+                                 help_text=_("Leave empty when the criterion applies to every industry of "
+                                             "its document."))
     is_confirmed = models.BooleanField(_("text confirmed against the source"), default=True)
     sort = models.PositiveIntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
@@ -89,6 +97,14 @@ class Checklist(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.version})"
+
+    def active_item_list(self) -> list["CheckItem"]:
+        """The active items in order: the ones prefetched into ``prefetched_items`` by list
+        views (no query per checklist), else read now."""
+        cached = getattr(self, "prefetched_items", None)
+        if cached is not None:
+            return cached
+        return list(self.items.filter(is_active=True).select_related("criterion").order_by("sort", "id"))
 
 
 class CheckItem(models.Model):

@@ -169,3 +169,43 @@ def make_hazard(enterprise: Enterprise, actor: User | None = None, *, major: boo
         values.update(grade="major", criterion=criterion())
     values.update(data)
     return services.report_hazard(actor=actor, enterprise=enterprise, data=values)
+
+
+# --- inspections --------------------------------------------------------------------------
+
+def cadence(code: str = "workshop_weekly"):
+    """An inspection cadence shipped by migrate (team_daily, workshop_weekly, plant_monthly,
+    company_quarterly)."""
+    from anjian.inspections.models import InspectionCadence
+
+    return InspectionCadence.objects.get(code=code)
+
+
+def make_checklist(items: int = 3, *, major: int = 0, industry_code: str | None = None, code: str = ""):
+    """A checklist with ``items`` active check items (the first ``major`` of them are
+    major-hazard criteria with a criterion) and one inactive item, which records must skip."""
+    from anjian.standards.models import CheckItem, Checklist
+
+    code = code or f"CL{next(_codes):06d}"
+    checklist = Checklist.objects.create(code=code, name=f"测试检查表{code}",
+                                         industry=industry(industry_code) if industry_code else None)
+    for i in range(items):
+        is_major = i < major
+        CheckItem.objects.create(
+            checklist=checklist, item_no=f"{i + 1}", content=f"检查项{i + 1}：安全防护装置完好", sort=i + 1,
+            basis="《安全生产法》第三十六条", hazard_factor="object" if i % 2 else "management",
+            is_major_criterion=is_major, criterion=criterion(f"TEST-{code}-{i}") if is_major else None)
+    CheckItem.objects.create(checklist=checklist, item_no="X", content="已停用的检查项", sort=99, is_active=False)
+    return checklist
+
+
+def make_duty(enterprise: Enterprise, actor: User | None = None, *, cadence_code: str = "workshop_weekly",
+              **data):
+    """An inspection duty created through the service (its current task is scheduled with it)."""
+    from anjian.inspections import services
+
+    actor = actor or make_user(Role.ADMIN)
+    values = {"name": "车间周查", "cadence": cadence(cadence_code),
+              "active_from": datetime.date.today() - datetime.timedelta(days=400)}
+    values.update(data)
+    return services.create_duty(actor=actor, enterprise=enterprise, data=values)

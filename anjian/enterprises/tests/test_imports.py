@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
@@ -472,3 +473,57 @@ def test_a_credit_code_registered_meanwhile_rolls_everything_back(world, monkeyp
     assert not report.ok and report.errors[0].field == "credit_code"
     assert Enterprise.objects.count() == before + 1  # only the racing enterprise
     assert not Enterprise.objects.filter(credit_code=code(900080)).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="COPY is the PostgreSQL writer; other databases always write with executemany")
+def test_copy_writes_exactly_what_the_inserts_write(world, monkeypatch):
+    # Given rows with what COPY must escape or convert: tabs, newlines, backslashes, a literal
+    # \N, quotes, empty and missing values, decimals, dates, booleans, the largest integer
+    from anjian.enterprises import imports
+
+    actor = world.users[Role.REGULATOR]
+    township = world.township_a.code
+    rows = [
+        row(name='带\t制表符、\\反斜杠和"引号"的公司', credit_code=code(900101), region_code=township,
+            grid_code=world.grid_a.code, latitude=30.123456, longitude=-120.5, high_risk="是", above_scale="是",
+            address="第一行\n第二行\r\n第三行", principal_phone="\\N", legal_representative="O'Brien"),
+        row(name="空值企业", credit_code=code(900102), region_code=township, industry_code="0301",
+            employees=None, established_on=None),
+        row(name="边界企业", credit_code=code(900103), region_code=township, employees=2_147_483_647,
+            established_on=datetime.date(1901, 1, 1), latitude=-90, longitude=180),
+    ]
+    codes = [r["credit_code"] for r in rows]
+    volatile = {"id", "history_id", "created_at", "updated_at", "history_date"}
+
+    def written() -> tuple[list[dict], list[dict]]:
+        enterprises = list(Enterprise.objects.filter(credit_code__in=codes).order_by("credit_code").values())
+        history = list(Enterprise.history.filter(credit_code__in=codes).order_by("credit_code").values())
+        # one timestamp for the whole import: created = updated = the history date
+        stamps = {e[k] for e in enterprises for k in ("created_at", "updated_at")} | {h["history_date"] for h in history}
+        assert len(stamps) == 1
+        return ([{k: v for k, v in e.items() if k not in volatile} for e in enterprises],
+                [{k: v for k, v in h.items() if k not in volatile} for h in history])
+
+    copies = []
+    real_copy = imports._copy
+    monkeypatch.setattr(imports, "_copy", lambda *a, **k: copies.append(a[1]) or real_copy(*a, **k))
+
+    # When the file is imported with COPY, undone, and imported again with INSERTs
+    savepoint = transaction.savepoint()
+    assert import_enterprises(xlsx(rows), "same.xlsx", actor=actor).created == 3
+    by_copy = written()
+    transaction.savepoint_rollback(savepoint)
+    assert not Enterprise.objects.filter(credit_code__in=codes).exists()
+    monkeypatch.setattr(imports, "USE_COPY", False)
+    assert import_enterprises(xlsx(rows), "same.xlsx", actor=actor).created == 3
+    by_insert = written()
+
+    # Then COPY wrote both tables, and exactly the same rows as the INSERTs
+    assert copies == [Enterprise._meta.db_table, Enterprise.history.model._meta.db_table]
+    assert by_copy == by_insert
+    assert len(by_copy[0]) == len(by_copy[1]) == 3
+    tricky = next(e for e in by_copy[0] if e["credit_code"] == code(900101))
+    assert tricky["name"] == '带\t制表符、\\反斜杠和"引号"的公司' and tricky["principal_phone"] == "\\N"
+    assert tricky["address"] == "第一行\n第二行\r\n第三行"

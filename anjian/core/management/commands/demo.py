@@ -31,9 +31,12 @@ class Command(BaseCommand):
         size = DemoSize(cities=scale, enterprises_per_township=enterprises_per_township)
         stats = DemoBuilder(size, seed=seed, with_history=scale == 1).build()
         if scale == 1:
+            from anjian.enterprises.models import Enterprise
             from anjian.hazards.demo import build_demo_hazards
+            from anjian.inspections.demo import build_demo_inspections
 
             stats["hazards"] = build_demo_hazards(seed=seed)
+            stats.update(build_demo_inspections(Enterprise.objects.filter(is_demo=True), seed=seed + 2))
         self.stdout.write(self.style.SUCCESS(
             "DEMO DATA generated in {:.1f}s: {}".format(
                 time.monotonic() - started, ", ".join(f"{k} {v}" for k, v in stats.items()))))

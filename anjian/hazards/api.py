@@ -1,0 +1,897 @@
+"""The hazard API: the ledger (台账), one endpoint per step of the closed loop, listed
+supervision (挂牌督办), rectification notices (整改通知单) and enterprise-system API keys.
+
+Every write goes through ``anjian.hazards.services`` (or ``auth`` for keys), which lock the
+row, check the state and the caller's right, bump ``version`` and write the event. The views
+only parse input and pick what to answer:
+
+- a service ValidationError → 400 naming the field; PermissionDenied → 403; ConflictError
+  (the hazard changed since the caller read it) → 409 with ``current_state``/``current_version``;
+- hazards outside the caller's jurisdiction are not found (404), on the detail and every step.
+
+Every step accepts an optional ``version`` (the version the caller saw) and answers the
+updated hazard. Enterprise systems authenticate with an API key (``auth.py``) and reach only
+the steps in ``KEY_ACTIONS``.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from anjian.core.api import HistoryActionMixin, ScopedRelatedFieldsMixin, ScopedViewSet
+from anjian.core.models import Attachment
+from anjian.core.pagination import DeferredJoinPagination
+from anjian.core.services import attachments_for, events_for
+from anjian.enterprises.models import Enterprise
+from anjian.orgs.choices import Role
+from anjian.orgs.models import Department, User
+from anjian.standards.choices import HazardFactor
+from anjian.standards.models import CheckItem, MajorHazardCriterion
+
+from . import services
+from .auth import EnterpriseApiKeyAuthentication, is_api_key_request, issue_key, revoke_key
+from .choices import ExtensionState, HazardGrade, HazardSource, HazardState, ListingLevel, ListingState
+from .filters import EnterpriseApiKeyFilter, HazardFilter, ListedSupervisionFilter, RectificationNoticeFilter
+from .models import (
+    PLAN_FIELDS,
+    DeadlineExtension,
+    EnterpriseApiKey,
+    Hazard,
+    ListedSupervision,
+    RectificationNotice,
+)
+
+# The lists filter through their FilterSet (``q`` searches) and order; no separate ?search=.
+FILTER_BACKENDS = [DjangoFilterBackend, OrderingFilter]
+MAX_FILES = 20
+MAX_FILE_SIZE = 20 * 1024 * 1024  # bytes, per file
+
+# Model permissions each action needs (the role table in anjian.orgs.roles); the service then
+# decides whether this actor may take this step on this hazard in its state.
+FIND = ("hazards.add_hazard",)
+CORRECT = ("hazards.change_hazard",)
+VOID = ("hazards.delete_hazard",)
+TRANSITION = ("hazards.transition_hazard",)
+LIST = ("hazards.list_hazard",)
+ISSUE = ("hazards.issue_notice_hazard",)
+
+
+class ActionPermission(permissions.BasePermission):
+    """Authenticated; reads open (scoping decides what is seen); each write action needs the
+    model permissions the view's ``action_permissions`` names (an action not named is refused).
+    A request authenticated by an enterprise-system key reaches only the view's ``key_actions``."""
+
+    message = gettext_lazy("You may not do this.")
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        name = getattr(view, "action", None)
+        if name is None:
+            return True  # no handler for this method: DRF answers 405
+        if is_api_key_request(request) and name not in getattr(view, "key_actions", ()):
+            self.message = _("An enterprise-system API key cannot be used for this.")
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        perms = getattr(view, "action_permissions", {}).get(name)
+        return perms is not None and user.has_perms(perms)
+
+
+# The steps (services.available_actions names) an enterprise system may take with its key;
+# HazardViewSet.key_actions are the matching view actions.
+KEY_STEPS = frozenset({"start_rectification", "update_plan", "submit_rectification"})
+
+
+# --- shared pieces --------------------------------------------------------------------------
+
+class UploadField(serializers.FileField):
+    """One uploaded file, at most MAX_FILE_SIZE bytes."""
+
+    def to_internal_value(self, data):
+        f = super().to_internal_value(data)
+        if f.size > MAX_FILE_SIZE:
+            raise serializers.ValidationError(
+                _("%(name)s is larger than %(max)d MB.") % {"name": f.name, "max": MAX_FILE_SIZE // (1024 * 1024)})
+        return f
+
+
+def files_field(help_text: str) -> serializers.ListField:
+    return serializers.ListField(child=UploadField(max_length=200), required=False, max_length=MAX_FILES,
+                                 help_text=help_text)
+
+
+class EnumField(serializers.ChoiceField):
+    """A choice field documented in the OpenAPI schema as the enum component ``enum_name``
+    (``<Choices class>Enum``), so choice sets of different apps that share a field name
+    ("level", "state", "kind") neither collide nor rename each other's components."""
+
+    def __init__(self, choices_class, *, enum_name: str = "", **kwargs):
+        self.choices_class = choices_class
+        self.enum_name = enum_name or f"{choices_class.__name__}Enum"
+        super().__init__(choices=choices_class.choices, **kwargs)
+
+
+class EnumFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = EnumField
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        schema = {
+            "type": "string",
+            "enum": list(field.choices_class.values),
+            "description": "\n".join(f"* `{value}` - {label}" for value, label in field.choices_class.choices),
+        }
+        component = ResolvedComponent(name=field.enum_name, type=ResolvedComponent.SCHEMA, object=field.enum_name,
+                                      schema=schema)
+        auto_schema.registry.register_on_missing(component)
+        return component.ref
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, min_value=1,
+        help_text="The hazard version the client saw; if the hazard changed since, the step answers 409.")
+
+
+def user_name(user) -> str | None:
+    return None if user is None else (user.name or user.get_username())
+
+
+class UserNameField(serializers.CharField):
+    """A user as the name people know them by (read-only)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return user_name(value)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    kind = EnumField(Attachment.Kind, enum_name="AttachmentKindEnum", read_only=True)
+    url = serializers.SerializerMethodField()
+    uploaded_by = UserNameField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "kind", "name", "size", "url", "uploaded_at", "uploaded_by", "event"]
+
+    def get_url(self, obj) -> str:
+        request = self.context.get("request")
+        url = obj.get_absolute_url()  # the scoped download view, never the storage URL
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class TimelineEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.CharField()
+    at = serializers.DateTimeField()
+    actor = serializers.IntegerField(source="actor_id", allow_null=True)
+    actor_name = UserNameField(source="actor")
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    comment = serializers.CharField()
+    data = serializers.JSONField()
+    attachments = AttachmentSerializer(many=True)
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    state = EnumField(ExtensionState, read_only=True)
+    requested_by = UserNameField()
+    decided_by = UserNameField()
+
+    class Meta:
+        model = DeadlineExtension
+        fields = ["id", "requested_deadline", "previous_deadline", "reason", "requested_by", "requested_at",
+                  "state", "decided_by", "decided_at", "decision_comment"]
+        read_only_fields = fields
+
+
+class ListingSummarySerializer(serializers.ModelSerializer):
+    level = EnumField(ListingLevel, read_only=True)
+    state = EnumField(ListingState, read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True)
+
+    class Meta:
+        model = ListedSupervision
+        fields = ["id", "level", "department", "department_name", "document_number", "deadline", "state",
+                  "listed_at", "delisted_at"]
+        read_only_fields = fields
+
+
+# --- hazards --------------------------------------------------------------------------------
+
+class HazardSerializer(serializers.ModelSerializer):
+    """A ledger row (the list); the detail adds the rectification record, the caller's available
+    steps, the timeline and the files."""
+
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    township = serializers.CharField(source="enterprise.region.code", read_only=True,
+                                     help_text="the enterprise's township division code")
+    township_name = serializers.CharField(source="enterprise.region.name", read_only=True)
+    industry = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    industry_name = serializers.CharField(source="industry.name", read_only=True)
+    grid = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    criterion = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    category = EnumField(HazardFactor, read_only=True)
+    grade = EnumField(HazardGrade, read_only=True)
+    source = EnumField(HazardSource, read_only=True)
+    state = EnumField(HazardState, read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    missing_plan_fields = serializers.ListField(child=serializers.CharField(), read_only=True,
+                                                help_text="五落实 items still missing (field names)")
+    missing_dual_reports = serializers.ListField(child=serializers.CharField(), read_only=True,
+                                                 help_text="dual-report dates still missing (major hazards)")
+
+    class Meta:
+        model = Hazard
+        fields = [
+            "id", "number", "enterprise", "enterprise_name", "region_path", "township", "township_name",
+            "industry", "industry_name", "grid", "location", "description", "category", "grade", "grade_display",
+            "criterion", "check_item", "source", "finder_name", "found_at", "deadline", "original_deadline",
+            "state", "state_display", "is_overdue", "is_listed", "version", *PLAN_FIELDS,
+            "reported_to_regulator_on", "reported_to_congress_on", "missing_plan_fields", "missing_dual_reports",
+            "rectified_at", "accepted_at", "closed_at", "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class HazardDetailSerializer(HazardSerializer):
+    criterion_text = serializers.CharField(source="criterion.text", read_only=True, allow_null=True)
+    accepted_by = UserNameField()
+    available_actions = serializers.SerializerMethodField(
+        help_text="the steps the caller may take now (services.available_actions)")
+    timeline = serializers.SerializerMethodField(help_text="events, newest first")
+    attachments = serializers.SerializerMethodField()
+    extensions = serializers.SerializerMethodField()
+    listings = serializers.SerializerMethodField()
+
+    class Meta(HazardSerializer.Meta):
+        fields = [*HazardSerializer.Meta.fields, "criterion_text", "rectification_note", "accepted_by",
+                  "available_actions", "extensions", "listings", "timeline", "attachments"]
+        read_only_fields = fields
+
+    def get_available_actions(self, obj) -> list[str]:
+        request = self.context["request"]
+        actions = services.available_actions(request.user, obj)
+        if is_api_key_request(request):
+            actions = [a for a in actions if a in KEY_STEPS]
+        return actions
+
+    @extend_schema_field(TimelineEventSerializer(many=True))
+    def get_timeline(self, obj):
+        files = Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by"))
+        events = events_for(obj).prefetch_related(files)
+        return TimelineEventSerializer(events, many=True, context=self.context).data
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, obj):
+        return AttachmentSerializer(attachments_for(obj).select_related("uploaded_by"), many=True,
+                                    context=self.context).data
+
+    @extend_schema_field(ExtensionSerializer(many=True))
+    def get_extensions(self, obj):
+        return ExtensionSerializer(obj.extensions.select_related("requested_by", "decided_by"), many=True).data
+
+    @extend_schema_field(ListingSummarySerializer(many=True))
+    def get_listings(self, obj):
+        return ListingSummarySerializer(obj.listings.select_related("department"), many=True).data
+
+
+class HazardCreateSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+    """Report a found hazard. Send multipart/form-data to attach ``photos``."""
+
+    enterprise = serializers.PrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), required=False,
+        help_text="the enterprise (an enterprise user or key may leave it out: their own)")
+    criterion = serializers.SlugRelatedField(
+        slug_field="code", queryset=MajorHazardCriterion.objects.filter(is_active=True), required=False,
+        allow_null=True, help_text="code of the major-hazard criterion met (major hazards)")
+    check_item = serializers.PrimaryKeyRelatedField(queryset=CheckItem.objects.all(), required=False,
+                                                    allow_null=True)
+    category = EnumField(HazardFactor, required=False)
+    grade = EnumField(HazardGrade, required=False)
+    source = EnumField(HazardSource, required=False, help_text="by default from the finder's role")
+    photos = files_field("photos of the hazard")
+    scoped_fields = ("enterprise",)
+
+    class Meta:
+        model = Hazard
+        fields = ["enterprise", "location", "description", "category", "grade", "criterion", "check_item", "source",
+                  "finder_name", "found_at", "deadline", *PLAN_FIELDS, "photos"]
+        extra_kwargs = {"deadline": {"required": True}}
+
+    def validate(self, attrs):
+        if attrs.get("enterprise") is None:
+            user = self.context["request"].user
+            if user.role != Role.ENTERPRISE or user.scope_enterprise_id is None:
+                raise serializers.ValidationError({"enterprise": _("This field is required.")})
+            attrs["enterprise"] = user.scope_enterprise
+        return attrs
+
+    def create(self, validated_data):
+        request = self.context["request"]
+        data = dict(validated_data)
+        enterprise = data.pop("enterprise")
+        photos = data.pop("photos", [])
+        source = data.pop("source", None)
+        if is_api_key_request(request):
+            source = HazardSource.ENTERPRISE_SYSTEM
+        return services.report_hazard(actor=request.user, enterprise=enterprise, data=data, photos=photos,
+                                      source=source)
+
+
+class HazardUpdateSerializer(VersionSerializer, serializers.ModelSerializer):
+    """Correct a reported hazard (services.update_hazard): only these fields, only while reported."""
+
+    category = EnumField(HazardFactor, required=False)
+    grade = EnumField(HazardGrade, required=False)
+    criterion = serializers.SlugRelatedField(
+        slug_field="code", queryset=MajorHazardCriterion.objects.filter(is_active=True), required=False,
+        allow_null=True)
+    check_item = serializers.PrimaryKeyRelatedField(queryset=CheckItem.objects.all(), required=False,
+                                                    allow_null=True)
+
+    class Meta:
+        model = Hazard
+        fields = sorted(services.EDITABLE_FIELDS) + ["version"]
+
+    def update(self, instance, validated_data):
+        data = dict(validated_data)
+        version = data.pop("version", None)
+        return services.update_hazard(instance, actor=self.context["request"].user, data=data,
+                                      expected_version=version)
+
+
+class CommentSerializer(VersionSerializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SubmitRectificationSerializer(VersionSerializer):
+    note = serializers.CharField(help_text="what was done to rectify the hazard")
+    evidence = files_field("rectification evidence (photos, documents)")
+
+
+class AcceptSerializer(CommentSerializer):
+    files = files_field("acceptance photos or documents")
+
+
+class RefuseAcceptanceSerializer(VersionSerializer):
+    reason = serializers.CharField()
+
+
+class PlanSerializer(VersionSerializer, serializers.ModelSerializer):
+    """The 五落实 plan: fields sent are set, fields left out are kept."""
+
+    plan_funds = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False,
+                                          allow_null=True, label=gettext_lazy("funds (yuan)"))
+
+    class Meta:
+        model = Hazard
+        fields = [*PLAN_FIELDS, "version"]
+
+
+class ExtensionRequestSerializer(VersionSerializer):
+    new_deadline = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class DualReportSerializer(VersionSerializer):
+    regulator_on = serializers.DateField(required=False, allow_null=True,
+                                         help_text="reported to the regulator on")
+    congress_on = serializers.DateField(required=False, allow_null=True,
+                                        help_text="reported to the workers' congress on")
+
+
+class ListingRequestSerializer(ScopedRelatedFieldsMixin, VersionSerializer):
+    level = EnumField(ListingLevel)
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), required=False,
+        help_text="the supervising unit; by default the caller's department")
+    deadline = serializers.DateField()
+    document_number = serializers.CharField(required=False, allow_blank=True, max_length=60, default="")
+    requirements = serializers.CharField(required=False, allow_blank=True, default="")
+    scoped_fields = ("department",)
+
+
+EXT_ID = OpenApiParameter("ext_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="extension request id")
+
+
+def step(request_serializer, summary: str, **kwargs):
+    """The schema of one step of the loop: its input, and the updated hazard as the answer."""
+    return extend_schema(request=request_serializer, responses=HazardDetailSerializer, summary=summary, **kwargs)
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: HazardDetailSerializer}),
+    update=extend_schema(responses=HazardDetailSerializer),
+    partial_update=extend_schema(responses=HazardDetailSerializer),
+)
+class HazardViewSet(HistoryActionMixin, ScopedViewSet):
+    """The hazard ledger in the caller's jurisdiction and its closed loop
+    (report → rectify → accept → close out).
+
+    PUT/PATCH corrects a reported hazard; DELETE (or POST …/void/) voids it with a reason.
+    Each step is a POST on …/{id}/<step>/ with an optional ``version``; it answers the hazard.
+    """
+
+    queryset = Hazard.objects.all()
+    serializer_class = HazardSerializer
+    pagination_class = DeferredJoinPagination
+    filterset_class = HazardFilter
+    filter_backends = FILTER_BACKENDS
+    permission_classes = [ActionPermission]
+    authentication_classes = [*api_settings.DEFAULT_AUTHENTICATION_CLASSES, EnterpriseApiKeyAuthentication]
+    ordering_fields = ["id", "number", "found_at", "deadline", "state", "grade"]
+    ordering = ["-id"]
+    select_related = ("enterprise__region", "industry", "grid", "criterion")
+    void_service = staticmethod(services.void_hazard)
+
+    action_permissions = {
+        "create": FIND, "update": CORRECT, "partial_update": CORRECT, "destroy": VOID, "void": VOID,
+        "start_rectification": TRANSITION, "submit_rectification": TRANSITION, "accept": TRANSITION,
+        "refuse_acceptance": TRANSITION, "close": TRANSITION, "plan": TRANSITION, "request_extension": TRANSITION,
+        "approve_extension": TRANSITION, "refuse_extension": TRANSITION, "dual_report": TRANSITION,
+        "list_for_supervision": LIST,
+    }
+    # What an enterprise's own system may do with its key: push hazards, their plan and the
+    # rectification (with evidence), and read its own hazards.
+    key_actions = frozenset({"list", "retrieve", "create", "start_rectification", "plan", "submit_rectification",
+                             "metadata"})
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action != "list":
+            qs = qs.select_related("accepted_by")
+        return qs
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return HazardCreateSerializer
+        if self.action in ("update", "partial_update"):
+            return HazardUpdateSerializer
+        if self.action == "list":
+            return HazardSerializer
+        if self.action in ("history", "void"):
+            return super().get_serializer_class()
+        return HazardDetailSerializer
+
+    def detail_response(self, hazard: Hazard, status_code: int = status.HTTP_200_OK) -> Response:
+        """The hazard as it is now, read again through the caller's scope."""
+        fresh = self.get_queryset().select_related("accepted_by").get(pk=hazard.pk)
+        return Response(HazardDetailSerializer(fresh, context=self.get_serializer_context()).data,
+                        status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return self.detail_response(ser.save(), status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        ser = self.get_serializer(self.get_object(), data=request.data, partial=kwargs.pop("partial", False))
+        ser.is_valid(raise_exception=True)
+        return self.detail_response(ser.save())
+
+    def _input(self, serializer_class, **context) -> dict:
+        ser = serializer_class(data=self.request.data, context={**self.get_serializer_context(), **context})
+        ser.is_valid(raise_exception=True)
+        return dict(ser.validated_data)
+
+    def _extension(self, hazard: Hazard, ext_id) -> DeadlineExtension:
+        return get_object_or_404(DeadlineExtension.objects.select_related("hazard"), pk=ext_id, hazard=hazard)
+
+    @step(CommentSerializer, "Start rectification (reported → rectifying); a major hazard needs its 五落实 plan")
+    @action(detail=True, methods=["post"], url_path="start-rectification")
+    def start_rectification(self, request, pk=None):
+        hazard = self.get_object()
+        data = self._input(CommentSerializer)
+        services.start_rectification(hazard, actor=request.user, comment=data["comment"],
+                                     expected_version=data.get("version"))
+        return self.detail_response(hazard)
+
+    @step(SubmitRectificationSerializer, "Submit the rectification with evidence (rectifying → rectified)")
+    @action(detail=True, methods=["post"], url_path="submit-rectification")
+    def submit_rectification(self, request, pk=None):
+        hazard = self.get_object()
+        data = self._input(SubmitRectificationSerializer)
+        services.submit_rectification(hazard, actor=request.user, note=data["note"], files=data.get("evidence", []),
+                                      expected_version=data.get("version"))
+        return self.detail_response(hazard)
+
+    @step(AcceptSerializer, "Accept the rectification (rectified → accepted): general hazards by the "
+                            "enterprise, major hazards by the regulator")
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        hazard = self.get_object()
+        data = self._input(AcceptSerializer)
+        services.accept_rectification(hazard, actor=request.user, comment=data["comment"],
+                                      files=data.get("files", []), expected_version=data.get("version"))
+        return self.detail_response(hazard)
+
+    @step(RefuseAcceptanceSerializer, "Refuse the rectification (rectified → rectifying), with the reason")
+    @action(detail=True, methods=["post"], url_path="refuse-acceptance")
+    def refuse_acceptance(self, request, pk=None):
+        hazard = self.get_object()
+        data = self._input(RefuseAcceptanceSerializer)
+        services.refuse_acceptance(hazard, actor=request.user, reason=data["reason"],
+                                   expected_version=data.get("version"))
+        return self.detail_response(hazard)
+
+    @step(CommentSerializer, "Close out (销号) an accepted hazard (accepted → closed)")
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        hazard = self.get_object()
+        data = self._input(CommentSerializer)
+        services.close_hazard(hazard, actor=request.user, comment=data["comment"],
+                              expected_version=data.get("version"))
+        return self.detail_response(hazard)
+
+    @step(PlanSerializer, "Record or change the 五落实 plan (fields left out are kept)")
+    @action(detail=True, methods=["put", "patch"])
+    def plan(self, request, pk=None):
+        hazard = self.get_object()
+        data = self._input(PlanSerializer)
+        version = data.pop("version", None)
+        services.update_plan(hazard, actor=request.user, plan=data, expected_version=version)
+        return self.detail_response(hazard)
+
+    @step(ExtensionRequestSerializer, "Request a later rectification deadline (one pending request at a time)")
+    @action(detail=True, methods=["post"], url_path="request-extension")
+    def request_extension(self, request, pk=None):
+        hazard = self.get_object()
+        data = self._input(ExtensionRequestSerializer)
+        services.request_extension(hazard, actor=request.user, new_deadline=data["new_deadline"],
+                                   reason=data["reason"], expected_version=data.get("version"))
+        return self.detail_response(hazard)
+
+    @step(CommentSerializer, "Approve a pending extension request (the deadline moves)", parameters=[EXT_ID])
+    @action(detail=True, methods=["post"], url_path=r"extensions/(?P<ext_id>[0-9]+)/approve",
+            url_name="approve-extension")
+    def approve_extension(self, request, pk=None, ext_id=None):
+        hazard = self.get_object()
+        extension = self._extension(hazard, ext_id)
+        data = self._input(CommentSerializer)
+        services.decide_extension(extension, actor=request.user, approve=True, comment=data["comment"],
+                                  expected_version=data.get("version"))
+        return self.detail_response(hazard)
+
+    @step(CommentSerializer, "Refuse a pending extension request (the comment is the reason)", parameters=[EXT_ID])
+    @action(detail=True, methods=["post"], url_path=r"extensions/(?P<ext_id>[0-9]+)/refuse",
+            url_name="refuse-extension")
+    def refuse_extension(self, request, pk=None, ext_id=None):
+        hazard = self.get_object()
+        extension = self._extension(hazard, ext_id)
+        data = self._input(CommentSerializer)
+        services.decide_extension(extension, actor=request.user, approve=False, comment=data["comment"],
+                                  expected_version=data.get("version"))
+        return self.detail_response(hazard)
+
+    @step(DualReportSerializer, "Record the dual report (双报告) dates of a major hazard")
+    @action(detail=True, methods=["post"], url_path="dual-report")
+    def dual_report(self, request, pk=None):
+        hazard = self.get_object()
+        data = self._input(DualReportSerializer)
+        services.record_dual_report(hazard, actor=request.user, regulator_on=data.get("regulator_on"),
+                                    congress_on=data.get("congress_on"), expected_version=data.get("version"))
+        return self.detail_response(hazard)
+
+    @step(ListingRequestSerializer, "List a major hazard for supervision (挂牌督办)")
+    @action(detail=True, methods=["post"], url_path="list", url_name="list-for-supervision")
+    def list_for_supervision(self, request, pk=None):
+        hazard = self.get_object()
+        data = self._input(ListingRequestSerializer)
+        department = data.get("department") or request.user.department
+        services.list_for_supervision(hazard, actor=request.user, level=data["level"], department=department,
+                                      deadline=data["deadline"], document_number=data["document_number"],
+                                      requirements=data["requirements"], expected_version=data.get("version"))
+        return self.detail_response(hazard)
+
+
+# --- listed supervision -----------------------------------------------------------------------
+
+class ListingProgressSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    content = serializers.CharField()
+    reported_by = UserNameField()
+    reported_at = serializers.DateTimeField()
+
+
+class ListedSupervisionSerializer(serializers.ModelSerializer):
+    hazard_number = serializers.CharField(source="hazard.number", read_only=True)
+    hazard_state = serializers.CharField(source="hazard.state", read_only=True)
+    hazard_description = serializers.CharField(source="hazard.description", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    level = EnumField(ListingLevel, read_only=True)
+    state = EnumField(ListingState, read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+    listed_by = UserNameField()
+    delisted_by = UserNameField()
+
+    class Meta:
+        model = ListedSupervision
+        fields = ["id", "hazard", "hazard_number", "hazard_state", "hazard_description", "enterprise",
+                  "enterprise_name", "region_path", "level", "department", "department_name", "document_number",
+                  "requirements", "deadline", "state", "is_overdue", "listed_by", "listed_at", "delisted_by",
+                  "delisted_at", "delist_comment"]
+        read_only_fields = fields
+
+    def get_is_overdue(self, obj) -> bool:
+        return obj.state == ListingState.LISTED and obj.deadline < timezone.localdate()
+
+
+class ListedSupervisionDetailSerializer(ListedSupervisionSerializer):
+    progress = serializers.SerializerMethodField()
+
+    class Meta(ListedSupervisionSerializer.Meta):
+        fields = [*ListedSupervisionSerializer.Meta.fields, "progress"]
+        read_only_fields = fields
+
+    @extend_schema_field(ListingProgressSerializer(many=True))
+    def get_progress(self, obj):
+        return ListingProgressSerializer(obj.progress.select_related("reported_by"), many=True).data
+
+
+class ProgressSerializer(serializers.Serializer):
+    content = serializers.CharField()
+
+
+class DelistSerializer(VersionSerializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ListedSupervisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Listed supervisions (挂牌督办) in the caller's jurisdiction. A hazard is listed through
+    POST /api/hazards/{id}/list/; here: progress reports and delisting (only after close-out)."""
+
+    queryset = ListedSupervision.objects.all()
+    serializer_class = ListedSupervisionSerializer
+    filterset_class = ListedSupervisionFilter
+    filter_backends = FILTER_BACKENDS
+    permission_classes = [ActionPermission]
+    action_permissions = {"progress": TRANSITION, "delist": LIST}
+    ordering_fields = ["listed_at", "deadline", "id"]
+
+    def get_queryset(self):
+        return (ListedSupervision.objects.for_user(self.request.user)
+                .select_related("hazard", "enterprise", "department", "listed_by", "delisted_by"))
+
+    def get_serializer_class(self):
+        return ListedSupervisionSerializer if self.action == "list" else ListedSupervisionDetailSerializer
+
+    def _answer(self, listing: ListedSupervision) -> Response:
+        fresh = self.get_queryset().get(pk=listing.pk)
+        return Response(ListedSupervisionDetailSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=ProgressSerializer, responses=ListedSupervisionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def progress(self, request, pk=None):
+        listing = self.get_object()
+        ser = ProgressSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.report_listing_progress(listing, actor=request.user, content=ser.validated_data["content"])
+        return self._answer(listing)
+
+    @extend_schema(request=DelistSerializer, responses=ListedSupervisionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def delist(self, request, pk=None):
+        listing = self.get_object()
+        ser = DelistSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.delist(listing, actor=request.user, comment=ser.validated_data["comment"],
+                        expected_version=ser.validated_data.get("version"))
+        return self._answer(listing)
+
+
+# --- rectification notices ----------------------------------------------------------------------
+
+PDF = "application/pdf"
+
+
+class PdfRenderer(BaseRenderer):
+    """Lets clients ask for a PDF; the view returns the file itself, and an error (a dict) is
+    still sent as JSON."""
+
+    media_type = PDF
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes | bytearray):
+            return data
+        if renderer_context and renderer_context.get("response") is not None:
+            renderer_context["response"]["Content-Type"] = "application/json"
+        return json.dumps(data, ensure_ascii=False).encode()
+
+
+class NoticeHazardSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Hazard
+        fields = ["id", "number", "description", "state"]
+
+
+class RectificationNoticeSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), required=False,
+        help_text="the issuing unit; by default the caller's department")
+    hazards = serializers.PrimaryKeyRelatedField(queryset=Hazard.objects.all(), many=True, write_only=True,
+                                                 help_text="ids of the hazards (of one enterprise) to rectify")
+    hazard_list = NoticeHazardSerializer(source="hazards", many=True, read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    issued_by = UserNameField()
+    scoped_fields = ("department", "hazards")
+
+    class Meta:
+        model = RectificationNotice
+        fields = ["id", "number", "enterprise", "enterprise_name", "department", "department_name", "hazards",
+                  "hazard_list", "deadline", "requirements", "issued_by", "issued_on", "region_path"]
+        read_only_fields = ["number", "enterprise", "issued_on", "region_path"]
+
+    def create(self, validated_data):
+        user = self.context["request"].user
+        department = validated_data.get("department") or user.department
+        if department is None:
+            raise serializers.ValidationError({"department": _("Choose the issuing unit.")})
+        return services.issue_notice(actor=user, department=department, hazards=validated_data["hazards"],
+                                     deadline=validated_data["deadline"],
+                                     requirements=validated_data.get("requirements", ""))
+
+
+class RectificationNoticeViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                                 viewsets.GenericViewSet):
+    """Rectification notices (整改通知单) in the caller's jurisdiction; POST issues one."""
+
+    queryset = RectificationNotice.objects.all()
+    serializer_class = RectificationNoticeSerializer
+    filterset_class = RectificationNoticeFilter
+    filter_backends = FILTER_BACKENDS
+    permission_classes = [ActionPermission]
+    action_permissions = {"create": ISSUE}
+    ordering_fields = ["issued_on", "deadline", "id"]
+    #: The PDF of a notice: a function ``(notice) -> bytes`` (dotted path), written with the
+    #: notice's page. Until it exists, …/pdf/ answers 501.
+    pdf_renderer = "anjian.hazards.documents.notice_pdf"
+
+    def get_queryset(self):
+        hazards = Prefetch("hazards", queryset=Hazard.objects.order_by("id"))
+        return (RectificationNotice.objects.for_user(self.request.user)
+                .select_related("enterprise", "department", "issued_by").prefetch_related(hazards))
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        notice = ser.save()
+        fresh = self.get_queryset().get(pk=notice.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, PDF): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
+    def pdf(self, request, pk=None):
+        notice = self.get_object()
+        try:
+            render = import_string(self.pdf_renderer)
+        except ImportError:
+            return Response({"detail": _("The notice document is not available yet.")},
+                            status=status.HTTP_501_NOT_IMPLEMENTED)
+        response = HttpResponse(render(notice), content_type=PDF)
+        response["Content-Disposition"] = f'inline; filename="{notice.number}.pdf"'
+        return response
+
+
+# --- enterprise-system API keys -----------------------------------------------------------------
+
+class EnterpriseApiKeySerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+    enterprise = serializers.PrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), required=False,
+        help_text="the enterprise (an enterprise user may leave it out: their own)")
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    user = serializers.IntegerField(source="user_id", required=False,
+                                    help_text="the enterprise user the key acts as (by default the caller, "
+                                              "if an enterprise user)")
+    user_name = UserNameField(source="user")
+    created_by = UserNameField()
+    is_active = serializers.BooleanField(read_only=True)
+    scoped_fields = ("enterprise",)
+
+    class Meta:
+        model = EnterpriseApiKey
+        fields = ["id", "enterprise", "enterprise_name", "user", "user_name", "name", "prefix", "is_active",
+                  "created_by", "created_at", "last_used_at", "revoked_at"]
+        read_only_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+
+    def validate(self, attrs):
+        actor = self.context["request"].user
+        enterprise = attrs.get("enterprise")
+        if enterprise is None:
+            if actor.role != Role.ENTERPRISE or actor.scope_enterprise is None:
+                raise serializers.ValidationError({"enterprise": _("This field is required.")})
+            enterprise = attrs["enterprise"] = actor.scope_enterprise
+        user_id = attrs.pop("user_id", None)
+        if user_id is None and actor.role == Role.ENTERPRISE:
+            user_id = actor.pk
+        user = User.objects.filter(pk=user_id, role=Role.ENTERPRISE, scope_enterprise=enterprise,
+                                   is_active=True).first() if user_id is not None else None
+        if user is None:
+            raise serializers.ValidationError({"user": _("The key must act as an active user of this enterprise.")})
+        attrs["user"] = user
+        return attrs
+
+    def create(self, validated_data):
+        issued = issue_key(actor=self.context["request"].user, enterprise=validated_data["enterprise"],
+                           user=validated_data["user"], name=validated_data["name"])
+        issued.key.secret = issued.secret
+        return issued.key
+
+
+class IssuedApiKeySerializer(EnterpriseApiKeySerializer):
+    secret = serializers.CharField(read_only=True, help_text="the key itself: shown this once, never again")
+
+    class Meta(EnterpriseApiKeySerializer.Meta):
+        fields = [*EnterpriseApiKeySerializer.Meta.fields, "secret"]
+
+
+class RevokeSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EnterpriseApiKeyViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                              viewsets.GenericViewSet):
+    """API keys of enterprise systems (与企业隐患排查治理系统联网) in the caller's jurisdiction.
+
+    POST issues a key and answers its ``secret`` once; only its hash is kept. Keys are issued and
+    revoked by an administrator, a regulator of the enterprise's jurisdiction or the enterprise's
+    own user. A key acts as one enterprise user: ``Authorization: Api-Key <secret>``."""
+
+    queryset = EnterpriseApiKey.objects.all()
+    serializer_class = EnterpriseApiKeySerializer
+    filterset_class = EnterpriseApiKeyFilter
+    filter_backends = FILTER_BACKENDS
+    permission_classes = [permissions.IsAuthenticated]
+    ordering_fields = ["created_at", "last_used_at", "id"]
+
+    def get_queryset(self):
+        return (EnterpriseApiKey.objects.for_user(self.request.user)
+                .select_related("enterprise", "user", "created_by"))
+
+    @extend_schema(responses={201: IssuedApiKeySerializer})
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        key = ser.save()
+        return Response(IssuedApiKeySerializer(key, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RevokeSerializer, responses=EnterpriseApiKeySerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        key = self.get_object()
+        ser = RevokeSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        key = revoke_key(key, actor=request.user, comment=ser.validated_data["comment"])
+        return Response(EnterpriseApiKeySerializer(self.get_queryset().get(pk=key.pk),
+                                                   context=self.get_serializer_context()).data)

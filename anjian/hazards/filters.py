@@ -1,0 +1,137 @@
+"""Filters of the hazard ledger (台账), listed supervisions and notices, shared by the API and
+the ledger page so both offer the same ones.
+
+Every filter reads the hazard's own columns (region path, industry, grid and enterprise are
+copied onto the hazard), so a region or industry filter is a range or IN on Hazard's indexes.
+"""
+
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anjian.core.paths import subtree_q
+from anjian.core.scoping import industry_subtree_ids, region_path
+from anjian.standards.choices import HazardFactor
+
+from .choices import OPEN_STATES, HazardGrade, HazardSource, HazardState, ListingLevel, ListingState
+from .models import EnterpriseApiKey, Hazard, ListedSupervision, RectificationNotice
+
+NUMBER_PREFIX = "YH"
+
+
+def _region(queryset, field: str, code: str):
+    path = region_path(code.strip())
+    if not path:
+        return queryset.none()
+    return queryset.filter(subtree_q(field, path))
+
+
+def _industry(queryset, field: str, code: str):
+    ids = sorted(industry_subtree_ids([code.strip()]))
+    if not ids:
+        return queryset.none()
+    if len(ids) == 1:
+        return queryset.filter(**{field: ids[0]})
+    return queryset.filter(**{f"{field}__in": ids})
+
+
+def _day_start(day):
+    """The aware datetime at which ``day`` begins in the project's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class HazardFilter(django_filters.FilterSet):
+    region = django_filters.CharFilter(method="filter_region", label=_("Region code (with the regions below it)"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+    industry = django_filters.CharFilter(method="filter_industry", label=_("Industry code (with its sub-sectors)"))
+    grid = django_filters.CharFilter(field_name="grid__code", label=_("Grid code"))
+    state = django_filters.MultipleChoiceFilter(choices=HazardState.choices, label=_("State"))
+    grade = django_filters.ChoiceFilter(choices=HazardGrade.choices, label=_("Grade"))
+    source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=_("Source"))
+    category = django_filters.ChoiceFilter(choices=HazardFactor.choices, label=_("Hazard factor class"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    listed = django_filters.BooleanFilter(field_name="is_listed", label=_("Under listed supervision"))
+    found_from = django_filters.DateFilter(method="filter_found_from", label=_("Found on or after"))
+    found_to = django_filters.DateFilter(method="filter_found_to", label=_("Found on or before"))
+    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte",
+                                                label=_("Deadline on or before"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Number, description, location or enterprise"))
+
+    class Meta:
+        model = Hazard
+        fields = ["region", "enterprise", "industry", "grid", "state", "grade", "source", "category", "overdue",
+                  "listed", "found_from", "found_to", "deadline_before", "q"]
+
+    def filter_region(self, queryset, name, value):
+        return _region(queryset, "region_path", value)
+
+    def filter_industry(self, queryset, name, value):
+        return _industry(queryset, "industry_id", value)
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(state__in=OPEN_STATES, deadline__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_found_from(self, queryset, name, value):
+        return queryset.filter(found_at__gte=_day_start(value))
+
+    def filter_found_to(self, queryset, name, value):
+        return queryset.filter(found_at__lt=_day_start(value + timedelta(days=1)))
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if value.upper().startswith(NUMBER_PREFIX) and value[len(NUMBER_PREFIX):].isdigit():
+            return queryset.filter(number=value.upper())  # a hazard number: the unique index
+        return queryset.filter(Q(description__contains=value) | Q(location__contains=value)
+                               | Q(enterprise__name__contains=value))
+
+
+class ListedSupervisionFilter(django_filters.FilterSet):
+    region = django_filters.CharFilter(method="filter_region", label=_("Region code (with the regions below it)"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+    hazard = django_filters.NumberFilter(field_name="hazard_id", label=_("Hazard"))
+    level = django_filters.ChoiceFilter(choices=ListingLevel.choices, label=_("Level"))
+    state = django_filters.ChoiceFilter(choices=ListingState.choices, label=_("State"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue",
+                                           label=_("Past the supervision deadline and still listed"))
+
+    class Meta:
+        model = ListedSupervision
+        fields = ["region", "enterprise", "hazard", "level", "state", "overdue"]
+
+    def filter_region(self, queryset, name, value):
+        return _region(queryset, "region_path", value)
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(state=ListingState.LISTED, deadline__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class RectificationNoticeFilter(django_filters.FilterSet):
+    region = django_filters.CharFilter(method="filter_region", label=_("Region code (with the regions below it)"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+    department = django_filters.NumberFilter(field_name="department_id", label=_("Issuing unit"))
+    hazard = django_filters.NumberFilter(field_name="hazards", label=_("Hazard"))
+    issued_from = django_filters.DateFilter(field_name="issued_on", lookup_expr="gte", label=_("Issued on or after"))
+    issued_to = django_filters.DateFilter(field_name="issued_on", lookup_expr="lte", label=_("Issued on or before"))
+
+    class Meta:
+        model = RectificationNotice
+        fields = ["region", "enterprise", "department", "hazard", "issued_from", "issued_to"]
+
+    def filter_region(self, queryset, name, value):
+        return _region(queryset, "region_path", value)
+
+
+class EnterpriseApiKeyFilter(django_filters.FilterSet):
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+    active = django_filters.BooleanFilter(field_name="revoked_at", lookup_expr="isnull", label=_("Active"))
+
+    class Meta:
+        model = EnterpriseApiKey
+        fields = ["enterprise", "active"]

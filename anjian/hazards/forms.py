@@ -1,0 +1,639 @@
+"""Forms of the hazard pages: reporting a hazard (隐患上报), one small form per step of the
+closed loop, the rectification notice (整改通知单), and the filter bars of the ledger and the
+listed supervisions.
+
+Forms only collect and check input; every change goes through ``hazards.services``, whose
+ValidationErrors are put back next to the fields with ``add_service_errors``. Every step form
+carries the hazard's ``version`` (hidden) so a step taken on a stale page is refused (409)
+instead of overwriting what someone else did meanwhile.
+"""
+
+from __future__ import annotations
+
+import os
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
+from anjian.core.scoping import scope_of
+from anjian.enterprises.forms import DateInput, industry_label, industry_queryset
+from anjian.enterprises.models import Enterprise
+from anjian.orgs.choices import Role
+from anjian.orgs.models import Department
+from anjian.regions.choices import RegionLevel
+from anjian.regions.forms import RegionCodeField
+from anjian.standards.choices import HazardFactor
+from anjian.standards.models import CheckItem, MajorHazardCriterion
+
+from .choices import HazardGrade, HazardSource, ListingLevel, ListingState
+from .filters import HazardFilter, ListedSupervisionFilter
+from .models import Hazard
+from .services import ENTERPRISE_SOURCES, SOURCE_BY_ROLE
+
+# Above this many enterprises in scope an enterprise <select> becomes unwieldy; the report
+# form then takes the unified social credit code instead.
+ENTERPRISE_SELECT_LIMIT = 1000
+# The same for the optional check item.
+CHECK_ITEM_SELECT_LIMIT = 1500
+MAX_FILES = 12
+MAX_FILE_SIZE = 20 * 1024 * 1024
+FILE_SIZE_LABEL = "20 MB"
+# Evidence may be photos or documents; nothing a browser would run (SVG, HTML, scripts).
+EVIDENCE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".heic", ".pdf", ".doc", ".docx",
+                                 ".xls", ".xlsx", ".ofd"})
+
+
+def field_label(name: str):
+    """The model field's verbose name, capitalised, as a form label."""
+    from django.utils.text import capfirst
+
+    return capfirst(Hazard._meta.get_field(name).verbose_name)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+# --- file uploads ---------------------------------------------------------------------------
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input. ``images_only`` checks each is an image Pillow can read."""
+
+    def __init__(self, *args, images_only: bool = False, max_files: int = MAX_FILES, **kwargs):
+        self.images_only = images_only
+        self.max_files = max_files
+        attrs = {"accept": "image/*"} if images_only else {"accept": ",".join(sorted(EVIDENCE_EXTENSIONS))}
+        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, list | tuple) else ([data] if data else [])
+        items = [f for f in items if f]
+        if self.required and not items:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        if len(items) > self.max_files:
+            raise forms.ValidationError(_("Upload at most %(n)s files at a time.") % {"n": self.max_files})
+        single = forms.ImageField(required=False) if self.images_only else forms.FileField(required=False)
+        out = []
+        for f in items:
+            try:
+                cleaned = single.clean(f)
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(
+                    _("“%(name)s” is not an image that can be read.") % {"name": getattr(f, "name", "")}
+                    if self.images_only else exc.messages[0]) from exc
+            extension = os.path.splitext(getattr(cleaned, "name", "") or "")[1].lower()
+            if not self.images_only and extension not in EVIDENCE_EXTENSIONS:
+                raise forms.ValidationError(_("“%(name)s” is not a photo, PDF, Word or Excel file.")
+                                            % {"name": cleaned.name})
+            if getattr(cleaned, "size", 0) > MAX_FILE_SIZE:
+                raise forms.ValidationError(_("“%(name)s” is larger than %(max)s.")
+                                            % {"name": cleaned.name, "max": FILE_SIZE_LABEL})
+            out.append(cleaned)
+        return out
+
+
+# --- reporting a hazard ---------------------------------------------------------------------
+
+def criterion_choices() -> list:
+    """Active major-hazard criteria grouped by their document (<optgroup> per document)."""
+    rows = (MajorHazardCriterion.objects.filter(is_active=True, document__is_active=True)
+            .select_related("document").order_by("document__code", "sort", "id"))
+    groups: dict[str, list] = {}
+    for c in rows:
+        label = " ".join(p for p in (c.item_no, c.text) if p)
+        if len(label) > 90:
+            label = label[:89] + "…"
+        groups.setdefault(c.document.title, []).append((str(c.pk), f"{c.code} · {label}"))
+    return [("", _("Choose the criterion met")), *groups.items()]
+
+
+def check_item_choices(enterprise: Enterprise | None) -> list | None:
+    """Active check items grouped by checklist, limited to the enterprise's industry (and the
+    general checklists) when it is known. None when there are too many for one select."""
+    qs = CheckItem.objects.filter(is_active=True, checklist__is_active=True).select_related("checklist")
+    if enterprise is not None:
+        code = enterprise.industry.code
+        prefixes = [code[:i] for i in range(2, len(code) + 1, 2)]
+        qs = qs.filter(Q(checklist__industry__isnull=True) | Q(checklist__industry__code__in=prefixes))
+    rows = list(qs.order_by("checklist__code", "sort", "id")[: CHECK_ITEM_SELECT_LIMIT + 1])
+    if len(rows) > CHECK_ITEM_SELECT_LIMIT:
+        return None
+    groups: dict[str, list] = {}
+    for item in rows:
+        text = item.content if len(item.content) <= 80 else item.content[:79] + "…"
+        label = f"{item.item_no} {text}".strip()
+        groups.setdefault(str(item.checklist), []).append((str(item.pk), label))
+    return [("", _("None")), *groups.items()]
+
+
+class HazardReportForm(forms.Form):
+    """隐患上报: the enterprise (in the user's scope; an enterprise user's own is fixed), where and
+    what, the factor class and grade, the criterion for a major hazard, when found, the
+    rectification deadline and photos."""
+
+    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("Enterprise"),
+                                        empty_label=_("Choose the enterprise"))
+    location = forms.CharField(label=field_label("location"), max_length=200,
+                               help_text=_("Workshop, installation, post or area."))
+    description = forms.CharField(label=_("Description of the hazard"), widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text=_("What is wrong, as seen on site."))
+    category = forms.ChoiceField(label=field_label("category"), choices=HazardFactor.choices,
+                                 initial=HazardFactor.MANAGEMENT)
+    grade = forms.ChoiceField(label=field_label("grade"), choices=HazardGrade.choices, initial=HazardGrade.GENERAL,
+                              help_text=_("A major hazard meets one of the official major-hazard criteria."))
+    criterion = forms.TypedChoiceField(label=_("Major-hazard criterion met"), required=False, coerce=int,
+                                       empty_value=None)
+    check_item = forms.TypedChoiceField(label=_("Check item"), required=False, coerce=int, empty_value=None,
+                                        help_text=_("Optional: the check item of the standard that failed."))
+    source = forms.ChoiceField(label=_("Source"), choices=HazardSource.choices, required=False)
+    finder_name = forms.CharField(label=_("Found by"), max_length=50, required=False,
+                                  help_text=_("Leave empty to record yourself."))
+    found_at = forms.DateTimeField(label=field_label("found_at"), widget=DateTimeLocalInput())
+    deadline = forms.DateField(label=field_label("deadline"), widget=DateInput())
+    photos = MultipleFileField(label=_("Photos"), images_only=True,
+                               help_text=_("Several photos can be chosen at once (at most %(n)s, %(max)s each).")
+                               % {"n": MAX_FILES, "max": FILE_SIZE_LABEL})
+
+    wide_fields = ("description", "criterion", "photos")
+
+    def __init__(self, *args, user, enterprise: Enterprise | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        scope = scope_of(user)
+        enterprises = Enterprise.objects.for_user(user).select_related("region").order_by("region_path", "name")
+        field = self.fields["enterprise"]
+        self.fixed_enterprise = None
+        if scope.kind == ENTERPRISE_SCOPE:
+            # An enterprise user reports for its own enterprise only.
+            own = enterprises.filter(pk=scope.enterprise_id).first()
+            self.fixed_enterprise = own
+            field.queryset = enterprises.filter(pk=scope.enterprise_id)
+            field.initial = own.pk if own else None
+            field.disabled = True
+            field.empty_label = None
+        elif enterprises.count() > ENTERPRISE_SELECT_LIMIT:
+            self.fields["enterprise"] = forms.CharField(
+                label=_("Enterprise"), max_length=200,
+                initial=enterprise.credit_code if enterprise is not None else None,
+                help_text=_("There are too many enterprises in your jurisdiction for a list: type the "
+                            "unified social credit code or the exact name."))
+        else:
+            field.queryset = enterprises
+            field.label_from_instance = lambda e: f"{e.name}（{e.region.name}）"
+            if enterprise is not None:
+                field.initial = enterprise.pk
+        self._enterprise_qs = enterprises
+
+        self.fields["criterion"].choices = criterion_choices()
+        items = check_item_choices(self.fixed_enterprise or enterprise)
+        if items is None:
+            self.fields["check_item"] = forms.IntegerField(label=_("Check item number (ID)"), required=False,
+                                                           min_value=1)
+        else:
+            self.fields["check_item"].choices = items
+        self.fields["found_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["deadline"].initial = timezone.localdate() + timezone.timedelta(days=15)
+        role = getattr(user, "role", None)
+        if role == Role.ENTERPRISE and not getattr(user, "is_system_admin", False):
+            self.fields["source"].choices = [(v, lbl) for v, lbl in HazardSource.choices if v in ENTERPRISE_SOURCES]
+        self.fields["source"].initial = SOURCE_BY_ROLE.get(role, HazardSource.GOVERNMENT)
+
+    def clean_enterprise(self):
+        value = self.cleaned_data.get("enterprise")
+        if isinstance(value, str):  # the typed variant: credit code or exact name
+            value = value.strip()
+            found = (self._enterprise_qs.filter(credit_code=value.replace(" ", "").upper()).first()
+                     or self._enterprise_qs.filter(name=value).first())
+            if found is None:
+                raise forms.ValidationError(_("No enterprise in your jurisdiction has this code or name."))
+            return found
+        return value
+
+    def clean_criterion(self):
+        pk = self.cleaned_data.get("criterion")
+        return MajorHazardCriterion.objects.filter(pk=pk).first() if pk else None
+
+    def clean_check_item(self):
+        pk = self.cleaned_data.get("check_item")
+        if not pk:
+            return None
+        item = CheckItem.objects.filter(pk=pk, is_active=True).first()
+        if item is None:
+            raise forms.ValidationError(_("There is no active check item with this number."))
+        return item
+
+    def clean(self):
+        cleaned = super().clean()
+        grade, criterion = cleaned.get("grade"), cleaned.get("criterion")
+        if grade == HazardGrade.MAJOR and criterion is None and "criterion" not in self.errors:
+            self.add_error("criterion", _("A major hazard must name the major-hazard criterion it meets."))
+        if grade == HazardGrade.GENERAL:
+            cleaned["criterion"] = None  # a criterion left chosen while switching back to general
+        return cleaned
+
+    def service_data(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in
+                ("location", "description", "category", "grade", "criterion", "check_item", "found_at", "deadline")}
+        name = (self.cleaned_data.get("finder_name") or "").strip()
+        if name:
+            data["finder_name"] = name
+        return data
+
+
+# --- the steps of the loop --------------------------------------------------------------------
+
+class StepForm(forms.Form):
+    """A step on one hazard: carries the version of the hazard the user saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, label=_("Version"))
+    wide_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, hazard: Hazard, user=None, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("version", hazard.version)
+        super().__init__(*args, **kwargs)
+        self.hazard = hazard
+        self.user = user
+
+
+def _comment(label=None, *, required=False, help_text=""):
+    return forms.CharField(label=label or _("Comment"), required=required, max_length=2000, help_text=help_text,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CommentStepForm(StepForm):
+    comment = _comment()
+    wide_fields = ("comment",)
+
+
+class SubmitRectificationForm(StepForm):
+    note = _comment(_("What was done"), required=True,
+                    help_text=_("The measures taken; the reviewer reads this with the evidence."))
+    files = MultipleFileField(label=_("Evidence (photos, documents)"),
+                              help_text=_("Photos after rectification, invoices, test reports."))
+    wide_fields = ("note", "files")
+
+
+class AcceptForm(StepForm):
+    comment = _comment(_("Acceptance opinion"))
+    files = MultipleFileField(label=_("Acceptance photos or documents"))
+    wide_fields = ("comment", "files")
+
+
+class RefuseAcceptanceForm(StepForm):
+    reason = _comment(_("Why the rectification is not accepted"), required=True)
+    wide_fields = ("reason",)
+
+
+class PlanForm(StepForm):
+    """The 五落实 plan: responsibility, measures, funds, time limit, contingency plan."""
+
+    plan_responsible = forms.CharField(label=field_label("plan_responsible"), max_length=50, required=False)
+    plan_funds = forms.DecimalField(label=field_label("plan_funds"), max_digits=14, decimal_places=2,
+                                    min_value=0, required=False)
+    plan_deadline = forms.DateField(label=field_label("plan_deadline"), required=False, widget=DateInput())
+    plan_measures = forms.CharField(label=field_label("plan_measures"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 3}))
+    plan_contingency = forms.CharField(label=field_label("plan_contingency"), required=False,
+                                       widget=forms.Textarea(attrs={"rows": 3}))
+    wide_fields = ("plan_measures", "plan_contingency")
+
+    def __init__(self, *args, hazard: Hazard, **kwargs):
+        kwargs.setdefault("initial", {})
+        for name in ("plan_responsible", "plan_funds", "plan_deadline", "plan_measures", "plan_contingency"):
+            kwargs["initial"].setdefault(name, getattr(hazard, name))
+        super().__init__(*args, hazard=hazard, **kwargs)
+        if hazard.is_major:
+            for name in hazard.missing_plan_fields():
+                self.fields[name].widget.attrs["class"] = "missing"
+
+    def plan(self) -> dict:
+        return {name: value if value is not None else None
+                for name, value in self.cleaned_data.items() if name.startswith("plan_")}
+
+
+class ExtensionRequestForm(StepForm):
+    new_deadline = forms.DateField(label=_("New deadline"), widget=DateInput())
+    reason = _comment(_("Reason"), required=True)
+    wide_fields = ("reason",)
+
+
+class ExtensionDecisionForm(StepForm):
+    comment = _comment(_("Decision comment"))
+    wide_fields = ("comment",)
+
+
+class DualReportForm(StepForm):
+    regulator_on = forms.DateField(label=_("Reported to the regulator on"), required=False, widget=DateInput())
+    congress_on = forms.DateField(label=_("Reported to the workers' congress on"), required=False,
+                                  widget=DateInput())
+
+    def __init__(self, *args, hazard: Hazard, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("regulator_on", hazard.reported_to_regulator_on)
+        kwargs["initial"].setdefault("congress_on", hazard.reported_to_congress_on)
+        super().__init__(*args, hazard=hazard, **kwargs)
+
+
+LEVEL_BY_REGION = {RegionLevel.CITY: ListingLevel.CITY, RegionLevel.COUNTY: ListingLevel.COUNTY,
+                   RegionLevel.TOWNSHIP: ListingLevel.TOWNSHIP}
+
+
+def departments_for(user):
+    return Department.objects.for_user(user).select_related("region").order_by("region__path", "kind", "name")
+
+
+class ListForm(StepForm):
+    """挂牌督办: level, supervising unit, deadline, document number and requirements."""
+
+    level = forms.ChoiceField(label=_("Level"), choices=ListingLevel.choices)
+    department = forms.ModelChoiceField(queryset=Department.objects.none(), label=_("Supervising unit"),
+                                        empty_label=_("Choose the unit"))
+    deadline = forms.DateField(label=_("Supervision deadline"), widget=DateInput())
+    document_number = forms.CharField(label=_("Document number"), max_length=60, required=False,
+                                      help_text=_("For example 〔2026〕3号."))
+    requirements = _comment(_("Requirements"))
+    wide_fields = ("requirements",)
+
+    def __init__(self, *args, hazard: Hazard, user, **kwargs):
+        kwargs.setdefault("initial", {})
+        dept = getattr(user, "department", None) if getattr(user, "department_id", None) else None
+        if dept is not None:
+            kwargs["initial"].setdefault("department", dept.pk)
+            level = LEVEL_BY_REGION.get(dept.region.level)
+            if level:
+                kwargs["initial"].setdefault("level", level)
+        kwargs["initial"].setdefault("deadline", hazard.deadline if hazard.deadline >= timezone.localdate()
+                                     else timezone.localdate() + timezone.timedelta(days=30))
+        super().__init__(*args, hazard=hazard, user=user, **kwargs)
+        self.fields["department"].queryset = departments_for(user)
+
+
+class ProgressForm(StepForm):
+    content = _comment(_("Progress"), required=True)
+    wide_fields = ("content",)
+
+
+class VoidForm(StepForm):
+    reason = forms.CharField(label=_("Reason for voiding"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("For example: reported twice, or entered by mistake."))
+    wide_fields = ("reason",)
+
+
+# --- rectification notice ---------------------------------------------------------------------
+
+class HazardChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        return obj  # the template renders the hazard's own columns
+
+
+class NoticeForm(forms.Form):
+    """整改通知单: unclosed hazards of one enterprise, the issuing unit, deadline, requirements."""
+
+    hazards = HazardChoiceField(queryset=Hazard.objects.none(), label=_("Hazards"),
+                                error_messages={"required": _("Choose the hazards the notice orders to rectify.")})
+    department = forms.ModelChoiceField(queryset=Department.objects.none(), label=_("Issuing unit"),
+                                        empty_label=_("Choose the unit"))
+    deadline = forms.DateField(label=_("Rectification deadline"), widget=DateInput())
+    requirements = _comment(_("Requirements"), help_text=_("Printed on the notice under the list of hazards."))
+
+    def __init__(self, *args, user, enterprise: Enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enterprise = enterprise
+        self.fields["hazards"].queryset = (
+            Hazard.objects.for_user(user).filter(enterprise=enterprise).unclosed()
+            .order_by("deadline", "id"))
+        self.fields["department"].queryset = departments_for(user)
+        if getattr(user, "department_id", None):
+            self.fields["department"].initial = user.department_id
+        self.fields["deadline"].initial = timezone.localdate() + timezone.timedelta(days=15)
+
+
+class NoticeEnterpriseForm(forms.Form):
+    """Step one of a notice when no enterprise was given: which enterprise."""
+
+    enterprise = forms.CharField(label=_("Enterprise"), max_length=200,
+                                 help_text=_("Unified social credit code or the exact name."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_enterprise(self):
+        value = (self.cleaned_data.get("enterprise") or "").strip()
+        qs = Enterprise.objects.for_user(self.user)
+        found = qs.filter(credit_code=value.replace(" ", "").upper()).first() or qs.filter(name=value).first()
+        if found is None:
+            raise forms.ValidationError(_("No enterprise in your jurisdiction has this code or name."))
+        return found
+
+
+# --- filter bars ------------------------------------------------------------------------------
+
+YES_NO = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+# Above this many enterprises in scope the ledger's filter bar offers no enterprise select
+# (the filter still works from links such as an enterprise's page: ?enterprise=<id>).
+ENTERPRISE_FILTER_LIMIT = 300
+
+SORT_CHOICES = [
+    ("newest", _("Newest first")),
+    ("oldest", _("Oldest first")),
+    ("deadline", _("Deadline (earliest first)")),
+    ("-deadline", _("Deadline (latest first)")),
+    ("-found_at", _("Found (latest first)")),
+    ("found_at", _("Found (earliest first)")),
+]
+# Sort keys → order_by; every ordering ends on the primary key so pages are stable.
+SORT_ORDERS = {
+    "newest": ("-id",),
+    "oldest": ("id",),
+    "deadline": ("deadline", "id"),
+    "-deadline": ("-deadline", "-id"),
+    "found_at": ("found_at", "id"),
+    "-found_at": ("-found_at", "-id"),
+}
+
+
+class UIFilterMixin:
+    """Shared by the ledger's and the listings' filter bars: the API's filters with the page's
+    widgets, filtering with the valid fields only (an invalid one is shown next to its field and
+    ignored), and a sort field."""
+
+    sort_choices: list = []
+    sort_orders: dict = {}
+
+    def __init__(self, data=None, queryset=None, *, user, with_sort=True, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.user = user
+        self.with_sort = with_sort and bool(self.sort_orders)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            self._shape(super().form)
+        return self._form
+
+    def _shape(self, form) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def filter_queryset(self, queryset):
+        for name, value in self.form.cleaned_data.items():
+            if name in self.filters:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def qs_without(self, *names: str):
+        """The queryset filtered by every valid filter except ``names`` (the state chips count
+        per state over the other filters), reusing this form instead of building another."""
+        if not self.is_bound:
+            return self.queryset.all()
+        self.form.is_valid()
+        queryset = self.queryset.all()
+        for name, value in getattr(self.form, "cleaned_data", {}).items():
+            if name in self.filters and name not in names:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    @property
+    def sort(self) -> str:
+        default = next(iter(self.sort_orders), "")
+        if not self.with_sort or not self.is_bound:
+            return default
+        self.form.is_valid()
+        value = getattr(self.form, "cleaned_data", {}).get("sort") or default
+        return value if value in self.sort_orders else default
+
+    def _region_industry(self, fields) -> None:
+        if "region" in fields:
+            fields["region"] = RegionCodeField(self.user, label=_("Region"))
+        if "industry" in fields:
+            choices = [("", _("All industries"))]
+            choices += [(i.code, industry_label(i)) for i in industry_queryset(self.user)]
+            fields["industry"] = forms.ChoiceField(label=_("Industry"), choices=choices, required=False)
+
+
+class LedgerFilter(UIFilterMixin, HazardFilter):
+    """The API's HazardFilter with the ledger's widgets: selects of the regions, industries and
+    enterprises in the user's scope, yes/no selects, date pickers, and a sort. The state is set
+    by the state chips above the table (a hidden field here), so one query string drives the
+    page, the API and the Excel export."""
+
+    sort_choices = SORT_CHOICES
+    sort_orders = SORT_ORDERS
+
+    def _shape(self, form) -> None:
+        fields = form.fields
+        enterprise_scope = scope_of(self.user).kind == ENTERPRISE_SCOPE
+        if "q" in fields:
+            fields["q"] = forms.CharField(
+                label=_("Search"), required=False, max_length=100,
+                widget=forms.TextInput(attrs={"type": "search",
+                                              "placeholder": _("Number, description, location, enterprise")}))
+        self._region_industry(fields)
+        if "enterprise" in fields:
+            fields["enterprise"] = self._enterprise_field(hidden=enterprise_scope)
+        for name, empty in (("grade", _("Any grade")), ("source", _("Any source")),
+                            ("category", _("Any factor class"))):
+            if name in fields:
+                fields[name] = forms.ChoiceField(label=fields[name].label, required=False,
+                                                 choices=[("", empty), *self.filters[name].extra["choices"]])
+        for name, label in (("overdue", _("Overdue")), ("listed", _("Listed supervision"))):
+            if name in fields:
+                fields[name] = forms.NullBooleanField(label=label, required=False,
+                                                      widget=forms.Select(choices=YES_NO))
+        for name, label in (("found_from", _("Found from")), ("found_to", _("Found until"))):
+            if name in fields:
+                fields[name] = forms.DateField(label=label, required=False, widget=DateInput())
+        if "state" in fields:
+            fields["state"].widget = forms.MultipleHiddenInput()
+        for name in ("grid", "deadline_before"):
+            if name in fields:
+                fields[name].widget = forms.HiddenInput()
+        if enterprise_scope:
+            for name in ("region", "industry"):
+                if name in fields:
+                    fields[name].widget = forms.HiddenInput()
+        if self.with_sort:
+            fields["sort"] = forms.ChoiceField(label=_("Sort by"), required=False, choices=self.sort_choices)
+        order = ["q", "region", "enterprise", "industry", "grade", "category", "source", "overdue", "listed",
+                 "found_from", "found_to"]
+        form.fields = {**{n: fields.pop(n) for n in order if n in fields}, **fields}
+
+    def _enterprise_field(self, *, hidden: bool):
+        if not hidden:
+            rows = list(Enterprise.objects.for_user(self.user).order_by("name")
+                        .values_list("pk", "name")[: ENTERPRISE_FILTER_LIMIT + 1])
+            if len(rows) <= ENTERPRISE_FILTER_LIMIT:
+                return forms.TypedChoiceField(label=_("Enterprise"), required=False, coerce=int, empty_value=None,
+                                              choices=[("", _("All enterprises")), *rows])
+        return forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    @property
+    def enterprise_id(self) -> int | None:
+        if not self.is_bound or "enterprise" not in self.filters:
+            return None
+        self.form.is_valid()
+        return getattr(self.form, "cleaned_data", {}).get("enterprise") or None
+
+
+LISTING_SORT_CHOICES = [
+    ("deadline", _("Deadline (earliest first)")),
+    ("-listed_at", _("Listed (latest first)")),
+    ("listed_at", _("Listed (earliest first)")),
+]
+LISTING_SORT_ORDERS = {
+    "deadline": ("deadline", "id"),
+    "-listed_at": ("-listed_at", "-id"),
+    "listed_at": ("listed_at", "id"),
+}
+
+
+class ListingFilter(UIFilterMixin, ListedSupervisionFilter):
+    """The API's ListedSupervisionFilter with the page's widgets, plus a search by hazard
+    number or enterprise name."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    sort_choices = LISTING_SORT_CHOICES
+    sort_orders = LISTING_SORT_ORDERS
+
+    class Meta(ListedSupervisionFilter.Meta):
+        fields = [*ListedSupervisionFilter.Meta.fields, "q"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(hazard__number=value.upper()) | Q(enterprise__name__contains=value))
+
+    def _shape(self, form) -> None:
+        fields = form.fields
+        fields["q"] = forms.CharField(
+            label=_("Search"), required=False, max_length=100,
+            widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Hazard number or enterprise")}))
+        self._region_industry(fields)
+        fields["level"] = forms.ChoiceField(label=_("Level"), required=False,
+                                           choices=[("", _("Any level")), *ListingLevel.choices])
+        fields["state"] = forms.ChoiceField(label=_("State"), required=False,
+                                           choices=[("", _("Any state")), *ListingState.choices])
+        fields["overdue"] = forms.NullBooleanField(label=_("Overdue"), required=False,
+                                                   widget=forms.Select(choices=YES_NO))
+        for name in ("enterprise", "hazard"):
+            fields[name].widget = forms.HiddenInput()
+        if self.with_sort:
+            fields["sort"] = forms.ChoiceField(label=_("Sort by"), required=False, choices=self.sort_choices)
+        form.fields = {"q": fields.pop("q"), **fields}

@@ -1,0 +1,195 @@
+"""Warning rules of the hazard ledger (imported at start-up by ``CoreConfig.ready``).
+
+Each rule is a queryset of the hazards (or listings) that meet it now; the engine in
+``anjian.core.warnings`` raises, refreshes and closes the warnings set-based. The thresholds
+are settings (days): ``ANJIAN_WARN_ACCEPTANCE_DAYS`` (7), ``ANJIAN_WARN_PLAN_DAYS`` (3),
+``ANJIAN_WARN_DUAL_REPORT_DAYS`` (7); they are read at every scan.
+
+Every rule leaves voided hazards out, so voiding a hazard closes its warnings.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models.functions import Trim, TruncDate
+from django.db.models.lookups import Exact
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anjian.core.models import Warning
+from anjian.core.warnings import WarningRule, register
+from anjian.orgs.choices import Role
+
+from .choices import OPEN_STATES, UNCLOSED_STATES, HazardGrade, HazardState, ListingState
+from .models import Hazard, ListedSupervision
+
+REGULATORS = frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER})
+ENTERPRISE = frozenset({Role.ENTERPRISE})
+HAZARD_PAGE = "hazards:detail"
+
+
+def _days(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def _live() -> QuerySet:
+    return Hazard.objects.filter(is_voided=False)
+
+
+# --- overdue rectification ----------------------------------------------------------------------
+
+def overdue(now: datetime) -> QuerySet:
+    """Reported or rectifying, and the (possibly extended) deadline is before today."""
+    return _live().filter(state__in=OPEN_STATES, deadline__lt=timezone.localdate(now))
+
+
+register(WarningRule(
+    code="hazard_overdue",
+    title=_("Rectification overdue"),
+    # A major hazard past its deadline is severe; a general one is a warning.
+    level=Case(When(grade=HazardGrade.MAJOR, then=Value(Warning.Level.SEVERE)),
+               default=Value(Warning.Level.WARNING), output_field=CharField()),
+    message=_("Hazard %(number)s is past its rectification deadline (%(deadline)s)."),
+    # The enterprise must fix it, the regulators and the grid officer follow it up.
+    roles=REGULATORS | ENTERPRISE | {Role.GRID_OFFICER},
+    model=Hazard,
+    matches=overdue,
+    params={"number": "number", "deadline": "deadline"},
+    url_name=HAZARD_PAGE,
+    description=_("Reported or rectifying hazards whose rectification deadline has passed."),
+))
+
+
+# --- rectified, waiting too long for acceptance ----------------------------------------------------
+
+def awaiting_acceptance(now: datetime) -> QuerySet:
+    """Rectified (submitted) more than ANJIAN_WARN_ACCEPTANCE_DAYS days ago and not yet accepted."""
+    days = _days("ANJIAN_WARN_ACCEPTANCE_DAYS", 7)
+    return _live().filter(state=HazardState.RECTIFIED, rectified_at__lt=now - timedelta(days=days))
+
+
+def _acceptance_params(now: datetime) -> dict:
+    return {"number": "number", "rectified_on": TruncDate("rectified_at"),
+            "days": Value(str(_days("ANJIAN_WARN_ACCEPTANCE_DAYS", 7)))}
+
+
+ACCEPTANCE_MESSAGE = _("Hazard %(number)s was rectified on %(rectified_on)s and has waited more than "
+                       "%(days)s days for acceptance.")
+
+# Whoever accepts is told: the enterprise accepts its general hazards, the regulator major ones
+# (services.can_accept). Two rules, because a warning's audience is its rule's roles.
+register(WarningRule(
+    code="hazard_acceptance_waiting",
+    title=_("Acceptance waiting too long"),
+    level=Warning.Level.WARNING,
+    message=ACCEPTANCE_MESSAGE,
+    roles=ENTERPRISE,
+    model=Hazard,
+    matches=lambda now: awaiting_acceptance(now).filter(grade=HazardGrade.GENERAL),
+    params=_acceptance_params,
+    url_name=HAZARD_PAGE,
+    description=_("General hazards rectified and not accepted by the enterprise within the time allowed."),
+))
+register(WarningRule(
+    code="major_acceptance_waiting",
+    title=_("Major hazard acceptance waiting too long"),
+    level=Warning.Level.SEVERE,
+    message=ACCEPTANCE_MESSAGE,
+    roles=REGULATORS,
+    model=Hazard,
+    matches=lambda now: awaiting_acceptance(now).filter(grade=HazardGrade.MAJOR),
+    params=_acceptance_params,
+    url_name=HAZARD_PAGE,
+    description=_("Major hazards rectified and not accepted by the regulator within the time allowed."),
+))
+
+
+# --- major hazard without its complete 五落实 plan ---------------------------------------------------
+
+def _blank(name: str) -> Q:
+    # Blank means empty or only spaces, as Hazard.missing_plan_fields sees it.
+    return Q(Exact(Trim(name), ""))
+
+
+PLAN_INCOMPLETE = (_blank("plan_responsible") | _blank("plan_measures") | Q(plan_funds__isnull=True)
+                   | Q(plan_deadline__isnull=True) | _blank("plan_contingency"))
+
+
+def plan_missing(now: datetime) -> QuerySet:
+    """Major, not yet submitted as rectified, found more than ANJIAN_WARN_PLAN_DAYS days ago, and
+    one of the five 五落实 items (responsibility, measures, funds, time limit, contingency) missing."""
+    days = _days("ANJIAN_WARN_PLAN_DAYS", 3)
+    return _live().filter(PLAN_INCOMPLETE, grade=HazardGrade.MAJOR, state__in=OPEN_STATES,
+                          found_at__lt=now - timedelta(days=days))
+
+
+register(WarningRule(
+    code="major_plan_missing",
+    title=_("Major hazard without a complete 五落实 plan"),
+    level=Warning.Level.SEVERE,
+    message=_("Major hazard %(number)s still has no complete 五落实 plan (responsibility, measures, funds, "
+              "time limit, contingency plan) %(days)s days after it was found."),
+    roles=REGULATORS | ENTERPRISE,
+    model=Hazard,
+    matches=plan_missing,
+    params=lambda now: {"number": "number", "days": Value(str(_days("ANJIAN_WARN_PLAN_DAYS", 3)))},
+    url_name=HAZARD_PAGE,
+    description=_("Major hazards whose 五落实 plan is incomplete after the time allowed."),
+))
+
+
+# --- major hazard without both reports (双报告) -------------------------------------------------------
+
+def dual_report_missing(now: datetime) -> QuerySet:
+    """Major, not closed out, found more than ANJIAN_WARN_DUAL_REPORT_DAYS days ago, and not yet
+    reported both to the regulator and to the workers' congress."""
+    days = _days("ANJIAN_WARN_DUAL_REPORT_DAYS", 7)
+    return _live().filter(Q(reported_to_regulator_on__isnull=True) | Q(reported_to_congress_on__isnull=True),
+                          grade=HazardGrade.MAJOR, state__in=UNCLOSED_STATES,
+                          found_at__lt=now - timedelta(days=days))
+
+
+register(WarningRule(
+    code="major_dual_report_missing",
+    title=_("Major hazard dual report missing"),
+    level=Warning.Level.WARNING,
+    message=_("Major hazard %(number)s has not been reported to both the regulator and the workers' congress "
+              "within %(days)s days."),
+    roles=REGULATORS | ENTERPRISE,
+    model=Hazard,
+    matches=dual_report_missing,
+    params=lambda now: {"number": "number", "days": Value(str(_days("ANJIAN_WARN_DUAL_REPORT_DAYS", 7)))},
+    url_name=HAZARD_PAGE,
+    description=_("Major hazards not reported to the regulator and the workers' congress in time."),
+))
+
+
+# --- listed supervision past its deadline -------------------------------------------------------------
+
+def listing_overdue(now: datetime) -> QuerySet:
+    """Active listings (挂牌督办, still listed) whose supervision deadline is before today. The
+    warning is about the hazard (its page shows the listing); at most one listing per hazard is
+    active, so one warning per hazard."""
+    return ListedSupervision.objects.filter(state=ListingState.LISTED, deadline__lt=timezone.localdate(now),
+                                            hazard__is_voided=False)
+
+
+register(WarningRule(
+    code="listing_overdue",
+    title=_("Listed supervision past its deadline"),
+    level=Warning.Level.SEVERE,
+    message=_("The listed supervision of hazard %(number)s passed its deadline (%(deadline)s) and the hazard "
+              "is still listed."),
+    roles=REGULATORS,
+    model=Hazard,
+    key="hazard_id",
+    matches=listing_overdue,
+    params={"number": "hazard__number", "deadline": "deadline"},
+    scope={"region_path": "region_path", "industry": "industry_id", "grid": "hazard__grid_id",
+           "enterprise": "enterprise_id"},
+    url_name=HAZARD_PAGE,
+    description=_("Listed supervisions still listed after their deadline."),
+))

@@ -1,0 +1,386 @@
+"""API of the inspections app: cadences (reference data), duties, tasks (read-only, made by
+the daily job) and inspection records with their item results and actions (set results, add
+an item, upload photos, raise a hazard from an item, submit).
+
+Every list reads through ``for_user`` and answers in a fixed number of queries; every write
+goes through ``anjian.inspections.services``.
+"""
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from anjian.core.api import RoleModelPermissions, ScopedRelatedFieldsMixin, ScopedViewSet
+from anjian.core.pagination import DeferredJoinPagination
+from anjian.core.services import events_for
+from anjian.enterprises.models import Enterprise
+from anjian.hazards.choices import HazardGrade
+from anjian.orgs.choices import Role
+from anjian.orgs.models import User
+from anjian.standards.choices import HazardFactor
+from anjian.standards.models import Checklist, MajorHazardCriterion
+
+from . import selectors, services
+from .choices import ItemResult
+from .filters import DutyFilter, RecordFilter, TaskFilter
+from .forms import validate_photo
+from .models import InspectionCadence, InspectionDuty, InspectionItemResult, InspectionRecord, InspectionTask
+from .permissions import InspectionPermissions
+
+
+class CadenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InspectionCadence
+        fields = ["id", "code", "name", "name_en", "unit", "every", "sort", "is_active"]
+
+
+class CadenceViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+                     mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Inspection cadences (班组日查, 车间周查 …): reference data every logged-in user reads;
+    administrators add and edit them (there is no delete: duties refer to them)."""
+
+    queryset = InspectionCadence.objects.all()
+    serializer_class = CadenceSerializer
+    permission_classes = [permissions.IsAuthenticated, RoleModelPermissions]
+    filterset_fields = ["unit", "is_active"]
+    ordering_fields = ["sort", "code"]
+    ordering = ["sort", "code"]
+    search_fields = []
+
+
+# --- duties ------------------------------------------------------------------------------
+
+class DutySerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    cadence = serializers.SlugRelatedField(slug_field="code", queryset=InspectionCadence.objects.all())
+    cadence_name = serializers.CharField(source="cadence.name", read_only=True)
+    checklist = serializers.PrimaryKeyRelatedField(queryset=Checklist.objects.all(), allow_null=True,
+                                                   required=False)
+    checklist_name = serializers.CharField(source="checklist.name", read_only=True, allow_null=True)
+    responsible_user = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=Role.ENTERPRISE, is_active=True), allow_null=True, required=False,
+        help_text="a user account of the enterprise")
+    scoped_fields = ("enterprise",)
+
+    class Meta:
+        model = InspectionDuty
+        fields = ["id", "enterprise", "enterprise_name", "name", "cadence", "cadence_name", "checklist",
+                  "checklist_name", "responsible_name", "responsible_user", "active_from", "active_to", "is_demo",
+                  "created_at"]
+        read_only_fields = ["is_demo", "created_at"]
+        extra_kwargs = {"name": {"required": False}, "active_from": {"required": False}}
+
+    def create(self, validated_data):
+        enterprise = validated_data.pop("enterprise")
+        return services.create_duty(actor=self.context["request"].user, enterprise=enterprise, data=validated_data)
+
+    def update(self, instance, validated_data):
+        enterprise = validated_data.pop("enterprise", instance.enterprise)
+        if enterprise.pk != instance.enterprise_id:
+            raise serializers.ValidationError({"enterprise": "A duty stays with its enterprise."})
+        return services.update_duty(instance, actor=self.context["request"].user, data=validated_data)
+
+
+class DutyViewSet(ScopedViewSet):
+    """Self-inspection duties of the enterprises in the caller's jurisdiction. DELETE (or
+    POST …/void/) voids a duty with a reason and cancels its open tasks."""
+
+    queryset = InspectionDuty.objects.all()
+    serializer_class = DutySerializer
+    permission_classes = [permissions.IsAuthenticated, InspectionPermissions]
+    filterset_class = DutyFilter
+    select_related = ("enterprise", "cadence", "checklist")
+    ordering_fields = ["id", "active_from"]
+    ordering = ["-id"]
+    search_fields = []
+    void_service = staticmethod(services.void_duty)
+
+
+# --- tasks -------------------------------------------------------------------------------
+
+class TaskSerializer(serializers.ModelSerializer):
+    duty_name = serializers.CharField(source="duty.name", read_only=True)
+    cadence = serializers.CharField(source="cadence.code", read_only=True)
+    cadence_name = serializers.CharField(source="cadence.name", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = InspectionTask
+        fields = ["id", "duty", "duty_name", "cadence", "cadence_name", "enterprise", "enterprise_name",
+                  "period_start", "due_date", "state", "record", "done_at", "is_demo"]
+        read_only_fields = fields
+
+
+class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Scheduled inspection tasks in the caller's jurisdiction (read-only: the daily job makes
+    them, submitting a record completes them). Filter by state, due date, enterprise, region."""
+
+    queryset = InspectionTask.objects.all()
+    serializer_class = TaskSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = DeferredJoinPagination
+    filterset_class = TaskFilter
+    ordering_fields = ["due_date", "id"]
+    ordering = ["due_date", "id"]
+    search_fields = []
+
+    def get_queryset(self):
+        return selectors.task_list(self.request.user)
+
+
+# --- records -----------------------------------------------------------------------------
+
+class PhotoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.CharField(source="get_absolute_url")  # the scoped download view
+    uploaded_at = serializers.DateTimeField()
+
+
+class ItemResultSerializer(serializers.ModelSerializer):
+    hazard_number = serializers.CharField(source="hazard.number", read_only=True, allow_null=True)
+    hazard_factor = serializers.CharField(source="check_item.hazard_factor", read_only=True, allow_null=True)
+    is_major_criterion = serializers.BooleanField(source="check_item.is_major_criterion", read_only=True,
+                                                  allow_null=True)
+    photos = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InspectionItemResult
+        fields = ["id", "check_item", "item_no", "content", "sort", "result", "note", "checked_at", "hazard",
+                  "hazard_number", "hazard_factor", "is_major_criterion", "photos"]
+        read_only_fields = fields
+
+    @extend_schema_field(PhotoSerializer(many=True))
+    def get_photos(self, obj):
+        # The view puts every photo of the page's items in the context (one query).
+        photos = self.context.get("photos", {}).get(obj.pk, [])
+        return PhotoSerializer(photos, many=True).data
+
+
+class RecordSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    task = serializers.PrimaryKeyRelatedField(queryset=InspectionTask.objects.all(), allow_null=True,
+                                              required=False)
+    checklist = serializers.PrimaryKeyRelatedField(queryset=Checklist.objects.filter(is_active=True),
+                                                   allow_null=True, required=False)
+    checklist_name = serializers.CharField(source="checklist.name", read_only=True, allow_null=True)
+    items = ItemResultSerializer(many=True, read_only=True)
+    scoped_fields = ("enterprise", "task")
+
+    class Meta:
+        model = InspectionRecord
+        fields = ["id", "enterprise", "enterprise_name", "kind", "task", "checklist", "checklist_name", "inspector",
+                  "inspector_names", "inspected_at", "location", "summary", "state", "submitted_at", "is_demo",
+                  "created_at", "items"]
+        read_only_fields = ["inspector", "state", "submitted_at", "is_demo", "created_at"]
+        extra_kwargs = {"inspected_at": {"required": False}}
+
+    def create(self, validated_data):
+        return services.start_record(
+            actor=self.context["request"].user, enterprise=validated_data.pop("enterprise", None),
+            kind=validated_data.pop("kind", "self"), task=validated_data.pop("task", None),
+            checklist=validated_data.pop("checklist", None), data=validated_data)
+
+    def update(self, instance, validated_data):
+        for name in ("enterprise", "kind", "task", "checklist"):
+            if name in validated_data and validated_data.pop(name) != getattr(instance, name):
+                raise serializers.ValidationError({name: "This field is fixed when the record is started."})
+        return services.update_record(instance, actor=self.context["request"].user, data=validated_data)
+
+
+class ResultEntrySerializer(serializers.Serializer):
+    item = serializers.IntegerField(help_text="id of the item result row")
+    result = serializers.ChoiceField(choices=ItemResult.choices, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class ResultsSerializer(serializers.Serializer):
+    results = ResultEntrySerializer(many=True, allow_empty=False)
+
+
+class AddItemSerializer(serializers.Serializer):
+    content = serializers.CharField()
+    item_no = serializers.CharField(required=False, allow_blank=True, max_length=20)
+
+
+class PhotosSerializer(serializers.Serializer):
+    photos = serializers.ListField(child=serializers.FileField(validators=[validate_photo]), allow_empty=False)
+
+
+@extend_schema_field({"type": "string", "enum": list(HazardFactor.values)})
+class HazardFactorField(serializers.ChoiceField):
+    """The hazard's GB/T 13861 factor class, documented inline: the hazards API names the
+    same choice set as a component of its own, and two names for one set warn."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=HazardFactor.choices, **kwargs)
+
+
+@extend_schema_field({"type": "string", "enum": list(HazardGrade.values)})
+class HazardGradeField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=HazardGrade.choices, **kwargs)
+
+
+class RaiseHazardSerializer(serializers.Serializer):
+    deadline = serializers.DateField(required=False, help_text="rectification deadline (default: in 30 days)")
+    location = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    category = HazardFactorField(required=False)
+    grade = HazardGradeField(required=False)
+    criterion = serializers.PrimaryKeyRelatedField(queryset=MajorHazardCriterion.objects.filter(is_active=True),
+                                                   required=False, allow_null=True)
+    finder_name = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    photos = serializers.ListField(child=serializers.FileField(validators=[validate_photo]), required=False)
+
+
+class RaisedHazardSerializer(serializers.Serializer):
+    hazard = serializers.IntegerField()
+    number = serializers.CharField()
+    grade = serializers.CharField()
+    source = serializers.CharField()
+    state = serializers.CharField()
+    item = serializers.IntegerField()
+
+
+class InspectionEventSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(allow_null=True)
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    comment = serializers.CharField()
+    data = serializers.JSONField()
+
+
+ITEM_PATH = r"items/(?P<item_id>\d+)"
+
+
+class RecordViewSet(ScopedViewSet):
+    """Inspection records (self, government, grid patrol, expert) in the caller's jurisdiction,
+    each with its item results. POST starts a draft (from a task and/or a checklist); the
+    actions fill it in and submit it. DELETE (or POST …/void/) voids a record with a reason."""
+
+    queryset = InspectionRecord.objects.all()
+    serializer_class = RecordSerializer
+    permission_classes = [permissions.IsAuthenticated, InspectionPermissions]
+    pagination_class = DeferredJoinPagination
+    filterset_class = RecordFilter
+    ordering_fields = ["inspected_at", "id"]
+    ordering = ["-inspected_at", "-id"]
+    search_fields = []
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    void_service = staticmethod(services.void_inspection_record)
+
+    def get_queryset(self):
+        return selectors.record_detail_queryset(self.request.user)
+
+    def _represent(self, records, *, many: bool):
+        items = [item for record in (records if many else [records]) for item in record.items.all()]
+        context = {**self.get_serializer_context(), "photos": selectors.photo_map(items)}
+        return RecordSerializer(records, many=many, context=context).data
+
+    def _fresh(self, pk):
+        return self.get_queryset().get(pk=pk)
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            return Response(self._represent(list(queryset), many=True))
+        return self.get_paginated_response(self._represent(page, many=True))
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self._represent(self.get_object(), many=False))
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record = serializer.save()
+        return Response(self._represent(self._fresh(record.pk), many=False), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        record = serializer.save()
+        return Response(self._represent(self._fresh(record.pk), many=False))
+
+    def _item(self, record, item_id) -> InspectionItemResult:
+        item = next((i for i in record.items.all() if i.pk == int(item_id)), None)
+        if item is None:
+            raise Http404
+        return item
+
+    @extend_schema(request=ResultsSerializer, responses=RecordSerializer)
+    @action(detail=True, methods=["post"], serializer_class=ResultsSerializer)
+    def results(self, request, pk=None):
+        """Set the results (pass / hazard_found / not_applicable) and notes of items of a draft."""
+        record = self.get_object()
+        ser = ResultsSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.record_results(record, actor=request.user, results=ser.validated_data["results"])
+        return Response(self._represent(self._fresh(record.pk), many=False))
+
+    @extend_schema(request=AddItemSerializer, responses={201: ItemResultSerializer})
+    @action(detail=True, methods=["post"], url_path="items", serializer_class=AddItemSerializer)
+    def add_item(self, request, pk=None):
+        """Add a check item by hand to a draft."""
+        record = self.get_object()
+        ser = AddItemSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        item = services.add_item(record, actor=request.user, **ser.validated_data)
+        return Response(ItemResultSerializer(item, context={"photos": {}}).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request={"multipart/form-data": PhotosSerializer}, responses={201: PhotoSerializer(many=True)})
+    @action(detail=True, methods=["post"], url_path=f"{ITEM_PATH}/photos", serializer_class=PhotosSerializer,
+            parser_classes=[MultiPartParser, FormParser])
+    def item_photos(self, request, pk=None, item_id=None):
+        """Upload photos of one item of a draft (multipart, field ``photos``, repeatable)."""
+        record = self.get_object()
+        item = self._item(record, item_id)
+        ser = PhotosSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        photos = services.attach_item_photos(item, actor=request.user, photos=ser.validated_data["photos"])
+        return Response(PhotoSerializer(photos, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request={"multipart/form-data": RaiseHazardSerializer, "application/json": RaiseHazardSerializer},
+                   responses={201: RaisedHazardSerializer})
+    @action(detail=True, methods=["post"], url_path=f"{ITEM_PATH}/raise-hazard",
+            serializer_class=RaiseHazardSerializer)
+    def raise_hazard(self, request, pk=None, item_id=None):
+        """Report a found item to the hazard ledger in one step (with the item's photos and any
+        ``photos`` uploaded with this request); the hazard is linked to the item."""
+        record = self.get_object()
+        item = self._item(record, item_id)
+        ser = RaiseHazardSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        photos = data.pop("photos", [])
+        hazard = services.raise_hazard_from_item(item, actor=request.user, data=data, photos=photos)
+        body = {"hazard": hazard.pk, "number": hazard.number, "grade": hazard.grade, "source": hazard.source,
+                "state": hazard.state, "item": item.pk}
+        return Response(RaisedHazardSerializer(body).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=RecordSerializer)
+    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    def submit(self, request, pk=None):
+        """Submit a draft (every item needs a result); a record for a task completes the task."""
+        record = self.get_object()
+        services.submit_record(record, actor=request.user)
+        return Response(self._represent(self._fresh(record.pk), many=False))
+
+    @extend_schema(responses=InspectionEventSerializer(many=True))
+    @action(detail=True, methods=["get"], serializer_class=InspectionEventSerializer, pagination_class=None,
+            filter_backends=[])
+    def events(self, request, pk=None):
+        """The record's timeline (started, results recorded, hazards raised, submitted …)."""
+        record = self.get_object()
+        return Response(InspectionEventSerializer(events_for(record)[:200], many=True).data)
+

@@ -1,0 +1,113 @@
+"""Filters of the task, record and duty lists, shared by the pages and the API so both offer
+the same ones. Region filters are ranges on the rows' own region path (indexed)."""
+
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from anjian.core.paths import subtree_q
+from anjian.core.scoping import region_path
+
+from .choices import InspectionKind, RecordState, TaskState
+from .models import InspectionDuty, InspectionRecord, InspectionTask
+
+
+def _filter_region(queryset, value):
+    path = region_path(value)
+    if not path:
+        return queryset.none()
+    return queryset.filter(subtree_q("region_path", path))
+
+
+def _day_start(day):
+    """The aware datetime at which ``day`` starts in the site's time zone (a range on the
+    timestamp keeps its index usable, unlike ``__date``)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class TaskFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=TaskState.choices, label=_("State"))
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("Due on or before"))
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("Due on or after"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise id"))
+    region = django_filters.CharFilter(method="filter_region", label=_("Region code"))
+    cadence = django_filters.CharFilter(field_name="cadence__code", label=_("Cadence code"))
+    duty = django_filters.NumberFilter(field_name="duty_id", label=_("Duty id"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("Only duties I am responsible for"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Enterprise name"))
+
+    class Meta:
+        model = InspectionTask
+        fields = ["state", "due_before", "due_after", "enterprise", "region", "cadence", "duty", "mine", "q"]
+
+    def filter_region(self, queryset, name, value):
+        return _filter_region(queryset, value)
+
+    def filter_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if not value or user is None:
+            return queryset
+        return queryset.filter(duty__responsible_user=user)
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(enterprise__name__contains=value) if value else queryset
+
+
+class RecordFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=InspectionKind.choices, label=_("Kind"))
+    state = django_filters.ChoiceFilter(choices=RecordState.choices, label=_("State"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise id"))
+    region = django_filters.CharFilter(method="filter_region", label=_("Region code"))
+    date_from = django_filters.DateFilter(method="filter_date_from", label=_("Inspected from"))
+    date_to = django_filters.DateFilter(method="filter_date_to", label=_("Inspected until"))
+    task = django_filters.NumberFilter(field_name="task_id", label=_("Task id"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Enterprise name"))
+
+    class Meta:
+        model = InspectionRecord
+        fields = ["kind", "state", "enterprise", "region", "date_from", "date_to", "task", "q"]
+
+    def filter_region(self, queryset, name, value):
+        return _filter_region(queryset, value)
+
+    def filter_date_from(self, queryset, name, value):
+        return queryset.filter(inspected_at__gte=_day_start(value))
+
+    def filter_date_to(self, queryset, name, value):
+        return queryset.filter(inspected_at__lt=_day_start(value + timedelta(days=1)))
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(enterprise__name__contains=value) if value else queryset
+
+
+class DutyFilter(django_filters.FilterSet):
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise id"))
+    cadence = django_filters.CharFilter(field_name="cadence__code", label=_("Cadence code"))
+    region = django_filters.CharFilter(method="filter_region", label=_("Region code"))
+    active = django_filters.BooleanFilter(method="filter_active", label=pgettext_lazy("inspection duty", "In force today"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Enterprise name"))
+
+    class Meta:
+        model = InspectionDuty
+        fields = ["enterprise", "cadence", "region", "active", "q"]
+
+    def filter_region(self, queryset, name, value):
+        return _filter_region(queryset, value)
+
+    def filter_active(self, queryset, name, value):
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        active = ~Q(active_from__gt=today) & (
+            Q(active_to__isnull=True) | Q(active_to__gte=today))
+        return queryset.filter(active) if value else queryset.exclude(active)
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(enterprise__name__contains=value) if value else queryset

@@ -1,0 +1,36 @@
+"""Warning rules of the inspections app (imported at start-up by ``CoreConfig.ready``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from anjian.core.models import Warning
+from anjian.core.warnings import WarningRule, register
+from anjian.orgs.choices import Role
+
+from .models import InspectionTask
+from .selectors import missed_tasks_qs
+
+
+def missed(now: datetime) -> QuerySet:
+    """The latest closed period of each duty, when it was missed (see ``missed_tasks_qs``):
+    the warning closes itself once the enterprise does the next period's inspection."""
+    return missed_tasks_qs().select_related(None)
+
+
+register(WarningRule(
+    code="inspection_missed",
+    title=_("Scheduled self-inspection missed"),
+    level=Warning.Level.WARNING,
+    message=_("The self-inspection \"%(duty)s\" (%(cadence)s) due on %(due)s was not done."),
+    # The enterprise must inspect; regulators and the grid officer follow up.
+    roles=frozenset({Role.ENTERPRISE, Role.REGULATOR, Role.INDUSTRY_OFFICER, Role.GRID_OFFICER}),
+    model=InspectionTask,
+    matches=missed,
+    params={"duty": "duty__name", "cadence": "cadence__name", "due": "due_date"},
+    url_name="inspections:task",
+    description=_("Enterprises that missed the latest period of a scheduled self-inspection."),
+))

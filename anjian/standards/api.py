@@ -1,0 +1,364 @@
+"""API of the standards library: criteria documents, major-hazard criteria, checklists (with
+their items nested) and check items.
+
+Reference data: every logged-in user reads all of it (no jurisdiction scoping); only system
+administrators write. Writes go through ``standards.services``; DELETE deactivates (with a
+reason), it never erases, and POST …/activate/ brings a record back. Lists show active
+records unless ``include_inactive=true`` (checklists: or ``status=inactive``).
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from anjian.core.api import HistoryActionMixin
+from anjian.core.pagination import StandardPagination
+from anjian.core.services import events_for
+from anjian.enterprises.models import Industry
+
+from . import selectors, services
+from .filters import (
+    CheckItemFilter,
+    ChecklistFilter,
+    CriteriaDocumentFilter,
+    MajorHazardCriterionFilter,
+    wants_inactive,
+)
+from .models import CheckItem, Checklist, CriteriaDocument, MajorHazardCriterion
+
+
+class ReadAnyWriteSystemAdmin(permissions.BasePermission):
+    """Any logged-in user reads the standards library; only system administrators change it."""
+
+    message = gettext_lazy("Only system administrators may change the inspection standards.")
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return request.method in permissions.SAFE_METHODS or bool(user.is_system_admin)
+
+
+class IndustryCodeField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Industry.objects.all())
+        super().__init__(slug_field="code", **kwargs)
+
+
+# --- serializers ---------------------------------------------------------------------------
+
+class CriteriaDocumentSerializer(serializers.ModelSerializer):
+    industries = IndustryCodeField(many=True, required=False, help_text="industry codes it applies to")
+    certainty_display = serializers.CharField(source="get_certainty_display", read_only=True)
+    criteria_count = serializers.IntegerField(read_only=True, default=0, help_text="active criteria")
+
+    class Meta:
+        model = CriteriaDocument
+        fields = ["id", "code", "title", "document_number", "issuer", "industries", "effective_from", "effective_to",
+                  "certainty", "certainty_display", "source_note", "is_active", "criteria_count"]
+        read_only_fields = ["is_active"]
+
+    def create(self, validated_data):
+        industries = validated_data.pop("industries", None)
+        return services.create_criteria_document(actor=self.context["request"].user, data=validated_data,
+                                                 industries=industries)
+
+    def update(self, instance, validated_data):
+        industries = validated_data.pop("industries", None)
+        return services.update_criteria_document(instance, actor=self.context["request"].user,
+                                                 data=validated_data, industries=industries)
+
+
+class MajorHazardCriterionSerializer(serializers.ModelSerializer):
+    document = serializers.PrimaryKeyRelatedField(queryset=CriteriaDocument.objects.all())
+    document_code = serializers.CharField(source="document.code", read_only=True)
+    document_title = serializers.CharField(source="document.title", read_only=True)
+    industry = IndustryCodeField(allow_null=True, required=False,
+                                 help_text="the one sub-sector it applies to; null: every industry of its document")
+
+    class Meta:
+        model = MajorHazardCriterion
+        fields = ["id", "code", "document", "document_code", "document_title", "section", "item_no", "text",
+                  "industry", "is_confirmed", "sort", "is_active"]
+        read_only_fields = ["is_active"]
+        extra_kwargs = {"sort": {"required": False}}
+
+    def create(self, validated_data):
+        return services.create_criterion(actor=self.context["request"].user, data=validated_data)
+
+    def update(self, instance, validated_data):
+        return services.update_criterion(instance, actor=self.context["request"].user, data=validated_data)
+
+
+class CheckItemNestedSerializer(serializers.ModelSerializer):
+    """A check item inside its checklist."""
+
+    hazard_factor_display = serializers.CharField(source="get_hazard_factor_display", read_only=True)
+    criterion = serializers.PrimaryKeyRelatedField(queryset=MajorHazardCriterion.objects.all(), allow_null=True,
+                                                   required=False)
+    criterion_code = serializers.CharField(source="criterion.code", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = CheckItem
+        fields = ["id", "item_no", "content", "basis", "hazard_factor", "hazard_factor_display",
+                  "is_major_criterion", "criterion", "criterion_code", "sort", "is_active"]
+        read_only_fields = ["is_active"]
+        extra_kwargs = {"sort": {"required": False}, "is_major_criterion": {"required": False}}
+
+
+class CheckItemSerializer(CheckItemNestedSerializer):
+    checklist = serializers.PrimaryKeyRelatedField(queryset=Checklist.objects.all())
+    checklist_code = serializers.CharField(source="checklist.code", read_only=True)
+    checklist_version = serializers.CharField(source="checklist.version", read_only=True)
+
+    class Meta(CheckItemNestedSerializer.Meta):
+        fields = ["id", "checklist", "checklist_code", "checklist_version", *CheckItemNestedSerializer.Meta.fields[1:]]
+
+    def validate_checklist(self, value):
+        if self.instance is not None and value != self.instance.checklist:
+            raise serializers.ValidationError(_("An item cannot be moved to another checklist."))
+        return value
+
+    def create(self, validated_data):
+        checklist = validated_data.pop("checklist")
+        return services.add_check_item(checklist, actor=self.context["request"].user, data=validated_data)
+
+    def update(self, instance, validated_data):
+        validated_data.pop("checklist", None)
+        return services.update_check_item(instance, actor=self.context["request"].user, data=validated_data)
+
+
+class ChecklistSerializer(serializers.ModelSerializer):
+    industry = IndustryCodeField(allow_null=True, required=False, help_text="industry code; null: general checklist")
+    industry_name = serializers.CharField(source="industry.name", read_only=True, allow_null=True, default=None)
+    status = serializers.SerializerMethodField(help_text="in_force, upcoming, superseded or inactive (today)")
+    items = CheckItemNestedSerializer(many=True, source="active_item_list", required=False,
+                                      help_text="the active items; may be given when creating a checklist")
+
+    class Meta:
+        model = Checklist
+        fields = ["id", "code", "version", "name", "industry", "industry_name", "description", "source_note",
+                  "effective_from", "effective_to", "is_active", "status", "created_at", "items"]
+        read_only_fields = ["is_active", "created_at"]
+        extra_kwargs = {"version": {"required": False}}
+
+    @extend_schema_field(serializers.ChoiceField(choices=["in_force", "upcoming", "superseded", "inactive"]))
+    def get_status(self, obj: Checklist) -> str:
+        return services.version_status(obj, self.context.get("today"))
+
+    def create(self, validated_data):
+        items = validated_data.pop("active_item_list", [])
+        for n, item in enumerate(items, start=1):
+            item.setdefault("sort", n * 10)
+            item.setdefault("item_no", str(n))
+        return services.create_checklist(actor=self.context["request"].user, data=validated_data, items=items)
+
+    def update(self, instance, validated_data):
+        if "active_item_list" in validated_data:
+            raise ValidationError({"items": [_("Change the items of a checklist through /api/check-items/.")]})
+        return services.update_checklist(instance, actor=self.context["request"].user, data=validated_data)
+
+
+class NewVersionSerializer(serializers.Serializer):
+    effective_from = serializers.DateField(help_text="the day the new version takes effect")
+    version = serializers.CharField(max_length=20, required=False, allow_blank=True,
+                                    help_text="version label; empty: the next number")
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                 help_text="empty: the current name")
+    note = serializers.CharField(required=False, allow_blank=True, help_text="why the checklist is revised")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class ActivateSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class EventSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(allow_null=True)
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    comment = serializers.CharField()
+    data = serializers.JSONField()
+
+
+# --- viewsets ------------------------------------------------------------------------------
+
+INCLUDE_INACTIVE = OpenApiParameter("include_inactive", OpenApiTypes.BOOL,
+                                    description="Also list deactivated records.")
+
+
+class StandardsViewSet(HistoryActionMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
+                       mixins.UpdateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Read for every logged-in user, write for system administrators; DELETE deactivates."""
+
+    permission_classes = [permissions.IsAuthenticated, ReadAnyWriteSystemAdmin]
+    pagination_class = StandardPagination
+    set_active = staticmethod(services.set_checklist_active)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # Lists hide deactivated records unless asked; a detail still opens by its id.
+        if self.action == "list" and not wants_inactive(self.request.query_params):
+            queryset = queryset.filter(is_active=True)
+        return queryset
+
+    @extend_schema(parameters=[OpenApiParameter("reason", str, description="why it is deactivated")],
+                   request=ReasonSerializer, responses={204: None})
+    def destroy(self, request, *args, **kwargs):
+        """Deactivate (nothing is deleted): the record leaves the lists and can be brought back."""
+        obj = self.get_object()
+        ser = ReasonSerializer(data=request.data or {"reason": request.query_params.get("reason", "")})
+        ser.is_valid(raise_exception=True)
+        self.set_active(obj, actor=request.user, active=False, reason=ser.validated_data["reason"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=ReasonSerializer, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, *args, **kwargs):
+        """Deactivate with a reason (the same as DELETE)."""
+        return self.destroy(request, *args, **kwargs)
+
+    @extend_schema(request=ActivateSerializer)
+    @action(detail=True, methods=["post"])
+    def activate(self, request, *args, **kwargs):
+        """Bring a deactivated record back; answers the record."""
+        obj = self.get_object()
+        ser = ActivateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        obj = self.set_active(obj, actor=request.user, active=True, reason=ser.validated_data.get("reason", ""))
+        return Response(self.get_serializer(self._reload(obj)).data)
+
+    def _reload(self, obj):
+        return self.get_queryset().get(pk=obj.pk)
+
+    @extend_schema(responses={200: EventSerializer(many=True)})
+    @action(detail=True, methods=["get"], serializer_class=EventSerializer, pagination_class=None, filter_backends=[])
+    def events(self, request, *args, **kwargs):
+        """What was done to the record (created, changed, versions, deactivated), newest first."""
+        return Response(EventSerializer(events_for(self.get_object())[:200], many=True).data)
+
+
+@extend_schema(parameters=[INCLUDE_INACTIVE], tags=["standards"])
+class CriteriaDocumentViewSet(StandardsViewSet):
+    """Official criteria documents (重大事故隐患判定标准), with their certainty and source note."""
+
+    queryset = CriteriaDocument.objects.all()
+    serializer_class = CriteriaDocumentSerializer
+    filterset_class = CriteriaDocumentFilter
+    search_fields = ["title", "code", "document_number"]
+    ordering_fields = ["code", "title", "effective_from"]
+    ordering = ["code"]
+    set_active = staticmethod(services.set_criteria_document_active)
+
+    def get_queryset(self):
+        return selectors.criteria_documents()
+
+
+@extend_schema(parameters=[INCLUDE_INACTIVE], tags=["standards"])
+class MajorHazardCriterionViewSet(StandardsViewSet):
+    """Criteria that make a hazard major, filterable by document, industry and text."""
+
+    queryset = MajorHazardCriterion.objects.all()
+    serializer_class = MajorHazardCriterionSerializer
+    filterset_class = MajorHazardCriterionFilter
+    search_fields = ["text", "code"]
+    ordering_fields = ["code", "sort"]
+    set_active = staticmethod(services.set_criterion_active)
+
+    def get_queryset(self):
+        return selectors.criteria()
+
+
+@extend_schema(parameters=[INCLUDE_INACTIVE], tags=["standards"])
+class ChecklistViewSet(StandardsViewSet):
+    """Checklist versions with their active items nested. A revision is a new version
+    (POST …/new-version/); ``in-force`` finds the one that applies to an industry on a date."""
+
+    queryset = Checklist.objects.all()
+    serializer_class = ChecklistSerializer
+    filterset_class = ChecklistFilter
+    search_fields = ["name", "code"]
+    ordering_fields = ["code", "name", "effective_from", "id"]
+    set_active = staticmethod(services.set_checklist_active)
+
+    def get_queryset(self):
+        return selectors.checklists_with_items()
+
+    def get_serializer_context(self):
+        # One date for every row of the answer, so a list read at midnight is consistent.
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    @extend_schema(request=NewVersionSerializer, responses={201: ChecklistSerializer})
+    @action(detail=True, methods=["post"], url_path="new-version", serializer_class=NewVersionSerializer)
+    def new_version(self, request, *args, **kwargs):
+        """Start a new version on a date: the items are copied, the version in force ends the day before."""
+        checklist = self.get_object()
+        ser = NewVersionSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = ser.validated_data
+        new = services.new_checklist_version(checklist, actor=request.user, effective_from=data["effective_from"],
+                                             version=data.get("version", ""), name=data.get("name", ""),
+                                             note=data.get("note", ""))
+        return Response(ChecklistSerializer(self._reload(new), context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: ChecklistSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def versions(self, request, *args, **kwargs):
+        """Every version of this checklist's code, oldest first (deactivated ones too)."""
+        checklist = self.get_object()
+        rows = selectors.checklists_with_items().filter(code=checklist.code).order_by("effective_from", "id")
+        return Response(ChecklistSerializer(rows, many=True, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("industry", str, description="industry code; empty: the general checklist"),
+            OpenApiParameter("date", OpenApiTypes.DATE, description="default: today"),
+        ],
+        responses={200: ChecklistSerializer, 404: OpenApiResponse(description="No checklist applies.")},
+    )
+    @action(detail=False, methods=["get"], url_path="in-force", pagination_class=None, filter_backends=[])
+    def in_force(self, request, *args, **kwargs):
+        """The checklist in force for an industry on a date: the industry's own, else its parent's,
+        else a general one."""
+        code = request.query_params.get("industry", "").strip()
+        industry = get_object_or_404(Industry, code=code) if code else None
+        on_date = request.query_params.get("date", "")
+        try:
+            on_date = serializers.DateField().to_internal_value(on_date) if on_date else timezone.localdate()
+        except ValidationError as exc:
+            raise ValidationError({"date": exc.detail}) from exc
+        checklist = services.checklist_in_force(industry, on_date)
+        if checklist is None:
+            return Response({"detail": _("No checklist is in force for this industry on that date.")},
+                            status=status.HTTP_404_NOT_FOUND)
+        return Response(ChecklistSerializer(self._reload(checklist), context=self.get_serializer_context()).data)
+
+
+@extend_schema(parameters=[INCLUDE_INACTIVE], tags=["standards"])
+class CheckItemViewSet(StandardsViewSet):
+    """Check items, one by one (to add, change or deactivate an item of a checklist version)."""
+
+    queryset = CheckItem.objects.all()
+    serializer_class = CheckItemSerializer
+    filterset_class = CheckItemFilter
+    search_fields = ["content", "basis"]
+    ordering_fields = ["sort", "id"]
+    set_active = staticmethod(services.set_check_item_active)
+
+    def get_queryset(self):
+        return selectors.check_items()

@@ -1,0 +1,126 @@
+"""Excel exports of the standards library.
+
+Checklists: one row per active check item, under the import template's headers first (so
+an export can be edited and imported again as a new version), then read-only columns.
+Criteria catalogue: one row per criterion with its document's facts and certainty; a
+document without recorded items appears as one row so the export shows what exists.
+
+Both read their rows in a fixed number of queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .choices import Certainty
+from .imports import CHECKLIST_COLUMNS, FACTOR_LABELS_ZH
+from .models import CheckItem, MajorHazardCriterion
+from .services import version_status
+
+STATUS_ZH = {"in_force": "现行", "upcoming": "未生效", "superseded": "已被替代", "inactive": "已停用"}
+CERTAINTY_ZH = {
+    Certainty.CONFIRMED_TWICE: "两个独立来源核实 [C2]",
+    Certainty.CONFIRMED: "一个来源核实 [C]",
+    Certainty.CODE: "仅见于公开代码转录 [CODE]",
+    Certainty.DERIVED: "推导 [D]",
+    Certainty.VARIANTS: "来源存在不同说法 [VAR]",
+    Certainty.UNCONFIRMED: "未确认",
+}
+
+
+def _yes(value: bool) -> str:
+    return "是" if value else "否"
+
+
+def _workbook(title: str, headers: list[str], rows: Iterable[list], widths: dict[int, int]) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    for index, width in widths.items():
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(ws, value=header)
+        cell.font = bold
+        header_cells.append(cell)
+    ws.append(header_cells)
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+CHECKLIST_EXTRA_HEADERS = ["行业名称", "版本状态", "判定情形（摘要）"]
+
+
+def export_checklists(queryset: QuerySet) -> bytes:
+    """The checklists of ``queryset`` (already filtered and scoped) with their active items."""
+    today = timezone.localdate()
+    checklists = queryset.select_related("industry").prefetch_related(
+        Prefetch("items", queryset=CheckItem.objects.filter(is_active=True).select_related("criterion")
+                 .order_by("sort", "id"), to_attr="export_items"))
+
+    def rows():
+        for c in checklists:
+            status = STATUS_ZH[version_status(c, today)]
+            for item in c.export_items:
+                yield [
+                    c.code, c.version, c.name, c.industry.code if c.industry_id else "",
+                    c.effective_from, c.effective_to, c.description, item.item_no, item.content, item.basis,
+                    FACTOR_LABELS_ZH.get(item.hazard_factor, item.hazard_factor), _yes(item.is_major_criterion),
+                    item.criterion.code if item.criterion_id else "",
+                    c.industry.name if c.industry_id else "通用", status,
+                    item.criterion.text[:60] if item.criterion_id else "",
+                ]
+
+    headers = [col.header for col in CHECKLIST_COLUMNS] + CHECKLIST_EXTRA_HEADERS
+    return _workbook("检查表", headers, _dates(rows()), {1: 14, 3: 28, 7: 24, 9: 60, 10: 36, 13: 18, 16: 40})
+
+
+CRITERIA_HEADERS = [
+    "文件编码", "文件名称", "文号", "发布机关", "施行日期", "失效日期", "适用行业", "可信度", "来源与可信度说明",
+    "条款编码", "类别/部分", "条款号", "判定情形（本平台转述）", "仅适用于细分行业", "文本已核实", "状态",
+]
+
+
+def export_criteria(documents: QuerySet, criteria: QuerySet | None = None) -> bytes:
+    """The criteria catalogue: ``documents`` with their criteria (``criteria`` narrows them, e.g.
+    by a text search; None means all active criteria of the documents)."""
+    if criteria is None:
+        criteria = MajorHazardCriterion.objects.filter(is_active=True)
+    docs = list(documents.prefetch_related(
+        "industries",
+        Prefetch("criteria", queryset=criteria.select_related("industry").order_by("sort", "id"),
+                 to_attr="export_criteria"),
+    ))
+
+    def rows():
+        for d in docs:
+            head = [d.code, d.title, d.document_number, d.issuer, d.effective_from, d.effective_to,
+                    "、".join(f"{i.code} {i.name}" for i in d.industries.all()),
+                    CERTAINTY_ZH.get(d.certainty, d.certainty), d.source_note]
+            if not d.export_criteria:
+                yield [*head, "", "", "", "（本平台尚未收录条目文本）", "", "", "" if d.is_active else "已停用"]
+            for c in d.export_criteria:
+                yield [*head, c.code, c.section, c.item_no, c.text,
+                       f"{c.industry.code} {c.industry.name}" if c.industry_id else "", _yes(c.is_confirmed),
+                       "" if c.is_active and d.is_active else "已停用"]
+
+    return _workbook("重大事故隐患判定标准", CRITERIA_HEADERS, _dates(rows()),
+                     {1: 18, 2: 40, 3: 22, 4: 20, 7: 24, 9: 50, 10: 16, 11: 20, 13: 70})
+
+
+def _dates(rows: Iterable[list]) -> Iterable[list]:
+    """Dates as ISO text: the same text the import reads back, whatever the spreadsheet's locale."""
+    for row in rows:
+        yield [v.isoformat() if hasattr(v, "isoformat") else ("" if v is None else v) for v in row]

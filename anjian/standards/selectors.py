@@ -1,0 +1,74 @@
+"""Reads of the standards library shared by the pages, the API and the exports, each in a
+fixed number of queries whatever the number of rows (joins and prefetches, no per-row reads).
+
+The library is reference data: every logged-in user reads all of it (no jurisdiction)."""
+
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
+
+from .models import CheckItem, Checklist, CriteriaDocument, MajorHazardCriterion
+
+
+def active_items_prefetch() -> Prefetch:
+    """A checklist's active items in order, with their criterion (read by ``active_item_list``)."""
+    return Prefetch("items", queryset=CheckItem.objects.filter(is_active=True).select_related("criterion")
+                    .order_by("sort", "id"), to_attr="prefetched_items")
+
+
+def checklists() -> QuerySet:
+    """Checklist versions with their industry, newest code first within a code."""
+    return Checklist.objects.select_related("industry").order_by("code", "-effective_from", "-id")
+
+
+def checklists_with_counts() -> QuerySet:
+    """Checklists with ``item_count`` and ``major_count`` (active items) for list pages."""
+    active = Q(items__is_active=True)
+    return checklists().annotate(
+        item_count=Count("items", filter=active),
+        major_count=Count("items", filter=active & Q(items__is_major_criterion=True)),
+    )
+
+
+def checklists_with_items() -> QuerySet:
+    """Checklists with their active items prefetched (two queries for any page)."""
+    return checklists().prefetch_related(active_items_prefetch())
+
+
+def criteria_documents() -> QuerySet:
+    """Criteria documents with their industries and ``criteria_count`` (active criteria), in
+    taxonomy order (by the first industry they apply to), the one in force before the ones
+    it replaced. (``distinct``: the industry join must not multiply the count.)"""
+    return CriteriaDocument.objects.annotate(
+        criteria_count=Count("criteria", filter=Q(criteria__is_active=True), distinct=True),
+        first_industry=Min("industries__code"),
+    ).prefetch_related("industries").order_by(
+        F("first_industry").asc(nulls_last=True), F("effective_to").desc(nulls_first=True), "code")
+
+
+def criteria() -> QuerySet:
+    """Criteria with their document and sub-sector, in catalogue order."""
+    return MajorHazardCriterion.objects.select_related("document", "industry").order_by("document__code", "sort",
+                                                                                          "id")
+
+
+def check_items() -> QuerySet:
+    """Check items with their checklist and criterion, in checklist order."""
+    return CheckItem.objects.select_related("checklist", "criterion").order_by("checklist__code", "checklist_id",
+                                                                              "sort", "id")
+
+
+def catalogue_selection(values: dict) -> tuple[QuerySet, QuerySet, bool]:
+    """The criteria catalogue's (documents, criteria, narrowed) for the filter values of
+    ``CriteriaFilterForm.values()`` (industry, document, q, is_confirmed); active rows only.
+    ``narrowed`` says a text/certainty filter is on: only documents with a matching criterion
+    are meant to be shown then. Shared by the catalogue page and its export."""
+    from .filters import CriteriaDocumentFilter, MajorHazardCriterionFilter
+
+    documents = CriteriaDocumentFilter({"industry": values.get("industry", "")},
+                                       queryset=criteria_documents()).qs.filter(is_active=True)
+    if values.get("document"):
+        documents = documents.filter(code=values["document"])
+    params = {k: v for k, v in values.items() if k in ("industry", "q")}
+    if values.get("is_confirmed") is not None:
+        params["is_confirmed"] = "true" if values["is_confirmed"] else "false"
+    found = MajorHazardCriterionFilter(params, queryset=criteria()).qs.filter(is_active=True)
+    return documents, found, bool(values.get("q") or values.get("is_confirmed") is not None)

@@ -1,0 +1,99 @@
+"""Pages for the standards library's files: Excel export of the filtered checklists (same
+query string as the list page) and of the criteria catalogue (same as the catalogue page),
+the import template, and the import page (upload, then the created count or the row-by-row
+error table). Exports are open to every logged-in user; importing is for system administrators."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from anjian.core.imports import ImportFileError
+
+from . import selectors
+from .exports import export_checklists, export_criteria
+from .filters import ChecklistFilter, active_unless_asked
+from .forms import CriteriaFilterForm
+from .imports import CHECKLIST_COLUMNS, import_checklists, template_bytes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS_SHOWN = 500  # the page lists this many errors; the count says how many more there are
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def checklist_export_filename() -> str:
+    return f"checklists-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+def criteria_export_filename() -> str:
+    return f"major-hazard-criteria-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+def _text(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+@require_GET
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    """The list page's checklists (same query string) with their items, as an xlsx attachment."""
+    filterset = ChecklistFilter(request.GET, queryset=selectors.checklists())
+    if not filterset.is_valid():
+        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items())
+        return _text(_("Invalid filter: %(errors)s") % {"errors": errors}, 400)
+    queryset = active_unless_asked(filterset.qs, request.GET)
+    return xlsx_response(export_checklists(queryset), checklist_export_filename())
+
+
+@login_required
+@require_GET
+def criteria_export_xlsx(request: HttpRequest) -> HttpResponse:
+    """The criteria catalogue page's selection (same query string), as an xlsx attachment."""
+    values = CriteriaFilterForm(request.GET).values() if request.GET else {}
+    documents, criteria, narrowed = selectors.catalogue_selection(values)
+    if narrowed:
+        documents = documents.filter(pk__in=criteria.values("document_id"))
+    return xlsx_response(export_criteria(documents, criteria), criteria_export_filename())
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    return xlsx_response(template_bytes(), "checklist-import-template.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Upload checklists; show what was written or every row's errors."""
+    if not request.user.is_system_admin:
+        raise PermissionDenied
+    context = {"columns": CHECKLIST_COLUMNS, "report": None, "file_error": None}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["file_error"] = _("Choose a file to upload.")
+            status = 400
+        else:
+            try:
+                report = import_checklists(upload, upload.name, actor=request.user)
+            except ImportFileError as exc:
+                context["file_error"] = str(exc)
+                status = 400
+            else:
+                context.update(
+                    report=report, filename=upload.name, errors=report.errors[:ERRORS_SHOWN],
+                    errors_total=len(report.errors), errors_hidden=max(0, len(report.errors) - ERRORS_SHOWN),
+                )
+                if not report.ok:
+                    status = 400
+    return render(request, "standards/import.html", context, status=status)
