@@ -94,6 +94,10 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'anjian.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compilation costs 100-550 ms on the statistics and warning queries and never paid it
+    # back in measurement (bench/README.md); short OLTP-style queries do not need it either.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # WAL lets the worker and the web process read while the other writes.
@@ -231,3 +235,7 @@ ANJIAN_WARN_DUAL_REPORT_DAYS = int(os.environ.get("ANJIAN_WARN_DUAL_REPORT_DAYS"
 ANJIAN_WARN_SEEN_REFRESH_HOURS = int(os.environ.get("ANJIAN_WARN_SEEN_REFRESH_HOURS", "24"))
 # The scan's schedule (crontab minute field of the periodic task): every 15 minutes.
 ANJIAN_WARN_SCAN_MINUTES = os.environ.get("ANJIAN_WARN_SCAN_MINUTES", "*/15")
+
+# --- Attachments ---------------------------------------------------------------------
+# Largest single upload (photos, rectification evidence), in MB.
+ANJIAN_UPLOAD_MAX_MB = int(os.environ.get("ANJIAN_UPLOAD_MAX_MB", "20"))

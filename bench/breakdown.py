@@ -5,8 +5,9 @@
 Wraps, for this process only, the steps DRF's list takes — authentication and permissions
 (``initial``), ``get_queryset`` + ``filter_queryset`` (scope, filters: their small lookups
 run here), ``paginate_queryset`` (COUNT, page SELECT, supervision prefetch, model instances),
-serialization (``ListSerializer.to_representation``) and JSON rendering — and reports the
-median of each beside the whole in-process request. Uses the data set ``run.py`` built.
+serialization (``ListSerializer.to_representation``) and JSON rendering — and, for the list as
+it is since 2026-11-23, its own steps (COUNT + page of keys, rows by key from values(), their
+representation) — and reports the median of each beside the whole in-process request. Uses the data set ``run.py`` built.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def main(argv=None) -> int:
     p.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     p.add_argument("--enterprises", type=int, default=20_000)
     p.add_argument("--requests", type=int, default=100)
-    p.add_argument("--experiment", action="append", choices=["indexes", "deferred", "stats", "conn", "lean"], default=[],
+    p.add_argument("--experiment", action="append", choices=["indexes", "deferred", "stats", "conn", "lean", "previous"], default=[],
                    help="apply a candidate fix for the whole run (see bench/experiments.py)")
     args = p.parse_args(argv)
     configure_environment(args.db, args.enterprises, 0)
@@ -74,6 +75,25 @@ def main(argv=None) -> int:
     EnterpriseViewSet.paginate_queryset = timed("paginate (COUNT, page, prefetch, instances)",
                                                 EnterpriseViewSet.paginate_queryset)
     ListSerializer.to_representation = timed("serialize 50 rows", ListSerializer.to_representation)
+    # The list's own steps since 2026-11-23 (keys, rows from values(), representation).
+    from anjian.core.api import ValuesRepresentation
+    from anjian.core.pagination import DeferredJoinPagination
+    from anjian.enterprises import api as enterprises_api
+
+    DeferredJoinPagination.paginate_keys = timed("COUNT + page of keys", DeferredJoinPagination.paginate_keys)
+    enterprises_api.enterprise_rows = timed("rows by key (values, plate joined)", enterprises_api.enterprise_rows)
+    represent = ValuesRepresentation.represent
+
+    def represent_outermost(self, row):  # a row's nested plate is represented inside: count it once
+        if self.prefix:
+            return represent(self, row)
+        t = time.perf_counter()
+        try:
+            return represent(self, row)
+        finally:
+            current["represent 50 rows (values → dicts)"] += time.perf_counter() - t
+
+    ValuesRepresentation.represent = represent_outermost
     JSONRenderer.render = timed("render JSON", JSONRenderer.render)
 
     rng = random.Random(3)

@@ -21,7 +21,17 @@
                              model instances, no per-request serializer fields; count and page
                              of ids as in ``deferred``): how far a lean read path gets.
 ``--import-experiment copy`` runs the import again with its INSERT executemany replaced by
-                             COPY (PostgreSQL), everything else unchanged.
+                             COPY (PostgreSQL), everything else unchanged (in the code since
+                             2026-11-23: not applicable any more).
+``--import-experiment inserts`` the reverse: the import again with executemany of INSERTs, as
+                             before 2026-11-23 (PostgreSQL).
+``--experiment previous``    the list as it was before the fixes of 2026-11-23 (commit d124580), in
+                             memory: one-step page (StandardPagination), model instances with
+                             select_related + prefetch through EnterpriseSerializer, the
+                             permission check building the queryset again, region and industry
+                             lookups and the scope resolved by queries each time. Only the
+                             indexes are the new ones (a schema cannot be switched per request).
+                             Interleaved with the code as it is: a before/after under the same load.
 ``--experiment serializer``  declares the list's ``supervision`` field once as a nested
                              serializer instead of building a new SupervisionSummarySerializer
                              (and all its fields) for every row inside a SerializerMethodField.
@@ -70,6 +80,18 @@ def proposed_indexes():
 
 def applicable(name: str) -> str | None:
     """None when the experiment can run, else why not (e.g. the change is already in the code)."""
+    if name in ("deferred", "lean"):
+        from anjian.core.pagination import DeferredJoinPagination
+        from anjian.enterprises import api
+
+        if issubclass(api.EnterpriseViewSet.pagination_class, DeferredJoinPagination):
+            return ("the list already pages in two steps (core.pagination.DeferredJoinPagination)"
+                    + (" and builds its rows from values() (EnterpriseViewSet.list)" if name == "lean" else ""))
+    if name == "indexes":
+        from anjian.enterprises.models import Enterprise
+
+        if any(ix.name == "ent_path_idx" and "is_voided" in ix.fields for ix in Enterprise._meta.indexes):
+            return "the list indexes already hold is_voided (migration enterprises 0004)"
     if name == "stats":
         from django.db import connection
 
@@ -179,6 +201,69 @@ def lean_list():
 
 
 @contextlib.contextmanager
+def previous_list():
+    """The enterprise list's code path before the fixes of 2026-11-23 (see the module docstring)."""
+    from django.db.models import Q
+    from rest_framework import mixins, permissions
+
+    from anjian.core import api as core_api
+    from anjian.core import scoping
+    from anjian.core.pagination import StandardPagination
+    from anjian.enterprises import api, filters
+    from anjian.enterprises.models import Industry
+    from anjian.enterprises.selectors import enterprise_list
+    from anjian.orgs.choices import Role
+    from anjian.regions.filters import filter_region_subtree
+
+    def resolve(user):  # core.scoping._resolve as of d124580: 2 + (one per scope industry) queries
+        if user is None or not user.is_authenticated or not user.is_active:
+            return scoping.Scope(scoping.NONE)
+        if user.is_superuser or user.role == Role.ADMIN:
+            return scoping.Scope(scoping.ALL)
+        if user.role == Role.ENTERPRISE:
+            ent = user.scope_enterprise
+            return scoping.Scope(scoping.NONE) if ent is None else scoping.Scope(
+                scoping.ENTERPRISE, enterprise_id=ent.pk, fallback_path=ent.region_path)
+        if user.role == Role.GRID_OFFICER:
+            grid = user.scope_grid
+            return scoping.Scope(scoping.NONE) if grid is None else scoping.Scope(
+                scoping.GRID, grid_id=grid.pk, fallback_path=grid.region_path)
+        region = user.scope_region
+        if region is None:
+            return scoping.Scope(scoping.NONE)
+        ids: set[int] = set()
+        for ind in (list(user.scope_industries.all()) if user.pk else []):
+            ids.update(Industry.objects.filter(code__startswith=ind.code).values_list("pk", flat=True))
+        return scoping.Scope(scoping.REGION, path=region.path, industry_ids=frozenset(ids) or None)
+
+    def has_permission(self, request, view):  # RoleModelPermissions as of d124580
+        if getattr(view, "action", None) == "void":
+            return request.user.has_perms(self.get_required_permissions("DELETE", self._queryset(view).model))
+        return permissions.DjangoModelPermissions.has_permission(self, request, view)
+
+    def filter_industry(self, queryset, name, value):
+        ids = list(Industry.objects.filter(Q(code__startswith=value)).values_list("pk", flat=True))
+        return queryset.filter(industry_id=ids[0]) if len(ids) == 1 else queryset.filter(industry_id__in=ids)
+
+    viewset, flt, perm = api.EnterpriseViewSet, filters.EnterpriseFilter, core_api.RoleModelPermissions
+    saved = [(viewset, "pagination_class"), (viewset, "list"), (viewset, "get_queryset"),
+             (perm, "has_permission"), (flt, "filter_region"), (flt, "filter_industry"), (scoping, "_resolve")]
+    originals = [(owner, name, owner.__dict__[name]) for owner, name in saved]
+    viewset.pagination_class = StandardPagination
+    viewset.list = mixins.ListModelMixin.list
+    viewset.get_queryset = lambda self: enterprise_list(self.request.user)
+    perm.has_permission = has_permission
+    flt.filter_region = lambda self, queryset, name, value: filter_region_subtree(queryset, "region_path", value)
+    flt.filter_industry = filter_industry
+    scoping._resolve = resolve
+    try:
+        yield
+    finally:
+        for owner, name, value in originals:
+            setattr(owner, name, value)
+
+
+@contextlib.contextmanager
 def path_statistics(target: int = 1000):
     """PostgreSQL: a finer histogram for region_path (ALTER … SET STATISTICS), then ANALYZE."""
     from django.db import connection
@@ -222,8 +307,9 @@ def import_with_copy():
     from anjian.enterprises import imports
 
     original = getattr(imports, "_insert", None)
-    if original is None or connection.vendor != "postgresql":
-        log("  experiment copy: not applicable (no imports._insert, or not PostgreSQL)")
+    if original is None or connection.vendor != "postgresql" or getattr(imports, "USE_COPY", False):
+        log("  experiment copy: not applicable (no imports._insert, not PostgreSQL, or the import "
+            "already writes with COPY)")
         yield False
         return
 
@@ -247,7 +333,28 @@ def import_with_copy():
         imports._insert = original
 
 
-IN_MEMORY = {"serializer": nested_supervision_serializer, "deferred": deferred_page, "lean": lean_list}
+@contextlib.contextmanager
+def import_with_inserts():
+    """PostgreSQL: the import's writer as it was before 2026-11-23 — one executemany of INSERTs
+    per 10,000 rows instead of COPY (``imports.USE_COPY`` off), everything else unchanged."""
+    from django.db import connection
+
+    from anjian.enterprises import imports
+
+    if connection.vendor != "postgresql" or not getattr(imports, "USE_COPY", False):
+        log("  experiment inserts: not applicable (not PostgreSQL, or the import has no COPY writer)")
+        yield False
+        return
+    imports.USE_COPY = False
+    try:
+        yield True
+    finally:
+        imports.USE_COPY = True
+
+
+IMPORT = {"copy": import_with_copy, "inserts": import_with_inserts}
+IN_MEMORY = {"serializer": nested_supervision_serializer, "deferred": deferred_page, "lean": lean_list,
+             "previous": previous_list}
 BLOCK = {"indexes": proposed_indexes, "stats": path_statistics, "conn": persistent_connection}
 
 

@@ -29,11 +29,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--enterprises", type=int, default=20_000, help="size of the data set (default 20,000)")
     p.add_argument("--requests", type=int, default=200, help="timed API requests per scenario (default 200)")
     p.add_argument("--import-rows", type=int, default=150_000, help="rows in the import file (default 150,000)")
-    p.add_argument("--experiment", action="append", choices=["indexes", "serializer", "conn", "deferred", "stats", "lean"], default=[],
+    p.add_argument("--experiment", action="append", choices=["indexes", "serializer", "conn", "deferred", "stats", "lean", "previous"], default=[],
                    help="also time the API with this candidate fix, in memory or in the bench database only "
                         "(repeatable; serializer and deferred are interleaved with the baseline request by "
                         "request, indexes and conn run as a further block; see bench/experiments.py)")
-    p.add_argument("--import-experiment", action="append", choices=["copy"], default=[],
+    p.add_argument("--import-experiment", action="append", choices=["copy", "inserts"], default=[],
                    help="after the import, run it again with this candidate change (see bench/experiments.py)")
     p.add_argument("--skip-api", action="store_true")
     p.add_argument("--skip-import", action="store_true")
@@ -144,13 +144,14 @@ def main(argv=None) -> int:
         log("import")
         out["import"] = import_speed.run(rows=args.import_rows)
         save()
-        if "copy" in args.import_experiment:
-            from bench import experiments
+        from bench import experiments
 
-            with experiments.import_with_copy() as applicable:
+        for name in args.import_experiment:
+            with experiments.IMPORT[name]() as applicable:
                 if applicable:
-                    log("import, experiment: copy")
-                    out["import_experiments"] = {"copy": import_speed.run(rows=args.import_rows)}
+                    log(f"import, experiment: {name}")
+                    out.setdefault("import_experiments", {})[name] = import_speed.run(rows=args.import_rows)
+                    save()
     # Other work on the machine distorts timings: the load averages (1, 5, 15 min) are kept.
     save()
     print(summary(out))

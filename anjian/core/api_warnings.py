@@ -71,7 +71,7 @@ class WarningFilter(django_filters.FilterSet):
 
 
 class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Your warnings (预警): open ones by default, unread first then newest.
+    """Your warnings (预警): open ones by default, newest first (``unread=true`` for the unread).
 
     Only warnings in your jurisdiction whose rule is addressed to your role are listed."""
 

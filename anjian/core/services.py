@@ -75,7 +75,7 @@ def void_record(record: models.Model, *, actor, reason: str) -> models.Model:
 
 # Photos, and the documents rectification evidence comes as. No SVG or HTML: they could carry
 # script when opened from our own domain.
-ALLOWED_UPLOAD_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "bmp", "pdf", "doc", "docx", "xls",
+ALLOWED_UPLOAD_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "bmp", "heic", "heif", "pdf", "doc", "docx", "xls",
                                        "xlsx", "ofd", "txt", "zip"})
 
 

@@ -26,6 +26,7 @@ from .warnings import (
     ALL_STATES,
     CLOSED,
     OPEN,
+    UnreadFirst,
     inbox,
     level_badge,
     mark_all_read,
@@ -72,7 +73,8 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     status = _status(request)
     form = InboxFilter(request.GET or None, user=request.user)
     qs = _inbox_for(request, status, form).select_related("enterprise")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    source = UnreadFirst(qs) if status == OPEN else qs
+    page = Paginator(source, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"w": w, "url": warning_url(w), "badge": level_badge(w.level), "rule_title": rule_title(w.rule)}
             for w in page.object_list]
     # Shared with the layout's badge (context_processors.warnings_badge): counted once a request.

@@ -83,7 +83,7 @@ def issue_key(*, actor, enterprise: Enterprise, user, name: str) -> IssuedKey:
 @transaction.atomic
 def revoke_key(key: EnterpriseApiKey, *, actor, comment: str = "") -> EnterpriseApiKey:
     """Revoke a key for good: requests carrying it are refused from now on (401)."""
-    key = EnterpriseApiKey.objects.select_for_update().select_related("enterprise").get(pk=key.pk)
+    key = EnterpriseApiKey.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=key.pk)
     if not can_manage_keys(actor, key.enterprise):
         raise PermissionDenied(_("You may not manage API keys of this enterprise."))
     if key.revoked_at is not None:

@@ -48,7 +48,8 @@ class HazardFilter(django_filters.FilterSet):
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
     industry = django_filters.CharFilter(method="filter_industry", label=_("Industry code (with its sub-sectors)"))
     grid = django_filters.CharFilter(field_name="grid__code", label=_("Grid code"))
-    state = django_filters.MultipleChoiceFilter(choices=HazardState.choices, label=_("State"))
+    state = django_filters.MultipleChoiceFilter(choices=HazardState.choices, label=_("State"),
+                                               distinct=False)  # no join: DISTINCT would only slow the page
     grade = django_filters.ChoiceFilter(choices=HazardGrade.choices, label=_("Grade"))
     source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=_("Source"))
     category = django_filters.ChoiceFilter(choices=HazardFactor.choices, label=_("Hazard factor class"))

@@ -191,7 +191,7 @@ def update_duty(duty: InspectionDuty, *, actor, data: Mapping[str, Any]) -> Insp
     """Change a duty's name, checklist, responsible person or dates. The cadence and the start
     date are fixed once tasks were scheduled (past periods must keep their meaning): end the
     duty and create another instead."""
-    duty = InspectionDuty.objects.select_for_update().select_related("cadence", "enterprise").get(pk=duty.pk)
+    duty = InspectionDuty.objects.select_for_update(of=("self",)).select_related("cadence", "enterprise").get(pk=duty.pk)
     _require(can_manage_duties(actor, duty.enterprise), _("You may not change this duty."))
     if duty.is_voided:
         raise ValidationError({"is_voided": _("This duty is voided.")})
@@ -328,7 +328,7 @@ def run_schedule(today: date | None = None) -> dict[str, int]:
 
 def _lock_record(record: InspectionRecord, *, draft: bool = True) -> InspectionRecord:
     """Re-read the record under a row lock; refuse a voided one and, with ``draft``, a submitted one."""
-    locked = (InspectionRecord.objects.select_for_update().select_related("enterprise", "task")
+    locked = (InspectionRecord.objects.select_for_update(of=("self",)).select_related("enterprise", "task")
               .get(pk=record.pk))
     if locked.is_voided:
         raise ValidationError({"is_voided": _("This inspection record is voided.")})
@@ -356,7 +356,7 @@ def start_record(*, actor, enterprise: Enterprise | None = None, kind: str = Ins
     if kind not in InspectionKind.values:
         raise ValidationError({"kind": _("Unknown kind of inspection.")})
     if task is not None:
-        task = (InspectionTask.objects.select_for_update().select_related("duty__checklist", "enterprise")
+        task = (InspectionTask.objects.select_for_update(of=("self",)).select_related("duty__checklist", "enterprise")
                 .get(pk=task.pk))
         if enterprise is not None and enterprise.pk != task.enterprise_id:
             raise ValidationError({"task": _("This task belongs to another enterprise.")})
@@ -548,7 +548,7 @@ def raise_hazard_from_item(result: InspectionItemResult, *, actor, data: Mapping
     from anjian.hazards import services as hazard_services
 
     record = _lock_record(result.record, draft=False)
-    item = InspectionItemResult.objects.select_for_update().select_related("check_item").get(pk=result.pk)
+    item = InspectionItemResult.objects.select_for_update(of=("self",)).select_related("check_item").get(pk=result.pk)
     _require(can_edit_record(actor, record), _("You may not raise hazards from this inspection record."))
     if item.record_id != record.pk:
         raise ValidationError({"item": _("This item is not part of the record.")})

@@ -379,7 +379,7 @@ def add_check_item(checklist: Checklist, *, actor, data: dict[str, Any]) -> Chec
 @transaction.atomic
 def update_check_item(item: CheckItem, *, actor, data: dict[str, Any]) -> CheckItem:
     """Change one check item; linking it to a criterion makes it a major-hazard item."""
-    item = CheckItem.objects.select_for_update().select_related("criterion").get(pk=item.pk)
+    item = CheckItem.objects.select_for_update(of=("self",)).select_related("criterion").get(pk=item.pk)
     data = dict(data)
     if data.get("criterion") is not None and "is_major_criterion" not in data:
         data["is_major_criterion"] = True

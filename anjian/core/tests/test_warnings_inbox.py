@@ -313,3 +313,26 @@ def test_warning_summary_is_one_query(world, scanned):
     with CaptureQueriesContext(connection) as ctx:
         warning_summary(user)
     assert len([q for q in ctx.captured_queries if "core_warning" in q["sql"]]) == 1
+
+
+def test_unread_first_pages_across_the_boundary(world):
+    # given six overdue warnings for the regulator, two of which (the 2nd and 5th newest) are read
+    from anjian.core.warnings import UnreadFirst, mark_read
+
+    for _ in range(6):
+        overdue_hazard(world.ent_a, world.users[Role.ENTERPRISE])
+    run_all_rules(timezone.now() + datetime.timedelta(days=1))
+    regulator = fresh(world.users[Role.REGULATOR])
+    newest_first = list(Warning.objects.order_by("-id"))
+    for w in (newest_first[1], newest_first[4]):
+        mark_read(w, regulator)
+    source = UnreadFirst(inbox(regulator))
+    # when read in pages of 4, then the four unread come first (newest first), then the two read
+    assert source.counts() == (4, 6) and len(source) == 6
+    pages = [source[0:4], source[4:8]]
+    expected_unread = [w.pk for i, w in enumerate(newest_first) if i not in (1, 4)]
+    assert [w.pk for w in pages[0]] == expected_unread
+    assert [w.pk for w in pages[1]] == [newest_first[1].pk, newest_first[4].pk]
+    assert [w.is_read for w in pages[0] + pages[1]] == [False] * 4 + [True] * 2
+    # and a page straddling the boundary takes from both
+    assert [w.pk for w in source[3:5]] == [expected_unread[3], newest_first[1].pk]

@@ -5,11 +5,12 @@ next period's inspection is done."""
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 
 from anjian.core.models import Warning
 from anjian.core.testing.factories import make_duty
 from anjian.core.testing.mixins import OTHER_COUNTY, fresh
-from anjian.core.warnings import get_rule, inbox, sync_rule
+from anjian.core.warnings import get_rule, inbox, sync_rule, warning_url
 from anjian.inspections import services
 from anjian.inspections.choices import TaskState
 from anjian.inspections.models import InspectionTask
@@ -34,6 +35,8 @@ def test_missed_inspection_raises_and_closes_when_the_next_one_is_done(world):
     assert w.object_id == str(missed.pk) and w.target == missed
     assert (w.region_path, w.enterprise_id, w.grid_id) == (missed.region_path, missed.enterprise_id, missed.grid_id)
     assert "车间周查" in w.message and str(missed.due_date) in w.message
+    # and it links to the task's page
+    assert warning_url(w) == reverse("inspections:task", args=[missed.pk])
     # and it is in the enterprise's, the regulator's and the grid officer's inbox, not county B's
     for key in (Role.ENTERPRISE, Role.REGULATOR, Role.GRID_OFFICER):
         assert inbox(fresh(world.users[key])).filter(pk=w.pk).exists(), key

@@ -138,6 +138,8 @@ def test_enterprise_reports_rectifies_accepts_and_closes_out(world, live_server,
             assert b.state_badge() == "已上报"
             thumb = page.locator(".hz-files li.thumb img").first
             expect(thumb).to_be_visible()
+            # The photo comes through the scoped download view; wait until the browser decoded it.
+            page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
             assert page.evaluate("(img) => img.naturalWidth", thumb.element_handle()) == 320
 
             # Start, submit with evidence, accept, close out.

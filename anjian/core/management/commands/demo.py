@@ -37,6 +37,10 @@ class Command(BaseCommand):
 
             stats["hazards"] = build_demo_hazards(seed=seed)
             stats.update(build_demo_inspections(Enterprise.objects.filter(is_demo=True), seed=seed + 2))
+            # Raise the warnings the demo ledger deserves now, not 15 minutes after the worker starts.
+            from anjian.core.warnings import run_all_rules
+
+            stats["warnings"] = sum(r.get("raised", 0) for r in run_all_rules().values())
         self.stdout.write(self.style.SUCCESS(
             "DEMO DATA generated in {:.1f}s: {}".format(
                 time.monotonic() - started, ", ".join(f"{k} {v}" for k, v in stats.items()))))
