@@ -112,7 +112,9 @@ def available_actions(actor, hazard: Hazard) -> list[str]:
         return []
     out = []
     rect, acc = can_rectify(actor, hazard), can_accept(actor, hazard)
-    if rect and hazard.state in OPEN_STATES:
+    regulator = is_regulator_side(actor, hazard)
+    # The regulator may fill in a major hazard's plan too (e.g. from its own listed supervision).
+    if (rect or (regulator and hazard.is_major)) and hazard.state in OPEN_STATES:
         out.append("update_plan")
     if rect and hazard.state == S.REPORTED:
         out.append("start_rectification")
@@ -126,15 +128,16 @@ def available_actions(actor, hazard: Hazard) -> list[str]:
         out.append("request_extension")
     if acc and hazard.extensions.filter(state=ExtensionState.PENDING).exists():
         out += ["approve_extension", "refuse_extension"]
-    if hazard.is_major and (rect or is_regulator_side(actor, hazard)) and hazard.state != S.CLOSED:
+    if hazard.is_major and (rect or regulator) and hazard.state != S.CLOSED:
         out.append("record_dual_report")
+    if hazard.is_listed and (rect or regulator):
+        # The enterprise reports its own progress on a listed supervision, as the regulator may.
+        out.append("report_progress")
     if hazard.is_major and can_list(actor, hazard):
         if not hazard.is_listed and hazard.state != S.CLOSED:
             out.append("list")
-        if hazard.is_listed:
-            out.append("report_progress")
-            if hazard.state == S.CLOSED:
-                out.append("delist")
+        if hazard.is_listed and hazard.state == S.CLOSED:
+            out.append("delist")
     return out
 
 

@@ -429,3 +429,16 @@ def test_update_only_while_reported(world, regulator, ent_user):
     h = services.start_rectification(h, actor=ent_user)
     with pytest.raises(ValidationError):
         services.update_hazard(h, actor=regulator, data={"location": "x"})
+
+
+def test_regulator_may_plan_a_major_hazard_and_enterprise_may_report_listing_progress(world, ent_user,
+                                                                                      regulator):
+    # given a listed major hazard
+    h = make_hazard(world.ent_a, regulator, major=True)
+    services.list_for_supervision(h, actor=regulator, level="county", department=world.dept_a, deadline=LATER)
+    h.refresh_from_db()
+    # then the regulator is offered the plan, and the enterprise the progress report
+    assert "update_plan" in services.available_actions(regulator, h)
+    assert "report_progress" in services.available_actions(ent_user, h)
+    # and a general hazard's plan stays the enterprise's business
+    assert "update_plan" not in services.available_actions(regulator, make_hazard(world.ent_a, regulator))
