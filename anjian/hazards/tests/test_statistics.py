@@ -1,6 +1,7 @@
 """Hazard statistics: the numbers and every rate on a hand-built set, grouping by the child region
 at each scope level, the other dimensions, scoping (the other county sees zeros), one grouped
-query whatever the number of groups, the API with its xlsx export, and the page.
+query whatever the number of groups, listed/delisted counting, the covering index the query
+reads on PostgreSQL, the API with its xlsx export, and the page.
 
 English assertions send HTTP_ACCEPT_LANGUAGE="en"."""
 
@@ -20,7 +21,7 @@ from anjian.core.testing.factories import make_hazard, make_user
 from anjian.core.testing.mixins import OTHER_COUNTY, act_as, fresh
 from anjian.hazards.choices import HazardState, ListingLevel, ListingState
 from anjian.hazards.models import Hazard, ListedSupervision
-from anjian.hazards.selectors import hazard_statistics, hazard_summary
+from anjian.hazards.selectors import ON_TIME, hazard_statistics, hazard_summary
 from anjian.orgs.choices import Role
 
 pytestmark = pytest.mark.django_db
@@ -209,6 +210,65 @@ def test_statistics_is_one_grouped_query_whatever_the_groups(world, ledger, city
     # more hazards, more groups: still one query
     make_hazard(world.ent_a_construction, world.users[Role.ADMIN])
     assert len(hazard_queries("industry")) == 1
+
+
+def test_listed_counts_major_hazards_once_and_a_relisted_one_is_not_delisted(world, ledger, city_user):
+    admin = world.users[Role.ADMIN]
+    # given a major hazard listed, delisted and listed again (two listing rows)
+    relisted = put(make_hazard(world.ent_a, admin, major=True), HazardState.RECTIFYING,
+                   listing=ListingState.DELISTED)
+    put(relisted, HazardState.RECTIFYING, listing=ListingState.LISTED)
+    # and a listed hazard corrected to general afterwards (no longer a major hazard)
+    downgraded = put(make_hazard(world.ent_a, admin, major=True), HazardState.REPORTED, listing=ListingState.LISTED)
+    Hazard.objects.filter(pk=downgraded.pk).update(grade="general", criterion=None)
+    # then county A counts the re-listed hazard once as listed and not as delisted, and the
+    # downgraded one not at all: listed = major hazards ever listed (the fixture's 2, + 1)
+    a = by_label(hazard_statistics(fresh(city_user), group_by="region"))["甲区"]
+    assert (a.counts["listed"], a.counts["delisted"], a.counts["major"]) == (3, 1, 3)
+    assert a.rates["listing_rate"] == 1 / 3
+
+
+def test_every_dimension_sums_to_the_same_total(world, ledger, city_user):
+    # the measures do not depend on how the hazards are grouped
+    user = fresh(city_user)
+    totals = {dim: hazard_statistics(user, group_by=dim).total.counts for dim in
+              ("region", "industry", "grade", "source", "state", "month")}
+    assert all(counts == totals["region"] for counts in totals.values()), totals
+
+
+def test_on_time_is_the_statistics_index_expression():
+    # the statistics group by the very expression hz_stats_idx stores, so PostgreSQL reads it
+    # from the index instead of converting every row's time
+    index = next(i for i in Hazard._meta.indexes if i.name == "hz_stats_idx")
+    assert index.expressions[3] == ON_TIME
+    assert [e.name for e in index.expressions[:3]] == ["region_path", "state", "grade"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="hz_stats_idx is a PostgreSQL index")
+def test_region_statistics_read_the_covering_index_alone(world, ledger, city_user):
+    # given the query of a city's statistics by county
+    user = fresh(city_user)
+    user.scope_region  # noqa: B018 - resolve the scope outside the capture
+    with CaptureQueriesContext(connection) as ctx:
+        hazard_statistics(user, group_by="region")
+    sql = next(q["sql"] for q in ctx.captured_queries if "hazards_hazard" in q["sql"])
+    # when PostgreSQL plans it as for a big table (the test table is tiny)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN (VERBOSE) " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # then it is an index-only scan of hz_stats_idx that reads the on-time flag from the index
+    assert "Index Only Scan using hz_stats_idx" in plan, plan
+    scan = plan[plan.index("Index Only Scan using hz_stats_idx"):]
+    output = next(line for line in scan.splitlines() if line.strip().startswith("Output:"))
+    assert "AT TIME ZONE" in output, plan
+
+
+def test_statistics_index_exists_on_postgresql_only():
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, Hazard._meta.db_table)
+    assert ("hz_stats_idx" in indexes) == (connection.vendor == "postgresql")
 
 
 def test_hazard_summary(world, ledger):
