@@ -53,8 +53,26 @@ class World:
     users: dict
 
 
+def ensure_reference_data() -> None:
+    """A transactional test's flush empties the tables the migrations fill (the industry
+    taxonomy); a later transactional test would then find no industries. Load them again and
+    forget the per-process caches of the old rows."""
+    import importlib
+
+    from django.apps import apps
+
+    from anjian.core.scoping import INDUSTRIES, REGION_PATHS
+    from anjian.enterprises.models import Industry
+
+    if not Industry.objects.exists():
+        importlib.import_module("anjian.enterprises.migrations.0003_load_industries").load(apps, None)
+        INDUSTRIES.clear()
+        REGION_PATHS.clear()
+
+
 @pytest.fixture
 def world(db) -> World:
+    ensure_reference_data()
     province = RegionFactory(name="测试省", level=RegionLevel.PROVINCE)
     city = RegionFactory(name="测试市", level=RegionLevel.CITY, parent=province)
     county_a = RegionFactory(name="甲区", level=RegionLevel.COUNTY, parent=city)

@@ -227,6 +227,8 @@ def update_hazard(hazard: Hazard, *, actor, data: dict[str, Any], expected_versi
         setattr(h, name, value)
     if "deadline" in data:
         h.original_deadline = h.deadline
+    if h.is_listed and h.grade != HazardGrade.MAJOR:
+        raise ValidationError({"grade": _("A hazard under listed supervision stays a major hazard; delist it first.")})
     _validate_grade(h)
     h.full_clean(exclude=["number"])
     return _save(h, actor, "updated", comment="", data={"fields": sorted(data)})

@@ -7,6 +7,7 @@ import io
 import threading
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
@@ -185,6 +186,7 @@ def test_the_scan_is_a_periodic_huey_task_every_15_minutes(world):
 
 
 @pytest.mark.postgres
+@pytest.mark.skipif("postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="needs PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_scans_never_duplicate_on_postgresql(world):
     # given PostgreSQL (SQLite serialises writers anyway) and 30 overdue hazards

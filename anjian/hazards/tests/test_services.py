@@ -442,3 +442,13 @@ def test_regulator_may_plan_a_major_hazard_and_enterprise_may_report_listing_pro
     assert "report_progress" in services.available_actions(ent_user, h)
     # and a general hazard's plan stays the enterprise's business
     assert "update_plan" not in services.available_actions(regulator, make_hazard(world.ent_a, regulator))
+
+
+def test_listed_hazard_cannot_be_corrected_to_general(world, regulator):
+    h = make_hazard(world.ent_a, regulator, major=True)
+    services.list_for_supervision(h, actor=regulator, level="county", department=world.dept_a, deadline=LATER)
+    with pytest.raises(ValidationError) as e:
+        services.update_hazard(Hazard.objects.get(pk=h.pk), actor=regulator,
+                               data={"grade": "general", "criterion": None})
+    assert "grade" in e.value.message_dict
+    assert Hazard.objects.get(pk=h.pk).grade == "major"
