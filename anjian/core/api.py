@@ -1,5 +1,6 @@
 """API plumbing shared by every app: pagination, error format, the scoped viewset base."""
 
+import json
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -8,6 +9,7 @@ from django.db import IntegrityError
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -231,3 +233,18 @@ class ValuesRepresentation:
                 columns.append(column)
             plan.append((name, column, fmt))
         return plan, columns
+
+
+class BinaryFileRenderer(BaseRenderer):
+    """Lets clients ask for a file's media type (set ``media_type`` and ``format`` in a subclass):
+    the view returns the file's bytes itself, and an error (a dict) is still sent as JSON."""
+
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes | bytearray):
+            return data
+        if renderer_context and renderer_context.get("response") is not None:
+            renderer_context["response"]["Content-Type"] = "application/json"
+        return json.dumps(data, ensure_ascii=False).encode()

@@ -2,7 +2,6 @@
 row-by-row report), export of the filtered list as xlsx (same filters as /api/enterprises/)
 and the import template."""
 
-import json
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -12,10 +11,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from anjian.core.api import BinaryFileRenderer
 from anjian.core.imports import ImportFileError, ImportReport
 
 from .exports import ExportTooLarge, export_enterprises
@@ -25,21 +25,12 @@ from .selectors import enterprise_list
 from .views_io import XLSX, export_filename, template_filename, xlsx_response
 
 
-class XlsxRenderer(BaseRenderer):
+class XlsxRenderer(BinaryFileRenderer):
     """Lets clients ask for the xlsx media type; views return the file themselves, and an
     error (a dict) is still sent as JSON."""
 
     media_type = XLSX
     format = "xlsx"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, bytes | bytearray):
-            return data
-        if renderer_context and renderer_context.get("response") is not None:
-            renderer_context["response"]["Content-Type"] = "application/json"
-        return json.dumps(data, ensure_ascii=False).encode()
 
 
 class CanImportEnterprises(permissions.BasePermission):

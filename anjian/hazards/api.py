@@ -16,7 +16,6 @@ the steps in ``KEY_ACTIONS``.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.db.models import Prefetch
@@ -35,11 +34,17 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from anjian.core.api import HistoryActionMixin, ScopedRelatedFieldsMixin, ScopedViewSet, ValuesRepresentation
+from anjian.core.api import (
+    BinaryFileRenderer,
+    HistoryActionMixin,
+    ScopedRelatedFieldsMixin,
+    ScopedViewSet,
+    ValuesRepresentation,
+)
 from anjian.core.models import Attachment
 from anjian.core.pagination import DeferredJoinPagination
 from anjian.core.services import attachments_for, events_for
@@ -817,21 +822,12 @@ class ListedSupervisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 PDF = "application/pdf"
 
 
-class PdfRenderer(BaseRenderer):
+class PdfRenderer(BinaryFileRenderer):
     """Lets clients ask for a PDF; the view returns the file itself, and an error (a dict) is
     still sent as JSON."""
 
     media_type = PDF
     format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, bytes | bytearray):
-            return data
-        if renderer_context and renderer_context.get("response") is not None:
-            renderer_context["response"]["Content-Type"] = "application/json"
-        return json.dumps(data, ensure_ascii=False).encode()
 
 
 class NoticeHazardSerializer(serializers.ModelSerializer):
