@@ -57,6 +57,18 @@ class RoleModelPermissions(permissions.DjangoModelPermissions):
         return super().has_permission(request, view)
 
 
+class EventSerializer(serializers.Serializer):
+    """One row of a record's timeline (core.Event), as the ``…/events/`` actions answer it."""
+
+    action = serializers.CharField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(allow_null=True)
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    comment = serializers.CharField()
+    data = serializers.JSONField()
+
+
 class HistorySerializer(serializers.Serializer):
     at = serializers.DateTimeField(source="history_date")
     user = serializers.CharField(source="history_user", allow_null=True)

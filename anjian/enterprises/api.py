@@ -4,7 +4,13 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from anjian.core.api import HistoryActionMixin, ScopedRelatedFieldsMixin, ScopedViewSet, ValuesRepresentation
+from anjian.core.api import (
+    EventSerializer,
+    HistoryActionMixin,
+    ScopedRelatedFieldsMixin,
+    ScopedViewSet,
+    ValuesRepresentation,
+)
 from anjian.core.pagination import DeferredJoinPagination
 from anjian.core.services import events_for
 from anjian.orgs.choices import Role
@@ -79,16 +85,6 @@ class StatusChangeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=OperatingStatus.choices)
     on = serializers.DateField(required=False)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
-
-
-class EventSerializer(serializers.Serializer):
-    action = serializers.CharField()
-    at = serializers.DateTimeField()
-    actor = serializers.CharField(allow_null=True)
-    from_state = serializers.CharField()
-    to_state = serializers.CharField()
-    comment = serializers.CharField()
-    data = serializers.JSONField()
 
 
 class EnterpriseViewSet(HistoryActionMixin, ScopedViewSet):

@@ -5,12 +5,12 @@ the supervision plate (一企一牌) PDF. All of them read through the user's sc
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from anjian.core.imports import ImportFileError
+from anjian.core.views_imports import import_upload_page
 
 from .documents import plate_pdf as render_plate
 from .exports import ExportTooLarge, FilterInvalid, export_enterprises, filtered_enterprises
@@ -18,7 +18,6 @@ from .imports import ENTERPRISE_COLUMNS, import_enterprises, template_bytes
 from .models import Enterprise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ERRORS_SHOWN = 500  # the page lists this many errors; the count says how many more there are
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -64,27 +63,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     """Upload an enterprise list; show the created count or every row's errors."""
     if not request.user.has_perm("enterprises.import_enterprise"):
         raise PermissionDenied
-    context = {"columns": ENTERPRISE_COLUMNS, "report": None, "file_error": None}
-    status = 200
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["file_error"] = _("Choose a file to upload.")
-            status = 400
-        else:
-            try:
-                report = import_enterprises(upload, upload.name, actor=request.user)
-            except ImportFileError as exc:
-                context["file_error"] = str(exc)
-                status = 400
-            else:
-                context.update(
-                    report=report, filename=upload.name, errors=report.errors[:ERRORS_SHOWN],
-                    errors_total=len(report.errors), errors_hidden=max(0, len(report.errors) - ERRORS_SHOWN),
-                )
-                if not report.ok:
-                    status = 400
-    return render(request, "enterprises/import.html", context, status=status)
+    return import_upload_page(request, template="enterprises/import.html", columns=ENTERPRISE_COLUMNS, run_import=import_enterprises)
 
 
 @login_required

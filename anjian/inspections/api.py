@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from anjian.core.api import RoleModelPermissions, ScopedRelatedFieldsMixin, ScopedViewSet
+from anjian.core.api import EventSerializer, RoleModelPermissions, ScopedRelatedFieldsMixin, ScopedViewSet
 from anjian.core.pagination import DeferredJoinPagination
 from anjian.core.services import events_for
 from anjian.enterprises.models import Enterprise
@@ -249,16 +249,6 @@ class RaisedHazardSerializer(serializers.Serializer):
     item = serializers.IntegerField()
 
 
-class InspectionEventSerializer(serializers.Serializer):
-    action = serializers.CharField()
-    at = serializers.DateTimeField()
-    actor = serializers.CharField(allow_null=True)
-    from_state = serializers.CharField()
-    to_state = serializers.CharField()
-    comment = serializers.CharField()
-    data = serializers.JSONField()
-
-
 ITEM_PATH = r"items/(?P<item_id>\d+)"
 
 
@@ -376,11 +366,11 @@ class RecordViewSet(ScopedViewSet):
         services.submit_record(record, actor=request.user)
         return Response(self._represent(self._fresh(record.pk), many=False))
 
-    @extend_schema(responses=InspectionEventSerializer(many=True))
-    @action(detail=True, methods=["get"], serializer_class=InspectionEventSerializer, pagination_class=None,
+    @extend_schema(responses=EventSerializer(many=True))
+    @action(detail=True, methods=["get"], serializer_class=EventSerializer, pagination_class=None,
             filter_backends=[])
     def events(self, request, pk=None):
         """The record's timeline (started, results recorded, hazards raised, submitted …)."""
         record = self.get_object()
-        return Response(InspectionEventSerializer(events_for(record)[:200], many=True).data)
+        return Response(EventSerializer(events_for(record)[:200], many=True).data)
 

@@ -20,7 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from anjian.core.api import HistoryActionMixin
+from anjian.core.api import EventSerializer, HistoryActionMixin
 from anjian.core.pagination import StandardPagination
 from anjian.core.services import events_for
 from anjian.enterprises.models import Industry
@@ -183,16 +183,6 @@ class ReasonSerializer(serializers.Serializer):
 
 class ActivateSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
-
-
-class EventSerializer(serializers.Serializer):
-    action = serializers.CharField()
-    at = serializers.DateTimeField()
-    actor = serializers.CharField(allow_null=True)
-    from_state = serializers.CharField()
-    to_state = serializers.CharField()
-    comment = serializers.CharField()
-    data = serializers.JSONField()
 
 
 # --- viewsets ------------------------------------------------------------------------------

@@ -6,12 +6,11 @@ error table). Exports are open to every logged-in user; importing is for system 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from anjian.core.imports import ImportFileError
+from anjian.core.views_imports import import_upload_page
 
 from . import selectors
 from .exports import export_checklists, export_criteria
@@ -20,7 +19,6 @@ from .forms import CriteriaFilterForm
 from .imports import CHECKLIST_COLUMNS, import_checklists, template_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ERRORS_SHOWN = 500  # the page lists this many errors; the count says how many more there are
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -76,24 +74,4 @@ def import_page(request: HttpRequest) -> HttpResponse:
     """Upload checklists; show what was written or every row's errors."""
     if not request.user.is_system_admin:
         raise PermissionDenied
-    context = {"columns": CHECKLIST_COLUMNS, "report": None, "file_error": None}
-    status = 200
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["file_error"] = _("Choose a file to upload.")
-            status = 400
-        else:
-            try:
-                report = import_checklists(upload, upload.name, actor=request.user)
-            except ImportFileError as exc:
-                context["file_error"] = str(exc)
-                status = 400
-            else:
-                context.update(
-                    report=report, filename=upload.name, errors=report.errors[:ERRORS_SHOWN],
-                    errors_total=len(report.errors), errors_hidden=max(0, len(report.errors) - ERRORS_SHOWN),
-                )
-                if not report.ok:
-                    status = 400
-    return render(request, "standards/import.html", context, status=status)
+    return import_upload_page(request, template="standards/import.html", columns=CHECKLIST_COLUMNS, run_import=import_checklists)
