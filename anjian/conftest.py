@@ -68,6 +68,14 @@ def ensure_reference_data() -> None:
         importlib.import_module("anjian.enterprises.migrations.0003_load_industries").load(apps, None)
         INDUSTRIES.clear()
         REGION_PATHS.clear()
+    # Apps with reference data of their own expose an idempotent ``reference.ensure()``
+    # (cheap when the rows are there) that reloads it the same way.
+    for app in REFERENCE_DATA_APPS:
+        importlib.import_module(f"anjian.{app}.reference").ensure()
+
+
+# Apps whose migrations load reference data, reloaded after a transactional test's flush.
+REFERENCE_DATA_APPS = ["standards"]
 
 
 @pytest.fixture

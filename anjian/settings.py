@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "anjian.standards",
     "anjian.hazards",
     "anjian.inspections",
+    "anjian.accidents",
 ]
 
 MIDDLEWARE = [

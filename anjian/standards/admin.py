@@ -11,7 +11,14 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .models import CheckItem, Checklist, CriteriaDocument, MajorHazardCriterion
+from .models import (
+    AccidentType,
+    CheckItem,
+    Checklist,
+    CriteriaDocument,
+    HazardFactorClass,
+    MajorHazardCriterion,
+)
 
 
 class NoDeleteMixin:
@@ -129,3 +136,18 @@ class MajorHazardCriterionAdmin(StandardsAdmin):
     list_filter = ["is_active", "is_confirmed", "document"]
     search_fields = ["code", "text", "section"]
     list_select_related = ["document"]
+
+
+@admin.register(AccidentType)
+class AccidentTypeAdmin(StandardsAdmin):
+    list_display = ["scheme", "code", "name", "is_code_confirmed", "sort", "is_active"]
+    list_filter = ["scheme", "is_active"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(HazardFactorClass)
+class HazardFactorClassAdmin(StandardsAdmin):
+    list_display = ["code", "name", "parent", "top", "certainty", "is_active"]
+    list_filter = ["top", "is_active"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]

@@ -9,6 +9,8 @@ records unless ``include_inactive=true`` (checklists: or ``status=inactive``).
 
 from __future__ import annotations
 
+import datetime
+
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +35,15 @@ from .filters import (
     MajorHazardCriterionFilter,
     wants_inactive,
 )
-from .models import CheckItem, Checklist, CriteriaDocument, MajorHazardCriterion
+from .models import (
+    AccidentType,
+    AccidentTypeScheme,
+    CheckItem,
+    Checklist,
+    CriteriaDocument,
+    HazardFactorClass,
+    MajorHazardCriterion,
+)
 
 
 class ReadAnyWriteSystemAdmin(permissions.BasePermission):
@@ -352,3 +362,53 @@ class CheckItemViewSet(StandardsViewSet):
 
     def get_queryset(self):
         return selectors.check_items()
+
+
+class AccidentTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AccidentType
+        fields = ["id", "scheme", "code", "name", "is_code_confirmed", "sort"]
+
+
+class HazardFactorClassSerializer(serializers.ModelSerializer):
+    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None)
+
+    class Meta:
+        model = HazardFactorClass
+        fields = ["id", "code", "name", "parent_code", "top", "certainty"]
+
+
+@extend_schema(tags=["standards"], parameters=[
+    OpenApiParameter("scheme", str, enum=[c for c, _label in AccidentTypeScheme.choices]),
+    OpenApiParameter("date", OpenApiTypes.DATE, description="The list in force on this day (GB 6441-2025 "
+                                                            "from 2026-07-01, else GB 6441-1986)."),
+])
+class AccidentTypeViewSet(viewsets.ReadOnlyModelViewSet):
+    """The GB 6441 accident-type lists (reference data; administrators edit them in the admin)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = AccidentTypeSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        qs = AccidentType.objects.filter(is_active=True).order_by("scheme", "sort", "id")
+        params = self.request.query_params
+        if params.get("date"):
+            try:
+                day = datetime.date.fromisoformat(params["date"])
+            except ValueError:
+                raise ValidationError({"date": [_("Enter a date as YYYY-MM-DD.")]}) from None
+            qs = qs.filter(scheme=selectors.accident_type_scheme_for(day))
+        elif params.get("scheme"):
+            qs = qs.filter(scheme=params["scheme"])
+        return qs
+
+
+@extend_schema(tags=["standards"])
+class HazardFactorClassViewSet(viewsets.ReadOnlyModelViewSet):
+    """GB/T 13861 hazard-factor classes, top level and second level (reference data)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = HazardFactorClassSerializer
+    pagination_class = None
+    queryset = HazardFactorClass.objects.filter(is_active=True).select_related("parent").order_by("sort", "code")

@@ -6,7 +6,14 @@ The file endpoints come before the router's, whose detail routes would otherwise
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .api import CheckItemViewSet, ChecklistViewSet, CriteriaDocumentViewSet, MajorHazardCriterionViewSet
+from .api import (
+    AccidentTypeViewSet,
+    CheckItemViewSet,
+    ChecklistViewSet,
+    CriteriaDocumentViewSet,
+    HazardFactorClassViewSet,
+    MajorHazardCriterionViewSet,
+)
 from .api_io import ChecklistExportView, ChecklistImportTemplateView, ChecklistImportView, CriteriaExportView
 
 router = SimpleRouter()
@@ -14,6 +21,8 @@ router.register("criteria-documents", CriteriaDocumentViewSet, basename="criteri
 router.register("major-hazard-criteria", MajorHazardCriterionViewSet, basename="major-hazard-criterion")
 router.register("checklists", ChecklistViewSet, basename="checklist")
 router.register("check-items", CheckItemViewSet, basename="check-item")
+router.register("accident-types", AccidentTypeViewSet, basename="accident-type")
+router.register("hazard-factor-classes", HazardFactorClassViewSet, basename="hazard-factor-class")
 
 urlpatterns = [
     path("checklists/import/", ChecklistImportView.as_view(), name="api-checklist-import"),

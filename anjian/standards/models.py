@@ -134,3 +134,63 @@ class CheckItem(models.Model):
 
     def __str__(self) -> str:
         return self.content[:60]
+
+
+class AccidentTypeScheme(models.TextChoices):
+    """The two national accident-type lists: GB 6441-1986 (20 types) for accidents before
+    2026-07-01 and GB 6441-2025 (27 types) from that day (REGULATIONS.md §4)."""
+
+    GB6441_1986 = "GB6441-1986", _("GB 6441-1986 (20 types)")
+    GB6441_2025 = "GB6441-2025", _("GB 6441-2025 (27 types)")
+
+
+class AccidentType(models.Model):
+    """One accident type (事故类别) of a national list. Reference data loaded by migration and
+    edited by administrators; risk points name the types they may cause and accidents are
+    classified with the list in force on their date (``accident_types_for``)."""
+
+    scheme = models.CharField(_("classification"), max_length=16, choices=AccidentTypeScheme.choices)
+    code = models.CharField(_("code"), max_length=8)
+    name = models.CharField(_("name"), max_length=60)
+    is_code_confirmed = models.BooleanField(
+        _("code confirmed"), default=True,
+        help_text=_("GB 6441-2025 numeric codes are not confirmed; ours are the list order."))
+    sort = models.PositiveIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("accident type")
+        verbose_name_plural = _("accident types")
+        ordering = ["scheme", "sort", "id"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "code"], name="accident_type_scheme_code_uniq")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HazardFactorClass(models.Model):
+    """A class of hazardous and harmful factors (危险和有害因素) of GB/T 13861: the four top
+    classes and their second level (codes 1–4 and 11…49). Risk points name the classes
+    their hazards belong to; ``top`` maps a class to the four-way ``HazardFactor`` used by
+    hazards and check items."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               verbose_name=_("parent class"))
+    top = models.CharField(_("top class"), max_length=16, choices=HazardFactor.choices)
+    certainty = models.CharField(_("certainty"), max_length=16, choices=Certainty.choices, blank=True)
+    sort = models.PositiveIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("hazard factor class")
+        verbose_name_plural = _("hazard factor classes")
+        ordering = ["sort", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

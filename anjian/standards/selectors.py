@@ -3,6 +3,8 @@ fixed number of queries whatever the number of rows (joins and prefetches, no pe
 
 The library is reference data: every logged-in user reads all of it (no jurisdiction)."""
 
+import datetime
+
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 
 from .models import CheckItem, Checklist, CriteriaDocument, MajorHazardCriterion
@@ -72,3 +74,20 @@ def catalogue_selection(values: dict) -> tuple[QuerySet, QuerySet, bool]:
         params["is_confirmed"] = "true" if values["is_confirmed"] else "false"
     found = MajorHazardCriterionFilter(params, queryset=criteria()).qs.filter(is_active=True)
     return documents, found, bool(values.get("q") or values.get("is_confirmed") is not None)
+
+
+def accident_type_scheme_for(day: datetime.date) -> str:
+    """The accident-type list in force on ``day``: GB 6441-2025 from 2026-07-01, else 1986."""
+    from .data.classifications import GB6441_2025_IN_FORCE
+    from .models import AccidentTypeScheme
+
+    if day >= datetime.date.fromisoformat(GB6441_2025_IN_FORCE):
+        return AccidentTypeScheme.GB6441_2025
+    return AccidentTypeScheme.GB6441_1986
+
+
+def accident_types_for(day: datetime.date):
+    """The active accident types of the list in force on ``day``, in list order."""
+    from .models import AccidentType
+
+    return AccidentType.objects.filter(scheme=accident_type_scheme_for(day), is_active=True).order_by("sort", "id")
