@@ -203,6 +203,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per shared choice set (the GB/T 13861 classes appear as `category`, `hazard_factor`, `top`).
+    "ENUM_NAME_OVERRIDES": {"HazardFactorEnum": "anjian.standards.choices.HazardFactor"},
 }
 
 # --- Security (production) ----------------------------------------------------------
