@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "anjian.hazards",
     "anjian.inspections",
     "anjian.accidents",
+    "anjian.risks",
+    "anjian.majorhazards",
 ]
 
 MIDDLEWARE = [

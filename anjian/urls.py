@@ -33,6 +33,9 @@ api_patterns = [
     path("hazard-statistics/", include("anjian.hazards.api_stats")),
     path("", include("anjian.hazards.api_urls")),
     path("", include("anjian.inspections.api_urls")),
+    path("", include("anjian.risks.api_urls")),
+    path("", include("anjian.majorhazards.api_urls")),
+    path("", include("anjian.accidents.api_urls")),
     path("", include("anjian.core.api_urls")),
     path("", include(router.urls)),
 ]
@@ -48,6 +51,9 @@ urlpatterns = [
     path("standards/", include("anjian.standards.urls")),
     path("hazards/", include("anjian.hazards.urls")),
     path("inspections/", include("anjian.inspections.urls")),
+    path("risks/", include("anjian.risks.urls")),
+    path("major-hazard-sources/", include("anjian.majorhazards.urls")),
+    path("accidents/", include("anjian.accidents.urls")),
     path("warnings/", include("anjian.core.urls_warnings")),
     path("files/<int:pk>/", attachment_download, name="attachment"),
 ]

@@ -45,6 +45,23 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+# Apps that keep their role permissions in their own ``roles.py`` (merged here, so each app's
+# rights live beside its models).
+APPS_WITH_ROLES = ["risks", "majorhazards", "accidents"]
+
+
+def _merge_app_roles() -> None:
+    import importlib
+
+    for app in APPS_WITH_ROLES:
+        for role, codes in importlib.import_module(f"anjian.{app}.roles").ROLE_PERMISSIONS.items():
+            if ROLE_PERMISSIONS[role] != ["*"]:
+                ROLE_PERMISSIONS[role] = [*ROLE_PERMISSIONS[role], *codes]
+
+
+_merge_app_roles()
+
+
 def sync_role_groups(sender=None, apps=global_apps, using="default", **kwargs) -> None:
     """Create one group per role and give it exactly its permissions (idempotent)."""
     from django.contrib.auth.management import create_permissions

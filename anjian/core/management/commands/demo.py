@@ -37,6 +37,11 @@ class Command(BaseCommand):
 
             stats["hazards"] = build_demo_hazards(seed=seed)
             stats.update(build_demo_inspections(Enterprise.objects.filter(is_demo=True), seed=seed + 2))
+            # Risks, major hazard sources and accidents: each app builds its own demo rows.
+            import importlib
+
+            for app in ("risks", "majorhazards", "accidents"):
+                stats.update(importlib.import_module(f"anjian.{app}.demo").build_demo(seed=seed + 3))
             # Raise the warnings the demo ledger deserves now, not 15 minutes after the worker starts.
             from anjian.core.warnings import run_all_rules
 

@@ -1,0 +1,3 @@
+"""Pages of the accident statistics and the regional yearly figures (GDP, employment)."""
+
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Pages of this app, mounted under /majorhazards/ by the project URLconf."""
+
+app_name = "majorhazards"
+urlpatterns: list = []
