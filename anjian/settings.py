@@ -189,7 +189,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "anjian.core.filters.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "anjian.core.pagination.StandardPagination",
     "PAGE_SIZE": 50,

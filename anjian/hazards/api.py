@@ -33,7 +33,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -45,6 +44,7 @@ from anjian.core.api import (
     ScopedViewSet,
     ValuesRepresentation,
 )
+from anjian.core.filters import StableOrderingFilter as OrderingFilter
 from anjian.core.models import Attachment
 from anjian.core.pagination import DeferredJoinPagination
 from anjian.core.services import attachments_for, events_for
