@@ -325,6 +325,66 @@ class PlanForm(StepForm):
                 for name, value in self.cleaned_data.items() if name.startswith("plan_")}
 
 
+class CorrectForm(StepForm):
+    """更正: correct what was reported while the hazard is still only reported (before
+    rectification starts); only the fields that changed are sent to the service."""
+
+    location = forms.CharField(label=field_label("location"), max_length=200)
+    description = forms.CharField(label=_("Description of the hazard"), widget=forms.Textarea(attrs={"rows": 3}))
+    category = forms.ChoiceField(label=field_label("category"), choices=HazardFactor.choices)
+    grade = forms.ChoiceField(label=field_label("grade"), choices=HazardGrade.choices,
+                              help_text=_("A major hazard meets one of the official major-hazard criteria."))
+    criterion = forms.TypedChoiceField(label=_("Major-hazard criterion met"), required=False, coerce=int,
+                                       empty_value=None)
+    finder_name = forms.CharField(label=_("Found by"), max_length=50, required=False)
+    found_at = forms.DateTimeField(label=field_label("found_at"), widget=DateTimeLocalInput())
+    deadline = forms.DateField(label=field_label("deadline"), widget=DateInput())
+    reason = _comment(_("Reason for the correction"), required=True)
+    wide_fields = ("description", "criterion", "reason")
+
+    FIELDS = ("location", "description", "category", "grade", "criterion", "finder_name", "found_at", "deadline")
+
+    def __init__(self, *args, hazard: Hazard, **kwargs):
+        kwargs.setdefault("initial", {})
+        for name in self.FIELDS:
+            value = getattr(hazard, "criterion_id" if name == "criterion" else name)
+            if name == "found_at" and value is not None:
+                value = timezone.localtime(value).replace(second=0, microsecond=0)
+            kwargs["initial"].setdefault(name, value)
+        super().__init__(*args, hazard=hazard, **kwargs)
+        self.fields["criterion"].choices = criterion_choices()
+
+    def clean_criterion(self):
+        pk = self.cleaned_data.get("criterion")
+        return MajorHazardCriterion.objects.filter(pk=pk).first() if pk else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("grade") == HazardGrade.MAJOR and cleaned.get("criterion") is None \
+                and "criterion" not in self.errors:
+            self.add_error("criterion", _("A major hazard must name the major-hazard criterion it meets."))
+        if cleaned.get("grade") == HazardGrade.GENERAL:
+            cleaned["criterion"] = None
+        if not self.errors:
+            cleaned["changes"] = self._changes(cleaned)
+        return cleaned
+
+    def _changes(self, cleaned: dict) -> dict:
+        """The corrected fields whose value differs from the hazard's (the service records them)."""
+        h = self.hazard
+        out = {}
+        for name in self.FIELDS:
+            value = cleaned.get(name)
+            if name == "finder_name":
+                value = (value or "").strip()
+            current = getattr(h, name)
+            if name == "found_at" and current is not None and value is not None:
+                current = timezone.localtime(current).replace(second=0, microsecond=0)
+            if value != current:
+                out[name] = value
+        return out
+
+
 class ExtensionRequestForm(StepForm):
     new_deadline = forms.DateField(label=_("New deadline"), widget=DateInput())
     reason = _comment(_("Reason"), required=True)

@@ -118,6 +118,8 @@ def available_actions(actor, hazard: Hazard) -> list[str]:
         out.append("update_plan")
     if rect and hazard.state == S.REPORTED:
         out.append("start_rectification")
+    if hazard.state == S.REPORTED and can_correct(actor, hazard):
+        out.append("correct")
     if rect and hazard.state == S.RECTIFYING:
         out.append("submit_rectification")
     if acc and hazard.state == S.RECTIFIED:
@@ -213,12 +215,18 @@ EDITABLE_FIELDS = frozenset({"location", "description", "category", "grade", "cr
 
 
 @transaction.atomic
-def update_hazard(hazard: Hazard, *, actor, data: dict[str, Any], expected_version: int | None = None) -> Hazard:
+def can_correct(actor, hazard: Hazard) -> bool:
+    """Who may correct a hazard's report: whoever may rectify or supervise it, or its reporter."""
+    return bool(can_rectify(actor, hazard) or is_regulator_side(actor, hazard)
+                or (hazard.created_by_id is not None and hazard.created_by_id == getattr(actor, "pk", None)))
+
+
+def update_hazard(hazard: Hazard, *, actor, data: dict[str, Any], expected_version: int | None = None,
+                  comment: str = "") -> Hazard:
     """Correct a reported hazard's description (only before rectification starts, by whoever
     may act on it); the deadline moves only through an extension once rectification runs."""
     h = _lock(hazard, expected_version)
-    _require(can_rectify(actor, h) or is_regulator_side(actor, h) or h.created_by_id == getattr(actor, "pk", None),
-             _("You may not change this hazard."))
+    _require(can_correct(actor, h), _("You may not change this hazard."))
     if h.state != S.REPORTED:
         raise ValidationError({"state": _("A hazard can be corrected only while it is reported.")})
     for name, value in data.items():
@@ -231,7 +239,7 @@ def update_hazard(hazard: Hazard, *, actor, data: dict[str, Any], expected_versi
         raise ValidationError({"grade": _("A hazard under listed supervision stays a major hazard; delist it first.")})
     _validate_grade(h)
     h.full_clean(exclude=["number"])
-    return _save(h, actor, "updated", comment="", data={"fields": sorted(data)})
+    return _save(h, actor, "updated", comment=comment, data={"fields": sorted(data)})
 
 
 # --- the state machine -------------------------------------------------------------------

@@ -45,6 +45,7 @@ from .forms import (
     SORT_ORDERS,
     AcceptForm,
     CommentStepForm,
+    CorrectForm,
     DualReportForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
@@ -444,6 +445,15 @@ def _run_delist(request, hazard, data, version):
     return _("Hazard delisted.")
 
 
+def _run_correct(request, hazard, data, version):
+    changes = data["changes"]
+    if not changes:
+        raise ValidationError({"reason": _("Nothing was changed.")})
+    services.update_hazard(hazard, actor=request.user, data=changes, expected_version=version,
+                           comment=data["reason"])
+    return _("Hazard %(number)s corrected.") % {"number": hazard.number}
+
+
 def _run_void(request, hazard, data, version):
     _check_version(hazard, version)
     services.void_hazard(hazard, actor=request.user, reason=data["reason"])
@@ -463,6 +473,9 @@ class Action:
 
 
 ACTIONS: dict[str, Action] = {
+    "correct": Action(gettext_lazy("Correct the report"), gettext_lazy("Correct"), CorrectForm, _run_correct,
+                      intro=gettext_lazy("A hazard can be corrected only while it is reported, before "
+                                         "rectification starts; every correction is kept in its history.")),
     "update_plan": Action(gettext_lazy("五落实 plan"), gettext_lazy("Update plan"), PlanForm, _run_plan,
                           intro=gettext_lazy("A major hazard's rectification starts only when responsibility, "
                                              "measures, funds, time limit and contingency plan are all in place.")),

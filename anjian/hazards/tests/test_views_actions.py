@@ -307,3 +307,50 @@ def test_evidence_must_be_a_photo_or_document(world, ent, general):
     response = ent.get(reverse("hazards:attachment", args=[h.pk, doc.pk]))
     assert response["Content-Disposition"].startswith("attachment")
     assert "sandbox" in response["Content-Security-Policy"]
+
+
+# --- correcting a report -------------------------------------------------------------------------
+
+def correction(hazard, **changes) -> dict:
+    """The correction form as the page shows it for ``hazard``, with ``changes`` applied."""
+    data = {"location": hazard.location, "description": hazard.description, "category": hazard.category,
+            "grade": hazard.grade, "criterion": hazard.criterion_id or "", "finder_name": hazard.finder_name,
+            "found_at": timezone.localtime(hazard.found_at).strftime("%Y-%m-%dT%H:%M"),
+            "deadline": hazard.deadline.isoformat(), "reason": "现场复核后更正"}
+    data.update(changes)
+    return data
+
+
+def test_a_reported_hazard_is_corrected_with_a_reason_and_only_changed_fields_recorded(world, ent, general):
+    # given a reported hazard, when its reporter corrects the location
+    response = act(ent, general, "correct", **correction(general, location="三号车间东侧"))
+    # then it is changed, the version moves on and the event names the field and the reason
+    assert response.status_code == 302
+    h = fresh(general)
+    assert h.location == "三号车间东侧" and h.version == general.version + 1
+    event = events_for(h).first()
+    assert event.action == "updated" and event.data["fields"] == ["location"] and event.comment == "现场复核后更正"
+
+
+def test_a_correction_that_changes_nothing_or_lacks_a_reason_is_refused(world, ent, general):
+    response = act(ent, general, "correct", **correction(general))
+    assert response.status_code == 400 and b"Nothing was changed" in response.content
+    response = act(ent, general, "correct", **correction(general, location="别处", reason=""))
+    assert response.status_code == 400 and fresh(general).location == general.location
+
+
+def test_correction_is_offered_only_while_reported_and_only_in_scope(world, ent, general):
+    page = ent.get(reverse("hazards:detail", args=[general.pk]), **EN)
+    assert reverse("hazards:action", args=[general.pk, "correct"]).encode() in page.content
+    services.start_rectification(general, actor=world.users[Role.ENTERPRISE])
+    h = fresh(general)
+    response = act(ent, h, "correct", **correction(h, location="别处"))
+    assert fresh(general).location == general.location
+    assert response.status_code in (302, 400)
+    other = client_for(world.users[OTHER_COUNTY])
+    assert other.get(reverse("hazards:action", args=[general.pk, "correct"])).status_code == 404
+
+
+def test_making_a_hazard_major_by_correction_needs_the_criterion(world, reg, general):
+    response = act(reg, general, "correct", **correction(general, grade="major"))
+    assert response.status_code == 400 and fresh(general).grade == "general"
