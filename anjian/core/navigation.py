@@ -12,6 +12,7 @@ MENU = [
     (_("Hazard ledger"), "hazards:list", None, None),
     (_("Listed supervision"), "hazards:listings", None, "regional"),
     (_("Hazard statistics"), "hazards:statistics", None, None),
+    (_("Enterprise-system API keys"), "hazards:api_keys", "hazards.transition_hazard", None),
     (_("Inspection tasks"), "inspections:tasks", None, None),
     (_("Inspection records"), "inspections:list", None, None),
     (_("Self-inspection duties"), "inspections:duties", None, None),

@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_keys
 
 urlpatterns = [
     path("", views.hazard_list, name="list"),
     path("new/", views.hazard_create, name="create"),
     path("export.xlsx", views.export_xlsx, name="export"),
     path("listings/", views.listing_list, name="listings"),
+    path("api-keys/", views_keys.key_list, name="api_keys"),
+    path("api-keys/<int:pk>/revoke/", views_keys.key_revoke, name="api_key_revoke"),
     path("notices/new/", views.notice_create, name="notice_create"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/notice.pdf", views.notice_pdf, name="notice_pdf"),
