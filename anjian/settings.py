@@ -243,6 +243,19 @@ ANJIAN_WARN_DUAL_REPORT_DAYS = int(os.environ.get("ANJIAN_WARN_DUAL_REPORT_DAYS"
 ANJIAN_WARN_SEEN_REFRESH_HOURS = int(os.environ.get("ANJIAN_WARN_SEEN_REFRESH_HOURS", "24"))
 # The scan's schedule (crontab minute field of the periodic task): every 15 minutes.
 ANJIAN_WARN_SCAN_MINUTES = os.environ.get("ANJIAN_WARN_SCAN_MINUTES", "*/15")
+# 包保责任人 checks of major hazard sources: the period of the technical person's check
+# ("at least quarterly", 应急厅〔2021〕12号 Art. 5) and of the operational person's (not confirmed:
+# empty = no warning); days of grace at the start of each period.
+ANJIAN_MH_TECHNICAL_CHECK_PERIOD = os.environ.get("ANJIAN_MH_TECHNICAL_CHECK_PERIOD", "quarter") or None
+ANJIAN_MH_OPERATIONAL_CHECK_PERIOD = os.environ.get("ANJIAN_MH_OPERATIONAL_CHECK_PERIOD", "") or None
+ANJIAN_MH_CHECK_GRACE_DAYS = int(os.environ.get("ANJIAN_MH_CHECK_GRACE_DAYS", "0"))
+
+# --- Accidents and calculators ---------------------------------------------------------
+# Whether a casualty update after the 30-day (7-day road/fire) window changes the counted figures
+# and the grade; off by default (the common reading, unconfirmed: REGULATIONS.md §1.3).
+ANJIAN_ACCIDENT_COUNT_LATE_UPDATES = env_bool("ANJIAN_ACCIDENT_COUNT_LATE_UPDATES", False)
+# Seconds a token's user is remembered per process by the two evaluate calculators (core/auth.py).
+ANJIAN_TOKEN_CACHE_SECONDS = int(os.environ.get("ANJIAN_TOKEN_CACHE_SECONDS", "30"))
 
 # --- Attachments ---------------------------------------------------------------------
 # Largest single upload (photos, rectification evidence), in MB.

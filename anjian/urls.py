@@ -21,6 +21,9 @@ router.register("supervisions", SupervisionViewSet, basename="supervision")
 
 api_patterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    # The calculators (…/evaluate) are hot paths: their apps' routes are tried first.
+    path("", include("anjian.majorhazards.api_urls")),
+    path("", include("anjian.risks.api_urls")),
     path("industries/", include("anjian.enterprises.api_urls")),
     path("regions/import/", RegionImportView.as_view(), name="api-region-import"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -33,8 +36,6 @@ api_patterns = [
     path("hazard-statistics/", include("anjian.hazards.api_stats")),
     path("", include("anjian.hazards.api_urls")),
     path("", include("anjian.inspections.api_urls")),
-    path("", include("anjian.risks.api_urls")),
-    path("", include("anjian.majorhazards.api_urls")),
     path("", include("anjian.accidents.api_urls")),
     path("", include("anjian.core.api_urls")),
     path("", include(router.urls)),

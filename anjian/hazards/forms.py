@@ -124,6 +124,9 @@ def check_item_choices(enterprise: Enterprise | None) -> list | None:
     """Active check items grouped by checklist, limited to the enterprise's industry (and the
     general checklists) when it is known. None when there are too many for one select."""
     qs = CheckItem.objects.filter(is_active=True, checklist__is_active=True).select_related("checklist")
+    # The library's checklists, plus the enterprise's own (generated from its risk controls).
+    qs = qs.filter(Q(checklist__enterprise__isnull=True)
+                   | Q(checklist__enterprise=enterprise if enterprise is not None else None))
     if enterprise is not None:
         code = enterprise.industry.code
         prefixes = [code[:i] for i in range(2, len(code) + 1, 2)]

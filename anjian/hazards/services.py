@@ -28,6 +28,7 @@ from anjian.core.services import ConflictError, attach_files, record_event, void
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import Role
 from anjian.orgs.models import Department
+from anjian.standards.models import CheckItem
 
 from .choices import (
     OPEN_STATES,
@@ -152,6 +153,17 @@ def _validate_grade(hazard: Hazard) -> None:
         raise ValidationError({"criterion": _("Only a major hazard names a major-hazard criterion.")})
 
 
+def _validate_check_item(hazard: Hazard) -> None:
+    """A check item comes from the public library or from this enterprise's own checklists
+    (e.g. those generated from its risk control measures), never from another enterprise's."""
+    if hazard.check_item_id is None:
+        return
+    owner = (CheckItem.objects.filter(pk=hazard.check_item_id)
+             .values_list("checklist__enterprise_id", flat=True).first())
+    if owner is not None and owner != hazard.enterprise_id:
+        raise ValidationError({"check_item": _("This check item belongs to another enterprise's checklist.")})
+
+
 def _copy_enterprise_keys(hazard: Hazard, enterprise: Enterprise) -> None:
     hazard.region_path = enterprise.region_path
     hazard.industry_id = enterprise.industry_id
@@ -198,6 +210,7 @@ def report_hazard(*, actor, enterprise: Enterprise, data: dict[str, Any], photos
         raise ValidationError({"found_at": _("The time found cannot be in the future.")})
     hazard.original_deadline = hazard.deadline
     _validate_grade(hazard)
+    _validate_check_item(hazard)
     hazard.number = f"TMP{uuid.uuid4().hex[:28]}"
     hazard.full_clean(exclude=["number", "original_deadline"])
     hazard._history_user = actor
@@ -238,6 +251,7 @@ def update_hazard(hazard: Hazard, *, actor, data: dict[str, Any], expected_versi
     if h.is_listed and h.grade != HazardGrade.MAJOR:
         raise ValidationError({"grade": _("A hazard under listed supervision stays a major hazard; delist it first.")})
     _validate_grade(h)
+    _validate_check_item(h)
     h.full_clean(exclude=["number"])
     return _save(h, actor, "updated", comment=comment, data={"fields": sorted(data)})
 

@@ -49,15 +49,19 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 def checklist_queryset(enterprise: Enterprise | None):
-    """Active checklists for the enterprise's industry (or one of its parent sectors) and the
-    general ones; all active checklists when none matches."""
+    """Active library checklists for the enterprise's industry (or one of its parent sectors)
+    and the general ones (all active library checklists when none matches), plus the
+    enterprise's own active checklists (e.g. generated from its risk control measures).
+    Another enterprise's own checklists are never offered."""
     active = Checklist.objects.filter(is_active=True).select_related("industry").order_by("code", "-id")
+    library = active.filter(enterprise__isnull=True)
     if enterprise is None:
-        return active
+        return library
     code = enterprise.industry.code
     prefixes = [code[:i] for i in range(2, len(code) + 1, 2)]
-    matching = active.filter(Q(industry__isnull=True) | Q(industry__code__in=prefixes))
-    return matching if matching.exists() else active
+    matching = library.filter(Q(industry__isnull=True) | Q(industry__code__in=prefixes))
+    base = Q(pk__in=matching.values("pk")) if matching.exists() else Q(enterprise__isnull=True)
+    return active.filter(base | Q(enterprise=enterprise))
 
 
 class DutyForm(forms.ModelForm):

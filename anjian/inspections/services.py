@@ -141,6 +141,13 @@ def _display_name(user) -> str:
 
 # --- duties ------------------------------------------------------------------------------
 
+def _check_checklist_owner(checklist: Checklist | None, enterprise_id: int) -> None:
+    """A checklist is the library's (no enterprise) or the enterprise's own: another
+    enterprise's own checklist cannot be used (nor even confirmed to exist)."""
+    if checklist is not None and checklist.enterprise_id is not None and checklist.enterprise_id != enterprise_id:
+        raise ValidationError({"checklist": _("This checklist belongs to another enterprise.")})
+
+
 def _check_duty(duty: InspectionDuty) -> None:
     if duty.cadence_id is None:
         raise ValidationError({"cadence": _("Choose how often the inspection recurs.")})
@@ -148,6 +155,7 @@ def _check_duty(duty: InspectionDuty) -> None:
         raise ValidationError({"cadence": _("This cadence is no longer in use.")})
     if duty.checklist_id is not None and not duty.checklist.is_active:
         raise ValidationError({"checklist": _("This checklist is no longer in use.")})
+    _check_checklist_owner(duty.checklist, duty.enterprise_id)
     user = duty.responsible_user
     if user is not None and not (user.role == Role.ENTERPRISE and user.scope_enterprise_id == duty.enterprise_id
                                  and user.is_active):
@@ -373,6 +381,7 @@ def start_record(*, actor, enterprise: Enterprise | None = None, kind: str = Ins
     _require(can_inspect(actor, enterprise, kind), _("You may not record this kind of inspection here."))
     if checklist is not None and not checklist.is_active:
         raise ValidationError({"checklist": _("This checklist is no longer in use.")})
+    _check_checklist_owner(checklist, enterprise.pk)
     record = InspectionRecord(enterprise=enterprise, kind=kind, task=task, checklist=checklist,
                               inspector=_user_or_none(actor), created_by=_user_or_none(actor), **data)
     if not record.inspector_names.strip() and record.inspector is not None:

@@ -38,7 +38,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.GRID_OFFICER: ["enterprises.add_enterprise", "enterprises.change_enterprise", *HAZARD_FINDER,
                         *INSPECTION_RECORDS],
-    Role.COMMITTEE_OFFICE: [],
+    # The committee office enters the yearly GDP and employment figures behind the accident rates.
+    Role.COMMITTEE_OFFICE: ["regions.add_regionyearfigure", "regions.change_regionyearfigure",
+                            "regions.delete_regionyearfigure"],
     Role.EXPERT: [*HAZARD_FINDER, *INSPECTION_RECORDS],
     Role.ENTERPRISE: ["enterprises.change_enterprise", *HAZARD_FINDER, "hazards.transition_hazard",
                       *INSPECTION_RECORDS, *INSPECTION_DUTIES],

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from anjian.core.admin import NoDeleteHistoryAdmin
 
-from .models import Grid, Region
+from .models import Grid, Region, RegionYearFigure
 
 
 @admin.register(Region)
@@ -20,3 +20,13 @@ class GridAdmin(NoDeleteHistoryAdmin):
     search_fields = ["code", "name", "officer_name"]
     raw_id_fields = ["township"]
     list_select_related = ["township"]
+
+
+@admin.register(RegionYearFigure)
+class RegionYearFigureAdmin(NoDeleteHistoryAdmin):
+    list_display = ["region", "year", "gdp_100m_yuan", "industrial_employment", "count_target_pct",
+                    "deaths_target_pct", "source", "is_voided"]
+    list_filter = ["year", "is_voided"]
+    search_fields = ["region__name", "region__code", "source"]
+    raw_id_fields = ["region"]
+    list_select_related = ["region"]

@@ -1,8 +1,12 @@
 """The jurisdiction tree (province → city → county → township → village) and grids."""
 
-from django.core.validators import RegexValidator
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from anjian.core.models import VoidableModel
@@ -93,4 +97,68 @@ class Grid(VoidableModel):
 
     def save(self, *args, **kwargs):
         self.region_path = self.township.path
+        super().save(*args, **kwargs)
+
+
+class RegionYearFigure(VoidableModel):
+    """A region's yearly figures entered (or imported) by the safety-committee office: GDP in
+    亿元 and the number of people employed in 工矿商贸 (industry, mining and commerce), the
+    denominators of the accident rates (REGULATIONS.md §7), and the year's 双下降 targets.
+
+    Every figure is optional: a rate whose figure is missing is "not available", never
+    guessed. One live row per region and year; a correction is an edit (field history and an
+    event), a wrong row is voided, never deleted."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="year_figures",
+                               verbose_name=_("region"))
+    # Copied from the region (paths never change) so scoping is a range on this table.
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990),
+                                                                   MaxValueValidator(2100)])
+    gdp_100m_yuan = models.DecimalField(
+        _("GDP (100 million yuan)"), max_digits=14, decimal_places=4, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.0001"))],
+        help_text=_("Gross domestic product of the year in 亿元 (100 million yuan)."))
+    industrial_employment = models.PositiveIntegerField(
+        _("industrial, mining and commerce employment"), null=True, blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("People employed in industry, mining and commerce (工矿商贸就业人员)."))
+    count_target_pct = models.DecimalField(
+        _("accident count target (%)"), max_digits=5, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("-100")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Year-on-year change the accident count must reach, e.g. -20 for a 20% decline."))
+    deaths_target_pct = models.DecimalField(
+        _("deaths target (%)"), max_digits=5, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("-100")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Year-on-year change the deaths must reach, e.g. -20 for a 20% decline."))
+    source = models.CharField(pgettext_lazy("regional figures", "source"), max_length=200, blank=True,
+                              help_text=_("Where the figures come from, e.g. the statistical yearbook."))
+    note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", editable=False, verbose_name=_("entered by"))
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "updated_at"])
+
+    class Scoping:
+        path = "region_path"
+
+    class Meta:
+        verbose_name = _("regional yearly figures")
+        verbose_name_plural = _("regional yearly figures")
+        ordering = ["-year", "region_path"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], condition=models.Q(is_voided=False),
+                                    name="region_year_figure_uniq"),
+        ]
+        indexes = [models.Index(fields=["region_path", "year"], name="region_figure_path_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}"
+
+    def save(self, *args, **kwargs):
+        self.region_path = self.region.path
         super().save(*args, **kwargs)

@@ -2,4 +2,15 @@
 
 
 def ensure() -> None:
-    """Nothing to reload yet."""
+    """Load the profiles, factor values and rules when they are missing (cheap when present)."""
+    from django.apps import apps
+
+    from .evaluation import clear_cache
+    from .models import RiskProfile, SupervisionFrequency
+
+    if RiskProfile.objects.exists() and SupervisionFrequency.objects.exists():
+        return
+    from .data.reference import load
+
+    load(apps)
+    clear_cache()

@@ -73,13 +73,20 @@ class MajorHazardCriterion(models.Model):
 
 class Checklist(models.Model):
     """A checklist (检查表) for one industry (or for all when ``industry`` is empty), in one
-    version. A new version is a new row with the same ``code``; versions keep their dates."""
+    version. A new version is a new row with the same ``code``; versions keep their dates.
+
+    ``enterprise`` empty: the public library, read by every logged-in user. Set: that
+    enterprise's own checklist (e.g. generated from its risk control measures by
+    anjian.risks.services.generate_check_items), read only within jurisdiction (``Scoping``)."""
 
     code = models.CharField(_("code"), max_length=32)
     version = models.CharField(_("version"), max_length=20, default="1")
     name = models.CharField(_("name"), max_length=200)
     industry = models.ForeignKey("enterprises.Industry", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="checklists", verbose_name=_("industry"))
+    enterprise = models.ForeignKey("enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="own_checklists", verbose_name=_("enterprise"),
+                                   help_text=_("Empty: a library checklist. Set: the enterprise's own checklist."))
     description = models.TextField(_("description"), blank=True)
     source_note = models.TextField(_("source"), blank=True)
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
@@ -88,6 +95,14 @@ class Checklist(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
+
+    class Scoping:
+        # Only an enterprise's own checklists are scoped; the library (enterprise empty) is
+        # read through selectors.checklists(), never through for_user.
+        path = "enterprise__region_path"
+        industry = "enterprise__industry"
+        grid = "enterprise__grid"
+        enterprise = "enterprise"
 
     class Meta:
         verbose_name = _("checklist")
@@ -126,6 +141,12 @@ class CheckItem(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
+
+    class Scoping:
+        path = "checklist__enterprise__region_path"
+        industry = "checklist__enterprise__industry"
+        grid = "checklist__enterprise__grid"
+        enterprise = "checklist__enterprise"
 
     class Meta:
         verbose_name = _("check item")

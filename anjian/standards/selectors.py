@@ -1,7 +1,10 @@
 """Reads of the standards library shared by the pages, the API and the exports, each in a
 fixed number of queries whatever the number of rows (joins and prefetches, no per-row reads).
 
-The library is reference data: every logged-in user reads all of it (no jurisdiction)."""
+The library is reference data: every logged-in user reads all of it (no jurisdiction). An
+enterprise's own checklists (``Checklist.enterprise`` set, e.g. generated from its risk
+control measures) are not part of the library: they are read only through
+``own_checklists(user)``, within the user's jurisdiction."""
 
 import datetime
 
@@ -16,9 +19,34 @@ def active_items_prefetch() -> Prefetch:
                     .order_by("sort", "id"), to_attr="prefetched_items")
 
 
+def library_checklists() -> QuerySet:
+    """The public library's checklists (no enterprise), unordered and without joins."""
+    return Checklist.objects.filter(enterprise__isnull=True)
+
+
 def checklists() -> QuerySet:
-    """Checklist versions with their industry, newest code first within a code."""
-    return Checklist.objects.select_related("industry").order_by("code", "-effective_from", "-id")
+    """Library checklist versions with their industry, newest code first within a code."""
+    return library_checklists().select_related("industry").order_by("code", "-effective_from", "-id")
+
+
+def own_checklists(user) -> QuerySet:
+    """The enterprise-owned checklists ``user`` may read (their jurisdiction), with their
+    industry and enterprise."""
+    from anjian.core.scoping import scope_of
+
+    return (scope_of(user).apply(Checklist.objects.filter(enterprise__isnull=False))
+            .select_related("industry", "enterprise").order_by("code", "-effective_from", "-id"))
+
+
+def readable_checklists(user) -> QuerySet:
+    """Library checklists plus the enterprise-owned ones in ``user``'s jurisdiction (details)."""
+    from django.db.models import Q
+
+    from anjian.core.scoping import scope_of
+
+    own = scope_of(user).apply(Checklist.objects.filter(enterprise__isnull=False)).values("pk")
+    return (Checklist.objects.filter(Q(enterprise__isnull=True) | Q(pk__in=own))
+            .select_related("industry", "enterprise").order_by("code", "-effective_from", "-id"))
 
 
 def checklists_with_counts() -> QuerySet:
@@ -33,6 +61,13 @@ def checklists_with_counts() -> QuerySet:
 def checklists_with_items() -> QuerySet:
     """Checklists with their active items prefetched (two queries for any page)."""
     return checklists().prefetch_related(active_items_prefetch())
+
+
+def readable_check_items(user) -> QuerySet:
+    """Check items of the library and of the enterprise-owned checklists in ``user``'s
+    jurisdiction (details)."""
+    return CheckItem.objects.filter(checklist__in=readable_checklists(user).values("pk")).select_related(
+        "checklist", "criterion").order_by("checklist__code", "checklist_id", "sort", "id")
 
 
 def criteria_documents() -> QuerySet:
@@ -53,8 +88,9 @@ def criteria() -> QuerySet:
 
 
 def check_items() -> QuerySet:
-    """Check items with their checklist and criterion, in checklist order."""
-    return CheckItem.objects.select_related("checklist", "criterion").order_by("checklist__code", "checklist_id",
+    """Library check items with their checklist and criterion, in checklist order."""
+    return CheckItem.objects.filter(checklist__enterprise__isnull=True).select_related(
+        "checklist", "criterion").order_by("checklist__code", "checklist_id",
                                                                               "sort", "id")
 
 

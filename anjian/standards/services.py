@@ -56,7 +56,8 @@ def in_force_q(on_date: datetime.date, prefix: str = "") -> Q:
 
 def checklists_in_force(on_date: datetime.date | None = None, queryset: QuerySet | None = None) -> QuerySet:
     """The active checklist versions in force on ``on_date`` (today by default)."""
-    queryset = Checklist.objects.all() if queryset is None else queryset
+    # Library checklists only: an enterprise's own checklist never applies to an industry.
+    queryset = Checklist.objects.filter(enterprise__isnull=True) if queryset is None else queryset
     return queryset.filter(in_force_q(on_date or timezone.localdate()), is_active=True)
 
 

@@ -126,7 +126,8 @@ def _timeline(checklist: Checklist, items: list[CheckItem], limit: int = 100) ->
 @login_required
 def checklist_detail(request, pk: int):
     """One checklist version: its items, every version of its code, change history, timeline."""
-    checklist = get_object_or_404(selectors.checklists(), pk=pk)
+    # An enterprise's own checklist opens too, within the user's jurisdiction.
+    checklist = get_object_or_404(selectors.readable_checklists(request.user), pk=pk)
     items = list(checklist.items.select_related("criterion__document").order_by("sort", "id"))
     active_items = [i for i in items if i.is_active]
     today = timezone.localdate()

@@ -6,22 +6,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
-class AddIndexOnPostgreSQL(migrations.AddIndex):
-    """AddIndex whose index exists on PostgreSQL only (it is in the migration state everywhere).
-
-    hz_stats_idx is a covering index (INCLUDE), which SQLite does not have, and its on-time
-    expression compiles on SQLite to a function that only Django registers on its connections: the
-    sqlite3 shell could then no longer VACUUM, restore or write the hazard table. An embedded
-    (SQLite) installation does not hold a province's hazards and needs no such index."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+from anjian.core.migration_ops import AddIndexOnPostgreSQL
 
 
 class Migration(migrations.Migration):

@@ -452,3 +452,19 @@ def test_listed_hazard_cannot_be_corrected_to_general(world, regulator):
                                data={"grade": "general", "criterion": None})
     assert "grade" in e.value.message_dict
     assert Hazard.objects.get(pk=h.pk).grade == "major"
+
+
+def test_a_check_item_of_another_enterprises_own_checklist_is_refused(world, regulator):
+    # given enterprise B's own checklist (e.g. generated from its risk control measures)
+    from anjian.core.testing.factories import make_checklist
+
+    own_b = make_checklist(1)
+    own_b.enterprise = world.ent_b
+    own_b.save()
+    item_b = own_b.items.filter(is_active=True).first()
+    # when a hazard of enterprise A names that item, then it is refused on the field
+    with pytest.raises(ValidationError) as exc:
+        make_hazard(world.ent_a, regulator, check_item=item_b)
+    assert "check_item" in exc.value.message_dict
+    # and enterprise B's own hazard may name it
+    assert make_hazard(world.ent_b, world.users["other_county"], check_item=item_b).check_item == item_b

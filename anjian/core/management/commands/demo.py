@@ -42,6 +42,10 @@ class Command(BaseCommand):
 
             for app in ("risks", "majorhazards", "accidents"):
                 stats.update(importlib.import_module(f"anjian.{app}.demo").build_demo(seed=seed + 3))
+            # GDP and employment per region and year, the denominators of the accident rates.
+            from anjian.regions.demo_figures import build_demo_figures
+
+            stats.update(build_demo_figures(seed=seed + 4))
             # Raise the warnings the demo ledger deserves now, not 15 minutes after the worker starts.
             from anjian.core.warnings import run_all_rules
 

@@ -1,0 +1,732 @@
+"""Every change to an accident goes through here: reporting it, correcting it, casualty updates
+(补报), the reporting chain, reporting flags (迟报/漏报/谎报/瞒报), the investigation with its report
+and approval, the rectification of the problems exposed, accountability, and voiding.
+
+Each change locks the accident row (``select_for_update(of=("self",))``), checks the actor's
+right and the state, saves, bumps ``version`` and writes an event in one transaction. If the
+row changed since the caller read it, a ``ConflictError`` is raised (HTTP 409) and nothing is
+written. The grade is never typed in: it is computed by ``grading.grade_for`` from the figures.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anjian.core.models import Attachment
+from anjian.core.scoping import ENTERPRISE, scope_of
+from anjian.core.services import ConflictError, attach_files, record_event, void_record
+from anjian.enterprises.models import Enterprise
+from anjian.orgs.choices import Role
+from anjian.regions.models import Region
+from anjian.standards.selectors import accident_type_scheme_for
+
+from .choices import (
+    INVESTIGATING_LEVEL_BY_GRADE,
+    INVESTIGATOR_FLAG_KINDS,
+    AccidentGrade,
+    AccidentState,
+    FlagKind,
+    FlagState,
+    RectificationState,
+    ReportingLevel,
+)
+from .grading import grade_for
+from .models import (
+    Accident,
+    AccidentRectification,
+    Accountability,
+    CasualtyUpdate,
+    Investigation,
+    ReportingFlag,
+    ReportingStep,
+)
+from .selectors import count_late_updates, reporting_chain, update_window_end
+
+S = AccidentState
+REGULATOR_ROLES = frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER})
+FIGURES = ("deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss_yuan")
+MAX_APPROVAL_EXTENSION_DAYS = 30
+
+
+# --- rights ------------------------------------------------------------------------------
+
+def _is_admin(actor) -> bool:
+    return bool(actor is not None and getattr(actor, "is_system_admin", False))
+
+
+def _can_see(actor, accident: Accident) -> bool:
+    return Accident.objects.for_user(actor).filter(pk=accident.pk).exists()
+
+
+def is_enterprise_side(actor, accident: Accident) -> bool:
+    """A user of the accident's own enterprise."""
+    scope = scope_of(actor)
+    return bool(accident.enterprise_id) and scope.kind == ENTERPRISE and scope.enterprise_id == accident.enterprise_id
+
+
+def is_regulator_side(actor, accident: Accident) -> bool:
+    """A regulator or industry-department officer whose jurisdiction holds the accident."""
+    return getattr(actor, "role", None) in REGULATOR_ROLES and _can_see(actor, accident)
+
+
+def can_edit(actor, accident: Accident) -> bool:
+    """Correct the accident, add casualty updates (the enterprise for its own, regulators in scope)."""
+    return _is_admin(actor) or ((is_enterprise_side(actor, accident) or is_regulator_side(actor, accident))
+                                and actor.has_perm("accidents.change_accident"))
+
+
+def can_investigate(actor, accident: Accident) -> bool:
+    """Investigation, flags of omission/falsehood/concealment, accountability and rectification."""
+    return _is_admin(actor) or (is_regulator_side(actor, accident)
+                                and actor.has_perm("accidents.investigate_accident"))
+
+
+def can_record_chain(actor, accident: Accident) -> bool:
+    """Government levels' receipt and passing-on of the report: regulators in scope."""
+    return _is_admin(actor) or (is_regulator_side(actor, accident) and actor.has_perm("accidents.change_accident"))
+
+
+def _require(allowed: bool, message: str | None = None) -> None:
+    if not allowed:
+        raise PermissionDenied(message or _("You may not do this on this accident."))
+
+
+def available_actions(actor, accident: Accident) -> list[str]:
+    """What ``actor`` may do on ``accident`` now (drives the buttons on the detail page)."""
+    if accident.is_voided:
+        return []
+    out = []
+    if can_edit(actor, accident):
+        out += ["update", "casualty_update"]
+    if can_record_chain(actor, accident):
+        out.append("record_step")
+    if can_investigate(actor, accident):
+        out.append("record_flag")
+        if accident.state == S.REPORTED:
+            out.append("start_investigation")
+        if accident.state in (S.INVESTIGATING, S.REPORT_SUBMITTED):
+            out.append("update_investigation")
+        if accident.state == S.INVESTIGATING:
+            out.append("submit_report")
+        if accident.state == S.REPORT_SUBMITTED:
+            out += ["approve_report", "extend_approval"]
+        out += ["add_rectification", "add_accountability"]
+    if _is_admin(actor) or (is_regulator_side(actor, accident) and actor.has_perm("accidents.delete_accident")):
+        out.append("void")
+    return out
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+def _local_date(moment: datetime) -> date:
+    return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+
+
+def _validate_type(accident: Accident) -> None:
+    """The accident type must belong to the list in force on the accident's date (GB 6441-1986
+    before 2026-07-01, GB 6441-2025 from then)."""
+    if accident.accident_type_id is None or accident.occurred_at is None:
+        return
+    scheme = accident_type_scheme_for(_local_date(accident.occurred_at))
+    if accident.accident_type.scheme != scheme or not accident.accident_type.is_active:
+        raise ValidationError({"accident_type": _(
+            "This accident type is from %(have)s; an accident on %(day)s is classified with %(want)s.")
+            % {"have": accident.accident_type.scheme, "day": _local_date(accident.occurred_at), "want": scheme}})
+
+
+def _validate_figures(accident: Accident) -> None:
+    for name in FIGURES:
+        value = getattr(accident, name)
+        if value is None or Decimal(value) < 0:
+            raise ValidationError({name: _("This figure cannot be negative.")})
+
+
+def _validate_times(accident: Accident) -> None:
+    now = timezone.now() + timedelta(minutes=5)
+    if accident.occurred_at and accident.occurred_at > now:
+        raise ValidationError({"occurred_at": _("The accident cannot be in the future.")})
+    if accident.learned_at and accident.occurred_at and accident.learned_at < accident.occurred_at:
+        raise ValidationError({"learned_at": _("The unit head cannot learn of the accident before it occurred.")})
+    if accident.reported_to_government_at:
+        if accident.learned_at is None:
+            raise ValidationError({"learned_at": _("Give the time the unit head learned of the accident.")})
+        if accident.reported_to_government_at < accident.learned_at:
+            raise ValidationError({"reported_to_government_at": _(
+                "The report to the government cannot precede the time the unit head learned of the accident.")})
+
+
+def _regrade(accident: Accident) -> dict[str, str]:
+    grade, by = grade_for(deaths=accident.deaths, serious_injuries=accident.serious_injuries,
+                          direct_loss_yuan=accident.direct_loss_yuan, on=_local_date(accident.occurred_at))
+    accident.grade = grade
+    return by
+
+
+def _copy_place_keys(accident: Accident) -> None:
+    accident.region_path = accident.region.path
+    if accident.enterprise_id:
+        accident.industry_id = accident.industry_id or accident.enterprise.industry_id
+        accident.grid_id = accident.enterprise.grid_id
+    else:
+        accident.grid_id = None
+
+
+def accident_number(accident: Accident) -> str:
+    """事故编号: SG + year of the accident + the row id, zero-padded (unique and stable)."""
+    return f"SG{timezone.localtime(accident.occurred_at):%Y}{accident.pk:06d}"
+
+
+def _lock(accident: Accident, expected_version: int | None) -> Accident:
+    a = Accident.objects.select_for_update(of=("self",)).get(pk=accident.pk)
+    if a.is_voided:
+        raise ValidationError({"is_voided": _("This accident is voided.")})
+    seen = expected_version if expected_version is not None else accident.version
+    if a.version != seen:
+        raise ConflictError(_("This accident was changed by someone else meanwhile. Reload it and try again."),
+                            current_state=a.state, current_version=a.version)
+    return a
+
+
+def _save(a: Accident, actor, action: str, *, from_state: str = "", comment: str = "", data: dict | None = None,
+          files: Iterable = ()) -> Accident:
+    a.version = F("version") + 1
+    a._history_user = actor
+    a._change_reason = (comment or action)[:100]
+    a.save()
+    a.refresh_from_db(fields=["version"])
+    event = record_event(a, action, actor=actor, from_state=from_state, to_state=a.state if from_state else "",
+                         comment=comment, data=data)
+    attach_files(a, files, actor=actor, kind=Attachment.Kind.DOCUMENT, event=event)
+    return a
+
+
+def _sync_late_flag(a: Accident, actor) -> None:
+    """Keep the automatic 迟报 flag in step with the reporting chain: raised when a link was
+    passed on after its limit, retracted (with an event) when a correction removes the lateness."""
+    chain = reporting_chain(a)
+    flag = ReportingFlag.objects.filter(accident=a, kind=FlagKind.LATE, is_automatic=True).first()
+    if chain.is_late:
+        note = "; ".join(f"{link.label}: {link.elapsed_minutes} min > {int(link.limit.total_seconds() // 60)} min"
+                         for link in chain.late_links)
+        if flag is None:
+            flag = ReportingFlag.objects.create(accident=a, kind=FlagKind.LATE, is_automatic=True, note=note)
+            record_event(a, "flag_recorded", actor=None, data={"flag": flag.pk, "kind": FlagKind.LATE,
+                                                                 "automatic": True}, comment=note)
+        elif flag.state == FlagState.RETRACTED or flag.note != note:
+            reopened = flag.state == FlagState.RETRACTED
+            flag.note = note
+            if reopened:
+                flag.state, flag.decided_at, flag.decided_by = FlagState.RECORDED, None, None
+            flag.save()
+            if reopened:
+                record_event(a, "flag_recorded", actor=None, data={"flag": flag.pk, "kind": FlagKind.LATE,
+                                                                     "automatic": True}, comment=note)
+    elif flag is not None and flag.state == FlagState.RECORDED:
+        flag.state, flag.decided_at = FlagState.RETRACTED, timezone.now()
+        flag.decision_comment = _("The corrected reporting chain is on time.")
+        flag.save()
+        record_event(a, "flag_retracted", actor=actor, data={"flag": flag.pk, "kind": FlagKind.LATE,
+                                                              "automatic": True})
+
+
+# --- reporting and correcting ---------------------------------------------------------------
+
+def _require_visible(accident: Accident, actor) -> None:
+    """The saved accident must lie in the actor's own jurisdiction (an industry officer's accident
+    needs an enterprise of their industries; nobody files an accident they could not read back).
+    Raised inside the caller's transaction, so nothing is written."""
+    if not Accident.objects.for_user(actor).filter(pk=accident.pk).exists():
+        field = "enterprise" if scope_of(actor).industry_ids else "region"
+        raise ValidationError({field: _("This accident would lie outside your jurisdiction.")})
+
+
+PROTECTED_FIELDS = ("state", "version", "number", "region_path", "grade", "grid", "is_voided", "created_by")
+
+
+@transaction.atomic
+def report_accident(*, actor, data: dict[str, Any], files: Iterable = ()) -> Accident:
+    """Enter a newly reported accident (state ``reported``).
+
+    ``data`` holds the Accident fields (region, address, enterprise, accident_type, figures,
+    summary, learned_at, reported_to_government_at, …). The place's region must be in the
+    actor's jurisdiction; an enterprise user reports only accidents of their own enterprise.
+    The region path (and the enterprise's industry and grid) are copied onto the accident, the
+    accident type is checked against the list in force on its date and the grade is computed.
+    """
+    data = dict(data)
+    for name in PROTECTED_FIELDS:
+        if name in data:
+            raise ValidationError({name: _("This field cannot be set here.")})
+    role = getattr(actor, "role", None)
+    enterprise: Enterprise | None = data.get("enterprise")
+    region: Region | None = data.get("region")
+    if not _is_admin(actor):
+        if role == Role.ENTERPRISE:
+            scope = scope_of(actor)
+            if enterprise is None or enterprise.pk != scope.enterprise_id:
+                raise ValidationError({"enterprise": _("An enterprise reports only its own accidents.")})
+        elif role in REGULATOR_ROLES:
+            if region is not None and not Region.objects.for_user(actor).filter(pk=region.pk).exists():
+                raise ValidationError({"region": _("This place is outside your jurisdiction.")})
+            if enterprise is not None and not Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists():
+                raise ValidationError({"enterprise": _("This enterprise is outside your jurisdiction.")})
+        else:
+            raise PermissionDenied(_("You may not report accidents."))
+    if region is None and enterprise is not None:
+        data["region"] = region = enterprise.region
+    if region is None:
+        raise ValidationError({"region": _("Give the region where the accident happened.")})
+    accident = Accident(created_by=actor if getattr(actor, "pk", None) else None, **data)
+    if accident.occurred_at is None:
+        raise ValidationError({"occurred_at": _("Give the time the accident occurred.")})
+    _copy_place_keys(accident)
+    _validate_figures(accident)
+    _validate_times(accident)
+    _validate_type(accident)
+    by = _regrade(accident)
+    accident.number = f"TMP{uuid.uuid4().hex[:28]}"
+    accident.full_clean(exclude=["number", "region_path"])
+    accident._history_user = actor
+    accident.save()
+    accident.number = accident_number(accident)
+    Accident.objects.filter(pk=accident.pk).update(number=accident.number)
+    _require_visible(accident, actor)
+    event = record_event(accident, "reported", actor=actor, to_state=S.REPORTED,
+                         data={"grade": accident.grade, "by": by})
+    attach_files(accident, files, actor=actor, kind=Attachment.Kind.DOCUMENT, event=event)
+    _sync_late_flag(accident, actor)
+    return accident
+
+
+EDITABLE_FIELDS = frozenset({
+    "occurred_at", "region", "address", "longitude", "latitude", "enterprise", "industry", "category",
+    "accident_type", *FIGURES, "summary", "preliminary_cause", "learned_at", "reported_to_government_at",
+    "reported_to_department", "reporter_name",
+})
+
+
+@transaction.atomic
+def update_accident(accident: Accident, *, actor, data: dict[str, Any], reason: str,
+                    expected_version: int | None = None) -> Accident:
+    """Correct what was entered (a data-entry correction, not a 补报: casualty changes after the
+    accident go through ``record_casualty_update``). A reason is required; the grade is computed
+    again from the corrected figures and the reporting chain is checked again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    a = _lock(accident, expected_version)
+    _require(can_edit(actor, a), _("You may not change this accident."))
+    before = {name: str(getattr(a, f"{name}_id" if name in ("region", "enterprise", "industry",
+                                                             "accident_type") else name))
+              for name in data}
+    for name, value in data.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValidationError({name: _("This field cannot be changed here.")})
+        setattr(a, name, value)
+    if "enterprise" in data and is_enterprise_side(actor, accident) and a.enterprise_id != accident.enterprise_id:
+        raise ValidationError({"enterprise": _("An enterprise reports only its own accidents.")})
+    if ("region" in data and not _is_admin(actor) and getattr(actor, "role", None) in REGULATOR_ROLES
+            and not Region.objects.for_user(actor).filter(pk=a.region_id).exists()):
+        raise ValidationError({"region": _("This place is outside your jurisdiction.")})
+    if "enterprise" in data and a.enterprise_id and "industry" not in data:
+        a.industry_id = a.enterprise.industry_id
+    _copy_place_keys(a)
+    _validate_figures(a)
+    _validate_times(a)
+    _validate_type(a)
+    old_grade = a.grade
+    by = _regrade(a)
+    a.full_clean(exclude=["number", "region_path"])
+    a = _save(a, actor, "corrected", comment=reason,
+              data={"fields": sorted(data), "before": before, "grade_before": old_grade, "grade": a.grade, "by": by})
+    _require_visible(a, actor)
+    _sync_investigating_level(a, actor)
+    _sync_late_flag(a, actor)
+    return a
+
+
+@transaction.atomic
+def record_casualty_update(accident: Accident, *, actor, as_of: datetime, figures: dict[str, Any], note: str = "",
+                           expected_version: int | None = None) -> CasualtyUpdate:
+    """补报: record new casualty and loss figures as of ``as_of`` (条例 Art. 13).
+
+    Inside the update window — 30 days from ``occurred_at``, 7 days for road-traffic and fire
+    accidents — the new figures become the accident's and it is graded again. After the window
+    the update is kept (a late update, with the numbers before and after) but does NOT change
+    the counted figures or the grade. That is the common reading of Art. 13, which the fact sheet
+    marks unconfirmed; set ``ANJIAN_ACCIDENT_COUNT_LATE_UPDATES = True`` to count late updates too.
+    Figures left out of ``figures`` keep their current values."""
+    a = _lock(accident, expected_version)
+    _require(can_edit(actor, a), _("You may not add casualty updates to this accident."))
+    if as_of is None:
+        raise ValidationError({"as_of": _("Give the time of the update.")})
+    if as_of < a.occurred_at:
+        raise ValidationError({"as_of": _("An update cannot precede the accident.")})
+    if as_of > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"as_of": _("An update cannot be in the future.")})
+    unknown = set(figures) - set(FIGURES)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: _("This field cannot be changed here.")})
+    new = {name: figures.get(name, getattr(a, name)) for name in FIGURES}
+    for name, value in new.items():
+        if value is None or Decimal(value) < 0:
+            raise ValidationError({name: _("This figure cannot be negative.")})
+    if all(Decimal(new[n]) == Decimal(getattr(a, n)) for n in FIGURES):
+        raise ValidationError({"deaths": _("The update changes none of the figures.")})
+    within = as_of <= update_window_end(a)
+    counted = within or count_late_updates()
+    old_grade = a.grade
+    grade_after, by = grade_for(deaths=new["deaths"], serious_injuries=new["serious_injuries"],
+                                direct_loss_yuan=new["direct_loss_yuan"], on=_local_date(a.occurred_at))
+    update = CasualtyUpdate(
+        accident=a, as_of=as_of, note=note.strip(), within_window=within, counted=counted,
+        recorded_by=actor if getattr(actor, "pk", None) else None, grade_before=old_grade,
+        grade_after=grade_after if counted else old_grade,
+        **{f"{n}_before": getattr(a, n) for n in FIGURES}, **new)
+    update.full_clean(exclude=["accident"])
+    update.save()
+    if counted:
+        for name, value in new.items():
+            setattr(a, name, value)
+        a.grade = grade_after
+    _save(a, actor, "casualty_update" if counted else "casualty_update_late", comment=note.strip(),
+          data={"update": update.pk, "within_window": within, "counted": counted,
+                "before": {n: str(getattr(update, f"{n}_before")) for n in FIGURES},
+                "after": {n: str(new[n]) for n in FIGURES}, "grade_before": old_grade,
+                "grade": a.grade, "by": by if counted else {}})
+    if counted:
+        _sync_investigating_level(a, actor)
+        _sync_late_flag(a, actor)
+    return update
+
+
+# --- reporting chain ------------------------------------------------------------------------
+
+@transaction.atomic
+def record_reporting_step(accident: Accident, *, actor, level: str, received_at: datetime,
+                          passed_on_at: datetime | None = None, department: str = "", handled_by: str = "",
+                          note: str = "", expected_version: int | None = None) -> ReportingStep:
+    """Record (or correct) when a government level received the report and passed it on. One step
+    per level; recording a level again corrects it. The automatic 迟报 flag follows."""
+    a = _lock(accident, expected_version)
+    _require(can_record_chain(actor, a), _("You may not record the reporting chain of this accident."))
+    if level not in ReportingLevel.values or level == ReportingLevel.UNIT_HEAD:
+        raise ValidationError({"level": _("Choose a government level (the unit's own report is on the accident).")})
+    if received_at is None:
+        raise ValidationError({"received_at": _("Give the time this level received the report.")})
+    if received_at < a.occurred_at:
+        raise ValidationError({"received_at": _("A report cannot be received before the accident occurred.")})
+    if passed_on_at is not None and passed_on_at < received_at:
+        raise ValidationError({"passed_on_at": _("The report cannot be passed on before it was received.")})
+    step = ReportingStep.objects.filter(accident=a, level=level, is_voided=False).first()
+    created = step is None
+    step = step or ReportingStep(accident=a, level=level)
+    step.received_at, step.passed_on_at = received_at, passed_on_at
+    step.department, step.handled_by, step.note = department[:100], handled_by[:50], note[:300]
+    step.recorded_by = actor if getattr(actor, "pk", None) else None
+    step._history_user = actor
+    step.save()
+    _save(a, actor, "step_recorded" if created else "step_corrected",
+          data={"step": step.pk, "level": level, "received_at": received_at.isoformat(),
+                "passed_on_at": passed_on_at.isoformat() if passed_on_at else None})
+    _sync_late_flag(a, actor)
+    return step
+
+
+# --- flags ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def record_flag(accident: Accident, *, actor, kind: str, note: str = "", files: Iterable = (),
+                expected_version: int | None = None) -> ReportingFlag:
+    """Record a reporting violation. 漏报, 谎报 and 瞒报 are recorded only by investigators
+    (the ``investigate_accident`` permission) in whose jurisdiction the accident is; a 迟报
+    may also be recorded by hand when the chain on file does not show it."""
+    a = _lock(accident, expected_version)
+    if kind not in FlagKind.values:
+        raise ValidationError({"kind": _("Unknown kind of flag.")})
+    if kind in INVESTIGATOR_FLAG_KINDS or kind == FlagKind.LATE:
+        _require(can_investigate(actor, a), _("Only investigators record reporting flags."))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Describe what was found.")})
+    flag = ReportingFlag(accident=a, kind=kind, note=note, recorded_by=actor if getattr(actor, "pk", None) else None)
+    flag._history_user = actor
+    flag.save()
+    a = _save(a, actor, "flag_recorded", comment=note, data={"flag": flag.pk, "kind": kind})
+    attach_files(flag, files, actor=actor, kind=Attachment.Kind.EVIDENCE)
+    return flag
+
+
+@transaction.atomic
+def decide_flag(flag: ReportingFlag, *, actor, confirm: bool, comment: str = "") -> ReportingFlag:
+    """Confirm (e.g. 瞒报 verified by investigation) or retract a recorded flag."""
+    a = Accident.objects.select_for_update(of=("self",)).get(pk=flag.accident_id)
+    _require(can_investigate(actor, a), _("Only investigators decide reporting flags."))
+    f = ReportingFlag.objects.select_for_update(of=("self",)).get(pk=flag.pk)
+    if f.state != FlagState.RECORDED:
+        raise ValidationError({"state": _("This flag has already been decided.")})
+    if not confirm and not (comment or "").strip():
+        raise ValidationError({"comment": _("Give the reason for retracting the flag.")})
+    f.state = FlagState.CONFIRMED if confirm else FlagState.RETRACTED
+    f.decided_by = actor if getattr(actor, "pk", None) else None
+    f.decided_at = timezone.now()
+    f.decision_comment = (comment or "").strip()
+    f._history_user = actor
+    f.save()
+    _save(a, actor, "flag_confirmed" if confirm else "flag_retracted", comment=f.decision_comment,
+          data={"flag": f.pk, "kind": f.kind})
+    return f
+
+
+# --- investigation ---------------------------------------------------------------------------
+
+def _sync_investigating_level(a: Accident, actor) -> None:
+    """A re-grade may move the investigation to another government level (条例 Art. 20)."""
+    inv = Investigation.objects.filter(accident=a).first()
+    want = INVESTIGATING_LEVEL_BY_GRADE[AccidentGrade(a.grade)]
+    if inv is not None and inv.approved_on is None and inv.responsible_level != want:
+        before = inv.responsible_level
+        inv.responsible_level = want
+        inv._history_user = actor
+        inv.save(update_fields=["responsible_level"])
+        record_event(a, "investigating_level_changed", actor=actor, data={"before": before, "after": want})
+
+
+INVESTIGATION_FIELDS = frozenset({"leader", "members", "departments", "started_on", "cause", "nature",
+                                  "conclusion"})
+
+
+@transaction.atomic
+def start_investigation(accident: Accident, *, actor, data: dict[str, Any],
+                        expected_version: int | None = None) -> Investigation:
+    """reported → investigating: form the investigation team. The responsible government level
+    follows from the grade (条例 Art. 19)."""
+    a = _lock(accident, expected_version)
+    _require(can_investigate(actor, a))
+    if a.state != S.REPORTED:
+        raise ValidationError({"state": _("The investigation has already started.")})
+    for name in data:
+        if name not in INVESTIGATION_FIELDS:
+            raise ValidationError({name: _("This field cannot be set here.")})
+    inv = Investigation(accident=a, responsible_level=INVESTIGATING_LEVEL_BY_GRADE[AccidentGrade(a.grade)],
+                        **{"started_on": timezone.localdate(), **data})
+    if inv.started_on < _local_date(a.occurred_at):
+        raise ValidationError({"started_on": _("The investigation cannot start before the accident.")})
+    inv.full_clean(exclude=["accident"])
+    inv._history_user = actor
+    inv.save()
+    a.state = S.INVESTIGATING
+    _save(a, actor, "investigation_started", from_state=S.REPORTED, data={"level": inv.responsible_level})
+    return inv
+
+
+@transaction.atomic
+def update_investigation(accident: Accident, *, actor, data: dict[str, Any],
+                         expected_version: int | None = None) -> Investigation:
+    """Change the team, causes, nature or conclusion while the investigation runs."""
+    a = _lock(accident, expected_version)
+    _require(can_investigate(actor, a))
+    inv = Investigation.objects.select_for_update(of=("self",)).filter(accident=a).first()
+    if inv is None or a.state == S.CLOSED:
+        raise ValidationError({"state": _("There is no running investigation.")})
+    for name, value in data.items():
+        if name not in INVESTIGATION_FIELDS:
+            raise ValidationError({name: _("This field cannot be changed here.")})
+        setattr(inv, name, value)
+    inv.full_clean(exclude=["accident"])
+    inv._history_user = actor
+    inv.save()
+    _save(a, actor, "investigation_updated", data={"fields": sorted(data)})
+    return inv
+
+
+@transaction.atomic
+def submit_investigation_report(accident: Accident, *, actor, submitted_on: date, data: dict[str, Any] | None = None,
+                                files: Iterable = (), expected_version: int | None = None) -> Investigation:
+    """investigating → report_submitted: the team's report reaches the government, which must
+    approve it within 15 days (30 for 特别重大, 条例 Art. 32)."""
+    a = _lock(accident, expected_version)
+    _require(can_investigate(actor, a))
+    if a.state != S.INVESTIGATING:
+        raise ValidationError({"state": _("Only a running investigation can submit its report.")})
+    inv = Investigation.objects.select_for_update(of=("self",)).get(accident=a)
+    if submitted_on is None or submitted_on < inv.started_on:
+        raise ValidationError({"submitted_on": _("The report cannot be submitted before the investigation started.")})
+    if submitted_on > timezone.localdate():
+        raise ValidationError({"submitted_on": _("This date cannot be in the future.")})
+    for name, value in (data or {}).items():
+        if name not in INVESTIGATION_FIELDS:
+            raise ValidationError({name: _("This field cannot be changed here.")})
+        setattr(inv, name, value)
+    inv.report_submitted_on = submitted_on
+    inv._history_user = actor
+    inv.save()
+    a.state = S.REPORT_SUBMITTED
+    _save(a, actor, "report_submitted", from_state=S.INVESTIGATING, files=files,
+          data={"submitted_on": submitted_on.isoformat(), "approval_deadline": inv.approval_deadline.isoformat()})
+    return inv
+
+
+@transaction.atomic
+def extend_approval(accident: Accident, *, actor, days: int, reason: str,
+                    expected_version: int | None = None) -> Investigation:
+    """Extend the approval deadline of a 特别重大 accident's report, once, by at most 30 days."""
+    a = _lock(accident, expected_version)
+    _require(can_investigate(actor, a))
+    inv = Investigation.objects.select_for_update(of=("self",)).filter(accident=a).first()
+    if a.state != S.REPORT_SUBMITTED or inv is None:
+        raise ValidationError({"state": _("Only a submitted report awaiting approval can be extended.")})
+    if a.grade != AccidentGrade.PARTICULARLY_SERIOUS:
+        raise ValidationError({"days": _("Only the approval of a particularly serious accident's report can be "
+                                         "extended.")})
+    if inv.extension_days:
+        raise ValidationError({"days": _("The approval has already been extended once.")})
+    if not isinstance(days, int) or not 1 <= days <= MAX_APPROVAL_EXTENSION_DAYS:
+        raise ValidationError({"days": _("Extend by 1 to 30 days.")})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the extension.")})
+    inv.extension_days, inv.extension_reason = days, reason[:200]
+    inv._history_user = actor
+    inv.save()
+    _save(a, actor, "approval_extended", comment=reason,
+          data={"days": days, "approval_deadline": inv.approval_deadline.isoformat()})
+    return inv
+
+
+@transaction.atomic
+def approve_investigation_report(accident: Accident, *, actor, approved_on: date, comment: str = "",
+                                 expected_version: int | None = None) -> Investigation:
+    """report_submitted → closed: the government approved (批复) the report."""
+    a = _lock(accident, expected_version)
+    _require(can_investigate(actor, a))
+    if a.state != S.REPORT_SUBMITTED:
+        raise ValidationError({"state": _("Only a submitted report can be approved.")})
+    inv = Investigation.objects.select_for_update(of=("self",)).get(accident=a)
+    if approved_on is None or approved_on < inv.report_submitted_on:
+        raise ValidationError({"approved_on": _("The approval cannot precede the report's submission.")})
+    if approved_on > timezone.localdate():
+        raise ValidationError({"approved_on": _("This date cannot be in the future.")})
+    inv.approved_on = approved_on
+    inv._history_user = actor
+    inv.save()
+    a.state = S.CLOSED
+    _save(a, actor, "report_approved", from_state=S.REPORT_SUBMITTED, comment=comment,
+          data={"approved_on": approved_on.isoformat(), "late": approved_on > inv.approval_deadline})
+    return inv
+
+
+# --- rectification and accountability ------------------------------------------------------
+
+RECTIFICATION_FIELDS = frozenset({"problem", "measures", "responsible_unit", "deadline", "listing_level",
+                                  "listing_unit"})
+
+
+@transaction.atomic
+def add_rectification(accident: Accident, *, actor, data: dict[str, Any]) -> AccidentRectification:
+    """Record a problem the accident exposed and its required rectification (optionally listed
+    for supervision at a government level)."""
+    a = Accident.objects.select_for_update(of=("self",)).get(pk=accident.pk)
+    _require(can_investigate(actor, a))
+    for name in data:
+        if name not in RECTIFICATION_FIELDS:
+            raise ValidationError({name: _("This field cannot be set here.")})
+    rect = AccidentRectification(accident=a, created_by=actor if getattr(actor, "pk", None) else None, **data)
+    if rect.listing_level:
+        rect.listed_at = timezone.now()
+        if not rect.listing_unit:
+            raise ValidationError({"listing_unit": _("Name the supervising unit of a listed rectification.")})
+    rect.full_clean(exclude=["accident"])
+    rect._history_user = actor
+    rect.save()
+    _save(a, actor, "rectification_added", data={"rectification": rect.pk, "listed": rect.listing_level})
+    return rect
+
+
+@transaction.atomic
+def rectify(rect: AccidentRectification, *, actor, note: str, files: Iterable = (),
+            expected_version: int | None = None) -> AccidentRectification:
+    """open → rectified: the responsible unit's rectification is done (by the enterprise of the
+    accident or the regulator), with evidence."""
+    r = AccidentRectification.objects.select_for_update(of=("self",)).get(pk=rect.pk)
+    a = r.accident
+    _require(can_investigate(actor, a) or (is_enterprise_side(actor, a)
+                                           and actor.has_perm("accidents.change_accident")))
+    if expected_version is not None and r.version != expected_version:
+        raise ConflictError(_("This rectification was changed by someone else meanwhile."),
+                            current_state=r.state, current_version=r.version)
+    if r.is_voided or r.state != RectificationState.OPEN:
+        raise ValidationError({"state": _("Only an open rectification can be reported done.")})
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Describe what was done.")})
+    r.state, r.rectified_note, r.rectified_at = RectificationState.RECTIFIED, note, timezone.now()
+    r.version += 1  # the row is locked: no concurrent increment
+    r._history_user = actor
+    r.save()
+    r.refresh_from_db()
+    event = record_event(a, "rectification_done", actor=actor, comment=note, data={"rectification": r.pk})
+    attach_files(r, files, actor=actor, kind=Attachment.Kind.EVIDENCE, event=event)
+    return r
+
+
+@transaction.atomic
+def verify_rectification(rect: AccidentRectification, *, actor, comment: str = "",
+                         expected_version: int | None = None) -> AccidentRectification:
+    """rectified → verified by the investigating side."""
+    r = AccidentRectification.objects.select_for_update(of=("self",)).get(pk=rect.pk)
+    _require(can_investigate(actor, r.accident))
+    if expected_version is not None and r.version != expected_version:
+        raise ConflictError(_("This rectification was changed by someone else meanwhile."),
+                            current_state=r.state, current_version=r.version)
+    if r.state != RectificationState.RECTIFIED:
+        raise ValidationError({"state": _("Only a rectification reported done can be verified.")})
+    r.state, r.verified_by, r.verified_at = RectificationState.VERIFIED, actor, timezone.now()
+    r.version += 1  # the row is locked: no concurrent increment
+    r._history_user = actor
+    r.save()
+    r.refresh_from_db()
+    record_event(r.accident, "rectification_verified", actor=actor, comment=comment, data={"rectification": r.pk})
+    return r
+
+
+ACCOUNTABILITY_FIELDS = frozenset({"person_name", "position", "unit", "measure", "detail", "fine_yuan",
+                                   "decided_on", "decided_by_unit"})
+
+
+@transaction.atomic
+def add_accountability(accident: Accident, *, actor, data: dict[str, Any]) -> Accountability:
+    """Record a measure of accountability (who, what measure, decided when and by whom)."""
+    a = Accident.objects.select_for_update(of=("self",)).get(pk=accident.pk)
+    _require(can_investigate(actor, a))
+    for name in data:
+        if name not in ACCOUNTABILITY_FIELDS:
+            raise ValidationError({name: _("This field cannot be set here.")})
+    rec = Accountability(accident=a, recorded_by=actor if getattr(actor, "pk", None) else None, **data)
+    if rec.fine_yuan is not None and rec.fine_yuan < 0:
+        raise ValidationError({"fine_yuan": _("A fine cannot be negative.")})
+    rec.full_clean(exclude=["accident"])
+    rec._history_user = actor
+    rec.save()
+    _save(a, actor, "accountability_added", data={"accountability": rec.pk, "measure": rec.measure})
+    return rec
+
+
+# --- voiding --------------------------------------------------------------------------------
+
+def void_accident(accident: Accident, *, actor, reason: str) -> Accident:
+    """Void an accident entered in error (kept, marked, with an event); regulators in scope only."""
+    _require(_is_admin(actor) or (is_regulator_side(actor, accident)
+                                  and actor.has_perm("accidents.delete_accident")),
+             _("You may not void this accident."))
+    return void_record(accident, actor=actor, reason=reason)

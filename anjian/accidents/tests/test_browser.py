@@ -1,0 +1,83 @@
+"""Reporting an accident in a real browser (headless Debian Chromium via Playwright, against a
+live server), in Chinese as users see it, keeping a screenshot in var/screenshots/: the
+enterprise's safety manager opens the ledger, reports an accident of 2025 (the GB 6441-1986
+types are offered for that date, not the 2025 list), sees the grade preview, and lands on the
+accident with its grade and the 迟报 mark of a late report to the government.
+
+Run alone with ``pytest -m browser``; skipped when Chromium or Playwright is missing."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from anjian.accidents.models import Accident, ReportingFlag
+from anjian.core.testing.factories import PASSWORD
+from anjian.orgs.choices import Role
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # pragma: no cover - depends on the environment
+    sync_playwright = None
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian Chromium (/usr/bin/chromium) is not installed"),
+    pytest.mark.skipif(sync_playwright is None, reason="the playwright Python package is not installed"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def test_enterprise_reports_an_accident(world, live_server, settings):
+    shots = Path(settings.VAR_DIR) / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    user = world.users[Role.ENTERPRISE]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
+            # given the enterprise's safety manager, logged in
+            page.goto(f"{live_server.url}/login/")
+            page.fill("#id_username", user.username)
+            page.fill("#id_password", PASSWORD)
+            page.click("form button[type=submit]")
+            page.wait_for_url(f"{live_server.url}/")
+
+            # when they open the ledger and report an accident that happened in March 2025
+            page.goto(f"{live_server.url}/accidents/")
+            page.click(".page-head a:has-text('事故报告')")
+            page.wait_for_url("**/accidents/new/")
+            assert page.locator("#id_enterprise").is_disabled()  # their own enterprise, fixed
+            page.fill("#id_occurred_at", "2025-03-01T08:00")
+            page.dispatch_event("#id_occurred_at", "change")
+            # then only the GB 6441-1986 list is offered for that date
+            expect(page.locator("#id_accident_type option", has_text="车辆伤害")).to_have_count(1)
+            expect(page.locator("#id_accident_type option", has_text="跌落")).to_have_count(0)
+            page.select_option("#id_region", world.township_a.code)
+            page.fill("#id_address", "二车间冲压线")
+            page.select_option("#id_accident_type", label="03 机械伤害")
+            page.fill("#id_deaths", "3")
+            page.dispatch_event("#id_deaths", "change")
+            expect(page.locator("#grade-preview")).to_contain_text("较大事故")
+            page.fill("#id_summary", "操作工在冲床作业时被卷入")
+            page.fill("#id_learned_at", "2025-03-01T08:10")
+            page.fill("#id_reported_to_government_at", "2025-03-01T09:40")
+            page.click("form.panel button[type=submit]")
+
+            # then the accident is in the ledger: relatively serious, with the late-report mark
+            page.wait_for_url("**/accidents/*/")
+            expect(page.locator(".messages .success")).to_contain_text("较大事故")
+            expect(page.locator(".page-head .ac-grade")).to_have_text("较大事故")
+            expect(page.locator("#chain .ac-late").first).to_be_visible()
+            page.screenshot(path=str(shots / "accident_reported.png"), full_page=True)
+            accident = Accident.objects.get()
+            assert accident.enterprise_id == world.ent_a.pk and accident.accident_type.scheme == "GB6441-1986"
+            assert ReportingFlag.objects.filter(accident=accident, kind="late", is_automatic=True).exists()
+        finally:
+            browser.close()
