@@ -164,8 +164,9 @@ def _month(text: str, name: str) -> date:
 
 def parse_period(*, year: Any = None, start: Any = None, end: Any = None, today: date | None = None) -> Period:
     """The period of a request: a calendar year (``year``), or whole months ``start``…``end``
-    (``YYYY-MM``, both included, at most 12 months); by default the current year. Raises
-    ValidationError naming the parameter."""
+    (``YYYY-MM``, both included, at most 12 months); by default the current year. The current
+    year runs to the end of the current month (year to date). Raises ValidationError naming the
+    parameter."""
     today = today or timezone.localdate()
     if start or end:
         if not (start and end):
@@ -186,7 +187,13 @@ def parse_period(*, year: Any = None, start: Any = None, end: Any = None, today:
             raise ValidationError({"year": _("Enter a year such as 2025.")}) from exc
         if not 1990 <= y <= 2100:
             raise ValidationError({"year": _("Enter a year between 1990 and 2100.")})
-    return Period(date(y, 1, 1), date(y + 1, 1, 1))
+    end = date(y + 1, 1, 1)
+    this_month = date(today.year, today.month, 1)
+    if date(y, 1, 1) <= this_month < end:
+        # The current year is compared to date (1月至本月 against the same months a year earlier),
+        # not as a whole year against a whole one: its later months have no accidents yet.
+        end = _add_months(this_month, 1)
+    return Period(date(y, 1, 1), end)
 
 
 def parse_target(value: Any) -> Decimal | None:

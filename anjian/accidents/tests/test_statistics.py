@@ -124,7 +124,11 @@ def rows(breakdown) -> dict:
 
 def test_period_parsing():
     assert parse_period(year="2025") == Period(datetime.date(2025, 1, 1), datetime.date(2026, 1, 1))
-    assert parse_period(today=datetime.date(2026, 5, 1)).label == "2026"
+    # the current year is compared to date: January to the current month, against the same months
+    current = parse_period(today=datetime.date(2026, 5, 1))
+    assert current.label == "2026-01 – 2026-05" and not current.is_whole_year
+    assert current.previous() == Period(datetime.date(2025, 1, 1), datetime.date(2025, 6, 1))
+    assert parse_period(year="2026", today=datetime.date(2026, 12, 31)).label == "2026"
     p = parse_period(start="2024-11", end="2025-02")
     assert p.months == [(2024, 11), (2024, 12), (2025, 1), (2025, 2)] and p.year == 2025 and not p.is_whole_year
     assert p.previous() == Period(datetime.date(2023, 11, 1), datetime.date(2024, 3, 1))
