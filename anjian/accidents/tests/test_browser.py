@@ -34,7 +34,7 @@ pytestmark = [
 ]
 
 
-def test_enterprise_reports_an_accident(world, live_server, settings):
+def test_enterprise_reports_an_accident_and_the_regulator_sees_it_in_the_statistics(world, live_server, settings):
     shots = Path(settings.VAR_DIR) / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     user = world.users[Role.ENTERPRISE]
@@ -79,5 +79,19 @@ def test_enterprise_reports_an_accident(world, live_server, settings):
             accident = Accident.objects.get()
             assert accident.enterprise_id == world.ent_a.pk and accident.accident_type.scheme == "GB6441-1986"
             assert ReportingFlag.objects.filter(accident=accident, kind="late", is_automatic=True).exists()
+
+            # and the county regulator sees it in the statistics of 2025: one accident, 3 deaths,
+            # a relatively serious one among the grades, in county A's double-decline row
+            regulator = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
+            regulator.goto(f"{live_server.url}/login/")
+            regulator.fill("#id_username", world.users[Role.REGULATOR].username)
+            regulator.fill("#id_password", PASSWORD)
+            regulator.click("form button[type=submit]")
+            regulator.wait_for_url(f"{live_server.url}/")
+            regulator.goto(f"{live_server.url}/accidents/statistics/?year=2025")
+            expect(regulator.locator(".card[data-measure=count] .value")).to_have_text("1")
+            expect(regulator.locator(".card[data-measure=deaths] .value")).to_have_text("3")
+            expect(regulator.locator("#breakdown-grade")).to_contain_text("较大事故")
+            expect(regulator.locator("#chart-monthly")).to_have_attribute("data-drawn", "1")
         finally:
             browser.close()

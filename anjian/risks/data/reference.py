@@ -11,32 +11,19 @@ from decimal import Decimal
 # (code, name, method, is_default, sort, note, [(level, lower_bound, lower_inclusive), ...])
 PROFILES = [
     ("LEC-V1", "LEC V1（S33：下限包含）", "lec", False, 10,
-     "Source S33 (a generic enterprise document): >320 major, 160–320 high, 70–159 moderate, 20–69 low. "
-     "Lower-inclusive: 160, 70 and 20 belong to the higher band; 320 belongs to high. "
-     "S33 leaves D < 20 'not graded' (稍有危险，可以接受); we map it to low so every score has a level. "
-     "Certainty: [VAR] — no official guidance prescribes an LEC→colour mapping.",
+     "来源 S33（一份通用企业文件）：D>320 重大，160–320 较大，70–159 一般，20–69 低。下限包含：160、70、20 归入较高一级；320 属于较大。S33 把 D<20 列为“稍有危险，可以接受”而不定级，本平台将其归为低风险，使每个分值都有等级。可信度：[VAR]——没有官方文件规定 LEC 与四色等级的对应关系。",
      [("major", "320", False), ("high", "160", True), ("moderate", "70", True), ("low", "0", True)]),
     ("LEC-V2", "LEC V2（S29：建筑企业）", "lec", False, 20,
-     "Source S29 (a construction company document): >320 (1级) major, 160–320 (2级) high, 70–160 (3级) "
-     "moderate, <70 (4级) low. The source lists 160 in both the high and the moderate band; our reading: "
-     "160 belongs to high (the band it is listed in first, as its lower bound), so moderate is 70 ≤ D < 160. "
-     "Certainty: [VAR].",
+     "来源 S29（一家建筑企业的文件）：D>320（1级）重大，160–320（2级）较大，70–160（3级）一般，<70（4级）低。原文把 160 同时列入较大和一般两级；本平台的理解：160 属于较大（它作为下限首先出现的一级），因此一般为 70≤D<160。可信度：[VAR]。",
      [("major", "320", False), ("high", "160", True), ("moderate", "70", True), ("low", "0", True)]),
     ("LEC-V3", "LEC V3（S34：上限包含，默认）", "lec", True, 30,
-     "Source S34 (deployed code), upper-inclusive bands: D > 160 major; 70 < D ≤ 160 high; 20 < D ≤ 70 "
-     "moderate; D ≤ 20 low. Chosen as the default for LEC because no official guidance exists "
-     "(REGULATIONS.md §3.2) and it is the strictest of the three (D > 160 is already major), so a risk "
-     "is never graded lower than another shipped reading would grade it; it is also the mapping "
-     "deployed software uses. Administrators can choose another default. Certainty: [VAR].",
+     "来源 S34（已部署的软件）：上限包含——D>160 重大；70<D≤160 较大；20<D≤70 一般；D≤20 低。选为 LEC 默认方案，因为没有官方规定（REGULATIONS.md §3.2），而它是三种中最严格的（D>160 即为重大），风险等级不会低于其他任一方案的判定；它也是已部署软件采用的对应关系。管理员可改选其他默认方案。可信度：[VAR]。",
      [("major", "160", False), ("high", "70", False), ("moderate", "20", False), ("low", "0", True)]),
     ("LS-A", "LS-A（S38：煤矿风险文件，默认）", "ls", True, 40,
-     "Source S38 (coal-mine risk document): R 20–25 major, 9–16 high, 4–8 moderate, 1–3 low (轻微). "
-     "Chosen as the default for LS because it is the stricter of the two (R = 9 is high, not moderate); "
-     "no official LS thresholds were found (REGULATIONS.md §3.3). Certainty: [VAR].",
+     "来源 S38（煤矿风险文件）：R 20–25 重大，9–16 较大，4–8 一般，1–3 低（轻微）。选为 LS 默认方案，因为它是两种中较严格的（R=9 为较大而非一般）；未找到官方 LS 分级标准（REGULATIONS.md §3.3）。可信度：[VAR]。",
      [("major", "20", True), ("high", "9", True), ("moderate", "4", True), ("low", "0", True)]),
     ("LS-B", "LS-B（S39：期刊论文）", "ls", False, 50,
-     "Source S39 (a journal paper that says it follows the national four-colour rule): R 20–25 major, "
-     "10–16 high, 4–9 moderate, 1–3 low. Certainty: [VAR].",
+     "来源 S39（一篇期刊论文，称依据国家四色分级）：R 20–25 重大，10–16 较大，4–9 一般，1–3 低。可信度：[VAR]。",
      [("major", "20", True), ("high", "10", True), ("moderate", "4", True), ("low", "0", True)]),
 ]
 
@@ -81,12 +68,10 @@ VALUES = [
     ("ls", "s", "1", "完全符合；无伤亡；无损失；无停工；无形象影响", "Fully compliant; no injury, loss or stoppage"),
 ]
 
-SOURCE_GRADE_NOTE = ("Our rule, not a regulation: an enterprise with a major hazard source of this grade "
-                     "(GB 18218, grade 1 gravest) is at least of this overall risk level. Editable.")
+SOURCE_GRADE_NOTE = "本平台的规则，并非法规规定：有该级别重大危险源（GB 18218，一级最高）的企业，整体风险等级至少为此等级。可修改。"
 SOURCE_GRADES = [(1, "major"), (2, "major"), (3, "high"), (4, "moderate")]
 
-FREQUENCY_NOTE = ("Example default, not from a regulation: the bureau sets the planned number of "
-                  "regulator inspections a year per overall risk level.")
+FREQUENCY_NOTE = "示例默认值，并非法规规定：由监管部门按企业整体风险等级设定每年计划检查次数。"
 FREQUENCIES = [("major", 4), ("high", 2), ("moderate", 1), ("low", 1)]
 
 

@@ -110,8 +110,8 @@ def test_band_edit_changes_later_evaluations_only_after_save():
 def test_exactly_one_default_per_method_shipped():
     assert RiskProfile.objects.filter(method="lec", is_default=True).count() == 1
     assert RiskProfile.objects.filter(method="ls", is_default=True).count() == 1
-    assert "not graded" in RiskProfile.objects.get(code="LEC-V1").note
-    assert "160 belongs to high" in RiskProfile.objects.get(code="LEC-V2").note
+    assert "不定级" in RiskProfile.objects.get(code="LEC-V1").note
+    assert "160 属于较大" in RiskProfile.objects.get(code="LEC-V2").note
 
 
 def test_profile_of_other_method_refused():
