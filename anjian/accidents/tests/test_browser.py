@@ -6,32 +6,20 @@ accident with its grade and the 迟报 mark of a late report to the government.
 
 Run alone with ``pytest -m browser``; skipped when Chromium or Playwright is missing."""
 
-import os
 from pathlib import Path
 
-import pytest
-
 from anjian.accidents.models import Accident, ReportingFlag
+from anjian.core.testing.browser import (
+    BROWSER_MARKS,
+    expect,
+    launch,
+    new_page,
+    sync_playwright,
+)
 from anjian.core.testing.factories import PASSWORD
 from anjian.orgs.choices import Role
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
-
-try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:  # pragma: no cover - depends on the environment
-    sync_playwright = None
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian Chromium (/usr/bin/chromium) is not installed"),
-    pytest.mark.skipif(sync_playwright is None, reason="the playwright Python package is not installed"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = BROWSER_MARKS
 
 
 def test_enterprise_reports_an_accident_and_the_regulator_sees_it_in_the_statistics(world, live_server, settings):
@@ -39,9 +27,9 @@ def test_enterprise_reports_an_accident_and_the_regulator_sees_it_in_the_statist
     shots.mkdir(parents=True, exist_ok=True)
     user = world.users[Role.ENTERPRISE]
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = launch(pw)
         try:
-            page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
+            page = new_page(browser)
             # given the enterprise's safety manager, logged in
             page.goto(f"{live_server.url}/login/")
             page.fill("#id_username", user.username)
@@ -82,7 +70,7 @@ def test_enterprise_reports_an_accident_and_the_regulator_sees_it_in_the_statist
 
             # and the county regulator sees it in the statistics of 2025: one accident, 3 deaths,
             # a relatively serious one among the grades, in county A's double-decline row
-            regulator = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
+            regulator = new_page(browser)
             regulator.goto(f"{live_server.url}/login/")
             regulator.fill("#id_username", world.users[Role.REGULATOR].username)
             regulator.fill("#id_password", PASSWORD)

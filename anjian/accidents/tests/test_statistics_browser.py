@@ -4,37 +4,26 @@ the counts, the verdict table and the charts are drawn. A screenshot is kept in
 var/screenshots/. Run alone with ``pytest -m browser``; skipped without Chromium or Playwright."""
 
 import datetime
-import os
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from django.utils import timezone
 
 from anjian.accidents.services import report_accident
+from anjian.core.testing.browser import (
+    BROWSER_MARKS,
+    expect,
+    launch,
+    new_page,
+    sync_playwright,
+)
 from anjian.core.testing.factories import PASSWORD, make_user
 from anjian.orgs.choices import Role
 from anjian.regions.models import RegionYearFigure
 from anjian.standards.models import AccidentType
 from anjian.standards.selectors import accident_type_scheme_for
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM builds data beside Playwright's loop
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
-
-try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:  # pragma: no cover - depends on the environment
-    sync_playwright = None
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian Chromium (/usr/bin/chromium) is not installed"),
-    pytest.mark.skipif(sync_playwright is None, reason="the playwright Python package is not installed"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = BROWSER_MARKS
 
 
 def test_statistics_page_counts_a_reported_accident_and_draws_the_charts(world, live_server, settings):
@@ -56,9 +45,9 @@ def test_statistics_page_counts_a_reported_accident_and_draws_the_charts(world, 
     shots = Path(settings.VAR_DIR) / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = launch(pw)
         try:
-            page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
+            page = new_page(browser)
             page.goto(f"{live_server.url}/login/")
             page.fill("#id_username", city_user.username)
             page.fill("#id_password", PASSWORD)

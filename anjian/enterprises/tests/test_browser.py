@@ -7,27 +7,15 @@ with the ORM, so it depends on no factory or demo data. Run it alone with
 ``pytest -m browser``; it is skipped when Chromium or Playwright is not installed.
 """
 
-import os
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM (used by the test
-# itself to build data) refuses to run inside one unless told it is safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from anjian.core.testing.browser import CHROMIUM, launch, sync_playwright
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync",
-]
 PASSWORD = "Browser@Test2026"
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the environment
-    sync_playwright = None
 
 
 def _credit_code(serial: int) -> str:
@@ -93,7 +81,7 @@ def test_login_filter_and_open_detail(live_server, transactional_db, settings):
     shots.mkdir(parents=True, exist_ok=True)
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = launch(pw)
         try:
             page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
 

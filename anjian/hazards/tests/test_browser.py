@@ -11,33 +11,18 @@ Run them alone with ``pytest -m browser``; they are skipped when Chromium or Pla
 
 import datetime
 import importlib
-import os
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from PIL import Image
 
+from anjian.core.testing.browser import CHROMIUM, expect, launch, sync_playwright
 from anjian.core.testing.factories import COMPLETE_PLAN, PASSWORD, make_hazard
 from anjian.hazards import services
 from anjian.hazards.choices import HazardState, ListingState
 from anjian.hazards.models import Hazard
 from anjian.orgs.choices import Role
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM (used by the test itself
-# to build data) refuses to run inside one unless told it is safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync",
-]
-
-try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:  # pragma: no cover - depends on the environment
-    sync_playwright = None
 
 pytestmark = [
     pytest.mark.browser,
@@ -76,7 +61,7 @@ class Browser:
     """One Chromium page logged in as a user, in Chinese, with a helper per common step."""
 
     def __init__(self, pw, base_url: str):
-        self.browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        self.browser = launch(pw)
         context = self.browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
         self.page = context.new_page()
         self.base = base_url

@@ -3,33 +3,23 @@ against a live server), in Chinese: a grid officer computes the issue's example 
 calculator page; a regulator filters the registry by grade and opens a source. Screenshots are
 kept in var/screenshots/. Run alone with ``pytest -m browser``."""
 
-import os
 from pathlib import Path
 
 import pytest
 
+from anjian.core.testing.browser import (
+    BROWSER_MARKS,
+    expect,
+    launch,
+    new_page,
+    sync_playwright,
+)
 from anjian.core.testing.factories import PASSWORD
 from anjian.orgs.choices import Role
 
 from .helpers import make_source
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
-
-try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:  # pragma: no cover - depends on the environment
-    sync_playwright = None
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian Chromium (/usr/bin/chromium) is not installed"),
-    pytest.mark.skipif(sync_playwright is None, reason="the playwright Python package is not installed"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(autouse=True)
@@ -46,8 +36,8 @@ def _reference_data(transactional_db):
 
 
 def _page(pw, live_server, user):
-    browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-    page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
+    browser = launch(pw)
+    page = new_page(browser)
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)

@@ -3,34 +3,20 @@ a live server, in Chinese): the points are drawn in their colours, the enterpris
 the distribution charts are present, and another county's points are not on the map. A
 screenshot is kept in var/screenshots/risks_map.png. Run alone with ``pytest -m browser``."""
 
-import os
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
+from anjian.core.testing.browser import (
+    BROWSER_MARKS,
+    launch,
+    sync_playwright,
+)
 from anjian.core.testing.factories import PASSWORD
 from anjian.orgs.choices import Role
 
 from .factories import assess, make_point
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
-
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the environment
-    sync_playwright = None
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian Chromium (/usr/bin/chromium) is not installed"),
-    pytest.mark.skipif(sync_playwright is None, reason="the playwright Python package is not installed"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = BROWSER_MARKS
 
 
 def test_risk_map_draws_points_and_distribution(world, live_server, settings):
@@ -45,7 +31,7 @@ def test_risk_map_draws_points_and_distribution(world, live_server, settings):
     shots = Path(settings.VAR_DIR) / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = launch(pw)
         try:
             page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 1100}).new_page()
             # when county A's regulator opens the risk map

@@ -1,0 +1,36 @@
+"""Shared set-up of the browser tests: Playwright (from pip) driving Debian's Chromium, never a
+downloaded browser. A test module marks itself with ``BROWSER_MARKS`` (skipped with a clear
+reason where Chromium or Playwright is missing) and opens pages with ``launch``/``new_page``."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Tests build data with the ORM beside Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # pragma: no cover - depends on the environment
+    expect = sync_playwright = None
+
+BROWSER_SKIPS = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian Chromium (/usr/bin/chromium) is not installed"),
+    pytest.mark.skipif(sync_playwright is None, reason="the playwright Python package is not installed"),
+]
+BROWSER_MARKS = [pytest.mark.browser, *BROWSER_SKIPS, pytest.mark.django_db(transaction=True)]
+
+
+def launch(pw):
+    """Headless Debian Chromium with the flags that keep it off the network."""
+    return pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+
+
+def new_page(browser, *, width: int = 1366, height: int = 900):
+    """A page in a fresh context with the Chinese locale users have."""
+    return browser.new_context(locale="zh-CN", viewport={"width": width, "height": height}).new_page()
