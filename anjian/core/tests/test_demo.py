@@ -25,7 +25,7 @@ def _build_and_capture(seed: int) -> list[tuple[str, str]]:
 
 
 @pytest.mark.django_db
-def test_demo_command_builds_a_labelled_city_and_one_user_per_role(capsys):
+def test_demo_command_builds_a_labelled_city_one_user_per_role_and_runs_once(capsys):
     # when the demo command runs on an empty database
     call_command("demo", **SMALL)
     out = capsys.readouterr().out
@@ -47,13 +47,8 @@ def test_demo_command_builds_a_labelled_city_and_one_user_per_role(capsys):
         assert username in out
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
     assert DEMO_PASSWORD in out
-
-
-@pytest.mark.django_db
-def test_demo_refuses_to_run_twice_unless_if_empty():
-    # given demo data
-    call_command("demo", **SMALL)
-    # when it is run again, then it refuses, and --if-empty makes it a no-op
+    # and run again (on the same data: a full demo build is the suite's slowest step), it refuses,
+    # while --if-empty makes it a no-op
     with pytest.raises(CommandError):
         call_command("demo", **SMALL)
     call_command("demo", if_empty=True, **SMALL)
