@@ -15,9 +15,6 @@ the token for at most that many seconds. Every other endpoint authenticates on e
 
 from __future__ import annotations
 
-import threading
-import time
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save
@@ -25,34 +22,22 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
-_cache: dict[str, tuple[float, object, object]] = {}
-_lock = threading.Lock()
-MAX_ENTRIES = 10_000
+from .scoping import ReferenceCache
 
-
-def _ttl() -> float:
-    return float(getattr(settings, "ANJIAN_TOKEN_CACHE_SECONDS", 30))
+# A token key → (user, token); keys come from requests, so the cache stays bounded.
+_TOKENS = ReferenceCache(ttl=float(getattr(settings, "ANJIAN_TOKEN_CACHE_SECONDS", 30)), max_entries=10_000)
 
 
 class CachedTokenAuthentication(TokenAuthentication):
     """DRF's TokenAuthentication (same header, same errors) with the user cached per key."""
 
     def authenticate_credentials(self, key):
-        hit = _cache.get(key)
-        now = time.monotonic()
-        if hit is not None and hit[0] > now:
-            return hit[1], hit[2]
-        user, token = super().authenticate_credentials(key)  # raises AuthenticationFailed
-        with _lock:
-            if len(_cache) >= MAX_ENTRIES:
-                _cache.clear()
-            _cache[key] = (now + _ttl(), user, token)
-        return user, token
+        # DRF's lookup raises AuthenticationFailed for a bad key: only good keys are cached.
+        return _TOKENS.get(key, super().authenticate_credentials)
 
 
 def clear_token_cache(**_kwargs) -> None:
-    with _lock:
-        _cache.clear()
+    _TOKENS.clear()
 
 
 post_delete.connect(clear_token_cache, sender=Token, dispatch_uid="anjian_token_cache_token_del")

@@ -34,14 +34,14 @@ other processes reload it within ``TABLE_TTL`` seconds.
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+from anjian.core.scoping import ReferenceCache
 
 TABLE_TTL = 60.0
 
@@ -138,29 +138,25 @@ def load_snapshot(table) -> TableSnapshot:
                          grade_bands=grades)
 
 
-_cache: dict[str, Any] = {"snapshot": None, "expires": 0.0}
-_lock = threading.Lock()
+_TABLE = ReferenceCache(ttl=TABLE_TTL)
 
 
-def current_table() -> TableSnapshot:
-    """The current table version, from process memory (reloaded after TABLE_TTL or a save)."""
-    snap, now = _cache["snapshot"], time.monotonic()
-    if snap is not None and _cache["expires"] > now:
-        return snap
+def _load_current(_key=None) -> TableSnapshot:
     from .models import CriticalQuantityTable
 
     table = CriticalQuantityTable.objects.filter(is_current=True).first()
     if table is None:
         raise ValueError("no current GB 18218 table version")
-    snap = load_snapshot(table)
-    with _lock:
-        _cache["snapshot"], _cache["expires"] = snap, now + TABLE_TTL
-    return snap
+    return load_snapshot(table)
+
+
+def current_table() -> TableSnapshot:
+    """The current table version, from process memory (reloaded after TABLE_TTL or a save)."""
+    return _TABLE.get("current", _load_current)
 
 
 def clear_table_cache(**_signal_kwargs) -> None:
-    with _lock:
-        _cache["snapshot"], _cache["expires"] = None, 0.0
+    _TABLE.clear()
 
 
 # --- input parsing ---------------------------------------------------------------------------

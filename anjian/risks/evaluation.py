@@ -10,8 +10,6 @@ see the change within ``CACHE_TTL`` seconds.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -20,6 +18,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
+
+from anjian.core.scoping import ReferenceCache
 
 from .choices import LEVEL_COLOUR, METHOD_FACTORS, Method
 
@@ -84,11 +84,10 @@ def format_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-_lock = threading.Lock()
-_cache: dict[str, Any] = {"tables": None, "expires": 0.0}
+_TABLES = ReferenceCache(ttl=CACHE_TTL)
 
 
-def _load() -> Tables:
+def _load(_key=None) -> Tables:
     from .models import FactorValue, RiskBand, RiskProfile
 
     profiles: dict[str, list] = {}
@@ -115,22 +114,12 @@ def _load() -> Tables:
 
 def tables() -> Tables:
     """The profiles and value tables, from this process's memory (loaded when stale)."""
-    now = time.monotonic()
-    cached = _cache["tables"]
-    if cached is not None and _cache["expires"] > now:
-        return cached
-    loaded = _load()
-    with _lock:
-        _cache["tables"] = loaded
-        _cache["expires"] = now + CACHE_TTL
-    return loaded
+    return _TABLES.get("tables", _load)
 
 
 def clear_cache(**_signal_kwargs: Any) -> None:
     """Forget the cached profiles and values (in this process)."""
-    with _lock:
-        _cache["tables"] = None
-        _cache["expires"] = 0.0
+    _TABLES.clear()
 
 
 for _model in ("risks.RiskProfile", "risks.RiskBand", "risks.FactorValue"):
