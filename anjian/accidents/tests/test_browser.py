@@ -13,6 +13,7 @@ from anjian.core.testing.browser import (
     BROWSER_MARKS,
     expect,
     launch,
+    log_in,
     new_page,
     sync_playwright,
 )
@@ -31,11 +32,7 @@ def test_enterprise_reports_an_accident_and_the_regulator_sees_it_in_the_statist
         try:
             page = new_page(browser)
             # given the enterprise's safety manager, logged in
-            page.goto(f"{live_server.url}/login/")
-            page.fill("#id_username", user.username)
-            page.fill("#id_password", PASSWORD)
-            page.click("form button[type=submit]")
-            page.wait_for_url(f"{live_server.url}/")
+            log_in(page, live_server.url, user.username, PASSWORD)
 
             # when they open the ledger and report an accident that happened in March 2025
             page.goto(f"{live_server.url}/accidents/")
@@ -71,11 +68,7 @@ def test_enterprise_reports_an_accident_and_the_regulator_sees_it_in_the_statist
             # and the county regulator sees it in the statistics of 2025: one accident, 3 deaths,
             # a relatively serious one among the grades, in county A's double-decline row
             regulator = new_page(browser)
-            regulator.goto(f"{live_server.url}/login/")
-            regulator.fill("#id_username", world.users[Role.REGULATOR].username)
-            regulator.fill("#id_password", PASSWORD)
-            regulator.click("form button[type=submit]")
-            regulator.wait_for_url(f"{live_server.url}/")
+            log_in(regulator, live_server.url, world.users[Role.REGULATOR].username, PASSWORD)
             regulator.goto(f"{live_server.url}/accidents/statistics/?year=2025")
             expect(regulator.locator(".card[data-measure=count] .value")).to_have_text("1")
             expect(regulator.locator(".card[data-measure=deaths] .value")).to_have_text("3")

@@ -14,6 +14,7 @@ from anjian.core.testing.browser import (
     BROWSER_MARKS,
     expect,
     launch,
+    log_in,
     new_page,
     sync_playwright,
 )
@@ -48,11 +49,7 @@ def test_statistics_page_counts_a_reported_accident_and_draws_the_charts(world, 
         browser = launch(pw)
         try:
             page = new_page(browser)
-            page.goto(f"{live_server.url}/login/")
-            page.fill("#id_username", city_user.username)
-            page.fill("#id_password", PASSWORD)
-            page.click("form button[type=submit]")
-            page.wait_for_url(f"{live_server.url}/")
+            log_in(page, live_server.url, city_user.username, PASSWORD)
             # when the regulator opens the statistics from the side menu
             page.goto(f"{live_server.url}/accidents/statistics/")
             # then this year's count is 1 with 2 deaths, against none a year before

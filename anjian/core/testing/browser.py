@@ -34,3 +34,12 @@ def launch(pw):
 def new_page(browser, *, width: int = 1366, height: int = 900):
     """A page in a fresh context with the Chinese locale users have."""
     return browser.new_context(locale="zh-CN", viewport={"width": width, "height": height}).new_page()
+
+
+def log_in(page, base_url: str, username: str, password: str) -> None:
+    """Log in through the log-in form, as a user does, and wait for the home page."""
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{base_url}/")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from anjian.core.testing.browser import CHROMIUM, launch, sync_playwright
+from anjian.core.testing.browser import CHROMIUM, launch, log_in, sync_playwright
 
 PASSWORD = "Browser@Test2026"
 
@@ -86,11 +86,7 @@ def test_login_filter_and_open_detail(live_server, transactional_db, settings):
             page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
 
             # Log in through the form.
-            page.goto(f"{live_server.url}/login/")
-            page.fill("#id_username", "browser_regulator")
-            page.fill("#id_password", PASSWORD)
-            page.click("form button[type=submit]")
-            page.wait_for_url(f"{live_server.url}/")
+            log_in(page, live_server.url, "browser_regulator", PASSWORD)
             assert page.locator(".sidenav").is_visible()
 
             # The list shows the five enterprises of the city, not the one of the other city.

@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from anjian.core.testing.browser import CHROMIUM, expect, launch, sync_playwright
+from anjian.core.testing.browser import CHROMIUM, expect, launch, log_in, sync_playwright
 from anjian.core.testing.factories import COMPLETE_PLAN, PASSWORD, make_hazard
 from anjian.hazards import services
 from anjian.hazards.choices import HazardState, ListingState
@@ -68,11 +68,7 @@ class Browser:
 
     def login(self, user) -> None:
         page = self.page
-        page.goto(f"{self.base}/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", PASSWORD)
-        page.click("form button[type=submit]")
-        page.wait_for_url(f"{self.base}/")
+        log_in(page, self.base, user.username, PASSWORD)
 
     def step(self, action: str, **fill) -> None:
         """Open a step from the hazard's buttons, fill its form and submit; back on the hazard."""

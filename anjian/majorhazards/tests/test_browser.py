@@ -11,6 +11,7 @@ from anjian.core.testing.browser import (
     BROWSER_MARKS,
     expect,
     launch,
+    log_in,
     new_page,
     sync_playwright,
 )
@@ -38,11 +39,7 @@ def _reference_data(transactional_db):
 def _page(pw, live_server, user):
     browser = launch(pw)
     page = new_page(browser)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, user.username, PASSWORD)
     return browser, page
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from anjian.core.testing.browser import (
     BROWSER_MARKS,
     launch,
+    log_in,
     sync_playwright,
 )
 from anjian.core.testing.factories import PASSWORD
@@ -35,11 +36,7 @@ def test_risk_map_draws_points_and_distribution(world, live_server, settings):
         try:
             page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 1100}).new_page()
             # when county A's regulator opens the risk map
-            page.goto(f"{live_server.url}/login/")
-            page.fill("#id_username", world.users[Role.REGULATOR].username)
-            page.fill("#id_password", PASSWORD)
-            page.click("form button[type=submit]")
-            page.wait_for_url(f"{live_server.url}/")
+            log_in(page, live_server.url, world.users[Role.REGULATOR].username, PASSWORD)
             page.goto(f"{live_server.url}/risks/map/")
             page.wait_for_function("window.rkMapReady === true", timeout=15000)
             page.wait_for_timeout(1500)
