@@ -144,3 +144,19 @@ def template_workbook(columns: list[Column], title: str, examples: list[list] | 
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def import_upload(request, run_import) -> ImportReport:
+    """The report of an API import: ``run_import(file, filename, actor=user)`` on the request's
+    multipart ``file``; a missing or unreadable file is a report with one error on "file"."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        report = ImportReport()
+        report.add(0, "file", _("Upload the file in the multipart field “file”."))
+        return report
+    try:
+        return run_import(upload, upload.name, actor=request.user)
+    except ImportFileError as exc:
+        report = ImportReport()
+        report.add(0, "file", str(exc))
+        return report

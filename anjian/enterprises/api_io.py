@@ -4,7 +4,6 @@ and the import template."""
 
 
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -16,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anjian.core.api import BinaryFileRenderer
-from anjian.core.imports import ImportFileError, ImportReport
+from anjian.core.imports import import_upload
 
 from .exports import ExportTooLarge, export_enterprises
 from .filters import EnterpriseFilter
@@ -73,16 +72,7 @@ class EnterpriseImportView(APIView):
         tags=["enterprises"],
     )
     def post(self, request):
-        upload = request.FILES.get("file")
-        if upload is None:
-            report = ImportReport()
-            report.add(0, "file", _("Upload the file in the multipart field “file”."))
-            return Response(report.as_dict(), status=status.HTTP_400_BAD_REQUEST)
-        try:
-            report = import_enterprises(upload, upload.name, actor=request.user)
-        except ImportFileError as exc:
-            report = ImportReport()
-            report.add(0, "file", str(exc))
+        report = import_upload(request, import_enterprises)
         return Response(report.as_dict(), status=status.HTTP_201_CREATED if report.ok else status.HTTP_400_BAD_REQUEST)
 
 

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anjian.core.api import HistoryActionMixin, ScopedRelatedFieldsMixin, ScopedViewSet
-from anjian.core.imports import ImportFileError, ImportReport
+from anjian.core.imports import import_upload
 from anjian.core.paths import subtree_q
 from anjian.core.scoping import region_path
 
@@ -109,15 +109,5 @@ class RegionYearFigureImportView(APIView):
                    responses={201: dict, 400: dict, 403: OpenApiResponse(description="No right to enter figures.")},
                    tags=["regions"])
     def post(self, request):
-        upload = request.FILES.get("file")
-        if upload is None:
-            report = ImportReport()
-            report.add(0, "file", _("Upload the file in the multipart field “file”."))
-            return Response(report.as_dict(), status=status.HTTP_400_BAD_REQUEST)
-        try:
-            report = import_region_figures(upload, upload.name, actor=request.user)
-        except ImportFileError as exc:
-            return Response({"ok": False, "total_rows": 0, "created": 0,
-                             "errors": [{"row": 0, "field": "file", "column": "", "message": str(exc)}]},
-                            status=status.HTTP_400_BAD_REQUEST)
+        report = import_upload(request, import_region_figures)
         return Response(report.as_dict(), status=status.HTTP_201_CREATED if report.ok else status.HTTP_400_BAD_REQUEST)

@@ -3,7 +3,6 @@ row-by-row report; system administrators), checklist export and the import templ
 the criteria catalogue export. Exports take the same filters as the matching list endpoints."""
 
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
@@ -13,7 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from anjian.core.imports import ImportFileError, ImportReport
+from anjian.core.imports import ImportReport, import_upload
 from anjian.enterprises.api_io import ImportErrorSerializer, ImportUploadSerializer, XlsxRenderer
 from anjian.orgs.permissions import IsSystemAdmin
 
@@ -54,16 +53,7 @@ class ChecklistImportView(APIView):
         tags=["standards"],
     )
     def post(self, request):
-        upload = request.FILES.get("file")
-        if upload is None:
-            report = ImportReport()
-            report.add(0, "file", _("Upload the file in the multipart field “file”."))
-        else:
-            try:
-                report = import_checklists(upload, upload.name, actor=request.user)
-            except ImportFileError as exc:
-                report = ImportReport()
-                report.add(0, "file", str(exc))
+        report = import_upload(request, import_checklists)
         return Response(report_dict(report), status=status.HTTP_201_CREATED if report.ok
                         else status.HTTP_400_BAD_REQUEST)
 
