@@ -115,3 +115,15 @@ def world(db) -> World:
 def api():
     """An API client; call ``api.force_authenticate(user)`` to act as someone."""
     return APIClient()
+
+
+@pytest.fixture
+def clock():
+    """Freeze the clock for a test: ``clock("2026-12-06")`` (local noon) or a datetime; the
+    frozen moment holds until the test ends. See anjian.core.testing.clock."""
+    from contextlib import ExitStack
+
+    from anjian.core.testing.clock import frozen_clock
+
+    with ExitStack() as stack:
+        yield lambda when, tick=True: stack.enter_context(frozen_clock(when, tick=tick))

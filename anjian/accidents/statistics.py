@@ -32,7 +32,7 @@ Definitions (shown in the UI too):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
@@ -114,6 +114,9 @@ class Period:
 
     start: date
     end: date
+    # The day the period is read on (None: today). Not part of equality: the same months are the
+    # same period, whenever they are read.
+    today: date | None = field(default=None, compare=False)
 
     @property
     def months(self) -> list[tuple[int, int]]:
@@ -125,7 +128,10 @@ class Period:
 
     @property
     def is_whole_year(self) -> bool:
-        return self.start.month == 1 and self.end == date(self.start.year + 1, 1, 1)
+        """A calendar year that has ended: January to December of the current year, in December,
+        is still a year to date (its yearly rates are not due yet)."""
+        return (self.start.month == 1 and self.end == date(self.start.year + 1, 1, 1)
+                and self.end <= (self.today or timezone.localdate()))
 
     @property
     def year(self) -> int:
@@ -141,7 +147,7 @@ class Period:
 
     def previous(self) -> Period:
         """The same months one year earlier."""
-        return Period(_add_months(self.start, -12), _add_months(self.end, -12))
+        return Period(_add_months(self.start, -12), _add_months(self.end, -12), self.today)
 
     def bounds(self) -> tuple[datetime, datetime]:
         """The period as aware datetimes (local midnight), for ``occurred_at`` ranges."""
@@ -174,7 +180,7 @@ def parse_period(*, year: Any = None, start: Any = None, end: Any = None, today:
         first, last = _month(str(start), "from"), _month(str(end), "to")
         if last < first:
             raise ValidationError({"to": _("The last month is before the first month.")})
-        period = Period(first, _add_months(last, 1))
+        period = Period(first, _add_months(last, 1), today)
         if len(period.months) > MAX_PERIOD_MONTHS:
             raise ValidationError({"to": _("A period is at most 12 months (it is compared with the year before).")})
         return period
@@ -193,7 +199,7 @@ def parse_period(*, year: Any = None, start: Any = None, end: Any = None, today:
         # The current year is compared to date (1月至本月 against the same months a year earlier),
         # not as a whole year against a whole one: its later months have no accidents yet.
         end = _add_months(this_month, 1)
-    return Period(date(y, 1, 1), end)
+    return Period(date(y, 1, 1), end, today)
 
 
 def parse_target(value: Any) -> Decimal | None:
@@ -701,13 +707,14 @@ def _trend(qs, period: Period, root, figures, target) -> list[YearRow]:
     years = _bucket([(date(y + 1, 1, 1), y) for y in range(first, last + 1)])
     rows = (qs.filter(span.q()).order_by().annotate(stat_year=years).values("stat_year").annotate(**_AGGREGATES))
     by_year = {y: _zero() for y in range(first, last + 1)}
+    today = period.today or timezone.localdate()
     for row in rows:
         _add(by_year.setdefault(row["stat_year"], _zero()), row)
     out = []
     for y in range(first + 1, last + 1):
         figure = figures.get((root.pk, y)) if root is not None else None
         out.append(YearRow(year=y, totals=by_year[y], verdict=_verdict(by_year[y], by_year[y - 1], figure, target),
-                           rates=_rates(by_year[y], figure, y, whole_year=True)))
+                           rates=_rates(by_year[y], figure, y, whole_year=date(y + 1, 1, 1) <= today)))
     return out
 
 

@@ -227,13 +227,13 @@ EDITABLE_FIELDS = frozenset({"location", "description", "category", "grade", "cr
                              "finder_name", "found_at", "deadline"})
 
 
-@transaction.atomic
 def can_correct(actor, hazard: Hazard) -> bool:
     """Who may correct a hazard's report: whoever may rectify or supervise it, or its reporter."""
     return bool(can_rectify(actor, hazard) or is_regulator_side(actor, hazard)
                 or (hazard.created_by_id is not None and hazard.created_by_id == getattr(actor, "pk", None)))
 
 
+@transaction.atomic
 def update_hazard(hazard: Hazard, *, actor, data: dict[str, Any], expected_version: int | None = None,
                   comment: str = "") -> Hazard:
     """Correct a reported hazard's description (only before rectification starts, by whoever

@@ -128,7 +128,13 @@ def test_period_parsing():
     current = parse_period(today=datetime.date(2026, 5, 1))
     assert current.label == "2026-01 – 2026-05" and not current.is_whole_year
     assert current.previous() == Period(datetime.date(2025, 1, 1), datetime.date(2025, 6, 1))
-    assert parse_period(year="2026", today=datetime.date(2026, 12, 31)).label == "2026"
+    # in December the current year is still a year to date: whole only once it has ended
+    december = parse_period(year="2026", today=datetime.date(2026, 12, 31))
+    assert december == Period(datetime.date(2026, 1, 1), datetime.date(2027, 1, 1))
+    assert not december.is_whole_year and december.label == "2026-01 – 2026-12"
+    ended = parse_period(year="2026", today=datetime.date(2027, 1, 1))
+    assert ended.is_whole_year and ended.label == "2026"
+    assert december.previous().is_whole_year
     p = parse_period(start="2024-11", end="2025-02")
     assert p.months == [(2024, 11), (2024, 12), (2025, 1), (2025, 2)] and p.year == 2025 and not p.is_whole_year
     assert p.previous() == Period(datetime.date(2023, 11, 1), datetime.date(2024, 3, 1))
@@ -249,6 +255,24 @@ def test_rates_need_a_whole_year(world, accidents, city_user):
     # the period's breakdowns: Jan–Jun 2025 against Jan–Jun 2024
     assert (stats.total.current["count"], stats.total.previous["count"]) == (3, 3)
     assert [r.label for r in stats.breakdowns["month"].rows] == [f"2025-{m:02d}" for m in range(1, 7)]
+
+
+def test_december_rates_wait_for_the_year_to_end(world, accidents, city_user, clock):
+    # given the city's figures for 2025 and the clock on 6 December 2025 (local)
+    RegionYearFigure.objects.create(region=world.city, year=2025, gdp_100m_yuan=Decimal("1000"),
+                                    industrial_employment=100_000)
+    clock("2025-12-06")
+    # when the statistics of the current year are read
+    stats = accident_statistics(fresh(city_user))
+    # then January–December is still a year to date: no yearly rates, in the table or the trend
+    assert not stats.period.is_whole_year
+    assert stats.root.rates.whole_year is False and stats.root.rates.deaths_per_100m_gdp is None
+    assert stats.trend[-1].year == 2025 and stats.trend[-1].rates.deaths_per_100m_gdp is None
+    # and once the year has ended, its rates are shown
+    clock("2026-01-02")
+    stats = accident_statistics(fresh(city_user), year=2025)
+    assert stats.period.is_whole_year and stats.root.rates.deaths_per_100m_gdp is not None
+    assert stats.trend[-1].rates.deaths_per_100m_gdp is not None
 
 
 def test_period_across_the_year_end(world, accidents, city_user):

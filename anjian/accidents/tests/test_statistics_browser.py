@@ -27,9 +27,10 @@ from anjian.standards.selectors import accident_type_scheme_for
 pytestmark = BROWSER_MARKS
 
 
-def test_statistics_page_counts_a_reported_accident_and_draws_the_charts(world, live_server, settings):
-    # given a city regulator, the city's figures for this year, and one accident reported today
-    # through the service (2 dead) in county A
+def test_statistics_page_counts_a_reported_accident_and_draws_the_charts(world, live_server, settings, clock):
+    # given 6 December (the current year is still a year to date), a city regulator, the city's
+    # figures for this year, and one accident reported today through the service (2 dead) in county A
+    clock("2026-12-06T10:00")
     city_user = make_user(Role.REGULATOR, scope_region=world.city)
     year = timezone.localdate().year
     RegionYearFigure.objects.create(region=world.county_a, year=year, gdp_100m_yuan=Decimal("400"),

@@ -4,6 +4,7 @@ import datetime
 import itertools
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from anjian.enterprises.models import Enterprise, Industry, Supervision
@@ -163,7 +164,7 @@ def make_hazard(enterprise: Enterprise, actor: User | None = None, *, major: boo
     values = {
         "location": "二车间",
         "description": "配电箱门未关闭，线路裸露",
-        "deadline": datetime.date.today() + datetime.timedelta(days=10),
+        "deadline": timezone.localdate() + datetime.timedelta(days=10),
     }
     if major:
         values.update(grade="major", criterion=criterion())
@@ -206,6 +207,6 @@ def make_duty(enterprise: Enterprise, actor: User | None = None, *, cadence_code
 
     actor = actor or make_user(Role.ADMIN)
     values = {"name": "车间周查", "cadence": cadence(cadence_code),
-              "active_from": datetime.date.today() - datetime.timedelta(days=400)}
+              "active_from": timezone.localdate() - datetime.timedelta(days=400)}
     values.update(data)
     return services.create_duty(actor=actor, enterprise=enterprise, data=values)

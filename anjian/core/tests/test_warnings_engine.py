@@ -22,7 +22,7 @@ from anjian.orgs.choices import Role
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today
+TODAY = timezone.localdate
 
 
 def later(n: int = 1) -> datetime.datetime:

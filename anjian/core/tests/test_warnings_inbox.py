@@ -23,7 +23,7 @@ from anjian.orgs.choices import Role
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-TODAY = datetime.date.today
+TODAY = timezone.localdate
 
 
 def client_for(user) -> Client:

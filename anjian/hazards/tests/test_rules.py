@@ -17,7 +17,7 @@ from anjian.orgs.choices import Role
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today
+TODAY = timezone.localdate
 
 
 def days(n: int) -> datetime.datetime:

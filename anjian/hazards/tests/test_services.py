@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from anjian.core.models import Attachment, Event
 from anjian.core.services import ConflictError, attachments_for, events_for
@@ -16,7 +17,7 @@ from anjian.hazards.models import Hazard
 from anjian.orgs.choices import Role
 
 S = HazardState
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 LATER = TODAY + datetime.timedelta(days=30)
 
 

@@ -26,7 +26,7 @@ from anjian.orgs.choices import Role
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-TODAY = datetime.date.today
+TODAY = timezone.localdate
 
 
 def put(h: Hazard, state: str, *, deadline_offset: int = 10, rectified_offset: int | None = None,

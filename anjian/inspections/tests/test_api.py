@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from anjian.core.services import attachments_for
 from anjian.core.testing.factories import EnterpriseFactory, cadence, make_checklist, make_duty
@@ -70,7 +71,7 @@ DUTY_CREATE = expect(
 def test_duty_create_by_role(world, api, who):
     # given a user of this role and a valid duty for ent_a
     payload = {"enterprise": world.ent_a.pk, "cadence": "plant_monthly", "name": "厂矿月查",
-               "active_from": date.today().isoformat()}
+               "active_from": timezone.localdate().isoformat()}
     # when they POST it
     response = act_as(api, world.users[who]).post(api_url("inspection-duty"), payload, format="json")
     # then the status is the table's, and only a 201 writes a duty (with its current task)
@@ -114,7 +115,7 @@ def test_task_filters(world, api):
     # given a weekly duty of ent_a over three past weeks (two missed) and one of county B
     monday = date(2026, 3, 2)
     duty = make_duty(world.ent_a, active_from=monday - timedelta(days=1))
-    make_duty(world.ent_b, active_from=date.today())
+    make_duty(world.ent_b, active_from=timezone.localdate())
     for week in range(3):
         services.schedule_tasks(monday + timedelta(weeks=week))
     services.mark_missed_tasks(monday + timedelta(weeks=2))
@@ -165,7 +166,7 @@ def test_record_walkthrough_over_the_api(world, api):
     assert response.status_code == 201, response.content
     # and raise it as a hazard with one more photo (multipart)
     raise_url = f"/api/inspection-records/{record['id']}/items/{major['id']}/raise-hazard/"
-    deadline = (date.today() + timedelta(days=5)).isoformat()
+    deadline = (timezone.localdate() + timedelta(days=5)).isoformat()
     response = client.post(raise_url, {"deadline": deadline, "photos": [photo("全景.jpg")]}, format="multipart")
     assert response.status_code == 201, response.content
     body = response.json()

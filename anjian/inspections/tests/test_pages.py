@@ -2,13 +2,14 @@
 jurisdiction (404 and zero counts outside it), and drive the services (start a task, walk
 through the items with photos, raise a hazard in one click, submit, duties)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from anjian.core.services import attachments_for
 from anjian.core.testing.factories import EnterpriseFactory, make_checklist, make_duty
@@ -119,7 +120,7 @@ def test_walkthrough_in_the_browser_flow(world, data):
     page = client.get(reverse("inspections:detail", args=[record.pk]), **EN)
     assert page.context["rows"][0]["can_raise"] and "Raise hazard" in page.content.decode()
     # when they click it
-    deadline = date.today() + timedelta(days=10)
+    deadline = timezone.localdate() + timedelta(days=10)
     response = client.post(reverse("inspections:raise_hazard", args=[record.pk, major.pk]),
                            {"deadline": deadline.isoformat()})
     assert response.status_code == 302 and response.url.endswith(f"#item-{major.pk}")
@@ -198,11 +199,11 @@ def test_duty_pages(world):
     client = client_for(world.users[Role.ENTERPRISE])
     url = reverse("inspections:duty_create", args=[world.ent_a.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"name": "", "cadence": "", "active_from": date.today().isoformat()})
+    response = client.post(url, {"name": "", "cadence": "", "active_from": timezone.localdate().isoformat()})
     assert response.status_code == 400 and "cadence" in response.context["form"].errors
     from anjian.core.testing.factories import cadence
     response = client.post(url, {"name": "", "cadence": cadence("team_daily").pk,
-                                 "active_from": date.today().isoformat()})
+                                 "active_from": timezone.localdate().isoformat()})
     assert response.status_code == 302
     duty = InspectionDuty.objects.get()
     assert duty.name == "班组日查" and duty.tasks.count() == 1

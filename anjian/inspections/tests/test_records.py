@@ -189,7 +189,7 @@ def test_a_major_criterion_item_becomes_a_major_hazard_with_its_criterion_and_ph
     services.record_results(record, actor=user,
                             results=[{"item": item.pk, "result": FOUND, "photos": [photo("泄漏.jpg")]}])
     # when it is raised with an explicit deadline and one more photo
-    deadline = date.today() + timedelta(days=7)
+    deadline = timezone.localdate() + timedelta(days=7)
     hazard = services.raise_hazard_from_item(item, actor=user, data={"deadline": deadline},
                                              photos=[photo("补拍.jpg")])
     # then it is a major hazard meeting the check item's criterion, due on that date

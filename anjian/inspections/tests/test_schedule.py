@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from anjian.core.services import events_for
 from anjian.core.testing.factories import EnterpriseFactory, cadence, make_duty
@@ -39,7 +40,7 @@ def test_creating_a_duty_schedules_its_current_task_with_the_enterprise_keys(wor
     assert (duty.region_path, duty.industry_id, duty.grid_id) == (world.ent_a.region_path, world.ent_a.industry_id,
                                                                   world.grid_a.pk)
     [task] = tasks_of(duty)
-    start, due = cadence("workshop_weekly").period_of(date.today())
+    start, due = cadence("workshop_weekly").period_of(timezone.localdate())
     assert (task.period_start, task.due_date, task.state) == (start, due, TaskState.OPEN)
     assert (task.region_path, task.enterprise_id, task.grid_id) == (duty.region_path, world.ent_a.pk, world.grid_a.pk)
     assert events_for(duty).filter(action="created").exists()

@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import Workbook
 
 from anjian.core.testing.mixins import ACTORS, act_as, actor_id, api_url, assert_page_shape, get_page
@@ -231,7 +232,7 @@ def test_errors_follow_the_language(world, api):
 def test_status_is_computed_for_today(world, api):
     # given a checklist that starts in the future
     client = act_as(api, world.users[Role.ADMIN])
-    start = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    start = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
     response = client.post(api_url("checklist"), {"code": "FUT", "name": "未来表", "effective_from": start},
                            format="json")
     # then it is upcoming, and listed under status=upcoming only

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from anjian.core.testing.mixins import ACTORS, actor_id
@@ -95,7 +96,7 @@ def test_new_version_through_the_page(world):
     response = client.post(url, {"version": "2"})
     assert response.status_code == 400 and "effective_from" in response.context["form"].errors
     # a good one (starting next week) creates the version and opens it
-    start = datetime.date.today() + datetime.timedelta(days=7)
+    start = timezone.localdate() + datetime.timedelta(days=7)
     response = client.post(url, {"effective_from": start.isoformat(), "version": "2", "name": "", "note": "按新规修订"})
     new = Checklist.objects.get(code="CL-06", version="2")
     assert response.status_code == 302 and response["Location"] == reverse("standards:detail", args=[new.pk])
@@ -103,7 +104,7 @@ def test_new_version_through_the_page(world):
     old.refresh_from_db()
     assert old.effective_to == start - datetime.timedelta(days=1)
     # a second one on an earlier date is refused next to the date
-    response = client.post(url, {"effective_from": datetime.date.today().isoformat(), "version": "3"})
+    response = client.post(url, {"effective_from": timezone.localdate().isoformat(), "version": "3"})
     assert response.status_code == 400 and "effective_from" in response.context["form"].errors
     # the old version's page lists both versions (the new one not yet in force), and its
     # timeline says it is superseded by the new one
