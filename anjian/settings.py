@@ -231,6 +231,9 @@ LOGGING = {
 # --- Domain settings ----------------------------------------------------------------
 ANJIAN_PAGE_SIZE = 50
 ANJIAN_IMPORT_MAX_ROWS = int(os.environ.get("ANJIAN_IMPORT_MAX_ROWS", "200000"))
+# An upload is untrusted: bounds on what an import decompresses and holds (core.xlsx).
+ANJIAN_IMPORT_MAX_XML_MB = int(os.environ.get("ANJIAN_IMPORT_MAX_XML_MB", "256"))
+ANJIAN_IMPORT_MAX_ROW_KB = int(os.environ.get("ANJIAN_IMPORT_MAX_ROW_KB", "2048"))
 # Public address of the site (e.g. https://anjian.example.gov.cn), used in QR codes on printed documents.
 ANJIAN_BASE_URL = os.environ.get("ANJIAN_BASE_URL", "")
 

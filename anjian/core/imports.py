@@ -3,12 +3,12 @@ caller write everything in one transaction only when no row has an error."""
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -59,58 +59,56 @@ class ImportFileError(ValueError):
     """The file itself cannot be read (wrong type, missing headers)."""
 
 
-def read_rows(fileobj: IO[bytes], filename: str, columns: list[Column]) -> Iterable[tuple[int, dict[str, str]]]:
-    """Yield (spreadsheet row number, {field: text}) for every non-empty data row.
+def read_rows(fileobj: IO[bytes], filename: str, columns: list[Column]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (spreadsheet row number, {field: text}) for every non-empty data row, from an
+    xlsx (``core.xlsx``, the one streaming reader) or a CSV file; both give the same texts
+    (stripped, whole numbers without ".0", dates as YYYY-MM-DD) within the same bounds.
 
-    Headers may be the Chinese label or the field name; unknown headers are ignored.
+    Headers may be the Chinese label or the field name (the first such column counts);
+    unknown headers are ignored.
     """
+    from anjian.core.xlsx import iter_xlsx_rows
+
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
-        rows = _xlsx_rows(fileobj)
+        rows = iter_xlsx_rows(fileobj)
     elif name.endswith(".csv"):
         rows = _csv_rows(fileobj)
     else:
         raise ImportFileError(_("Upload an .xlsx or .csv file."))
     try:
-        header = next(rows)
+        _rownum, header = next(rows)
     except StopIteration as exc:
         raise ImportFileError(_("The file is empty.")) from exc
     lookup = {}
     for c in columns:
         lookup[c.header.strip()] = c.field
         lookup[c.field] = c.field
-    index = {}
+    index: dict[str, int] = {}
     for i, h in enumerate(header):
         key = lookup.get(str(h or "").strip().rstrip("*").strip())
-        if key:
+        if key and key not in index:
             index[key] = i
     missing = [c.header for c in columns if c.required and c.field not in index]
     if missing:
         raise ImportFileError(_("Missing columns: %(cols)s") % {"cols": "、".join(missing)})
-    for rownum, values in enumerate(rows, start=2):
-        if not any(v not in (None, "") for v in values):
+    items = list(index.items())
+    for rownum, values in rows:
+        if not any(values):
             continue
-        out = {}
-        for f, i in index.items():
-            v = values[i] if i < len(values) else None
-            out[f] = "" if v is None else (str(v).strip() if not isinstance(v, float) or not v.is_integer()
-                                           else str(int(v)))
-        yield rownum, out
+        n = len(values)
+        yield rownum, {f: (values[i] if i < n else "") for f, i in items}
 
 
-def _xlsx_rows(fileobj):
-    try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types for a bad file
-        raise ImportFileError(_("This is not a readable .xlsx file.")) from exc
-    ws = wb.worksheets[0]
-    for row in ws.iter_rows(values_only=True):
-        yield list(row)
-    wb.close()
+def _csv_rows(fileobj) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a CSV upload (UTF-8 or GB18030) as (row number, [stripped text, ...]),
+    within the bounds of ``core.xlsx.Limits``."""
+    from anjian.core.xlsx import Limits, too_long, too_many_rows
 
-
-def _csv_rows(fileobj):
-    raw = fileobj.read()
+    limits = Limits.from_settings()
+    raw = fileobj.read(limits.max_xml_bytes + 1)
+    if len(raw) > limits.max_xml_bytes:
+        raise ImportFileError(_("The file is too large (at most %(mb)d MB).") % {"mb": limits.max_xml_bytes >> 20})
     for enc in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(enc)
@@ -119,7 +117,32 @@ def _csv_rows(fileobj):
             continue
     else:
         raise ImportFileError(_("The CSV file must be UTF-8 or GB18030 encoded."))
-    yield from csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text))
+    data_rows = 0
+    # The csv module's own field limit (131,072 characters) raises csv.Error; ours is lower and
+    # named in the message, so raise the module's above it and check each cell here.
+    csv.field_size_limit(max(csv.field_size_limit(), limits.max_cell_chars + 1))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ImportFileError(_("Row %(row)d cannot be read as CSV: %(error)s")
+                                  % {"row": reader.line_num, "error": exc}) from exc
+        rownum = reader.line_num
+        if len(row) > limits.max_columns and any(v.strip() for v in row[limits.max_columns:]):
+            raise ImportFileError(_("Row %(row)d: imports read at most %(n)d columns.")
+                                  % {"row": rownum, "n": limits.max_columns})
+        values = [v.strip() for v in row[:limits.max_columns]]
+        for col, v in enumerate(values):
+            if len(v) > limits.max_cell_chars:
+                raise too_long(rownum, col, limits.max_cell_chars)
+        if any(values):
+            data_rows += 1
+            if data_rows > limits.max_rows + 1:
+                raise too_many_rows(limits.max_rows)
+        yield rownum, values
 
 
 def template_workbook(columns: list[Column], title: str, examples: list[list] | None = None) -> bytes:

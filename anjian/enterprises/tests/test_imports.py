@@ -4,7 +4,6 @@ cleanly; the xlsx reader gives the same texts as openpyxl."""
 
 import datetime
 import io
-import zipfile
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -16,10 +15,11 @@ from openpyxl import Workbook, load_workbook
 from anjian.core.imports import ImportFileError
 from anjian.core.models import Event
 from anjian.core.testing.factories import EnterpriseFactory, GridFactory, industry
+from anjian.core.testing.files import minimal_xlsx
+from anjian.core.xlsx import iter_xlsx_rows
 from anjian.enterprises.imports import (
     ENTERPRISE_COLUMNS,
     import_enterprises,
-    iter_xlsx_rows,
     read_enterprise_rows,
     template_bytes,
 )
@@ -302,22 +302,6 @@ def test_xlsx_reader_dates_become_iso_dates():
     assert rows[1] == (2, ["2015-06-01", "2020-01-02T13:30:00"])
 
 
-def _minimal_xlsx(sheet_xml: str) -> io.BytesIO:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/content-types"/>')
-        z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/'
-                   'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-                   'relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
-        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
-                   'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="x" '
-                   'Target="worksheets/sheet1.xml"/></Relationships>')
-        z.writestr("xl/worksheets/sheet1.xml", sheet_xml)
-    buf.seek(0)
-    return buf
-
-
 def test_xlsx_reader_handles_prefixes_formulas_and_rich_text():
     # Given a sheet written with a namespace prefix, a formula with its cached value, rich
     # text, attributes in another order and cells without references
@@ -329,7 +313,7 @@ def test_xlsx_reader_handles_prefixes_formulas_and_rich_text():
         '<x:c r="C3" t="inlineStr"><x:is><x:r><x:t>富</x:t></x:r><x:r><x:t>文本</x:t></x:r></x:is></x:c></x:row>'
         '</x:sheetData></x:worksheet>'
     )
-    rows = list(iter_xlsx_rows(_minimal_xlsx(sheet)))
+    rows = list(iter_xlsx_rows(minimal_xlsx(sheet)))
     assert rows == [(1, ["名称"]), (3, ["", "abc & d", "富文本"])]
     # and a sheet without a prefix but with a formula goes through the same general path
     plain = (
@@ -337,7 +321,7 @@ def test_xlsx_reader_handles_prefixes_formulas_and_rich_text():
         '<row r="1"><c t="n" r="A1"><v>7</v></c><c><f>A1*2</f><v>14</v></c></row>'
         '</sheetData></worksheet>'
     )
-    assert list(iter_xlsx_rows(_minimal_xlsx(plain))) == [(1, ["7", "14"])]
+    assert list(iter_xlsx_rows(minimal_xlsx(plain))) == [(1, ["7", "14"])]
 
 
 def test_header_may_use_field_names_and_unknown_columns_are_ignored():
