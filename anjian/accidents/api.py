@@ -43,7 +43,7 @@ from .choices import (
     ReportingLevel,
 )
 from .filters import AccidentFilter
-from .grading import grade_for
+from .grading import NoThresholds, grade_for
 from .models import (
     Accident,
     AccidentRectification,
@@ -74,8 +74,12 @@ class StrictCountField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+# A bound far above any accident on record, so that no count overflows a column or a sum.
+MAX_CASUALTIES = 100_000
+
+
 def count_field(**kwargs) -> StrictCountField:
-    return StrictCountField(min_value=0, **kwargs)
+    return StrictCountField(min_value=0, max_value=MAX_CASUALTIES, **kwargs)
 
 
 def loss_field(**kwargs) -> serializers.DecimalField:
@@ -118,8 +122,14 @@ class GradeView(APIView):
         ser = AccidentGradeRequestSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         data = ser.validated_data
-        grade, by = grade_for(deaths=data["deaths"], serious_injuries=data["serious_injuries"],
-                              direct_loss_yuan=data["direct_loss_yuan"], on=data.get("on"))
+        try:
+            grade, by = grade_for(deaths=data["deaths"], serious_injuries=data["serious_injuries"],
+                                  direct_loss_yuan=data["direct_loss_yuan"], on=data.get("on"))
+        except NoThresholds as exc:
+            if exc.first is None:
+                raise
+            raise serializers.ValidationError({"on": [gettext_lazy("No grading rule is in force on this date; the earliest "
+                                                        "applies from %(first)s.") % {"first": exc.first}]}) from exc
         return Response({"grade": grade, "by": by})
 
 

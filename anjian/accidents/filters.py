@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from anjian.core.filters import BaseFilterSet
 from anjian.core.paths import subtree_q
 from anjian.core.scoping import industry_subtree_ids, region_path
 
@@ -26,7 +27,7 @@ def _day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-class AccidentFilter(django_filters.FilterSet):
+class AccidentFilter(BaseFilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("Region code (with the regions below it)"))
     occurred_from = django_filters.DateFilter(method="filter_from", label=_("Occurred on or after"))
     occurred_to = django_filters.DateFilter(method="filter_to", label=_("Occurred on or before"))

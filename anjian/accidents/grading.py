@@ -41,6 +41,15 @@ post_delete.connect(clear_cache, sender="accidents.GradingThreshold", weak=False
                     dispatch_uid="anjian.accidents.grading.delete")
 
 
+class NoThresholds(LookupError):
+    """No grading threshold is in force on a day: before the earliest one (``first``), or none
+    loaded at all (``first`` is None)."""
+
+    def __init__(self, day: date, first: date | None):
+        self.day, self.first = day, first
+        super().__init__(f"No accident grading thresholds in force on {day} (earliest: {first}).")
+
+
 def thresholds_on(day: date) -> dict[str, list[tuple[str, Decimal]]]:
     """The bounds in force on ``day``: criterion → [(grade, lower bound)], gravest grade first.
     For each (criterion, grade) the row with the latest ``effective_from`` not after ``day`` wins."""
@@ -50,7 +59,7 @@ def thresholds_on(day: date) -> dict[str, list[tuple[str, Decimal]]]:
         if since <= day and ((criterion, grade) not in latest or latest[(criterion, grade)][0] < since):
             latest[(criterion, grade)] = (since, bound)
     if not latest:
-        raise LookupError("No accident grading thresholds are loaded (anjian.accidents.data.thresholds.load).")
+        raise NoThresholds(day, min((row[3] for row in rows), default=None))
     out: dict[str, list[tuple[str, Decimal]]] = {c.value: [] for c in CRITERIA}
     for (criterion, grade), (_since, bound) in latest.items():
         out.setdefault(criterion, []).append((grade, bound))

@@ -12,6 +12,7 @@ from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from .filters import BaseFilterSet
 from .models import Warning
 from .warnings import (
     ALL_STATES,
@@ -50,7 +51,7 @@ class WarningSerializer(serializers.ModelSerializer):
         return warning_url(obj)
 
 
-class WarningFilter(django_filters.FilterSet):
+class WarningFilter(BaseFilterSet):
     # ``status`` is applied by the viewset (it also decides the order); declared here so it is
     # validated and documented with the others.
     status = django_filters.ChoiceFilter(choices=list(STATUS_LABELS.items()), method="filter_noop",

@@ -1,5 +1,8 @@
-"""Filter backends shared by every API list."""
+"""The filter base and backends shared by every list (API and pages)."""
 
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
 from rest_framework.filters import OrderingFilter
 
 
@@ -17,3 +20,45 @@ class StableOrderingFilter(OrderingFilter):
             return ordering
         descending = ordering[-1].startswith("-")
         return [*ordering, "-pk" if descending else "pk"]
+
+
+# --- one FilterSet base ---------------------------------------------------------------------
+
+# The widest integer the databases store (a signed 64-bit BIGINT): beyond it SQLite raises
+# OverflowError and PostgreSQL a DataError, both a 500 if let through to the query.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+OUT_OF_RANGE = _("The value is out of range.")
+
+
+def _bounded(clean):
+    """Wrap a form field's ``clean``: an integer beyond 64 bits is a field error, not a 500."""
+
+    def wrapped(value):
+        for v in value if isinstance(value, list | tuple) else [value]:
+            text = str(v).strip() if v is not None else ""
+            if text.lstrip("+-").isdigit() and not INT_MIN <= int(text[:40]) <= INT_MAX:
+                raise forms.ValidationError(OUT_OF_RANGE, code="out_of_range")
+        try:
+            return clean(value)
+        except OverflowError as exc:
+            raise forms.ValidationError(OUT_OF_RANGE, code="out_of_range") from exc
+
+    return wrapped
+
+
+INTEGER_FIELDS = (forms.IntegerField, forms.ModelChoiceField, forms.DecimalField, forms.FloatField)
+
+
+class BaseFilterSet(django_filters.FilterSet):
+    """The FilterSet every list (API and page) derives from: number and reference filters refuse
+    values the database cannot hold with an error on that parameter."""
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for field in form.fields.values():
+                if isinstance(field, INTEGER_FIELDS) or getattr(field, "bounded_integers", False):
+                    field.clean = _bounded(field.clean)
+            self._form = form
+        return self._form

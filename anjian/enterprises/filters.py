@@ -5,6 +5,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.filters import BaseFilterSet
 from anjian.core.paths import subtree_q
 from anjian.core.scoping import industry_subtree_ids, region_path
 
@@ -17,7 +18,7 @@ def industry_ids(code: str) -> list[int]:
     return sorted(industry_subtree_ids([code]))
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(BaseFilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("Region code"))
     industry = django_filters.CharFilter(method="filter_industry", label=_("Industry code"))
     grid = django_filters.CharFilter(field_name="grid__code", label=_("Grid code"))
@@ -55,7 +56,7 @@ class EnterpriseFilter(django_filters.FilterSet):
         return queryset.filter(name__contains=value)
 
 
-class SupervisionFilter(django_filters.FilterSet):
+class SupervisionFilter(BaseFilterSet):
     enterprise = django_filters.NumberFilter(field_name="enterprise_id")
     department = django_filters.NumberFilter(field_name="department_id")
     is_current = django_filters.BooleanFilter()

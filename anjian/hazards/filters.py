@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.filters import BaseFilterSet
 from anjian.core.paths import subtree_q
 from anjian.core.scoping import industry_subtree_ids, region_path
 from anjian.standards.choices import HazardFactor
@@ -43,7 +44,7 @@ def _day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-class HazardFilter(django_filters.FilterSet):
+class HazardFilter(BaseFilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("Region code (with the regions below it)"))
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
     industry = django_filters.CharFilter(method="filter_industry", label=_("Industry code (with its sub-sectors)"))
@@ -92,7 +93,7 @@ class HazardFilter(django_filters.FilterSet):
                                | Q(enterprise__name__contains=value))
 
 
-class ListedSupervisionFilter(django_filters.FilterSet):
+class ListedSupervisionFilter(BaseFilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("Region code (with the regions below it)"))
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
     hazard = django_filters.NumberFilter(field_name="hazard_id", label=_("Hazard"))
@@ -113,7 +114,7 @@ class ListedSupervisionFilter(django_filters.FilterSet):
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
-class RectificationNoticeFilter(django_filters.FilterSet):
+class RectificationNoticeFilter(BaseFilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("Region code (with the regions below it)"))
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
     department = django_filters.NumberFilter(field_name="department_id", label=_("Issuing unit"))
@@ -129,7 +130,7 @@ class RectificationNoticeFilter(django_filters.FilterSet):
         return _region(queryset, "region_path", value)
 
 
-class EnterpriseApiKeyFilter(django_filters.FilterSet):
+class EnterpriseApiKeyFilter(BaseFilterSet):
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
     active = django_filters.BooleanFilter(field_name="revoked_at", lookup_expr="isnull", label=_("Active"))
 

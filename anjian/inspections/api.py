@@ -10,11 +10,12 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from anjian.core.api import EventSerializer, RoleModelPermissions, ScopedRelatedFieldsMixin, ScopedViewSet
 from anjian.core.pagination import DeferredJoinPagination
+from anjian.core.parsers import BoundedJSONParser
 from anjian.core.services import events_for
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.choices import HazardGrade
@@ -265,7 +266,7 @@ class RecordViewSet(ScopedViewSet):
     ordering_fields = ["inspected_at", "id"]
     ordering = ["-inspected_at", "-id"]
     search_fields = []
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     void_service = staticmethod(services.void_inspection_record)
 
     def get_queryset(self):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from anjian.core.filters import BaseFilterSet
 from anjian.core.paths import subtree_q
 from anjian.core.scoping import region_path
 
@@ -29,7 +30,7 @@ def _day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-class TaskFilter(django_filters.FilterSet):
+class TaskFilter(BaseFilterSet):
     state = django_filters.ChoiceFilter(choices=TaskState.choices, label=_("State"))
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("Due on or before"))
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("Due on or after"))
@@ -58,7 +59,7 @@ class TaskFilter(django_filters.FilterSet):
         return queryset.filter(enterprise__name__contains=value) if value else queryset
 
 
-class RecordFilter(django_filters.FilterSet):
+class RecordFilter(BaseFilterSet):
     kind = django_filters.ChoiceFilter(choices=InspectionKind.choices, label=_("Kind"))
     state = django_filters.ChoiceFilter(choices=RecordState.choices, label=_("State"))
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise id"))
@@ -86,7 +87,7 @@ class RecordFilter(django_filters.FilterSet):
         return queryset.filter(enterprise__name__contains=value) if value else queryset
 
 
-class DutyFilter(django_filters.FilterSet):
+class DutyFilter(BaseFilterSet):
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise id"))
     cadence = django_filters.CharFilter(field_name="cadence__code", label=_("Cadence code"))
     region = django_filters.CharFilter(method="filter_region", label=_("Region code"))

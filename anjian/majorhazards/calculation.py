@@ -172,8 +172,19 @@ class SubstanceInput:
     chemical_seq: int | None = None  # a stored substance already linked to a Table-1 row
 
 
+# Bounds far beyond any real unit (the largest storage bases hold a few million tonnes; the
+# most populous city has some 30 million people), so that no figure overflows a float.
+MAX_QUANTITY_T = Decimal("1e9")
+MAX_POPULATION = 100_000_000
+
+
+class OutOfRange(ValueError):
+    """A number beyond its bound."""
+
+
 def parse_quantity(value) -> Fraction:
-    """A non-negative number (JSON number or numeric string); ValueError otherwise."""
+    """A non-negative number (JSON number or numeric string) up to ``MAX_QUANTITY_T``;
+    ValueError otherwise (OutOfRange beyond the bound)."""
     if isinstance(value, bool) or value is None:
         raise ValueError
     try:
@@ -182,6 +193,8 @@ def parse_quantity(value) -> Fraction:
         raise ValueError from None
     if not dec.is_finite() or dec < 0:
         raise ValueError
+    if dec > MAX_QUANTITY_T:
+        raise OutOfRange
     return Fraction(dec)
 
 
@@ -206,6 +219,9 @@ def parse_substances(raw) -> list[SubstanceInput]:
             continue
         try:
             quantity = parse_quantity(spec.get("quantity_t"))
+        except OutOfRange:
+            err["quantity_t"] = [_("The quantity is at most %(max)s tonnes.") % {"max": f"{MAX_QUANTITY_T:,.0f}"}]
+            quantity = Fraction(0)
         except ValueError:
             err["quantity_t"] = [_("Give the quantity in tonnes as a number ≥ 0.")]
             quantity = Fraction(0)
@@ -217,6 +233,9 @@ def parse_substances(raw) -> list[SubstanceInput]:
             classes = ()
             err["hazard_class"] = [_("Give the hazard class as a symbol or a list of symbols.")]
         seq = spec.get("chemical_seq")
+        if seq not in (None, "") and not (str(seq).isdigit() and len(str(seq)) < 6):
+            err["chemical_seq"] = [_("Give the row number of GB 18218 Table 1 as a whole number.")]
+            seq = None
         if not (name or cas or classes or seq):
             err["non_field_errors"] = [_("Give the CAS number, the name or the hazard class of the substance.")]
         if err:
@@ -233,11 +252,14 @@ def parse_population(value) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise EvaluationError({"population_500m": [_("Give the population within 500 m as a whole number ≥ 0.")]})
     try:
-        population = int(value)
+        population = int(str(value)[:12])
     except ValueError:
         population = -1
     if population < 0:
         raise EvaluationError({"population_500m": [_("Give the population within 500 m as a whole number ≥ 0.")]})
+    if population > MAX_POPULATION or len(str(value).strip()) > 12:
+        raise EvaluationError({"population_500m": [_("The population is at most %(max)s.")
+                                                   % {"max": f"{MAX_POPULATION:,}"}]})
     return population
 
 

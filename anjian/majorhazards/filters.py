@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from anjian.core.filters import BaseFilterSet
 from anjian.core.paths import subtree_q
 from anjian.core.scoping import industry_subtree_ids, region_path
 
@@ -13,7 +14,7 @@ from .choices import MajorGrade, SourceState, UnitKind
 from .models import MajorHazardSource
 
 
-class MajorHazardSourceFilter(django_filters.FilterSet):
+class MajorHazardSourceFilter(BaseFilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("Region code (with the regions below it)"))
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=pgettext_lazy("major hazard", "Enterprise"))
     industry = django_filters.CharFilter(method="filter_industry", label=_("Industry code (with its sub-sectors)"))

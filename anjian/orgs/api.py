@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from anjian.core.api import HistoryActionMixin, ScopedViewSet, django_error_to_drf
 from anjian.core.services import record_event
@@ -114,6 +115,9 @@ class UserViewSet(ScopedViewSet):
 class TokenView(ObtainAuthToken):
     """POST {"username", "password"} → {"token"}. Failed attempts count toward the lockout
     (django-axes); a locked account gets 429 with a message saying so, even with the right password."""
+
+    # ObtainAuthToken names its own parsers; take the project's (bounded JSON first).
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
     def post(self, request, *args, **kwargs):
         from axes.handlers.proxy import AxesProxyHandler

@@ -1,12 +1,13 @@
 import django_filters
 
+from anjian.core.filters import BaseFilterSet
 from anjian.regions.filters import filter_region_subtree
 
 from .choices import DepartmentKind, Role
 from .models import Department, User
 
 
-class DepartmentFilter(django_filters.FilterSet):
+class DepartmentFilter(BaseFilterSet):
     kind = django_filters.ChoiceFilter(choices=DepartmentKind.choices)
     region = django_filters.CharFilter(method="filter_region", label="region code (subtree)")
 
@@ -18,7 +19,7 @@ class DepartmentFilter(django_filters.FilterSet):
         return filter_region_subtree(queryset, "region__path", value)
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(BaseFilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices)
 
     class Meta:

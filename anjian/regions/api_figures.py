@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anjian.core.api import HistoryActionMixin, ScopedRelatedFieldsMixin, ScopedViewSet
+from anjian.core.filters import BaseFilterSet
 from anjian.core.imports import import_upload
 from anjian.core.paths import subtree_q
 from anjian.core.scoping import region_path
@@ -67,7 +68,7 @@ class RegionYearFigureSerializer(ScopedRelatedFieldsMixin, serializers.ModelSeri
         return figure
 
 
-class RegionYearFigureFilter(django_filters.FilterSet):
+class RegionYearFigureFilter(BaseFilterSet):
     region = django_filters.CharFilter(method="filter_region", help_text="Division code: the region and below.")
     year = django_filters.NumberFilter()
 

@@ -1,5 +1,6 @@
 import django_filters
 
+from anjian.core.filters import BaseFilterSet
 from anjian.core.paths import subtree_q
 
 from .choices import RegionLevel
@@ -14,7 +15,7 @@ def filter_region_subtree(queryset, path_field: str, code: str):
     return queryset.filter(subtree_q(path_field, path))
 
 
-class RegionFilter(django_filters.FilterSet):
+class RegionFilter(BaseFilterSet):
     level = django_filters.ChoiceFilter(choices=RegionLevel.choices)
     parent = django_filters.CharFilter(field_name="parent__code", label="parent code")
     within = django_filters.CharFilter(method="filter_within", label="region code (subtree)")
@@ -27,7 +28,7 @@ class RegionFilter(django_filters.FilterSet):
         return filter_region_subtree(queryset, "path", value)
 
 
-class GridFilter(django_filters.FilterSet):
+class GridFilter(BaseFilterSet):
     township = django_filters.CharFilter(field_name="township__code", label="township code")
     region = django_filters.CharFilter(method="filter_region", label="region code (subtree)")
 

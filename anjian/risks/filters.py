@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.filters import BaseFilterSet
 from anjian.core.paths import subtree_q
 from anjian.core.scoping import industry_subtree_ids, region_path
 
@@ -15,7 +16,7 @@ from .models import ControlMeasure, RiskAssessment, RiskPoint
 LEVEL_FILTER_CHOICES = [*RiskLevel.choices, ("unassessed", _("Not assessed"))]
 
 
-class RiskPointFilter(django_filters.FilterSet):
+class RiskPointFilter(BaseFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     level = django_filters.MultipleChoiceFilter(choices=LEVEL_FILTER_CHOICES, method="filter_level",
                                                 label=_("Risk level"), distinct=False)
@@ -53,7 +54,7 @@ class RiskPointFilter(django_filters.FilterSet):
         return queryset.filter(industry_id__in=ids) if ids else queryset.none()
 
 
-class RiskAssessmentFilter(django_filters.FilterSet):
+class RiskAssessmentFilter(BaseFilterSet):
     risk_point = django_filters.NumberFilter(field_name="risk_point_id", label=_("Risk point"))
     level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label=_("Risk level"))
 
@@ -62,7 +63,7 @@ class RiskAssessmentFilter(django_filters.FilterSet):
         fields = ["risk_point", "level", "method"]
 
 
-class ControlMeasureFilter(django_filters.FilterSet):
+class ControlMeasureFilter(BaseFilterSet):
     risk_point = django_filters.NumberFilter(field_name="risk_point_id", label=_("Risk point"))
     enterprise = django_filters.NumberFilter(field_name="risk_point__enterprise_id", label=_("Enterprise"))
     control_level = django_filters.ChoiceFilter(choices=ControlLevel.choices, label=_("Control level"))

@@ -92,6 +92,8 @@ class CriteriaExportView(GenericAPIView):
     (industry, q), their criteria like /api/major-hazard-criteria/ (industry, is_confirmed)."""
 
     filterset_class = CriteriaDocumentFilter
+    ordering_fields = ["code", "title", "effective_from"]
+    ordering = ["code"]
     pagination_class = None
     renderer_classes = [JSONRenderer, XlsxRenderer]
 

@@ -11,6 +11,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.filters import BaseFilterSet
+
 from .choices import HazardFactor
 from .models import CheckItem, Checklist, CriteriaDocument, MajorHazardCriterion
 from .services import in_force_q, industry_and_ancestor_codes
@@ -51,7 +53,7 @@ def related_industry_q(field: str, code: str) -> Q:
     return Q(**{f"{field}__code__in": industry_and_ancestor_codes(code)}) | Q(**{f"{field}__code__startswith": code})
 
 
-class IncludeInactiveMixin(django_filters.FilterSet):
+class IncludeInactiveMixin(BaseFilterSet):
     include_inactive = django_filters.BooleanFilter(method="filter_nothing", label=_("Include deactivated records"))
 
     def filter_nothing(self, queryset, name, value):
