@@ -289,8 +289,10 @@ def _schedule_cadence(cadence: InspectionCadence, today: date) -> int:
     return created
 
 
+@transaction.atomic
 def schedule_duty(duty: InspectionDuty, today: date | None = None) -> InspectionTask | None:
-    """Create the current period's task of one duty if it is active today and has none yet."""
+    """Create the current period's task of one duty if it is active today and has none yet
+    (the task and its event together: atomic also when called on its own)."""
     today = today or timezone.localdate()
     if not active_duties(duty.cadence, today).filter(pk=duty.pk).exists():
         return None
