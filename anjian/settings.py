@@ -127,6 +127,9 @@ else:
         "immediate": env_bool("HUEY_IMMEDIATE", False),
     }
 
+# /readyz fails when no worker has beaten its heartbeat (every minute) for this many seconds.
+ANJIAN_WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("ANJIAN_WORKER_HEARTBEAT_MAX_AGE", "180"))
+
 # --- Auth ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "orgs.User"
 AUTHENTICATION_BACKENDS = [

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from anjian.core.health import healthz, readyz
 from anjian.core.views_files import attachment_download
 from anjian.enterprises.api import EnterpriseViewSet, SupervisionViewSet
 from anjian.enterprises.api_io import EnterpriseExportView, EnterpriseImportTemplateView, EnterpriseImportView
@@ -42,6 +43,8 @@ api_patterns = [
 ]
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -49,9 +49,30 @@ def _bounded(clean):
 INTEGER_FIELDS = (forms.IntegerField, forms.ModelChoiceField, forms.DecimalField, forms.FloatField)
 
 
+# What a yes/no filter accepts (django-filter's widget turns anything else into "no filter").
+BOOLEAN_WORDS = {"", "true", "false", "1", "0", "yes", "no", "on", "off", "unknown", "null", "none"}
+
+
 class BaseFilterSet(django_filters.FilterSet):
     """The FilterSet every list (API and page) derives from: number and reference filters refuse
-    values the database cannot hold with an error on that parameter."""
+    values the database cannot hold, and yes/no filters refuse what is neither, each with an
+    error on that parameter (never silently ignored)."""
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        data = self.data
+
+        class BoundedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                for name, field in self.fields.items():
+                    if isinstance(field, forms.NullBooleanField) and name in data:
+                        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+                        if any(str(v).strip().lower() not in BOOLEAN_WORDS for v in values):
+                            self.add_error(name, forms.ValidationError(_("Give true or false."), code="invalid"))
+                return cleaned
+
+        return BoundedForm
 
     @property
     def form(self):

@@ -7,13 +7,44 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
+def _whole_number(request, name: str, *, maximum: int, message) -> int | None:
+    """The query parameter ``name`` as a whole number from 1 to ``maximum``; None when absent;
+    a 400 naming the parameter otherwise (DRF answers a 404 for a bad page and silently ignores a
+    bad page size)."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    raw = raw.strip()
+    if not raw.isdigit() or len(raw) > 12 or not 1 <= int(raw) <= maximum:
+        raise ValidationError({name: [message % {"max": maximum}]})
+    return int(raw)
+
+
 class StandardPagination(PageNumberPagination):
+    """Pages of 50 (``page_size`` up to 500); ``page`` is a whole number from 1 or ``last``.
+    A malformed ``page`` or ``page_size`` is a 400 naming it; a page past the last is a 404."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    max_page = 10**9
+
+    def get_page_number(self, request, paginator):
+        if request.query_params.get(self.page_query_param) in self.last_page_strings:
+            return paginator.num_pages
+        number = _whole_number(request, self.page_query_param, maximum=self.max_page,
+                               message=_("Give the page as a whole number from 1 to %(max)s."))
+        return number or 1
+
+    def get_page_size(self, request):
+        size = _whole_number(request, self.page_size_query_param, maximum=self.max_page_size,
+                             message=_("Give the page size as a whole number from 1 to %(max)s."))
+        return size or self.page_size
 
 
 def can_page_in_two_steps(queryset: Any) -> bool:

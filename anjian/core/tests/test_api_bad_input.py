@@ -101,3 +101,23 @@ def test_export_ordering_is_a_known_field_or_ignored(world):
     for ordering in ("code", "-title", "nonsense"):
         response = client.get("/api/major-hazard-criteria/export/", {"ordering": ordering})
         assert response.status_code == 200, (ordering, response.status_code)
+
+
+@pytest.mark.parametrize(("params", "name"), [
+    ({"page": "abc"}, "page"), ({"page": "-1"}, "page"), ({"page": "0"}, "page"),
+    ({"page_size": "-5"}, "page_size"), ({"page_size": "x"}, "page_size"), ({"page_size": "501"}, "page_size"),
+    ({"above_scale": "maybe"}, "above_scale"),
+])
+def test_malformed_paging_and_yes_no_values_are_a_400_naming_them(world, params, name):
+    client = APIClient()
+    client.force_authenticate(world.users[Role.ADMIN])
+    response = client.get("/api/enterprises/", params)
+    assert response.status_code == 400 and name in response.json(), response.content
+
+
+def test_good_paging_still_works(world):
+    client = APIClient()
+    client.force_authenticate(world.users[Role.ADMIN])
+    assert client.get("/api/enterprises/", {"page": "1", "page_size": "2", "above_scale": "true"}).status_code == 200
+    assert client.get("/api/enterprises/", {"page": "last"}).status_code == 200
+    assert client.get("/api/enterprises/", {"page": "999"}).status_code == 404
