@@ -213,3 +213,25 @@ def test_starter_data_links_only_shipped_active_criteria():
     for spec in CHECKLISTS:
         for _content, _basis, _factor, code in spec["items"]:
             assert code is None or code in codes, (spec["code"], code)
+
+
+# --- reloading ---------------------------------------------------------------------------------
+
+def test_reloading_is_idempotent_and_keeps_the_rows_hazards_cite(world):
+    from django.apps import apps
+
+    from anjian.core.testing.factories import make_hazard
+    from anjian.standards.data.load import load_criteria, refresh_starter_checklists
+
+    # given a major hazard citing a criterion an earlier release shipped (now deactivated)
+    old = MajorHazardCriterion.objects.get(code="GM2023-FC03")
+    hazard = make_hazard(world.ent_a, major=True)
+    type(hazard).objects.filter(pk=hazard.pk).update(criterion=old)  # as a hazard from before the change
+    counts = (CriteriaDocument.objects.count(), MajorHazardCriterion.objects.count(), CheckItem.objects.count())
+    # when the catalogue and the starter checklists are loaded again
+    refresh_starter_checklists(apps, load_criteria(apps))
+    # then nothing is duplicated, and the hazard still cites the same row, kept but inactive
+    assert (CriteriaDocument.objects.count(), MajorHazardCriterion.objects.count(),
+            CheckItem.objects.count()) == counts
+    hazard.refresh_from_db()
+    assert hazard.criterion_id == old.pk and not hazard.criterion.is_active
