@@ -113,7 +113,7 @@ class CheckItemAdmin(StandardsAdmin):
 class CriterionInline(NoDeleteMixin, admin.TabularInline):
     model = MajorHazardCriterion
     extra = 0
-    fields = ["sort", "code", "section", "item_no", "text", "industry", "is_confirmed", "is_active"]
+    fields = ["sort", "code", "section", "item_no", "article", "text", "industry", "is_confirmed", "is_active"]
     formfield_overrides = {
         MajorHazardCriterion._meta.get_field("text").__class__: {
             "widget": forms.Textarea(attrs={"rows": 2, "cols": 50})},
@@ -123,8 +123,8 @@ class CriterionInline(NoDeleteMixin, admin.TabularInline):
 @admin.register(CriteriaDocument)
 class CriteriaDocumentAdmin(StandardsAdmin):
     list_display = ["code", "title", "document_number", "issuer", "effective_from", "effective_to", "certainty",
-                    "is_active"]
-    list_filter = ["is_active", "certainty"]
+                    "cross_industry", "items_complete", "is_active"]
+    list_filter = ["is_active", "certainty", "cross_industry", "items_complete"]
     search_fields = ["code", "title", "document_number"]
     filter_horizontal = ["industries"]
     inlines = [CriterionInline]
@@ -132,7 +132,7 @@ class CriteriaDocumentAdmin(StandardsAdmin):
 
 @admin.register(MajorHazardCriterion)
 class MajorHazardCriterionAdmin(StandardsAdmin):
-    list_display = ["code", "document", "section", "item_no", "is_confirmed", "is_active"]
+    list_display = ["code", "document", "section", "item_no", "article", "is_confirmed", "is_active"]
     list_filter = ["is_active", "is_confirmed", "document"]
     search_fields = ["code", "text", "section"]
     list_select_related = ["document"]

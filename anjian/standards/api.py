@@ -71,11 +71,25 @@ class CriteriaDocumentSerializer(serializers.ModelSerializer):
     certainty_display = serializers.CharField(source="get_certainty_display", read_only=True)
     criteria_count = serializers.IntegerField(read_only=True, default=0, help_text="active criteria")
 
+    superseded_by = serializers.SlugRelatedField(
+        slug_field="code", queryset=CriteriaDocument.objects.all(), allow_null=True, required=False,
+        help_text="code of the document that replaced this one")
+
     class Meta:
         model = CriteriaDocument
-        fields = ["id", "code", "title", "document_number", "issuer", "industries", "effective_from", "effective_to",
-                  "certainty", "certainty_display", "source_note", "is_active", "criteria_count"]
+        fields = ["id", "code", "title", "document_number", "issuer", "industries", "cross_industry", "effective_from",
+                  "effective_to", "superseded_by", "certainty", "certainty_display", "source_note", "items_complete",
+                  "provenance", "is_active", "criteria_count"]
         read_only_fields = ["is_active"]
+        extra_kwargs = {"provenance": {"help_text": "where the data came from; shown to system administrators only"}}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # Provenance holds research notes and addresses: for administrators, not for every reader.
+        request = self.context.get("request")
+        if not getattr(getattr(request, "user", None), "is_system_admin", False):
+            data.pop("provenance", None)
+        return data
 
     def create(self, validated_data):
         industries = validated_data.pop("industries", None)
@@ -95,10 +109,15 @@ class MajorHazardCriterionSerializer(serializers.ModelSerializer):
     industry = IndustryCodeField(allow_null=True, required=False,
                                  help_text="the one sub-sector it applies to; null: every industry of its document")
 
+    citation = serializers.CharField(read_only=True, help_text="来源：《document》（number）article")
+    industry_codes = serializers.ListField(
+        child=serializers.CharField(), read_only=True,
+        help_text="industries it applies to; empty when its document applies in every industry")
+
     class Meta:
         model = MajorHazardCriterion
-        fields = ["id", "code", "document", "document_code", "document_title", "section", "item_no", "text",
-                  "industry", "is_confirmed", "sort", "is_active"]
+        fields = ["id", "code", "document", "document_code", "document_title", "section", "item_no", "article",
+                  "citation", "text", "industry", "industry_codes", "is_confirmed", "sort", "is_active"]
         read_only_fields = ["is_active"]
         extra_kwargs = {"sort": {"required": False}}
 

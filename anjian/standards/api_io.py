@@ -1,6 +1,6 @@
-"""API endpoints for the standards library's files: checklist import (all-or-nothing, with the
-row-by-row report; system administrators), checklist export and the import template, and
-the criteria catalogue export. Exports take the same filters as the matching list endpoints."""
+"""API endpoints for the standards library's files: checklist and criteria imports
+(all-or-nothing, with the row-by-row report; system administrators), checklist export and
+the import templates, and the criteria catalogue export. Exports take the same filters as the matching list endpoints."""
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -20,6 +20,8 @@ from . import selectors
 from .exports import export_checklists, export_criteria
 from .filters import ChecklistFilter, CriteriaDocumentFilter, MajorHazardCriterionFilter, active_unless_asked
 from .imports import import_checklists, template_bytes
+from .imports_criteria import import_criteria
+from .imports_criteria import template_bytes as criteria_template_bytes
 from .views_io import XLSX, checklist_export_filename, criteria_export_filename, xlsx_response
 
 TEMPLATE_FILENAME = "checklist-import-template.xlsx"
@@ -109,3 +111,44 @@ class CriteriaExportView(GenericAPIView):
                                               queryset=selectors.criteria()).qs
         criteria = active_unless_asked(criteria, params)
         return xlsx_response(export_criteria(documents, criteria), criteria_export_filename())
+
+
+class CriteriaImportReportSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    total_rows = serializers.IntegerField()
+    created = serializers.IntegerField(help_text="criteria added")
+    updated = serializers.IntegerField(help_text="criteria whose text (and other filled cells) were replaced")
+    errors = ImportErrorSerializer(many=True)
+
+
+class CriteriaImportView(APIView):
+    """Replace the texts of major-hazard criteria (e.g. with the official wording) or add
+    criteria, from an xlsx/CSV file laid out like the template or the criteria export. Every
+    row is checked first; if any row has an error nothing is written and the answer (400)
+    lists every error with its row and column."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    permission_classes = [permissions.IsAuthenticated, IsSystemAdmin]
+
+    @extend_schema(
+        operation_id="criteria_import",
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={200: CriteriaImportReportSerializer, 400: CriteriaImportReportSerializer,
+                   403: OpenApiResponse(description="Only system administrators import criteria.")},
+        tags=["standards"],
+    )
+    def post(self, request):
+        report = import_upload(request, import_criteria)
+        body = {**report.as_dict(), "updated": getattr(report, "updated", 0)}
+        return Response(body, status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST)
+
+
+class CriteriaImportTemplateView(APIView):
+    """The xlsx template of the criteria import, with the documents' codes."""
+
+    renderer_classes = [JSONRenderer, XlsxRenderer]
+
+    @extend_schema(operation_id="criteria_import_template", responses={(200, XLSX): OpenApiTypes.BINARY},
+                   tags=["standards"])
+    def get(self, request) -> HttpResponse:
+        return xlsx_response(criteria_template_bytes(), "criteria-import-template.xlsx")

@@ -14,7 +14,14 @@ from .api import (
     HazardFactorClassViewSet,
     MajorHazardCriterionViewSet,
 )
-from .api_io import ChecklistExportView, ChecklistImportTemplateView, ChecklistImportView, CriteriaExportView
+from .api_io import (
+    ChecklistExportView,
+    ChecklistImportTemplateView,
+    ChecklistImportView,
+    CriteriaExportView,
+    CriteriaImportTemplateView,
+    CriteriaImportView,
+)
 
 router = SimpleRouter()
 router.register("criteria-documents", CriteriaDocumentViewSet, basename="criteria-document")
@@ -29,5 +36,8 @@ urlpatterns = [
     path("checklists/export/", ChecklistExportView.as_view(), name="api-checklist-export"),
     path("checklists/import-template/", ChecklistImportTemplateView.as_view(), name="api-checklist-import-template"),
     path("major-hazard-criteria/export/", CriteriaExportView.as_view(), name="api-criteria-export"),
+    path("major-hazard-criteria/import/", CriteriaImportView.as_view(), name="api-criteria-import"),
+    path("major-hazard-criteria/import-template/", CriteriaImportTemplateView.as_view(),
+         name="api-criteria-import-template"),
     *router.urls,
 ]

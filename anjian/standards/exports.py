@@ -26,12 +26,14 @@ from .models import CheckItem, MajorHazardCriterion
 from .services import version_status
 
 STATUS_ZH = {"in_force": "现行", "upcoming": "未生效", "superseded": "已被替代", "inactive": "已停用"}
+# Plain Chinese labels: the status marks of the fact sheet ([C2], [CODE], ...) are research
+# tags and stay out of what users see.
 CERTAINTY_ZH = {
-    Certainty.CONFIRMED_TWICE: "两个独立来源核实 [C2]",
-    Certainty.CONFIRMED: "一个来源核实 [C]",
-    Certainty.CODE: "仅见于公开代码转录 [CODE]",
-    Certainty.DERIVED: "推导 [D]",
-    Certainty.VARIANTS: "来源存在不同说法 [VAR]",
+    Certainty.CONFIRMED_TWICE: "经两个独立来源核实",
+    Certainty.CONFIRMED: "经一个来源核实",
+    Certainty.CODE: "仅见于公开转录，待核对官方文本",
+    Certainty.DERIVED: "推算得出",
+    Certainty.VARIANTS: "来源表述不一",
     Certainty.UNCONFIRMED: "未确认",
 }
 
@@ -87,9 +89,11 @@ def export_checklists(queryset: QuerySet) -> bytes:
     return _workbook("检查表", headers, _dates(rows()), {1: 14, 3: 28, 7: 24, 9: 60, 10: 36, 13: 18, 16: 40})
 
 
+# The import's headers (imports_criteria.CRITERIA_COLUMNS) are among these, so an export can be
+# edited and uploaded again to replace the statements with the official wording.
 CRITERIA_HEADERS = [
-    "文件编码", "文件名称", "文号", "发布机关", "施行日期", "失效日期", "适用行业", "可信度", "来源与可信度说明",
-    "条款编码", "类别/部分", "条款号", "判定情形（本平台转述）", "仅适用于细分行业", "文本已核实", "状态",
+    "文件编码", "文件名称", "文号", "发布机关", "施行日期", "失效日期", "适用行业", "可信度", "来源说明",
+    "条款编码", "类别/部分", "条款号", "条款位置", "判定情形", "仅适用于细分行业", "文本已核实(是/否)", "状态",
 ]
 
 
@@ -103,21 +107,34 @@ def export_criteria(documents: QuerySet, criteria: QuerySet | None = None) -> by
         Prefetch("criteria", queryset=criteria.select_related("industry").order_by("sort", "id"),
                  to_attr="export_criteria"),
     ))
+    today = timezone.localdate()
 
     def rows():
         for d in docs:
-            head = [d.code, d.title, d.document_number, d.issuer, d.effective_from, d.effective_to,
-                    "、".join(f"{i.code} {i.name}" for i in d.industries.all()),
+            scope = "所有行业" if d.cross_industry else "、".join(f"{i.code} {i.name}" for i in d.industries.all())
+            head = [d.code, d.title, d.document_number, d.issuer, d.effective_from, d.effective_to, scope,
                     CERTAINTY_ZH.get(d.certainty, d.certainty), d.source_note]
+            status = _document_status(d, today)
             if not d.export_criteria:
-                yield [*head, "", "", "", "（本平台尚未收录条目文本）", "", "", "" if d.is_active else "已停用"]
+                yield [*head, "", "", "", "", "", "", "", "；".join(filter(None, [status, "本平台尚未收录条目"]))]
             for c in d.export_criteria:
-                yield [*head, c.code, c.section, c.item_no, c.text,
+                yield [*head, c.code, c.section, c.item_no, c.article, c.text,
                        f"{c.industry.code} {c.industry.name}" if c.industry_id else "", _yes(c.is_confirmed),
-                       "" if c.is_active and d.is_active else "已停用"]
+                       "已停用" if not c.is_active else status]
 
     return _workbook("重大事故隐患判定标准", CRITERIA_HEADERS, _dates(rows()),
-                     {1: 18, 2: 40, 3: 22, 4: 20, 7: 24, 9: 50, 10: 16, 11: 20, 13: 70})
+                     {1: 18, 2: 40, 3: 22, 4: 20, 7: 24, 9: 50, 10: 16, 11: 20, 13: 20, 14: 70})
+
+
+def _document_status(document, today) -> str:
+    """已停用 / 已被替代 / 未施行 / "" (in force)."""
+    if not document.is_active:
+        return "已停用"
+    if document.effective_to and document.effective_to < today:
+        return "已被替代"
+    if document.effective_from and document.effective_from > today:
+        return "未施行"
+    return ""
 
 
 def _dates(rows: Iterable[list]) -> Iterable[list]:

@@ -53,6 +53,26 @@ def related_industry_q(field: str, code: str) -> Q:
     return Q(**{f"{field}__code__in": industry_and_ancestor_codes(code)}) | Q(**{f"{field}__code__startswith": code})
 
 
+def documents_for_industries_q(codes: list[str], prefix: str = "document__") -> Q:
+    """Criteria documents (``prefix`` "" on CriteriaDocument, "document__" on a criterion) that
+    apply to an enterprise of any of ``codes``: the document applies in every industry, or it
+    lists one of these industries, a parent or a sub-sector of one."""
+    related = Q(pk__in=[])
+    for code in codes:
+        related |= related_industry_q("industry", code)
+    through = CriteriaDocument.industries.through.objects.filter(related).values("criteriadocument_id")
+    return Q(**{f"{prefix}cross_industry": True}) | Q(**{f"{prefix}pk__in": through})
+
+
+def criteria_for_industries_q(codes: list[str]) -> Q:
+    """Criteria that apply to an enterprise of any of ``codes``: their document applies to it
+    (``documents_for_industries_q``), and the criterion is not limited to another sub-sector."""
+    own = Q(industry__isnull=True)
+    for code in codes:
+        own |= related_industry_q("industry", code)
+    return documents_for_industries_q(codes) & own
+
+
 class IncludeInactiveMixin(BaseFilterSet):
     include_inactive = django_filters.BooleanFilter(method="filter_nothing", label=_("Include deactivated records"))
 
@@ -70,8 +90,8 @@ class CriteriaDocumentFilter(IncludeInactiveMixin):
         fields = ["industry", "q", "include_inactive"]
 
     def filter_industry(self, queryset, name, value):
-        through = CriteriaDocument.industries.through.objects.filter(related_industry_q("industry", value.strip()))
-        return queryset.filter(pk__in=through.values("criteriadocument_id"))
+        # Documents that apply in every industry (fire safety, special equipment) apply here too.
+        return queryset.filter(documents_for_industries_q([value.strip()], prefix=""))
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -94,10 +114,7 @@ class MajorHazardCriterionFilter(IncludeInactiveMixin):
     def filter_industry(self, queryset, name, value):
         """Criteria that apply to an enterprise of this industry: their document applies to it
         (or to a parent or sub-sector), and the criterion is not limited to another sub-sector."""
-        value = value.strip()
-        through = CriteriaDocument.industries.through.objects.filter(related_industry_q("industry", value))
-        return queryset.filter(document_id__in=through.values("criteriadocument_id")).filter(
-            Q(industry__isnull=True) | related_industry_q("industry", value))
+        return queryset.filter(criteria_for_industries_q([value.strip()]))
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

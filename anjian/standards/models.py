@@ -27,6 +27,22 @@ class CriteriaDocument(models.Model):
     source_note = models.TextField(_("source and certainty"), blank=True)
     # The status mark of the fact sheet, kept apart from the note so pages can show it as a badge.
     certainty = models.CharField(_("certainty"), max_length=16, choices=Certainty.choices, blank=True)
+    # Where the data came from (addresses, research notes): for administrators only, so pages
+    # never show research tags; pages show ``source_note`` and each criterion's citation.
+    provenance = models.TextField(_("provenance (administrators only)"), blank=True)
+    # Fire-safety and special-equipment rules apply in every industry, not only in the
+    # industries listed (which then only say whose regulator leads).
+    cross_industry = models.BooleanField(
+        _("applies in every industry"), default=False,
+        help_text=_("Tick for documents such as the fire-safety or special-equipment rules, which apply to "
+                    "enterprises of every industry."))
+    # False when some items of the document are not recorded (their text could not be found):
+    # users are told to judge against the official text for anything not listed.
+    items_complete = models.BooleanField(
+        _("all items recorded"), default=True,
+        help_text=_("Untick when some items of the document are not recorded here."))
+    superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="supersedes", verbose_name=_("superseded by"))
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords(m2m_fields=[industries])
@@ -49,6 +65,9 @@ class MajorHazardCriterion(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     section = models.CharField(_("section"), max_length=60, blank=True)
     item_no = models.CharField(_("item number"), max_length=20, blank=True)
+    # Where the item stands in the official text, e.g. 第十一条第（二）项 or 4.2 c): with the
+    # document's title and number it is the citation users check the official wording against.
+    article = models.CharField(_("article"), max_length=60, blank=True)
     text = models.TextField(_("criterion"))
     # Most criteria apply to every industry of their document; a 工贸 document's sections
     # (冶金, 建材, ...) apply to one sub-sector, so filtering by industry can leave them out.
@@ -69,6 +88,22 @@ class MajorHazardCriterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:40]}"
+
+    @property
+    def citation(self) -> str:
+        """来源：《title》（document number）article — the neutral source line shown to users."""
+        document = self.document
+        number = f"（{document.document_number}）" if document.document_number else ""
+        return f"来源：《{document.title}》{number}{self.article or self.item_no}"
+
+    def industry_codes(self) -> list[str]:
+        """The industries this criterion applies to: its own sub-sector if it has one, else its
+        document's industries (an empty list with ``document.cross_industry``: every industry)."""
+        if self.industry_id:
+            return [self.industry.code]
+        if self.document.cross_industry:
+            return []
+        return sorted(i.code for i in self.document.industries.all())
 
 
 class Checklist(models.Model):

@@ -5,9 +5,13 @@ from django.apps import apps
 
 
 def ensure() -> None:
-    """Load the classifications again if they are missing (idempotent, one query when present)."""
+    """Load the classifications, the criteria catalogue and the starter checklists again if
+    they are missing (idempotent, one query each when present)."""
     from .data.classifications import load
-    from .models import AccidentType
+    from .data.load import create_starter_checklists, load_criteria
+    from .models import AccidentType, MajorHazardCriterion
 
     if not AccidentType.objects.exists():
         load(apps)
+    if not MajorHazardCriterion.objects.exists():
+        create_starter_checklists(apps, load_criteria(apps))

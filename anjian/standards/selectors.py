@@ -7,6 +7,7 @@ control measures) are not part of the library: they are read only through
 ``own_checklists(user)``, within the user's jurisdiction."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 
@@ -77,14 +78,40 @@ def criteria_documents() -> QuerySet:
     return CriteriaDocument.objects.annotate(
         criteria_count=Count("criteria", filter=Q(criteria__is_active=True), distinct=True),
         first_industry=Min("industries__code"),
-    ).prefetch_related("industries").order_by(
+    ).select_related("superseded_by").prefetch_related("industries").order_by(
         F("first_industry").asc(nulls_last=True), F("effective_to").desc(nulls_first=True), "code")
 
 
 def criteria() -> QuerySet:
     """Criteria with their document and sub-sector, in catalogue order."""
-    return MajorHazardCriterion.objects.select_related("document", "industry").order_by("document__code", "sort",
-                                                                                          "id")
+    return MajorHazardCriterion.objects.select_related("document", "industry").prefetch_related(
+        "document__industries").order_by("document__code", "sort", "id")
+
+
+def criteria_for_industries(industry_codes: Iterable[str], on: datetime.date | None = None) -> QuerySet:
+    """The major-hazard criteria an enterprise of any of ``industry_codes`` can be graded
+    against on ``on`` (today by default): active criteria of active documents in force that
+    day (``effective_from``/``effective_to``, an empty bound is open), whose document applies
+    in every industry (fire safety, special equipment) or to one of these industries, one of
+    its parents or sub-sectors, and which are not limited to another sub-sector (a 工贸
+    criterion of 冶金 is not offered to a 机械 enterprise; one of 工贸 as a whole is).
+
+    ``industry_codes`` are codes of anjian/enterprises/data/industries.py (e.g. ["0504"]);
+    none (empty) gives the criteria of the cross-industry documents only. Returns a queryset
+    of MajorHazardCriterion with ``document`` and ``industry`` joined, in catalogue order
+    (industry documents first, cross-industry ones after, then document code and item order);
+    unconfirmed items (``is_confirmed`` False) are included and should be shown as such."""
+    from django.utils import timezone
+
+    from .filters import criteria_for_industries_q
+    from .services import in_force_q
+
+    codes = [code.strip() for code in industry_codes if code and code.strip()]
+    return (MajorHazardCriterion.objects
+            .filter(in_force_q(on or timezone.localdate(), "document__"), criteria_for_industries_q(codes),
+                    is_active=True, document__is_active=True)
+            .select_related("document", "industry")
+            .order_by("document__cross_industry", "document__code", "sort", "id"))
 
 
 def check_items() -> QuerySet:

@@ -228,6 +228,7 @@ def catalogue(params) -> tuple[CriteriaFilterForm, list]:
         document.unconfirmed = sum(1 for c in rows if not c.is_confirmed)
         document.badge = CERTAINTY_BADGES.get(document.certainty, "badge-muted")
         document.superseded = bool(document.effective_to and document.effective_to < today)
+        document.upcoming = bool(document.effective_from and document.effective_from > today)
         out.append(document)
     return form, out
 

@@ -1,7 +1,8 @@
 """Pages for the standards library's files: Excel export of the filtered checklists (same
 query string as the list page) and of the criteria catalogue (same as the catalogue page),
-the import template, and the import page (upload, then the created count or the row-by-row
-error table). Exports are open to every logged-in user; importing is for system administrators."""
+the import templates, and the import pages of checklists and of criteria (upload, then the
+counts or the row-by-row error table). Exports are open to every logged-in user; importing
+is for system administrators."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,8 @@ from .exports import export_checklists, export_criteria
 from .filters import ChecklistFilter, active_unless_asked
 from .forms import CriteriaFilterForm
 from .imports import CHECKLIST_COLUMNS, import_checklists, template_bytes
+from .imports_criteria import CRITERIA_COLUMNS, import_criteria
+from .imports_criteria import template_bytes as criteria_template_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -75,3 +78,19 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if not request.user.is_system_admin:
         raise PermissionDenied
     return import_upload_page(request, template="standards/import.html", columns=CHECKLIST_COLUMNS, run_import=import_checklists)
+
+
+@login_required
+@require_GET
+def criteria_import_template(request: HttpRequest) -> HttpResponse:
+    return xlsx_response(criteria_template_bytes(), "criteria-import-template.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def criteria_import_page(request: HttpRequest) -> HttpResponse:
+    """Upload criteria texts (e.g. the official wording); show what was written or every row's errors."""
+    if not request.user.is_system_admin:
+        raise PermissionDenied
+    return import_upload_page(request, template="standards/criteria_import.html", columns=CRITERIA_COLUMNS,
+                              run_import=import_criteria)

@@ -154,10 +154,13 @@ def test_check_items_and_criteria_are_edited_one_by_one(world, api):
     # when a criterion is added to a document, then it applies to the sub-sector given
     doc = CriteriaDocument.objects.get(code="INDTRADE-2023")
     response = client.post(api_url("major-hazard-criterion"), {
-        "document": doc.pk, "code": "GM2023-YS01", "section": "行业类·有色（第五条）", "text": "示例", "industry": "0502",
-        "is_confirmed": False}, format="json")
+        "document": doc.pk, "code": "GM2023-YS99", "section": "行业类·有色（第五条）", "article": "第五条第（九十九）项",
+        "text": "示例", "industry": "0502", "is_confirmed": False}, format="json")
     assert response.status_code == 201, response.content
-    assert response.json()["industry"] == "0502" and response.json()["document_code"] == "INDTRADE-2023"
+    body = response.json()
+    assert body["industry"] == "0502" and body["document_code"] == "INDTRADE-2023"
+    assert body["industry_codes"] == ["0502"]
+    assert body["citation"] == "来源：《工贸企业重大事故隐患判定标准》（应急管理部令第10号）第五条第（九十九）项"
 
 
 def test_filters(world, api):
@@ -166,12 +169,15 @@ def test_filters(world, api):
     # criteria: by document, by industry (document applies + sub-sector), by text
     assert get_page(client, api_url("major-hazard-criterion"), document=doc.pk)["count"] == 20
     assert get_page(client, api_url("major-hazard-criterion"), document_code="COAL-2020")["count"] == 15
-    assert get_page(client, api_url("major-hazard-criterion"), industry="0503")["count"] == 3 + 8 + 11
-    assert get_page(client, api_url("major-hazard-criterion"), industry="0301")["count"] == 20
+    # (工贸 2023: management 3 + building materials 8 + special fields 14 + general rule 1; and
+    # the special-equipment rules, which apply in every industry: 47)
+    assert get_page(client, api_url("major-hazard-criterion"), industry="0503")["count"] == 3 + 8 + 14 + 1 + 47
+    assert get_page(client, api_url("major-hazard-criterion"), industry="0301")["count"] == 20 + 53 + 47
     assert get_page(client, api_url("major-hazard-criterion"), q="瓦斯")["count"] >= 2
-    # documents: by industry (a parent's document applies to its sub-sectors)
+    # documents: by industry (a parent's document applies to its sub-sectors; cross-industry ones everywhere)
     codes = {d["code"] for d in get_page(client, api_url("criteria-document"), industry="0201")["results"]}
-    assert codes == {"NONCOAL-2022"}
+    assert codes == {"NONCOAL-2022", "NONCOAL-2024-SUPP", "FIRE-GB35181-2025", "FIRE-GB35181-2017",
+                     "SPECEQ-GB45067-2024"}
     # checklists: by industry (with parents), in force on a date, general ones
     assert [c["code"] for c in get_page(client, api_url("checklist"), industry="0301")["results"]] == ["CL-03"]
     assert get_page(client, api_url("checklist"), general="true")["results"][0]["code"] == "CL-GEN"

@@ -16,7 +16,7 @@ from anjian.orgs.choices import Role
 from anjian.standards import selectors
 from anjian.standards.exports import CRITERIA_HEADERS, export_checklists
 from anjian.standards.imports import CHECKLIST_COLUMNS, import_checklists, template_bytes
-from anjian.standards.models import CheckItem, Checklist
+from anjian.standards.models import CheckItem, Checklist, MajorHazardCriterion
 
 from .factories import make_checklist
 
@@ -198,11 +198,16 @@ def test_criteria_export_lists_documents_with_and_without_items(client, world):
     # then every criterion is a row, and documents without item texts have one row each
     assert rows[0] == CRITERIA_HEADERS
     codes = [r[9] for r in rows[1:]]
-    assert len([c for c in codes if c]) == 69
-    assert [r[0] for r in rows[1:] if not r[9]].count("NONCOAL-2022") == 1
-    # and the certainty is spelled out
+    assert len([c for c in codes if c]) == MajorHazardCriterion.objects.filter(
+        is_active=True, document__is_active=True).count()
+    assert sorted(r[0] for r in rows[1:] if not r[9]) == [
+        "CIVEXP-2023", "FIRE-GB35181-2017", "FIRE-GB35181-2025", "HOUSING-2022", "INDTRADE-2017"]
+    # and the certainty is spelled out in words, without research tags
     hazchem = next(r for r in rows[1:] if r[9] == "HC2017-01")
-    assert "[C2]" in hazchem[7] and hazchem[14] == "是"
+    assert hazchem[7] == "经两个独立来源核实" and hazchem[12] == "第一项" and hazchem[15] == "是"
+    assert not any("[C" in str(cell) or "资料 S" in str(cell) for row in rows for cell in row)
+    # and superseded documents say so
+    assert next(r for r in rows[1:] if r[0] == "HOUSING-2022")[16].startswith("已被替代")
     # when filtered to building materials, then only the criteria that apply to it remain
     rows = sheet_rows(client.get(reverse("standards:criteria_export"), {"industry": "0503"}).content)
     assert {r[9] for r in rows[1:] if r[0] == "INDTRADE-2023"} >= {"GM2023-JC01", "GM2023-GL01"}

@@ -46,7 +46,12 @@ def test_every_role_reads_the_pages(world, who):
     body = response.content.decode()
     assert response.status_code == 200
     assert "化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）" in body
-    assert "专项类·有限空间" in body and "[C2]" in body and "未收录条目" in body
+    assert "专项类·有限空间（第十三条）" in body
+    assert "两个独立来源核实" in body and "未收录该文件的条目" in body
+    assert "来源：《工贸企业重大事故隐患判定标准》（应急管理部令第10号）第十三条第（二）项" in body
+    # and no research tag or internal source code shows
+    for tag in ("[C2]", "[CODE]", "[C]", "资料 S", "仅见于公开代码转录", "safety-basis"):
+        assert tag not in body, tag
     # and the admin-only actions are offered to administrators only
     assert ("新建版本" in client.get(reverse("standards:detail", args=[checklist.pk])).content.decode()) == \
         (who == Role.ADMIN)
@@ -183,11 +188,12 @@ def test_catalogue_filters(world):
     # by industry: documents that apply, criteria limited to the sub-sector
     response = client.get(url, {"industry": "0503"})
     docs = {d.code: d for d in response.context["documents"]}
-    assert set(docs) == {"INDTRADE-2023", "INDTRADE-2017"}
-    assert docs["INDTRADE-2023"].shown == 22
-    # by text: only documents with a match
+    assert set(docs) == {"INDTRADE-2023", "INDTRADE-2017", "FIRE-GB35181-2025", "FIRE-GB35181-2017",
+                         "SPECEQ-GB45067-2024"}
+    assert docs["INDTRADE-2023"].shown == 3 + 8 + 14 + 1
+    # by text: only documents with a match, the one in force before the one it replaced
     response = client.get(url, {"q": "冲击地压"})
-    assert [d.code for d in response.context["documents"]] == ["COAL-2020"]
+    assert [d.code for d in response.context["documents"]] == ["COAL-2026", "COAL-2020"]
     # by document
     response = client.get(url, {"document": "ROAD-2023"})
     assert response.context["total"] == 6
