@@ -94,7 +94,7 @@ class RiskPointSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer)
                   "latitude", "hazard_factors", "accident_types", "responsible_name", "responsible_phone",
                   "responsible_user", "emergency_measures", "description", "level", "colour", "score", "method",
                   "profile", "last_assessed_at", "version", "is_demo", "created_at"]
-        read_only_fields = ["level", "score", "method", "last_assessed_at", "created_at"]
+        read_only_fields = ["level", "score", "method", "last_assessed_at", "is_demo", "created_at"]
 
     def get_colour(self, obj) -> str:
         return LEVEL_COLOUR.get(obj.level, "")

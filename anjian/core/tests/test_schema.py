@@ -69,3 +69,33 @@ def test_docs_page_is_served(world, api):
     response = act_as(api, world.users[Role.REGULATOR]).get("/api/docs/")
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+SERVER_SET_FIELDS = {"is_demo", "version_number", "region_path", "created_by", "created_at"}
+
+
+def test_no_request_body_lets_a_client_set_server_fields(schema):
+    # given every request body of every operation (resolved through its component)
+    components = schema["components"]["schemas"]
+
+    def props(ref_or_schema, seen=()):
+        ref = ref_or_schema.get("$ref")
+        if ref:
+            name = ref.rsplit("/", 1)[1]
+            if name in seen:
+                return set()
+            return props(components[name], (*seen, name))
+        out = set(ref_or_schema.get("properties", {}))
+        for part in ref_or_schema.get("allOf", []) + ref_or_schema.get("oneOf", []):
+            out |= props(part, seen)
+        return out
+
+    offenders = []
+    for path, operations in schema["paths"].items():
+        for method, op in operations.items():
+            for media in (op.get("requestBody") or {}).get("content", {}).values():
+                leaked = props(media.get("schema", {})) & SERVER_SET_FIELDS
+                if leaked:
+                    offenders.append((method.upper(), path, sorted(leaked)))
+    # then none carries a field only the server sets (e.g. the demo label)
+    assert offenders == []
