@@ -35,7 +35,8 @@ COMMON_FINDINGS = [
     ("消防设施", "灭火器压力不足，未按月检查", "object"),
 ]
 # Findings by the profile of the enterprise's industry (anjian/core/demo/profiles.py), so a
-# transport company is never found with a dust-extraction system.
+# transport company is never found with a dust-extraction system; a fourth element limits a
+# finding to some industries of the profile (a freight company has no buses).
 FINDINGS = {
     profiles.FACTORY: [
         ("配电室", "配电箱门未关闭，线路绝缘层破损裸露", "object"),
@@ -50,18 +51,22 @@ FINDINGS = {
     ],
     profiles.CHEMICAL: [
         ("甲类仓库", "危险化学品未分类分区存放，禁忌物混存", "management"),
-        ("储罐区", "可燃气体检测报警器未定期标定", "object"),
-        ("装卸站台", "液氨装卸未使用万向管道充装系统", "object"),
+        ("储罐区", "可燃气体检测报警器未定期标定", "object", ("03", "0902", "11")),
+        ("装卸站台", "液氨装卸未使用万向管道充装系统", "object", ("03",)),
         ("合成车间", "动火作业未办理作业票，现场无监护人", "management"),
-        ("储罐区", "紧急切断阀处于手动旁路状态", "object"),
+        ("储罐区", "紧急切断阀处于手动旁路状态", "object", ("03", "0902", "11")),
+        ("涉药工房", "工房超员、超量存药", "management", ("04", "12")),
+        ("成品仓库", "防雷设施检测报告已过期", "object", ("04", "12")),
         ("中控室", "工艺报警频繁，未分析原因并处置", "management"),
     ],
     profiles.MINE: [
-        ("井下采区", "采空区未按设计处理，警示标志缺失", "environment"),
-        ("主井提升机房", "提升机过卷保护装置失效", "object"),
-        ("主通风机房", "备用通风机未定期切换试运行", "object"),
-        ("露天采场边坡", "边坡监测数据超预警值未撤人", "management"),
-        ("炸药库", "爆破器材领退登记与实物不符", "management"),
+        ("井下采区", "采空区未按设计处理，警示标志缺失", "environment", ("01", "0201")),
+        ("主井提升机房", "提升机过卷保护装置失效", "object", ("01", "0201")),
+        ("主通风机房", "备用通风机未定期切换试运行", "object", ("01", "0201")),
+        ("露天采场边坡", "边坡监测数据超预警值未撤人", "management", ("0202",)),
+        ("炸药库", "爆破器材领退登记与实物不符", "management", ("01", "0201", "0202")),
+        ("尾矿库", "干滩长度不足，安全超高不满足设计要求", "object", ("0203",)),
+        ("尾矿库", "在线监测系统数据中断未处置", "management", ("0203",)),
     ],
     profiles.CONSTRUCTION: [
         ("外脚手架", "连墙件缺失，剪刀撑未连续设置", "object"),
@@ -72,12 +77,13 @@ FINDINGS = {
         ("钢筋加工棚", "钢筋切断机传动部位无防护罩", "object"),
     ],
     profiles.TRANSPORT: [
-        ("停车场", "营运客车安全锤缺失，灭火器过期", "object"),
+        ("停车场", "营运客车安全锤缺失，灭火器过期", "object", ("0701",)),
+        ("停车场", "货车超载出场，装载未加固", "management", ("0702",)),
         ("调度室", "动态监控发现超速报警未及时处置", "management"),
         ("维修车间", "举升机保险装置失效", "object"),
         ("车辆例检区", "出车前安全例检记录不全", "management"),
         ("驾驶员休息室", "驾驶员连续驾驶超过 4 小时未休息", "person"),
-        ("停车场", "危险货物运输车辆标志灯、标志牌缺失", "object"),
+        ("停车场", "危险货物运输车辆标志灯、标志牌缺失", "object", ("0703",)),
     ],
     profiles.WATERWAY: [
         ("客船", "救生衣数量少于核定乘客定额", "object"),
@@ -112,7 +118,9 @@ FINDINGS = {
 
 def findings_for(industry_code: str | None) -> list[tuple[str, str, str]]:
     """The findings a demo hazard at an enterprise of this industry may describe."""
-    return FINDINGS[profiles.profile_for(industry_code)] + COMMON_FINDINGS
+    own = [f[:3] for f in FINDINGS[profiles.profile_for(industry_code)]
+           if profiles.fits(f[3] if len(f) > 3 else None, industry_code)]
+    return own + COMMON_FINDINGS
 
 
 

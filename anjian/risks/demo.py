@@ -27,7 +27,8 @@ from .models import RiskAssessment, RiskPoint, RiskProfile
 
 # Risk points by the profile of the enterprise's industry (anjian/core/demo/profiles.py), so a
 # transport company has buses and a repair shop, not a dust-extraction system:
-# (name, kind, department, hazard factor codes, accident type codes (1986), measures)
+# (name, kind, department, hazard factor codes, accident type codes (1986), measures[, only the
+# industries with these code prefixes, e.g. buses only at passenger transport])
 _DISTRIBUTION = ("配电室", "site", "动力车间", ["21", "43"], ["05", "08"],
                  [("配电室门常闭上锁，非电工禁止入内", "post", "management"),
                   ("每周检测接地电阻并记录", "workshop", "engineering")])
@@ -59,25 +60,36 @@ POINTS = {
         _DISTRIBUTION, _CONFINED, _CHEM_STORE, _FORKLIFT,
         ("储罐区", "site", "储运车间", ["22", "21"], ["08", "18", "19"],
          [("液位、温度、压力高低限报警和紧急切断联锁投用", "workshop", "engineering"),
-          ("罐区每两小时巡检并记录", "post", "management"), ("罐区泄漏处置演练每季度一次", "company", "emergency")]),
+          ("罐区每两小时巡检并记录", "post", "management"), ("罐区泄漏处置演练每季度一次", "company", "emergency")],
+         ("03", "0902", "11")),
         ("装卸站台", "activity", "储运车间", ["22", "12"], ["08", "19"],
-         [("装卸使用万向管道充装系统并接地", "team", "engineering"), ("装卸全程专人监护", "post", "management")]),
+         [("装卸使用万向管道充装系统并接地", "team", "engineering"), ("装卸全程专人监护", "post", "management")],
+         ("03", "0902", "11")),
+        ("涉药工房", "site", "生产车间", ["22", "12"], ["14", "08"],
+         [("工房定员、定量，超员超量停产", "workshop", "management"), ("进入工房前消除人体静电", "post", "ppe")],
+         ("04", "12")),
         ("动火作业", "activity", "生产车间", ["12", "22"], ["08", "18"],
          [("动火作业票三级审批", "workshop", "management"), ("动火前可燃气体检测合格", "team", "engineering")]),
     ],
     profiles.MINE: [
         _DISTRIBUTION,
         ("井下采掘作业", "activity", "采掘队", ["33", "12"], ["11", "10", "12"],
-         [("敲帮问顶，及时支护", "team", "management"), ("探放水先探后掘", "workshop", "engineering")]),
+         [("敲帮问顶，及时支护", "team", "management"), ("探放水先探后掘", "workshop", "engineering")], ("01", "0201")),
         ("主井提升系统", "installation", "机电队", ["21", "43"], ["04", "09"],
-         [("过卷、过速保护每日试验", "team", "engineering"), ("钢丝绳按期检验", "company", "engineering")]),
+         [("过卷、过速保护每日试验", "team", "engineering"), ("钢丝绳按期检验", "company", "engineering")], ("01", "0201")),
         ("露天采场边坡", "site", "采矿车间", ["32", "43"], ["10", "01"],
-         [("边坡位移在线监测，超预警值撤人", "company", "engineering"), ("雨后边坡巡查", "team", "management")]),
+         [("边坡位移在线监测，超预警值撤人", "company", "engineering"), ("雨后边坡巡查", "team", "management")], ("0202",)),
         ("炸药库", "site", "爆破队", ["22", "43"], ["14", "13"],
-         [("爆破器材出入库双人双锁登记", "post", "management"), ("库区视频监控和防雷设施定期检测", "company", "engineering")]),
+         [("爆破器材出入库双人双锁登记", "post", "management"), ("库区视频监控和防雷设施定期检测", "company", "engineering")],
+         ("01", "0201", "0202")),
         ("主通风系统", "installation", "通风队", ["33", "21"], ["19", "15"],
          [("主要通风机双回路供电，备用风机每月切换", "workshop", "engineering"),
-          ("风量、风质每旬测定", "team", "management")]),
+          ("风量、风质每旬测定", "team", "management")], ("01", "0201")),
+        ("尾矿库", "installation", "尾矿车间", ["32", "43"], ["10", "06"],
+         [("干滩长度、安全超高每日观测", "team", "management"), ("在线监测系统有效运行", "company", "engineering")],
+         ("0203",)),
+        ("排洪系统", "installation", "尾矿车间", ["32"], ["06", "10"],
+         [("汛前检查排洪设施并清淤", "company", "engineering"), ("汛期 24 小时值班", "workshop", "management")], ("0203",)),
     ],
     profiles.CONSTRUCTION: [
         _HEIGHT,
@@ -94,9 +106,13 @@ POINTS = {
     profiles.TRANSPORT: [
         ("营运客车运输", "activity", "客运车队", ["12", "32"], ["02"],
          [("动态监控超速、疲劳驾驶实时提醒", "company", "engineering"),
-          ("凌晨 2 时至 5 时停车休息", "team", "management")]),
+          ("凌晨 2 时至 5 时停车休息", "team", "management")], ("0701",)),
+        ("货车运输", "activity", "货运车队", ["12", "32"], ["02"],
+         [("不超载，货物装载加固", "team", "management"), ("动态监控超速、疲劳驾驶提醒", "company", "engineering")],
+         ("0702",)),
         ("危险货物运输车辆", "installation", "危运车队", ["22", "12"], ["02", "08", "19"],
-         [("罐体、标志和押运人员出车前检查", "team", "management"), ("配备应急处置器材和防护用品", "post", "ppe")]),
+         [("罐体、标志和押运人员出车前检查", "team", "management"), ("配备应急处置器材和防护用品", "post", "ppe")],
+         ("0703",)),
         ("维修车间举升作业", "activity", "维修车间", ["21", "12"], ["03", "01"],
          [("举升机保险装置每日检查", "team", "engineering"), ("车辆举升后不在车下长时间停留", "post", "management")]),
         ("停车场", "site", "车队", ["32", "12"], ["02", "08"],
@@ -152,7 +168,8 @@ POINTS = {
 
 def points_for(enterprise: Enterprise) -> list[tuple]:
     """The risk points an enterprise of this industry may have."""
-    return POINTS[profiles.profile_for(enterprise.industry.code)]
+    code = enterprise.industry.code
+    return [p[:6] for p in POINTS[profiles.profile_for(code)] if profiles.fits(p[6] if len(p) > 6 else None, code)]
 
 
 LEC_L = [10, 6, 3, 1, 0.5]

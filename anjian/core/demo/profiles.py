@@ -20,7 +20,7 @@ BY_INDUSTRY = {
     "04": CHEMICAL, "0403": PUBLIC,                    # fireworks production and wholesale store powder; retail is a shop
     "05": FACTORY, "0508": PUBLIC,                     # 商贸: shops, markets, warehouses of trade
     "06": CONSTRUCTION,
-    "07": TRANSPORT, "19": TRANSPORT,
+    "07": TRANSPORT, "19": PUBLIC,                     # railways and civil aviation: stations and terminals
     "08": WATERWAY, "14": WATERWAY,
     "09": PUBLIC, "0902": CHEMICAL,                    # flammable and explosive sites
     "10": UTILITY, "18": UTILITY,
@@ -64,3 +64,8 @@ def profile_for(industry_code: str | None) -> str:
         if profile:
             return profile
     return PUBLIC
+
+
+def fits(only: tuple[str, ...] | None, industry_code: str | None) -> bool:
+    """Whether an entry limited to the industry prefixes ``only`` (None: the whole profile) fits."""
+    return not only or any((industry_code or "").startswith(prefix) for prefix in only)
