@@ -1,17 +1,20 @@
 """Settings for Anjian, read from the environment (twelve-factor).
 
-Defaults give the embedded set-up: SQLite (WAL) under ./var, no Redis, huey on SQLite.
-Production sets DATABASE_URL (PostgreSQL), REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=0.
+Defaults give the embedded set-up: SQLite (WAL) under ./var, no Redis, huey on SQLite, DEBUG
+off. A local installation (`make demo`) keeps its own random secret key in var/secret_key and
+sets ANJIAN_PLAIN_HTTP=1 (served over plain HTTP on this machine). Production sets
+DATABASE_URL (PostgreSQL), REDIS_URL, SECRET_KEY and ALLOWED_HOSTS. Development sets DEBUG=1.
 """
 
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from anjian import config
+
 BASE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("ANJIAN_VAR_DIR", Path.cwd() / "var"))
+VAR_DIR = config.default_var_dir()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -22,12 +25,15 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DEBUG", True)
-_INSECURE_KEY = "django-insecure-anjian-development-key-change-me-in-production-please"
-SECRET_KEY = os.environ.get("SECRET_KEY", _INSECURE_KEY if DEBUG else "")
-if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
+# Off unless asked for: DEBUG pages list every URL pattern and show settings and stack traces.
+DEBUG = env_bool("DEBUG", False)
+# Served over plain HTTP on this machine or its LAN (the demo): no HTTPS redirect, no
+# Secure-only cookies, no HSTS; the loopback names are always allowed.
+PLAIN_HTTP = env_bool("ANJIAN_PLAIN_HTTP", False)
+SECRET_KEY = config.secret_key(os.environ, VAR_DIR, debug=DEBUG)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+if PLAIN_HTTP:
+    ALLOWED_HOSTS += [h for h in ("127.0.0.1", "localhost", "[::1]") if h not in ALLOWED_HOSTS]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
@@ -96,7 +102,7 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'anjian.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60)}
+DATABASES = {"default": config.parse_database(config.database_url(os.environ, DEFAULT_SQLITE), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs 100-550 ms on the statistics and warning queries and never paid it
     # back in measurement (bench/README.md); short OLTP-style queries do not need it either.
@@ -180,6 +186,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# With DEBUG off, pages name the hashed files of the manifest that `anjian collectstatic`
+# writes into STATIC_ROOT (`make demo` runs it before serving); WhiteNoise serves them with
+# far-future caching. With DEBUG on, files are served straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- REST API -----------------------------------------------------------------------
@@ -219,15 +228,18 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security (production) ----------------------------------------------------------
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if not PLAIN_HTTP:
+        SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+        SESSION_COOKIE_SECURE = True
+        CSRF_COOKIE_SECURE = True
+        SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+        SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+        SECURE_HSTS_PRELOAD = True
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
+# A refused form (missing or stale CSRF token) gets the product's page, not Django's.
+CSRF_FAILURE_VIEW = "anjian.core.views_errors.csrf_failure"
 
 LOGGING = {
     "version": 1,
@@ -267,6 +279,12 @@ ANJIAN_MH_CHECK_GRACE_DAYS = int(os.environ.get("ANJIAN_MH_CHECK_GRACE_DAYS", "0
 ANJIAN_ACCIDENT_COUNT_LATE_UPDATES = env_bool("ANJIAN_ACCIDENT_COUNT_LATE_UPDATES", False)
 # Seconds a token's user is remembered per process by the two evaluate calculators (core/auth.py).
 ANJIAN_TOKEN_CACHE_SECONDS = int(os.environ.get("ANJIAN_TOKEN_CACHE_SECONDS", "30"))
+
+# --- PDF documents --------------------------------------------------------------------
+# The TrueType (glyf) CJK font embedded, as a subset, in every PDF; empty = the first found of
+# the known system paths (anjian/core/pdf.py). A .ttc collection takes ANJIAN_PDF_FONT_INDEX.
+ANJIAN_PDF_FONT = os.environ.get("ANJIAN_PDF_FONT", "")
+ANJIAN_PDF_FONT_INDEX = int(os.environ.get("ANJIAN_PDF_FONT_INDEX", "0"))
 
 # --- Attachments ---------------------------------------------------------------------
 # Largest single upload (photos, rectification evidence), in MB.

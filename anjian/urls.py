@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -61,5 +59,10 @@ urlpatterns = [
     path("warnings/", include("anjian.core.urls_warnings")),
     path("files/<int:pk>/", attachment_download, name="attachment"),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT is never served by URL: every attachment goes through the scoped /files/<id>/ view.
+
+# The product's own error pages (anjian/templates/40x.html, 500.html); /api/ answers JSON.
+handler400 = "anjian.core.views_errors.bad_request"
+handler403 = "anjian.core.views_errors.permission_denied"
+handler404 = "anjian.core.views_errors.page_not_found"
+handler500 = "anjian.core.views_errors.server_error"

@@ -10,6 +10,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401 -- registers the installation's system checks
+
         # Warning rules are declared in each Anjian app's ``rules`` module; import them all now
         # so every process (web, worker, management commands) scans and shows the same rules.
         for config in apps.get_app_configs():

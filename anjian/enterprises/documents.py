@@ -1,8 +1,8 @@
 """The supervision plate (一企一牌 安全生产监管责任牌) as a printable A4 landscape PDF.
 
 The wording on the plate is the official Chinese text of the document, so it is not run
-through translation. Chinese is set in ReportLab's built-in CID font STSong-Light (no font
-file is read or downloaded). The QR code carries the enterprise's detail page path.
+through translation. Chinese is set in the PDF font of anjian/core/pdf.py, embedded as a
+subset so any viewer shows it. The QR code carries the enterprise's detail page path.
 """
 
 from __future__ import annotations
@@ -17,23 +17,18 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
+
+from anjian.core.pdf import font_name
 
 from .models import Enterprise, Supervision
 
-FONT = "STSong-Light"
 RED = colors.HexColor("#B71C1C")
 NAVY = colors.HexColor("#0D3B66")
 GREY = colors.HexColor("#555555")
 LIGHT = colors.HexColor("#F4F6FA")
 TITLE = "安全生产监管责任牌"
 BLIND_SPOT = "监管盲区 — 尚未明确监管责任"
-
-
-def _register_font() -> None:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
 def detail_path(enterprise: Enterprise) -> str:
@@ -65,22 +60,22 @@ def _date(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else "—"
 
 
-def _wrap(text: str, size: float, width: float) -> list[str]:
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     """Greedy wrapping character by character (Chinese has no spaces to break at)."""
     lines, line = [], ""
     for ch in text:
-        if line and pdfmetrics.stringWidth(line + ch, FONT, size) > width:
+        if line and pdfmetrics.stringWidth(line + ch, font, size) > width:
             lines.append(line)
             line = ""
         line += ch
     return [*lines, line] if line else lines or [""]
 
 
-def _fit(text: str, width: float, size: float, minimum: float = 10) -> tuple[list[str], float]:
+def _fit(text: str, font: str, width: float, size: float, minimum: float = 10) -> tuple[list[str], float]:
     """Lines of ``text`` wrapped to ``width``, shrinking the font (down to ``minimum``) to keep
     it to two lines; past that the text is cut with an ellipsis."""
     while True:
-        lines = _wrap(text, size, width)
+        lines = _wrap(text, font, size, width)
         if len(lines) <= 2:
             return lines, size
         if size <= minimum:
@@ -88,16 +83,17 @@ def _fit(text: str, width: float, size: float, minimum: float = 10) -> tuple[lis
         size -= 1
 
 
-def _bold_text(c: Canvas, x: float, y: float, text: str, size: float, color, *, centre: bool = False) -> None:
-    """STSong-Light has no bold face: fill and stroke the glyphs for a heavier line."""
+def _bold_text(c: Canvas, font: str, x: float, y: float, text: str, size: float, color, *,
+               centre: bool = False) -> None:
+    """The font has no bold face: fill and stroke the glyphs for a heavier line."""
     c.saveState()
     c.setFillColor(color)
     c.setStrokeColor(color)
     c.setLineWidth(size / 40)
     t = c.beginText()
-    t.setFont(FONT, size)
+    t.setFont(font, size)
     t.setTextRenderMode(2)
-    width = pdfmetrics.stringWidth(text, FONT, size)
+    width = pdfmetrics.stringWidth(text, font, size)
     t.setTextOrigin(x - width / 2 if centre else x, y)
     t.textOut(text)
     t.setTextRenderMode(0)  # the render mode is text state and would outlive this text object
@@ -111,12 +107,13 @@ def plate_pdf(enterprise: Enterprise, *, supervision: Supervision | None = None,
     ``supervision`` defaults to the enterprise's current assignment; without one the plate
     says prominently that the enterprise is a blind spot (监管盲区). ``base_url`` (scheme and
     host) makes the QR code an address a phone can open; settings.ANJIAN_BASE_URL wins when set."""
-    _register_font()
+    font = font_name()
     if supervision is None:
         supervision = enterprise.current_supervision
     page_w, page_h = landscape(A4)
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=(page_w, page_h))
+    # The canvas's initial font (Helvetica otherwise) is listed in the PDF even when unused.
+    c = Canvas(buf, pagesize=(page_w, page_h), initialFontName=font)
     c.setTitle(f"{TITLE} — {enterprise.name}")
     c.setAuthor(supervision.department.name if supervision else "")
     c.setSubject(TITLE)
@@ -131,8 +128,8 @@ def plate_pdf(enterprise: Enterprise, *, supervision: Supervision | None = None,
     c.rect(inner, inner, page_w - 2 * inner, page_h - 2 * inner)
 
     # Title band.
-    _bold_text(c, page_w / 2, page_h - 38 * mm, TITLE, 36, RED, centre=True)
-    c.setFont(FONT, 12)
+    _bold_text(c, font, page_w / 2, page_h - 38 * mm, TITLE, 36, RED, centre=True)
+    c.setFont(font, 12)
     c.setFillColor(GREY)
     c.drawCentredString(page_w / 2, page_h - 46 * mm, "一企一牌　　明确监管责任　　接受社会监督")
     c.setStrokeColor(RED)
@@ -163,21 +160,21 @@ def plate_pdf(enterprise: Enterprise, *, supervision: Supervision | None = None,
     y = page_h - 63 * mm
     row_gap = (5 if supervision is not None else 6) * mm
     for i, (label, value, strong) in enumerate(rows):
-        lines, size = _fit(value, value_w, 18 if strong else 15)
+        lines, size = _fit(value, font, value_w, 18 if strong else 15)
         height = max(len(lines), 1) * (size + 4) + row_gap
         if i % 2 == 0:
             c.setFillColor(LIGHT)
             c.rect(left - 3 * mm, y - height + size + row_gap / 2, right_edge - left + 6 * mm, height,
                    stroke=0, fill=1)
         c.setFillColor(NAVY)
-        c.setFont(FONT, 14)
+        c.setFont(font, 14)
         c.drawString(left, y, label + "：")
         for n, line in enumerate(lines):
             if strong:
-                _bold_text(c, left + label_w, y - n * (size + 4), line, size, colors.black)
+                _bold_text(c, font, left + label_w, y - n * (size + 4), line, size, colors.black)
             else:
                 c.setFillColor(colors.black)
-                c.setFont(FONT, size)
+                c.setFont(font, size)
                 c.drawString(left + label_w, y - n * (size + 4), line)
         y -= height
 
@@ -188,9 +185,9 @@ def plate_pdf(enterprise: Enterprise, *, supervision: Supervision | None = None,
         c.setStrokeColor(RED)
         c.setLineWidth(2.5)
         c.rect(left - 3 * mm, box_y, right_edge - left + 6 * mm, box_h, stroke=1, fill=1)
-        _bold_text(c, (left + right_edge) / 2, box_y + box_h / 2 + 1 * mm, BLIND_SPOT, 24, RED, centre=True)
+        _bold_text(c, font, (left + right_edge) / 2, box_y + box_h / 2 + 1 * mm, BLIND_SPOT, 24, RED, centre=True)
         c.setFillColor(RED)
-        c.setFont(FONT, 11)
+        c.setFont(font, 11)
         c.drawCentredString((left + right_edge) / 2, box_y + 5 * mm,
                             "请属地监管部门尽快明确监管部门、责任领导和监管责任人")
 
@@ -203,7 +200,7 @@ def plate_pdf(enterprise: Enterprise, *, supervision: Supervision | None = None,
     base = (settings.ANJIAN_BASE_URL or base_url).rstrip("/")
     c.drawImage(_qr_image(base + detail_path(enterprise)), qr_x, qr_y, qr_size, qr_size)
     c.setFillColor(GREY)
-    c.setFont(FONT, 10)
+    c.setFont(font, 10)
     c.drawCentredString(qr_x + qr_size / 2, qr_y - 6 * mm, "扫码查看企业监管信息")
 
     # Footer: the issuing department and the date.
@@ -211,13 +208,13 @@ def plate_pdf(enterprise: Enterprise, *, supervision: Supervision | None = None,
     c.setLineWidth(0.8)
     c.line(inner + 12 * mm, 34 * mm, page_w - inner - 12 * mm, 34 * mm)
     c.setFillColor(colors.black)
-    c.setFont(FONT, 13)
+    c.setFont(font, 13)
     issuer = supervision.department.name if supervision else "—"
     c.drawString(left, 25 * mm, f"发牌单位：{issuer}")
     c.drawRightString(page_w - inner - 14 * mm, 25 * mm, f"发牌日期：{_date(timezone.localdate())}")
     phone = supervision.department.phone if supervision else ""
     if phone:
-        c.setFont(FONT, 10)
+        c.setFont(font, 10)
         c.setFillColor(GREY)
         c.drawCentredString(page_w / 2, 25 * mm, f"监督电话：{phone}")
 

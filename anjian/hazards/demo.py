@@ -14,6 +14,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from anjian.core.demo import profiles
 from anjian.core.models import Event
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import DepartmentKind, Role
@@ -26,23 +27,101 @@ from .models import Hazard, ListedSupervision
 
 S = HazardState
 
-FINDINGS = [
-    ("配电室", "配电箱门未关闭，线路绝缘层破损裸露", "object"),
-    ("一车间", "冲压机双手操作按钮被短接，安全联锁失效", "object"),
-    ("仓库", "消防通道堆放货物，安全出口被堵塞", "environment"),
-    ("二车间", "砂轮机防护罩缺失", "object"),
-    ("厂区道路", "叉车驾驶员无特种作业操作证", "person"),
-    ("危化品库", "危险化学品未分类分区存放，禁忌物混存", "management"),
-    ("喷漆房", "通风设施未运行，可燃气体报警器未投用", "object"),
-    ("有限空间", "污水池作业未执行先通风、再检测、后作业", "management"),
+# Findings (location, description, GB/T 13861 class) any workplace can have.
+COMMON_FINDINGS = [
     ("办公楼", "应急照明灯损坏，疏散指示标志缺失", "object"),
-    ("除尘系统", "除尘器未设置泄爆装置，粉尘清扫记录缺失", "object"),
-    ("锅炉房", "压力表超过检定有效期", "object"),
-    ("员工宿舍", "私拉乱接电线，使用大功率电器", "person"),
-    ("装卸区", "装卸平台临边防护栏缺失", "environment"),
     ("安全管理", "隐患排查治理制度未建立，排查记录不全", "management"),
-    ("高处作业", "作业人员未系安全带，无高处作业审批", "person"),
+    ("安全管理", "新入职员工未经岗前安全培训即上岗", "person"),
+    ("消防设施", "灭火器压力不足，未按月检查", "object"),
 ]
+# Findings by the profile of the enterprise's industry (anjian/core/demo/profiles.py), so a
+# transport company is never found with a dust-extraction system; a fourth element limits a
+# finding to some industries of the profile (a freight company has no buses).
+FINDINGS = {
+    profiles.FACTORY: [
+        ("配电室", "配电箱门未关闭，线路绝缘层破损裸露", "object"),
+        ("一车间", "冲压机双手操作按钮被短接，安全联锁失效", "object"),
+        ("成品仓库", "消防通道堆放货物，安全出口被堵塞", "environment"),
+        ("二车间", "砂轮机防护罩缺失", "object"),
+        ("厂区道路", "叉车驾驶员无特种作业操作证", "person"),
+        ("喷漆房", "通风设施未运行，可燃气体报警器未投用", "object"),
+        ("有限空间", "污水池作业未执行先通风、再检测、后作业", "management"),
+        ("除尘系统", "除尘器未设置泄爆装置，粉尘清扫记录缺失", "object"),
+        ("锅炉房", "压力表超过检定有效期", "object"),
+    ],
+    profiles.CHEMICAL: [
+        ("甲类仓库", "危险化学品未分类分区存放，禁忌物混存", "management"),
+        ("储罐区", "可燃气体检测报警器未定期标定", "object", ("03", "0902", "11")),
+        ("装卸站台", "液氨装卸未使用万向管道充装系统", "object", ("03",)),
+        ("合成车间", "动火作业未办理作业票，现场无监护人", "management"),
+        ("储罐区", "紧急切断阀处于手动旁路状态", "object", ("03", "0902", "11")),
+        ("涉药工房", "工房超员、超量存药", "management", ("04", "12")),
+        ("成品仓库", "防雷设施检测报告已过期", "object", ("04", "12")),
+        ("中控室", "工艺报警频繁，未分析原因并处置", "management"),
+    ],
+    profiles.MINE: [
+        ("井下采区", "采空区未按设计处理，警示标志缺失", "environment", ("01", "0201")),
+        ("主井提升机房", "提升机过卷保护装置失效", "object", ("01", "0201")),
+        ("主通风机房", "备用通风机未定期切换试运行", "object", ("01", "0201")),
+        ("露天采场边坡", "边坡监测数据超预警值未撤人", "management", ("0202",)),
+        ("炸药库", "爆破器材领退登记与实物不符", "management", ("01", "0201", "0202")),
+        ("尾矿库", "干滩长度不足，安全超高不满足设计要求", "object", ("0203",)),
+        ("尾矿库", "在线监测系统数据中断未处置", "management", ("0203",)),
+    ],
+    profiles.CONSTRUCTION: [
+        ("外脚手架", "连墙件缺失，剪刀撑未连续设置", "object"),
+        ("基坑", "基坑周边堆载超限，监测记录缺失", "environment"),
+        ("塔吊作业区", "塔吊力矩限制器失效", "object"),
+        ("临时配电箱", "开关箱未设漏电保护器，一闸多机", "object"),
+        ("楼层临边", "临边防护栏杆缺失，作业人员未系安全带", "person"),
+        ("钢筋加工棚", "钢筋切断机传动部位无防护罩", "object"),
+    ],
+    profiles.TRANSPORT: [
+        ("停车场", "营运客车安全锤缺失，灭火器过期", "object", ("0701",)),
+        ("停车场", "货车超载出场，装载未加固", "management", ("0702",)),
+        ("调度室", "动态监控发现超速报警未及时处置", "management"),
+        ("维修车间", "举升机保险装置失效", "object"),
+        ("车辆例检区", "出车前安全例检记录不全", "management"),
+        ("驾驶员休息室", "驾驶员连续驾驶超过 4 小时未休息", "person"),
+        ("停车场", "危险货物运输车辆标志灯、标志牌缺失", "object", ("0703",)),
+    ],
+    profiles.WATERWAY: [
+        ("客船", "救生衣数量少于核定乘客定额", "object"),
+        ("渡口", "大风天气未按规定停航", "management"),
+        ("船舶机舱", "机舱油污积存，消防泵无法启动", "object"),
+        ("码头", "码头临水边缘护栏破损", "environment"),
+        ("客船", "船员未持有适任证书", "person"),
+    ],
+    profiles.PUBLIC: [
+        ("营业大厅", "安全出口上锁，疏散通道堆放杂物", "environment"),
+        ("后厨", "燃气报警器未安装，连接软管老化", "object"),
+        ("地下车库", "电动自行车在楼道内停放充电", "management"),
+        ("配电间", "配电间堆放杂物，私拉乱接电线", "object"),
+        ("疏散楼梯", "常闭式防火门处于开启状态", "object"),
+        ("库房", "货物堆放过高，距灯具不足 0.5 米", "environment"),
+    ],
+    profiles.UTILITY: [
+        ("锅炉房", "锅炉水位表看不清水位，安全阀未按期校验", "object"),
+        ("变配电室", "高压柜防误闭锁装置失效", "object"),
+        ("电梯机房", "电梯维保记录不全，轿厢内无应急救援电话", "management"),
+        ("压力容器区", "压力容器超过检验有效期仍在使用", "object"),
+        ("电缆隧道", "电缆隧道作业未办理有限空间作业审批", "management"),
+    ],
+    profiles.FARM: [
+        ("农机库棚", "拖拉机未登记，无号牌行驶", "management"),
+        ("田间作业点", "联合收割机传动部位防护罩缺失", "object"),
+        ("维修间", "农机驾驶人员无驾驶证", "person"),
+        ("油料库", "油料库未配备灭火器材", "object"),
+    ],
+}
+
+
+def findings_for(industry_code: str | None) -> list[tuple[str, str, str]]:
+    """The findings a demo hazard at an enterprise of this industry may describe."""
+    own = [f[:3] for f in FINDINGS[profiles.profile_for(industry_code)]
+           if profiles.fits(f[3] if len(f) > 3 else None, industry_code)]
+    return own + COMMON_FINDINGS
+
 
 
 def _actor_pool() -> dict[str, User]:
@@ -58,7 +137,8 @@ def build_demo_hazards(*, seed: int = 20261123, count: int = 600, today: datetim
     users = _actor_pool()
     admin = users["admin"]
     regulator = users.get("regulator", admin)
-    enterprises = list(Enterprise.objects.filter(is_demo=True, status="operating").order_by("id"))
+    enterprises = list(Enterprise.objects.filter(is_demo=True, status="operating").select_related("industry")
+                       .order_by("id"))
     if not enterprises:
         return 0
     criteria = list(MajorHazardCriterion.objects.filter(is_active=True).order_by("id")[:40])
@@ -69,7 +149,7 @@ def build_demo_hazards(*, seed: int = 20261123, count: int = 600, today: datetim
     for i in range(count):
         # The demo enterprise user's company gets a handful, so that log-in shows a living ledger.
         ent = own_enterprise if (own_enterprise and i % 60 == 0) else rng.choice(enterprises)
-        location, description, category = rng.choice(FINDINGS)
+        location, description, category = rng.choice(findings_for(ent.industry.code))
         found = today - datetime.timedelta(days=rng.randint(0, 330))
         found_at = timezone.make_aware(datetime.datetime.combine(found, datetime.time(rng.randint(8, 17),
                                                                                      rng.randint(0, 59))))

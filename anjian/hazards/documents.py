@@ -2,7 +2,7 @@
 
 The wording of the notice is the official Chinese text of the document, so it is not run
 through translation (like the supervision plate in anjian/enterprises/documents.py). Chinese
-is set in ReportLab's built-in CID font STSong-Light: no font file is read or downloaded.
+is set in the PDF font of anjian/core/pdf.py, embedded as a subset so any viewer shows it.
 The hazard table flows over as many pages as it needs; every page carries the number.
 """
 
@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from anjian.enterprises.documents import FONT, _register_font
+from anjian.core.pdf import cell_font, font_name
 
 from .models import RectificationNotice
 
@@ -39,8 +39,8 @@ def _p(text: str) -> str:
     return escape(text or "").replace("\n", "<br/>")
 
 
-def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName=FONT, fontSize=11.5, leading=19, wordWrap="CJK")
+def _styles(font: str) -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("base", fontName=font, fontSize=11.5, leading=19, wordWrap="CJK")
     return {
         "issuer": ParagraphStyle("issuer", parent=base, fontSize=15, leading=22, alignment=TA_CENTER, textColor=RED),
         "title": ParagraphStyle("title", parent=base, fontSize=22, leading=30, alignment=TA_CENTER, spaceAfter=2),
@@ -61,15 +61,15 @@ def notice_pdf(notice: RectificationNotice) -> bytes:
     """The notice as PDF bytes: issuing unit, title, number, the enterprise, the ordering
     paragraph with the deadline, the table of hazards, the requirements, the enterprise's
     receipt and the issuing unit's signature block with the date."""
-    _register_font()
-    st = _styles()
+    font = font_name()
+    st = _styles(font)
     enterprise = notice.enterprise
     department = notice.department
     hazards = list(notice.hazards.order_by("id"))
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
                             bottomMargin=20 * mm, title=f"{TITLE} {notice.number}", author=department.name,
-                            subject=TITLE)
+                            subject=TITLE, initialFontName=font)
     width = doc.width
 
     story = [
@@ -103,6 +103,7 @@ def notice_pdf(notice: RectificationNotice) -> bytes:
         ])
     table = Table(rows, colWidths=cols, repeatRows=1)
     style = [
+        cell_font(font),
         ("GRID", (0, 0), (-1, -1), 0.6, LINE),
         ("BACKGROUND", (0, 0), (-1, 0), HEAD),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -121,7 +122,7 @@ def notice_pdf(notice: RectificationNotice) -> bytes:
         [Paragraph("被检查单位负责人（签收）：__________", st["plain"]), Paragraph(f"{_p(department.name)}（盖章）", st["sign"])],
         [Paragraph("签收日期：________年____月____日", st["plain"]), Paragraph(_date(notice.issued_on), st["sign"])],
     ], colWidths=[width * 0.5, width * 0.5])
-    signature.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 8)]))
+    signature.setStyle(TableStyle([cell_font(font), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 8)]))
     story.append(KeepTogether([signature]))
     if department.phone:
         story.append(Spacer(1, 4 * mm))
@@ -129,7 +130,7 @@ def notice_pdf(notice: RectificationNotice) -> bytes:
 
     def footer(canvas, document) -> None:
         canvas.saveState()
-        canvas.setFont(FONT, 8.5)
+        canvas.setFont(font, 8.5)
         canvas.setFillColor(GREY)
         canvas.drawString(doc.leftMargin, 11 * mm, "本通知单一式两份，一份交被检查单位，一份由发出单位存档。")
         canvas.drawRightString(doc.leftMargin + width, 11 * mm, f"{notice.number}　第{document.page}页")

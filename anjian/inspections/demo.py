@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from anjian.core.demo import profiles
 from anjian.core.models import Event
 from anjian.enterprises.choices import OperatingStatus
 from anjian.enterprises.models import Enterprise
@@ -43,10 +44,41 @@ GENERIC_ITEMS = [
     "劳动防护用品按规定配备和佩戴",
     "安全警示标志设置规范",
 ]
-FOUND_NOTES = ["防护罩缺失", "灭火器过期未更换", "通道堆放杂物", "线路绝缘层破损", "记录不全",
-               "标识褪色不清", "操作人员未佩戴防护用品", "报警装置未投用"]
-WORKSHOPS = ["一车间", "二车间", "机加工车间", "装配车间", "包装车间"]
-LOCATIONS = ["一车间", "二车间", "仓库", "配电室", "厂区道路", "锅炉房", "装卸区", "全厂"]
+# What was found when an item failed, by the words of the item (first match wins), so a
+# raised hazard's text reads "<the requirement> — found: <what breaks it>", never a finding
+# about something else. Items no keyword matches get a neutral note.
+FINDINGS_BY_KEYWORD: list[tuple[tuple[str, ...], list[str]]] = [
+    (("有限空间", "受限空间"), ["作业前未进行气体检测", "有限空间台账未更新，警示标志缺失"]),
+    (("特种作业", "持证", "适任", "驾驶证", "驾驶资格", "从业资格"), ["抽查 3 人，1 人的操作证已过期", "1 名作业人员无证上岗"]),
+    (("考核合格",), ["1 名安全管理人员的考核合格证明已过期"]),
+    (("应急照明", "疏散指示"), ["2 处应急照明灯不亮", "疏散指示标志缺失"]),
+    (("疏散", "安全出口"), ["安全出口被货物堵塞", "疏散通道堆放杂物"]),
+    (("消防", "灭火", "消火栓"), ["2 具灭火器压力不足", "室内消火栓箱内水带缺失"]),
+    (("防护罩", "防护装置", "保护装置", "联锁", "人机隔离"), ["传动部位防护罩缺失", "安全联锁装置被短接"]),
+    (("安全阀", "压力表", "安全附件", "检验", "校验", "检测合格"), ["压力表超过检定有效期", "未按期检验，报告已过期"]),
+    (("电气", "配电", "用电", "线路", "漏电", "供电", "电源"), ["配电箱线路绝缘层破损", "私拉乱接临时电线"]),
+    (("警示标志", "安全标志"), ["警示标志褪色、缺失"]),
+    (("劳动防护", "防护用品", "安全带", "救生衣", "防静电"), ["作业人员未按规定佩戴防护用品"]),
+    (("储存", "存放", "混存", "超量"), ["禁忌物料混存", "现场存放量超过规定"]),
+    (("报警", "监测", "监控", "定位", "AIS"), ["报警装置未投用", "监测数据中断，未及时处置"]),
+    (("演练",), ["本年度未组织应急演练"]),
+    (("培训", "教育", "交底"), ["2 名新员工培训记录缺失"]),
+    (("脚手架", "模板", "基坑", "临边"), ["未按专项方案搭设，验收记录缺失"]),
+    (("超载", "超员", "超速", "超能力", "承载量"), ["抽查发现超限运行，未及时纠正"]),
+    (("记录", "台账", "档案", "登记"), ["记录不全，缺近两个月的记录"]),
+    (("责任制", "制度", "机构", "管理人员", "协议", "许可"), ["未覆盖全部岗位，职责不清", "文件已过期，未及时更新"]),
+]
+NEUTRAL_FINDINGS = ["现场抽查发现此项未落实", "部分落实，相关记录不全"]
+
+
+def finding_for(content: str, rng: random.Random) -> str:
+    """What was found when the item ``content`` failed (one random draw, as before)."""
+    for words, notes in FINDINGS_BY_KEYWORD:
+        if any(word in content for word in words):
+            return rng.choice(notes)
+    return rng.choice(NEUTRAL_FINDINGS)
+
+
 GOV_KINDS = [InspectionKind.GOVERNMENT, InspectionKind.GOVERNMENT, InspectionKind.GRID, InspectionKind.EXPERT]
 
 
@@ -92,7 +124,7 @@ class _Builder:
                 continue
             r = self.rng.random()
             if r < 0.05:
-                out.append((ci, no, content, ItemResult.HAZARD_FOUND, self.rng.choice(FOUND_NOTES)))
+                out.append((ci, no, content, ItemResult.HAZARD_FOUND, finding_for(content, self.rng)))
             elif r < 0.13:
                 out.append((ci, no, content, ItemResult.NOT_APPLICABLE, ""))
             else:
@@ -105,7 +137,8 @@ class _Builder:
         self.records.append(InspectionRecord(
             enterprise=enterprise, region_path=enterprise.region_path, industry_id=enterprise.industry_id,
             grid_id=enterprise.grid_id, kind=kind, checklist=checklist, inspector=inspector,
-            inspector_names=names, inspected_at=at, location=self.rng.choice(LOCATIONS),
+            inspector_names=names, inspected_at=at,
+            location=self.rng.choice(profiles.LOCATIONS[profiles.profile_for(enterprise.industry.code)]),
             summary="" if draft else "按检查表逐项检查。", state=RecordState.DRAFT if draft else RecordState.SUBMITTED,
             submitted_at=None if draft else at + timedelta(hours=1), created_by=inspector, is_demo=True))
         self.record_items.append(self.items(checklist, unset=draft))
@@ -166,7 +199,8 @@ def build_demo_inspections(enterprises: Iterable[Enterprise], *, seed: int = 202
             checklist = b.checklist_for(ent) if code != "team_daily" else None
             duties.append(InspectionDuty(
                 enterprise=ent, region_path=ent.region_path, industry_id=ent.industry_id, grid_id=ent.grid_id,
-                name=cadence.name if code != "workshop_weekly" else f"{rng.choice(WORKSHOPS)}周查",
+                name=cadence.name if code != "workshop_weekly"
+                else f"{rng.choice(profiles.UNITS[profiles.profile_for(ent.industry.code)])}周查",
                 cadence=cadence, checklist=checklist,
                 responsible_name=(login.name if login else _person(rng))[:50], responsible_user=login,
                 active_from=start_day - timedelta(days=rng.randrange(7)), is_demo=True))

@@ -1,9 +1,10 @@
 """The risk notification card (风险告知卡) of a risk point as a printable A4 PDF.
 
 The card's wording is the Chinese text posted at the risk point, so it is not run through
-translation (like the rectification notice). Chinese is set in ReportLab's built-in CID font
-(no font file read). A QR code carries the address of the card's public read-only page
-(``risks:card_public``, an unguessable token, revocable by regenerating it).
+translation (like the rectification notice). Chinese is set in the PDF font of
+anjian/core/pdf.py, embedded as a subset so any viewer shows it. A QR code carries the address
+of the card's public read-only page (``risks:card_public``, an unguessable token, revocable by
+regenerating it).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from anjian.enterprises.documents import FONT, _register_font
+from anjian.core.pdf import cell_font, font_name
 
 from .choices import COLOUR_ZH, LEVEL_COLOUR, LEVEL_HEX, LEVEL_ZH
 from .models import RiskPoint
@@ -71,9 +72,9 @@ def card_content(point: RiskPoint, measures) -> dict:
 
 def card_pdf(point: RiskPoint, measures, public_url: str) -> bytes:
     """The A4 card of ``point`` with its active ``measures`` and a QR code to ``public_url``."""
-    _register_font()
+    font = font_name()
     c = card_content(point, measures)
-    base = ParagraphStyle("base", fontName=FONT, fontSize=11, leading=17, wordWrap="CJK")
+    base = ParagraphStyle("base", fontName=font, fontSize=11, leading=17, wordWrap="CJK")
     title = ParagraphStyle("title", parent=base, fontSize=24, leading=32, alignment=TA_CENTER)
     band = ParagraphStyle("band", parent=base, fontSize=18, leading=26, alignment=TA_CENTER,
                           textColor=colors.white if c["level"] in ("major", "high", "low") else colors.black)
@@ -81,11 +82,12 @@ def card_pdf(point: RiskPoint, measures, public_url: str) -> bytes:
     small = ParagraphStyle("small", parent=base, fontSize=9, leading=13, textColor=colors.HexColor("#555555"))
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=14 * mm,
-                            bottomMargin=14 * mm, title=f"{TITLE} {point.name}", author=point.enterprise.name)
+                            bottomMargin=14 * mm, title=f"{TITLE} {point.name}", author=point.enterprise.name,
+                            initialFontName=font)
     width = A4[0] - 32 * mm
     story = [Paragraph(TITLE, title), Spacer(1, 3 * mm)]
     level_table = Table([[Paragraph(f"风险等级：{_p(c['level_text'])}", band)]], colWidths=[width], rowHeights=[16 * mm])
-    level_table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(c["level_hex"])),
+    level_table.setStyle(TableStyle([cell_font(font), ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(c["level_hex"])),
                                      ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story += [level_table, Spacer(1, 3 * mm)]
     rows = [
@@ -101,14 +103,14 @@ def card_pdf(point: RiskPoint, measures, public_url: str) -> bytes:
              [Paragraph("责任人 / 电话", head), Paragraph(_p(f"{c['responsible']}    {c['phone']}"), base)],
              [Paragraph("应急电话", head), Paragraph(_p(c["emergency_numbers"]), base)]]
     table = Table(data, colWidths=[34 * mm, width - 34 * mm])
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.6, LINE), ("BACKGROUND", (0, 0), (0, -1), HEAD),
+    table.setStyle(TableStyle([cell_font(font), ("GRID", (0, 0), (-1, -1), 0.6, LINE), ("BACKGROUND", (0, 0), (0, -1), HEAD),
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 4),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
     story += [table, Spacer(1, 5 * mm)]
     qr = Table([[_qr_flowable(public_url, 30 * mm),
                  Paragraph("扫码查看本告知卡（公开只读页面）<br/>" + _p(public_url), small)]],
                colWidths=[36 * mm, width - 36 * mm])
-    qr.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    qr.setStyle(TableStyle([cell_font(font), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story.append(qr)
     doc.build(story)
     return buf.getvalue()

@@ -7,6 +7,7 @@ Every generated row has ``is_demo=True``. The same seed always gives the same da
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -89,8 +90,11 @@ def make_credit_code(division6: str, serial: int) -> str:
 class DemoBuilder:
     """Builds the demo jurisdiction, departments, enterprises, supervision and users."""
 
-    def __init__(self, size: DemoSize | None = None, seed: int = 20261122, with_history: bool = True):
+    def __init__(self, size: DemoSize | None = None, seed: int = 20261122, with_history: bool = True,
+                 progress: Callable[[str, int], None] | None = None):
         self.size = size or DemoSize()
+        # Told (county name, enterprises made) as each county is done: `anjian demo` prints it.
+        self.progress = progress
         self.rng = random.Random(seed)
         self.with_history = with_history
         self.industries = {i.code: i for i in Industry.objects.all()}
@@ -129,6 +133,7 @@ class DemoBuilder:
                     for t in range(self.size.townships_per_county)
                 ])
                 stats["townships"] += len(townships)
+                county_enterprises = 0
                 for township in townships:
                     station = Department.objects.create(
                         name=f"{township.name}安监站", kind=DepartmentKind.TOWNSHIP_STATION, region=township,
@@ -143,6 +148,9 @@ class DemoBuilder:
                     stats["grids"] += len(grids)
                     n = self._enterprises(township, grids, county_depts, station)
                     stats["enterprises"] += n
+                    county_enterprises += n
+                if self.progress:
+                    self.progress(f"{city.name}{county.name}", county_enterprises)
         stats["users"] = self._users(first_city)
         return stats
 
@@ -222,6 +230,8 @@ class DemoBuilder:
         enterprise = (Enterprise.objects.filter(region__parent=county, status="operating", grid__isnull=False)
                       .select_related("grid").order_by("id").first())
         grid = enterprise.grid
+        # The grid officer log-in is a person, and the grid's officer (its name and phone) is that person.
+        grid_officer_name = person(self.rng)
         city_regulator = Department.objects.get(region=city, kind=DepartmentKind.REGULATOR)
         city_office = Department.objects.get(region=city, kind=DepartmentKind.COMMITTEE_OFFICE)
         city_housing = Department.objects.get(region=city, name__endswith="住房和城乡建设局")
@@ -236,7 +246,7 @@ class DemoBuilder:
              {"department": other_regulator, "scope_region": other_county}),
             ("industry_officer", "市住建局监管员", Role.INDUSTRY_OFFICER,
              {"department": city_housing, "scope_region": city}),
-            ("grid_officer", f"{grid.name}网格员", Role.GRID_OFFICER, {"scope_grid": grid}),
+            ("grid_officer", grid_officer_name, Role.GRID_OFFICER, {"scope_grid": grid}),
             ("committee_office", "市安委办工作人员", Role.COMMITTEE_OFFICE,
              {"department": city_office, "scope_region": city}),
             ("enterprise", f"{enterprise.name[:12]}安全管理员", Role.ENTERPRISE, {"scope_enterprise": enterprise}),
@@ -248,6 +258,9 @@ class DemoBuilder:
             user.save()
             if role == Role.INDUSTRY_OFFICER:
                 user.scope_industries.set([self.industries["06"], self.industries["11"]])
+            if role == Role.GRID_OFFICER:
+                grid.officer_name, grid.officer_phone = user.name, user.phone
+                grid.save(update_fields=["officer_name", "officer_phone"])
             apply_role_group(user)
         return len(specs)
 

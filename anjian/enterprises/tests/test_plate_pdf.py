@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from anjian.core.testing.pdf import assert_fonts_embedded, require_pdf_font
 from anjian.enterprises.documents import BLIND_SPOT, TITLE, detail_path, plate_pdf
 from anjian.orgs.choices import Role
 
@@ -67,3 +68,14 @@ def test_plate_out_of_scope_is_404(world, client, key):
 def test_plate_needs_login(world, client):
     response = client.get(reverse("enterprises:plate_pdf", args=[world.ent_a.pk]))
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_plate_embeds_its_chinese_font(world):
+    # Given a machine with a TrueType Chinese font (CI installs fonts-wqy-zenhei)
+    require_pdf_font()
+    # When a plate is rendered
+    content = plate_pdf(world.ent_a)
+    # Then every font it uses is embedded as a subset, so any viewer shows the Chinese
+    assert_fonts_embedded(content)
+    assert TITLE in text_of(content) and world.ent_a.name in text_of(content)

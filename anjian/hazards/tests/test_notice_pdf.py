@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from anjian.core.services import events_for
 from anjian.core.testing.factories import make_hazard
 from anjian.core.testing.mixins import OTHER_COUNTY
+from anjian.core.testing.pdf import assert_fonts_embedded, require_pdf_font
 from anjian.hazards import services
 from anjian.hazards.documents import TITLE, notice_pdf
 from anjian.hazards.models import RectificationNotice
@@ -171,3 +172,13 @@ def test_notice_pages_are_scoped_and_need_the_right(world, notice):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline")
     assert notice.number in squash(pdf_text(response.content)[0])
+
+
+def test_notice_pdf_embeds_its_chinese_font(world, notice):
+    # Given a machine with a TrueType Chinese font (CI installs fonts-wqy-zenhei)
+    require_pdf_font()
+    # When the notice is rendered
+    content = notice_pdf(notice)
+    # Then every font it uses is embedded as a subset, and its Chinese text extracts
+    assert_fonts_embedded(content)
+    assert TITLE in squash(pdf_text(content)[0]) and "配电箱门未关闭，线路裸露" in squash(pdf_text(content)[0])

@@ -12,10 +12,12 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from anjian.core.testing.mixins import act_as
+from anjian.core.testing.pdf import assert_fonts_embedded, require_pdf_font
 from anjian.inspections import services as inspections
 from anjian.inspections.models import InspectionDuty, InspectionItemResult, InspectionTask
 from anjian.orgs.choices import Role
 from anjian.risks import services
+from anjian.risks.documents import card_pdf
 from anjian.risks.models import ControlMeasure, EnterpriseRiskGrade, RiskPoint
 from anjian.standards.models import CheckItem, Checklist
 
@@ -177,6 +179,20 @@ def test_card_pdf_and_public_page(world, client):
     # a voided point's card is gone
     services.void_risk_point(point, actor=world.users[Role.ADMIN], reason="拆除")
     assert client.get(new_public).status_code == 404
+
+
+def test_card_pdf_embeds_its_chinese_font(world):
+    # Given a machine with a TrueType Chinese font (CI installs fonts-wqy-zenhei) and an assessed point
+    require_pdf_font()
+    point = make_point(world)
+    _measures(world, point)
+    assess(world, point, "lec", l=3, e=6, c=15)
+    # When its card is rendered
+    content = card_pdf(point, point.measures.all(), "https://anjian.example/risks/card/x/")
+    # Then every font it uses is embedded as a subset, and its Chinese text extracts
+    assert_fonts_embedded(content)
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
+    assert "安全风险告知卡" in text and "液氨储罐区" in text
 
 
 def test_assessment_snapshot_survives_profile_edit(world):
