@@ -97,7 +97,8 @@ class EnterpriseSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer
                             "updated_at"]
         extra_kwargs = {
             "high_risk": {"help_text": "with high_risk_basis=industry this follows the industry and a value sent "
-                                       "is ignored; sent alone, a changed value makes the basis manual"},
+                                       "is ignored; sent without a basis, a value that differs (from the current "
+                                       "flag; on creation, from the industry's) makes the basis manual"},
         }
         list_serializer_class = EnterpriseListSerializer
 

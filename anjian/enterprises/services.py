@@ -106,8 +106,10 @@ def create_enterprise(*, actor, data: dict[str, Any]) -> Enterprise:
     tags = data.pop("tags", None) or []
     high_risk = {k: data.pop(k) for k in ("high_risk", "high_risk_basis") if k in data}
     enterprise = Enterprise(**data)
-    if "high_risk_basis" not in high_risk and high_risk.get("high_risk"):
-        high_risk["high_risk_basis"] = HighRiskBasis.MANUAL  # ticked on registration: a person's decision
+    if "high_risk_basis" not in high_risk and "high_risk" in high_risk and enterprise.industry_id:
+        # A flag given on registration that differs from the industry's is a person's decision.
+        differs = bool(high_risk["high_risk"]) != enterprise.industry.high_risk
+        high_risk["high_risk_basis"] = HighRiskBasis.MANUAL if differs else HighRiskBasis.INDUSTRY
     _apply_high_risk(enterprise, dict(high_risk))
     check_placement(actor, enterprise.region if enterprise.region_id else None, enterprise.grid)
     check_stays_in_scope(actor, enterprise)

@@ -150,11 +150,16 @@ def test_a_flag_from_the_industry_follows_it_and_a_flag_set_by_hand_stays(world)
     assert plant.history.count() == 5
 
 
-def test_a_box_ticked_on_registration_is_set_by_hand(world):
-    chem = services.create_enterprise(actor=world.users[Role.ADMIN], data={
-        "name": "甲有色冶炼厂", "credit_code": "91350100M000100Y43", "region": world.township_a,
-        "industry": industry("0502"), "high_risk": True})
-    assert (chem.high_risk, chem.high_risk_basis) == (True, "manual")
+@pytest.mark.parametrize(("code", "flag", "expected"), [
+    ("0502", True, (True, "manual")),      # a non-ferrous smelter: high-risk although its sector is not
+    ("0301", False, (False, "manual")),    # a flag against the industry's is a person's decision
+    ("0301", True, (True, "industry")),    # the industry's own flag: it follows the industry
+])
+def test_a_flag_given_on_registration_against_the_industry_is_set_by_hand(world, code, flag, expected):
+    ent = services.create_enterprise(actor=world.users[Role.ADMIN], data={
+        "name": "甲冶炼厂", "credit_code": "91350100M000100Y43", "region": world.township_a,
+        "industry": industry(code), "high_risk": flag})
+    assert (ent.high_risk, ent.high_risk_basis) == expected
 
 
 def test_api_reads_and_writes_the_basis(world, api):
