@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from anjian.core.health import healthz, readyz
 from anjian.core.views_files import attachment_download
-from anjian.enterprises.api import EnterpriseViewSet, SupervisionViewSet
+from anjian.enterprises.api import EnterpriseViewSet, FeatureTagList, SupervisionViewSet
 from anjian.enterprises.api_io import EnterpriseExportView, EnterpriseImportTemplateView, EnterpriseImportView
 from anjian.orgs.api import DepartmentViewSet, TokenView, UserViewSet
 from anjian.regions.api import GridViewSet, RegionImportView, RegionViewSet
@@ -24,6 +24,7 @@ api_patterns = [
     path("", include("anjian.majorhazards.api_urls")),
     path("", include("anjian.risks.api_urls")),
     path("industries/", include("anjian.enterprises.api_urls")),
+    path("feature-tags/", FeatureTagList.as_view(), name="api-feature-tags"),
     path("regions/import/", RegionImportView.as_view(), name="api-region-import"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from .choices import (
@@ -16,6 +16,7 @@ from .choices import (
     REQUIRED_TOP_LEVEL,
     SHORT_UPDATE_WINDOW_CATEGORIES,
     AccidentGrade,
+    AccidentState,
     FlagState,
     ReportingLevel,
 )
@@ -160,3 +161,18 @@ def accident_rows(pks: list[int]) -> list[Accident]:
     rows = Accident.objects.filter(pk__in=pks).select_related("region", "enterprise", "industry", "accident_type")
     by_pk = {a.pk: a for a in rows}
     return [by_pk[pk] for pk in pks if pk in by_pk]
+
+
+def enterprise_accident_summary(user, enterprise_id: int, *, recent: int = 5) -> dict:
+    """One enterprise's accidents in ``user``'s scope (voided ones left out): how many
+    (``total``), in the last 365 days (``last_year``), not yet closed (``open``), the deaths and
+    serious injuries over all of them, and the ``recent`` latest. Two queries on the accident's
+    enterprise key."""
+    since = timezone.now() - timedelta(days=365)
+    accidents = Accident.objects.for_user(user).filter(enterprise_id=enterprise_id)
+    counts = accidents.aggregate(
+        total=Count("pk"), last_year=Count("pk", filter=Q(occurred_at__gte=since)),
+        open=Count("pk", filter=~Q(state=AccidentState.CLOSED)),
+        deaths=Sum("deaths", default=0), serious_injuries=Sum("serious_injuries", default=0))
+    latest = list(accidents.select_related("accident_type").order_by("-occurred_at", "-id")[:recent])
+    return {**counts, "latest": latest, "since": timezone.localdate(since)}

@@ -158,18 +158,23 @@ class ValuesRepresentation:
     (``region.name``), SlugRelatedField, PrimaryKeyRelatedField, and nested serializers named
     in ``nested`` with the values() prefix of the relation they read (e.g. a FilteredRelation
     alias); a nested object whose primary key is NULL is represented as None, as the
-    serializer does for a missing related object. Anything else (SerializerMethodField,
-    source="*", many=True, dotted sources over nullable relations) raises ImproperlyConfigured.
+    serializer does for a missing related object. Fields named in ``supplied`` (a list, or a
+    callable answering one when the plan is built) are not read from values(): the caller puts
+    their representation in the row under the field's name (e.g. a many-to-many's codes, read
+    for the whole page in one query). Anything else (SerializerMethodField, source="*",
+    many=True, dotted sources over nullable relations) raises ImproperlyConfigured.
     """
 
     # Fields whose to_representation returns the database value unchanged (str, int, bool).
     _IDENTITY = (serializers.CharField, serializers.IntegerField, serializers.BooleanField)
 
     def __init__(self, serializer_class: type[serializers.ModelSerializer], *,
-                 nested: dict[str, str] | None = None, prefix: str = ""):
+                 nested: dict[str, str] | None = None, prefix: str = "",
+                 supplied: Any = ()):
         self.serializer_class = serializer_class
         self.nested = nested or {}
         self.prefix = prefix
+        self.supplied = supplied
         self._plan: list[tuple[str, str, Any]] | None = None
         self._columns: list[str] = []
 
@@ -207,6 +212,7 @@ class ValuesRepresentation:
         pk_column = self.prefix + model._meta.pk.attname
         plan: list[tuple[str, str, Any]] = []
         columns: list[str] = [pk_column]
+        supplied = set(self.supplied() if callable(self.supplied) else self.supplied)
 
         def unsupported(field, why: str) -> ImproperlyConfigured:
             return ImproperlyConfigured(f"{self.serializer_class.__name__}.{field.field_name}: {why}; "
@@ -214,6 +220,9 @@ class ValuesRepresentation:
 
         for field in serializer._readable_fields:
             name = field.field_name
+            if name in supplied:
+                plan.append((name, name, None))  # the caller's value, as it is
+                continue
             if isinstance(field, serializers.BaseSerializer):
                 if name not in self.nested or isinstance(field, serializers.ListSerializer):
                     raise unsupported(field, "a nested serializer not named in `nested`")

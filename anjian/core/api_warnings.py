@@ -59,10 +59,11 @@ class WarningFilter(BaseFilterSet):
     rule = django_filters.CharFilter(field_name="rule", label="Rule code")
     level = django_filters.ChoiceFilter(choices=Warning.Level.choices)
     unread = django_filters.BooleanFilter(method="filter_unread", label="Only unread (true) or read (false)")
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label="Enterprise id")
 
     class Meta:
         model = Warning
-        fields = ["status", "rule", "level", "unread"]
+        fields = ["status", "rule", "level", "unread", "enterprise"]
 
     def filter_noop(self, queryset, name, value):
         return queryset

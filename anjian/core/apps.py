@@ -12,8 +12,12 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from . import checks  # noqa: F401 -- registers the installation's system checks
 
-        # Warning rules are declared in each Anjian app's ``rules`` module; import them all now
-        # so every process (web, worker, management commands) scans and shows the same rules.
+        # Warning rules are declared in each Anjian app's ``rules`` module, and the sections and
+        # list columns of the enterprise's file (core.dossier) in its ``profile`` module; import
+        # them all now so every process shows the same rules, sections and columns.
         for config in apps.get_app_configs():
-            if config.name.startswith("anjian.") and module_has_submodule(config.module, "rules"):
-                import_module(f"{config.name}.rules")
+            if not config.name.startswith("anjian."):
+                continue
+            for module in ("rules", "profile"):
+                if module_has_submodule(config.module, module):
+                    import_module(f"{config.name}.{module}")

@@ -47,6 +47,8 @@ class InboxFilter(forms.Form):
     level = forms.ChoiceField(label=gettext_lazy("Level"), required=False,
                               choices=[("", gettext_lazy("All levels")), *Warning.Level.choices])
     unread = forms.BooleanField(label=gettext_lazy("Unread only"), required=False)
+    # From the enterprise's file: that enterprise's warnings (not a visible filter).
+    enterprise = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,7 +66,17 @@ def _inbox_for(request: HttpRequest, status: str, form: InboxFilter | None = Non
         form.is_valid()  # an invalid field is shown next to it and ignored; the valid ones apply
         data = form.cleaned_data
     return inbox(request.user, status=status, rule=data.get("rule") or None, level=data.get("level") or None,
-                 unread=True if data.get("unread") else None)
+                 unread=True if data.get("unread") else None, enterprise=data.get("enterprise") or None)
+
+
+def _enterprise_name(user, pk: int | None) -> str:
+    """The name of the enterprise the inbox is narrowed to, if the user may see it."""
+    if not pk:
+        return ""
+    from django.apps import apps
+
+    enterprises = apps.get_model("enterprises", "Enterprise").objects.for_user(user)
+    return enterprises.filter(pk=pk).values_list("name", flat=True).first() or ""
 
 
 @login_required
@@ -81,10 +93,14 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     unread = getattr(request, "_anjian_unread_warnings", None)
     if unread is None:
         unread = request._anjian_unread_warnings = unread_count(request.user)
+    enterprise = form.cleaned_data.get("enterprise") if form.is_bound and form.is_valid() else None
+    keep = [("status", status)] if status != OPEN else []
+    if enterprise:
+        keep.append(("enterprise", enterprise))
     return render(request, "core/warnings.html", {
         "form": form, "status": status, "page_obj": page, "rows": rows,
         "OPEN": OPEN, "CLOSED": CLOSED, "unread": unread, "has_rules": bool(rules_for(request.user)),
-        "keep": [("status", status)] if status != OPEN else [],
+        "keep": keep, "enterprise_id": enterprise, "enterprise_name": _enterprise_name(request.user, enterprise),
         # An enterprise user's warnings are all about their own enterprise: no column for it.
         "show_enterprise": scope_of(request.user).kind != ENTERPRISE,
     })

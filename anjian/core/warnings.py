@@ -315,9 +315,9 @@ def inbox_base(user, *, status: str = OPEN) -> models.QuerySet:
 
 
 def inbox(user, *, status: str = OPEN, rule: str | None = None, level: str | None = None,
-          unread: bool | None = None) -> models.QuerySet:
-    """``inbox_base`` narrowed by rule, level and read state, annotated ``is_read``, newest
-    first (by id: warnings are numbered as they are raised).
+          unread: bool | None = None, enterprise: int | None = None) -> models.QuerySet:
+    """``inbox_base`` narrowed by rule, level, read state and enterprise, annotated
+    ``is_read``, newest first (by id: warnings are numbered as they are raised).
 
     The order is one the database reads from the primary key backwards, stopping after a page:
     sorting a province's 600,000 open warnings by anything else costs seconds per page.
@@ -327,6 +327,8 @@ def inbox(user, *, status: str = OPEN, rule: str | None = None, level: str | Non
         qs = qs.filter(rule=rule)
     if level:
         qs = qs.filter(level=level)
+    if enterprise:
+        qs = qs.filter(enterprise_id=enterprise)
     qs = qs.annotate(is_read=_read_by(user))
     if unread is not None:
         qs = qs.filter(is_read=not unread)

@@ -1,26 +1,49 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
 
 from anjian.core.admin import NoDeleteHistoryAdmin
 
-from .models import Enterprise, Industry, Supervision
+from . import services
+from .models import Enterprise, FeatureTag, Industry, Supervision
 
 
 @admin.register(Industry)
 class IndustryAdmin(admin.ModelAdmin):
-    """The industry taxonomy is reference data that administrators may extend."""
+    """The industry taxonomy is reference data that administrators may extend. Changing a
+    high-risk flag brings along the enterprises whose flag comes from the industry."""
 
     list_display = ["code", "name", "name_en", "parent", "high_risk"]
+    list_filter = ["high_risk"]
     search_fields = ["code", "name"]
     list_select_related = ["parent"]
 
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "high_risk" in form.changed_data:
+            n = services.follow_industry_high_risk(obj, actor=request.user)
+            self.message_user(request, _("%(n)s enterprises whose high-risk flag comes from this industry were "
+                                         "updated.") % {"n": n}, messages.INFO)
+
+
+@admin.register(FeatureTag)
+class FeatureTagAdmin(admin.ModelAdmin):
+    """The feature tags (特征标签): reference data administrators edit, add and retire."""
+
+    list_display = ["code", "name", "is_active", "source_confirmed", "sort"]
+    list_filter = ["is_active", "source_confirmed"]
+    search_fields = ["code", "name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # tags on enterprises keep their meaning: retire a tag instead
+
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(NoDeleteHistoryAdmin):
     list_display = ["name", "credit_code", "region", "industry", "status", "is_voided"]
-    list_filter = ["status", "is_voided", "high_risk", "above_scale"]
+    list_filter = ["status", "is_voided", "high_risk", "high_risk_basis", "above_scale"]
     search_fields = ["name", "credit_code"]
     raw_id_fields = ["region", "grid"]
     list_select_related = ["region", "industry"]

@@ -1,9 +1,10 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework import serializers, status
+from rest_framework import generics, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from anjian.core import dossier
 from anjian.core.api import (
     EventSerializer,
     HistoryActionMixin,
@@ -20,8 +21,8 @@ from anjian.regions.models import Grid, Region
 from . import services
 from .choices import OperatingStatus
 from .filters import EnterpriseFilter, SupervisionFilter
-from .models import Enterprise, Industry, Supervision
-from .selectors import CURRENT_PLATE, enterprise_list, enterprise_rows
+from .models import Enterprise, FeatureTag, Industry, Supervision
+from .selectors import CURRENT_PLATE, enterprise_list, enterprise_rows, tag_codes
 
 
 class IndustrySerializer(serializers.ModelSerializer):
@@ -29,7 +30,34 @@ class IndustrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Industry
-        fields = ["id", "code", "name", "name_en", "parent", "high_risk"]
+        fields = ["id", "code", "name", "name_en", "parent", "high_risk", "high_risk_source"]
+
+
+class FeatureTagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FeatureTag
+        fields = ["code", "name", "description", "source", "source_confirmed", "is_active"]
+
+
+def attach_figures(user, enterprises) -> None:
+    """Put ``_figures`` (the values of the list columns other apps provide, core.dossier) on
+    each enterprise that has none yet: one query per column for all of them."""
+    missing = [e for e in enterprises if not hasattr(e, "_figures")]
+    if not missing:
+        return
+    values = dossier.column_values(user, [e.pk for e in missing]) if user is not None else {}
+    for e in missing:
+        e._figures = {c.code: values[c.code][e.pk] if values else c.default for c in dossier.columns()}
+
+
+class EnterpriseListSerializer(serializers.ListSerializer):
+    """Many enterprises: their column values are read for all of them at once (not per row)."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        request = self.context.get("request")
+        attach_figures(getattr(request, "user", None), items)
+        return super().to_representation(items)
 
 
 class SupervisionSummarySerializer(serializers.ModelSerializer):
@@ -51,6 +79,9 @@ class EnterpriseSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer
     # A declared nested field is built once per list; a per-row serializer would rebuild its
     # fields for every row (measured: most of the list endpoint's CPU time).
     supervision = SupervisionSummarySerializer(source="current_supervision", read_only=True, allow_null=True)
+    tags = serializers.SlugRelatedField(
+        many=True, slug_field="code", queryset=FeatureTag.objects.all(), required=False,
+        help_text="feature-tag codes (see /api/feature-tags/); a retired tag can be kept but not newly given")
     scoped_fields = ("region", "grid")
 
     class Meta:
@@ -59,11 +90,32 @@ class EnterpriseSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer
             "id", "name", "credit_code", "legal_representative", "principal_name", "principal_phone",
             "safety_manager_name", "safety_manager_phone", "address", "region", "region_name", "grid",
             "latitude", "longitude", "industry", "industry_name", "above_scale", "employees", "high_risk",
-            "status", "established_on", "status_changed_on", "suspended_on", "closed_on", "supervision",
-            "is_demo", "created_at", "updated_at",
+            "high_risk_basis", "tags", "status", "established_on", "status_changed_on", "suspended_on", "closed_on",
+            "supervision", "is_demo", "created_at", "updated_at",
         ]
         read_only_fields = ["status", "status_changed_on", "suspended_on", "closed_on", "is_demo", "created_at",
                             "updated_at"]
+        extra_kwargs = {
+            "high_risk": {"help_text": "with high_risk_basis=industry this follows the industry and a value sent "
+                                       "is ignored; sent without a basis, a value that differs (from the current "
+                                       "flag; on creation, from the industry's) makes the basis manual"},
+        }
+        list_serializer_class = EnterpriseListSerializer
+
+    def get_fields(self):
+        # The columns other apps add to the list (core.dossier: risk_grade, open_hazards), as
+        # read-only fields read from ``_figures`` (attach_figures).
+        fields = super().get_fields()
+        for column in dossier.columns():
+            field = column.field()
+            field.source = f"_figures.{column.code}"
+            fields[column.code] = field
+        return fields
+
+    def to_representation(self, instance):
+        request = self.context.get("request")
+        attach_figures(getattr(request, "user", None), [instance])
+        return super().to_representation(instance)
 
     def validate_credit_code(self, value: str) -> str:
         return value.strip().upper()
@@ -78,7 +130,10 @@ class EnterpriseSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer
 # The list page's rows straight from values() into EnterpriseSerializer's JSON (the same bytes):
 # no model instances, no per-request serializer fields. Measured at 1M enterprises, this is
 # most of what separates the list endpoint from its bare SQL (bench/README.md).
-LIST_REPRESENTATION = ValuesRepresentation(EnterpriseSerializer, nested={"supervision": CURRENT_PLATE})
+# The tags and the columns other apps add are not values() columns: the list supplies them per
+# page (one query each) under the field's name.
+LIST_REPRESENTATION = ValuesRepresentation(EnterpriseSerializer, nested={"supervision": CURRENT_PLATE},
+                                           supplied=lambda: ["tags", *(c.code for c in dossier.columns())])
 
 
 class StatusChangeSerializer(serializers.Serializer):
@@ -117,6 +172,12 @@ class EnterpriseViewSet(HistoryActionMixin, ScopedViewSet):
         if keys is None:
             return super().list(request, *args, **kwargs)
         rows = enterprise_rows(keys, LIST_REPRESENTATION.columns)
+        tags = tag_codes(keys)
+        figures = dossier.column_values(request.user, keys)
+        for row in rows:
+            row["tags"] = tags[row["id"]]
+            for code, values in figures.items():
+                row[code] = values[row["id"]]
         return self.get_paginated_response([LIST_REPRESENTATION.represent(row) for row in rows])
 
     @action(detail=True, methods=["post"], serializer_class=StatusChangeSerializer, url_path="status")
@@ -179,3 +240,14 @@ class SupervisionViewSet(ScopedViewSet):
 
     def void(self, request, *args, **kwargs):  # assignments are ended, never voided
         return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
+
+
+class FeatureTagList(generics.ListAPIView):
+    """The feature tags (特征标签) enterprises are tagged with: reference data edited by
+    administrators, readable by any logged-in user. ``?tag=<code>`` filters the enterprise list."""
+
+    queryset = FeatureTag.objects.order_by("sort", "code")
+    serializer_class = FeatureTagSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = None
+    filter_backends = []

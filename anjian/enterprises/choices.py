@@ -14,3 +14,11 @@ STATUS_TRANSITIONS = {
     OperatingStatus.SUSPENDED: {OperatingStatus.OPERATING, OperatingStatus.CLOSED},
     OperatingStatus.CLOSED: {OperatingStatus.OPERATING},
 }
+
+
+class HighRiskBasis(models.TextChoices):
+    """Where an enterprise's high-risk flag comes from: its industry's flag (kept in step when
+    the industry or its flag changes) or a person's decision (kept as set)."""
+
+    INDUSTRY = "industry", _("From the industry")
+    MANUAL = "manual", _("Set by hand")

@@ -1,5 +1,6 @@
 """Filters for the enterprise list, shared by the UI and the API so both offer the same ones.
-Every filter here is backed by an index on Enterprise (see Meta.indexes)."""
+Every filter here is backed by an index on Enterprise (see Meta.indexes) or, for ``tag``, on
+its tag links (EnterpriseTag: unique (enterprise, tag) and (tag, enterprise))."""
 
 import django_filters
 from django.db.models import Exists, OuterRef
@@ -10,7 +11,7 @@ from anjian.core.paths import subtree_q
 from anjian.core.scoping import industry_subtree_ids, region_path
 
 from .choices import OperatingStatus
-from .models import Enterprise, Supervision
+from .models import Enterprise, EnterpriseTag, Supervision
 
 
 def industry_ids(code: str) -> list[int]:
@@ -26,11 +27,12 @@ class EnterpriseFilter(BaseFilterSet):
     above_scale = django_filters.BooleanFilter(label=_("Above designated size"))
     high_risk = django_filters.BooleanFilter(label=_("High-risk"))
     has_supervision = django_filters.BooleanFilter(method="filter_has_supervision", label=_("Has supervision"))
+    tag = django_filters.CharFilter(method="filter_tag", label=_("Feature tag code"))
     q = django_filters.CharFilter(method="filter_q", label=_("Name or credit code"))
 
     class Meta:
         model = Enterprise
-        fields = ["region", "industry", "grid", "status", "above_scale", "high_risk", "has_supervision", "q"]
+        fields = ["region", "industry", "grid", "status", "above_scale", "high_risk", "has_supervision", "tag", "q"]
 
     def filter_region(self, queryset, name, value):
         # As regions.filters.filter_region_subtree, with the code → path lookup cached.
@@ -48,6 +50,11 @@ class EnterpriseFilter(BaseFilterSet):
     def filter_has_supervision(self, queryset, name, value):
         current = Exists(Supervision.objects.filter(enterprise=OuterRef("pk"), is_current=True))
         return queryset.filter(current if value else ~current)
+
+    def filter_tag(self, queryset, name, value):
+        # EXISTS, not a join: an enterprise is listed once whatever else it is tagged with.
+        tagged = EnterpriseTag.objects.filter(enterprise=OuterRef("pk"), tag__code=value.strip())
+        return queryset.filter(Exists(tagged))
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -6,6 +6,7 @@ back onto the form fields with ``add_service_errors``.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,9 +17,9 @@ from anjian.orgs.models import Department, User
 from anjian.regions.forms import INDENT, RegionCodeField, township_label, township_queryset
 from anjian.regions.models import Grid, Region
 
-from .choices import STATUS_TRANSITIONS, OperatingStatus
+from .choices import STATUS_TRANSITIONS, HighRiskBasis, OperatingStatus
 from .filters import EnterpriseFilter
-from .models import Enterprise, Industry
+from .models import Enterprise, FeatureTag, Industry
 from .services import SELF_SERVICE_FIELDS
 
 # Above this many grids a grid <select> becomes unwieldy; the filter then takes a grid code.
@@ -79,9 +80,42 @@ class OfficerSelect(forms.Select):
         return option
 
 
+def tag_queryset(enterprise: Enterprise | None = None):
+    """The feature tags one may give: the active ones, and those the enterprise already has."""
+    keep = Q(is_active=True)
+    if enterprise is not None and enterprise.pk:
+        keep |= Q(links__enterprise=enterprise)
+    return FeatureTag.objects.filter(keep).distinct().order_by("sort", "code")
+
+
+# The high-risk flag and its basis as one choice: follow the industry, or a person's yes / no.
+HIGH_RISK_CHOICES = [
+    ("industry", _("From the industry")),
+    ("yes", _("High-risk (set by hand)")),
+    ("no", _("Not high-risk (set by hand)")),
+]
+
+
+def high_risk_choice(enterprise: Enterprise) -> str:
+    if enterprise.high_risk_basis == HighRiskBasis.INDUSTRY:
+        return "industry"
+    return "yes" if enterprise.high_risk else "no"
+
+
 class EnterpriseForm(forms.ModelForm):
-    """The registry fields of an enterprise. Township, grid and industry are limited to the
-    user's jurisdiction; the service checks placement again on save."""
+    """The registry fields of an enterprise, its high-risk basis and its feature tags.
+    Township, grid and industry are limited to the user's jurisdiction; the service checks
+    placement again on save."""
+
+    high_risk_choice = forms.ChoiceField(
+        label=_("High-risk"), choices=HIGH_RISK_CHOICES, initial="industry",
+        help_text=_("From the industry: the flag follows the industry's (the industry list names the law "
+                    "behind it). Set by hand: for an enterprise its industry does not describe, e.g. a "
+                    "non-ferrous smelter."))
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Feature tags"), queryset=FeatureTag.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Features campaigns and statistics select enterprises by."))
 
     class Meta:
         model = Enterprise
@@ -89,7 +123,7 @@ class EnterpriseForm(forms.ModelForm):
             "name", "credit_code", "industry", "region", "grid", "address",
             "legal_representative", "principal_name", "principal_phone",
             "safety_manager_name", "safety_manager_phone",
-            "employees", "above_scale", "high_risk", "established_on", "latitude", "longitude",
+            "employees", "above_scale", "established_on", "latitude", "longitude",
         ]
         widgets = {
             "established_on": DateInput(),
@@ -120,6 +154,11 @@ class EnterpriseForm(forms.ModelForm):
         industry.queryset = industry_queryset(user)
         industry.label_from_instance = industry_label
         industry.empty_label = _("Choose the industry")
+        instance = self.instance if self.instance.pk else None
+        self.fields["tags"].queryset = tag_queryset(instance)
+        if instance is not None:
+            self.initial.setdefault("high_risk_choice", high_risk_choice(instance))
+            self.initial.setdefault("tags", [t.pk for t in instance.tags.all()])
         # An enterprise's own users keep only their contacts and size up to date; the rest is
         # the regulator's record (the service enforces it; the form shows it).
         self.self_service = getattr(user, "role", None) == Role.ENTERPRISE and not user.is_superuser
@@ -143,7 +182,28 @@ class EnterpriseForm(forms.ModelForm):
         return cleaned
 
     def service_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        """What the service takes: the model fields, the high-risk basis (and the flag when set
+        by hand) and the tags."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        choice = self.cleaned_data["high_risk_choice"]
+        if choice == "industry":
+            data["high_risk_basis"] = HighRiskBasis.INDUSTRY
+        else:
+            data.update(high_risk_basis=HighRiskBasis.MANUAL, high_risk=choice == "yes")
+        data["tags"] = list(self.cleaned_data["tags"])
+        return data
+
+    def changed_service_data(self, enterprise: Enterprise) -> dict:
+        """``service_data`` without what equals the stored enterprise (so a re-submitted form, or
+        a code typed in lower case, writes no empty history version)."""
+        data = self.service_data()
+        changed = {name: value for name, value in data.items()
+                   if name not in {"tags", "high_risk", "high_risk_basis"} and getattr(enterprise, name) != value}
+        if self.cleaned_data["high_risk_choice"] != high_risk_choice(enterprise):
+            changed.update({k: data[k] for k in ("high_risk", "high_risk_basis") if k in data})
+        if {t.pk for t in data["tags"]} != {t.pk for t in enterprise.tags.all()}:
+            changed["tags"] = data["tags"]
+        return changed
 
 
 class StatusForm(forms.Form):
@@ -291,6 +351,11 @@ class EnterpriseListFilter(EnterpriseFilter):
         if "status" in fields:
             fields["status"] = forms.ChoiceField(
                 label=_("Status"), required=False, choices=[("", _("Any status")), *OperatingStatus.choices])
+        if "tag" in fields:
+            fields["tag"] = forms.ChoiceField(
+                label=_("Feature tag"), required=False,
+                choices=[("", _("All feature tags")), *FeatureTag.objects.order_by("sort", "code")
+                         .values_list("code", "name")])
         for name, label in (("above_scale", _("Above designated size")), ("high_risk", _("High-risk")),
                             ("has_supervision", _("Supervision assigned"))):
             if name in fields:

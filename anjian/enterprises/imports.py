@@ -24,6 +24,7 @@ import contextlib
 import datetime
 import io
 import operator
+import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -42,7 +43,8 @@ from anjian.core.services import record_event
 from anjian.regions.choices import RegionLevel
 from anjian.regions.models import Grid, Region
 
-from .models import Enterprise, Industry
+from .choices import HighRiskBasis
+from .models import Enterprise, EnterpriseTag, FeatureTag, Industry
 from .validators import credit_code_check_char, credit_code_error
 
 BATCH_SIZE = 1000
@@ -67,6 +69,8 @@ ENTERPRISE_COLUMNS: list[Column] = [
     Column("employees", "从业人数", help="非负整数，空为0"),
     Column("high_risk", "高危(是/否)", help="是/否，空则按行业判定"),
     Column("established_on", "成立日期", help="如 2015-06-01"),
+    Column("high_risk_basis", "高危认定依据", help="按行业/人工；空则：高危列有值为人工认定，无值为按行业"),
+    Column("tags", "特征标签", help="可空；填标签名称或代码，多个用顿号或逗号分隔，见“填写说明”"),
 ]
 
 # Plain text fields copied as they are (after the length check).
@@ -75,6 +79,10 @@ TEXT_FIELDS = ("name", "legal_representative", "principal_name", "principal_phon
 MAX_LENGTH = {f: Enterprise._meta.get_field(f).max_length for f in TEXT_FIELDS}
 HEADER = {c.field: c.header for c in ENTERPRISE_COLUMNS}
 
+BASIS_WORDS = {"按行业": HighRiskBasis.INDUSTRY, "行业": HighRiskBasis.INDUSTRY, "industry": HighRiskBasis.INDUSTRY,
+               "人工": HighRiskBasis.MANUAL, "人工认定": HighRiskBasis.MANUAL, "manual": HighRiskBasis.MANUAL}
+BASIS_TEXT = {HighRiskBasis.INDUSTRY: "按行业", HighRiskBasis.MANUAL: "人工"}
+TAG_SEPARATORS = re.compile(r"[、,，;；\s]+")
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "t", "√", "有"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "f", "×", "无"}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日", "%Y-%m-%d %H:%M:%S")
@@ -195,10 +203,36 @@ def _lookups(actor, rows: list[tuple[int, dict[str, str]]]) -> dict[str, Any]:
         existing.update(Enterprise.objects.filter(credit_code__in=chunk).values_list("credit_code", flat=True))
     industries = {code: (pk, high_risk) for pk, code, high_risk in
                   Industry.objects.values_list("pk", "code", "high_risk")}
+    tags: dict[str, tuple[int, str, bool]] = {}  # name or code → (id, name, active)
+    for pk, code, name, active in FeatureTag.objects.values_list("pk", "code", "name", "is_active"):
+        tags[code.lower()] = tags[name] = (pk, name, active)
     return {
         "regions": regions, "in_scope": in_scope, "grids": grids, "existing": existing,
         "industries": industries, "industry_scope": scope_of(actor).industry_ids, "today": timezone.localdate(),
+        "tags": tags,
     }
+
+
+def _parse_tags(text: str, known: dict[str, tuple[int, str, bool]]) -> list[int]:
+    """The ids of the feature tags named (by name or code) in ``text``; RowInvalid names the
+    unknown and retired ones."""
+    ids, unknown, retired = [], [], []
+    for word in TAG_SEPARATORS.split(text.strip()):
+        if not word:
+            continue
+        tag = known.get(word) or known.get(word.lower())
+        if tag is None:
+            unknown.append(word)
+        elif not tag[2]:
+            retired.append(tag[1])
+        elif tag[0] not in ids:
+            ids.append(tag[0])
+    if unknown:
+        raise RowInvalid(_("Unknown feature tags: %(names)s.") % {"names": "、".join(unknown)})
+    if retired:
+        raise RowInvalid(_("These feature tags are retired and cannot be given: %(names)s.")
+                         % {"names": "、".join(retired)})
+    return ids
 
 
 def _validate_row(rownum: int, row: dict[str, str], lk: dict[str, Any], seen: dict[str, int],
@@ -284,14 +318,30 @@ def _validate_row(rownum: int, row: dict[str, str], lk: dict[str, Any], seen: di
         missing = "longitude" if values.get("longitude") is None else "latitude"
         err(missing, _("Give both latitude and longitude, or neither."))
 
+    # The high-risk flag: "按行业" (or both cells empty) follows the industry; "人工" (or a
+    # 是/否 without a basis, as before this column existed) keeps the value given.
+    basis_text = row.get("high_risk_basis", "").strip()
+    basis = BASIS_WORDS.get(basis_text.lower()) if basis_text else None
+    if basis_text and basis is None:
+        err("high_risk_basis", _("Write 按行业 or 人工, not “%(v)s”.") % {"v": basis_text})
+    elif basis == HighRiskBasis.MANUAL and "high_risk" in values and values["high_risk"] is None:
+        err("high_risk", _("With the basis 人工, say whether the enterprise is high-risk (是/否)."))
+    if basis is None and values.get("high_risk") is not None:
+        basis = HighRiskBasis.MANUAL
+    values["high_risk_basis"] = basis or HighRiskBasis.INDUSTRY
+    if values["high_risk_basis"] == HighRiskBasis.INDUSTRY:
+        values["high_risk"] = industry[1] if industry else False
+    try:
+        values["tags"] = _parse_tags(row.get("tags", ""), lk["tags"])
+    except RowInvalid as exc:
+        err("tags", str(exc))
+
     if len(report.errors) != errors_before:
         return None
     if values["above_scale"] is None:
         values["above_scale"] = False
     if values["employees"] is None:
         values["employees"] = 0
-    if values["high_risk"] is None:
-        values["high_risk"] = industry[1]
     return values
 
 
@@ -484,6 +534,10 @@ def write_enterprises(rows: list[dict[str, Any]], *, actor, reason: str) -> list
     extra.update({"history_date": now, "history_change_reason": reason, "history_type": "+",
                   "history_user_id": getattr(actor, "pk", None)})
     _insert(history_model, rows, _constant_columns(history_model, set(rows[0]), now, extra))
+    links = [{"enterprise_id": r["id"], "tag_id": tag} for r in rows for tag in r.get("tags") or ()]
+    if links:
+        _insert(EnterpriseTag, links, _constant_columns(EnterpriseTag, set(links[0]), now,
+                                                        {"created_by_id": getattr(actor, "pk", None)}))
     return [r["id"] for r in rows]
 
 
@@ -530,19 +584,24 @@ def template_bytes() -> bytes:
         ["2. 所属乡镇(街道)代码为12位统计用区划代码，须为您管辖范围内的乡镇(街道)；网格编码须属于该乡镇(街道)。"],
         ["3. 统一社会信用代码18位，按 GB 32100 校验；同一文件内及系统中均不得重复。"],
         ["4. 是/否列填“是”或“否”；高危留空时按行业判定。日期写作 2015-06-01。"],
+        ["   高危认定依据填“按行业”（高危随行业）或“人工”（按高危列认定）；特征标签填下表中的名称，多个用顿号分隔。"],
         ["5. 任一行有错则整个文件不导入，系统逐行列出错误，改正后重新上传。"],
         [],
         ["列", "必填", "说明"],
         *[[c.header, "是" if c.required else "", c.help] for c in ENTERPRISE_COLUMNS],
         [],
-        ["行业代码", "行业名称", "高危行业"],
-        *[[i.code, i.name, "是" if i.high_risk else ""] for i in Industry.objects.order_by("code")],
+        ["行业代码", "行业名称", "高危行业", "依据"],
+        *[[i.code, i.name, "是" if i.high_risk else "", i.high_risk_source] for i in Industry.objects.order_by("code")],
+        [],
+        ["特征标签", "代码", "认定范围", "依据"],
+        *[[t.name, t.code, t.description, t.source] for t in FeatureTag.objects.filter(is_active=True)
+          .order_by("sort", "code")],
     ]
     for line in lines:
         ws.append(line)
     ws["A1"].font = bold
     for row in ws.iter_rows():
-        if row and row[0].value in ("列", "行业代码"):
+        if row and row[0].value in ("列", "行业代码", "特征标签"):
             for cell in row:
                 cell.font = bold
     ws.column_dimensions["A"].width = 22

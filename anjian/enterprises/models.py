@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from anjian.core.models import VoidableModel
 from anjian.core.scoping import ScopedQuerySet
 
-from .choices import OperatingStatus
+from .choices import HighRiskBasis, OperatingStatus
 from .validators import validate_credit_code
 
 
@@ -25,6 +25,9 @@ class Industry(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
                                verbose_name=_("parent"))
     high_risk = models.BooleanField(_("high-risk sector"), default=False)
+    high_risk_source = models.TextField(
+        _("basis of the high-risk flag"), blank=True,
+        help_text=_("The law or rule (document and article) that makes this sector high-risk or not."))
     sort = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     class Meta:
@@ -37,6 +40,32 @@ class Industry(models.Model):
 
     def descendant_ids(self) -> list[int]:
         return list(Industry.objects.filter(code__startswith=self.code).values_list("pk", flat=True))
+
+
+class FeatureTag(models.Model):
+    """A feature of enterprises that campaigns and statistics select on, across industries
+    (涉爆粉尘, 涉氨制冷, 有限空间作业, …). Reference data loaded by migrate and edited by
+    administrators; a tag is retired (``is_active``), never deleted."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    description = models.CharField(_("what counts"), max_length=200, blank=True)
+    source = models.TextField(_("legal basis"), blank=True,
+                              help_text=_("The document and article the tag rests on."))
+    source_confirmed = models.BooleanField(
+        _("source confirmed"), default=True,
+        help_text=_("Untick when the article was not checked against the official text."))
+    is_active = models.BooleanField(_("active"), default=True,
+                                    help_text=_("A retired tag stays on enterprises but cannot be newly given."))
+    sort = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("feature tag")
+        verbose_name_plural = _("feature tags")
+        ordering = ["sort", "code"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class EnterpriseQuerySet(ScopedQuerySet):
@@ -82,6 +111,11 @@ class Enterprise(VoidableModel):
     above_scale = models.BooleanField(_("above designated size"), default=False)
     employees = models.PositiveIntegerField(_("employees"), default=0)
     high_risk = models.BooleanField(_("high-risk"), default=False)
+    high_risk_basis = models.CharField(
+        _("high-risk basis"), max_length=16, choices=HighRiskBasis.choices, default=HighRiskBasis.INDUSTRY,
+        help_text=_("From the industry: the flag follows the industry's. Set by hand: kept as set."))
+    tags = models.ManyToManyField(FeatureTag, through="EnterpriseTag", blank=True, related_name="enterprises",
+                                  verbose_name=_("feature tags"))
     status = models.CharField(_("operating status"), max_length=16, choices=OperatingStatus.choices,
                               default=OperatingStatus.OPERATING, editable=False)
     established_on = models.DateField(_("established on"), null=True, blank=True)
@@ -127,6 +161,9 @@ class Enterprise(VoidableModel):
     def save(self, *args, **kwargs):
         if self.region_id:
             self.region_path = self.region.path
+        # The invariant every write path keeps: a flag "from the industry" is the industry's.
+        if self.high_risk_basis == HighRiskBasis.INDUSTRY and self.industry_id:
+            self.high_risk = self.industry.high_risk
         super().save(*args, **kwargs)
 
     @property
@@ -181,3 +218,32 @@ class Supervision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} — {self.department}"
+
+
+class EnterpriseTag(models.Model):
+    """One feature tag given to one enterprise (the through table of ``Enterprise.tags``).
+    Removing a tag deletes this link; the change is kept as a ``tags_changed`` event on the
+    enterprise (who, when, which tags)."""
+
+    # No single-column indexes: the unique (enterprise, tag) and the (tag, enterprise) index
+    # below serve both directions.
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="tag_links", db_index=False,
+                                   verbose_name=_("enterprise"))
+    tag = models.ForeignKey(FeatureTag, on_delete=models.PROTECT, related_name="links", db_index=False,
+                            verbose_name=_("feature tag"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("feature tag of an enterprise")
+        verbose_name_plural = _("feature tags of enterprises")
+        constraints = [
+            # Also the index of "this enterprise's tags" (the list's tag column).
+            models.UniqueConstraint(fields=["enterprise", "tag"], name="ent_tag_unique"),
+        ]
+        # The list's ?tag= filter: the enterprises of one tag, read from the index alone.
+        indexes = [models.Index(fields=["tag", "enterprise"], name="ent_tag_tag_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.tag_id}"

@@ -1,5 +1,6 @@
 """Every change to the enterprise registry and the supervision plate goes through here."""
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -14,8 +15,8 @@ from anjian.orgs.choices import DepartmentKind, Role
 from anjian.regions.choices import RegionLevel
 from anjian.regions.models import Grid, Region
 
-from .choices import STATUS_TRANSITIONS, OperatingStatus
-from .models import Enterprise, Supervision
+from .choices import STATUS_TRANSITIONS, HighRiskBasis, OperatingStatus
+from .models import Enterprise, FeatureTag, Industry, Supervision
 
 
 def check_placement(actor, region: Region | None, grid: Grid | None) -> None:
@@ -44,16 +45,81 @@ def check_stays_in_scope(actor, enterprise: Enterprise) -> None:
         raise ValidationError({"region": _("This enterprise is outside your jurisdiction.")})
 
 
+def _apply_high_risk(enterprise: Enterprise, data: dict[str, Any]) -> None:
+    """Set the high-risk flag and its basis from ``data`` (``high_risk``, ``high_risk_basis``).
+
+    The basis decides: "from the industry" makes the flag the industry's (``Enterprise.save``
+    keeps it so; a flag sent along is ignored), "set by hand" keeps the flag given. A flag sent
+    without a basis that differs from the current one is a person's decision: set by hand."""
+    has_flag, flag = "high_risk" in data, data.get("high_risk")
+    basis = data.get("high_risk_basis")
+    if basis is not None:
+        if basis not in HighRiskBasis.values:
+            raise ValidationError({"high_risk_basis": _("Unknown high-risk basis.")})
+        enterprise.high_risk_basis = basis
+        if basis == HighRiskBasis.MANUAL and has_flag:
+            enterprise.high_risk = bool(flag)
+    elif has_flag and bool(flag) != enterprise.high_risk:
+        enterprise.high_risk_basis = HighRiskBasis.MANUAL
+        enterprise.high_risk = bool(flag)
+
+
+def _check_tags(enterprise: Enterprise, tags: Iterable[FeatureTag]) -> list[FeatureTag]:
+    """The tags to give, checked: a retired tag may stay on an enterprise that has it but not
+    be newly given."""
+    tags = list(dict.fromkeys(tags))  # without repeats, in the order given
+    current = set(enterprise.tags.values_list("pk", flat=True)) if enterprise.pk else set()
+    retired = [t.name for t in tags if not t.is_active and t.pk not in current]
+    if retired:
+        raise ValidationError({"tags": _("These feature tags are retired and cannot be given: %(names)s.")
+                               % {"names": "、".join(retired)}})
+    return tags
+
+
+def set_tags(enterprise: Enterprise, tags: Iterable[FeatureTag], *, actor) -> bool:
+    """Give the enterprise exactly ``tags``; a change writes a ``tags_changed`` event naming
+    the tags added and removed (the removed links themselves are deleted). True if changed."""
+    tags = _check_tags(enterprise, tags)
+    before = {t.pk: t for t in enterprise.tags.all()}
+    after = {t.pk: t for t in tags}
+    added = [after[pk] for pk in after if pk not in before]
+    removed = [before[pk] for pk in before if pk not in after]
+    if not added and not removed:
+        return False
+    if removed:
+        enterprise.tag_links.filter(tag__in=[t.pk for t in removed]).delete()
+    if added:
+        enterprise.tags.add(*added, through_defaults={"created_by": actor if getattr(actor, "pk", None) else None})
+    record_event(enterprise, "tags_changed", actor=actor, data={
+        "added": [t.name for t in added], "removed": [t.name for t in removed],
+        "tags": sorted(t.code for t in tags)})
+    return True
+
+
 @transaction.atomic
 def create_enterprise(*, actor, data: dict[str, Any]) -> Enterprise:
-    """Register a new enterprise; records a 'created' event."""
+    """Register a new enterprise; records a 'created' event (and 'tags_changed' for its tags).
+
+    ``data`` holds model fields, plus ``tags`` (feature tags) and ``high_risk`` /
+    ``high_risk_basis`` as ``_apply_high_risk`` reads them (no basis, no flag: from the industry)."""
+    data = dict(data)
+    tags = data.pop("tags", None) or []
+    high_risk = {k: data.pop(k) for k in ("high_risk", "high_risk_basis") if k in data}
     enterprise = Enterprise(**data)
+    if "high_risk_basis" not in high_risk and "high_risk" in high_risk and enterprise.industry_id:
+        # A flag given on registration that differs from the industry's is a person's decision.
+        differs = bool(high_risk["high_risk"]) != enterprise.industry.high_risk
+        high_risk["high_risk_basis"] = HighRiskBasis.MANUAL if differs else HighRiskBasis.INDUSTRY
+    _apply_high_risk(enterprise, dict(high_risk))
     check_placement(actor, enterprise.region if enterprise.region_id else None, enterprise.grid)
     check_stays_in_scope(actor, enterprise)
+    tags = _check_tags(enterprise, tags)
     enterprise.full_clean()
     enterprise._history_user = actor
     enterprise.save()
     record_event(enterprise, "created", actor=actor, to_state=enterprise.status)
+    if tags:
+        set_tags(enterprise, tags, actor=actor)
     return enterprise
 
 
@@ -67,21 +133,67 @@ SELF_SERVICE_FIELDS = frozenset({
 
 @transaction.atomic
 def update_enterprise(enterprise: Enterprise, *, actor, data: dict[str, Any]) -> Enterprise:
-    """Change registry fields (field-level history is kept by simple-history)."""
+    """Change registry fields (field-level history is kept by simple-history) and, with
+    ``tags`` in ``data``, the feature tags (a ``tags_changed`` event). ``high_risk`` and
+    ``high_risk_basis`` are read as ``_apply_high_risk`` says."""
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     self_service = getattr(actor, "role", None) == Role.ENTERPRISE and not actor.is_superuser
+    data = dict(data)
+    tags = data.pop("tags", None)
+    high_risk = {k: data.pop(k) for k in ("high_risk", "high_risk_basis") if k in data}
     for name, value in data.items():
         if name in {"status", "region_path", "is_voided"}:
             raise ValidationError({name: _("This field cannot be changed here.")})
         if self_service and name not in SELF_SERVICE_FIELDS and getattr(enterprise, name) != value:
             raise ValidationError({name: _("Only the supervising department can change this field.")})
         setattr(enterprise, name, value)
+    before = (enterprise.high_risk, enterprise.high_risk_basis)
+    _apply_high_risk(enterprise, dict(high_risk))
+    if enterprise.high_risk_basis == HighRiskBasis.INDUSTRY and enterprise.industry_id:
+        enterprise.high_risk = enterprise.industry.high_risk  # as save() will: compare like with like
+    if self_service and (enterprise.high_risk, enterprise.high_risk_basis) != before:
+        field = "high_risk" if enterprise.high_risk != before[0] else "high_risk_basis"
+        raise ValidationError({field: _("Only the supervising department can change this field.")})
+    if tags is not None:
+        tags = list(tags)
+        if self_service and {t.pk for t in tags} != set(enterprise.tags.values_list("pk", flat=True)):
+            raise ValidationError({"tags": _("Only the supervising department can change this field.")})
     check_placement(actor, enterprise.region if enterprise.region_id else None, enterprise.grid)
     check_stays_in_scope(actor, enterprise)
     enterprise.full_clean()
-    enterprise._history_user = actor
-    enterprise.save()
+    if data or high_risk:
+        enterprise._history_user = actor
+        enterprise.save()
+    if tags is not None:
+        set_tags(enterprise, tags, actor=actor)
     return enterprise
+
+
+@transaction.atomic
+def follow_industry_high_risk(industry: Industry, *, actor) -> int:
+    """After an industry's high-risk flag changed: the enterprises whose flag comes from the
+    industry take the new flag (each gets a field-history row naming the reason; the count is
+    recorded as an ``enterprises_high_risk_followed`` event on the industry). Enterprises set
+    by hand keep their flag. Returns how many changed."""
+    from simple_history.utils import bulk_update_with_history
+
+    flag = Industry.objects.values_list("high_risk", flat=True).get(pk=industry.pk)
+    following = (Enterprise.objects.select_for_update(of=("self",))
+                 .filter(industry=industry, high_risk_basis=HighRiskBasis.INDUSTRY, high_risk=not flag)
+                 .order_by("pk"))
+    reason = str(_("The industry's high-risk flag changed"))[:100]
+    user = actor if getattr(actor, "pk", None) else None
+    changed = 0
+    last = 0
+    while batch := list(following.filter(pk__gt=last)[:2000]):
+        for enterprise in batch:
+            enterprise.high_risk = flag
+        bulk_update_with_history(batch, Enterprise, ["high_risk"], default_user=user, default_change_reason=reason)
+        changed += len(batch)
+        last = batch[-1].pk
+    record_event(industry, "enterprises_high_risk_followed", actor=actor, to_state="1" if flag else "0",
+                 data={"high_risk": flag, "enterprises": changed})
+    return changed
 
 
 @transaction.atomic

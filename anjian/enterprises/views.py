@@ -1,5 +1,6 @@
-"""Pages of the enterprise registry: list with filters, create/edit, detail (plate, change
-history, timeline), operating-status change, supervision assignment (一企一牌), void, and the
+"""Pages of the enterprise registry: list with filters, create/edit, the enterprise's whole file
+(一企一档: registry, the sections every app provides through core.dossier, change history,
+timeline), operating-status change, supervision assignment (一企一牌), void, and the
 supervision blind spots (监管盲区).
 
 Reads go through ``Enterprise.objects.for_user`` (directly or via the selectors), so an
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from anjian.core.dossier import attach_cells, build_sections
 from anjian.core.history import history_rows
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
@@ -49,6 +51,7 @@ EVENT_LABELS = {
     "voided": gettext_lazy("Voided"),
     "imported": gettext_lazy("Imported"),
     "updated": gettext_lazy("Registry updated"),
+    "tags_changed": gettext_lazy("Feature tags changed"),
 }
 def _posted(request):
     """The POST data to bind a form to, or None on GET (an empty POST still binds and errs)."""
@@ -74,10 +77,13 @@ def enterprise_list(request):
     filterset = EnterpriseListFilter(request.GET or None, queryset=queryset, user=user)
     sort = filterset.sort
     page_obj = Paginator(filterset.qs.order_by(*SORT_ORDERS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The columns other apps add (risk grade, open hazards): one query each for the page.
+    columns = attach_cells(user, page_obj.object_list)
     return render(request, "enterprises/list.html", {
         "filter": filterset,
         "form": filterset.form,
         "page_obj": page_obj,
+        "columns": columns,
         "sort": sort,
         "can_add": user.has_perm("enterprises.add_enterprise"),
         "can_import": user.has_perm("enterprises.import_enterprise"),
@@ -115,9 +121,7 @@ def enterprise_edit(request, pk: int):
     # The form works on a copy so a rejected edit does not show up in the page title.
     form = EnterpriseForm(_posted(request), instance=copy.copy(enterprise), user=user)
     if request.method == "POST" and form.is_valid():
-        # Compare cleaned values with the stored ones, so a re-submitted form (or a code typed
-        # in lower case) does not write an empty history version.
-        changed = {name: value for name, value in form.service_data().items() if getattr(enterprise, name) != value}
+        changed = form.changed_service_data(enterprise)
         if not changed:
             messages.info(request, _("Nothing was changed."))
             return redirect("enterprises:detail", pk=enterprise.pk)
@@ -144,6 +148,8 @@ def _timeline(enterprise: Enterprise, limit: int = 100) -> list[dict]:
                        (_("Supervising officer"), data.get("officer", ""))]
         elif event.action == "status_changed" and data.get("on"):
             details = [(_("Effective date"), data["on"])]
+        elif event.action == "tags_changed":
+            details = [(_("Added"), "、".join(data.get("added", []))), (_("Removed"), "、".join(data.get("removed", [])))]
         rows.append({
             "at": event.at, "actor": event.actor, "label": EVENT_LABELS.get(event.action, event.action),
             "from_state": states.get(event.from_state, event.from_state),
@@ -155,19 +161,16 @@ def _timeline(enterprise: Enterprise, limit: int = 100) -> list[dict]:
 
 @login_required
 def enterprise_detail(request, pk: int):
-    """Everything about one enterprise: registry, plate, past assignments, history, timeline."""
+    """The enterprise's whole file (一企一档): the registry, then the sections the apps provide
+    (core.dossier: supervision plate, risks, major hazard sources, hazards, inspections,
+    accidents, warnings — each counted in the user's scope, linking to its filtered list), the
+    change history and the timeline."""
     user = request.user
     enterprise = get_object_or_404(selectors.enterprise_list(user).select_related("region__parent"), pk=pk)
-    assignments = list(
-        Supervision.objects.for_user(user).filter(enterprise=enterprise).select_related("department", "officer")
-    )
-    current = next((s for s in assignments if s.is_current), None)
-    history = history_rows(enterprise, limit=100)
     return render(request, "enterprises/detail.html", {
         "enterprise": enterprise,
-        "current": current,
-        "past": [s for s in assignments if not s.is_current],
-        "history": history,
+        "sections": build_sections(user, enterprise),
+        "history": history_rows(enterprise, limit=100),
         "timeline": _timeline(enterprise),
         "can_edit": user.has_perm("enterprises.change_enterprise"),
         "can_change_status": user.has_perm("enterprises.change_status_enterprise"),

@@ -49,6 +49,40 @@ def hazard_summary(user, today: date | None = None) -> dict[str, int]:
     return counts
 
 
+# --- one enterprise, and a page of enterprises (the enterprise's file and list) --------------------
+
+
+def enterprise_hazard_summary(user, enterprise_id: int, today: date | None = None) -> dict[str, int]:
+    """One enterprise's hazard figures in ``user``'s scope, as ``hazard_summary`` counts them
+    (``open`` = not yet closed out), plus ``rectified`` (awaiting acceptance) and ``total``
+    (ever reported, closed ones included). One aggregate over the enterprise's hazards on the
+    (enterprise, state) index."""
+    today = today or timezone.localdate()
+    return (Hazard.objects.for_user(user).filter(enterprise_id=enterprise_id)
+            .aggregate(total=Count("pk"),
+                       open=Count("pk", filter=Q(state__in=UNCLOSED_STATES)),
+                       overdue=Count("pk", filter=Q(state__in=OPEN_STATES, deadline__lt=today)),
+                       major_open=Count("pk", filter=Q(state__in=UNCLOSED_STATES, grade=HazardGrade.MAJOR)),
+                       rectified=Count("pk", filter=Q(state=HazardState.RECTIFIED)),
+                       listed=Count("pk", filter=Q(is_listed=True))))
+
+
+def open_hazards(user, enterprise_id: int, limit: int = 5) -> list[Hazard]:
+    """The enterprise's hazards not yet closed out in ``user``'s scope, major first, then the
+    earliest deadline: the ones to look at first. One query."""
+    return list(Hazard.objects.for_user(user).filter(enterprise_id=enterprise_id, state__in=UNCLOSED_STATES)
+                .order_by("-grade", "deadline", "id")[:limit])
+
+
+def open_hazard_counts(user, enterprise_ids: Sequence[int]) -> dict[int, int]:
+    """For a page of enterprises (ids read through ``for_user``): how many hazards each has
+    not yet closed out, in ``user``'s scope. Enterprises without one are absent. One grouped
+    query on the (enterprise, state) index."""
+    rows = (Hazard.objects.for_user(user).filter(enterprise_id__in=list(enterprise_ids), state__in=UNCLOSED_STATES)
+            .order_by().values("enterprise_id").annotate(n=Count("pk")).values_list("enterprise_id", "n"))
+    return dict(rows)
+
+
 # --- the ledger ---------------------------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -119,3 +119,32 @@ def drafts_by_task(tasks: Iterable[InspectionTask]) -> dict[int, int]:
     rows = (InspectionRecord.objects.filter(task_id__in=ids, is_voided=False, state="draft")
             .order_by("id").values_list("task_id", "id"))
     return dict(rows)
+
+
+# --- one enterprise (the enterprise's file) ------------------------------------------------
+
+
+def enterprise_inspection_summary(user, enterprise_id: int, today: date | None = None, *,
+                                  recent: int = 5) -> dict:
+    """One enterprise's inspections in ``user``'s scope: its records (``records``: total, in the
+    last RECENT_DAYS days, of each kind in that time), its most ``recent`` records, its tasks
+    (``tasks``: open, overdue, missed in the last RECENT_DAYS days) and its self-inspection
+    duties in force today (``duties``). Four queries, on the enterprise's indexes
+    (insp_rec_ent_date_idx, insp_task_ent_idx, insp_duty_ent_idx)."""
+    from .choices import InspectionKind
+
+    today = today or timezone.localdate()
+    since = today - timedelta(days=RECENT_DAYS)
+    records = InspectionRecord.objects.for_user(user).filter(enterprise_id=enterprise_id)
+    start = timezone.make_aware(datetime.combine(since, time.min))  # a range keeps the index usable
+    record_counts = records.aggregate(
+        total=Count("id"), recent=Count("id", filter=Q(inspected_at__gte=start)),
+        **{f"recent_{k}": Count("id", filter=Q(inspected_at__gte=start, kind=k)) for k in InspectionKind.values})
+    latest = list(records.select_related("inspector").order_by("-inspected_at", "-id")[:recent])
+    task_counts = InspectionTask.objects.for_user(user).filter(enterprise_id=enterprise_id).aggregate(
+        open=Count("id", filter=Q(state=TaskState.OPEN)),
+        overdue=Count("id", filter=Q(state=TaskState.OPEN, due_date__lt=today)),
+        missed=Count("id", filter=Q(state=TaskState.MISSED, due_date__gte=since)))
+    in_force = ~Q(active_from__gt=today) & (Q(active_to__isnull=True) | Q(active_to__gte=today))
+    duties = InspectionDuty.objects.for_user(user).filter(in_force, enterprise_id=enterprise_id).count()
+    return {"records": record_counts, "latest": latest, "tasks": task_counts, "duties": duties, "since": since}

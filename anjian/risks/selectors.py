@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import Count, FloatField, IntegerField, Q, QuerySet, Value
+from django.db.models import Case, Count, FloatField, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -214,3 +214,28 @@ def planned_frequencies(user, enterprise_ids: Iterable[int] | None = None) -> di
         out[pk] = {"level": level or "", "graded": graded,
                    "per_year": per_year.get(level if graded else RiskLevel.LOW.value)}
     return out
+
+
+# --- one enterprise, and a page of enterprises (the enterprise's file and list) ---------------
+
+def enterprise_risk_summary(user, enterprise_id: int, *, gravest: int = 5) -> dict[str, Any]:
+    """One enterprise's risk figures in ``user``'s jurisdiction: its overall grade (None until
+    derived), its risk points by level (``levels``: level → count, "" = not assessed), their
+    total, and its ``gravest`` points (gravest level first). Three queries: the grade, the
+    points grouped by level and the gravest points (both on rp_ent_idx)."""
+    grade = EnterpriseRiskGrade.objects.for_user(user).filter(enterprise_id=enterprise_id).first()
+    points = risk_points(user).filter(enterprise_id=enterprise_id)
+    levels = dict(points.order_by().values_list("level").annotate(n=Count("*")))
+    rank = Case(*[When(level=lvl.value, then=Value(i)) for i, lvl in enumerate(LEVEL_ORDER)],
+                default=Value(len(LEVEL_ORDER)), output_field=IntegerField())
+    top = list(points.annotate(rank=rank).order_by("rank", "name", "id")[:gravest])
+    return {"grade": grade, "levels": levels, "total": sum(levels.values()), "gravest": top}
+
+
+def risk_grades(user, enterprise_ids: Iterable[int]) -> dict[int, str]:
+    """For a page of enterprises (ids read through ``for_user``): each one's overall risk level
+    ("major", "high", "moderate" or "low"). Enterprises not graded, or graded without a level,
+    are absent. One query on the grade's one-to-one key."""
+    rows = (EnterpriseRiskGrade.objects.for_user(user).filter(enterprise_id__in=list(enterprise_ids))
+            .exclude(level="").values_list("enterprise_id", "level"))
+    return dict(rows)

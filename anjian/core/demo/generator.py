@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from anjian.enterprises.models import Enterprise, Industry, Supervision
+from anjian.enterprises.models import Enterprise, EnterpriseTag, FeatureTag, Industry, Supervision
 from anjian.enterprises.validators import ALPHABET, credit_code_check_char
 from anjian.orgs.choices import DepartmentKind, Role
 from anjian.orgs.models import Department, User
@@ -87,6 +87,16 @@ def make_credit_code(division6: str, serial: int) -> str:
     return first17 + credit_code_check_char(first17)
 
 
+# Feature tags of the demo: (tag code, industry code prefixes, share of those enterprises).
+DEMO_TAGS = [
+    ("dust_explosion", ("0502", "0503", "0504", "0505", "0506"), 0.15),
+    ("ammonia_refrigeration", ("0505", "0508"), 0.08),
+    ("confined_space", ("03", "05"), 0.2),
+    ("hazchem_use", ("0304", "0501", "0502", "0504"), 0.3),
+    ("crowded", ("0901", "15", "16", "17", "0506"), 0.5),
+]
+
+
 class DemoBuilder:
     """Builds the demo jurisdiction, departments, enterprises, supervision and users."""
 
@@ -96,6 +106,9 @@ class DemoBuilder:
         # Told (county name, enterprises made) as each county is done: `anjian demo` prints it.
         self.progress = progress
         self.rng = random.Random(seed)
+        # The tags draw from their own generator: the rest of the demo stays what it was.
+        self.tag_rng = random.Random(f"tags-{seed}")
+        self.tags = dict(FeatureTag.objects.values_list("code", "pk"))
         self.with_history = with_history
         self.industries = {i.code: i for i in Industry.objects.all()}
         codes = list(INDUSTRY_WEIGHTS)
@@ -220,6 +233,10 @@ class DemoBuilder:
                 started_on=date(2026, 1, 1) + timedelta(days=rng.randrange(0, 200)),
             ))
         Supervision.objects.bulk_create(plates, batch_size=2000)
+        links = [EnterpriseTag(enterprise=ent, tag_id=self.tags[code])
+                 for ent in created for code, prefixes, share in DEMO_TAGS
+                 if code in self.tags and ent.industry.code.startswith(prefixes) and self.tag_rng.random() < share]
+        EnterpriseTag.objects.bulk_create(links, batch_size=2000)
         return len(created)
 
     def _users(self, city: Region) -> int:

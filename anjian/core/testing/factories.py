@@ -93,6 +93,10 @@ class EnterpriseFactory(DjangoModelFactory):
     region = factory.SubFactory(RegionFactory, level=RegionLevel.TOWNSHIP)
     industry = factory.LazyFunction(industry)
     employees = 20
+    # A flag given explicitly (high_risk=True) is a person's decision; otherwise the flag
+    # follows the industry (Enterprise.save).
+    high_risk = False
+    high_risk_basis = factory.LazyAttribute(lambda o: "manual" if o.high_risk else "industry")
 
 
 class SupervisionFactory(DjangoModelFactory):

@@ -260,7 +260,8 @@ def names(page) -> set[str]:
         ({"status": "suspended"}, {"甲停产道路运输公司"}),
         ({"has_supervision": "true"}, {"甲机械有限公司"}),
         ({"has_supervision": "false"}, {"甲建设有限公司", "甲化工储运有限公司", "甲关停建材厂", "甲停产道路运输公司"}),
-        ({"high_risk": "true"}, {"甲化工储运有限公司"}),
+        # construction and road transport are high-risk by their industry (《安全生产法》 Art. 24)
+        ({"high_risk": "true"}, {"甲化工储运有限公司", "甲建设有限公司", "甲停产道路运输公司"}),
         ({"above_scale": "true"}, {"甲化工储运有限公司"}),
         ({"q": "化工"}, {"甲化工储运有限公司"}),
         ({"q": "ENT_A_CODE"}, {"甲机械有限公司"}),               # an exact credit code

@@ -118,3 +118,43 @@ def test_login_filter_and_open_detail(live_server, transactional_db, settings):
         finally:
             browser.close()
     assert (shots / "enterprise-detail.png").stat().st_size > 0
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian Chromium (/usr/bin/chromium) is not installed")
+@pytest.mark.skipif(sync_playwright is None, reason="the playwright Python package is not installed")
+def test_the_enterprise_file_and_list_fit_a_phone(live_server, transactional_db, settings):
+    """The enterprise's file (一企一档) and the list at 390 px: every section is there, reachable
+    from the section links, and nothing makes the page wider than the screen (wide tables
+    scroll inside their own frame)."""
+    from anjian.core.dossier import sections
+    from anjian.enterprises.models import FeatureTag
+    from anjian.enterprises.reference import load_feature_tags
+
+    data = _build_data()
+    load_feature_tags()  # (a transactional test starts from an empty catalogue)
+    chem = data["in_scope"][0]
+    chem.tags.add(*FeatureTag.objects.filter(code__in=["hazchem_use", "confined_space"]))
+    shots = Path(settings.VAR_DIR) / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+
+    with sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            page = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}).new_page()
+            log_in(page, live_server.url, "browser_regulator", PASSWORD)
+            page.goto(f"{live_server.url}/enterprises/{chem.pk}/")
+            for section in sections():  # (a regulator has warning rules: the warnings section is there too)
+                assert page.locator(f"#dossier-{section.code}").count() == 1, section.code
+            assert "危化品使用" in page.locator(".page-head").inner_text()
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            page.click(".dossier-nav a[href='#dossier-hazards']")
+            assert page.locator("#dossier-hazards").is_visible()
+            page.screenshot(path=str(shots / "enterprise-file-390.png"), full_page=True)
+
+            page.goto(f"{live_server.url}/enterprises/?tag=hazchem_use")
+            assert page.locator("table.data tbody tr").count() == 1
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            page.screenshot(path=str(shots / "enterprise-list-390.png"), full_page=True)
+        finally:
+            browser.close()

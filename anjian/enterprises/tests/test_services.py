@@ -406,10 +406,12 @@ def test_blind_spots_are_existing_unsupervised_enterprises_in_scope(world):
 
 
 def test_home_counts_follow_the_scope(world):
-    # given a high-risk, above-scale enterprise added in county B
+    # given a high-risk (by hand), above-scale machinery enterprise added in county B, beside
+    # county B's chemicals producer (high-risk by its industry) and county A's construction
+    # company (high-risk by its industry) and machinery plant (not)
     EnterpriseFactory(region=world.township_b, high_risk=True, above_scale=True)
     # when the home figures are read, then each user counts only their jurisdiction
     assert selectors.home_counts(actor(world, Role.REGULATOR)) == {
-        "total": 2, "operating": 2, "high_risk": 0, "above_scale": 0, "blind_spots": 1}
+        "total": 2, "operating": 2, "high_risk": 1, "above_scale": 0, "blind_spots": 1}
     assert selectors.home_counts(actor(world, "other_county")) == {
-        "total": 2, "operating": 2, "high_risk": 1, "above_scale": 1, "blind_spots": 1}
+        "total": 2, "operating": 2, "high_risk": 2, "above_scale": 1, "blind_spots": 1}
