@@ -115,7 +115,7 @@ def accident_list(request):
         "filter": filterset, "form": filterset.form, "page_obj": page_obj, "sort": sort, "counts": counts,
         "grades": [(g.value, g.label, counts[g.value]) for g in AccidentGrade], "late_ids": late_ids,
         "can_report": _can_report(user), "can_import": _can_report(user) and user.has_perm(
-            "accidents.change_accident"),
+            "accidents.change_accident"), "with_missing": missing_counted_as_deaths(),
     })
 
 

@@ -119,3 +119,10 @@ def test_statistics_count_the_missing_by_the_setting(world, regulator):
     stats = accident_statistics(fresh(regulator), year=2026, today=datetime.date(2026, 3, 10))
     assert (stats.total.current["deaths"], stats.total.current["missing"]) == (2, 1)
     assert stats.headings["deaths"] == "死亡人数" and stats.as_dict()["missing_counted_as_deaths"] is False
+
+
+def test_ledger_shows_the_counted_deaths_and_the_missing(world, regulator, client):
+    make_accident(regulator, enterprise=world.ent_a, deaths=2, missing=1)
+    client.force_login(fresh(regulator))
+    html = client.get(reverse("accidents:list")).content.decode()
+    assert "死亡（含失踪）" in html and '<td class="num">3<div class="muted">含失踪 1 人</div></td>' in html
