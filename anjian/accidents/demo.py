@@ -192,7 +192,9 @@ def build_demo(seed: int = 0, *, count: int = 320, today: datetime.date | None =
                 **{f"{n}_before": v for n, v in before.items()},
                 deaths=a.deaths, missing=a.missing, serious_injuries=a.serious_injuries,
                 minor_injuries=a.minor_injuries, direct_loss_yuan=a.direct_loss_yuan))
-        if a.deaths and rng.random() < 0.7:
+        # Every accident is investigated (条例 Chapter III: 一般 ones by the county, which may entrust
+        # the unit when nobody was hurt), so none but the newest waits for its investigation.
+        if (today - plan["day"]).days > 3:
             started = plan["day"] + datetime.timedelta(days=rng.randint(1, 3))
             inv = Investigation(accident=a, responsible_level=INVESTIGATING_LEVEL_BY_GRADE[AccidentGrade(a.grade)],
                                 leader="事故调查组组长", members="应急、公安、人社、工会等部门人员",

@@ -173,8 +173,9 @@ def _row(rownum: int, row: dict, lk: _Lookups, report: ImportReport) -> Accident
                     industry=industry, grid_id=enterprise.grid_id if enterprise else None, category=category,
                     accident_type=accident_type, grade=grade, summary=row["summary"],
                     preliminary_cause=row.get("preliminary_cause", ""), created_by=lk.actor,
-                    # Historical records: their follow-up reports (续报) were not made in this system.
-                    followup_required=False, **values)
+                    # Historical records: their follow-up reports (续报) and investigation were not
+                    # followed in this system.
+                    obligations_tracked=False, **values)
 
 
 def import_accidents(fileobj: IO[bytes], filename: str, *, actor) -> ImportReport:

@@ -86,10 +86,11 @@ class Accident(VoidableModel):
 
     state = models.CharField(_("state"), max_length=24, choices=AccidentState.choices,
                              default=AccidentState.REPORTED, editable=False)
-    # 续报 (21号令): after the first report, follow-up reports at a cadence set by the grade until
-    # the situation is declared stable. Accidents imported as history, or entered before follow-ups
-    # were tracked, owe none (False): they were not followed up in this system.
-    followup_required = models.BooleanField(_("follow-up reports required"), default=True, editable=False)
+    # The reporting obligations followed here from the first report: follow-up reports (续报,
+    # 21号令) at the grade's cadence until the situation is declared stable, and the investigation
+    # report's deadline (条例 Art. 29) while no investigation has started. Accidents imported as
+    # history, or on file before these were tracked, are not (False): they were not handled here.
+    obligations_tracked = models.BooleanField(_("reporting obligations tracked"), default=True, editable=False)
     situation_stable_at = models.DateTimeField(_("situation stable since"), null=True, blank=True, editable=False)
     situation_stable_note = models.TextField(_("situation when declared stable"), blank=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -133,7 +134,7 @@ class Accident(VoidableModel):
                          name="acc_state_time_idx"),
             # The missed-follow-up warning scan: the few accidents still owing follow-up reports.
             models.Index(fields=["grade", "created_at"], name="acc_followup_open_idx",
-                         condition=models.Q(is_voided=False, followup_required=True,
+                         condition=models.Q(is_voided=False, obligations_tracked=True,
                                             situation_stable_at__isnull=True)),
             # The statistics' grouped statement reads only this index on PostgreSQL (covering,
             # INCLUDE): 750 pages instead of 6,668 for a province's 200,000 accidents

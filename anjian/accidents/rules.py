@@ -5,7 +5,7 @@
   going higher (条例 Art. 10–11);
 - an investigation report awaits approval past its deadline (Art. 32);
 - an investigation report is not submitted by its deadline (Art. 29: 60 days from the accident
-  plus any extension; also when no investigation has started);
+  plus any extension; also when no investigation has started, for accidents reported here);
 - a follow-up report (续报, 21号令) is missing: longer than 24 h ÷ the grade's cadence since the
   last report, and the situation not declared stable;
 - a rectification of the problems an accident exposed is past its deadline.
@@ -146,8 +146,10 @@ def report_overdue(now: datetime) -> QuerySet:
         if i + 1 < len(versions):
             window &= Q(occurred_at__lt=_local_midnight(versions[i + 1].effective_from))
         not_started |= window
+    # An accident imported as history (or on file before this was tracked) is warned of only once
+    # an investigation runs here: its report may have been made outside the system.
     return Accident.objects.filter(is_voided=False).filter(
-        running | (Q(state=AccidentState.REPORTED) & not_started))
+        running | (Q(state=AccidentState.REPORTED, obligations_tracked=True) & not_started))
 
 
 register(WarningRule(
@@ -173,7 +175,7 @@ def followup_overdue(now: datetime) -> QuerySet:
     late = Q(pk__in=[])
     for grade, cadence in cadences_on(timezone.localdate(now)).items():
         late |= Q(grade=grade, followup_since__lt=now - cadence.interval)
-    return (Accident.objects.filter(is_voided=False, followup_required=True, situation_stable_at__isnull=True)
+    return (Accident.objects.filter(is_voided=False, obligations_tracked=True, situation_stable_at__isnull=True)
             .annotate(followup_since=Coalesce(Subquery(last), "reported_to_government_at", "created_at"))
             .filter(late))
 

@@ -270,7 +270,7 @@ def followup_status(accident: Accident, followups: list[FollowUpReport] | None =
         followups = list(accident.followups.all())
     cadence = cadence_for(accident.grade, timezone.localdate(now))
     last = max([f.reported_at for f in followups], default=None) or first_report_at(accident)
-    return FollowUpStatus(required=accident.followup_required, per_day=cadence.per_day if cadence else None,
+    return FollowUpStatus(required=accident.obligations_tracked, per_day=cadence.per_day if cadence else None,
                           source_note=cadence.source_note if cadence else "", last_report_at=last,
                           next_due_at=last + cadence.interval if cadence and last else None,
                           stable_at=accident.situation_stable_at, stable_note=accident.situation_stable_note,

@@ -115,7 +115,7 @@ def available_actions(actor, accident: Accident) -> list[str]:
         out += ["update", "casualty_update", "record_followup"]
     if can_record_chain(actor, accident):
         out.append("record_step")
-        if accident.followup_required and accident.situation_stable_at is None:
+        if accident.obligations_tracked and accident.situation_stable_at is None:
             out.append("declare_stable")
     if can_investigate(actor, accident):
         out.append("record_flag")

@@ -142,7 +142,7 @@ def test_missed_followup_warning_raises_and_closes(world, regulator, clock):
     ordinary = reported(world, regulator, clock, deaths=1)
     serious = reported(world, regulator, clock, deaths=12)
     imported = reported(world, regulator, clock, deaths=1)
-    Accident.objects.filter(pk=imported.pk).update(followup_required=False)
+    Accident.objects.filter(pk=imported.pk).update(obligations_tracked=False)
     rule = get_rule(RULE)
     # at 19:00 (11.5 h after the first report) nothing is missed yet
     sync_rule(rule, clock.set(clock.now + 10 * H))

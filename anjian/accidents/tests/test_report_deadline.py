@@ -216,3 +216,17 @@ def test_page_shows_the_deadline_and_extends_it(world, regulator, client, clock)
     html = client.get(reverse("accidents:detail", args=[acc.pk])).content.decode()
     assert 'data-report-due="2026-03-16"' in html and "经批准延期" in html
     assert reverse("accidents:action", args=[acc.pk, "extend_report"]) not in html  # once only
+
+
+def test_untracked_accident_warns_only_once_investigated_here(world, regulator, clock):
+    # given an accident imported as history (its reporting was not followed here), 70 days old
+    acc = make_accident(regulator, enterprise=world.ent_a, occurred_at=at(2025, 12, 30))
+    Accident.objects.filter(pk=acc.pk).update(obligations_tracked=False)
+    sync_rule(get_rule(RULE), clock.now)
+    # then no warning while no investigation runs here
+    assert not open_warning(acc)
+    # but once an investigation runs here, its report deadline (2026-02-28) counts
+    acc.refresh_from_db()
+    services.start_investigation(acc, actor=regulator, data={"started_on": datetime.date(2026, 1, 2)})
+    sync_rule(get_rule(RULE), clock.now)
+    assert open_warning(acc)
