@@ -220,7 +220,7 @@ def accident_detail(request, pk: int):
     grade, by = grade_for(deaths=accident.deaths, missing=accident.missing, serious_injuries=accident.serious_injuries,
                           direct_loss_yuan=accident.direct_loss_yuan, on=services._local_date(accident.occurred_at))
     with_missing = missing_counted_as_deaths()
-    by_rows = [(_("Deaths (incl. missing)") if with_missing and accident.missing else _("Deaths"),
+    by_rows = [(_("Deaths (incl. missing)") if with_missing else _("Deaths"),
                 counted_deaths(accident.deaths, accident.missing, with_missing=with_missing), by["deaths"]),
                (_("Serious injuries"), accident.serious_injuries, by["serious_injuries"]),
                (_("Direct economic loss (yuan)"), accident.direct_loss_yuan, by["direct_loss"])]
