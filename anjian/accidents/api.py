@@ -1,5 +1,6 @@
-"""The accident API: grading, the ledger with CRUD, casualty updates (补报), the reporting
-chain, reporting flags, the investigation, rectifications, accountability and the timeline.
+"""The accident API: grading, the ledger with CRUD, casualty updates (补报), follow-up reports
+(续报) and the situation-stable step, the reporting chain, reporting flags, the investigation
+with its report deadline (and extension), rectifications, accountability and the timeline.
 
 Every write goes through ``anjian.accidents.services`` (lock, right, state, version, event);
 the views parse input and answer. A service ValidationError → 400 naming the field;
@@ -49,11 +50,13 @@ from .models import (
     AccidentRectification,
     Accountability,
     CasualtyUpdate,
+    FollowUpReport,
     Investigation,
     ReportingFlag,
     ReportingStep,
 )
-from .selectors import reporting_chain, update_window_end
+from .regulations import counted_deaths, missing_counted_as_deaths
+from .selectors import followup_status, report_deadline, reporting_chain, update_window_end
 
 REPORT = ("accidents.add_accident",)
 CHANGE = ("accidents.change_accident",)
@@ -90,6 +93,9 @@ def loss_field(**kwargs) -> serializers.DecimalField:
 
 class AccidentGradeRequestSerializer(serializers.Serializer):
     deaths = count_field()
+    missing = count_field(required=False, default=0,
+                          help_text="missing persons (失踪): counted with the deaths unless the setting counts them "
+                                    "apart")
     serious_injuries = count_field(help_text="including acute industrial poisoning")
     direct_loss_yuan = loss_field(help_text="direct economic loss in yuan (1000万 = 10000000)")
     on = serializers.DateField(required=False, help_text="the accident's date (default today): which "
@@ -109,6 +115,9 @@ class AccidentGradeBySerializer(serializers.Serializer):
 class AccidentGradeResponseSerializer(serializers.Serializer):
     grade = grade_field()
     by = AccidentGradeBySerializer()
+    counted_deaths = serializers.IntegerField(help_text="the deaths as graded: with the missing persons unless the "
+                                                        "setting counts them apart")
+    missing_counted_as_deaths = serializers.BooleanField()
 
 
 class GradeView(APIView):
@@ -123,14 +132,16 @@ class GradeView(APIView):
         ser.is_valid(raise_exception=True)
         data = ser.validated_data
         try:
-            grade, by = grade_for(deaths=data["deaths"], serious_injuries=data["serious_injuries"],
+            grade, by = grade_for(deaths=data["deaths"], missing=data["missing"],
+                                  serious_injuries=data["serious_injuries"],
                                   direct_loss_yuan=data["direct_loss_yuan"], on=data.get("on"))
         except NoThresholds as exc:
             if exc.first is None:
                 raise
             raise serializers.ValidationError({"on": [gettext_lazy("No grading rule is in force on this date; the earliest "
                                                         "applies from %(first)s.") % {"first": exc.first}]}) from exc
-        return Response({"grade": grade, "by": by})
+        return Response({"grade": grade, "by": by, "counted_deaths": counted_deaths(data["deaths"], data["missing"]),
+                         "missing_counted_as_deaths": missing_counted_as_deaths()})
 
 
 # --- read serializers -------------------------------------------------------------------------
@@ -164,15 +175,21 @@ class AccidentSerializer(serializers.ModelSerializer):
     grade_display = serializers.CharField(source="get_grade_display", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
+    counted_deaths = serializers.SerializerMethodField(
+        help_text="deaths as graded and counted (死亡（含失踪）): deaths + missing unless the setting counts the "
+                  "missing apart")
 
     class Meta:
         model = Accident
         fields = ["id", "number", "occurred_at", "region", "region_name", "region_path", "address", "longitude",
                   "latitude", "enterprise", "enterprise_name", "industry", "industry_name", "category",
                   "category_display", "accident_type", "accident_type_name", "accident_type_scheme", "deaths",
-                  "missing", "serious_injuries", "minor_injuries", "direct_loss_yuan", "grade", "grade_display",
-                  "state", "state_display", "version", "is_demo", "created_at"]
+                  "missing", "counted_deaths", "serious_injuries", "minor_injuries", "direct_loss_yuan", "grade",
+                  "grade_display", "state", "state_display", "version", "is_demo", "created_at"]
         read_only_fields = fields
+
+    def get_counted_deaths(self, obj) -> int:
+        return counted_deaths(obj.deaths, obj.missing)
 
 
 class AccidentReportingStepSerializer(serializers.ModelSerializer):
@@ -200,6 +217,43 @@ class AccidentCasualtyUpdateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class AccidentFollowUpSerializer(serializers.ModelSerializer):
+    recorded_by = UserNameField()
+    casualty_update = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True,
+                                                         help_text="the casualty update (补报) this report made "
+                                                                   "when its figures changed")
+
+    class Meta:
+        model = FollowUpReport
+        fields = ["id", "reported_at", "reported_by", "text", "deaths", "missing", "serious_injuries",
+                  "minor_injuries", "casualty_update", "recorded_by", "recorded_at"]
+        read_only_fields = fields
+
+
+class AccidentFollowUpStatusSerializer(serializers.Serializer):
+    required = serializers.BooleanField(help_text="false for imported accidents and those entered before follow-up "
+                                                  "reports were tracked")
+    per_day = serializers.IntegerField(allow_null=True, help_text="at least this many follow-up reports a day")
+    source = serializers.CharField(source="source_note")
+    last_report_at = serializers.DateTimeField(allow_null=True)
+    next_due_at = serializers.DateTimeField(allow_null=True)
+    overdue = serializers.BooleanField()
+    stable_at = serializers.DateTimeField(allow_null=True)
+    stable_note = serializers.CharField()
+
+
+class AccidentReportDeadlineSerializer(serializers.Serializer):
+    due_on = serializers.DateField()
+    base_days = serializers.IntegerField()
+    extension_days = serializers.IntegerField()
+    extension_reason = serializers.CharField()
+    max_extension_days = serializers.IntegerField()
+    submitted_on = serializers.DateField(allow_null=True)
+    overdue = serializers.BooleanField()
+    submitted_late = serializers.BooleanField()
+    source = serializers.CharField(source="source_note")
+
+
 class AccidentFlagSerializer(serializers.ModelSerializer):
     kind = EnumField(FlagKind, enum_name="AccidentFlagKindEnum", read_only=True)
     state = EnumField(FlagState, enum_name="AccidentFlagStateEnum", read_only=True)
@@ -221,10 +275,13 @@ class AccidentInvestigationSerializer(serializers.ModelSerializer):
     responsible_level = EnumField(InvestigatingLevel, enum_name="AccidentInvestigatingLevelEnum", read_only=True)
     approval_deadline = serializers.DateField(read_only=True, allow_null=True)
     is_approval_overdue = serializers.BooleanField(read_only=True)
+    report_due_on = serializers.DateField(read_only=True, allow_null=True)
+    is_report_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Investigation
-        fields = ["id", "responsible_level", "leader", "members", "departments", "started_on",
+        fields = ["id", "responsible_level", "leader", "members", "departments", "started_on", "report_due_on",
+                  "report_extension_days", "report_extension_reason", "is_report_overdue",
                   "report_submitted_on", "approval_deadline", "extension_days", "extension_reason", "approved_on",
                   "is_approval_overdue", "cause", "nature", "conclusion"]
         read_only_fields = fields
@@ -291,6 +348,12 @@ class AccidentDetailSerializer(AccidentSerializer):
     reporting_chain = serializers.SerializerMethodField()
     update_window_end = serializers.SerializerMethodField()
     casualty_updates = AccidentCasualtyUpdateSerializer(many=True, read_only=True)
+    followups = AccidentFollowUpSerializer(many=True, read_only=True)
+    followup_status = serializers.SerializerMethodField()
+    report_deadline = serializers.SerializerMethodField(help_text="the investigation report's deadline (条例 Art. 29), "
+                                                                  "running from the accident even before the "
+                                                                  "investigation starts")
+    missing_counted_as_deaths = serializers.SerializerMethodField()
     flags = AccidentFlagSerializer(many=True, read_only=True)
     investigation = serializers.SerializerMethodField()
     rectifications = serializers.SerializerMethodField()
@@ -301,25 +364,44 @@ class AccidentDetailSerializer(AccidentSerializer):
     class Meta(AccidentSerializer.Meta):
         fields = [*AccidentSerializer.Meta.fields, "summary", "preliminary_cause", "learned_at",
                   "reported_to_government_at", "reported_to_department", "reporter_name", "grade_by",
-                  "reporting_chain", "update_window_end", "casualty_updates", "flags", "investigation",
+                  "reporting_chain", "update_window_end", "casualty_updates", "followups", "followup_status",
+                  "situation_stable_at", "report_deadline", "missing_counted_as_deaths", "flags", "investigation",
                   "rectifications", "accountabilities", "available_actions", "attachments", "is_voided"]
         read_only_fields = fields
 
     @extend_schema_field(AccidentGradeBySerializer)
     def get_grade_by(self, obj) -> dict:
-        return grade_for(deaths=obj.deaths, serious_injuries=obj.serious_injuries,
+        return grade_for(deaths=obj.deaths, missing=obj.missing, serious_injuries=obj.serious_injuries,
                          direct_loss_yuan=obj.direct_loss_yuan, on=services._local_date(obj.occurred_at))[1]
 
     @extend_schema_field(AccidentChainSerializer)
     def get_reporting_chain(self, obj):
         return AccidentChainSerializer(reporting_chain(obj)).data
 
+    @extend_schema_field(AccidentFollowUpStatusSerializer)
+    def get_followup_status(self, obj):
+        return AccidentFollowUpStatusSerializer(followup_status(obj, list(obj.followups.all()))).data
+
+    @staticmethod
+    def _investigation(obj) -> Investigation | None:
+        """The accident's investigation, read once for the fields that show it."""
+        if not hasattr(obj, "_investigation_row"):
+            obj._investigation_row = Investigation.objects.filter(accident=obj).select_related("accident").first()
+        return obj._investigation_row
+
+    @extend_schema_field(AccidentReportDeadlineSerializer)
+    def get_report_deadline(self, obj):
+        return AccidentReportDeadlineSerializer(report_deadline(obj, self._investigation(obj))).data
+
+    def get_missing_counted_as_deaths(self, obj) -> bool:
+        return missing_counted_as_deaths()
+
     def get_update_window_end(self, obj) -> str:
         return serializers.DateTimeField().to_representation(update_window_end(obj))
 
     @extend_schema_field(AccidentInvestigationSerializer(allow_null=True))
     def get_investigation(self, obj):
-        inv = Investigation.objects.filter(accident=obj).select_related("accident").first()
+        inv = self._investigation(obj)
         return None if inv is None else AccidentInvestigationSerializer(inv).data
 
     @extend_schema_field(AccidentRectificationSerializer(many=True))
@@ -391,6 +473,31 @@ class AccidentCasualtyUpdateWriteSerializer(serializers.Serializer):
     minor_injuries = count_field(required=False)
     direct_loss_yuan = loss_field(required=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class AccidentFollowUpWriteSerializer(serializers.Serializer):
+    reported_at = serializers.DateTimeField()
+    reported_by = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    text = serializers.CharField(help_text="the situation reported")
+    deaths = count_field(required=False, help_text="default: the accident's current figure (not counting the "
+                                                   "missing)")
+    missing = count_field(required=False)
+    serious_injuries = count_field(required=False)
+    minor_injuries = count_field(required=False)
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class AccidentSituationStableSerializer(serializers.Serializer):
+    stable_at = serializers.DateTimeField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class AccidentExtendReportSerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, help_text="at most the longest extension of the time limit in force "
+                                                          "(60)")
+    reason = serializers.CharField(max_length=200, help_text="why, and who approved it")
     version = serializers.IntegerField(required=False, min_value=1)
 
 
@@ -509,7 +616,8 @@ class AccidentViewSet(HistoryActionMixin, ScopedViewSet):
     void_service = staticmethod(services.void_accident)
     action_permissions = {
         "create": REPORT, "update": CHANGE, "partial_update": CHANGE, "destroy": VOID, "void": VOID,
-        "casualty_updates": CHANGE, "steps": CHANGE, "flags": INVESTIGATE, "decide_flag": INVESTIGATE,
+        "casualty_updates": CHANGE, "followups": CHANGE, "situation_stable": CHANGE, "extend_report": INVESTIGATE,
+        "steps": CHANGE, "flags": INVESTIGATE, "decide_flag": INVESTIGATE,
         "investigation": INVESTIGATE, "submit_report": INVESTIGATE, "extend_approval": INVESTIGATE,
         "approve_report": INVESTIGATE, "rectifications": INVESTIGATE, "rectify": CHANGE,
         "verify_rectification": INVESTIGATE, "accountability": INVESTIGATE,
@@ -527,12 +635,14 @@ class AccidentViewSet(HistoryActionMixin, ScopedViewSet):
     def get_queryset(self):
         qs = super().get_queryset()
         if self.action == "retrieve":
-            qs = qs.prefetch_related("casualty_updates__recorded_by", "flags__recorded_by", "flags__decided_by")
+            qs = qs.prefetch_related("casualty_updates__recorded_by", "flags__recorded_by", "flags__decided_by",
+                                     "followups__recorded_by")
         return qs
 
     def detail_response(self, accident: Accident, status_code: int = status.HTTP_200_OK) -> Response:
         fresh = (Accident.objects.for_user(self.request.user).select_related(*self.select_related)
-                 .prefetch_related("casualty_updates__recorded_by", "flags__recorded_by", "flags__decided_by")
+                 .prefetch_related("casualty_updates__recorded_by", "flags__recorded_by", "flags__decided_by",
+                                   "followups__recorded_by")
                  .get(pk=accident.pk))
         return Response(AccidentDetailSerializer(fresh, context=self.get_serializer_context()).data,
                         status=status_code)
@@ -567,6 +677,31 @@ class AccidentViewSet(HistoryActionMixin, ScopedViewSet):
             return self.detail_response(accident, status.HTTP_201_CREATED)
         updates = accident.casualty_updates.select_related("recorded_by")
         return Response(AccidentCasualtyUpdateSerializer(updates, many=True).data)
+
+    @extend_schema(request=AccidentFollowUpWriteSerializer, responses=AccidentFollowUpSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def followups(self, request, pk=None):
+        """GET: the follow-up reports (续报). POST: record one; changed figures are recorded as a
+        casualty update (补报) in the same step."""
+        accident = self.get_object()
+        if request.method == "POST":
+            data = self._input(AccidentFollowUpWriteSerializer)
+            figures = {n: data[n] for n in services.HEAD_COUNTS if n in data}
+            services.record_followup(accident, actor=request.user, reported_at=data["reported_at"], text=data["text"],
+                                     reported_by=data["reported_by"], figures=figures,
+                                     expected_version=data.get("version"))
+            return self.detail_response(accident, status.HTTP_201_CREATED)
+        return Response(AccidentFollowUpSerializer(accident.followups.select_related("recorded_by"), many=True).data)
+
+    @extend_schema(request=AccidentSituationStableSerializer, responses=AccidentDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="situation-stable", url_name="situation-stable")
+    def situation_stable(self, request, pk=None):
+        """Declare the situation stable: the follow-up reports owed end (regulators in scope)."""
+        accident = self.get_object()
+        data = self._input(AccidentSituationStableSerializer)
+        services.declare_situation_stable(accident, actor=request.user, stable_at=data["stable_at"],
+                                          note=data["note"], expected_version=data.get("version"))
+        return self.detail_response(accident)
 
     @extend_schema(request=AccidentStepWriteSerializer, responses=AccidentChainSerializer)
     @action(detail=True, methods=["get", "post"])
@@ -630,6 +765,16 @@ class AccidentViewSet(HistoryActionMixin, ScopedViewSet):
         version, submitted_on, files = data.pop("version", None), data.pop("submitted_on"), data.pop("files", [])
         services.submit_investigation_report(accident, actor=request.user, submitted_on=submitted_on, data=data,
                                              files=files, expected_version=version)
+        return self.detail_response(accident)
+
+    @extend_schema(request=AccidentExtendReportSerializer, responses=AccidentDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="extend-report", url_name="extend-report")
+    def extend_report(self, request, pk=None):
+        """Extend the investigation report's deadline once (条例 Art. 29: at most 60 days)."""
+        accident = self.get_object()
+        data = self._input(AccidentExtendReportSerializer)
+        services.extend_report_deadline(accident, actor=request.user, days=data["days"], reason=data["reason"],
+                                        expected_version=data.get("version"))
         return self.detail_response(accident)
 
     @extend_schema(request=AccidentExtendApprovalSerializer, responses=AccidentDetailSerializer)

@@ -59,6 +59,11 @@ def _yes_no(value: bool | None) -> str:
     return "—" if value is None else (_("yes") if value else _("no"))
 
 
+def _verdict_cell(verdict: Verdict) -> str:
+    """零事故 for a region without accidents in either period, else whether 双下降 was achieved."""
+    return _("Zero accidents") if verdict.zero_accidents else _yes_no(verdict.double_decline)
+
+
 def statistics_xlsx(stats: AccidentStatistics) -> bytes:
     """The statistics as a workbook: one sheet per breakdown (period, previous year, change %),
     the 双下降 verdicts with the rates, and the ten-year trend."""
@@ -77,7 +82,7 @@ def statistics_xlsx(stats: AccidentStatistics) -> bytes:
 
     region = stats.region.name if stats.region is not None else _("All provinces")
     cur, prev = stats.period.label, stats.previous.label
-    measures = [str(h) for h in MEASURES.values()]
+    measures = list(stats.headings.values())
     for b in stats.breakdowns.values():
         ws = sheet(str(b.heading), [str(b.heading)] + [f"{m} {cur}" for m in measures]
                    + [f"{m} {prev}" for m in measures] + [f"{m} %" for m in measures])
@@ -95,7 +100,7 @@ def statistics_xlsx(stats: AccidentStatistics) -> bytes:
             ws.append(cells)
 
     ws = sheet(_("Double decline"), [
-        _("Region"), _("Accidents"), _("Previous year"), _("Change %"), _("Deaths"), _("Previous year"),
+        _("Region"), _("Accidents"), _("Previous year"), _("Change %"), stats.headings["deaths"], _("Previous year"),
         _("Change %"), _("Double decline"), _("Count target %"), _("Deaths target %"), _("Target met"),
         _("GDP (100 million yuan)"), _("Deaths per 100 million yuan GDP"), _("Industrial employment"),
         _("Industrial deaths"), _("Industrial deaths per 100,000 workers")])
@@ -104,7 +109,7 @@ def statistics_xlsx(stats: AccidentStatistics) -> bytes:
         d = v.as_dict()
         r = line.rates
         ws.append([line.label, v.count, v.previous_count, d["count_change_pct"], v.deaths, v.previous_deaths,
-                   d["deaths_change_pct"], _yes_no(v.double_decline), d["count_target"], d["deaths_target"],
+                   d["deaths_change_pct"], _verdict_cell(v), d["count_target"], d["deaths_target"],
                    _yes_no(v.target_met), r.as_dict()["gdp_100m_yuan"], r.deaths_per_100m_gdp,
                    r.industrial_employment, r.industrial_deaths, r.industrial_deaths_per_100k])
 
@@ -113,12 +118,14 @@ def statistics_xlsx(stats: AccidentStatistics) -> bytes:
                                      _("Industrial deaths per 100,000 workers")])
     for y in stats.trend:
         ws.append([y.year, *[float(y.totals[k]) if k == "direct_loss_yuan" else y.totals[k] for k in MEASURES],
-                   _yes_no(y.verdict.double_decline), y.rates.deaths_per_100m_gdp,
+                   _verdict_cell(y.verdict), y.rates.deaths_per_100m_gdp,
                    y.rates.industrial_deaths_per_100k])
     ws = sheet(_("About"), [pgettext("accident statistics", "Item"), _("Value")])
     ws.append([_("Region"), region])
     ws.append([_("Period"), cur])
     ws.append([_("Compared with"), prev])
+    ws.append([_("Missing persons"), _("counted with the deaths") if stats.missing_with_deaths
+               else _("counted apart from the deaths")])
     ws.append([_("Exported at"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
     out = io.BytesIO()
     wb.save(out)

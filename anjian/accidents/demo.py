@@ -1,6 +1,8 @@
 """Demo accidents for `anjian demo`: three years of a plausible accident ledger across the demo
 regions (most ordinary, a few relatively serious), with reporting chains (some late),
-casualty updates and investigations — all marked ``is_demo``.
+follow-up reports (续报) for the recent ones and the situation declared stable (but for an
+accident of the last two days), casualty updates and investigations with their report deadline
+— all marked ``is_demo``.
 
 Written in bulk (a few hundred accidents with their steps, updates and investigations in a
 dozen statements) because the services' per-row locks and events would make the demo slow;
@@ -36,10 +38,12 @@ from .models import (
     AccidentRectification,
     Accountability,
     CasualtyUpdate,
+    FollowUpReport,
     Investigation,
     ReportingFlag,
     ReportingStep,
 )
+from .regulations import report_due_on
 
 STORIES = [
     ("机械伤害", "操作工在冲床作业时手部被卷入，安全防护装置失效", "设备防护缺失，违章作业"),
@@ -117,7 +121,8 @@ def build_demo(seed: int = 0, *, count: int = 320, today: datetime.date | None =
         if accident_type is None:
             continue
         figures = _figures(rng)
-        grade, _by = grade_for(deaths=figures["deaths"], serious_injuries=figures["serious_injuries"],
+        grade, _by = grade_for(deaths=figures["deaths"], missing=figures["missing"],
+                               serious_injuries=figures["serious_injuries"],
                                direct_loss_yuan=figures["direct_loss_yuan"], on=day)
         learned = occurred + datetime.timedelta(minutes=rng.randint(2, 20))
         late = rng.random() < 0.06
@@ -137,7 +142,7 @@ def build_demo(seed: int = 0, *, count: int = 320, today: datetime.date | None =
         a.number = f"SG{timezone.localtime(a.occurred_at):%Y}{a.pk:06d}"
     Accident.objects.bulk_update(accidents, ["number"], batch_size=500)
 
-    steps, flags, updates, investigations = [], [], [], []
+    steps, flags, updates, investigations, followups = [], [], [], [], []
     closed_cases: list[tuple[Accident, datetime.date]] = []
     for a, plan in zip(accidents, plans, strict=True):
         county_in = plan["reported"]
@@ -153,6 +158,21 @@ def build_demo(seed: int = 0, *, count: int = 320, today: datetime.date | None =
         if city_out is not None:
             steps.append(ReportingStep(accident=a, level="province", received_at=city_out
                                        + datetime.timedelta(minutes=15), department="省应急管理厅", recorded_by=admin))
+        # 续报: the recent accidents have one or two follow-up reports; every accident but those of the
+        # last two days has its situation declared stable (so the warning shows only live cases).
+        last = plan["reported"]
+        if (today - plan["day"]).days <= 60:
+            for _n in range(rng.randint(1, 2)):
+                last = last + datetime.timedelta(hours=rng.randint(8, 20))
+                if last < now:
+                    followups.append(FollowUpReport(
+                        accident=a, reported_at=last, reported_by=a.reporter_name or "安全负责人",
+                        text=rng.choice(["伤员在医院救治，生命体征平稳", "现场已清理，设备已停用待查",
+                                         "善后工作有序进行，家属情绪稳定"]), deaths=a.deaths, missing=a.missing,
+                        serious_injuries=a.serious_injuries, minor_injuries=a.minor_injuries, recorded_by=admin))
+        if (today - plan["day"]).days > 2:
+            a.situation_stable_at = min(now, last + datetime.timedelta(hours=rng.randint(2, 10)))
+            a.situation_stable_note = "救援结束，现场已得到控制"
         if plan["late"]:
             flags.append(ReportingFlag(accident=a, kind=FlagKind.LATE, is_automatic=True,
                                        note="单位负责人 → 县级政府部门 超过 60 分钟"))
@@ -164,7 +184,7 @@ def build_demo(seed: int = 0, *, count: int = 320, today: datetime.date | None =
             grade_before = a.grade
             a.deaths += 1
             a.serious_injuries -= 1
-            a.grade = grade_for(deaths=a.deaths, serious_injuries=a.serious_injuries,
+            a.grade = grade_for(deaths=a.deaths, missing=a.missing, serious_injuries=a.serious_injuries,
                                 direct_loss_yuan=a.direct_loss_yuan, on=plan["day"])[0]
             updates.append(CasualtyUpdate(
                 accident=a, as_of=as_of, within_window=True, counted=True, grade_before=grade_before,
@@ -172,11 +192,14 @@ def build_demo(seed: int = 0, *, count: int = 320, today: datetime.date | None =
                 **{f"{n}_before": v for n, v in before.items()},
                 deaths=a.deaths, missing=a.missing, serious_injuries=a.serious_injuries,
                 minor_injuries=a.minor_injuries, direct_loss_yuan=a.direct_loss_yuan))
-        if a.deaths and rng.random() < 0.7:
+        # Every accident is investigated (条例 Chapter III: 一般 ones by the county, which may entrust
+        # the unit when nobody was hurt), so none but the newest waits for its investigation.
+        if (today - plan["day"]).days > 3:
             started = plan["day"] + datetime.timedelta(days=rng.randint(1, 3))
             inv = Investigation(accident=a, responsible_level=INVESTIGATING_LEVEL_BY_GRADE[AccidentGrade(a.grade)],
                                 leader="事故调查组组长", members="应急、公安、人社、工会等部门人员",
-                                departments="应急管理局、公安局、人力资源和社会保障局、总工会", started_on=started)
+                                departments="应急管理局、公安局、人力资源和社会保障局、总工会", started_on=started,
+                                report_due_on=report_due_on(a.occurred_at))
             age = (today - plan["day"]).days
             if age > 60:
                 inv.report_submitted_on = started + datetime.timedelta(days=rng.randint(30, 55))
@@ -197,7 +220,9 @@ def build_demo(seed: int = 0, *, count: int = 320, today: datetime.date | None =
     ReportingFlag.objects.bulk_create(flags, batch_size=1000)
     CasualtyUpdate.objects.bulk_create(updates, batch_size=1000)
     Investigation.objects.bulk_create(investigations, batch_size=1000)
-    Accident.objects.bulk_update(accidents, ["deaths", "serious_injuries", "grade", "state"], batch_size=500)
+    FollowUpReport.objects.bulk_create(followups, batch_size=1000)
+    Accident.objects.bulk_update(accidents, ["deaths", "serious_injuries", "grade", "state", "situation_stable_at",
+                                             "situation_stable_note"], batch_size=500)
     # Closed cases: the problems exposed (rectified and verified, or still open) and accountability.
     rectifications, accountabilities = [], []
     for a, approved in closed_cases:
@@ -218,5 +243,5 @@ def build_demo(seed: int = 0, *, count: int = 320, today: datetime.date | None =
     AccidentRectification.objects.bulk_create(rectifications, batch_size=1000)
     Accountability.objects.bulk_create(accountabilities, batch_size=1000)
     return {"accidents": len(accidents), "reporting_steps": len(steps), "late_flags": len(flags),
-            "casualty_updates": len(updates), "investigations": len(investigations),
+            "casualty_updates": len(updates), "investigations": len(investigations), "followups": len(followups),
             "accident_rectifications": len(rectifications), "accountabilities": len(accountabilities)}

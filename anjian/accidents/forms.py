@@ -1,6 +1,7 @@
 """Forms of the accident pages: the ledger's filters, reporting and correcting an accident, and
-one small form per action (casualty update, reporting step, flag, investigation, report,
-approval, rectification, accountability, void). They only parse input: every rule is checked
+one small form per action (casualty update, follow-up report, situation stable, reporting step,
+flag, investigation, report and its deadline's extension, approval, rectification,
+accountability, void). They only parse input: every rule is checked
 again by ``anjian.accidents.services`` (whose errors are put back on the form)."""
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -30,6 +33,7 @@ from .choices import (
 )
 from .filters import AccidentFilter
 from .models import Accident
+from .regulations import local_day, time_limit_on
 
 ENTERPRISE_SELECT_LIMIT = 1000
 
@@ -107,7 +111,9 @@ class AccidentForm(forms.Form):
         label=label("accident_type"), coerce=int,
         help_text=_("GB 6441-1986 for accidents before 2026-07-01, GB 6441-2025 from that day."))
     deaths = forms.IntegerField(label=label("deaths"), min_value=0, initial=0)
-    missing = forms.IntegerField(label=label("missing"), min_value=0, initial=0)
+    missing = forms.IntegerField(label=label("missing"), min_value=0, initial=0,
+                                 help_text=_("Entered apart from the deaths; counted with them for the grade and "
+                                             "the statistics unless the setting counts them apart."))
     serious_injuries = forms.IntegerField(label=label("serious_injuries"), min_value=0, initial=0,
                                           help_text=_("Including acute industrial poisoning."))
     minor_injuries = forms.IntegerField(label=label("minor_injuries"), min_value=0, initial=0)
@@ -222,6 +228,60 @@ class CasualtyUpdateForm(ActionForm):
         for name in ("deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss_yuan"):
             kwargs["initial"].setdefault(name, getattr(accident, name))
         super().__init__(*args, accident=accident, **kwargs)
+
+
+def _now_minute():
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+class FollowUpForm(ActionForm):
+    """续报: when, by whom, the situation and the casualties as reported now (prefilled with the
+    accident's current figures; a changed figure is recorded as a casualty update, 补报)."""
+
+    reported_at = forms.DateTimeField(label=_("Reported at"), widget=DateTimeLocalInput())
+    reported_by = forms.CharField(label=_("Reported by (unit or person)"), max_length=100, required=False)
+    text = forms.CharField(label=_("Situation reported"), widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Rescue progress, new developments, measures taken."))
+    deaths = forms.IntegerField(label=_("Deaths (not counting the missing)"), min_value=0)
+    missing = forms.IntegerField(label=label("missing"), min_value=0)
+    serious_injuries = forms.IntegerField(label=label("serious_injuries"), min_value=0)
+    minor_injuries = forms.IntegerField(label=label("minor_injuries"), min_value=0,
+                                        help_text=_("A changed figure is recorded as a casualty update (补报)."))
+    wide_fields = ("text",)
+
+    def __init__(self, *args, accident: Accident, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("reported_at", _now_minute())
+        for name in ("deaths", "missing", "serious_injuries", "minor_injuries"):
+            kwargs["initial"].setdefault(name, getattr(accident, name))
+        super().__init__(*args, accident=accident, **kwargs)
+
+
+class SituationStableForm(ActionForm):
+    stable_at = forms.DateTimeField(label=_("Stable since"), widget=DateTimeLocalInput())
+    note = forms.CharField(label=_("Situation"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("For example: rescue finished, nobody missing any more, the site is "
+                                       "under control."))
+    wide_fields = ("note",)
+
+    def __init__(self, *args, accident: Accident, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("stable_at", _now_minute())
+        super().__init__(*args, accident=accident, **kwargs)
+
+
+class ExtendReportForm(ActionForm):
+    days = forms.IntegerField(label=_("Extend by (days)"), min_value=1)
+    reason = forms.CharField(label=_("Reason and approval"), max_length=200,
+                             help_text=_("Approved by the government in charge of the investigation, in special "
+                                         "cases (Regulation Art. 29)."))
+
+    def __init__(self, *args, accident: Accident, **kwargs):
+        super().__init__(*args, accident=accident, **kwargs)
+        most = time_limit_on(local_day(accident.occurred_at)).max_extension_days
+        self.fields["days"].max_value = most
+        self.fields["days"].validators.append(MaxValueValidator(most))
+        self.fields["days"].widget.attrs["max"] = most
 
 
 class ReportingStepForm(ActionForm):

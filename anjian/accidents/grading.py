@@ -88,13 +88,19 @@ def _grade_one(value: Decimal, bounds: list[tuple[str, Decimal]]) -> str:
 
 
 def grade_for(*, deaths: int, serious_injuries: int, direct_loss_yuan: Decimal | int,
-              on: date | None = None) -> tuple[str, dict[str, str]]:
+              on: date | None = None, missing: int = 0) -> tuple[str, dict[str, str]]:
     """The grade of an accident with these figures on day ``on`` (default today), and the grade
     each criterion reaches on its own: ``("serious", {"deaths": ..., "serious_injuries": ...,
-    "direct_loss": ...})``. Negative or non-numeric figures raise ``ValueError`` whose message
-    is the offending argument's name (counts must be whole numbers)."""
+    "direct_loss": ...})``. The deaths criterion counts the missing persons too (死亡（含失踪）)
+    unless the ``CasualtyCounting`` setting counts them apart. Negative or non-numeric figures
+    raise ``ValueError`` whose message is the offending argument's name (counts must be whole
+    numbers)."""
+    from .regulations import missing_counted_as_deaths
+
+    dead = _as_number(deaths, "deaths", whole=True)
+    missing_n = _as_number(missing, "missing", whole=True)
     figures = {
-        GradingCriterion.DEATHS.value: _as_number(deaths, "deaths", whole=True),
+        GradingCriterion.DEATHS.value: dead + (missing_n if missing_counted_as_deaths() else 0),
         GradingCriterion.SERIOUS_INJURIES.value: _as_number(serious_injuries, "serious_injuries", whole=True),
         GradingCriterion.DIRECT_LOSS.value: _as_number(direct_loss_yuan, "direct_loss_yuan"),
     }

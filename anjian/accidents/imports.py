@@ -166,12 +166,16 @@ def _row(rownum: int, row: dict, lk: _Lookups, report: ImportReport) -> Accident
             "The report to the government cannot precede the time the unit head learned of the accident."))
     if len(report.errors) > errors_before:
         return None
-    grade, _by = grade_for(deaths=values["deaths"], serious_injuries=values["serious_injuries"],
+    grade, _by = grade_for(deaths=values["deaths"], missing=values["missing"],
+                           serious_injuries=values["serious_injuries"],
                            direct_loss_yuan=values["direct_loss_yuan"], on=timezone.localdate(values["occurred_at"]))
     return Accident(region=region, region_path=region.path, address=row["address"][:200], enterprise=enterprise,
                     industry=industry, grid_id=enterprise.grid_id if enterprise else None, category=category,
                     accident_type=accident_type, grade=grade, summary=row["summary"],
-                    preliminary_cause=row.get("preliminary_cause", ""), created_by=lk.actor, **values)
+                    preliminary_cause=row.get("preliminary_cause", ""), created_by=lk.actor,
+                    # Historical records: their follow-up reports (续报) and investigation were not
+                    # followed in this system.
+                    obligations_tracked=False, **values)
 
 
 def import_accidents(fileobj: IO[bytes], filename: str, *, actor) -> ImportReport:

@@ -9,6 +9,7 @@ this table's own indexes.
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -85,6 +86,13 @@ class Accident(VoidableModel):
 
     state = models.CharField(_("state"), max_length=24, choices=AccidentState.choices,
                              default=AccidentState.REPORTED, editable=False)
+    # The reporting obligations followed here from the first report: follow-up reports (续报,
+    # 21号令) at the grade's cadence until the situation is declared stable, and the investigation
+    # report's deadline (条例 Art. 29) while no investigation has started. Accidents imported as
+    # history, or on file before these were tracked, are not (False): they were not handled here.
+    obligations_tracked = models.BooleanField(_("reporting obligations tracked"), default=True, editable=False)
+    situation_stable_at = models.DateTimeField(_("situation stable since"), null=True, blank=True, editable=False)
+    situation_stable_note = models.TextField(_("situation when declared stable"), blank=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -124,6 +132,10 @@ class Accident(VoidableModel):
                          name="acc_category_time_idx"),
             models.Index(fields=["state", "occurred_at"], condition=models.Q(is_voided=False),
                          name="acc_state_time_idx"),
+            # The missed-follow-up warning scan: the few accidents still owing follow-up reports.
+            models.Index(fields=["grade", "created_at"], name="acc_followup_open_idx",
+                         condition=models.Q(is_voided=False, obligations_tracked=True,
+                                            situation_stable_at__isnull=True)),
             # The statistics' grouped statement reads only this index on PostgreSQL (covering,
             # INCLUDE): 750 pages instead of 6,668 for a province's 200,000 accidents
             # (bench/README.md). PostgreSQL only (migration 0006); SQLite has no INCLUDE.
@@ -166,6 +178,77 @@ class GradingThreshold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_grade_display()} {self.get_criterion_display()} ≥ {self.lower_bound}"
+
+
+class InvestigationTimeLimit(models.Model):
+    """条例 Art. 29: the investigation team submits its report within ``report_days`` days of the
+    accident; the government in charge of the investigation may extend that once, by at most
+    ``max_extension_days``. A row applies to accidents on or after ``effective_from`` (until a
+    later row). Loaded from anjian/accidents/data/regulations.py; edited in the admin (history)."""
+
+    report_days = models.PositiveSmallIntegerField(_("report due within (days of the accident)"),
+                                                   validators=[MinValueValidator(1)])
+    max_extension_days = models.PositiveSmallIntegerField(_("longest extension (days)"))
+    effective_from = models.DateField(_("effective from"), unique=True)
+    source_note = models.CharField(pgettext_lazy("accident", "source"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("investigation time limit")
+        verbose_name_plural = _("investigation time limits")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.report_days} + {self.max_extension_days} ({self.effective_from})"
+
+
+class FollowUpCadence(models.Model):
+    """续报 (《生产安全事故信息报告和处置办法》, 国家安全监管总局令第21号): after the first report,
+    follow-up reports at least ``per_day`` times a day for an accident of ``grade`` until the
+    situation is stable. Read here as: no more than 24 h ÷ ``per_day`` between two reports. The
+    rows in force today apply (the obligation is a present one). Loaded from
+    anjian/accidents/data/regulations.py; edited in the admin (history)."""
+
+    grade = models.CharField(pgettext_lazy("accident", "grade"), max_length=24, choices=AccidentGrade.choices)
+    per_day = models.PositiveSmallIntegerField(_("follow-up reports per day (at least)"),
+                                               validators=[MinValueValidator(1), MaxValueValidator(24)])
+    effective_from = models.DateField(_("effective from"))
+    source_note = models.CharField(pgettext_lazy("accident", "source"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("follow-up report cadence")
+        verbose_name_plural = _("follow-up report cadences")
+        ordering = ["grade", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["grade", "effective_from"], name="acc_cadence_uniq"),
+            models.CheckConstraint(condition=models.Q(per_day__gte=1, per_day__lte=24), name="acc_cadence_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_grade_display()} ≥ {self.per_day}/d"
+
+
+class CasualtyCounting(models.Model):
+    """How missing persons (失踪, 下落不明) are counted: with the deaths (死亡（含失踪）) for the
+    grade and the statistics, as statistical practice does, or apart. One row (the admin offers
+    no second one); without a row, missing persons count with the deaths. Grades follow the row
+    when they are computed (reporting, correction, 补报); statistics read it live."""
+
+    missing_counted_as_deaths = models.BooleanField(_("missing persons counted with the deaths"), default=True)
+    source_note = models.CharField(pgettext_lazy("accident", "source"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("casualty counting rule")
+        verbose_name_plural = _("casualty counting rules")
+
+    def __str__(self) -> str:
+        return str(_("Missing persons counted with the deaths") if self.missing_counted_as_deaths
+                   else _("Missing persons counted apart from the deaths"))
 
 
 class AccidentChild(models.Model):
@@ -256,6 +339,41 @@ class CasualtyUpdate(AccidentChild):
         return f"{self.accident_id} @ {self.as_of:%Y-%m-%d}"
 
 
+class FollowUpReport(AccidentChild):
+    """续报: one follow-up report on an accident after its first report — when, by whom, the
+    situation, and the casualty figures as reported then. Figures that differ from the
+    accident's are recorded as a casualty update (补报, ``casualty_update``) in the same step, so
+    the accident's figures and grade follow the latest report (within the update window)."""
+
+    accident = models.ForeignKey(Accident, on_delete=models.PROTECT, related_name="followups",
+                                 verbose_name=_("accident"))
+    reported_at = models.DateTimeField(_("reported at"))
+    reported_by = models.CharField(_("reported by (unit or person)"), max_length=100, blank=True)
+    text = models.TextField(_("situation reported"))
+    deaths = models.PositiveIntegerField(_("deaths"))
+    missing = models.PositiveIntegerField(_("missing"))
+    serious_injuries = models.PositiveIntegerField(_("serious injuries"))
+    minor_injuries = models.PositiveIntegerField(_("minor injuries"))
+    casualty_update = models.OneToOneField(CasualtyUpdate, null=True, blank=True, on_delete=models.PROTECT,
+                                           related_name="followup", editable=False,
+                                           verbose_name=_("casualty update it made"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", editable=False, verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("follow-up report")
+        verbose_name_plural = _("follow-up reports")
+        ordering = ["reported_at", "id"]
+        # The missed-follow-up scan: the latest report of each accident.
+        indexes = [models.Index(fields=["accident", "reported_at"], name="acc_followup_acc_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.accident_id} @ {self.reported_at:%Y-%m-%d %H:%M}"
+
+
 class ReportingFlag(AccidentChild):
     """A reporting violation on an accident: 迟报 (detected automatically from the chain, or
     recorded), 漏报, 谎报 or 瞒报 (recorded by investigators). Confirmed or retracted later; both
@@ -297,8 +415,10 @@ class ReportingFlag(AccidentChild):
 
 class Investigation(AccidentChild):
     """The investigation of one accident (条例 Chapter IV): the responsible government level
-    (Art. 19, from the grade), the team, the report and its approval deadline (Art. 32: 15 days
-    from receiving the report; 30 for 特别重大, extendable once by at most 30 days)."""
+    (Art. 19, from the grade), the team, the report with its deadline (Art. 29: within 60 days
+    of the accident, extendable once by at most 60 days; the day counts are the
+    ``InvestigationTimeLimit`` reference rows) and its approval deadline (Art. 32: 15 days from
+    receiving the report; 30 for 特别重大, extendable once by at most 30 days)."""
 
     accident = models.OneToOneField(Accident, on_delete=models.PROTECT, related_name="investigation",
                                     verbose_name=_("accident"))
@@ -309,6 +429,9 @@ class Investigation(AccidentChild):
     departments = models.TextField(_("participating departments"), blank=True)
     started_on = models.DateField(_("started on"))
     report_submitted_on = models.DateField(_("report submitted on"), null=True, blank=True)
+    report_due_on = models.DateField(_("report due on"), null=True, blank=True, editable=False)
+    report_extension_days = models.PositiveSmallIntegerField(_("report deadline extension (days)"), default=0)
+    report_extension_reason = models.CharField(_("report deadline extension reason"), max_length=200, blank=True)
     extension_days = models.PositiveSmallIntegerField(_("approval extension (days)"), default=0)
     extension_reason = models.CharField(_("extension reason"), max_length=200, blank=True)
     approval_deadline = models.DateField(_("approval deadline"), null=True, blank=True, editable=False)
@@ -324,17 +447,36 @@ class Investigation(AccidentChild):
         verbose_name = _("investigation")
         verbose_name_plural = _("investigations")
         # The warning scan: submitted reports not yet approved.
-        indexes = [models.Index(fields=["approved_on", "approval_deadline"], name="acc_inv_approval_idx")]
+        indexes = [models.Index(fields=["approved_on", "approval_deadline"], name="acc_inv_approval_idx"),
+                   # The overdue-report warning scan: reports not yet submitted, by due date.
+                   models.Index(fields=["report_submitted_on", "report_due_on"], name="acc_inv_report_due_idx")]
 
     def __str__(self) -> str:
         return f"{self.accident_id} {self.get_responsible_level_display()}"
 
     def save(self, *args, **kwargs):
-        # Stored (not only computed) so the overdue-approval warning is one indexed range.
+        # Stored (not only computed) so the overdue warnings are one indexed range each.
         self.approval_deadline = self.compute_approval_deadline()
+        self.report_due_on = self.compute_report_due_on()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "approval_deadline"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "approval_deadline", "report_due_on"}
         super().save(*args, **kwargs)
+
+    def compute_report_due_on(self):
+        """The day the report is due (条例 Art. 29): the accident's day + the days in force on that
+        day (60) + the one extension."""
+        from .regulations import report_due_on
+
+        return report_due_on(self.accident.occurred_at, self.report_extension_days)
+
+    @property
+    def is_report_overdue(self) -> bool:
+        due = self.report_due_on
+        return bool(due and self.report_submitted_on is None and timezone.localdate() > due)
+
+    @property
+    def report_submitted_late(self) -> bool:
+        return bool(self.report_due_on and self.report_submitted_on and self.report_submitted_on > self.report_due_on)
 
     @property
     def base_approval_days(self) -> int:

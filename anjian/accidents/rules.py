@@ -4,6 +4,10 @@
 - a government level has not passed the report on within 2 hours, where the grade requires
   going higher (条例 Art. 10–11);
 - an investigation report awaits approval past its deadline (Art. 32);
+- an investigation report is not submitted by its deadline (Art. 29: 60 days from the accident
+  plus any extension; also when no investigation has started, for accidents reported here);
+- a follow-up report (续报, 21号令) is missing: longer than 24 h ÷ the grade's cadence since the
+  last report, and the situation not declared stable;
 - a rectification of the problems an accident exposed is past its deadline.
 
 Each rule is a queryset (set-based, see ``anjian.core.warnings``); voided accidents are left
@@ -12,9 +16,10 @@ out, so voiding one closes its warnings.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,8 +27,15 @@ from anjian.core.models import Warning
 from anjian.core.warnings import WarningRule, register
 from anjian.orgs.choices import Role
 
-from .choices import REPORTING_LEVEL_RANK, REQUIRED_TOP_LEVEL, RectificationState, ReportingLevel
-from .models import Accident, AccidentRectification, Investigation, ReportingStep
+from .choices import (
+    REPORTING_LEVEL_RANK,
+    REQUIRED_TOP_LEVEL,
+    AccidentState,
+    RectificationState,
+    ReportingLevel,
+)
+from .models import Accident, AccidentRectification, FollowUpReport, Investigation, ReportingStep
+from .regulations import cadences_on, time_limits
 from .selectors import PER_LEVEL_LIMIT, UNIT_TO_GOVERNMENT_LIMIT
 
 REGULATORS = frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER})
@@ -110,6 +122,78 @@ register(WarningRule(
     scope=VIA_ACCIDENT,
     url_name=PAGE,
     description=_("Investigation reports not approved within 15 days (30 for particularly serious accidents)."),
+))
+
+
+def _local_midnight(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
+def report_overdue(now: datetime) -> QuerySet:
+    """Accidents whose investigation report is past its deadline (条例 Art. 29): a running
+    investigation past its stored due date, or no investigation started and the accident's day
+    more than the days in force then behind us (one range per version of the time limit)."""
+    today = timezone.localdate(now)
+    running = Q(state=AccidentState.INVESTIGATING, investigation__report_submitted_on__isnull=True,
+                investigation__report_due_on__lt=today)
+    not_started = Q(pk__in=[])
+    versions = time_limits()
+    for i, limit in enumerate(versions):
+        # Due on (day + N) and overdue after it: the accident's day is before today − N.
+        window = Q(occurred_at__lt=_local_midnight(today - timedelta(days=limit.report_days)))
+        if i > 0:
+            window &= Q(occurred_at__gte=_local_midnight(limit.effective_from))
+        if i + 1 < len(versions):
+            window &= Q(occurred_at__lt=_local_midnight(versions[i + 1].effective_from))
+        not_started |= window
+    # An accident imported as history (or on file before this was tracked) is warned of only once
+    # an investigation runs here: its report may have been made outside the system.
+    return Accident.objects.filter(is_voided=False).filter(
+        running | (Q(state=AccidentState.REPORTED, obligations_tracked=True) & not_started))
+
+
+register(WarningRule(
+    code="accident_report_overdue",
+    title=_("Investigation report overdue"),
+    level=Warning.Level.WARNING,
+    message=_("The investigation report of accident %(number)s has not been submitted by its deadline."),
+    roles=REGULATORS,
+    model=Accident,
+    matches=report_overdue,
+    params={"number": "number"},
+    url_name=PAGE,
+    description=_("Investigation reports not submitted within 60 days of the accident (plus the one "
+                  "extension), including accidents whose investigation has not started."),
+))
+
+
+def followup_overdue(now: datetime) -> QuerySet:
+    """Accidents owing follow-up reports (续报) whose last report — the latest follow-up, else the
+    first report — is older than 24 h ÷ the cadence in force today for their grade."""
+    last = (FollowUpReport.objects.filter(accident=OuterRef("pk")).order_by("-reported_at")
+            .values("reported_at")[:1])
+    late = Q(pk__in=[])
+    for grade, cadence in cadences_on(timezone.localdate(now)).items():
+        late |= Q(grade=grade, followup_since__lt=now - cadence.interval)
+    return (Accident.objects.filter(is_voided=False, obligations_tracked=True, situation_stable_at__isnull=True)
+            .annotate(followup_since=Coalesce(Subquery(last), "reported_to_government_at", "created_at"))
+            .filter(late))
+
+
+register(WarningRule(
+    code="accident_followup_overdue",
+    title=_("Follow-up report (续报) missed"),
+    level=Warning.Level.WARNING,
+    message=_("Accident %(number)s has had no follow-up report within the required interval; report the "
+              "situation or declare it stable."),
+    roles=REGULATORS | ENTERPRISE,
+    model=Accident,
+    matches=followup_overdue,
+    params={"number": "number"},
+    url_name=PAGE,
+    description=_("Accidents without a follow-up report for longer than the grade's cadence allows (at least "
+                  "once a day; twice for serious and particularly serious accidents) until the situation is "
+                  "declared stable."),
 ))
 
 

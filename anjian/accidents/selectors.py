@@ -1,15 +1,17 @@
 """Read-side helpers of the accidents app: the reporting chain with its lateness, the update
-window, and the querysets the ledger, the API and the warning rules read (always through
-``for_user`` where a user is involved)."""
+window, the investigation report's deadline, the follow-up reports (续报) owed, the casualty
+phrase (死亡 3 人（含失踪 1 人）), and the querysets the ledger, the API and the warning rules read
+(always through ``for_user`` where a user is involved)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .choices import (
     REPORTING_LEVEL_RANK,
@@ -20,7 +22,15 @@ from .choices import (
     FlagState,
     ReportingLevel,
 )
-from .models import Accident, ReportingFlag, ReportingStep
+from .models import Accident, FollowUpReport, Investigation, ReportingFlag, ReportingStep
+from .regulations import (
+    cadence_for,
+    counted_deaths,
+    local_day,
+    missing_counted_as_deaths,
+    report_due_on,
+    time_limit_on,
+)
 
 # 条例 Art. 9 and 11 (REGULATIONS.md §1.3).
 UNIT_TO_GOVERNMENT_LIMIT = timedelta(hours=1)
@@ -176,3 +186,123 @@ def enterprise_accident_summary(user, enterprise_id: int, *, recent: int = 5) ->
         deaths=Sum("deaths", default=0), serious_injuries=Sum("serious_injuries", default=0))
     latest = list(accidents.select_related("accident_type").order_by("-occurred_at", "-id")[:recent])
     return {**counts, "latest": latest, "since": timezone.localdate(since)}
+
+
+# --- the investigation report's deadline (条例 Art. 29) ---------------------------------------------
+
+@dataclass
+class ReportDeadline:
+    """When the investigation report is due, how that is made up, and where it stands. Before
+    the investigation starts the deadline runs all the same (from the accident)."""
+
+    due_on: date
+    base_days: int
+    max_extension_days: int
+    extension_days: int = 0
+    extension_reason: str = ""
+    submitted_on: date | None = None
+    source_note: str = ""
+    today: date | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return self.submitted_on is None and (self.today or timezone.localdate()) > self.due_on
+
+    @property
+    def submitted_late(self) -> bool:
+        return self.submitted_on is not None and self.submitted_on > self.due_on
+
+    @property
+    def can_still_extend(self) -> bool:
+        return self.submitted_on is None and not self.extension_days
+
+    def as_dict(self) -> dict:
+        return {"due_on": self.due_on.isoformat(), "base_days": self.base_days,
+                "extension_days": self.extension_days, "extension_reason": self.extension_reason,
+                "max_extension_days": self.max_extension_days,
+                "submitted_on": self.submitted_on.isoformat() if self.submitted_on else None,
+                "overdue": self.overdue, "submitted_late": self.submitted_late, "source": self.source_note}
+
+
+def report_deadline(accident: Accident, investigation: Investigation | None = None) -> ReportDeadline:
+    """The report deadline of ``accident`` (its investigation's stored due date once it started)."""
+    if investigation is None:
+        investigation = Investigation.objects.filter(accident=accident).first()
+    limit = time_limit_on(local_day(accident.occurred_at))
+    ext = investigation.report_extension_days if investigation else 0
+    due = (investigation.report_due_on if investigation and investigation.report_due_on
+           else report_due_on(accident.occurred_at, ext))
+    return ReportDeadline(due_on=due, base_days=limit.report_days, max_extension_days=limit.max_extension_days,
+                          extension_days=ext, extension_reason=investigation.report_extension_reason if investigation
+                          else "", submitted_on=investigation.report_submitted_on if investigation else None,
+                          source_note=limit.source_note)
+
+
+# --- follow-up reports (续报) ---------------------------------------------------------------------
+
+def first_report_at(accident: Accident) -> datetime:
+    """When the accident was first reported: to the county-level government, else when entered."""
+    return accident.reported_to_government_at or accident.created_at
+
+
+@dataclass
+class FollowUpStatus:
+    """Where the follow-up reports (续报) of an accident stand: owed at least ``per_day`` times a
+    day since the first report, until the situation is declared stable."""
+
+    required: bool
+    per_day: int | None
+    source_note: str
+    last_report_at: datetime | None
+    next_due_at: datetime | None
+    stable_at: datetime | None
+    stable_note: str
+    now: datetime
+
+    @property
+    def open(self) -> bool:
+        return self.required and self.stable_at is None and self.per_day is not None
+
+    @property
+    def overdue(self) -> bool:
+        return self.open and self.next_due_at is not None and self.now > self.next_due_at
+
+    def as_dict(self) -> dict:
+        def iso(v):
+            return None if v is None else timezone.localtime(v).isoformat()
+
+        return {"required": self.required, "per_day": self.per_day, "source": self.source_note,
+                "last_report_at": iso(self.last_report_at), "next_due_at": iso(self.next_due_at) if self.open
+                else None, "overdue": self.overdue, "stable_at": iso(self.stable_at),
+                "stable_note": self.stable_note}
+
+
+def followup_status(accident: Accident, followups: list[FollowUpReport] | None = None,
+                    now: datetime | None = None) -> FollowUpStatus:
+    """The follow-up obligation of ``accident`` now: the cadence in force today for its grade
+    (21号令), the last report (a follow-up, else the first report) and when the next is due."""
+    now = now or timezone.now()
+    if followups is None:
+        followups = list(accident.followups.all())
+    cadence = cadence_for(accident.grade, timezone.localdate(now))
+    last = max([f.reported_at for f in followups], default=None) or first_report_at(accident)
+    return FollowUpStatus(required=accident.obligations_tracked, per_day=cadence.per_day if cadence else None,
+                          source_note=cadence.source_note if cadence else "", last_report_at=last,
+                          next_due_at=last + cadence.interval if cadence and last else None,
+                          stable_at=accident.situation_stable_at, stable_note=accident.situation_stable_note,
+                          now=now)
+
+
+# --- missing persons --------------------------------------------------------------------------------
+
+def casualty_phrase(deaths: int, missing: int, *, with_missing: bool | None = None) -> str:
+    """The deaths as shown: "死亡 3 人（含失踪 1 人）" when missing persons count with the deaths,
+    "死亡 2 人，失踪 1 人" when apart, "死亡 2 人" when nobody is missing."""
+    if with_missing is None:
+        with_missing = missing_counted_as_deaths()
+    if not missing:
+        return _("%(deaths)s deaths") % {"deaths": deaths}
+    if with_missing:
+        return _("%(deaths)s deaths (incl. %(missing)s missing)") % {
+            "deaths": counted_deaths(deaths, missing, with_missing=True), "missing": missing}
+    return _("%(deaths)s deaths, %(missing)s missing") % {"deaths": deaths, "missing": missing}

@@ -1,6 +1,8 @@
 """Every change to an accident goes through here: reporting it, correcting it, casualty updates
-(补报), the reporting chain, reporting flags (迟报/漏报/谎报/瞒报), the investigation with its report
-and approval, the rectification of the problems exposed, accountability, and voiding.
+(补报), follow-up reports (续报) and the end of the follow-up (situation stable), the reporting
+chain, reporting flags (迟报/漏报/谎报/瞒报), the investigation with its report (and the report
+deadline's extension) and approval, the rectification of the problems exposed, accountability,
+and voiding.
 
 Each change locks the accident row (``select_for_update(of=("self",))``), checks the actor's
 right and the state, saves, bumps ``version`` and writes an event in one transaction. If the
@@ -46,15 +48,18 @@ from .models import (
     AccidentRectification,
     Accountability,
     CasualtyUpdate,
+    FollowUpReport,
     Investigation,
     ReportingFlag,
     ReportingStep,
 )
+from .regulations import time_limit_on
 from .selectors import count_late_updates, reporting_chain, update_window_end
 
 S = AccidentState
 REGULATOR_ROLES = frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER})
 FIGURES = ("deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss_yuan")
+HEAD_COUNTS = ("deaths", "missing", "serious_injuries", "minor_injuries")
 MAX_APPROVAL_EXTENSION_DAYS = 30
 
 
@@ -107,9 +112,11 @@ def available_actions(actor, accident: Accident) -> list[str]:
         return []
     out = []
     if can_edit(actor, accident):
-        out += ["update", "casualty_update"]
+        out += ["update", "casualty_update", "record_followup"]
     if can_record_chain(actor, accident):
         out.append("record_step")
+        if accident.obligations_tracked and accident.situation_stable_at is None:
+            out.append("declare_stable")
     if can_investigate(actor, accident):
         out.append("record_flag")
         if accident.state == S.REPORTED:
@@ -118,6 +125,8 @@ def available_actions(actor, accident: Accident) -> list[str]:
             out.append("update_investigation")
         if accident.state == S.INVESTIGATING:
             out.append("submit_report")
+            if Investigation.objects.filter(accident=accident, report_extension_days=0).exists():
+                out.append("extend_report")
         if accident.state == S.REPORT_SUBMITTED:
             out += ["approve_report", "extend_approval"]
         out += ["add_rectification", "add_accountability"]
@@ -166,7 +175,7 @@ def _validate_times(accident: Accident) -> None:
 
 
 def _regrade(accident: Accident) -> dict[str, str]:
-    grade, by = grade_for(deaths=accident.deaths, serious_injuries=accident.serious_injuries,
+    grade, by = grade_for(deaths=accident.deaths, missing=accident.missing, serious_injuries=accident.serious_injuries,
                           direct_loss_yuan=accident.direct_loss_yuan, on=_local_date(accident.occurred_at))
     accident.grade = grade
     return by
@@ -386,7 +395,7 @@ def record_casualty_update(accident: Accident, *, actor, as_of: datetime, figure
     within = as_of <= update_window_end(a)
     counted = within or count_late_updates()
     old_grade = a.grade
-    grade_after, by = grade_for(deaths=new["deaths"], serious_injuries=new["serious_injuries"],
+    grade_after, by = grade_for(deaths=new["deaths"], missing=new["missing"], serious_injuries=new["serious_injuries"],
                                 direct_loss_yuan=new["direct_loss_yuan"], on=_local_date(a.occurred_at))
     update = CasualtyUpdate(
         accident=a, as_of=as_of, note=note.strip(), within_window=within, counted=counted,
@@ -408,6 +417,75 @@ def record_casualty_update(accident: Accident, *, actor, as_of: datetime, figure
         _sync_investigating_level(a, actor)
         _sync_late_flag(a, actor)
     return update
+
+
+# --- follow-up reports (续报) ----------------------------------------------------------------
+
+def _check_moment(a: Accident, moment: datetime | None, field: str, missing_message: str) -> None:
+    if moment is None:
+        raise ValidationError({field: missing_message})
+    if moment < a.occurred_at:
+        raise ValidationError({field: _("This time cannot precede the accident.")})
+    if moment > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({field: _("This time cannot be in the future.")})
+
+
+@transaction.atomic
+def record_followup(accident: Accident, *, actor, reported_at: datetime, text: str, reported_by: str = "",
+                    figures: dict[str, Any] | None = None, expected_version: int | None = None) -> FollowUpReport:
+    """续报: record a follow-up report on the accident (when, by whom, the situation, the
+    casualties as reported then). Figures left out keep the accident's current values; figures
+    that differ from them are recorded in the same step as a casualty update (补报, through
+    ``record_casualty_update``: counted and re-graded inside the update window), so the
+    accident's figures follow its latest report. The enterprise of the accident and regulators
+    in scope may record follow-ups (the same right as casualty updates)."""
+    a = _lock(accident, expected_version)
+    _require(can_edit(actor, a), _("You may not record follow-up reports on this accident."))
+    _check_moment(a, reported_at, "reported_at", _("Give the time of the follow-up report."))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Describe the situation reported.")})
+    figures = dict(figures or {})
+    unknown = set(figures) - set(HEAD_COUNTS)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: _("This field cannot be set here.")})
+    new = {name: figures[name] if figures.get(name) is not None else getattr(a, name) for name in HEAD_COUNTS}
+    for name, value in new.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValidationError({name: _("Give a whole number of persons (0 or more).")})
+    update = None
+    changed = {n: v for n, v in new.items() if v != getattr(a, n)}
+    if changed:
+        update = record_casualty_update(a, actor=actor, as_of=reported_at, figures=changed,
+                                        note=_("Follow-up report: %(text)s") % {"text": text[:200]},
+                                        expected_version=a.version)
+        a = Accident.objects.select_for_update(of=("self",)).get(pk=a.pk)
+    report = FollowUpReport(accident=a, reported_at=reported_at, reported_by=(reported_by or "").strip()[:100],
+                            text=text, casualty_update=update,
+                            recorded_by=actor if getattr(actor, "pk", None) else None, **new)
+    report.full_clean(exclude=["accident", "casualty_update"])
+    report._history_user = actor
+    report.save()
+    _save(a, actor, "followup_recorded", comment=text[:300],
+          data={"followup": report.pk, "reported_at": reported_at.isoformat(),
+                "casualty_update": update.pk if update else None, **{n: new[n] for n in HEAD_COUNTS}})
+    return report
+
+
+@transaction.atomic
+def declare_situation_stable(accident: Accident, *, actor, stable_at: datetime, note: str = "",
+                             expected_version: int | None = None) -> Accident:
+    """The situation is stable (rescue over, no new developments): the follow-up reports
+    (续报) owed since the first report end here, and so does the missed-follow-up warning.
+    Declared once, by a regulator in scope."""
+    a = _lock(accident, expected_version)
+    _require(can_record_chain(actor, a), _("Only the regulator in charge declares the situation stable."))
+    if a.situation_stable_at is not None:
+        raise ValidationError({"stable_at": _("The situation has already been declared stable.")})
+    _check_moment(a, stable_at, "stable_at", _("Give the time from which the situation is stable."))
+    a.situation_stable_at, a.situation_stable_note = stable_at, (note or "").strip()
+    return _save(a, actor, "situation_stable", comment=a.situation_stable_note,
+                 data={"stable_at": stable_at.isoformat()})
 
 
 # --- reporting chain ------------------------------------------------------------------------
@@ -491,15 +569,22 @@ def decide_flag(flag: ReportingFlag, *, actor, confirm: bool, comment: str = "")
 # --- investigation ---------------------------------------------------------------------------
 
 def _sync_investigating_level(a: Accident, actor) -> None:
-    """A re-grade may move the investigation to another government level (条例 Art. 20)."""
-    inv = Investigation.objects.filter(accident=a).first()
+    """A re-grade may move the investigation to another government level (条例 Art. 20); a
+    corrected time or grade moves the report and approval deadlines (saved again)."""
+    inv = Investigation.objects.filter(accident=a).select_related("accident").first()
+    if inv is None:
+        return
+    inv.accident = a
     want = INVESTIGATING_LEVEL_BY_GRADE[AccidentGrade(a.grade)]
-    if inv is not None and inv.approved_on is None and inv.responsible_level != want:
+    if inv.approved_on is None and inv.responsible_level != want:
         before = inv.responsible_level
         inv.responsible_level = want
         inv._history_user = actor
         inv.save(update_fields=["responsible_level"])
         record_event(a, "investigating_level_changed", actor=actor, data={"before": before, "after": want})
+    elif (inv.compute_report_due_on(), inv.compute_approval_deadline()) != (inv.report_due_on, inv.approval_deadline):
+        inv._history_user = actor
+        inv.save(update_fields=["report_due_on", "approval_deadline"])
 
 
 INVESTIGATION_FIELDS = frozenset({"leader", "members", "departments", "started_on", "cause", "nature",
@@ -573,7 +658,38 @@ def submit_investigation_report(accident: Accident, *, actor, submitted_on: date
     inv.save()
     a.state = S.REPORT_SUBMITTED
     _save(a, actor, "report_submitted", from_state=S.INVESTIGATING, files=files,
-          data={"submitted_on": submitted_on.isoformat(), "approval_deadline": inv.approval_deadline.isoformat()})
+          data={"submitted_on": submitted_on.isoformat(), "approval_deadline": inv.approval_deadline.isoformat(),
+                "report_due_on": inv.report_due_on.isoformat(), "late": inv.report_submitted_late})
+    return inv
+
+
+@transaction.atomic
+def extend_report_deadline(accident: Accident, *, actor, days: int, reason: str,
+                           expected_version: int | None = None) -> Investigation:
+    """Extend the investigation report's deadline (条例 Art. 29: approved by the government in
+    charge of the investigation, in special cases): once, while the report is not submitted, by
+    at most the days the ``InvestigationTimeLimit`` in force on the accident's day allows (60)."""
+    a = _lock(accident, expected_version)
+    _require(can_investigate(actor, a))
+    inv = Investigation.objects.select_for_update(of=("self",)).filter(accident=a).first()
+    if a.state != S.INVESTIGATING or inv is None:
+        raise ValidationError({"state": _("Only the deadline of a report not yet submitted can be extended.")})
+    if inv.report_extension_days:
+        raise ValidationError({"days": _("The report deadline has already been extended once.")})
+    limit = time_limit_on(_local_date(a.occurred_at))
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= limit.max_extension_days:
+        raise ValidationError({"days": _("Extend by 1 to %(max)s days.") % {"max": limit.max_extension_days}})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the extension and who approved it.")})
+    before = inv.report_due_on
+    inv.accident = a
+    inv.report_extension_days, inv.report_extension_reason = days, reason[:200]
+    inv._history_user = actor
+    inv.save()
+    _save(a, actor, "report_deadline_extended", comment=reason,
+          data={"days": days, "before": before.isoformat() if before else None,
+                "report_due_on": inv.report_due_on.isoformat()})
     return inv
 
 

@@ -15,12 +15,17 @@ Definitions (shown in the UI too):
 - a row counts accidents (``count``) and sums ``deaths``, ``missing``, ``serious_injuries``
   (including acute industrial poisoning), ``minor_injuries`` and ``direct_loss_yuan`` of the
   accidents that occurred (``occurred_at``, in the project's time zone) in the period;
+- missing persons count with the deaths (死亡（含失踪）, the statistical practice) unless the
+  ``CasualtyCounting`` setting counts them apart: ``deaths`` is then deaths + missing, and
+  ``missing`` says how many of them are missing (``missing_counted_as_deaths`` in the answer).
+  Every figure made of deaths (verdicts, rates, trend) follows;
 - year on year: the same months one year earlier; ``change`` = current − previous,
   ``change_pct`` = change ÷ previous × 100 (None when previous is 0);
 - 双下降 (double decline): the count AND the deaths both strictly lower than the previous
   year's same period (an equal figure is not a decline); a target (e.g. −20 %) is met when the
   change % is at or below it (−20 % exactly meets −20 %); with a previous figure of 0 the
-  change % is undefined and the target is "not assessable" (None);
+  change % is undefined and the target is "not assessable" (None). A region with no accident in
+  the period nor in the previous year's is "zero accidents" (零事故), not a failed decline;
 - 亿元GDP生产安全事故死亡率 = deaths of all the accidents of the region in the year ÷ the
   region's GDP of the year in 亿元; 工矿商贸就业人员十万人死亡率 = deaths of the accidents of
   category "industry, mining and commerce" ÷ the region's 工矿商贸 employment × 100,000. Both
@@ -51,6 +56,7 @@ from anjian.core.scoping import ALL, ENTERPRISE, GRID, NONE, REGION, scope_of
 
 from .choices import AccidentCategory, AccidentGrade
 from .models import Accident
+from .regulations import missing_counted_as_deaths
 
 #: The measures of a statistics row, in table order, with their headings.
 MEASURES: dict[str, Any] = {
@@ -61,6 +67,19 @@ MEASURES: dict[str, Any] = {
     "minor_injuries": gettext_lazy("Minor injuries"),
     "direct_loss_yuan": gettext_lazy("Direct loss (yuan)"),
 }
+#: The headings of ``deaths`` and ``missing`` when missing persons count with the deaths.
+DEATHS_WITH_MISSING = gettext_lazy("Deaths (incl. missing)")
+OF_WHICH_MISSING = gettext_lazy("of which missing")
+
+
+def measure_headings(with_missing: bool) -> dict[str, str]:
+    """The measures' headings: "死亡（含失踪）" and "其中失踪" when missing persons count with the deaths."""
+    out = {k: str(v) for k, v in MEASURES.items()}
+    if with_missing:
+        out["deaths"], out["missing"] = str(DEATHS_WITH_MISSING), str(OF_WHICH_MISSING)
+    return out
+
+
 #: The breakdowns, in page order, with their headings.
 BREAKDOWNS: dict[str, Any] = {
     "region": gettext_lazy("Region"),
@@ -81,7 +100,17 @@ _AGGREGATES = {
     "s_minor": Sum("minor_injuries"),
     "s_loss": Sum("direct_loss_yuan"),
     "s_industrial_deaths": Sum("deaths", filter=Q(category=AccidentCategory.INDUSTRIAL)),
+    "s_industrial_missing": Sum("missing", filter=Q(category=AccidentCategory.INDUSTRIAL)),
 }
+
+
+def _missing_as_deaths(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Grouped rows with the missing persons added to the deaths (死亡（含失踪）), in place: one
+    place for the setting, before any row is folded into a breakdown, a verdict or a rate."""
+    for row in rows:
+        row["s_deaths"] = (row["s_deaths"] or 0) + (row["s_missing"] or 0)
+        row["s_industrial_deaths"] = (row["s_industrial_deaths"] or 0) + (row.get("s_industrial_missing") or 0)
+    return rows
 
 
 def _zero() -> dict[str, Any]:
@@ -302,6 +331,19 @@ class Verdict:
         return self.count_down and self.deaths_down
 
     @property
+    def zero_accidents(self) -> bool:
+        """No accident in the period nor in the previous year's same months (零事故): nothing could
+        decline, and nothing failed to."""
+        return self.count == 0 and self.previous_count == 0
+
+    @property
+    def status(self) -> str:
+        """``zero_accidents``, ``achieved`` or ``not_achieved``."""
+        if self.zero_accidents:
+            return "zero_accidents"
+        return "achieved" if self.double_decline else "not_achieved"
+
+    @property
     def count_target_met(self) -> bool | None:
         return meets_target(self.count, self.previous_count, self.count_target)
 
@@ -327,6 +369,7 @@ class Verdict:
             "deaths": self.deaths, "previous_deaths": self.previous_deaths,
             "deaths_change_pct": pct(change_pct(self.deaths, self.previous_deaths)),
             "count_down": self.count_down, "deaths_down": self.deaths_down, "double_decline": self.double_decline,
+            "zero_accidents": self.zero_accidents, "status": self.status,
             "count_target": None if self.count_target is None else float(self.count_target),
             "deaths_target": None if self.deaths_target is None else float(self.deaths_target),
             "target_source": self.target_source,
@@ -395,7 +438,8 @@ class YearRow:
         return {"year": self.year, **{k: float(self.totals[k]) if k == "direct_loss_yuan" else self.totals[k]
                                       for k in MEASURES},
                 "industrial_deaths": self.totals["industrial_deaths"],
-                "double_decline": self.verdict.double_decline, "count_down": self.verdict.count_down,
+                "double_decline": self.verdict.double_decline, "zero_accidents": self.verdict.zero_accidents,
+                "count_down": self.verdict.count_down,
                 "deaths_down": self.verdict.deaths_down,
                 "deaths_per_100m_gdp": self.rates.deaths_per_100m_gdp,
                 "industrial_deaths_per_100k": self.rates.industrial_deaths_per_100k}
@@ -414,10 +458,15 @@ class AccidentStatistics:
     root: RegionVerdict
     trend: list[YearRow]
     partial_scope: bool = False
+    missing_with_deaths: bool = True
 
     @property
     def total(self) -> StatRow:
         return self.breakdowns["region"].total
+
+    @property
+    def headings(self) -> dict[str, str]:
+        return measure_headings(self.missing_with_deaths)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -430,6 +479,7 @@ class AccidentStatistics:
                                 "to": f"{_add_months(self.previous.end, -1):%Y-%m}"},
             "target": None if self.target is None else float(self.target),
             "partial_scope": self.partial_scope,
+            "missing_counted_as_deaths": self.missing_with_deaths,
             "total": self.total.as_dict(),
             "breakdowns": {name: b.as_dict() for name, b in self.breakdowns.items()},
             "verdict": self.root.as_dict(),
@@ -536,7 +586,8 @@ def _grouped_sets(qs: QuerySet, period: Period, previous: Period) -> dict[str, l
              f"GROUPING({', '.join(f's.{k}' for k in firsts)}) AS stat_set, COUNT(*) AS n, "
              "SUM(s.deaths) AS s_deaths, SUM(s.missing) AS s_missing, SUM(s.serious_injuries) AS s_serious, "
              "SUM(s.minor_injuries) AS s_minor, SUM(s.direct_loss_yuan) AS s_loss, "
-             "SUM(s.deaths) FILTER (WHERE s.category = %s) AS s_industrial_deaths "
+             "SUM(s.deaths) FILTER (WHERE s.category = %s) AS s_industrial_deaths, "
+             "SUM(s.missing) FILTER (WHERE s.category = %s) AS s_industrial_missing "
              f"FROM ({sql}) s GROUP BY GROUPING SETS ({grouping_sets})")
     # Enough memory to hash all three sets at once (a province's year: ≈5,000 groups, a few MB;
     # the planner over-estimates them tenfold): with the default 4 MB it sorts the accidents for
@@ -544,7 +595,7 @@ def _grouped_sets(qs: QuerySet, period: Period, previous: Period) -> dict[str, l
     # statement's transaction only.
     with transaction.atomic(using=connection.alias), connection.cursor() as cur:
         cur.execute("SET LOCAL work_mem = '32MB'")
-        cur.execute(outer, [AccidentCategory.INDUSTRIAL.value, *params])
+        cur.execute(outer, [AccidentCategory.INDUSTRIAL.value, AccidentCategory.INDUSTRIAL.value, *params])
         names = [c[0] for c in cur.description]
         fetched = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
     # GROUPING(a, b, c) has a bit per argument, set when it is NOT grouped: the set that groups
@@ -698,14 +749,16 @@ def _verdict(row_current: dict, row_previous: dict, figure, target: Decimal | No
     return v
 
 
-def _trend(qs, period: Period, root, figures, target) -> list[YearRow]:
+def _trend(qs, period: Period, root, figures, target, with_missing: bool) -> list[YearRow]:
     """The region's totals per calendar year over the ten years ending with the period's year
     (one grouped query), each with its verdict against the year before and its rates."""
     last = period.year
     first = last - TREND_YEARS  # one more year, for the first year's comparison
     span = Period(date(first, 1, 1), date(last + 1, 1, 1))
     years = _bucket([(date(y + 1, 1, 1), y) for y in range(first, last + 1)])
-    rows = (qs.filter(span.q()).order_by().annotate(stat_year=years).values("stat_year").annotate(**_AGGREGATES))
+    rows = list(qs.filter(span.q()).order_by().annotate(stat_year=years).values("stat_year").annotate(**_AGGREGATES))
+    if with_missing:
+        _missing_as_deaths(rows)
     by_year = {y: _zero() for y in range(first, last + 1)}
     today = period.today or timezone.localdate()
     for row in rows:
@@ -752,6 +805,10 @@ def accident_statistics(user, *, region: str | None = None, year: Any = None, st
     figures = _figures([root, *children], range(period.year - TREND_YEARS + 1, period.year + 1), user)
 
     sets = _grouped_sets(qs, period, previous)
+    with_missing = missing_counted_as_deaths()
+    if with_missing:
+        for rows in sets.values():
+            _missing_as_deaths(rows)
     breakdowns = {"region": _breakdown_region(sets["region"], root, children), **_other_breakdowns(sets, period)}
 
     y = period.year
@@ -773,4 +830,5 @@ def accident_statistics(user, *, region: str | None = None, year: Any = None, st
     partial = bool(scope.kind == REGION and scope.industry_ids) or scope.kind in (GRID, ENTERPRISE)
     return AccidentStatistics(region=root, period=period, previous=previous, target=target_pct,
                               breakdowns=breakdowns, regions=regions, root=root_line,
-                              trend=_trend(qs, period, root, figures, target_pct), partial_scope=partial)
+                              trend=_trend(qs, period, root, figures, target_pct, with_missing),
+                              partial_scope=partial, missing_with_deaths=with_missing)

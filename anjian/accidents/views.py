@@ -1,8 +1,9 @@
 """Pages of the accident ledger (事故台账): the ledger with filters and grade colours, reporting
 and correcting an accident, one accident with everything about it (figures and grade with the
-per-criterion explanation, the reporting chain with 迟报 marks, casualty history, flags,
-investigation, rectifications, accountability, timeline, attachments), one small form per
-action, the xlsx import and the ledger export.
+per-criterion explanation, the reporting chain with 迟报 marks, follow-up reports (续报) with
+what is owed, casualty history, flags, investigation with the report and approval deadlines,
+rectifications, accountability, timeline, attachments), one small form per action, the xlsx
+import and the ledger export.
 
 Reads go through ``for_user`` (out of scope is 404, like a missing accident); every change goes
 through ``accidents.services``. Action forms post the accident's ``version``: a stale page shows
@@ -40,7 +41,8 @@ from .grading import grade_for
 from .imports import COLUMNS as IMPORT_COLUMNS
 from .imports import import_accidents, template_file
 from .models import Accident, AccidentRectification, Investigation, ReportingFlag
-from .selectors import reporting_chain, update_window_end
+from .regulations import counted_deaths, counting_source, missing_counted_as_deaths
+from .selectors import casualty_phrase, followup_status, report_deadline, reporting_chain, update_window_end
 
 PAGE_SIZE = getattr(settings, "ANJIAN_PAGE_SIZE", 50)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,6 +52,9 @@ EVENT_LABELS = {
     "corrected": gettext_lazy("Corrected"),
     "casualty_update": gettext_lazy("Casualty update"),
     "casualty_update_late": gettext_lazy("Late casualty update (not counted)"),
+    "followup_recorded": gettext_lazy("Follow-up report (续报)"),
+    "situation_stable": gettext_lazy("Situation declared stable"),
+    "report_deadline_extended": gettext_lazy("Report deadline extended"),
     "step_recorded": gettext_lazy("Reporting step recorded"),
     "step_corrected": gettext_lazy("Reporting step corrected"),
     "flag_recorded": gettext_lazy("Flag recorded"),
@@ -110,7 +115,7 @@ def accident_list(request):
         "filter": filterset, "form": filterset.form, "page_obj": page_obj, "sort": sort, "counts": counts,
         "grades": [(g.value, g.label, counts[g.value]) for g in AccidentGrade], "late_ids": late_ids,
         "can_report": _can_report(user), "can_import": _can_report(user) and user.has_perm(
-            "accidents.change_accident"),
+            "accidents.change_accident"), "with_missing": missing_counted_as_deaths(),
     })
 
 
@@ -183,11 +188,14 @@ def accident_edit(request, pk: int):
 ACTION_LABELS = {
     "update": gettext_lazy("Correct"),
     "casualty_update": gettext_lazy("Casualty update (补报)"),
+    "record_followup": gettext_lazy("Record a follow-up report (续报)"),
+    "declare_stable": gettext_lazy("Declare the situation stable"),
     "record_step": gettext_lazy("Record a reporting step"),
     "record_flag": gettext_lazy("Record a reporting flag"),
     "start_investigation": gettext_lazy("Start the investigation"),
     "update_investigation": gettext_lazy("Edit the investigation"),
     "submit_report": gettext_lazy("Submit the investigation report"),
+    "extend_report": gettext_lazy("Extend the report deadline"),
     "extend_approval": gettext_lazy("Extend the approval"),
     "approve_report": gettext_lazy("Approve the report"),
     "add_rectification": gettext_lazy("Add a rectification"),
@@ -209,14 +217,17 @@ def accident_detail(request, pk: int):
                else reverse("accidents:action", args=[pk, name]))
         buttons.append({"name": name, "label": ACTION_LABELS[name], "url": url,
                         "style": "danger" if name == "void" else ("primary" if name in PRIMARY else "")})
-    grade, by = grade_for(deaths=accident.deaths, serious_injuries=accident.serious_injuries,
+    grade, by = grade_for(deaths=accident.deaths, missing=accident.missing, serious_injuries=accident.serious_injuries,
                           direct_loss_yuan=accident.direct_loss_yuan, on=services._local_date(accident.occurred_at))
-    by_rows = [(_("Deaths"), accident.deaths, by["deaths"]),
+    with_missing = missing_counted_as_deaths()
+    by_rows = [(_("Deaths (incl. missing)") if with_missing else _("Deaths"),
+                counted_deaths(accident.deaths, accident.missing, with_missing=with_missing), by["deaths"]),
                (_("Serious injuries"), accident.serious_injuries, by["serious_injuries"]),
                (_("Direct economic loss (yuan)"), accident.direct_loss_yuan, by["direct_loss"])]
     labels = dict(AccidentGrade.choices)
     chain = reporting_chain(accident)
     investigation = Investigation.objects.filter(accident=accident).first()
+    followups = list(accident.followups.select_related("recorded_by", "casualty_update"))
     flags = list(accident.flags.select_related("recorded_by", "decided_by"))
     can_investigate = services.can_investigate(user, accident)
     rectifications = list(accident.rectifications.filter(is_voided=False).select_related("verified_by"))
@@ -236,6 +247,11 @@ def accident_detail(request, pk: int):
         "by_rows": [(name, value, g, labels[g]) for name, value, g in by_rows], "computed_grade": grade,
         "chain": chain, "top_label": dict(f.ReportingLevel.choices)[chain.required_top_level],
         "updates": list(accident.casualty_updates.select_related("recorded_by")),
+        "followups": followups, "followup": followup_status(accident, followups),
+        "deadline": report_deadline(accident, investigation), "with_missing": with_missing,
+        "counted_deaths": counted_deaths(accident.deaths, accident.missing, with_missing=with_missing),
+        "casualties": casualty_phrase(accident.deaths, accident.missing, with_missing=with_missing),
+        "counting_source": counting_source(),
         "window_end": update_window_end(accident), "flags": flags, "investigation": investigation,
         "rectifications": rectifications, "accountabilities": list(accident.accountabilities.filter(is_voided=False)),
         "timeline": timeline, "attachments": list(attachments_for(accident)),
@@ -256,6 +272,10 @@ class ActionSpec:
 ACTIONS = {
     "casualty_update": ActionSpec(f.CasualtyUpdateForm, gettext_lazy("Casualty update (补报)"),
                                   gettext_lazy("Record the update")),
+    "record_followup": ActionSpec(f.FollowUpForm, gettext_lazy("Record a follow-up report (续报)"),
+                                  gettext_lazy("Record")),
+    "declare_stable": ActionSpec(f.SituationStableForm, gettext_lazy("Declare the situation stable"),
+                                 gettext_lazy("Declare")),
     "record_step": ActionSpec(f.ReportingStepForm, gettext_lazy("Record a reporting step"), gettext_lazy("Save")),
     "record_flag": ActionSpec(f.FlagForm, gettext_lazy("Record a reporting flag"), gettext_lazy("Record")),
     "decide_flag": ActionSpec(f.FlagDecisionForm, gettext_lazy("Decide a reporting flag"), gettext_lazy("Save")),
@@ -265,6 +285,8 @@ ACTIONS = {
                                        gettext_lazy("Save")),
     "submit_report": ActionSpec(f.SubmitReportForm, gettext_lazy("Submit the investigation report"),
                                 gettext_lazy("Submit")),
+    "extend_report": ActionSpec(f.ExtendReportForm, gettext_lazy("Extend the report deadline"),
+                                gettext_lazy("Extend")),
     "extend_approval": ActionSpec(f.ExtendApprovalForm, gettext_lazy("Extend the approval"),
                                   gettext_lazy("Extend")),
     "approve_report": ActionSpec(f.ApproveReportForm, gettext_lazy("Approve the report"), gettext_lazy("Approve")),
@@ -283,6 +305,14 @@ def _run(name: str, accident: Accident, user, data: dict, request):
         as_of, note = data.pop("as_of"), data.pop("note", "")
         return services.record_casualty_update(accident, actor=user, as_of=as_of, figures=data, note=note,
                                                expected_version=version)
+    if name == "record_followup":
+        figures = {n: data.pop(n) for n in services.HEAD_COUNTS}
+        return services.record_followup(accident, actor=user, reported_at=data["reported_at"], text=data["text"],
+                                        reported_by=data["reported_by"], figures=figures,
+                                        expected_version=version)
+    if name == "declare_stable":
+        return services.declare_situation_stable(accident, actor=user, stable_at=data["stable_at"],
+                                                 note=data["note"], expected_version=version)
     if name == "record_step":
         return services.record_reporting_step(accident, actor=user, expected_version=version, **data)
     if name == "record_flag":
@@ -302,6 +332,9 @@ def _run(name: str, accident: Accident, user, data: dict, request):
         return services.submit_investigation_report(accident, actor=user, submitted_on=submitted_on,
                                                     data={k: v for k, v in data.items() if v},
                                                     files=files, expected_version=version)
+    if name == "extend_report":
+        return services.extend_report_deadline(accident, actor=user, days=data["days"], reason=data["reason"],
+                                               expected_version=version)
     if name == "extend_approval":
         return services.extend_approval(accident, actor=user, days=data["days"], reason=data["reason"],
                                         expected_version=version)
@@ -351,7 +384,9 @@ def accident_action(request, pk: int, action: str):
                 [] if action == "void" else [accident.pk]))
     return render(request, "accidents/action.html", {
         "accident": accident, "form": form, "spec": spec, "action": action,
-        "window_end": update_window_end(accident) if action == "casualty_update" else None,
+        "window_end": update_window_end(accident) if action in ("casualty_update", "record_followup") else None,
+        "followup": followup_status(accident) if action in ("record_followup", "declare_stable") else None,
+        "deadline": report_deadline(accident) if action == "extend_report" else None,
         "flag_definitions": [(FlagKind(k).label, v) for k, v in FLAG_DEFINITIONS.items()]
         if action == "record_flag" else [],
     })

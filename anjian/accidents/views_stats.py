@@ -105,9 +105,12 @@ def _arrow(row: StatRow, name: str) -> dict[str, Any]:
 
 def _cards(stats: AccidentStatistics) -> list[dict[str, Any]]:
     t = stats.total
-    labels = {**MEASURES, "direct_loss_yuan": _("Direct loss (10,000 yuan)")}  # the card shows 万元
-    return [{"key": k, "label": labels[k], "value": t.current[k], "previous": t.previous[k], **_arrow(t, k)}
-            for k in ("count", "deaths", "serious_injuries", "direct_loss_yuan")]
+    labels = {**stats.headings, "direct_loss_yuan": _("Direct loss (10,000 yuan)")}  # the card shows 万元
+    cards = [{"key": k, "label": labels[k], "value": t.current[k], "previous": t.previous[k], **_arrow(t, k)}
+             for k in ("count", "deaths", "serious_injuries", "direct_loss_yuan")]
+    if stats.missing_with_deaths:  # 死亡 3 人（含失踪 1 人）: both figures on the deaths card
+        cards[1]["missing"] = t.current["missing"]
+    return cards
 
 
 def _table_rows(rows: list[StatRow]) -> list[dict[str, Any]]:
@@ -138,7 +141,7 @@ def _chart(stats: AccidentStatistics) -> dict[str, Any]:
                                  if r.current["count"] or r.previous["count"]],
                        "count_prev": [r.previous["count"] for r in b["industry"].rows
                                       if r.current["count"] or r.previous["count"]]},
-        "names": {"count": _("Accidents"), "deaths": _("Deaths")},
+        "names": {"count": _("Accidents"), "deaths": stats.headings["deaths"]},
     }
 
 
@@ -156,7 +159,8 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
                                                             "month"))]
     return render(request, "accidents/statistics.html", {
         "stats": stats, "form": form, "cards": _cards(stats), "chart": _chart(stats),
-        "breakdowns": breakdowns, "region_lines": [*stats.regions, stats.root], "measures": list(MEASURES.values()), "measure_keys": list(MEASURES),
+        "breakdowns": breakdowns, "region_lines": [*stats.regions, stats.root],
+        "measures": list(stats.headings.values()), "measure_keys": list(MEASURES), "headings": stats.headings,
         "keep": keep, "export_query": request.GET.urlencode(),
         "can_enter_figures": can_enter_figures(request.user),
     })

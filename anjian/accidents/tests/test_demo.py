@@ -17,7 +17,7 @@ def test_build_demo(world):
     for a in Accident.objects.select_related("accident_type"):
         day = timezone.localdate(a.occurred_at)
         assert a.is_demo and a.number.startswith("SG")
-        assert a.grade == grade_for(deaths=a.deaths, serious_injuries=a.serious_injuries,
+        assert a.grade == grade_for(deaths=a.deaths, missing=a.missing, serious_injuries=a.serious_injuries,
                                     direct_loss_yuan=a.direct_loss_yuan, on=day)[0]
         assert a.accident_type.scheme == accident_type_scheme_for(day)
     assert ReportingStep.objects.filter(level="county").count() == made["accidents"]

@@ -111,7 +111,8 @@ def test_grade_api_answers_grade_and_by(world, api):
         URL, {"deaths": 2, "serious_injuries": 9, "direct_loss_yuan": 50000000}, format="json")
     assert response.status_code == 200, response.content
     assert response.json() == {"grade": "serious", "by": {"deaths": "ordinary", "serious_injuries": "ordinary",
-                                                          "direct_loss": "serious"}}
+                                                          "direct_loss": "serious"},
+                               "counted_deaths": 2, "missing_counted_as_deaths": True}
 
 
 @pytest.mark.parametrize(("field", "value"), [

@@ -85,8 +85,12 @@ def accidents(world):
       9  2024-06-06  township B, ent_b, industrial, 火灾, 1 dead
      10  2016-01-01 00:10 local  township B, industrial, 1 dead (only in the ten-year trend)
 
-    2025: county A 3 accidents / 6 dead; county B 1 / 1; city 4 / 7.
-    2024: county A 3 / 5;           county B 2 / 2; city 5 / 7.
+    Missing persons count with the deaths (the default setting, 死亡（含失踪）): accident 2 counts
+    2 + 1 = 3 deaths ("deaths" below), of which 1 missing.
+
+    2025: county A 3 accidents / 7 dead (1 + 3 + 3); county B 1 / 1; city 4 / 8.
+    2024: county A 3 / 5;                      county B 2 / 2; city 5 / 7.
+    Counted apart (the setting off), county A 2025 has 6 dead and the city 7.
     """
     a, a2, b = world.ent_a, world.ent_a_construction, world.ent_b
     ta, tb = world.township_a, world.township_b
@@ -184,13 +188,14 @@ def test_city_totals_and_every_breakdown(world, accidents, city_user):
     b = stats.breakdowns
     t = stats.total
     # then the totals (the voided accident is not counted)
-    assert t.current == {"count": 4, "deaths": 7, "missing": 1, "serious_injuries": 1, "minor_injuries": 2,
+    assert t.current == {"count": 4, "deaths": 8, "missing": 1, "serious_injuries": 1, "minor_injuries": 2,
                          "direct_loss_yuan": Decimal("2150000"), "industrial_deaths": 5}
+    assert stats.missing_with_deaths and stats.headings["deaths"] == "死亡（含失踪）"
     assert (t.previous["count"], t.previous["deaths"], t.previous["serious_injuries"],
             t.previous["minor_injuries"], t.previous["direct_loss_yuan"]) == (5, 7, 2, 1, Decimal("10000"))
-    assert t.change("count") == -1 and t.pct("count") == -20.0 and t.pct("deaths") == 0.0
+    assert t.change("count") == -1 and t.pct("count") == -20.0 and t.change("deaths") == 1
     # by child region: the two counties (accident 3 lies on county A itself: in county A)
-    assert rows(b["region"]) == {"甲区": (3, 6, 3, 5), "乙县": (1, 1, 2, 2)}
+    assert rows(b["region"]) == {"甲区": (3, 7, 3, 5), "乙县": (1, 1, 2, 2)}
     # (in the order of their paths: the test factories' codes may put county B first)
     assert [r.code for r in b["region"].rows] == [c.code for c in sorted([world.county_a, world.county_b],
                                                                            key=lambda r: r.path)]
@@ -199,15 +204,15 @@ def test_city_totals_and_every_breakdown(world, accidents, city_user):
     assert ind["冶金工贸"] == (1, 1, 1, 2)
     assert ind["建筑施工"] == (1, 3, 0, 0)
     assert ind["危险化学品"] == (1, 1, 2, 2)
-    assert [v for k, v in ind.items() if k not in ("冶金工贸", "建筑施工", "危险化学品")] == [(1, 2, 2, 3)]
+    assert [v for k, v in ind.items() if k not in ("冶金工贸", "建筑施工", "危险化学品")] == [(1, 3, 2, 3)]
     # by accident type: 物体打击 of both lists is one row
-    assert rows(b["accident_type"]) == {"物体打击": (1, 1, 1, 2), "车辆伤害": (1, 2, 1, 3), "高处坠落": (1, 3, 0, 0),
+    assert rows(b["accident_type"]) == {"物体打击": (1, 1, 1, 2), "车辆伤害": (1, 3, 1, 3), "高处坠落": (1, 3, 0, 0),
                                         "火灾": (1, 1, 3, 2)}
     grade = {r.key: (r.current["count"], r.previous["count"]) for r in b["grade"].rows}
     assert grade == {"relatively_serious": (1, 1), "ordinary": (3, 4)}
     assert [r.key for r in b["grade"].rows] == ["relatively_serious", "ordinary"]  # choice order
     cat = {r.key: (r.current["count"], r.current["deaths"], r.previous["count"]) for r in b["category"].rows}
-    assert cat == {"industrial": (3, 5, 3), "road_traffic": (1, 2, 1), "fire": (0, 0, 1)}
+    assert cat == {"industrial": (3, 5, 3), "road_traffic": (1, 3, 1), "fire": (0, 0, 1)}
     # by month: twelve rows in order; accident 3 at 00:30 local on 1 July is July, 6 is December 2024
     months = {r.label: (r.current["count"], r.previous["count"]) for r in b["month"].rows}
     assert list(months) == [f"2025-{m:02d}" for m in range(1, 13)]
@@ -228,22 +233,22 @@ def test_verdicts_per_county_with_targets_and_rates(world, accidents, city_user)
     stats = accident_statistics(fresh(city_user), year=2025, target="-20")
     lines = {r.label: r for r in stats.regions}
     a, b = lines["甲区"].verdict, lines["乙县"].verdict
-    # then county A: count equal (3 = 3, not a decline), deaths up (6 > 5): no double decline;
+    # then county A: count equal (3 = 3, not a decline), deaths up (7 > 5): no double decline;
     # its figures name no target, so the request's −20 % applies and is missed
     assert (a.count_down, a.deaths_down, a.double_decline) == (False, False, False)
     assert (a.target_source, a.count_target_met, a.deaths_target_met, a.target_met) == ("request", False, False,
                                                                                           False)
     # county B: 1 vs 2 and 1 vs 2: double decline; exactly −50 % meets its own −50 % targets
     assert b.double_decline and b.target_source == "figures" and b.target_met is True
-    # the city (the root): count down 5 → 4 (−20 %, meets −20 %) but deaths equal: no double decline
+    # the city (the root): count down 5 → 4 (−20 %, meets −20 %) but deaths up 7 → 8: no double decline
     root = stats.root.verdict
     assert (root.count_down, root.deaths_down, root.double_decline) == (True, False, False)
     assert (root.count_target_met, root.deaths_target_met, root.target_met) == (True, False, False)
     # rates: county B 1 ÷ 200 亿元 = 0.005; industrial 1 ÷ 50,000 × 100,000 = 2
     rb, ra = lines["乙县"].rates, lines["甲区"].rates
     assert (rb.deaths_per_100m_gdp, rb.industrial_deaths_per_100k) == (0.005, 2.0)
-    # county A: 6 ÷ 300 = 0.02; no employment figure → not available (4 industrial deaths: 1 + 3)
-    assert (ra.deaths_per_100m_gdp, ra.industrial_deaths_per_100k, ra.industrial_deaths) == (0.02, None, 4)
+    # county A: 7 ÷ 300 = 0.02333…; no employment figure → not available (4 industrial deaths: 1 + 3)
+    assert (ra.deaths_per_100m_gdp, ra.industrial_deaths_per_100k, ra.industrial_deaths) == (0.0233, None, 4)
     # the city has no figures: both not available
     assert (stats.root.rates.deaths_per_100m_gdp, stats.root.rates.industrial_deaths_per_100k) == (None, None)
 
@@ -289,7 +294,7 @@ def test_ten_year_trend(world, accidents, city_user):
     years = {y.year: (y.totals["count"], y.totals["deaths"], y.verdict.double_decline) for y in stats.trend}
     assert list(years) == list(range(2016, 2026))
     assert years[2016] == (1, 1, False)  # 00:10 local on 1 January is 2016
-    assert years[2024] == (5, 7, False) and years[2025] == (4, 7, False)
+    assert years[2024] == (5, 7, False) and years[2025] == (4, 8, False)
     # 2017 has none against 2016's one: both down, a double decline; then equal zeros are not
     assert years[2017] == (0, 0, True)
     assert all(years[y] == (0, 0, False) for y in range(2018, 2024))
@@ -299,7 +304,7 @@ def test_county_user_sees_townships_and_the_county_itself(world, accidents):
     with translation.override("en"):
         stats = accident_statistics(fresh(world.users[Role.REGULATOR]), year=2025)
     assert stats.region == world.county_a
-    assert rows(stats.breakdowns["region"]) == {"甲街道": (2, 3, 3, 5), "甲区 (itself)": (1, 3, 0, 0)}
+    assert rows(stats.breakdowns["region"]) == {"甲街道": (2, 4, 3, 5), "甲区 (itself)": (1, 3, 0, 0)}
     assert [r.label for r in stats.regions] == ["甲街道"]
     assert stats.total.current["count"] == 3
 
@@ -327,7 +332,7 @@ def test_scoping(world, accidents, city_user):
     assert (grid.total.current["count"], grid.total.previous["count"]) == (1, 1)
     # an administrator sees every province
     admin = accident_statistics(fresh(world.users[Role.ADMIN]), year=2025)
-    assert admin.region is None and rows(admin.breakdowns["region"]) == {"测试省": (4, 7, 5, 7)}
+    assert admin.region is None and rows(admin.breakdowns["region"]) == {"测试省": (4, 8, 5, 7)}
 
 
 def test_query_count_does_not_grow_with_groups(world, accidents, city_user, django_assert_max_num_queries):
@@ -422,3 +427,57 @@ def test_page_renders_for_regional_users_only(world, accidents, city_user):
 def test_industry_fixture_codes(world):
     # the fixture's industries roll up as the test expects (guards the hand count above)
     assert industry("0504").parent.name == "冶金工贸" and industry("0601").parent.name == "建筑施工"
+
+
+# --- 零事故: no accident in either period ---------------------------------------------------------
+
+
+def test_zero_accidents_is_not_a_failed_decline(world, accidents, city_user):
+    # given 2017 against 2016: county A had none in either year; county B one (1 dead) in 2016, none in 2017
+    stats = accident_statistics(fresh(city_user), year=2017)
+    lines = {r.label: r.verdict for r in stats.regions}
+    a, b = lines["甲区"], lines["乙县"]
+    # then county A is zero accidents — not "not achieved" — and county B achieved the double decline
+    assert (a.zero_accidents, a.double_decline, a.status) == (True, False, "zero_accidents")
+    assert (b.zero_accidents, b.double_decline, b.status) == (False, True, "achieved")
+    assert a.as_dict()["status"] == "zero_accidents" and a.as_dict()["zero_accidents"] is True
+    # a region with accidents in one year only is judged as before (up from zero: not achieved)
+    v = Verdict(count=1, previous_count=0, deaths=0, previous_deaths=0)
+    assert (v.zero_accidents, v.status) == (False, "not_achieved")
+    # and in the trend, years with none on either side are zero accidents, not failures
+    trend = {y.year: y.verdict.status for y in accident_statistics(fresh(city_user), year=2025).trend}
+    assert trend[2017] == "achieved" and all(trend[y] == "zero_accidents" for y in range(2018, 2024))
+
+
+def _card(html: str) -> str:
+    return html.split('data-verdict="')[1].split("</div>\n  </div>")[0]
+
+
+def test_headline_card_never_says_not_achieved_beside_no_target(world, accidents, city_user):
+    c = Client()
+    c.force_login(city_user)
+    # a year without any accident in the city: the card says 零事故
+    html = c.get(reverse("accidents:statistics"), {"year": 2020}).content.decode()
+    card = _card(html)
+    assert card.startswith("zero_accidents") and "零事故" in card and "本期与上年同期均无事故" in card
+    assert "未实现" not in card
+    # 2025 without a target: not achieved, explained by its figures (no "no target to judge")
+    html = c.get(reverse("accidents:statistics"), {"year": 2025}).content.decode()
+    card = _card(html)
+    assert "未实现" in card and "起数 5 → 4，死亡 7 → 8" in card and "无目标可判定" not in card
+    # with a target the card says whether it was met
+    card = _card(c.get(reverse("accidents:statistics"), {"year": 2025, "target": "-20"}).content.decode())
+    assert "未实现" in card and "未达目标" in card
+    # the region table of 2017 shows county A as zero accidents
+    html = c.get(reverse("accidents:statistics"), {"year": 2017}).content.decode()
+    row = html.split(f'data-code="{world.county_a.code}"')[1].split("</tr>")[0]
+    assert "零事故" in row and "未实现" not in row
+
+
+def test_export_says_zero_accidents(world, accidents, city_user, api):
+    api.force_authenticate(fresh(city_user))
+    resp = api.get("/api/accident-statistics/export/", {"year": 2017})
+    decline = list(load_workbook(io.BytesIO(resp.content))["双下降"].iter_rows(values_only=True))
+    assert {r[0]: r[7] for r in decline[1:]} == {"甲区": "零事故", "乙县": "是", "测试市": "是"}
+    body = api.get("/api/accident-statistics/", {"year": 2017}).json()
+    assert {r["label"]: r["status"] for r in body["regions"]} == {"甲区": "zero_accidents", "乙县": "achieved"}
