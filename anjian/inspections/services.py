@@ -63,7 +63,9 @@ DUTY_EDITABLE = DUTY_FIELDS - {"is_demo"}
 RECORD_FIELDS = frozenset({"location", "inspected_at", "inspector_names", "summary", "is_demo"})
 RECORD_EDITABLE = RECORD_FIELDS - {"is_demo"}
 HAZARD_OVERRIDES = frozenset({"location", "description", "category", "grade", "criterion", "deadline",
-                              "finder_name"})
+                              "finder_name",
+                              # a major grade by the general definition (hazards issue #10)
+                              "definition_condition", "definition_justification"})
 
 
 # --- rights ------------------------------------------------------------------------------
@@ -552,7 +554,8 @@ def raise_hazard_from_item(result: InspectionItemResult, *, actor, data: Mapping
     the item's photos (plus any ``photos`` uploaded now); then link the hazard to the item.
 
     ``data`` may override the location, description, category, grade, criterion, deadline and
-    finder's name. Works on drafts and on submitted records (a found item may be raised after
+    finder's name, or grade the hazard major by the general definition (condition and
+    justification). The criterion must apply to the enterprise's industry (hazards.services). Works on drafts and on submitted records (a found item may be raised after
     the record was submitted); a second raise of the same item is a conflict."""
     from anjian.hazards import services as hazard_services
 
@@ -573,6 +576,8 @@ def raise_hazard_from_item(result: InspectionItemResult, *, actor, data: Mapping
     values.update({k: v for k, v in overrides.items() if v not in (None, "")})
     if overrides.get("grade") == HazardGrade.GENERAL:
         values["criterion"] = None  # an explicit "general" drops the check item's criterion
+    if overrides.get("definition_condition") and not overrides.get("criterion"):
+        values["criterion"] = None  # the general definition instead of the check item's criterion
     if values.get("criterion") is None:
         values.pop("criterion")
     if values.get("finder") is None:

@@ -73,8 +73,9 @@ class CriteriaDocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CriteriaDocument
-        fields = ["id", "code", "title", "document_number", "issuer", "industries", "effective_from", "effective_to",
-                  "certainty", "certainty_display", "source_note", "is_active", "criteria_count"]
+        fields = ["id", "code", "title", "document_number", "issuer", "industries", "applies_across_industries",
+                  "effective_from", "effective_to", "certainty", "certainty_display", "source_note", "is_active",
+                  "criteria_count"]
         read_only_fields = ["is_active"]
 
     def create(self, validated_data):

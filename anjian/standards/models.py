@@ -22,6 +22,14 @@ class CriteriaDocument(models.Model):
     issuer = models.CharField(_("issuer"), max_length=100, blank=True)
     industries = models.ManyToManyField("enterprises.Industry", blank=True, related_name="criteria_documents",
                                         verbose_name=_("industries"))
+    # A document that applies in every industry (fire safety, special equipment): its hazards can
+    # occur in any enterprise, so its criteria are offered to all (selectors.criteria_for_industries).
+    # Basis: 《工贸企业重大事故隐患判定标准》(应急管理部令第10号) says the hazchem, fire, gas and
+    # special-equipment hidden dangers of its firms are judged by those fields' own standards
+    # (REGULATIONS.md §5.2, [C] S64). ``industries`` still names the sector it is filed under.
+    applies_across_industries = models.BooleanField(
+        _("applies across industries"), default=False,
+        help_text=_("Its criteria apply to enterprises of every industry (e.g. fire safety, special equipment)."))
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
     effective_to = models.DateField(_("effective until"), null=True, blank=True)
     source_note = models.TextField(_("source and certainty"), blank=True)

@@ -127,3 +127,42 @@ def accident_types_for(day: datetime.date):
     from .models import AccidentType
 
     return AccidentType.objects.filter(scheme=accident_type_scheme_for(day), is_active=True).order_by("sort", "id")
+
+
+def criteria_for_industries(industry_codes, on: datetime.date | None = None) -> QuerySet:
+    """The active major-hazard criteria in force on ``on`` (today by default) that apply to an
+    enterprise of the industries ``industry_codes``, with their document, in catalogue order.
+
+    A criterion applies when its document is active and in force on that day and
+    - the document applies to one of the industries, to a parent sector or to a sub-sector of
+      one (a fireworks producer, 0401, gets the fireworks document filed under 04; an
+      enterprise filed only as 非煤矿山, 02, gets the documents of its sub-sectors), or
+    - the document applies across industries (``applies_across_industries``: fire safety,
+      special equipment), or names no industry at all (empty means every industry, as for a
+      checklist or a criterion's own ``industry``);
+    and the criterion is not limited to a sub-sector (``industry``) unrelated to them.
+
+    The same industry relation as the catalogue's industry filter (filters.related_industry_q).
+    A coal-mine item is thus never offered to, nor accepted for, a fireworks company."""
+    from django.utils import timezone
+
+    from .services import in_force_q, industry_and_ancestor_codes
+
+    on = on or timezone.localdate()
+    codes = sorted({str(c).strip() for c in industry_codes if c and str(c).strip()})
+
+    def related(field: str) -> Q:
+        q = Q(pk__in=[])
+        for code in codes:
+            q |= Q(**{f"{field}__code__in": industry_and_ancestor_codes(code)}) | Q(
+                **{f"{field}__code__startswith": code})
+        return q
+
+    through = CriteriaDocument.industries.through.objects
+    documents = CriteriaDocument.objects.filter(in_force_q(on), is_active=True).filter(
+        Q(applies_across_industries=True)
+        | ~Q(pk__in=through.values("criteriadocument_id"))
+        | Q(pk__in=through.filter(related("industry")).values("criteriadocument_id")))
+    return (MajorHazardCriterion.objects.filter(is_active=True, document__in=documents.values("pk"))
+            .filter(Q(industry__isnull=True) | related("industry"))
+            .select_related("document").order_by("document__code", "sort", "id"))

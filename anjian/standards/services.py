@@ -37,7 +37,7 @@ CHECKLIST_FIELDS = ("code", "version", "name", "industry", "description", "sourc
                     "effective_to")
 CHECK_ITEM_FIELDS = ("item_no", "content", "basis", "hazard_factor", "is_major_criterion", "criterion", "sort")
 DOCUMENT_FIELDS = ("code", "title", "document_number", "issuer", "effective_from", "effective_to", "certainty",
-                   "source_note")
+                   "source_note", "applies_across_industries")
 CRITERION_FIELDS = ("document", "code", "section", "item_no", "text", "industry", "is_confirmed", "sort")
 
 # Which fields copy over into a new version of a checklist / of its items.

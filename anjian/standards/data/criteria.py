@@ -12,7 +12,8 @@ not give at all are left out (and the note says so) rather than invented.
 Shape of a document::
 
     {"code", "title", "document_number", "issuer", "effective_from", "effective_to",
-     "industries": [industry codes], "certainty", "source_note",
+     "industries": [industry codes], "applies_across_industries" (optional, default False),
+     "certainty", "source_note",
      "criteria": [(code, section, item number, text, is_confirmed, sub-sector code or None)]}
 
 Dates are ISO strings or None (unknown). Industry codes are those of
@@ -273,6 +274,7 @@ FIRE_2025 = {
     "effective_from": "2025-11-01",
     "effective_to": None,
     "industries": ["09"],
+    "applies_across_industries": True,
     "certainty": "C",
     "source_note": (
         "[C] 一个来源核实（资料 S68）：2025-04-25 发布，2025-11-01 实施，代替 GB 35181-2017《重大火灾隐患判定方法》。"
@@ -289,6 +291,7 @@ FIRE_2017 = {
     "effective_from": None,
     "effective_to": "2025-10-31",
     "industries": ["09"],
+    "applies_across_industries": True,
     "certainty": "C",
     "source_note": (
         "[C] 已被 GB 35181-2025《重大火灾隐患判定规则》代替（资料 S68）；失效日期按新标准实施前一日填写 [D]。"
@@ -341,6 +344,7 @@ SPECIAL_EQUIPMENT_2024 = {
     "effective_from": "2024-12-01",
     "effective_to": None,
     "industries": ["10"],
+    "applies_across_industries": True,
     "certainty": "C2",
     "source_note": (
         "[C2] 强制性国家标准，两个来源核实（资料 S72、S73）：2024-11-28 发布，2024-12-01 实施；"
