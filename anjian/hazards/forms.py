@@ -145,6 +145,8 @@ def check_item_choices(enterprise: Enterprise | None) -> list | None:
 
 # --- issue #10 (h/loop1): criteria by industry and the general definition ----------------------
 
+GRADE_HELP = _("A major hazard meets an item of the official major-hazard criteria or, when no item names it, "
+               "the general definition of a major hazard.")
 MAJOR_BASIS_CRITERION = "criterion"
 MAJOR_BASIS_DEFINITION = "definition"
 
@@ -255,7 +257,7 @@ class HazardReportForm(MajorBasisFields):
     category = forms.ChoiceField(label=field_label("category"), choices=HazardFactor.choices,
                                  initial=HazardFactor.MANAGEMENT)
     grade = forms.ChoiceField(label=field_label("grade"), choices=HazardGrade.choices, initial=HazardGrade.GENERAL,
-                              help_text=_("A major hazard meets one of the official major-hazard criteria."))
+                              help_text=GRADE_HELP)
     check_item = forms.TypedChoiceField(label=_("Check item"), required=False, coerce=int, empty_value=None,
                                         help_text=_("Optional: the check item of the standard that failed."))
     source = forms.ChoiceField(label=_("Source"), choices=HazardSource.choices, required=False)
@@ -437,7 +439,7 @@ class CorrectForm(StepForm, MajorBasisFields):
     description = forms.CharField(label=_("Description of the hazard"), widget=forms.Textarea(attrs={"rows": 3}))
     category = forms.ChoiceField(label=field_label("category"), choices=HazardFactor.choices)
     grade = forms.ChoiceField(label=field_label("grade"), choices=HazardGrade.choices,
-                              help_text=_("A major hazard meets one of the official major-hazard criteria."))
+                              help_text=GRADE_HELP)
     finder_name = forms.CharField(label=_("Found by"), max_length=50, required=False)
     found_at = forms.DateTimeField(label=field_label("found_at"), widget=DateTimeLocalInput())
     deadline = forms.DateField(label=field_label("deadline"), widget=DateInput())

@@ -539,10 +539,24 @@ def hazard_defaults(item: InspectionItemResult, record: InspectionRecord, today:
         "finder": record.inspector,
         "finder_name": (record.inspector_names or _display_name(record.inspector))[:50],
     }
-    if check_item is not None and check_item.is_major_criterion:
+    if check_item is not None and check_item.is_major_criterion and _criterion_applies(check_item, record):
         values["grade"] = HazardGrade.MAJOR
         values["criterion"] = check_item.criterion
     return values
+
+
+def _criterion_applies(check_item, record: InspectionRecord) -> bool:
+    """Whether the check item's criterion applies to the record's enterprise on the day inspected
+    (hazards issue #10): a sector checklist holds its sub-sectors' items (工贸: 冶金, 建材, …), and
+    failing another sub-sector's item is no major hazard by that criterion, so it is raised as a
+    general hazard (the inspector can still grade it major)."""
+    from anjian.standards.selectors import criteria_for_industries
+
+    if check_item.criterion_id is None:
+        return True  # no criterion named: the hazards service asks for one, as before
+    code = record.enterprise.industry.code
+    day = timezone.localdate(record.inspected_at)
+    return criteria_for_industries([code], on=day).filter(pk=check_item.criterion_id).exists()
 
 
 @transaction.atomic

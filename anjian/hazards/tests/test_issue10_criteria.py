@@ -179,6 +179,31 @@ def test_a_hazard_raised_from_an_inspection_item_cannot_name_another_industrys_i
     assert hazard.criterion.code == MACHINERY
 
 
+def test_an_inspection_items_criterion_of_another_sub_sector_raises_a_general_hazard(world):
+    from anjian.core.testing.factories import make_checklist
+    from anjian.inspections import services as inspections
+    from anjian.inspections.choices import InspectionKind, ItemResult
+
+    # given a 工贸 checklist whose two major items meet a metallurgy and a machinery criterion
+    checklist = make_checklist(2, major=2)
+    first, second = checklist.items.filter(is_active=True).order_by("sort")
+    first.criterion = MajorHazardCriterion.objects.get(code=METALLURGY)
+    second.criterion = MajorHazardCriterion.objects.get(code=MACHINERY)
+    first.save()
+    second.save()
+    regulator = world.users[Role.REGULATOR]
+    record = inspections.start_record(actor=regulator, enterprise=world.ent_a, kind=InspectionKind.GOVERNMENT,
+                                      data={"location": "一车间"}, checklist=checklist)
+    items = list(record.items.order_by("sort"))
+    inspections.record_results(record, actor=regulator, results=[
+        {"item": i.pk, "result": ItemResult.HAZARD_FOUND} for i in items])
+    # when both are raised at the machinery firm, then the metallurgy one is general, the other major
+    metallurgy = inspections.raise_hazard_from_item(items[0], actor=regulator)
+    machinery = inspections.raise_hazard_from_item(items[1], actor=regulator)
+    assert (metallurgy.grade, metallurgy.criterion_id) == ("general", None)
+    assert (machinery.grade, machinery.criterion.code) == ("major", MACHINERY)
+
+
 # --- the API -----------------------------------------------------------------------------------
 
 def report_payload(enterprise, **extra) -> dict:
