@@ -273,6 +273,12 @@ ANJIAN_MH_TECHNICAL_CHECK_PERIOD = os.environ.get("ANJIAN_MH_TECHNICAL_CHECK_PER
 ANJIAN_MH_OPERATIONAL_CHECK_PERIOD = os.environ.get("ANJIAN_MH_OPERATIONAL_CHECK_PERIOD", "") or None
 ANJIAN_MH_CHECK_GRACE_DAYS = int(os.environ.get("ANJIAN_MH_CHECK_GRACE_DAYS", "0"))
 
+# --- Hazards -------------------------------------------------------------------------
+# The person who accepts a hazard's rectification (验收) is not the person who submitted it (a
+# separation of duties; no national article found that requires it, so it can be switched off per
+# deployment, e.g. for one-person enterprises). See anjian/hazards/services.rectifier_may_not_accept.
+ANJIAN_HAZARD_ACCEPTOR_DIFFERS = env_bool("ANJIAN_HAZARD_ACCEPTOR_DIFFERS", True)
+
 # --- Accidents and calculators ---------------------------------------------------------
 # Whether a casualty update after the 30-day (7-day road/fire) window changes the counted figures
 # and the grade; off by default (the common reading, unconfirmed: REGULATIONS.md §1.3).

@@ -53,10 +53,20 @@ from anjian.orgs.choices import Role
 from anjian.orgs.models import Department, User
 from anjian.standards.choices import HazardFactor
 from anjian.standards.models import CheckItem, MajorHazardCriterion
+from anjian.standards.selectors import criteria_for_industries
 
 from . import services
 from .auth import EnterpriseApiKeyAuthentication, is_api_key_request, issue_key, revoke_key
-from .choices import ExtensionState, HazardGrade, HazardSource, HazardState, ListingLevel, ListingState
+from .choices import (
+    ExtensionState,
+    HazardGrade,
+    HazardSource,
+    HazardState,
+    ListingLevel,
+    ListingState,
+    MajorConfirmation,
+    MajorDefinitionCondition,
+)
 from .filters import EnterpriseApiKeyFilter, HazardFilter, ListedSupervisionFilter, RectificationNoticeFilter
 from .models import (
     PLAN_FIELDS,
@@ -66,7 +76,7 @@ from .models import (
     ListedSupervision,
     RectificationNotice,
 )
-from .selectors import hazard_rows
+from .selectors import deadline_mismatches, hazard_rows
 
 # The lists filter through their FilterSet (``q`` searches) and order; no separate ?search=.
 FILTER_BACKENDS = [DjangoFilterBackend, OrderingFilter]
@@ -253,6 +263,12 @@ class HazardSerializer(serializers.ModelSerializer):
                                                 help_text="五落实 items still missing (field names)")
     missing_dual_reports = serializers.ListField(child=serializers.CharField(), read_only=True,
                                                  help_text="dual-report dates still missing (major hazards)")
+    # issue #10 (h/loop1): a major grade by the general definition (16号令 第三条) and its confirmation.
+    definition_condition = EnumField(MajorDefinitionCondition, read_only=True, allow_blank=True,
+                                     help_text="major by the general definition: the condition met ('' otherwise)")
+    major_confirmation = EnumField(MajorConfirmation, read_only=True, allow_blank=True,
+                                   help_text="'pending' (待确认重大隐患) until a regulator confirms a major grade by "
+                                             "the general definition; '' for a grade by a listed criterion")
 
     class Meta:
         model = Hazard
@@ -263,6 +279,8 @@ class HazardSerializer(serializers.ModelSerializer):
             "state", "state_display", "is_overdue", "is_listed", "version", *PLAN_FIELDS,
             "reported_to_regulator_on", "reported_to_congress_on", "missing_plan_fields", "missing_dual_reports",
             "rectified_at", "accepted_at", "closed_at", "created_at", "updated_at",
+            # issue #10 (h/loop1)
+            "definition_condition", "definition_justification", "major_confirmation",
         ]
         read_only_fields = fields
 
@@ -361,6 +379,11 @@ LIST_REPRESENTATION = HazardListRepresentation()
 class HazardDetailSerializer(HazardSerializer):
     criterion_text = serializers.CharField(source="criterion.text", read_only=True, allow_null=True)
     accepted_by = UserNameField()
+    # issue #10 (h/loop1)
+    rectified_by = UserNameField(help_text="who submitted the rectification (someone else accepts it)")
+    major_confirmed_by = UserNameField()
+    deadline_mismatches = serializers.SerializerMethodField(
+        help_text="where the rectification, 五落实 plan, notice and listing deadlines disagree (sentences)")
     available_actions = serializers.SerializerMethodField(
         help_text="the steps the caller may take now (services.available_actions)")
     timeline = serializers.SerializerMethodField(help_text="events, newest first")
@@ -370,8 +393,13 @@ class HazardDetailSerializer(HazardSerializer):
 
     class Meta(HazardSerializer.Meta):
         fields = [*HazardSerializer.Meta.fields, "criterion_text", "rectification_note", "accepted_by",
-                  "available_actions", "extensions", "listings", "timeline", "attachments"]
+                  "available_actions", "extensions", "listings", "timeline", "attachments",
+                  # issue #10 (h/loop1)
+                  "rectified_by", "major_confirmed_by", "major_confirmed_at", "deadline_mismatches"]
         read_only_fields = fields
+
+    def get_deadline_mismatches(self, obj) -> list[str]:
+        return deadline_mismatches(obj)
 
     def get_available_actions(self, obj) -> list[str]:
         request = self.context["request"]
@@ -400,6 +428,25 @@ class HazardDetailSerializer(HazardSerializer):
         return ListingSummarySerializer(obj.listings.select_related("department"), many=True).data
 
 
+DEFINITION_HELP = ("major without a listed criterion: the condition of the general definition met "
+                   "(国家安监总局令第16号 第三条), with definition_justification; the grade then awaits a "
+                   "regulator's confirmation unless a regulator reports it")
+
+
+class CriterionChoiceSerializer(serializers.ModelSerializer):
+    """A major-hazard criterion a hazard may name (issue #10)."""
+
+    document_code = serializers.CharField(source="document.code", read_only=True)
+    document_title = serializers.CharField(source="document.title", read_only=True)
+    document_number = serializers.CharField(source="document.document_number", read_only=True)
+
+    class Meta:
+        model = MajorHazardCriterion
+        fields = ["code", "document_code", "document_title", "document_number", "section", "item_no", "text",
+                  "is_confirmed"]
+        read_only_fields = fields
+
+
 class HazardCreateSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     """Report a found hazard. Send multipart/form-data to attach ``photos``."""
 
@@ -408,19 +455,23 @@ class HazardCreateSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializ
         help_text="the enterprise (an enterprise user or key may leave it out: their own)")
     criterion = serializers.SlugRelatedField(
         slug_field="code", queryset=MajorHazardCriterion.objects.filter(is_active=True), required=False,
-        allow_null=True, help_text="code of the major-hazard criterion met (major hazards)")
+        allow_null=True, help_text="code of the major-hazard criterion met (major hazards); one that applies to the "
+                                   "enterprise's industry: GET /api/hazards/criteria/?enterprise=<id>")
     check_item = serializers.PrimaryKeyRelatedField(queryset=CheckItem.objects.all(), required=False,
                                                     allow_null=True)
     category = EnumField(HazardFactor, required=False)
     grade = EnumField(HazardGrade, required=False)
     source = EnumField(HazardSource, required=False, help_text="by default from the finder's role")
     photos = files_field("photos of the hazard")
+    definition_condition = EnumField(MajorDefinitionCondition, required=False, allow_blank=True,
+                                     help_text=DEFINITION_HELP)
     scoped_fields = ("enterprise",)
 
     class Meta:
         model = Hazard
         fields = ["enterprise", "location", "description", "category", "grade", "criterion", "check_item", "source",
-                  "finder_name", "found_at", "deadline", *PLAN_FIELDS, "photos"]
+                  "finder_name", "found_at", "deadline", *PLAN_FIELDS, "photos",
+                  "definition_condition", "definition_justification"]
         extra_kwargs = {"deadline": {"required": True}}
 
     def validate(self, attrs):
@@ -453,6 +504,8 @@ class HazardUpdateSerializer(VersionSerializer, serializers.ModelSerializer):
         allow_null=True)
     check_item = serializers.PrimaryKeyRelatedField(queryset=CheckItem.objects.all(), required=False,
                                                     allow_null=True)
+    definition_condition = EnumField(MajorDefinitionCondition, required=False, allow_blank=True,
+                                     help_text=DEFINITION_HELP)
 
     class Meta:
         model = Hazard
@@ -506,7 +559,8 @@ class DualReportSerializer(VersionSerializer):
 
 
 class ListingRequestSerializer(ScopedRelatedFieldsMixin, VersionSerializer):
-    level = EnumField(ListingLevel)
+    level = EnumField(ListingLevel, required=False, allow_blank=True,
+                      help_text="the supervising unit's region level (by default that level; another is refused)")
     department = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.all(), required=False,
         help_text="the supervising unit; by default the caller's department")
@@ -555,11 +609,13 @@ class HazardViewSet(HistoryActionMixin, ScopedViewSet):
         "refuse_acceptance": TRANSITION, "close": TRANSITION, "plan": TRANSITION, "request_extension": TRANSITION,
         "approve_extension": TRANSITION, "refuse_extension": TRANSITION, "dual_report": TRANSITION,
         "list_for_supervision": LIST,
+        # issue #10 (h/loop1)
+        "confirm_major": TRANSITION, "downgrade_major": TRANSITION,
     }
     # What an enterprise's own system may do with its key: push hazards, their plan and the
     # rectification (with evidence), and read its own hazards.
     key_actions = frozenset({"list", "retrieve", "create", "start_rectification", "plan", "submit_rectification",
-                             "metadata"})
+                             "metadata", "criteria"})
 
     def get_queryset(self):
         qs = super().get_queryset()
@@ -714,10 +770,52 @@ class HazardViewSet(HistoryActionMixin, ScopedViewSet):
     def list_for_supervision(self, request, pk=None):
         hazard = self.get_object()
         data = self._input(ListingRequestSerializer)
-        department = data.get("department") or request.user.department
-        services.list_for_supervision(hazard, actor=request.user, level=data["level"], department=department,
+        services.list_for_supervision(hazard, actor=request.user, level=data.get("level") or None,
+                                      department=data.get("department"),
                                       deadline=data["deadline"], document_number=data["document_number"],
                                       requirements=data["requirements"], expected_version=data.get("version"))
+        return self.detail_response(hazard)
+
+
+    # --- issue #10 (h/loop1) ----------------------------------------------------------------
+
+    @extend_schema(parameters=[OpenApiParameter("enterprise", OpenApiTypes.INT, description=(
+        "the enterprise (an enterprise user or key may leave it out: their own)"))],
+        responses=CriterionChoiceSerializer(many=True),
+        summary="The major-hazard criteria a hazard of this enterprise may name (its industry's, and those "
+                "across industries, in force today)")
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def criteria(self, request):
+        raw = request.query_params.get("enterprise") or ""
+        user = request.user
+        if raw:
+            if not raw.isdigit():
+                raise serializers.ValidationError({"enterprise": _("Give the enterprise's id.")})
+            enterprise = get_object_or_404(Enterprise.objects.for_user(user).select_related("industry"), pk=int(raw))
+        elif user.role == Role.ENTERPRISE and user.scope_enterprise_id is not None:
+            enterprise = Enterprise.objects.select_related("industry").get(pk=user.scope_enterprise_id)
+        else:
+            raise serializers.ValidationError({"enterprise": _("This field is required.")})
+        rows = criteria_for_industries([enterprise.industry.code], on=timezone.localdate())
+        return Response(CriterionChoiceSerializer(rows, many=True).data)
+
+    @step(CommentSerializer, "Confirm a major grade given by the general definition (待确认 → 重大隐患)")
+    @action(detail=True, methods=["post"], url_path="confirm-major")
+    def confirm_major(self, request, pk=None):
+        hazard = self.get_object()
+        data = self._input(CommentSerializer)
+        services.confirm_major(hazard, actor=request.user, comment=data["comment"],
+                               expected_version=data.get("version"))
+        return self.detail_response(hazard)
+
+    @step(RefuseAcceptanceSerializer, "Downgrade a major grade given by the general definition to general, "
+                                      "with the reason")
+    @action(detail=True, methods=["post"], url_path="downgrade-major")
+    def downgrade_major(self, request, pk=None):
+        hazard = self.get_object()
+        data = self._input(RefuseAcceptanceSerializer)
+        services.downgrade_major(hazard, actor=request.user, reason=data["reason"],
+                                 expected_version=data.get("version"))
         return self.detail_response(hazard)
 
 

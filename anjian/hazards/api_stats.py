@@ -87,10 +87,11 @@ class StatisticsRowSerializer(serializers.Serializer):
     major_done = serializers.IntegerField()
     listed = serializers.IntegerField(help_text="Major hazards ever under listed supervision.")
     delisted = serializers.IntegerField(help_text="Of those, no longer listed.")
+    delisted_on_time = serializers.IntegerField(help_text="Of those, delisted on or before the listing's deadline.")
     rectification_rate = serializers.FloatField(allow_null=True, help_text="整改率 = done / total")
     on_time_rate = serializers.FloatField(allow_null=True, help_text="按期整改率 = on_time / done")
     major_rate = serializers.FloatField(allow_null=True, help_text="重大隐患整改率 = major_done / major")
-    listing_rate = serializers.FloatField(allow_null=True, help_text="挂牌督办完成率 = delisted / listed")
+    listing_rate = serializers.FloatField(allow_null=True, help_text="挂牌督办完成率 = delisted_on_time / listed")
 
 
 class StatisticsSerializer(serializers.Serializer):

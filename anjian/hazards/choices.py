@@ -37,6 +37,10 @@ class ExtensionState(models.TextChoices):
 
 
 class ListingLevel(models.TextChoices):
+    """The level of a listed supervision: that of the listing department's region (a county's
+    department lists at county level; see services.listing_level_for)."""
+
+    PROVINCE = "province", _("Province level")
     CITY = "city", _("City level")
     COUNTY = "county", _("County level")
     TOWNSHIP = "township", _("Township level")
@@ -45,3 +49,25 @@ class ListingLevel(models.TextChoices):
 class ListingState(models.TextChoices):
     LISTED = "listed", _("Listed")
     DELISTED = "delisted", _("Delisted")
+
+
+# --- general-definition major hazards, confirmation (issue #10, h/loop1) -------------------------
+
+class MajorDefinitionCondition(models.TextChoices):
+    """The two conditions of the general definition of a major hazard (重大事故隐患), for a hazard
+    that no listed criterion names: 《安全生产事故隐患排查治理暂行规定》(国家安全生产监督管理总局令
+    第16号) 第三条 — hard to rectify, needing full or partial suspension of production and time
+    to remove; or one the enterprise cannot remove by itself because of external factors."""
+
+    HARD_TO_RECTIFY = "hard_to_rectify", _(
+        "Hard to rectify: production must be suspended in whole or in part, and it takes time to remove")
+    EXTERNAL_FACTORS = "external_factors", _(
+        "External factors: the enterprise cannot remove it by itself")
+
+
+class MajorConfirmation(models.TextChoices):
+    """Whether a regulator has confirmed a major grade given by the general definition (a grade
+    by a listed criterion needs no confirmation: the field stays empty)."""
+
+    PENDING = "pending", _("Awaiting the regulator's confirmation")
+    CONFIRMED = "confirmed", _("Confirmed by the regulator")

@@ -19,7 +19,7 @@ from anjian.core.models import Event
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import DepartmentKind, Role
 from anjian.orgs.models import Department, User
-from anjian.standards.models import MajorHazardCriterion
+from anjian.standards.selectors import criteria_for_industries
 
 from . import services
 from .choices import HazardState
@@ -124,6 +124,9 @@ def findings_for(industry_code: str | None) -> list[tuple[str, str, str]]:
 
 
 
+DEFINITION_REASON = "涉及主要生产装置，需局部停产并经较长时间改造方能消除，所列判定标准条款未涵盖该情形"
+
+
 def _actor_pool() -> dict[str, User]:
     return {u.username: u for u in User.objects.filter(is_demo=True)}
 
@@ -141,7 +144,6 @@ def build_demo_hazards(*, seed: int = 20261123, count: int = 600, today: datetim
                        .order_by("id"))
     if not enterprises:
         return 0
-    criteria = list(MajorHazardCriterion.objects.filter(is_active=True).order_by("id")[:40])
     own = users.get("enterprise")
     own_enterprise = own.scope_enterprise if own else None
     departments = {d.region_id: d for d in Department.objects.filter(is_demo=True, kind=DepartmentKind.REGULATOR)}
@@ -154,7 +156,7 @@ def build_demo_hazards(*, seed: int = 20261123, count: int = 600, today: datetim
         found_at = timezone.make_aware(datetime.datetime.combine(found, datetime.time(rng.randint(8, 17),
                                                                                      rng.randint(0, 59))))
         found_at = min(found_at, timezone.now() - datetime.timedelta(minutes=5))
-        major = bool(criteria) and rng.random() < 0.06
+        major = rng.random() < 0.06
         finder_role = rng.choices([Role.ENTERPRISE, Role.REGULATOR, Role.GRID_OFFICER, Role.EXPERT],
                                   weights=[60, 20, 15, 5])[0]
         source = services.SOURCE_BY_ROLE[finder_role]
@@ -163,14 +165,28 @@ def build_demo_hazards(*, seed: int = 20261123, count: int = 600, today: datetim
             "found_at": found_at, "deadline": found + datetime.timedelta(days=rng.choice([7, 15, 30, 60])),
             "finder_name": "演示数据", "is_demo": True,
         }
+        pending = False
         if major:
-            data.update(grade="major", criterion=rng.choice(criteria),
-                        deadline=found + datetime.timedelta(days=rng.choice([60, 90, 120])))
+            # Only a criterion of the enterprise's own industry (or one across industries) applies;
+            # where none is listed, the general definition (16号令 第三条) with its reason.
+            applicable = list(criteria_for_industries([ent.industry.code], on=found)[:40])
+            data.update(deadline=found + datetime.timedelta(days=rng.choice([60, 90, 120])), grade="major")
+            if applicable:
+                data["criterion"] = rng.choice(applicable)
+            else:
+                data.update(definition_condition="hard_to_rectify", definition_justification=DEFINITION_REASON)
         h = services.report_hazard(actor=admin, enterprise=ent, data=data, source=source)
         made += 1
         age = (today - found).days
         # Older hazards are further along; a few are left overdue on purpose.
         target = _target_state(rng, age, major)
+        if h.is_major_pending:
+            # Half wait for the regulator's confirmation (and cannot be accepted meanwhile).
+            if rng.random() < 0.5:
+                pending = True
+                target = min(target, S.RECTIFYING, key=_order)
+            else:
+                h = services.confirm_major(h, actor=admin, comment="经现场核实，确认为重大事故隐患")
         acceptor = regulator if major else admin
         if major:
             plan = {"plan_responsible": "企业主要负责人", "plan_measures": "停用相关设施，制定专项整改方案并实施",
@@ -182,9 +198,9 @@ def build_demo_hazards(*, seed: int = 20261123, count: int = 600, today: datetim
                                             congress_on=found + datetime.timedelta(days=2)
                                             if found + datetime.timedelta(days=2) <= today else None)
             dept = departments.get(ent.region.parent_id)
-            if dept and rng.random() < 0.5 and target != S.CLOSED:
+            if dept and rng.random() < 0.5 and target != S.CLOSED and not pending:
                 listing = services.list_for_supervision(
-                    h, actor=admin, level="county", department=dept, deadline=max(today, data["deadline"]),
+                    h, actor=admin, department=dept, deadline=max(today, data["deadline"]),
                     document_number=f"示范安督〔{today:%Y}〕{i}号")
                 if rng.random() < 0.3:
                     # Some supervision deadlines have passed, so the demo shows that warning too.

@@ -24,15 +24,14 @@ from anjian.enterprises.forms import DateInput, industry_label, industry_queryse
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import Role
 from anjian.orgs.models import Department
-from anjian.regions.choices import RegionLevel
 from anjian.regions.forms import RegionCodeField
 from anjian.standards.choices import HazardFactor
 from anjian.standards.models import CheckItem, MajorHazardCriterion
 
-from .choices import HazardGrade, HazardSource, ListingLevel, ListingState
+from .choices import HazardGrade, HazardSource, ListingLevel, ListingState, MajorDefinitionCondition
 from .filters import HazardFilter, ListedSupervisionFilter
 from .models import Hazard
-from .services import ENTERPRISE_SOURCES, SOURCE_BY_ROLE
+from .services import ENTERPRISE_SOURCES, SOURCE_BY_ROLE, listing_level_for
 
 # Above this many enterprises in scope an enterprise <select> becomes unwieldy; the report
 # form then takes the unified social credit code instead.
@@ -107,10 +106,12 @@ class MultipleFileField(forms.FileField):
 
 # --- reporting a hazard ---------------------------------------------------------------------
 
-def criterion_choices() -> list:
-    """Active major-hazard criteria grouped by their document (<optgroup> per document)."""
-    rows = (MajorHazardCriterion.objects.filter(is_active=True, document__is_active=True)
-            .select_related("document").order_by("document__code", "sort", "id"))
+def criterion_choices(enterprise: Enterprise | None = None, rows=None) -> list:
+    """Major-hazard criteria grouped by their document (<optgroup> per document): those that
+    apply to ``enterprise``'s industry today when it is known, else every criterion in force
+    today (``criteria_in_force``; the page narrows them to the chosen enterprise's)."""
+    if rows is None:
+        rows = criteria_in_force(enterprise)
     groups: dict[str, list] = {}
     for c in rows:
         label = " ".join(p for p in (c.item_no, c.text) if p)
@@ -142,10 +143,112 @@ def check_item_choices(enterprise: Enterprise | None) -> list | None:
     return [("", _("None")), *groups.items()]
 
 
-class HazardReportForm(forms.Form):
+# --- issue #10 (h/loop1): criteria by industry and the general definition ----------------------
+
+GRADE_HELP = _("A major hazard meets an item of the official major-hazard criteria or, when no item names it, "
+               "the general definition of a major hazard.")
+MAJOR_BASIS_CRITERION = "criterion"
+MAJOR_BASIS_DEFINITION = "definition"
+
+
+def criteria_in_force(enterprise: Enterprise | None = None):
+    """The criteria a hazard reported today may name: those applying to ``enterprise``'s industry
+    (standards.selectors.criteria_for_industries), or, with no enterprise yet, every active
+    criterion of a document in force today."""
+    from anjian.standards.selectors import criteria_for_industries
+    from anjian.standards.services import in_force_q
+
+    today = timezone.localdate()
+    if enterprise is not None:
+        return list(criteria_for_industries([enterprise.industry.code], on=today).select_related("industry"))
+    return list(MajorHazardCriterion.objects.filter(in_force_q(today, "document__"), is_active=True,
+                                                    document__is_active=True)
+                .select_related("document", "industry").order_by("document__code", "sort", "id"))
+
+
+def criteria_industry_map(criteria) -> dict[str, dict]:
+    """Criterion id → the industries its document applies to (``docs``, empty: every industry) and
+    the one sub-sector it is limited to (``sector``), for the page to narrow the select to the
+    chosen enterprise's criteria with the same rule as the service (one query for the documents'
+    industries; the criteria come with their document and sub-sector)."""
+    from anjian.standards.models import CriteriaDocument
+
+    doc_ids = {c.document_id for c in criteria}
+    through = CriteriaDocument.industries.through.objects.filter(criteriadocument_id__in=doc_ids)
+    codes: dict[int, list[str]] = {}
+    for doc_id, code in through.values_list("criteriadocument_id", "industry__code"):
+        codes.setdefault(doc_id, []).append(code)
+    out = {}
+    for c in criteria:
+        # as standards.selectors.criteria_for_industries: only a cross-industry document applies
+        # to every industry; a document naming no industry applies to none
+        across = c.document.cross_industry
+        out[str(c.pk)] = {"docs": [] if across else sorted(codes.get(c.document_id, ["-"])),
+                          "sector": c.industry.code if c.industry_id else ""}
+    return out
+
+
+class MajorBasisFields(forms.Form):
+    """The grade's basis on the report and correction forms: a listed criterion (offered by the
+    enterprise's industry), or — when no listed item names the hazard — the general definition
+    of a major hazard (国家安监总局令第16号 第三条): which of its two conditions, and why."""
+
+    major_basis = forms.ChoiceField(
+        label=_("Why it is major"), required=False, widget=forms.RadioSelect, initial=MAJOR_BASIS_CRITERION,
+        choices=[(MAJOR_BASIS_CRITERION, _("It meets an item of the major-hazard criteria")),
+                 (MAJOR_BASIS_DEFINITION, _("No listed item names it: the general definition of a major hazard"))])
+    criterion = forms.TypedChoiceField(label=_("Major-hazard criterion met"), required=False, coerce=int,
+                                       empty_value=None,
+                                       help_text=_("Only the items that apply to the enterprise's industry, and "
+                                                   "those that apply to every industry."))
+    definition_condition = forms.ChoiceField(
+        label=_("Condition of the general definition"), required=False,
+        choices=[("", _("Choose the condition met")), *MajorDefinitionCondition.choices],
+        help_text=_("《安全生产事故隐患排查治理暂行规定》(国家安全生产监督管理总局令第16号) Article 3. The grade holds "
+                    "once a regulator confirms it."))
+    definition_justification = forms.CharField(
+        label=_("Why the general definition is met"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Which production must stop and for how long, or which outside factor keeps the enterprise "
+                    "from removing it."))
+
+    def _init_major_basis(self, enterprise: Enterprise | None) -> None:
+        self._offered = criteria_in_force(enterprise)
+        self.fields["criterion"].choices = criterion_choices(rows=self._offered)
+        self.criteria_industries = criteria_industry_map(self._offered)
+        self.fixed_industry = enterprise.industry.code if enterprise is not None else ""
+
+    def clean_criterion(self):
+        pk = self.cleaned_data.get("criterion")
+        return MajorHazardCriterion.objects.filter(pk=pk).first() if pk else None
+
+    def _clean_major_basis(self, cleaned: dict) -> None:
+        """Keeps only the basis chosen (a criterion, or the definition's condition and reason)."""
+        grade = cleaned.get("grade")
+        basis = cleaned.get("major_basis") or MAJOR_BASIS_CRITERION
+        justification = (cleaned.get("definition_justification") or "").strip()
+        if grade != HazardGrade.MAJOR:
+            # Whatever was left chosen while switching back to general.
+            cleaned.update(criterion=None, definition_condition="", definition_justification="")
+            return
+        if basis == MAJOR_BASIS_DEFINITION:
+            cleaned["criterion"] = None
+            if not cleaned.get("definition_condition") and "definition_condition" not in self.errors:
+                self.add_error("definition_condition", _("Choose the condition of the general definition that the "
+                                                         "hazard meets."))
+            if not justification and "definition_justification" not in self.errors:
+                self.add_error("definition_justification", _("Say why the hazard meets this condition."))
+            cleaned["definition_justification"] = justification
+            return
+        cleaned.update(definition_condition="", definition_justification="")
+        if cleaned.get("criterion") is None and "criterion" not in self.errors:
+            self.add_error("criterion", _("A major hazard must name the major-hazard criterion it meets."))
+
+
+class HazardReportForm(MajorBasisFields):
     """隐患上报: the enterprise (in the user's scope; an enterprise user's own is fixed), where and
-    what, the factor class and grade, the criterion for a major hazard, when found, the
-    rectification deadline and photos."""
+    what, the factor class and grade, the criterion for a major hazard (or the general
+    definition's condition and reason), when found, the rectification deadline and photos."""
 
     enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("Enterprise"),
                                         empty_label=_("Choose the enterprise"))
@@ -156,9 +259,7 @@ class HazardReportForm(forms.Form):
     category = forms.ChoiceField(label=field_label("category"), choices=HazardFactor.choices,
                                  initial=HazardFactor.MANAGEMENT)
     grade = forms.ChoiceField(label=field_label("grade"), choices=HazardGrade.choices, initial=HazardGrade.GENERAL,
-                              help_text=_("A major hazard meets one of the official major-hazard criteria."))
-    criterion = forms.TypedChoiceField(label=_("Major-hazard criterion met"), required=False, coerce=int,
-                                       empty_value=None)
+                              help_text=GRADE_HELP)
     check_item = forms.TypedChoiceField(label=_("Check item"), required=False, coerce=int, empty_value=None,
                                         help_text=_("Optional: the check item of the standard that failed."))
     source = forms.ChoiceField(label=_("Source"), choices=HazardSource.choices, required=False)
@@ -170,7 +271,7 @@ class HazardReportForm(forms.Form):
                                help_text=_("Several photos can be chosen at once (at most %(n)s, %(max)s each).")
                                % {"n": MAX_FILES, "max": FILE_SIZE_LABEL})
 
-    wide_fields = ("description", "criterion", "photos")
+    wide_fields = ("description", "criterion", "definition_justification", "photos")
 
     def __init__(self, *args, user, enterprise: Enterprise | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,7 +301,11 @@ class HazardReportForm(forms.Form):
                 field.initial = enterprise.pk
         self._enterprise_qs = enterprises
 
-        self.fields["criterion"].choices = criterion_choices()
+        # The criteria of the enterprise's industry when it is known before anything is posted;
+        # a posted form offers all in force, and the service names the field if one does not apply.
+        known = self.fixed_enterprise or enterprise
+        self._init_major_basis(known if not self.is_bound else None)
+        self.enterprise_industries = self._enterprise_industry_map(field)
         items = check_item_choices(self.fixed_enterprise or enterprise)
         if items is None:
             self.fields["check_item"] = forms.IntegerField(label=_("Check item number (ID)"), required=False,
@@ -225,9 +330,12 @@ class HazardReportForm(forms.Form):
             return found
         return value
 
-    def clean_criterion(self):
-        pk = self.cleaned_data.get("criterion")
-        return MajorHazardCriterion.objects.filter(pk=pk).first() if pk else None
+    def _enterprise_industry_map(self, field) -> dict[str, str]:
+        """Enterprise id → industry code, for the page to narrow the criteria to the enterprise
+        chosen in the select (one query; none when the enterprise is typed in)."""
+        if not isinstance(field, forms.ModelChoiceField):
+            return {}
+        return {str(pk): code for pk, code in field.queryset.values_list("pk", "industry__code")}
 
     def clean_check_item(self):
         pk = self.cleaned_data.get("check_item")
@@ -240,16 +348,13 @@ class HazardReportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        grade, criterion = cleaned.get("grade"), cleaned.get("criterion")
-        if grade == HazardGrade.MAJOR and criterion is None and "criterion" not in self.errors:
-            self.add_error("criterion", _("A major hazard must name the major-hazard criterion it meets."))
-        if grade == HazardGrade.GENERAL:
-            cleaned["criterion"] = None  # a criterion left chosen while switching back to general
+        self._clean_major_basis(cleaned)
         return cleaned
 
     def service_data(self) -> dict:
         data = {name: self.cleaned_data.get(name) for name in
-                ("location", "description", "category", "grade", "criterion", "check_item", "found_at", "deadline")}
+                ("location", "description", "category", "grade", "criterion", "check_item", "found_at", "deadline",
+                 "definition_condition", "definition_justification")}
         name = (self.cleaned_data.get("finder_name") or "").strip()
         if name:
             data["finder_name"] = name
@@ -328,7 +433,7 @@ class PlanForm(StepForm):
                 for name, value in self.cleaned_data.items() if name.startswith("plan_")}
 
 
-class CorrectForm(StepForm):
+class CorrectForm(StepForm, MajorBasisFields):
     """更正: correct what was reported while the hazard is still only reported (before
     rectification starts); only the fields that changed are sent to the service."""
 
@@ -336,16 +441,18 @@ class CorrectForm(StepForm):
     description = forms.CharField(label=_("Description of the hazard"), widget=forms.Textarea(attrs={"rows": 3}))
     category = forms.ChoiceField(label=field_label("category"), choices=HazardFactor.choices)
     grade = forms.ChoiceField(label=field_label("grade"), choices=HazardGrade.choices,
-                              help_text=_("A major hazard meets one of the official major-hazard criteria."))
-    criterion = forms.TypedChoiceField(label=_("Major-hazard criterion met"), required=False, coerce=int,
-                                       empty_value=None)
+                              help_text=GRADE_HELP)
     finder_name = forms.CharField(label=_("Found by"), max_length=50, required=False)
     found_at = forms.DateTimeField(label=field_label("found_at"), widget=DateTimeLocalInput())
     deadline = forms.DateField(label=field_label("deadline"), widget=DateInput())
     reason = _comment(_("Reason for the correction"), required=True)
-    wide_fields = ("description", "criterion", "reason")
+    wide_fields = ("description", "criterion", "definition_justification", "reason")
 
-    FIELDS = ("location", "description", "category", "grade", "criterion", "finder_name", "found_at", "deadline")
+    FIELDS = ("location", "description", "category", "grade", "criterion", "finder_name", "found_at", "deadline",
+              "definition_condition", "definition_justification")
+    field_order = ["location", "description", "category", "grade", "major_basis", "criterion",
+                   "definition_condition", "definition_justification", "finder_name", "found_at", "deadline",
+                   "reason"]
 
     def __init__(self, *args, hazard: Hazard, **kwargs):
         kwargs.setdefault("initial", {})
@@ -354,20 +461,21 @@ class CorrectForm(StepForm):
             if name == "found_at" and value is not None:
                 value = timezone.localtime(value).replace(second=0, microsecond=0)
             kwargs["initial"].setdefault(name, value)
+        kwargs["initial"].setdefault("major_basis", MAJOR_BASIS_DEFINITION if hazard.is_major_by_definition
+                                     else MAJOR_BASIS_CRITERION)
         super().__init__(*args, hazard=hazard, **kwargs)
-        self.fields["criterion"].choices = criterion_choices()
-
-    def clean_criterion(self):
-        pk = self.cleaned_data.get("criterion")
-        return MajorHazardCriterion.objects.filter(pk=pk).first() if pk else None
+        # The criteria of the hazard's enterprise's industry (and those across industries).
+        self._init_major_basis(hazard.enterprise if not self.is_bound else None)
+        if hazard.criterion_id and not any(
+                str(hazard.criterion_id) == v for _g, opts in self.fields["criterion"].choices[1:] for v, _l in opts):
+            # A criterion that no longer applies stays visible, so the correction can move off it.
+            self.fields["criterion"].choices = criterion_choices(rows=[hazard.criterion, *self._offered])
+        self.enterprise_industries = {}
+        self.fixed_industry = hazard.enterprise.industry.code
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("grade") == HazardGrade.MAJOR and cleaned.get("criterion") is None \
-                and "criterion" not in self.errors:
-            self.add_error("criterion", _("A major hazard must name the major-hazard criterion it meets."))
-        if cleaned.get("grade") == HazardGrade.GENERAL:
-            cleaned["criterion"] = None
+        self._clean_major_basis(cleaned)
         if not self.errors:
             cleaned["changes"] = self._changes(cleaned)
         return cleaned
@@ -378,7 +486,7 @@ class CorrectForm(StepForm):
         out = {}
         for name in self.FIELDS:
             value = cleaned.get(name)
-            if name == "finder_name":
+            if name in ("finder_name", "definition_justification"):
                 value = (value or "").strip()
             current = getattr(h, name)
             if name == "found_at" and current is not None and value is not None:
@@ -411,10 +519,6 @@ class DualReportForm(StepForm):
         super().__init__(*args, hazard=hazard, **kwargs)
 
 
-LEVEL_BY_REGION = {RegionLevel.CITY: ListingLevel.CITY, RegionLevel.COUNTY: ListingLevel.COUNTY,
-                   RegionLevel.TOWNSHIP: ListingLevel.TOWNSHIP}
-
-
 def departments_for(user):
     return Department.objects.for_user(user).select_related("region").order_by("region__path", "kind", "name")
 
@@ -422,7 +526,10 @@ def departments_for(user):
 class ListForm(StepForm):
     """挂牌督办: level, supervising unit, deadline, document number and requirements."""
 
-    level = forms.ChoiceField(label=_("Level"), choices=ListingLevel.choices)
+    level = forms.ChoiceField(label=_("Level"), required=False,
+                              choices=[("", _("Follows the supervising unit")), *ListingLevel.choices],
+                              help_text=_("The level of the supervising unit's region: a county's unit lists at "
+                                          "county level."))
     department = forms.ModelChoiceField(queryset=Department.objects.none(), label=_("Supervising unit"),
                                         empty_label=_("Choose the unit"))
     deadline = forms.DateField(label=_("Supervision deadline"), widget=DateInput())
@@ -436,7 +543,7 @@ class ListForm(StepForm):
         dept = getattr(user, "department", None) if getattr(user, "department_id", None) else None
         if dept is not None:
             kwargs["initial"].setdefault("department", dept.pk)
-            level = LEVEL_BY_REGION.get(dept.region.level)
+            level = listing_level_for(dept)
             if level:
                 kwargs["initial"].setdefault("level", level)
         kwargs["initial"].setdefault("deadline", hazard.deadline if hazard.deadline >= timezone.localdate()
@@ -448,6 +555,13 @@ class ListForm(StepForm):
 class ProgressForm(StepForm):
     content = _comment(_("Progress"), required=True)
     wide_fields = ("content",)
+
+
+class DowngradeMajorForm(StepForm):
+    """Downgrade a major grade given by the general definition to general, with the reason."""
+
+    reason = _comment(_("Why the hazard is not a major hazard"), required=True)
+    wide_fields = ("reason",)
 
 
 class VoidForm(StepForm):

@@ -24,6 +24,8 @@ from .choices import (
     HazardState,
     ListingLevel,
     ListingState,
+    MajorConfirmation,
+    MajorDefinitionCondition,
 )
 
 PLAN_FIELDS = ("plan_responsible", "plan_measures", "plan_funds", "plan_deadline", "plan_contingency")
@@ -109,6 +111,25 @@ class Hazard(VoidableModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # --- issue #10 (h/loop1): who rectified; major by the general definition -------------------
+    # The person who submitted the rectification: the acceptance is someone else's
+    # (settings.ANJIAN_HAZARD_ACCEPTOR_DIFFERS, services.acceptor_differs_refusal).
+    rectified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", editable=False, verbose_name=_("rectification submitted by"))
+    # A major hazard that no listed criterion names is major by the general definition of
+    # 国家安监总局令第16号 第三条: which of its two conditions, and why (both required then).
+    definition_condition = models.CharField(_("condition of the general definition"), max_length=24, blank=True,
+                                            choices=MajorDefinitionCondition.choices)
+    definition_justification = models.TextField(_("why the general definition is met"), blank=True)
+    # Such a grade holds once a regulator confirms it (or downgrades the hazard to general);
+    # empty for general hazards and for major ones by a listed criterion.
+    major_confirmation = models.CharField(_("confirmation of the major grade"), max_length=16, blank=True,
+                                          choices=MajorConfirmation.choices, editable=False)
+    major_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="+", editable=False,
+                                           verbose_name=_("major grade confirmed by"))
+    major_confirmed_at = models.DateTimeField(_("major grade confirmed at"), null=True, blank=True, editable=False)
+
     history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
     objects = HazardQuerySet.as_manager()
 
@@ -189,6 +210,19 @@ class Hazard(VoidableModel):
         if not self.is_major:
             return []
         return [n for n in ("reported_to_regulator_on", "reported_to_congress_on") if getattr(self, n) is None]
+
+    # --- issue #10 (h/loop1) -----------------------------------------------------------------
+
+    @property
+    def is_major_by_definition(self) -> bool:
+        """Major by the general definition (16号令 第三条), not by a listed criterion."""
+        return self.grade == HazardGrade.MAJOR and self.criterion_id is None
+
+    @property
+    def is_major_pending(self) -> bool:
+        """Graded major by the general definition and not yet confirmed by a regulator
+        (shown as 待确认重大隐患)."""
+        return self.grade == HazardGrade.MAJOR and self.major_confirmation == MajorConfirmation.PENDING
 
 
 class DeadlineExtension(models.Model):

@@ -127,20 +127,24 @@ COUNT_COLUMNS: dict[str, Any] = {
     "major_done": _("Major hazards rectified"),
     "listed": _("Listed for supervision"),
     "delisted": _("Delisted"),
+    "delisted_on_time": _("Delisted within the deadline"),
 }
 #: The rates of a statistics row: (numerator, denominator, heading).
 RATE_COLUMNS: dict[str, tuple[str, str, Any]] = {
     "rectification_rate": ("done", "total", _("Rectification rate")),
     "on_time_rate": ("on_time", "done", _("On-time rectification rate")),
     "major_rate": ("major_done", "major", _("Major-hazard rectification rate")),
-    "listing_rate": ("delisted", "listed", _("Listed-supervision completion rate")),
+    # Only a delisting within the listing's deadline completes a listed supervision (issue #10; the
+    # rule of the issue, no official definition of the rate found — unconfirmed).
+    "listing_rate": ("delisted_on_time", "listed", _("Listed-supervision completion rate")),
 }
 
 TOWNSHIP_PATH_LENGTH = 4 * CODE_LENGTH  # province, city, county, township: enterprises sit at townships
 
 #: The counted measures of a statistics row (see ``hazard_statistics``), in table order; StatRow
 #: adds ``done``.
-MEASURES = ("total", *HazardState.values, "overdue", "on_time", "major", "major_done", "listed", "delisted")
+MEASURES = ("total", *HazardState.values, "overdue", "on_time", "major", "major_done", "listed", "delisted",
+            "delisted_on_time")
 DONE_STATES = (HazardState.ACCEPTED, HazardState.CLOSED)
 
 ON_TIME = ExpressionWrapper(Q(rectified_at__date__lte=F("deadline")), output_field=BooleanField())
@@ -172,10 +176,14 @@ def _grouped_counts(qs: QuerySet, key, today: date) -> QuerySet:
     ever_listed = major & Q(pk__in=listings)
     delisted = (major & Q(pk__in=listings.filter(state=ListingState.DELISTED))
                 & ~Q(pk__in=listings.filter(state=ListingState.LISTED)))
+    # Delisted on or before the listing's deadline (the local date of the delisting).
+    on_time = listings.filter(state=ListingState.DELISTED, delisted_at__date__lte=F("deadline"))
+    delisted_on_time = delisted & Q(pk__in=on_time)
     return (qs.order_by().annotate(group_key=key, stat_on_time=ON_TIME)
             .values("group_key", "state", "grade", "stat_on_time")
             .annotate(n=Count("*"), past_deadline=Count("pk", filter=Q(deadline__lt=today)),
-                      n_listed=Count("pk", filter=ever_listed), n_delisted=Count("pk", filter=delisted))
+                      n_listed=Count("pk", filter=ever_listed), n_delisted=Count("pk", filter=delisted),
+                      n_delisted_on_time=Count("pk", filter=delisted_on_time))
             .order_by("group_key"))
 
 
@@ -204,6 +212,7 @@ def _sum_groups(rows, fold=None) -> dict[Any, dict[str, int]]:
                 counts["major_done"] += n
         counts["listed"] += row["n_listed"]
         counts["delisted"] += row["n_delisted"]
+        counts["delisted_on_time"] += row["n_delisted_on_time"]
     return groups
 
 
@@ -360,14 +369,16 @@ def hazard_statistics(user, *, group_by: str = "region", filters: Mapping[str, A
       extensions;
     - ``major``, ``major_done`` (major and done);
     - ``listed`` = major hazards ever put under listed supervision; ``delisted`` = those of
-      them no longer listed (摘牌 after close-out; a re-listed hazard counts as not delisted).
+      them no longer listed (摘牌 after close-out; a re-listed hazard counts as not delisted);
+      ``delisted_on_time`` = those delisted on or before a listing's deadline.
 
     Rates (fractions, None when the denominator is 0):
 
     - 整改率 ``rectification_rate`` = (accepted + closed) / total;
     - 按期整改率 ``on_time_rate`` = on_time / (accepted + closed);
     - 重大隐患整改率 ``major_rate`` = major_done / major;
-    - 挂牌督办完成率 ``listing_rate`` = delisted / listed.
+    - 挂牌督办完成率 ``listing_rate`` = delisted_on_time / listed (a delisting after the deadline
+      does not complete the supervision).
 
     The total row sums the groups (every hazard is in exactly one group).
 
@@ -397,3 +408,66 @@ def hazard_statistics(user, *, group_by: str = "region", filters: Mapping[str, A
     return StatisticsTable(group_by=group_by, dimension=dimension, rows=rows,
                            total=StatRow(key="total", label=str(_("Total")), counts=totals),
                            parent_code=parent[-CODE_LENGTH:] if parent else "")
+
+
+# --- issue #10 (h/loop1): the four deadlines of one hazard ---------------------------------------
+
+def deadline_mismatches(hazard: Hazard, *, notices=None, listings=None) -> list[str]:
+    """Where the four deadlines of one hazard disagree, each as a sentence for the hazard's page
+    and the API (in the active language): the rectification deadline, the 五落实 plan's time limit,
+    the deadline of each rectification notice and that of the active listed supervision.
+
+    The rules (the enterprise's dates lie within the government's, and the government's agree):
+    - the plan's time limit is the rectification's own (the plan of a major hazard states 治理的
+      时限: 《安全生产事故隐患排查治理暂行规定》(国家安监总局令第16号) on the governance plan; article
+      number unconfirmed), so it is not later than the rectification deadline;
+    - neither is later than a rectification notice's deadline nor the listing's deadline, which
+      the government set for the enterprise;
+    - the listing's deadline is the notice's: 福建省's 2011 rules on major hazards (第七条; title
+      unconfirmed) say a government listing's deadline agrees with the deadline of the notice
+      ordering the rectification — a provincial example, no national article found.
+
+    Only the latest notice counts (an earlier one was superseded by it). A closed-out hazard is
+    past all of them: no sentences. ``notices`` (RectificationNotice rows)
+    and ``listings`` (ListedSupervision rows) may be passed when already read; else two queries."""
+    from django.utils.formats import date_format
+
+    if hazard.state == HazardState.CLOSED:
+        return []
+    if notices is None:
+        notices = list(hazard.notices.order_by("issued_on", "id"))
+    if listings is None:
+        listings = list(hazard.listings.all())
+    active = next((listing for listing in listings if listing.state == ListingState.LISTED), None)
+    # The latest notice is the one in force: an earlier one was superseded by it.
+    notice = max(notices, key=lambda n: (n.issued_on, n.pk), default=None)
+
+    def d(value) -> str:
+        return date_format(value, "Y-m-d")
+
+    out: list[str] = []
+    deadline, plan = hazard.deadline, hazard.plan_deadline
+    if plan and plan > deadline:
+        out.append(str(_("The 五落实 plan's time limit (%(plan)s) is later than the rectification deadline "
+                         "(%(deadline)s).") % {"plan": d(plan), "deadline": d(deadline)}))
+    if notice is not None:
+        if deadline > notice.deadline:
+            out.append(str(_("The rectification deadline (%(deadline)s) is later than the deadline of rectification "
+                             "notice %(number)s (%(notice)s).")
+                           % {"deadline": d(deadline), "number": notice.number, "notice": d(notice.deadline)}))
+        if plan and plan > notice.deadline:
+            out.append(str(_("The 五落实 plan's time limit (%(plan)s) is later than the deadline of rectification "
+                             "notice %(number)s (%(notice)s).")
+                           % {"plan": d(plan), "number": notice.number, "notice": d(notice.deadline)}))
+    if active is not None:
+        if deadline > active.deadline:
+            out.append(str(_("The rectification deadline (%(deadline)s) is later than the listed supervision's "
+                             "deadline (%(listing)s).") % {"deadline": d(deadline), "listing": d(active.deadline)}))
+        if plan and plan > active.deadline:
+            out.append(str(_("The 五落实 plan's time limit (%(plan)s) is later than the listed supervision's "
+                             "deadline (%(listing)s).") % {"plan": d(plan), "listing": d(active.deadline)}))
+        if notice is not None and notice.deadline != active.deadline:
+            out.append(str(_("The listed supervision's deadline (%(listing)s) differs from the deadline of "
+                             "rectification notice %(number)s (%(notice)s).")
+                           % {"listing": d(active.deadline), "number": notice.number, "notice": d(notice.deadline)}))
+    return out

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -28,6 +29,7 @@ from anjian.core.services import ConflictError, attach_files, record_event, void
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import Role
 from anjian.orgs.models import Department
+from anjian.regions.choices import RegionLevel
 from anjian.standards.models import CheckItem
 
 from .choices import (
@@ -39,6 +41,8 @@ from .choices import (
     HazardState,
     ListingLevel,
     ListingState,
+    MajorConfirmation,
+    MajorDefinitionCondition,
 )
 from .models import (
     PLAN_FIELDS,
@@ -123,8 +127,10 @@ def available_actions(actor, hazard: Hazard) -> list[str]:
         out.append("correct")
     if rect and hazard.state == S.RECTIFYING:
         out.append("submit_rectification")
-    if acc and hazard.state == S.RECTIFIED:
-        out += ["accept", "refuse_acceptance"]
+    if acc and hazard.state == S.RECTIFIED and not rectifier_may_not_accept(actor, hazard):
+        # The rectifier does not decide on their own rectification (issue #10), and a major
+        # grade awaiting confirmation is decided before the acceptance.
+        out += ["refuse_acceptance"] if hazard.is_major_pending else ["accept", "refuse_acceptance"]
     if acc and hazard.state == S.ACCEPTED:
         out.append("close")
     if rect and hazard.state in OPEN_STATES and not hazard.extensions.filter(state=ExtensionState.PENDING).exists():
@@ -136,8 +142,10 @@ def available_actions(actor, hazard: Hazard) -> list[str]:
     if hazard.is_listed and (rect or regulator):
         # The enterprise reports its own progress on a listed supervision, as the regulator may.
         out.append("report_progress")
+    if hazard.is_major_pending and hazard.state != S.CLOSED and can_confirm_major(actor, hazard):
+        out += ["confirm_major", "downgrade_major"]
     if hazard.is_major and can_list(actor, hazard):
-        if not hazard.is_listed and hazard.state != S.CLOSED:
+        if not hazard.is_listed and hazard.state != S.CLOSED and not hazard.is_major_pending:
             out.append("list")
         if hazard.is_listed and hazard.state == S.CLOSED:
             out.append("delist")
@@ -147,10 +155,9 @@ def available_actions(actor, hazard: Hazard) -> list[str]:
 # --- creation ----------------------------------------------------------------------------
 
 def _validate_grade(hazard: Hazard) -> None:
-    if hazard.grade == HazardGrade.MAJOR and hazard.criterion_id is None:
-        raise ValidationError({"criterion": _("A major hazard must name the major-hazard criterion it meets.")})
     if hazard.grade == HazardGrade.GENERAL and hazard.criterion_id is not None:
         raise ValidationError({"criterion": _("Only a major hazard names a major-hazard criterion.")})
+    _validate_major_basis(hazard)  # a listed criterion or the general definition (issue #10)
 
 
 def _validate_check_item(hazard: Hazard) -> None:
@@ -192,7 +199,7 @@ def report_hazard(*, actor, enterprise: Enterprise, data: dict[str, Any], photos
         raise ValidationError({"source": _("An enterprise can only report hazards from its own inspections.")})
     if source not in HazardSource.values:
         raise ValidationError({"source": _("Unknown hazard source.")})
-    for name in ("state", "version", "number", "region_path", "is_listed", "is_voided"):
+    for name in ("state", "version", "number", "region_path", "is_listed", "is_voided", *SERVICE_SET_FIELDS):
         if name in data:
             raise ValidationError({name: _("This field cannot be set here.")})
     hazard = Hazard(enterprise=enterprise, source=source, created_by=actor if getattr(actor, "pk", None) else None,
@@ -210,21 +217,26 @@ def report_hazard(*, actor, enterprise: Enterprise, data: dict[str, Any], photos
         raise ValidationError({"found_at": _("The time found cannot be in the future.")})
     hazard.original_deadline = hazard.deadline
     _validate_grade(hazard)
+    _validate_criterion_applies(hazard)
     _validate_check_item(hazard)
+    _set_major_confirmation(hazard, actor, changed=True)
     hazard.number = f"TMP{uuid.uuid4().hex[:28]}"
     hazard.full_clean(exclude=["number", "original_deadline"])
     hazard._history_user = actor
     hazard.save()
     hazard.number = hazard_number(hazard)
     Hazard.objects.filter(pk=hazard.pk).update(number=hazard.number)
-    event = record_event(hazard, "reported", actor=actor, to_state=S.REPORTED,
-                         data={"source": source, "grade": hazard.grade})
+    data = {"source": source, "grade": hazard.grade}
+    if hazard.is_major_by_definition:
+        data.update(definition_condition=hazard.definition_condition, major_confirmation=hazard.major_confirmation)
+    event = record_event(hazard, "reported", actor=actor, to_state=S.REPORTED, data=data)
     attach_files(hazard, photos, actor=actor, kind=Attachment.Kind.PHOTO, event=event)
     return hazard
 
 
 EDITABLE_FIELDS = frozenset({"location", "description", "category", "grade", "criterion", "check_item",
-                             "finder_name", "found_at", "deadline"})
+                             "finder_name", "found_at", "deadline",
+                             "definition_condition", "definition_justification"})
 
 
 def can_correct(actor, hazard: Hazard) -> bool:
@@ -242,6 +254,7 @@ def update_hazard(hazard: Hazard, *, actor, data: dict[str, Any], expected_versi
     _require(can_correct(actor, h), _("You may not change this hazard."))
     if h.state != S.REPORTED:
         raise ValidationError({"state": _("A hazard can be corrected only while it is reported.")})
+    basis_before = _major_basis(h)
     for name, value in data.items():
         if name not in EDITABLE_FIELDS:
             raise ValidationError({name: _("This field cannot be changed here.")})
@@ -251,7 +264,10 @@ def update_hazard(hazard: Hazard, *, actor, data: dict[str, Any], expected_versi
     if h.is_listed and h.grade != HazardGrade.MAJOR:
         raise ValidationError({"grade": _("A hazard under listed supervision stays a major hazard; delist it first.")})
     _validate_grade(h)
+    if {"criterion", "grade", "found_at"} & set(data):
+        _validate_criterion_applies(h)
     _validate_check_item(h)
+    _set_major_confirmation(h, actor, changed=_major_basis(h) != basis_before)
     h.full_clean(exclude=["number"])
     return _save(h, actor, "updated", comment=comment, data={"fields": sorted(data)})
 
@@ -353,6 +369,7 @@ def submit_rectification(hazard: Hazard, *, actor, note: str, files: Iterable = 
     def mutate(h: Hazard) -> None:
         h.rectification_note = note
         h.rectified_at = timezone.now()
+        h.rectified_by = actor if getattr(actor, "pk", None) else None
 
     return _transition(hazard, actor=actor, expected_version=expected_version, allowed_from=(S.RECTIFYING,),
                        to=S.RECTIFIED, action="rectification_submitted", right=can_rectify, comment=note,
@@ -365,11 +382,12 @@ def accept_rectification(hazard: Hazard, *, actor, comment: str = "", files: Ite
     """rectified → accepted (验收). General: the enterprise; major: the regulator."""
 
     def mutate(h: Hazard) -> None:
+        _require_major_decided(h)
         h.accepted_at = timezone.now()
         h.accepted_by = actor if getattr(actor, "pk", None) else None
 
     return _transition(hazard, actor=actor, expected_version=expected_version, allowed_from=(S.RECTIFIED,),
-                       to=S.ACCEPTED, action="accepted", right=can_accept, comment=comment, mutate=mutate,
+                       to=S.ACCEPTED, action="accepted", right=_acceptance_right, comment=comment, mutate=mutate,
                        files=files)
 
 
@@ -380,7 +398,7 @@ def refuse_acceptance(hazard: Hazard, *, actor, reason: str, expected_version: i
     if not reason:
         raise ValidationError({"reason": _("Give the reason the rectification is not accepted.")})
     return _transition(hazard, actor=actor, expected_version=expected_version, allowed_from=(S.RECTIFIED,),
-                       to=S.RECTIFYING, action="acceptance_refused", right=can_accept, comment=reason)
+                       to=S.RECTIFYING, action="acceptance_refused", right=_acceptance_right, comment=reason)
 
 
 @transaction.atomic
@@ -472,23 +490,33 @@ def record_dual_report(hazard: Hazard, *, actor, regulator_on: date | None = Non
 
 
 @transaction.atomic
-def list_for_supervision(hazard: Hazard, *, actor, level: str, department: Department, deadline: date,
-                         document_number: str = "", requirements: str = "",
+def list_for_supervision(hazard: Hazard, *, actor, deadline: date, level: str | None = None,
+                         department: Department | None = None, document_number: str = "", requirements: str = "",
                          expected_version: int | None = None) -> ListedSupervision:
-    """挂牌督办: list an unclosed major hazard for supervision at city, county or township level."""
+    """挂牌督办: list an unclosed major hazard for supervision at province, city, county or
+    township level. The supervising unit is the actor's own department unless another one of
+    their jurisdiction is named; the level is that unit's region level (given or not: a given
+    level that differs is refused, so a county's officer cannot list at city level)."""
     h = _lock(hazard, expected_version)
     _require(can_list(actor, h), _("You may not list this hazard for supervision."))
     if h.grade != HazardGrade.MAJOR:
         raise ValidationError({"grade": _("Only a major hazard can be listed for supervision.")})
+    if h.is_major_pending:
+        raise ValidationError({"grade": _("This hazard's major grade awaits a regulator's confirmation; confirm it "
+                                          "before listing it.")})
     if h.state not in UNCLOSED_STATES:
         raise ValidationError({"state": _("A closed hazard cannot be listed.")})
     if h.is_listed:
         raise ValidationError({"level": _("This hazard is already listed for supervision.")})
-    if level not in ListingLevel.values:
-        raise ValidationError({"level": _("Choose city, county or township level.")})
-    if department is None or not Department.objects.for_user(actor).filter(pk=department.pk).exists() \
-            and not _is_admin(actor):
+    if level and level not in ListingLevel.values:
+        raise ValidationError({"level": _("Choose province, city, county or township level.")})
+    if department is None and getattr(actor, "department_id", None):
+        department = actor.department
+    if department is None:
+        raise ValidationError({"department": _("Your account has no department: choose the supervising unit.")})
+    if not Department.objects.for_user(actor).filter(pk=department.pk).exists() and not _is_admin(actor):
         raise ValidationError({"department": _("Choose a supervising unit in your jurisdiction.")})
+    level = _listing_level(department, level)
     if deadline is None or deadline < timezone.localdate():
         raise ValidationError({"deadline": _("The supervision deadline cannot be in the past.")})
     listing = ListedSupervision.objects.create(
@@ -595,3 +623,217 @@ def void_hazard(hazard: Hazard, *, actor, reason: str) -> Hazard:
         if h.is_listed:
             raise ValidationError({"is_voided": _("Delist the hazard before voiding it.")})
         return void_record(h, actor=actor, reason=reason)
+
+
+# --- issue #10 (h/loop1): criteria by industry, major by the general definition, acceptance by
+# someone else, listing level by the listing department ---------------------------------------
+
+#: Fields only the services set (never from a report's data).
+SERVICE_SET_FIELDS = ("rectified_by", "major_confirmation", "major_confirmed_by", "major_confirmed_at")
+
+
+def _found_on(hazard: Hazard) -> date:
+    found = hazard.found_at or timezone.now()
+    return timezone.localdate(found) if timezone.is_aware(found) else found.date()
+
+
+def _validate_criterion_applies(hazard: Hazard) -> None:
+    """The criterion must be one that applies to the enterprise's industry on the day the hazard
+    was found (standards.selectors.criteria_for_industries): a coal-mine item cannot make a
+    fireworks company's hazard major. Criteria documents name the industries they apply to
+    (e.g. 《煤矿重大事故隐患判定标准》 应急管理部令第4号 applies to coal mines only)."""
+    if hazard.criterion_id is None:
+        return
+    from anjian.enterprises.models import Industry
+    from anjian.standards.selectors import criteria_for_industries
+
+    code = Industry.objects.filter(pk=hazard.industry_id).values_list("code", flat=True).first()
+    if not criteria_for_industries([code] if code else [], on=_found_on(hazard)).filter(
+            pk=hazard.criterion_id).exists():
+        name = Industry.objects.filter(pk=hazard.industry_id).values_list("name", flat=True).first() or ""
+        raise ValidationError({"criterion": _(
+            "This criterion does not apply to the enterprise's industry (%(industry)s) on the day the hazard was "
+            "found: choose a criterion of its industry's standard, or of a standard that applies to every "
+            "industry.") % {"industry": name}})
+
+
+def _major_basis(hazard: Hazard) -> tuple:
+    """What a major grade rests on: compared before and after a correction."""
+    return (hazard.grade, hazard.criterion_id, hazard.definition_condition,
+            (hazard.definition_justification or "").strip())
+
+
+def _validate_major_basis(hazard: Hazard) -> None:
+    """A major hazard names the listed criterion it meets, or — when no listed item names it —
+    the condition of the general definition it meets, with the reason (国家安监总局令第16号
+    第三条: hard to rectify, needing full or partial suspension and time; or external factors the
+    enterprise cannot remove by itself). A general hazard names neither."""
+    hazard.definition_justification = (hazard.definition_justification or "").strip()
+    if hazard.grade != HazardGrade.MAJOR:
+        if hazard.definition_condition:
+            raise ValidationError({"definition_condition": _(
+                "Only a major hazard names a condition of the general definition.")})
+        if hazard.definition_justification:
+            raise ValidationError({"definition_justification": _(
+                "Only a major hazard graded by the general definition has this justification.")})
+        return
+    if hazard.criterion_id is not None:
+        if hazard.definition_condition or hazard.definition_justification:
+            raise ValidationError({"definition_condition": _(
+                "A major hazard rests on a listed criterion or on the general definition, not both: clear one.")})
+        return
+    if not hazard.definition_condition:
+        raise ValidationError({"criterion": _(
+            "A major hazard must name the major-hazard criterion it meets; if no listed item names it, choose the "
+            "condition of the general definition it meets and say why.")})
+    if hazard.definition_condition not in MajorDefinitionCondition.values:
+        raise ValidationError({"definition_condition": _("Choose one of the two conditions of the general "
+                                                         "definition.")})
+    if len(hazard.definition_justification) < DEFINITION_JUSTIFICATION_MIN:
+        raise ValidationError({"definition_justification": _(
+            "Say why the hazard meets this condition (at least %(n)d characters): what must be stopped and for how "
+            "long, or which outside factor keeps the enterprise from removing it.")
+            % {"n": DEFINITION_JUSTIFICATION_MIN}})
+
+
+#: The shortest justification taken for a major grade by the general definition (a platform rule:
+#: a few words cannot say which production must stop, or which outside factor is in the way).
+DEFINITION_JUSTIFICATION_MIN = 10
+
+
+def _set_major_confirmation(hazard: Hazard, actor, *, changed: bool) -> None:
+    """A major grade by the general definition holds once a regulator confirms it: given by a
+    regulator of the hazard's jurisdiction, it is confirmed at once (their own judgement); given
+    by anyone else (the enterprise, a grid officer, an expert), it waits for one. A grade by a
+    listed criterion, or a general hazard, needs no confirmation. ``changed``: the basis of the
+    grade changed now (a report, or a correction of grade, criterion, condition or reason)."""
+    if not hazard.is_major_by_definition:
+        hazard.major_confirmation = ""
+        hazard.major_confirmed_by = None
+        hazard.major_confirmed_at = None
+        return
+    if not changed and hazard.major_confirmation:
+        return
+    if _regulator_confirms(actor, hazard):
+        hazard.major_confirmation = MajorConfirmation.CONFIRMED
+        hazard.major_confirmed_by = actor
+        hazard.major_confirmed_at = timezone.now()
+    else:
+        hazard.major_confirmation = MajorConfirmation.PENDING
+        hazard.major_confirmed_by = None
+        hazard.major_confirmed_at = None
+
+
+def _regulator_confirms(actor, hazard: Hazard) -> bool:
+    """A regulator or industry officer whose jurisdiction holds the hazard's enterprise (the
+    hazard may not be saved yet, so the enterprise is what is tested)."""
+    if getattr(actor, "role", None) not in REGULATOR_ROLES:
+        return False
+    return Enterprise.objects.for_user(actor).filter(pk=hazard.enterprise_id).exists()
+
+
+def can_confirm_major(actor, hazard: Hazard) -> bool:
+    """Who confirms or downgrades a major grade given by the general definition: a regulator of
+    the hazard's jurisdiction (or a system administrator)."""
+    return _is_admin(actor) or is_regulator_side(actor, hazard)
+
+
+def _require_major_decided(h: Hazard) -> None:
+    if h.is_major_pending:
+        raise ValidationError({"grade": _(
+            "This hazard's major grade awaits a regulator's confirmation: confirm it or downgrade it to general "
+            "before the acceptance.")})
+
+
+def rectifier_may_not_accept(actor, hazard: Hazard) -> bool:
+    """Whether ``actor`` submitted this hazard's rectification and so may not decide on its
+    acceptance (accept or refuse): the person who accepts is not the person who rectified
+    (a separation of duties the platform applies per deployment: settings
+    ANJIAN_HAZARD_ACCEPTOR_DIFFERS, on by default; no national article found that requires it)."""
+    if not getattr(settings, "ANJIAN_HAZARD_ACCEPTOR_DIFFERS", True):
+        return False
+    if _is_admin(actor):
+        # System administrators operate the platform and pass every right of this module (data
+        # repairs, the demo); the separation binds the enterprise's and the regulator's people.
+        return False
+    pk = getattr(actor, "pk", None)
+    return pk is not None and hazard.rectified_by_id == pk
+
+
+def _acceptance_right(actor, h: Hazard) -> bool:
+    if not can_accept(actor, h):
+        return False
+    _require(not rectifier_may_not_accept(actor, h), _(
+        "You submitted this hazard's rectification, so you may not decide on its acceptance: another person "
+        "accepts it."))
+    return True
+
+
+@transaction.atomic
+def confirm_major(hazard: Hazard, *, actor, comment: str = "", expected_version: int | None = None) -> Hazard:
+    """A regulator confirms a major grade given by the general definition (待确认 → 重大隐患)."""
+    h = _lock(hazard, expected_version)
+    _require(can_confirm_major(actor, h), _("You may not confirm this hazard's grade."))
+    if not h.is_major_pending:
+        raise ValidationError({"grade": _("This hazard has no major grade awaiting confirmation.")})
+    if h.state == S.CLOSED:
+        raise ValidationError({"state": _("A closed-out hazard's grade cannot be changed.")})
+    h.major_confirmation = MajorConfirmation.CONFIRMED
+    h.major_confirmed_by = actor if getattr(actor, "pk", None) else None
+    h.major_confirmed_at = timezone.now()
+    return _save(h, actor, "major_confirmed", comment=(comment or "").strip(),
+                 data={"definition_condition": h.definition_condition})
+
+
+@transaction.atomic
+def downgrade_major(hazard: Hazard, *, actor, reason: str, expected_version: int | None = None) -> Hazard:
+    """A regulator does not confirm a major grade given by the general definition: the hazard
+    becomes general (its condition and justification are kept in the history and the event)."""
+    reason = (reason or "").strip()
+    h = _lock(hazard, expected_version)
+    _require(can_confirm_major(actor, h), _("You may not change this hazard's grade."))
+    if not h.is_major_pending:
+        raise ValidationError({"grade": _("This hazard has no major grade awaiting confirmation.")})
+    if h.state == S.CLOSED:
+        raise ValidationError({"state": _("A closed-out hazard's grade cannot be changed.")})
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason the hazard is not a major hazard.")})
+    data = {"definition_condition": h.definition_condition, "definition_justification": h.definition_justification}
+    h.grade = HazardGrade.GENERAL
+    h.definition_condition = ""
+    h.definition_justification = ""
+    h.major_confirmation = ""
+    h.major_confirmed_by = None
+    h.major_confirmed_at = None
+    return _save(h, actor, "major_downgraded", comment=reason, data=data)
+
+
+#: The listing level of a department's region. A province's, city's, county's or township's
+#: government lists at its own level: e.g. 《湖北省重大安全生产事故隐患排查治理和挂牌督办办法》
+#: (2011) 第二条 has county, city and province committees list by grade (a provincial example;
+#: no national article on listing levels found — unconfirmed).
+LISTING_LEVEL_BY_REGION = {
+    RegionLevel.PROVINCE: ListingLevel.PROVINCE,
+    RegionLevel.CITY: ListingLevel.CITY,
+    RegionLevel.COUNTY: ListingLevel.COUNTY,
+    RegionLevel.TOWNSHIP: ListingLevel.TOWNSHIP,
+}
+
+
+def listing_level_for(department: Department | None) -> str | None:
+    """The level a department lists at (its region's level), None if it cannot list (a village)."""
+    if department is None:
+        return None
+    return LISTING_LEVEL_BY_REGION.get(department.region.level)
+
+
+def _listing_level(department: Department, level: str | None) -> str:
+    expected = listing_level_for(department)
+    if expected is None:
+        raise ValidationError({"department": _("%(unit)s is not a province, city, county or township unit and "
+                                               "cannot list hazards for supervision.") % {"unit": department.name}})
+    if level and level != expected:
+        raise ValidationError({"level": _(
+            "The level follows the supervising unit: %(unit)s lists at %(level)s, not at %(asked)s.")
+            % {"unit": department.name, "level": ListingLevel(expected).label, "asked": ListingLevel(level).label}})
+    return expected

@@ -37,7 +37,15 @@ from anjian.enterprises.forms import add_service_errors
 from anjian.enterprises.models import Enterprise
 
 from . import services
-from .choices import OPEN_STATES, ExtensionState, HazardGrade, HazardState, ListingLevel, ListingState
+from .choices import (
+    OPEN_STATES,
+    ExtensionState,
+    HazardGrade,
+    HazardState,
+    ListingLevel,
+    ListingState,
+    MajorDefinitionCondition,
+)
 from .documents import notice_pdf as render_notice
 from .exports import ExportTooLarge, FilterInvalid, export_filename, export_hazards, filtered_hazards
 from .forms import (
@@ -46,6 +54,7 @@ from .forms import (
     AcceptForm,
     CommentStepForm,
     CorrectForm,
+    DowngradeMajorForm,
     DualReportForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
@@ -62,6 +71,7 @@ from .forms import (
     VoidForm,
 )
 from .models import PLAN_FIELDS, DeadlineExtension, Hazard, ListedSupervision, RectificationNotice
+from .selectors import deadline_mismatches
 
 PAGE_SIZE = getattr(settings, "ANJIAN_PAGE_SIZE", 50)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -86,8 +96,12 @@ EVENT_LABELS = {
     "notice_issued": gettext_lazy("Rectification notice issued"),
     "voided": gettext_lazy("Voided"),
     "imported": gettext_lazy("Imported"),
+    # issue #10 (h/loop1)
+    "major_confirmed": gettext_lazy("Major grade confirmed"),
+    "major_downgraded": gettext_lazy("Downgraded to a general hazard"),
 }
 PLAN_LABELS = {name: Hazard._meta.get_field(name).verbose_name for name in PLAN_FIELDS}
+CONDITIONS = dict(MajorDefinitionCondition.choices)
 
 
 def _posted(request):
@@ -214,6 +228,12 @@ def _timeline(hazard: Hazard, attachments: list[Attachment], notices: dict[int, 
             details.append((_("Fields"), pgettext("list separator", ", ").join(names)))
         elif event.action == "reported" and data.get("grade"):
             details.append((_("Grade"), dict(HazardGrade.choices).get(data["grade"], data["grade"])))
+            if data.get("definition_condition"):
+                details.append((_("Condition of the general definition"),
+                                CONDITIONS.get(data["definition_condition"], data["definition_condition"])))
+        elif event.action in ("major_confirmed", "major_downgraded") and data.get("definition_condition"):
+            details.append((_("Condition of the general definition"),
+                            CONDITIONS.get(data["definition_condition"], data["definition_condition"])))
         rows.append({
             "at": event.at, "actor": event.actor, "action": event.action,
             "label": EVENT_LABELS.get(event.action, event.action),
@@ -295,6 +315,9 @@ def hazard_detail(request, pk: int):
         Prefetch("progress", to_attr="progress_rows")))
     notices = {n.pk: n for n in RectificationNotice.objects.for_user(user).filter(hazards=hazard)
                .select_related("department")}
+    # issue #10: whether this person is kept from the acceptance (they rectified it).
+    acceptance_by_other = (hazard.state == HazardState.RECTIFIED and services.can_accept(user, hazard)
+                           and services.rectifier_may_not_accept(user, hazard))
     extensions = list(hazard.extensions.select_related("requested_by", "decided_by"))
     plan = [{"name": n, "label": PLAN_LABELS[n], "value": getattr(hazard, n),
              "missing": n in hazard.missing_plan_fields()} for n in PLAN_FIELDS]
@@ -319,6 +342,9 @@ def hazard_detail(request, pk: int):
         "buttons": buttons,
         "notice_url": notice_url,
         "today": timezone.localdate(),
+        # issue #10 (h/loop1)
+        "acceptance_by_other": acceptance_by_other,
+        "deadline_mismatches": deadline_mismatches(hazard, notices=list(notices.values()), listings=listings),
     })
 
 
@@ -421,7 +447,8 @@ def _run_dual(request, hazard, data, version):
 
 
 def _run_list(request, hazard, data, version):
-    services.list_for_supervision(hazard, actor=request.user, level=data["level"], department=data["department"],
+    services.list_for_supervision(hazard, actor=request.user, level=data["level"] or None,
+                                  department=data["department"],
                                   deadline=data["deadline"], document_number=data["document_number"],
                                   requirements=data["requirements"], expected_version=version)
     return _("Hazard listed for supervision.")
@@ -452,6 +479,16 @@ def _run_correct(request, hazard, data, version):
     services.update_hazard(hazard, actor=request.user, data=changes, expected_version=version,
                            comment=data["reason"])
     return _("Hazard %(number)s corrected.") % {"number": hazard.number}
+
+
+def _run_confirm_major(request, hazard, data, version):
+    services.confirm_major(hazard, actor=request.user, comment=data["comment"], expected_version=version)
+    return _("The major grade is confirmed.")
+
+
+def _run_downgrade_major(request, hazard, data, version):
+    services.downgrade_major(hazard, actor=request.user, reason=data["reason"], expected_version=version)
+    return _("The hazard is now a general hazard.")
 
 
 def _run_void(request, hazard, data, version):
@@ -508,6 +545,16 @@ ACTIONS: dict[str, Action] = {
                               ProgressForm, _run_progress),
     "delist": Action(gettext_lazy("Delist"), gettext_lazy("Delist"), CommentStepForm, _run_delist, style="primary",
                      intro=gettext_lazy("Delisting ends the listed supervision of this closed-out hazard.")),
+    # issue #10 (h/loop1): a major grade by the general definition is confirmed or downgraded.
+    "confirm_major": Action(gettext_lazy("Confirm the major grade"), gettext_lazy("Confirm major grade"),
+                            CommentStepForm, _run_confirm_major, style="primary",
+                            intro=gettext_lazy("No listed criterion names this hazard; it was graded major by the "
+                                               "general definition (国家安全生产监督管理总局令第16号 Article 3). "
+                                               "Confirmed, it is a major hazard for good.")),
+    "downgrade_major": Action(gettext_lazy("Downgrade to a general hazard"), gettext_lazy("Downgrade to general"),
+                              DowngradeMajorForm, _run_downgrade_major, style="danger",
+                              intro=gettext_lazy("The general definition is not met: the hazard becomes a general "
+                                                 "hazard. The reason is kept in its timeline.")),
     "void": Action(gettext_lazy("Void hazard"), gettext_lazy("Void"), VoidForm, _run_void, style="danger",
                    confirm=gettext_lazy("Void this hazard? It will disappear from the ledger."),
                    intro=gettext_lazy("A voided hazard is not deleted: it and its history are kept, but it no "

@@ -69,7 +69,7 @@ def _rate_cards(table: StatisticsTable) -> list[dict[str, Any]]:
     """The total row's rates, each with the two numbers it is made of."""
     c = table.total.counts
     parts = {"rectification_rate": (c["done"], c["total"]), "on_time_rate": (c["on_time"], c["done"]),
-             "major_rate": (c["major_done"], c["major"]), "listing_rate": (c["delisted"], c["listed"])}
+             "major_rate": (c["major_done"], c["major"]), "listing_rate": (c["delisted_on_time"], c["listed"])}
     styles = {"rectification_rate": "ok", "on_time_rate": "", "major_rate": "danger", "listing_rate": "warn"}
     return [{"key": k, "heading": heading, "value": None if table.total.rates[k] is None
              else table.total.rates[k] * 100, "num": parts[k][0], "den": parts[k][1], "style": styles[k]}

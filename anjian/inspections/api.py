@@ -18,7 +18,7 @@ from anjian.core.pagination import DeferredJoinPagination
 from anjian.core.parsers import BoundedJSONParser
 from anjian.core.services import events_for
 from anjian.enterprises.models import Enterprise
-from anjian.hazards.choices import HazardGrade
+from anjian.hazards.choices import HazardGrade, MajorDefinitionCondition
 from anjian.orgs.choices import Role
 from anjian.orgs.models import User
 from anjian.standards.choices import HazardFactor
@@ -236,8 +236,13 @@ class RaiseHazardSerializer(serializers.Serializer):
     category = HazardFactorField(required=False)
     grade = HazardGradeField(required=False)
     criterion = serializers.PrimaryKeyRelatedField(queryset=MajorHazardCriterion.objects.filter(is_active=True),
-                                                   required=False, allow_null=True)
+                                                   required=False, allow_null=True,
+                                                   help_text="one that applies to the enterprise's industry")
     finder_name = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    definition_condition = serializers.ChoiceField(
+        choices=MajorDefinitionCondition.choices, required=False, allow_blank=True,
+        help_text="major without a listed criterion: the condition of the general definition met (16号令 第三条)")
+    definition_justification = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     photos = serializers.ListField(child=serializers.FileField(validators=[validate_photo]), required=False)
 
 

@@ -63,7 +63,9 @@ DUTY_EDITABLE = DUTY_FIELDS - {"is_demo"}
 RECORD_FIELDS = frozenset({"location", "inspected_at", "inspector_names", "summary", "is_demo"})
 RECORD_EDITABLE = RECORD_FIELDS - {"is_demo"}
 HAZARD_OVERRIDES = frozenset({"location", "description", "category", "grade", "criterion", "deadline",
-                              "finder_name"})
+                              "finder_name",
+                              # a major grade by the general definition (hazards issue #10)
+                              "definition_condition", "definition_justification"})
 
 
 # --- rights ------------------------------------------------------------------------------
@@ -539,10 +541,24 @@ def hazard_defaults(item: InspectionItemResult, record: InspectionRecord, today:
         "finder": record.inspector,
         "finder_name": (record.inspector_names or _display_name(record.inspector))[:50],
     }
-    if check_item is not None and check_item.is_major_criterion:
+    if check_item is not None and check_item.is_major_criterion and _criterion_applies(check_item, record):
         values["grade"] = HazardGrade.MAJOR
         values["criterion"] = check_item.criterion
     return values
+
+
+def _criterion_applies(check_item, record: InspectionRecord) -> bool:
+    """Whether the check item's criterion applies to the record's enterprise on the day inspected
+    (hazards issue #10): a sector checklist holds its sub-sectors' items (工贸: 冶金, 建材, …), and
+    failing another sub-sector's item is no major hazard by that criterion, so it is raised as a
+    general hazard (the inspector can still grade it major)."""
+    from anjian.standards.selectors import criteria_for_industries
+
+    if check_item.criterion_id is None:
+        return True  # no criterion named: the hazards service asks for one, as before
+    code = record.enterprise.industry.code
+    day = timezone.localdate(record.inspected_at)
+    return criteria_for_industries([code], on=day).filter(pk=check_item.criterion_id).exists()
 
 
 @transaction.atomic
@@ -554,7 +570,8 @@ def raise_hazard_from_item(result: InspectionItemResult, *, actor, data: Mapping
     the item's photos (plus any ``photos`` uploaded now); then link the hazard to the item.
 
     ``data`` may override the location, description, category, grade, criterion, deadline and
-    finder's name. Works on drafts and on submitted records (a found item may be raised after
+    finder's name, or grade the hazard major by the general definition (condition and
+    justification). The criterion must apply to the enterprise's industry (hazards.services). Works on drafts and on submitted records (a found item may be raised after
     the record was submitted); a second raise of the same item is a conflict."""
     from anjian.hazards import services as hazard_services
 
@@ -575,6 +592,8 @@ def raise_hazard_from_item(result: InspectionItemResult, *, actor, data: Mapping
     values.update({k: v for k, v in overrides.items() if v not in (None, "")})
     if overrides.get("grade") == HazardGrade.GENERAL:
         values["criterion"] = None  # an explicit "general" drops the check item's criterion
+    if overrides.get("definition_condition") and not overrides.get("criterion"):
+        values["criterion"] = None  # the general definition instead of the check item's criterion
     if values.get("criterion") is None:
         values.pop("criterion")
     if values.get("finder") is None:

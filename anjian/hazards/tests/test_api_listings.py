@@ -29,6 +29,14 @@ def listed(world, *, enterprise=None, level="county", deadline_days=30) -> Liste
     admin = world.users[Role.ADMIN]
     hazard = make_hazard(enterprise or world.ent_a, admin, major=True, **COMPLETE_PLAN)
     dept = world.dept_b if (enterprise is world.ent_b) else world.dept_a
+    if level == "city":
+        # the level is the listing department's region level (issue #10): a city-level listing
+        # is made by a city department
+        from anjian.orgs.choices import DepartmentKind
+        from anjian.orgs.models import Department
+
+        dept = Department.objects.get_or_create(region=world.city, name="测试市应急管理局",
+                                                defaults={"kind": DepartmentKind.REGULATOR})[0]
     return services.list_for_supervision(hazard, actor=admin, level=level, department=dept,
                                          deadline=in_days(deadline_days))
 

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from anjian.core.models import Attachment
 from anjian.core.services import attachments_for, events_for
-from anjian.core.testing.factories import COMPLETE_PLAN, make_hazard
+from anjian.core.testing.factories import COMPLETE_PLAN, make_hazard, make_user
 from anjian.core.testing.mixins import ACTORS, act_as, actor_id, api_url, expect, fresh
 from anjian.hazards import services
 from anjian.hazards.choices import ExtensionState, HazardState
@@ -302,11 +302,14 @@ def test_full_loop_of_a_general_hazard_by_the_enterprise(world, api):
     # given a general hazard reported by the grid officer
     hazard = make_hazard(world.ent_a, world.users[Role.GRID_OFFICER])
     client = act_as(api, world.users[Role.ENTERPRISE])
+    # and a second user of the enterprise, who rectifies (the acceptor is not the rectifier: issue #10)
+    rectifier = act_as(APIClient(), make_user(Role.ENTERPRISE, scope_enterprise=world.ent_a))
     # when the enterprise starts, submits, accepts and closes it, each time naming the version it saw
     version = hazard.version
     for step, data in [("start-rectification", {}), ("submit-rectification", {"note": "已整改"}), ("accept", {}),
                        ("close", {"comment": "销号"})]:
-        response = client.post(step_url(hazard, step), {**data, "version": version}, format="json")
+        by = rectifier if step == "submit-rectification" else client
+        response = by.post(step_url(hazard, step), {**data, "version": version}, format="json")
         assert response.status_code == 200, (step, response.content)
         version = response.json()["version"]
     # then it is closed out, with the whole loop on its timeline, newest first

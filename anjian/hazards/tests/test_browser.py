@@ -2,7 +2,8 @@
 a live server), in Chinese as users see it, each test keeping a screenshot in var/screenshots/:
 
 (a) the enterprise path: the enterprise's safety manager logs in, reports a general hazard with
-    a photo, starts the rectification, submits it with evidence, accepts it and closes it out;
+    a photo, starts the rectification and submits it with evidence; another of its users (the
+    rectifier does not accept) accepts it and closes it out;
 (b) the regulator path: a major hazard (五落实 complete, rectified by the enterprise) is found
     in the ledger by filtering, listed for supervision, accepted, closed out and delisted.
 
@@ -18,7 +19,7 @@ from django.utils import timezone
 from PIL import Image
 
 from anjian.core.testing.browser import CHROMIUM, expect, launch, log_in, sync_playwright
-from anjian.core.testing.factories import COMPLETE_PLAN, PASSWORD, make_hazard
+from anjian.core.testing.factories import COMPLETE_PLAN, PASSWORD, make_hazard, make_user
 from anjian.hazards import services
 from anjian.hazards.choices import HazardState, ListingState
 from anjian.hazards.models import Hazard
@@ -129,6 +130,15 @@ def test_enterprise_reports_rectifies_accepts_and_closes_out(world, live_server,
             b.step("submit_rectification", note="已更换破损线路并关闭箱门，加装门锁",
                    files=[photo(tmp_path, "整改后.jpg", (60, 160, 80))])
             assert b.state_badge() == "已整改待验收"
+            # The rectifier does not accept (issue #10): no button, and the page says who does.
+            expect(page.locator(".page-head .actions a[data-action=accept]")).to_have_count(0)
+            expect(page.locator(".hz-acceptance-other")).to_contain_text("须由其他人员验收")
+            # The enterprise's other user (its safety officer) accepts and closes it out.
+            b.close()
+            b = Browser(pw, live_server.url)
+            page = b.page
+            b.login(make_user(Role.ENTERPRISE, scope_enterprise=world.ent_a))
+            page.goto(f"{live_server.url}/hazards/{hazard.pk}/")
             b.step("accept", comment="现场复查合格")
             assert b.state_badge() == "已验收"
             b.step("close")

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from anjian.core.models import Warning
-from anjian.core.testing.factories import COMPLETE_PLAN, make_hazard
+from anjian.core.testing.factories import COMPLETE_PLAN, make_hazard, make_user
 from anjian.core.warnings import get_rule, run_all_rules, sync_rule
 from anjian.hazards import services
 from anjian.hazards.choices import ListingLevel
@@ -150,8 +150,9 @@ def test_general_hazard_waiting_for_acceptance_warns_the_enterprise(world, ent_u
     assert get_rule("hazard_acceptance_waiting").roles == {Role.ENTERPRISE}
     # and the major-hazard rule does not take it
     assert scan("major_acceptance_waiting", days(8))["raised"] == 0
-    # when the enterprise accepts, then the warning closes
-    services.accept_rectification(h, actor=ent_user)
+    # when the enterprise accepts (another of its users: the rectifier does not, issue #10), then
+    # the warning closes
+    services.accept_rectification(h, actor=make_user(Role.ENTERPRISE, scope_enterprise=world.ent_a))
     assert scan("hazard_acceptance_waiting", days(8))["closed"] == 1
 
 

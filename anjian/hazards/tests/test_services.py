@@ -37,6 +37,16 @@ def regulator(world):
     return world.users[Role.REGULATOR]
 
 
+def _rectifier(ent_user):
+    """A second user of ``ent_user``'s enterprise, who submits the rectification: the person who
+    accepts is not the person who rectified (issue #10), and these tests accept as ``ent_user``."""
+    from anjian.core.testing.factories import make_user
+    from anjian.orgs.models import User
+
+    return (User.objects.filter(role=Role.ENTERPRISE, scope_enterprise_id=ent_user.scope_enterprise_id)
+            .exclude(pk=ent_user.pk).first() or make_user(Role.ENTERPRISE, scope_enterprise=ent_user.scope_enterprise))
+
+
 def _to_state(hazard, state, ent_user, regulator):
     """Drive ``hazard`` along the happy path until it is in ``state``."""
     acceptor = regulator if hazard.is_major else ent_user
@@ -44,7 +54,7 @@ def _to_state(hazard, state, ent_user, regulator):
         hazard = services.update_plan(hazard, actor=ent_user, plan=COMPLETE_PLAN)
     steps = [
         (S.RECTIFYING, lambda h: services.start_rectification(h, actor=ent_user)),
-        (S.RECTIFIED, lambda h: services.submit_rectification(h, actor=ent_user, note="已更换")),
+        (S.RECTIFIED, lambda h: services.submit_rectification(h, actor=_rectifier(ent_user), note="已更换")),
         (S.ACCEPTED, lambda h: services.accept_rectification(h, actor=acceptor)),
         (S.CLOSED, lambda h: services.close_hazard(h, actor=acceptor)),
     ]

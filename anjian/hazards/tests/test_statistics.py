@@ -42,9 +42,15 @@ def put(h: Hazard, state: str, *, deadline_offset: int = 10, rectified_offset: i
         day = deadline + datetime.timedelta(days=rectified_offset)
         values["rectified_at"] = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
     if listing:
+        # A delisted one was delisted the day before its deadline (within it: it completes the
+        # supervision; test_issue10_listing covers the late ones).
+        delisted_at = (timezone.make_aware(datetime.datetime.combine(deadline - datetime.timedelta(days=1),
+                                                                     datetime.time(12)))
+                       if listing == ListingState.DELISTED else None)
         ListedSupervision.objects.create(
             hazard=h, level=ListingLevel.COUNTY, department_id=None or _dept(h), deadline=deadline,
-            state=listing, region_path=h.region_path, enterprise_id=h.enterprise_id, industry_id=h.industry_id)
+            state=listing, region_path=h.region_path, enterprise_id=h.enterprise_id, industry_id=h.industry_id,
+            delisted_at=delisted_at)
         values["is_listed"] = listing == ListingState.LISTED
     Hazard.objects.filter(pk=h.pk).update(**values)
     h.refresh_from_db()
