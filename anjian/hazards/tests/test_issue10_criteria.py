@@ -30,7 +30,8 @@ from anjian.standards.selectors import criteria_for_industries
 
 pytestmark = pytest.mark.django_db
 
-COAL = "COAL2020-01"          # 《煤矿重大事故隐患判定标准》: coal mines (01) only
+COAL = "COAL2020-01"          # 《煤矿重大事故隐患判定标准》: coal mines (01) only (to 2026-06-30)
+COAL_NOW = "COAL2026-01"      # its 2026 revision (in force from 2026-07-01)
 MACHINERY = "GM2023-JX01"     # 工贸 2023, 机械 (0504) only
 METALLURGY = "GM2023-YJ01"    # 工贸 2023, 冶金 (0501) only
 INDTRADE_ALL = "GM2023-GL01"  # 工贸 2023, every 工贸 sub-sector
@@ -88,12 +89,17 @@ def test_a_fireworks_firm_gets_the_standards_across_industries_and_no_coal_item(
 
 
 def test_no_industry_gets_only_the_standards_across_industries(db, fire_item):
-    assert codes(criteria_for_industries([], on=DAY)) == {fire_item.code}
+    found = criteria_for_industries([], on=DAY)
+    assert fire_item.code in codes(found)
+    assert {c.document.code for c in found} <= {"FIRE-GB35181-2025", "SPECEQ-GB45067-2024"}
 
 
-def test_a_document_with_no_industry_applies_to_every_industry(db):
+def test_only_a_cross_industry_document_applies_to_every_industry(db):
+    # a document naming no industry applies to none, unless it is marked cross-industry
     doc = CriteriaDocument.objects.create(code="TEST-ANY", title="测试判定标准")
     MajorHazardCriterion.objects.create(document=doc, code="TEST-ANY-1", text="条款")
+    assert "TEST-ANY-1" not in codes(criteria_for_industries(["0401"], on=DAY))
+    CriteriaDocument.objects.filter(pk=doc.pk).update(cross_industry=True)
     assert "TEST-ANY-1" in codes(criteria_for_industries(["0401"], on=DAY))
 
 
@@ -254,9 +260,10 @@ def test_api_choices_are_the_enterprises_criteria(world, api, fireworks, fire_it
     url = reverse("hazard-criteria")
     ent_a = {c["code"] for c in client.get(url, {"enterprise": world.ent_a.pk}).json()}
     assert {MACHINERY, INDTRADE_ALL, fire_item.code} <= ent_a and METALLURGY not in ent_a and COAL not in ent_a
-    fw = client.get(url, {"enterprise": fireworks.pk}).json()
-    assert [c["code"] for c in fw] == [fire_item.code]
-    assert fw[0]["document_title"] == "GB 35181-2025 重大火灾隐患判定规则"
+    fw = {c["code"]: c for c in client.get(url, {"enterprise": fireworks.pk}).json()}
+    assert {fire_item.code, "FW2017-04", "FW2017-05"} <= set(fw)
+    assert COAL_NOW not in fw and MACHINERY not in fw
+    assert fw[fire_item.code]["document_title"] == "GB 35181-2025 重大火灾隐患判定规则"
 
 
 def test_api_choices_default_to_an_enterprise_users_own_and_stay_in_scope(world, api):
@@ -309,16 +316,16 @@ def test_report_page_for_a_regulator_carries_what_the_page_narrows_by(world, fir
     # with the industries each applies to and each enterprise's industry for the script
     html = client_for(world.users[Role.REGULATOR]).get(reverse("hazards:create")).content.decode()
     pk = dict(MajorHazardCriterion.objects.values_list("code", "pk"))
-    assert str(pk[COAL]) in option_values(html, "criterion")
+    assert str(pk[COAL_NOW]) in option_values(html, "criterion")
     crit_map = json.loads(html.split('id="hz-criteria-industries" type="application/json">')[1].split("</script>")[0])
     ent_map = json.loads(html.split('id="hz-enterprise-industries" type="application/json">')[1].split("</script>")[0])
-    assert crit_map[str(pk[COAL])] == {"docs": ["01"], "sector": ""}
+    assert crit_map[str(pk[COAL_NOW])] == {"docs": ["01"], "sector": ""}
     assert crit_map[str(pk[MACHINERY])] == {"docs": ["05"], "sector": "0504"}
     assert ent_map[str(fireworks.pk)] == "0401"
 
 
 def test_report_page_refuses_a_coal_item_for_a_fireworks_firm_next_to_the_field(world, fireworks):
-    pk = MajorHazardCriterion.objects.get(code=COAL).pk
+    pk = MajorHazardCriterion.objects.get(code=COAL_NOW).pk
     response = client_for(world.users[Role.REGULATOR]).post(reverse("hazards:create"), {
         "enterprise": fireworks.pk, "location": "仓库", "description": "成品仓库超量储存", "category": "management",
         "grade": "major", "major_basis": "criterion", "criterion": pk,
