@@ -182,9 +182,17 @@ def test_regulator_lists_accepts_closes_and_delists_a_major_hazard(world, live_s
             expect(page.locator(".hz-listing.active")).to_contain_text("甲安督〔2026〕8号")
             expect(page.locator(".page-head .sub")).to_contain_text("已挂牌")
 
-            # Accept, close out, delist.
-            b.step("accept", comment="现场复查，整改到位")
+            # Accept, re-check (the regulator found it), close out, delist.
+            b.step("accept", comment="现场验收，整改到位")
             assert b.state_badge() == "已验收"
+            page.click(".page-head .actions a[data-action=recheck]")
+            page.wait_for_url("**/recheck/")
+            expect(page.locator(".field-new_deadline")).to_be_hidden()
+            page.check("#id_outcome_0")
+            page.fill("#id_opinion", "现场复查，整改到位")
+            page.click("form.panel button[type=submit]")
+            page.wait_for_url("**/hazards/*/")
+            expect(page.locator("#rechecks")).to_contain_text("复查合格")
             b.step("close", comment="同意销号")
             assert b.state_badge() == "已销号"
             b.step("delist", comment="隐患已销号，同意摘牌")
