@@ -247,7 +247,7 @@ def dual_report_pdf(report) -> bytes:
             record.append(f"验收时间：{_date(timezone.localtime(hazard.accepted_at).date())}")
         if record:
             story.append(Paragraph("二、整改和验收记录", st["plain"]))
-            story.append(Paragraph("<br/>".join(record), st["body"]))
+            story += [Paragraph(line, st["body"]) for line in record]
     else:
         _section(story, st, "一、隐患的现状及其产生原因", report.situation)
         _section(story, st, "二、隐患的危害程度和整改难易程度分析", report.severity_analysis)
@@ -272,8 +272,7 @@ def dual_report_pdf(report) -> bytes:
     story.append(KeepTogether([signature]))
     buf = io.BytesIO()
     _build(buf, title=f"{title} {hazard.number}", subject=title, author=enterprise.name,
-           footer_left="重大事故隐患应当同时向负有安全生产监督管理职责的部门和职工大会或者职工代表大会报告。",
-           footer_right=f"{title} {hazard.number}", story=story)
+           footer_left="本报告一式两份，一份报送报告对象，一份由本单位存档。", footer_right=hazard.number, story=story)
     return buf.getvalue()
 
 

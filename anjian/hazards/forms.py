@@ -756,9 +756,9 @@ class RecheckForm(StepForm):
                                    help_text=_("Required when the re-check did not pass."))
     department = forms.ModelChoiceField(queryset=Department.objects.none(), label=_("Re-checking unit"),
                                         required=False, empty_label=_("Choose the unit"))
-    inspectors = forms.CharField(label=_("Inspectors"), max_length=100, required=False,
+    inspectors = forms.CharField(label=_("Re-checked by"), max_length=100, required=False,
                                  help_text=_("Names of the people who re-checked on site."))
-    opinion = _comment(_("Re-check opinion"), required=True)
+    opinion = _comment(_("Opinion"), required=True)
     files = MultipleFileField(label=_("Re-check photos or documents"))
     wide_fields = ("opinion", "files")
 

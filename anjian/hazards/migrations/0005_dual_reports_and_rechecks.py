@@ -11,6 +11,14 @@ RECHECK_SOURCES = ("government", "grid_patrol", "expert")
 BATCH = 1000
 
 
+def drop_postgresql_only_index_on_sqlite(apps, schema_editor):
+    """SQLite cannot add a NOT NULL column in place, so adding ``recheck_required`` rebuilt the
+    hazard table there with every index of the migration state, including the PostgreSQL-only
+    ``hz_stats_idx`` (core.migration_ops.AddIndexOnPostgreSQL): drop it again, as 0004 intended."""
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("DROP INDEX IF EXISTS hz_stats_idx")
+
+
 def load_time_limits(apps, schema_editor):
     """The shipped time limits (data/time_limits.py), kept if an administrator already has them."""
     from anjian.hazards.data.time_limits import TIME_LIMITS
@@ -195,6 +203,7 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['hazard', 'stage', 'recipient'], name='hz_dualreport_idx')],
             },
         ),
+        migrations.RunPython(drop_postgresql_only_index_on_sqlite, migrations.RunPython.noop),
         migrations.RunPython(load_time_limits, migrations.RunPython.noop),
         migrations.RunPython(mark_recheck_required, migrations.RunPython.noop),
         migrations.RunPython(dates_to_reports, migrations.RunPython.noop),

@@ -79,7 +79,7 @@ def test_enterprise_files_a_dual_report_and_prints_it(world, live_server, settin
             no_horizontal_overflow(page)
             page.screenshot(path=str(shots / f"dual-report-hazard-{size}.png"), full_page=True)
             # The print view lays the report out as the document
-            page.click("#dual-reports a:has-text('查看')")
+            page.click("#dual-reports table a:has-text('重大事故隐患报告')")
             page.wait_for_url("**/dual-reports/*/")
             expect(page.locator(".hz-doc-title")).to_have_text("重大事故隐患报告")
             expect(page.locator(".hz-doc")).to_contain_text(DUAL_REPORT_TEXTS["severity_analysis"])
