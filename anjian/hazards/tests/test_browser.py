@@ -4,7 +4,8 @@ a live server), in Chinese as users see it, each test keeping a screenshot in va
 (a) the enterprise path: the enterprise's safety manager logs in, reports a general hazard with
     a photo, starts the rectification, submits it with evidence, accepts it and closes it out;
 (b) the regulator path: a major hazard (五落实 complete, rectified by the enterprise) is found
-    in the ledger by filtering, listed for supervision, accepted, closed out and delisted.
+    in the ledger by filtering, listed for supervision, accepted, re-checked (the regulator found
+    it), closed out and delisted.
 
 Run them alone with ``pytest -m browser``; they are skipped when Chromium or Playwright is missing.
 """
