@@ -181,7 +181,14 @@ def _backdate(h: Hazard, found_at: datetime.datetime, rng: random.Random, today:
             moment = min(now, moment + datetime.timedelta(days=rng.randint(0, 12), hours=rng.randint(1, 8)))
         ev.at = moment
         stamps[ev.action] = moment
-    Event.objects.bulk_update(events, ["at"])
+        # The result report and the re-check carry their day in the event too (the hazard report's
+        # day is the one it was filed with).
+        if ev.action == "dual_report_recorded" and ev.data.get("stage") == "result":
+            ev.data["reported_on"] = timezone.localdate(moment).isoformat()
+        elif ev.action == "rechecked":
+            on = timezone.localdate(moment)
+            ev.data.update(checked_on=on.isoformat(), number=f"FC{on:%Y}{ev.data['recheck']:09d}")
+    Event.objects.bulk_update(events, ["at", "data"])
     if "dual_report_recorded" in stamps:
         # The last report recorded is the result report, when there is one.
         DualReport.objects.filter(hazard_id=h.pk, stage="result").update(
