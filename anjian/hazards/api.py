@@ -16,11 +16,13 @@ the steps in ``KEY_ACTIONS``.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.module_loading import import_string
@@ -58,6 +60,8 @@ from anjian.standards.selectors import criteria_for_industries
 from . import services
 from .auth import EnterpriseApiKeyAuthentication, is_api_key_request, issue_key, revoke_key
 from .choices import (
+    DualReportRecipient,
+    DualReportStage,
     ExtensionState,
     HazardGrade,
     HazardSource,
@@ -66,14 +70,17 @@ from .choices import (
     ListingState,
     MajorConfirmation,
     MajorDefinitionCondition,
+    RecheckOutcome,
 )
 from .filters import EnterpriseApiKeyFilter, HazardFilter, ListedSupervisionFilter, RectificationNoticeFilter
 from .models import (
     PLAN_FIELDS,
     DeadlineExtension,
+    DualReport,
     EnterpriseApiKey,
     Hazard,
     ListedSupervision,
+    Recheck,
     RectificationNotice,
 )
 from .selectors import deadline_mismatches, hazard_rows
@@ -91,6 +98,7 @@ VOID = ("hazards.delete_hazard",)
 TRANSITION = ("hazards.transition_hazard",)
 LIST = ("hazards.list_hazard",)
 ISSUE = ("hazards.issue_notice_hazard",)
+RECHECK = ("hazards.recheck_hazard",)
 
 
 class ActionPermission(permissions.BasePermission):
@@ -376,6 +384,83 @@ class HazardListRepresentation:
 LIST_REPRESENTATION = HazardListRepresentation()
 
 
+# --- dual report records and re-checks (issue #10) ----------------------------------------------
+
+class DualReportRecordSerializer(serializers.ModelSerializer):
+    """A filed dual report (read-only: reports are never changed; a correction is a new report)."""
+
+    stage = EnumField(DualReportStage, read_only=True)
+    recipient = EnumField(DualReportRecipient, read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True, allow_null=True)
+    hazard_number = serializers.CharField(source="hazard.number", read_only=True)
+    reported_by = UserNameField()
+    files = serializers.SerializerMethodField()
+    pdf = serializers.SerializerMethodField(help_text="the report as a printable PDF")
+
+    class Meta:
+        model = DualReport
+        fields = ["id", "hazard", "hazard_number", "stage", "recipient", "department", "department_name",
+                  "recipient_name", "reported_on", "situation", "severity_analysis", "treatment_plan",
+                  "treatment_result", "legacy", "reported_by", "created_at", "files", "pdf"]
+        read_only_fields = fields
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_files(self, obj):
+        return AttachmentSerializer(attachments_for(obj).select_related("uploaded_by"), many=True,
+                                    context=self.context).data
+
+    def get_pdf(self, obj) -> str:
+        return _absolute(self.context, reverse("dual-report-pdf", args=[obj.pk]))
+
+
+class RecheckRecordSerializer(serializers.ModelSerializer):
+    """A recorded re-check (复查) and its outcome."""
+
+    outcome = EnumField(RecheckOutcome, read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True, allow_null=True)
+    notice_number = serializers.CharField(source="notice.number", read_only=True, allow_null=True)
+    hazard_number = serializers.CharField(source="hazard.number", read_only=True)
+    checked_by = UserNameField()
+    is_late = serializers.BooleanField(read_only=True)
+    files = serializers.SerializerMethodField()
+    pdf = serializers.SerializerMethodField(help_text="the re-check opinion (整改复查意见书) as a PDF")
+
+    class Meta:
+        model = Recheck
+        fields = ["id", "number", "hazard", "hazard_number", "notice", "notice_number", "outcome", "checked_on",
+                  "opinion", "previous_deadline", "new_deadline", "due_on", "limit_days", "is_late", "department",
+                  "department_name", "inspectors", "checked_by", "created_at", "files", "pdf"]
+        read_only_fields = fields
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_files(self, obj):
+        return AttachmentSerializer(attachments_for(obj).select_related("uploaded_by"), many=True,
+                                    context=self.context).data
+
+    def get_pdf(self, obj) -> str:
+        return _absolute(self.context, reverse("recheck-pdf", args=[obj.pk]))
+
+
+def _absolute(context, url: str) -> str:
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+class RecheckSerializer(VersionSerializer):
+    """A re-check's outcome; send multipart/form-data to attach ``files``."""
+
+    outcome = EnumField(RecheckOutcome)
+    opinion = serializers.CharField(help_text="the re-check opinion")
+    checked_on = serializers.DateField(required=False, allow_null=True, help_text="by default today")
+    new_deadline = serializers.DateField(required=False, allow_null=True,
+                                         help_text="required when the re-check did not pass (later than today)")
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), required=False, allow_null=True,
+        help_text="the re-checking unit; by default the caller's department")
+    inspectors = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    files = files_field("photos or documents of the re-check")
+
+
 class HazardDetailSerializer(HazardSerializer):
     criterion_text = serializers.CharField(source="criterion.text", read_only=True, allow_null=True)
     accepted_by = UserNameField()
@@ -390,13 +475,32 @@ class HazardDetailSerializer(HazardSerializer):
     attachments = serializers.SerializerMethodField()
     extensions = serializers.SerializerMethodField()
     listings = serializers.SerializerMethodField()
+    # 双报告 and 复查 (issue #10)
+    dual_reports = serializers.SerializerMethodField()
+    rechecks = serializers.SerializerMethodField()
+    recheck_due_on = serializers.SerializerMethodField(
+        help_text="the day the pending re-check is due (null: none pending)")
 
     class Meta(HazardSerializer.Meta):
         fields = [*HazardSerializer.Meta.fields, "criterion_text", "rectification_note", "accepted_by",
                   "available_actions", "extensions", "listings", "timeline", "attachments",
                   # issue #10 (h/loop1)
-                  "rectified_by", "major_confirmed_by", "major_confirmed_at", "deadline_mismatches"]
+                  "rectified_by", "major_confirmed_by", "major_confirmed_at", "deadline_mismatches",
+                  "recheck_required", "rechecked_at", "recheck_due_on", "dual_reports", "rechecks"]
         read_only_fields = fields
+
+    @extend_schema_field(DualReportRecordSerializer(many=True))
+    def get_dual_reports(self, obj):
+        return DualReportRecordSerializer(obj.dual_reports.select_related("department", "reported_by"), many=True,
+                                          context=self.context).data
+
+    @extend_schema_field(RecheckRecordSerializer(many=True))
+    def get_rechecks(self, obj):
+        return RecheckRecordSerializer(obj.rechecks.select_related("department", "checked_by", "notice"), many=True,
+                                       context=self.context).data
+
+    def get_recheck_due_on(self, obj) -> datetime.date | None:
+        return services.recheck_due_on(obj)
 
     def get_deadline_mismatches(self, obj) -> list[str]:
         return deadline_mismatches(obj)
@@ -552,10 +656,27 @@ class ExtensionRequestSerializer(VersionSerializer):
 
 
 class DualReportSerializer(VersionSerializer):
-    regulator_on = serializers.DateField(required=False, allow_null=True,
-                                         help_text="reported to the regulator on")
-    congress_on = serializers.DateField(required=False, allow_null=True,
-                                        help_text="reported to the workers' congress on")
+    """One report of a major hazard (双报告); send multipart/form-data to attach ``files``."""
+
+    stage = EnumField(DualReportStage, required=False, default=DualReportStage.INITIAL,
+                      help_text="the hazard report (when found) or the treatment result report (once rectified)")
+    recipient = EnumField(DualReportRecipient, help_text="the supervising department or the workers' congress")
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), required=False, allow_null=True,
+        help_text="the receiving department (reports to the department): one of the enterprise's township or a "
+                  "region above it; by default the department on the enterprise's supervision plate")
+    recipient_name = serializers.CharField(required=False, allow_blank=True, max_length=100, default="",
+                                           help_text="the meeting (reports to the workers' congress)")
+    reported_on = serializers.DateField()
+    situation = serializers.CharField(required=False, allow_blank=True, default="",
+                                      help_text="present state of the hazard and its cause (hazard report)")
+    severity_analysis = serializers.CharField(required=False, allow_blank=True, default="",
+                                              help_text="how serious it is and how hard to remove (hazard report)")
+    treatment_plan = serializers.CharField(required=False, allow_blank=True, default="",
+                                           help_text="the treatment plan (hazard report)")
+    treatment_result = serializers.CharField(required=False, allow_blank=True, default="",
+                                             help_text="the result of the treatment (result report)")
+    files = files_field("the report's documents")
 
 
 class ListingRequestSerializer(ScopedRelatedFieldsMixin, VersionSerializer):
@@ -608,7 +729,7 @@ class HazardViewSet(HistoryActionMixin, ScopedViewSet):
         "start_rectification": TRANSITION, "submit_rectification": TRANSITION, "accept": TRANSITION,
         "refuse_acceptance": TRANSITION, "close": TRANSITION, "plan": TRANSITION, "request_extension": TRANSITION,
         "approve_extension": TRANSITION, "refuse_extension": TRANSITION, "dual_report": TRANSITION,
-        "list_for_supervision": LIST,
+        "list_for_supervision": LIST, "recheck": RECHECK,
         # issue #10 (h/loop1)
         "confirm_major": TRANSITION, "downgrade_major": TRANSITION,
     }
@@ -756,13 +877,24 @@ class HazardViewSet(HistoryActionMixin, ScopedViewSet):
                                   expected_version=data.get("version"))
         return self.detail_response(hazard)
 
-    @step(DualReportSerializer, "Record the dual report (双报告) dates of a major hazard")
+    @step(DualReportSerializer, "File a report of a major hazard (双报告) to the supervising department or the "
+                                "workers' congress: the hazard report, or once rectified the treatment result")
     @action(detail=True, methods=["post"], url_path="dual-report")
     def dual_report(self, request, pk=None):
         hazard = self.get_object()
         data = self._input(DualReportSerializer)
-        services.record_dual_report(hazard, actor=request.user, regulator_on=data.get("regulator_on"),
-                                    congress_on=data.get("congress_on"), expected_version=data.get("version"))
+        version = data.pop("version", None)
+        services.record_dual_report(hazard, actor=request.user, expected_version=version, **data)
+        return self.detail_response(hazard)
+
+    @step(RecheckSerializer, "Re-check (复查) the rectification of a hazard found by an inspection or under a "
+                             "notice: passed (it can be closed out) or not passed with a new deadline")
+    @action(detail=True, methods=["post"])
+    def recheck(self, request, pk=None):
+        hazard = self.get_object()
+        data = self._input(RecheckSerializer)
+        version = data.pop("version", None)
+        services.record_recheck(hazard, actor=request.user, expected_version=version, **data)
         return self.detail_response(hazard)
 
     @step(ListingRequestSerializer, "List a major hazard for supervision (挂牌督办)")
@@ -1095,3 +1227,61 @@ class EnterpriseApiKeyViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mi
         key = revoke_key(key, actor=request.user, comment=ser.validated_data["comment"])
         return Response(EnterpriseApiKeySerializer(self.get_queryset().get(pk=key.pk),
                                                    context=self.get_serializer_context()).data)
+
+
+# --- dual report records and re-checks (issue #10) ----------------------------------------------
+
+class DualReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Dual reports (双报告) of major hazards in the caller's jurisdiction, read-only: a report is
+    filed through POST /api/hazards/{id}/dual-report/. ``…/pdf/`` gives the printable report."""
+
+    queryset = DualReport.objects.all()
+    serializer_class = DualReportRecordSerializer
+    filter_backends = [OrderingFilter]
+    permission_classes = [ActionPermission]
+    ordering_fields = ["reported_on", "id"]
+    ordering = ["-id"]
+
+    def get_queryset(self):
+        qs = (DualReport.objects.for_user(self.request.user)
+              .select_related("hazard", "department", "reported_by"))
+        hazard = self.request.query_params.get("hazard", "")
+        return qs.filter(hazard_id=int(hazard)) if hazard.isdigit() else qs
+
+    @extend_schema(responses={(200, PDF): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
+    def pdf(self, request, pk=None):
+        from .documents import dual_report_pdf
+
+        report = self.get_object()
+        response = HttpResponse(dual_report_pdf(report), content_type=PDF)
+        response["Content-Disposition"] = f'inline; filename="dual-report-{report.hazard.number}-{report.pk}.pdf"'
+        return response
+
+
+class RecheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Re-checks (复查) in the caller's jurisdiction, read-only: a re-check is recorded through
+    POST /api/hazards/{id}/recheck/. ``…/pdf/`` gives the re-check opinion (整改复查意见书)."""
+
+    queryset = Recheck.objects.all()
+    serializer_class = RecheckRecordSerializer
+    filter_backends = [OrderingFilter]
+    permission_classes = [ActionPermission]
+    ordering_fields = ["checked_on", "id"]
+    ordering = ["-id"]
+
+    def get_queryset(self):
+        qs = (Recheck.objects.for_user(self.request.user)
+              .select_related("hazard", "department", "checked_by", "notice"))
+        hazard = self.request.query_params.get("hazard", "")
+        return qs.filter(hazard_id=int(hazard)) if hazard.isdigit() else qs
+
+    @extend_schema(responses={(200, PDF): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
+    def pdf(self, request, pk=None):
+        from .documents import recheck_pdf
+
+        recheck = self.get_object()
+        response = HttpResponse(recheck_pdf(recheck), content_type=PDF)
+        response["Content-Disposition"] = f'inline; filename="recheck-{recheck.number}.pdf"'
+        return response

@@ -2,11 +2,20 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .api import EnterpriseApiKeyViewSet, HazardViewSet, ListedSupervisionViewSet, RectificationNoticeViewSet
+from .api import (
+    DualReportViewSet,
+    EnterpriseApiKeyViewSet,
+    HazardViewSet,
+    ListedSupervisionViewSet,
+    RecheckViewSet,
+    RectificationNoticeViewSet,
+)
 
 router = SimpleRouter()
 router.register("hazards", HazardViewSet, basename="hazard")
 router.register("listed-supervisions", ListedSupervisionViewSet, basename="listed-supervision")
 router.register("rectification-notices", RectificationNoticeViewSet, basename="rectification-notice")
 router.register("enterprise-api-keys", EnterpriseApiKeyViewSet, basename="enterprise-api-key")
+router.register("dual-reports", DualReportViewSet, basename="dual-report")
+router.register("rechecks", RecheckViewSet, basename="recheck")
 urlpatterns = [*router.urls]

@@ -71,3 +71,42 @@ class MajorConfirmation(models.TextChoices):
 
     PENDING = "pending", _("Awaiting the regulator's confirmation")
     CONFIRMED = "confirmed", _("Confirmed by the regulator")
+# --- dual report records and re-checks (issue #10) ----------------------------------------------
+
+class DualReportStage(models.TextChoices):
+    """The two reports of a major hazard (双报告): when found — its present state and cause, how
+    serious it is and how hard to remove, and the treatment plan (《安全生产事故隐患排查治理暂行
+    规定》第十四条) — and, once treated, the result (治理结果)."""
+
+    INITIAL = "initial", _("Hazard report")
+    RESULT = "result", _("Treatment result report")
+
+
+class DualReportRecipient(models.TextChoices):
+    """Who a report goes to (《安全生产法》第四十一条): the department with supervision duties, and
+    the workers' congress (职工大会或者职工代表大会)."""
+
+    REGULATOR = "regulator", _("Supervising department")
+    CONGRESS = "congress", _("Workers' congress")
+
+
+RESULT_REPORT_STATES = (HazardState.RECTIFIED, HazardState.ACCEPTED, HazardState.CLOSED)
+"""States in which the treatment result can be reported: the rectification has been done."""
+
+
+class RecheckOutcome(models.TextChoices):
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Not passed")
+
+
+RECHECK_SOURCES = (HazardSource.GOVERNMENT, HazardSource.GRID_PATROL, HazardSource.EXPERT)
+"""Hazards found by these inspections are re-checked by the side that found them before they
+are closed out (so is every hazard put on a rectification notice)."""
+
+RECHECK_STATES = (HazardState.RECTIFIED, HazardState.ACCEPTED)
+"""States in which a re-check can always be recorded (the enterprise reported completion).
+In the open states it can be recorded once the rectification deadline has passed."""
+
+
+class TimeLimitCode(models.TextChoices):
+    RECHECK = "recheck", _("Re-check of a rectification")

@@ -23,7 +23,7 @@ from anjian.standards.selectors import criteria_for_industries
 
 from . import services
 from .choices import HazardState
-from .models import Hazard, ListedSupervision
+from .models import DualReport, Hazard, ListedSupervision, Recheck
 
 S = HazardState
 
@@ -188,16 +188,16 @@ def build_demo_hazards(*, seed: int = 20261123, count: int = 600, today: datetim
             else:
                 h = services.confirm_major(h, actor=admin, comment="经现场核实，确认为重大事故隐患")
         acceptor = regulator if major else admin
+        dept = None
         if major:
             plan = {"plan_responsible": "企业主要负责人", "plan_measures": "停用相关设施，制定专项整改方案并实施",
                     "plan_funds": rng.choice([20000, 50000, 120000]), "plan_deadline": data["deadline"],
                     "plan_contingency": "专项应急处置方案"}
             if target != S.REPORTED or rng.random() < 0.5:
                 h = services.update_plan(h, actor=admin, plan=plan)
-            h = services.record_dual_report(h, actor=admin, regulator_on=found,
-                                            congress_on=found + datetime.timedelta(days=2)
-                                            if found + datetime.timedelta(days=2) <= today else None)
             dept = departments.get(ent.region.parent_id)
+            _dual_reports(h, admin, dept, found, today, plan["plan_measures"])
+            h.refresh_from_db()
             if dept and rng.random() < 0.5 and target != S.CLOSED and not pending:
                 listing = services.list_for_supervision(
                     h, actor=admin, department=dept, deadline=max(today, data["deadline"]),
@@ -208,20 +208,45 @@ def build_demo_hazards(*, seed: int = 20261123, count: int = 600, today: datetim
                         deadline=today - datetime.timedelta(days=rng.randint(1, 20)))
                 h.refresh_from_db()
         while _order(h.state) < _order(target):
-            h = _advance(h, admin, acceptor)
+            h = _advance(h, admin, acceptor, regulator)
+        if major and h.state in (S.ACCEPTED, S.CLOSED) and dept is not None:
+            # The treatment result goes to the department too (双报告's second report).
+            services.record_dual_report(h, actor=admin, recipient="regulator", stage="result", department=dept,
+                                        reported_on=today, treatment_result="隐患已治理完毕，经验收合格，已恢复正常生产。")
         _backdate(h, found_at, rng, today)
     return made
 
 
-def _advance(h: Hazard, enterprise_side: User, acceptor: User) -> Hazard:
-    """One step along the loop, by whoever takes that step."""
+def _advance(h: Hazard, enterprise_side: User, acceptor: User, rechecker: User) -> Hazard:
+    """One step along the loop, by whoever takes that step. A hazard found by an inspection is
+    re-checked by the regulator (复查), which accepts it, before it is closed out."""
     if h.state == S.REPORTED:
         return services.start_rectification(h, actor=enterprise_side)
     if h.state == S.RECTIFYING:
         return services.submit_rectification(h, actor=enterprise_side, note="已按要求完成整改，附整改前后照片")
+    if services.needs_recheck(h) and services.can_recheck(rechecker, h):
+        services.record_recheck(h, actor=rechecker, outcome="passed", inspectors="演示数据",
+                                opinion="经现场复查，隐患已按要求整改完毕，复查合格。")
+        h.refresh_from_db()
+        return h if h.state == S.ACCEPTED else services.close_hazard(h, actor=acceptor)
     if h.state == S.RECTIFIED:
         return services.accept_rectification(h, actor=acceptor)
     return services.close_hazard(h, actor=acceptor)
+
+
+def _dual_reports(h: Hazard, actor: User, department, found: datetime.date, today: datetime.date,
+                  plan: str) -> None:
+    """The major hazard's reports to the county regulator and the workers' congress (双报告)."""
+    texts = {"situation": f"{h.location}{h.description}。原因：日常排查和管理不到位，设备设施维护缺失。",
+             "severity_analysis": "可能导致人员伤亡和较大财产损失；需局部停产并经过一定时间治理方能消除。",
+             "treatment_plan": plan}
+    if department is not None:
+        services.record_dual_report(h, actor=actor, recipient="regulator", department=department, reported_on=found,
+                                    **texts)
+    congress_on = found + datetime.timedelta(days=2)
+    if congress_on <= today:
+        services.record_dual_report(Hazard.objects.get(pk=h.pk), actor=actor, recipient="congress",
+                                    recipient_name="职工代表大会", reported_on=congress_on, **texts)
 
 
 _ORDER = [S.REPORTED, S.RECTIFYING, S.RECTIFIED, S.ACCEPTED, S.CLOSED]
@@ -252,8 +277,28 @@ def _backdate(h: Hazard, found_at: datetime.datetime, rng: random.Random, today:
             moment = min(now, moment + datetime.timedelta(days=rng.randint(0, 12), hours=rng.randint(1, 8)))
         ev.at = moment
         stamps[ev.action] = moment
-    Event.objects.bulk_update(events, ["at"])
+        # The result report and the re-check carry their day in the event too (the hazard report's
+        # day is the one it was filed with).
+        if ev.action == "dual_report_recorded" and ev.data.get("stage") == "result":
+            ev.data["reported_on"] = timezone.localdate(moment).isoformat()
+        elif ev.action == "rechecked":
+            on = timezone.localdate(moment)
+            ev.data.update(checked_on=on.isoformat(), number=f"FC{on:%Y}{ev.data['recheck']:09d}")
+    Event.objects.bulk_update(events, ["at", "data"])
+    if "dual_report_recorded" in stamps:
+        # The last report recorded is the result report, when there is one.
+        DualReport.objects.filter(hazard_id=h.pk, stage="result").update(
+            reported_on=timezone.localdate(stamps["dual_report_recorded"]))
+    rechecked = stamps.get("rechecked")
     Hazard.objects.filter(pk=h.pk).update(
-        rectified_at=stamps.get("rectification_submitted"), accepted_at=stamps.get("accepted"),
-        closed_at=stamps.get("closed"),
+        rectified_at=stamps.get("rectification_submitted"), accepted_at=stamps.get("accepted") or rechecked,
+        closed_at=stamps.get("closed"), rechecked_at=rechecked,
     )
+    if rechecked is not None:
+        on = timezone.localdate(rechecked)
+        submitted = stamps.get("rectification_submitted")
+        start = min(h.deadline, timezone.localdate(submitted)) if submitted else h.deadline
+        for recheck in Recheck.objects.filter(hazard_id=h.pk):
+            Recheck.objects.filter(pk=recheck.pk).update(
+                checked_on=on, created_at=rechecked, number=f"FC{on:%Y}{recheck.pk:09d}",
+                due_on=start + datetime.timedelta(days=recheck.limit_days))

@@ -28,7 +28,18 @@ from anjian.regions.forms import RegionCodeField
 from anjian.standards.choices import HazardFactor
 from anjian.standards.models import CheckItem, MajorHazardCriterion
 
-from .choices import HazardGrade, HazardSource, ListingLevel, ListingState, MajorDefinitionCondition
+from .choices import (
+    RESULT_REPORT_STATES,
+    DualReportRecipient,
+    DualReportStage,
+    HazardGrade,
+    HazardSource,
+    HazardState,
+    ListingLevel,
+    ListingState,
+    MajorDefinitionCondition,
+    RecheckOutcome,
+)
 from .filters import HazardFilter, ListedSupervisionFilter
 from .models import Hazard
 from .services import ENTERPRISE_SOURCES, SOURCE_BY_ROLE, listing_level_for
@@ -508,15 +519,47 @@ class ExtensionDecisionForm(StepForm):
 
 
 class DualReportForm(StepForm):
-    regulator_on = forms.DateField(label=_("Reported to the regulator on"), required=False, widget=DateInput())
-    congress_on = forms.DateField(label=_("Reported to the workers' congress on"), required=False,
-                                  widget=DateInput())
+    """双报告: one report of a major hazard to the supervising department or the workers' congress
+    — the hazard report (state and cause, seriousness and difficulty, treatment plan) or, once it
+    is rectified, the treatment result — with its documents. The service checks which texts the
+    chosen report needs; the page shows only those (see action_dual_report.html)."""
+
+    stage = forms.ChoiceField(label=_("Report type"), choices=DualReportStage.choices, widget=forms.RadioSelect)
+    recipient = forms.ChoiceField(label=_("Reported to"), choices=DualReportRecipient.choices,
+                                  widget=forms.RadioSelect)
+    department = forms.ModelChoiceField(queryset=Department.objects.none(), label=_("Receiving department"),
+                                        required=False, empty_label=_("Choose the department"))
+    recipient_name = forms.CharField(label=_("Meeting"), max_length=100, required=False,
+                                     help_text=_("For example: the 2nd session of the 5th workers' congress."))
+    reported_on = forms.DateField(label=_("Reported on"), widget=DateInput())
+    situation = _comment(_("Present state of the hazard and its cause"))
+    severity_analysis = _comment(_("How serious it is and how hard it is to remove"))
+    treatment_plan = _comment(_("Treatment plan"))
+    treatment_result = _comment(_("Treatment result"))
+    files = MultipleFileField(label=_("Report documents"),
+                              help_text=_("The signed report, meeting minutes, assessment reports."))
+    wide_fields = ("situation", "severity_analysis", "treatment_plan", "treatment_result", "files")
 
     def __init__(self, *args, hazard: Hazard, **kwargs):
+        from .services import recipient_departments, supervising_department
+
         kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault("regulator_on", hazard.reported_to_regulator_on)
-        kwargs["initial"].setdefault("congress_on", hazard.reported_to_congress_on)
+        stages = [s for s in DualReportStage if s != DualReportStage.INITIAL or hazard.state != HazardState.CLOSED]
+        stages = [s for s in stages if s != DualReportStage.RESULT or hazard.state in RESULT_REPORT_STATES]
+        initial_stage = DualReportStage.RESULT if hazard.state in RESULT_REPORT_STATES else DualReportStage.INITIAL
+        kwargs["initial"].setdefault("stage", initial_stage)
+        done = set(hazard.dual_reports.filter(stage=initial_stage).values_list("recipient", flat=True))
+        kwargs["initial"].setdefault("recipient", next((r for r in DualReportRecipient.values if r not in done),
+                                                       DualReportRecipient.REGULATOR))
+        supervising = supervising_department(hazard)
+        if supervising is not None:
+            kwargs["initial"].setdefault("department", supervising.pk)
+        kwargs["initial"].setdefault("reported_on", timezone.localdate())
+        kwargs["initial"].setdefault("treatment_plan", hazard.plan_measures)
+        kwargs["initial"].setdefault("treatment_result", hazard.rectification_note)
         super().__init__(*args, hazard=hazard, **kwargs)
+        self.fields["stage"].choices = [(s.value, s.label) for s in stages]
+        self.fields["department"].queryset = recipient_departments(hazard)
 
 
 def departments_for(user):
@@ -814,3 +857,42 @@ class ListingFilter(UIFilterMixin, ListedSupervisionFilter):
         if self.with_sort:
             fields["sort"] = forms.ChoiceField(label=_("Sort by"), required=False, choices=self.sort_choices)
         form.fields = {"q": fields.pop("q"), **fields}
+
+
+# --- re-check (复查, issue #10) -----------------------------------------------------------------
+
+class RecheckForm(StepForm):
+    """复查: the outcome of re-checking the rectification on site, the opinion, a new deadline when
+    it did not pass, who re-checked and for which unit, and photos or documents."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=RecheckOutcome.choices, widget=forms.RadioSelect)
+    checked_on = forms.DateField(label=_("Re-checked on"), widget=DateInput())
+    new_deadline = forms.DateField(label=_("New rectification deadline"), required=False, widget=DateInput(),
+                                   help_text=_("Required when the re-check did not pass."))
+    department = forms.ModelChoiceField(queryset=Department.objects.none(), label=_("Re-checking unit"),
+                                        required=False, empty_label=_("Choose the unit"))
+    inspectors = forms.CharField(label=_("Re-checked by"), max_length=100, required=False,
+                                 help_text=_("Names of the people who re-checked on site."))
+    opinion = _comment(_("Opinion"), required=True)
+    files = MultipleFileField(label=_("Re-check photos or documents"))
+    wide_fields = ("opinion", "files")
+
+    def __init__(self, *args, hazard: Hazard, user, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("checked_on", timezone.localdate())
+        notice = hazard.notices.order_by("-issued_on", "-id").select_related("department").first()
+        department_id = getattr(user, "department_id", None) or (notice.department_id if notice else None)
+        if department_id:
+            kwargs["initial"].setdefault("department", department_id)
+        name = (getattr(user, "name", "") or "").strip()
+        if name:
+            kwargs["initial"].setdefault("inspectors", name)
+        super().__init__(*args, hazard=hazard, user=user, **kwargs)
+        self.fields["department"].queryset = departments_for(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == RecheckOutcome.FAILED and not cleaned.get("new_deadline") \
+                and "new_deadline" not in self.errors:
+            self.add_error("new_deadline", _("A re-check that did not pass sets a new deadline."))
+        return cleaned

@@ -14,10 +14,12 @@ from simple_history.models import HistoricalRecords
 
 from anjian.core.models import VoidableModel
 from anjian.core.scoping import ScopedQuerySet
-from anjian.standards.choices import HazardFactor
+from anjian.standards.choices import Certainty, HazardFactor
 
 from .choices import (
     OPEN_STATES,
+    DualReportRecipient,
+    DualReportStage,
     ExtensionState,
     HazardGrade,
     HazardSource,
@@ -26,6 +28,8 @@ from .choices import (
     ListingState,
     MajorConfirmation,
     MajorDefinitionCondition,
+    RecheckOutcome,
+    TimeLimitCode,
 )
 
 PLAN_FIELDS = ("plan_responsible", "plan_measures", "plan_funds", "plan_deadline", "plan_contingency")
@@ -100,9 +104,18 @@ class Hazard(VoidableModel):
     plan_deadline = models.DateField(_("plan time limit"), null=True, blank=True)
     plan_contingency = models.TextField(_("contingency plan"), blank=True)
 
-    # 双报告 (major hazards): to the regulator and to the workers' congress.
-    reported_to_regulator_on = models.DateField(_("reported to the regulator on"), null=True, blank=True)
-    reported_to_congress_on = models.DateField(_("reported to the workers' congress on"), null=True, blank=True)
+    # 双报告 (major hazards): to the regulator and to the workers' congress. Each report is a
+    # DualReport record; these are the dates of the first hazard report to each recipient, kept
+    # by the services (ledger, API list, warning scan read them without a join).
+    reported_to_regulator_on = models.DateField(_("reported to the regulator on"), null=True, blank=True,
+                                                editable=False)
+    reported_to_congress_on = models.DateField(_("reported to the workers' congress on"), null=True, blank=True,
+                                               editable=False)
+    # 复查: hazards found by a government, grid or expert inspection, or put on a rectification
+    # notice, are re-checked by the side that found them before close-out (services.record_recheck).
+    # db_default: bulk writers that insert rows themselves (bench/hazards_build.py) need not know it.
+    recheck_required = models.BooleanField(_("re-check required"), default=False, db_default=False, editable=False)
+    rechecked_at = models.DateTimeField(_("re-check passed at"), null=True, blank=True, editable=False)
 
     is_listed = models.BooleanField(_("under listed supervision"), default=False, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -147,6 +160,7 @@ class Hazard(VoidableModel):
             ("transition_hazard", _("Can act on hazards (rectify, accept, extend)")),
             ("list_hazard", _("Can list hazards for supervision")),
             ("issue_notice_hazard", _("Can issue rectification notices")),
+            ("recheck_hazard", _("Can re-check rectified hazards")),
         ]
         indexes = [
             # The ledger's filters: region (range) with state and grade; newest first.
@@ -407,3 +421,130 @@ class EnterpriseApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+# --- dual report records and re-checks (issue #10) ----------------------------------------------
+
+class DualReport(models.Model):
+    """One report of a major hazard (双报告) to the supervising department or to the workers'
+    congress: the hazard report when it is found (present state and cause, how serious and how
+    hard to remove, the treatment plan — 《安全生产事故隐患排查治理暂行规定》第十四条) or the
+    treatment result once it is rectified. Reports are never changed or deleted: a correction is
+    a new report. ``legacy`` rows come from the dates recorded before reports had content."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="dual_reports",
+                               verbose_name=_("hazard"))
+    stage = models.CharField(_("report type"), max_length=16, choices=DualReportStage.choices,
+                             default=DualReportStage.INITIAL)
+    recipient = models.CharField(_("reported to"), max_length=16, choices=DualReportRecipient.choices)
+    department = models.ForeignKey("orgs.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("receiving department"))
+    recipient_name = models.CharField(_("meeting or recipient"), max_length=100, blank=True)
+    reported_on = models.DateField(_("reported on"))
+    situation = models.TextField(_("present state and cause"), blank=True)
+    severity_analysis = models.TextField(_("seriousness and difficulty of removal"), blank=True)
+    treatment_plan = models.TextField(_("treatment plan"), blank=True)
+    treatment_result = models.TextField(_("treatment result"), blank=True)
+    legacy = models.BooleanField(_("date only (recorded before reports had content)"), default=False,
+                                 editable=False)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Scoping:
+        path = "hazard__region_path"
+        industry = "hazard__industry"
+        grid = "hazard__grid"
+        enterprise = "hazard__enterprise"
+
+    class Meta:
+        verbose_name = _("dual report")
+        verbose_name_plural = _("dual reports")
+        ordering = ["reported_on", "id"]
+        indexes = [models.Index(fields=["hazard", "stage", "recipient"], name="hz_dualreport_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.hazard.number} {self.get_stage_display()} → {self.recipient_label}"
+
+    @property
+    def recipient_label(self) -> str:
+        """The department's name, or the meeting for the workers' congress."""
+        if self.recipient == DualReportRecipient.REGULATOR and self.department_id:
+            return self.department.name
+        return self.recipient_name or str(self.get_recipient_display())
+
+
+class TimeLimit(models.Model):
+    """A time limit that a regulation sets for the loop, kept as data with its source so an
+    administrator can correct it (in the admin, with history) without a release. The services and
+    the warning scan read it when they run; a missing row falls back to ``data.time_limits``."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True, choices=TimeLimitCode.choices)
+    days = models.PositiveSmallIntegerField(_("days"))
+    basis = models.CharField(_("legal basis"), max_length=200,
+                             help_text=_("The document and article that set the limit."))
+    certainty = models.CharField(_("certainty"), max_length=16, choices=Certainty.choices,
+                                 default=Certainty.UNCONFIRMED)
+    source_note = models.TextField(_("source and certainty"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("time limit")
+        verbose_name_plural = _("time limits")
+        ordering = ["code"]
+        constraints = [models.CheckConstraint(condition=models.Q(days__gte=1), name="hz_time_limit_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()}: {self.days}"
+
+
+class Recheck(models.Model):
+    """A re-check (复查) of a hazard's rectification by the side that found it or ordered it
+    fixed, and its outcome: passed (the hazard may be accepted and closed out) or not passed
+    with a new deadline. Printed as the 整改复查意见书. The time limit in force when it was
+    recorded (``limit_days``) and the day it was due are kept, so lateness stays explainable."""
+
+    number = models.CharField(_("number"), max_length=32, unique=True, editable=False)
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="rechecks", verbose_name=_("hazard"))
+    notice = models.ForeignKey(RectificationNotice, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="rechecks", verbose_name=_("rectification notice"))
+    outcome = models.CharField(_("outcome"), max_length=16, choices=RecheckOutcome.choices)
+    checked_on = models.DateField(_("re-checked on"))
+    opinion = models.TextField(_("re-check opinion"))
+    previous_deadline = models.DateField(_("deadline re-checked"))
+    new_deadline = models.DateField(_("new deadline"), null=True, blank=True)
+    due_on = models.DateField(_("re-check due by"), null=True, blank=True)
+    limit_days = models.PositiveSmallIntegerField(_("time limit (days)"))
+    department = models.ForeignKey("orgs.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("re-checking unit"))
+    inspectors = models.CharField(_("inspectors"), max_length=100, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Scoping:
+        path = "hazard__region_path"
+        industry = "hazard__industry"
+        grid = "hazard__grid"
+        enterprise = "hazard__enterprise"
+
+    class Meta:
+        verbose_name = _("re-check")
+        verbose_name_plural = _("re-checks")
+        ordering = ["-checked_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == RecheckOutcome.PASSED
+
+    @property
+    def is_late(self) -> bool:
+        return self.due_on is not None and self.checked_on > self.due_on

@@ -3,14 +3,15 @@
 Each rule is a queryset of the hazards (or listings) that meet it now; the engine in
 ``anjian.core.warnings`` raises, refreshes and closes the warnings set-based. The thresholds
 are settings (days): ``ANJIAN_WARN_ACCEPTANCE_DAYS`` (7), ``ANJIAN_WARN_PLAN_DAYS`` (3),
-``ANJIAN_WARN_DUAL_REPORT_DAYS`` (7); they are read at every scan.
+``ANJIAN_WARN_DUAL_REPORT_DAYS`` (7); they are read at every scan. The re-check's time limit is
+regulatory data (``TimeLimit`` "recheck"), also read at every scan.
 
 Every rule leaves voided hazards out, so voiding a hazard closes its warnings.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Case, CharField, Q, QuerySet, Value, When
@@ -23,7 +24,7 @@ from anjian.core.models import Warning
 from anjian.core.warnings import WarningRule, register
 from anjian.orgs.choices import Role
 
-from .choices import OPEN_STATES, UNCLOSED_STATES, HazardGrade, HazardState, ListingState
+from .choices import OPEN_STATES, RECHECK_STATES, UNCLOSED_STATES, HazardGrade, HazardState, ListingState
 from .models import Hazard, ListedSupervision
 
 REGULATORS = frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER})
@@ -192,4 +193,45 @@ register(WarningRule(
            "enterprise": "enterprise_id"},
     url_name=HAZARD_PAGE,
     description=_("Listed supervisions still listed after their deadline."),
+))
+
+
+# --- re-check overdue (复查, issue #10) ------------------------------------------------------------
+
+def recheck_overdue(now: datetime) -> QuerySet:
+    """Hazards whose re-check by the side that found them (or issued their rectification notice)
+    is past due: more than the "recheck" time limit (services.recheck_days, 10 days by default)
+    after the rectification deadline, or after the enterprise's report of completion if that came
+    first — and still no passed re-check. A re-check that does not pass sets a new deadline, so
+    the warning closes and the clock starts again."""
+    from .services import recheck_days
+
+    limit = timezone.localdate(now) - timedelta(days=recheck_days())
+    limit_start = timezone.make_aware(datetime.combine(limit, time.min))  # local midnight of that day
+    pending = _live().filter(recheck_required=True, rechecked_at__isnull=True)
+    reported_done = Q(state__in=RECHECK_STATES) & (Q(deadline__lt=limit) | Q(rectified_at__lt=limit_start))
+    return pending.filter(Q(state__in=OPEN_STATES, deadline__lt=limit) | reported_done)
+
+
+def _recheck_params(now: datetime) -> dict:
+    from .services import recheck_days
+
+    return {"number": "number", "deadline": "deadline", "days": Value(str(recheck_days()))}
+
+
+register(WarningRule(
+    code="recheck_overdue",
+    title=_("Re-check overdue"),
+    level=Case(When(grade=HazardGrade.MAJOR, then=Value(Warning.Level.SEVERE)),
+               default=Value(Warning.Level.WARNING), output_field=CharField()),
+    message=_("Hazard %(number)s is waiting for its re-check, due within %(days)s days of the rectification "
+              "deadline (%(deadline)s) or of the enterprise's report of completion."),
+    # The regulators re-check (and follow up the grid officers' and experts' findings); the grid
+    # officer re-checks what a patrol found.
+    roles=REGULATORS | {Role.GRID_OFFICER},
+    model=Hazard,
+    matches=recheck_overdue,
+    params=_recheck_params,
+    url_name=HAZARD_PAGE,
+    description=_("Hazards found by an inspection or under a rectification notice whose re-check is past due."),
 ))

@@ -19,14 +19,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.core.models import Attachment
+from anjian.core.models import Attachment, Event
 from anjian.core.scoping import ENTERPRISE, scope_of
-from anjian.core.services import ConflictError, attach_files, record_event, void_record
-from anjian.enterprises.models import Enterprise
+from anjian.core.services import ConflictError, attach_files, check_uploads, record_event, void_record
+from anjian.enterprises.models import Enterprise, Supervision
 from anjian.orgs.choices import Role
 from anjian.orgs.models import Department
 from anjian.regions.choices import RegionLevel
@@ -34,7 +34,12 @@ from anjian.standards.models import CheckItem
 
 from .choices import (
     OPEN_STATES,
+    RECHECK_SOURCES,
+    RECHECK_STATES,
+    RESULT_REPORT_STATES,
     UNCLOSED_STATES,
+    DualReportRecipient,
+    DualReportStage,
     ExtensionState,
     HazardGrade,
     HazardSource,
@@ -43,14 +48,19 @@ from .choices import (
     ListingState,
     MajorConfirmation,
     MajorDefinitionCondition,
+    RecheckOutcome,
+    TimeLimitCode,
 )
 from .models import (
     PLAN_FIELDS,
     DeadlineExtension,
+    DualReport,
     Hazard,
     ListedSupervision,
     ListingProgress,
+    Recheck,
     RectificationNotice,
+    TimeLimit,
 )
 
 S = HazardState
@@ -137,8 +147,7 @@ def available_actions(actor, hazard: Hazard) -> list[str]:
         out.append("request_extension")
     if acc and hazard.extensions.filter(state=ExtensionState.PENDING).exists():
         out += ["approve_extension", "refuse_extension"]
-    if hazard.is_major and (rect or regulator) and hazard.state != S.CLOSED:
-        out.append("record_dual_report")
+    out += report_actions(actor, hazard)  # 双报告 and 复查 (see the block at the end)
     if hazard.is_listed and (rect or regulator):
         # The enterprise reports its own progress on a listed supervision, as the regulator may.
         out.append("report_progress")
@@ -216,6 +225,7 @@ def report_hazard(*, actor, enterprise: Enterprise, data: dict[str, Any], photos
     if hazard.found_at > timezone.now() + timezone.timedelta(minutes=5):
         raise ValidationError({"found_at": _("The time found cannot be in the future.")})
     hazard.original_deadline = hazard.deadline
+    hazard.recheck_required = source in RECHECK_SOURCES
     _validate_grade(hazard)
     _validate_criterion_applies(hazard)
     _validate_check_item(hazard)
@@ -406,6 +416,7 @@ def close_hazard(hazard: Hazard, *, actor, comment: str = "", expected_version: 
     """accepted → closed (销号)."""
 
     def mutate(h: Hazard) -> None:
+        _check_rechecked(h)
         h.closed_at = timezone.now()
 
     return _transition(hazard, actor=actor, expected_version=expected_version, allowed_from=(S.ACCEPTED,),
@@ -463,31 +474,6 @@ def decide_extension(extension: DeadlineExtension, *, actor, approve: bool, comm
 
 
 # --- major hazards: dual report and listed supervision ------------------------------------------
-
-@transaction.atomic
-def record_dual_report(hazard: Hazard, *, actor, regulator_on: date | None = None, congress_on: date | None = None,
-                       expected_version: int | None = None) -> Hazard:
-    """Record the dates a major hazard was reported to the regulator and to the workers' congress."""
-    h = _lock(hazard, expected_version)
-    _require(can_rectify(actor, h) or is_regulator_side(actor, h), _("You may not record reports for this hazard."))
-    if h.grade != HazardGrade.MAJOR:
-        raise ValidationError({"grade": _("Only a major hazard has a dual report.")})
-    if regulator_on is None and congress_on is None:
-        raise ValidationError({"regulator_on": _("Give at least one report date.")})
-    found_on = timezone.localdate(h.found_at)
-    today = timezone.localdate()
-    for field, value in (("regulator_on", regulator_on), ("congress_on", congress_on)):
-        if value is not None and (value < found_on or value > today):
-            raise ValidationError({field: _("The report date must be between the day found and today.")})
-    if regulator_on is not None:
-        h.reported_to_regulator_on = regulator_on
-    if congress_on is not None:
-        h.reported_to_congress_on = congress_on
-    return _save(h, actor, "dual_report_recorded", data={
-        "regulator_on": regulator_on.isoformat() if regulator_on else None,
-        "congress_on": congress_on.isoformat() if congress_on else None,
-    })
-
 
 @transaction.atomic
 def list_for_supervision(hazard: Hazard, *, actor, deadline: date, level: str | None = None,
@@ -609,6 +595,8 @@ def issue_notice(*, actor, department: Department, hazards: list[Hazard], deadli
         issued_on=issued_on, region_path=hazards[0].region_path,
     )
     notice.hazards.set(hazards)
+    # A hazard under a notice is closed out only after the issuing side re-checked it (复查).
+    Hazard.objects.filter(pk__in=[h.pk for h in hazards], rechecked_at__isnull=True).update(recheck_required=True)
     for h in hazards:
         record_event(h, "notice_issued", actor=actor, data={"notice": notice.pk, "number": notice.number})
     return notice
@@ -837,3 +825,289 @@ def _listing_level(department: Department, level: str | None) -> str:
             "The level follows the supervising unit: %(unit)s lists at %(level)s, not at %(asked)s.")
             % {"unit": department.name, "level": ListingLevel(expected).label, "asked": ListingLevel(level).label}})
     return expected
+# --- dual report records and re-checks (issue #10) ----------------------------------------------
+#
+# 双报告: a major hazard is reported, with content, to the supervising department and to the
+# workers' congress (《安全生产法》第四十一条): when found, its present state and cause, how
+# serious it is and how hard to remove, and the treatment plan (《安全生产事故隐患排查治理暂行
+# 规定》第十四条); once treated, the result. Each report is a DualReport record; the hazard keeps
+# the date of the first hazard report to each recipient (the warning scan and the ledger read it).
+#
+# 复查: a hazard found by a government, grid or expert inspection, or put on a rectification
+# notice, is re-checked by that side within the time limit (TimeLimit "recheck", 10 days from the
+# deadline or from the enterprise's report of completion) and closed out only after a re-check
+# passed. A passed re-check also accepts a hazard that was not yet accepted; a re-check that did
+# not pass sends it back to rectification with a new deadline.
+
+def recipient_departments(hazard: Hazard):
+    """The departments a report of ``hazard`` can go to: those of the enterprise's township and
+    of every region above it (the supervising department is one of them)."""
+    path = hazard.region_path or ""
+    prefixes = [path[:i] for i in range(12, len(path) + 1, 12)]
+    return (Department.objects.filter(region__path__in=prefixes, is_voided=False)
+            .select_related("region").order_by("-region__path", "kind", "name"))
+
+
+def supervising_department(hazard: Hazard) -> Department | None:
+    """The department on the enterprise's current supervision plate (一企一牌), if any."""
+    current = (Supervision.objects.filter(enterprise_id=hazard.enterprise_id, is_current=True)
+               .select_related("department").first())
+    return current.department if current is not None else None
+
+
+def _clean_text(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def _refresh_dual_report_dates(h: Hazard) -> None:
+    """Set the hazard's two dual-report dates from its hazard reports (the earliest to each)."""
+    dates = dict(h.dual_reports.filter(stage=DualReportStage.INITIAL).values_list("recipient")
+                 .annotate(first=Min("reported_on")).values_list("recipient", "first"))
+    h.reported_to_regulator_on = dates.get(DualReportRecipient.REGULATOR)
+    h.reported_to_congress_on = dates.get(DualReportRecipient.CONGRESS)
+
+
+def _save_step(h: Hazard, actor, action: str, *, from_state: str = "", comment: str = "",
+               data: dict | None = None) -> Event:
+    """Like ``_save`` (version bump, history, event) but answers the event, so the caller can
+    attach the step's files to the record the step created."""
+    h.version = F("version") + 1
+    h._history_user = actor
+    h._change_reason = action
+    h.save()
+    h.refresh_from_db(fields=["version"])
+    return record_event(h, action, actor=actor, from_state=from_state, to_state=h.state if from_state else "",
+                        comment=comment, data=data)
+
+
+@transaction.atomic
+def record_dual_report(hazard: Hazard, *, actor, recipient: str, reported_on: date | None,
+                       stage: str = DualReportStage.INITIAL, department: Department | None = None,
+                       recipient_name: str = "", situation: str = "", severity_analysis: str = "",
+                       treatment_plan: str = "", treatment_result: str = "", files: Iterable = (),
+                       expected_version: int | None = None) -> DualReport:
+    """File one report of a major hazard (双报告) to the supervising department or the workers'
+    congress: the hazard report (state and cause, seriousness and difficulty, treatment plan) or,
+    once rectified, the treatment result. Documents come as ``files``."""
+    h = _lock(hazard, expected_version)
+    _require(can_rectify(actor, h) or is_regulator_side(actor, h), _("You may not record reports for this hazard."))
+    if h.grade != HazardGrade.MAJOR:
+        raise ValidationError({"grade": _("Only a major hazard has a dual report.")})
+    if stage not in DualReportStage.values:
+        raise ValidationError({"stage": _("Choose the hazard report or the treatment result report.")})
+    if recipient not in DualReportRecipient.values:
+        raise ValidationError({"recipient": _("Choose the supervising department or the workers' congress.")})
+    if reported_on is None:
+        raise ValidationError({"reported_on": _("Give the date of the report.")})
+    found_on = timezone.localdate(h.found_at)
+    if reported_on < found_on or reported_on > timezone.localdate():
+        raise ValidationError({"reported_on": _("The report date must be between the day found and today.")})
+    texts = {"situation": _clean_text(situation), "severity_analysis": _clean_text(severity_analysis),
+             "treatment_plan": _clean_text(treatment_plan), "treatment_result": _clean_text(treatment_result)}
+    if stage == DualReportStage.INITIAL:
+        if h.state == S.CLOSED:
+            raise ValidationError({"stage": _("A closed-out hazard can only have its treatment result reported.")})
+        required = {
+            "situation": _("Describe the hazard's present state and its cause."),
+            "severity_analysis": _("Analyse how serious the hazard is and how hard it is to remove."),
+            "treatment_plan": _("Give the treatment plan."),
+        }
+        texts["treatment_result"] = ""
+    else:
+        if h.state not in RESULT_REPORT_STATES:
+            raise ValidationError({"stage": _("The treatment result can be reported once the rectification is "
+                                              "done.")})
+        if h.rectified_at is not None and reported_on < timezone.localdate(h.rectified_at):
+            raise ValidationError({"reported_on": _("The result cannot be reported before the rectification was "
+                                                    "done.")})
+        required = {"treatment_result": _("Describe the result of the treatment.")}
+    errors = {name: message for name, message in required.items() if not texts[name]}
+    if errors:
+        raise ValidationError(errors)
+    recipient_name = _clean_text(recipient_name)[:100]
+    if recipient == DualReportRecipient.REGULATOR:
+        if department is None:
+            department = supervising_department(h)
+        if department is None or not recipient_departments(h).filter(pk=department.pk).exists():
+            raise ValidationError({"department": _("Choose a department of the enterprise's township or of a "
+                                                   "region above it.")})
+    else:
+        department = None
+    check_uploads(list(files or []))
+    files = list(files or [])
+    report = DualReport.objects.create(
+        hazard=h, stage=stage, recipient=recipient, department=department, recipient_name=recipient_name,
+        reported_on=reported_on, reported_by=actor if getattr(actor, "pk", None) else None, **texts)
+    _refresh_dual_report_dates(h)
+    event = _save_step(h, actor, "dual_report_recorded", data={
+        "report": report.pk, "stage": stage, "recipient": recipient, "reported_on": reported_on.isoformat(),
+        "department": department.pk if department else None,
+    })
+    attach_files(report, files, actor=actor, kind=Attachment.Kind.DOCUMENT, event=event)
+    return report
+
+
+def time_limit(code: str):
+    """The time limit ``code`` as the administrator keeps it (a TimeLimit row), or the shipped
+    default (same fields, unsaved) if the row is missing."""
+    from .data.time_limits import DEFAULTS
+
+    row = TimeLimit.objects.filter(code=code).first()
+    return row if row is not None else TimeLimit(**DEFAULTS[code])
+
+
+def recheck_days() -> int:
+    return time_limit(TimeLimitCode.RECHECK).days
+
+
+def needs_recheck(hazard: Hazard) -> bool:
+    """The hazard must pass a re-check by the side that found it before it is closed out."""
+    return bool(hazard.recheck_required) and hazard.rechecked_at is None
+
+
+def recheck_due_on(hazard: Hazard, *, days: int | None = None) -> date | None:
+    """The day by which the re-check is due: ``days`` (the time limit) after the rectification
+    deadline, or after the enterprise's report of completion if that came first. None when no
+    re-check is pending (not required, already passed, closed)."""
+    if not needs_recheck(hazard) or hazard.state == S.CLOSED:
+        return None
+    days = recheck_days() if days is None else days
+    start = hazard.deadline
+    if hazard.state in RECHECK_STATES and hazard.rectified_at is not None:
+        start = min(start, timezone.localdate(hazard.rectified_at))
+    return start + timezone.timedelta(days=days)
+
+
+def recheck_possible(hazard: Hazard, today: date | None = None) -> bool:
+    """A re-check can be recorded once the enterprise reported completion, or once the
+    rectification deadline has passed without it (整改期满)."""
+    if not needs_recheck(hazard) or hazard.is_voided:
+        return False
+    if hazard.state in RECHECK_STATES:
+        return True
+    return hazard.state in OPEN_STATES and hazard.deadline < (today or timezone.localdate())
+
+
+def can_recheck(actor, hazard: Hazard) -> bool:
+    """The side that found the hazard or ordered it fixed re-checks it: the regulator side always
+    (it issued the notice, or its officers inspected); for a general hazard also the grid officer
+    who patrols its grid (grid patrols) and the experts of its region (expert inspections). A major
+    hazard is accepted only by the regulator, so only the regulator side re-checks it."""
+    if _is_admin(actor):
+        return True
+    if is_regulator_side(actor, hazard):
+        return True
+    if hazard.is_major:
+        return False
+    role = getattr(actor, "role", None)
+    if role == Role.GRID_OFFICER and hazard.source == HazardSource.GRID_PATROL:
+        return _can_see(actor, hazard)
+    if role == Role.EXPERT and hazard.source == HazardSource.EXPERT:
+        return _can_see(actor, hazard)
+    return False
+
+
+def recheck_number(recheck: Recheck) -> str:
+    """整改复查意见书 number: FC + year re-checked + the row id, zero-padded."""
+    return f"FC{recheck.checked_on:%Y}{recheck.pk:09d}"
+
+
+@transaction.atomic
+def record_recheck(hazard: Hazard, *, actor, outcome: str, opinion: str, checked_on: date | None = None,
+                   new_deadline: date | None = None, department: Department | None = None, inspectors: str = "",
+                   files: Iterable = (), expected_version: int | None = None) -> Recheck:
+    """复查: record the outcome of re-checking a hazard's rectification.
+
+    Passed: the hazard may be closed out; a hazard not yet accepted is accepted by the
+    re-checker (rectified_at is set if the enterprise never reported completion). Not passed: a
+    new deadline later than today is required; the hazard goes back to rectification (a reported
+    one stays reported: its 五落实 check still applies), its acceptance is withdrawn."""
+    h = _lock(hazard, expected_version)
+    _require(can_recheck(actor, h), _("You may not re-check this hazard."))
+    if not h.recheck_required:
+        raise ValidationError({"state": _("This hazard needs no re-check.")})
+    if h.rechecked_at is not None:
+        raise ValidationError({"state": _("This hazard has already passed its re-check.")})
+    today = timezone.localdate()
+    if not recheck_possible(h, today):
+        raise ValidationError({"state": _("A re-check is possible once the enterprise has reported the "
+                                          "rectification done, or once the deadline has passed.")})
+    if outcome not in RecheckOutcome.values:
+        raise ValidationError({"outcome": _("Choose whether the re-check passed.")})
+    opinion = _clean_text(opinion)
+    if not opinion:
+        raise ValidationError({"opinion": _("Write the re-check opinion.")})
+    checked_on = checked_on or today
+    if checked_on > today or checked_on < timezone.localdate(h.found_at):
+        raise ValidationError({"checked_on": _("The re-check date must be between the day found and today.")})
+    if outcome == RecheckOutcome.FAILED:
+        if new_deadline is None or new_deadline <= today:
+            raise ValidationError({"new_deadline": _("A re-check that did not pass sets a new deadline later than "
+                                                     "today.")})
+    else:
+        new_deadline = None
+    if department is not None and not _is_admin(actor) \
+            and not Department.objects.for_user(actor).filter(pk=department.pk).exists():
+        raise ValidationError({"department": _("Choose a unit in your jurisdiction.")})
+    if department is None and getattr(actor, "department_id", None):
+        department = actor.department
+    files = list(files or [])
+    check_uploads(files)
+    days = recheck_days()
+    due_on = recheck_due_on(h, days=days)
+    notice = h.notices.order_by("-issued_on", "-id").first()
+    recheck = Recheck.objects.create(
+        number=f"TMP{uuid.uuid4().hex[:28]}", hazard=h, notice=notice, outcome=outcome, checked_on=checked_on,
+        opinion=opinion, previous_deadline=h.deadline, new_deadline=new_deadline, due_on=due_on, limit_days=days,
+        department=department, inspectors=_clean_text(inspectors)[:100],
+        checked_by=actor if getattr(actor, "pk", None) else None)
+    recheck.number = recheck_number(recheck)
+    Recheck.objects.filter(pk=recheck.pk).update(number=recheck.number)
+    from_state = h.state
+    now = timezone.now()
+    if outcome == RecheckOutcome.PASSED:
+        h.rechecked_at = now
+        if h.state != S.ACCEPTED:
+            if h.rectified_at is None:
+                h.rectified_at = now
+            h.accepted_at = now
+            h.accepted_by = actor if getattr(actor, "pk", None) else None
+            h.state = S.ACCEPTED
+    else:
+        h.deadline = new_deadline
+        if h.state in RECHECK_STATES:
+            h.state = S.RECTIFYING
+            h.accepted_at = None
+            h.accepted_by = None
+    data = {"recheck": recheck.pk, "number": recheck.number, "outcome": outcome,
+            "checked_on": checked_on.isoformat(), "previous_deadline": recheck.previous_deadline.isoformat()}
+    if new_deadline is not None:
+        data["deadline"] = new_deadline.isoformat()
+    event = _save_step(h, actor, "rechecked", from_state=from_state if h.state != from_state else "",
+                       comment=opinion, data=data)
+    attach_files(recheck, files, actor=actor, kind=Attachment.Kind.DOCUMENT, event=event)
+    return recheck
+
+
+def _check_rechecked(h: Hazard) -> None:
+    """Close-out waits for a passed re-check where one is required."""
+    if needs_recheck(h):
+        raise ValidationError({"state": _("This hazard is closed out only after the side that found it (or "
+                                          "issued the rectification notice) has re-checked it and it passed.")})
+
+
+def report_actions(actor, hazard: Hazard) -> list[str]:
+    """The dual-report and re-check steps ``actor`` may take now (part of available_actions)."""
+    out = []
+    if hazard.is_major and (can_rectify(actor, hazard) or is_regulator_side(actor, hazard)) \
+            and (hazard.state != S.CLOSED or _result_reports_missing(hazard)):
+        out.append("record_dual_report")
+    if recheck_possible(hazard) and can_recheck(actor, hazard):
+        out.append("recheck")
+    return out
+
+
+def _result_reports_missing(hazard: Hazard) -> list[str]:
+    """The recipients that have not yet had the treatment result of this major hazard."""
+    done = set(hazard.dual_reports.filter(stage=DualReportStage.RESULT).values_list("recipient", flat=True))
+    return [r for r in DualReportRecipient.values if r not in done]

@@ -18,6 +18,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
@@ -39,14 +40,21 @@ from anjian.enterprises.models import Enterprise
 from . import services
 from .choices import (
     OPEN_STATES,
+    RESULT_REPORT_STATES,
+    DualReportRecipient,
+    DualReportStage,
     ExtensionState,
     HazardGrade,
     HazardState,
     ListingLevel,
     ListingState,
     MajorDefinitionCondition,
+    RecheckOutcome,
+    TimeLimitCode,
 )
+from .documents import dual_report_pdf as render_dual_report
 from .documents import notice_pdf as render_notice
+from .documents import recheck_pdf as render_recheck
 from .exports import ExportTooLarge, FilterInvalid, export_filename, export_hazards, filtered_hazards
 from .forms import (
     LISTING_SORT_ORDERS,
@@ -66,11 +74,20 @@ from .forms import (
     NoticeForm,
     PlanForm,
     ProgressForm,
+    RecheckForm,
     RefuseAcceptanceForm,
     SubmitRectificationForm,
     VoidForm,
 )
-from .models import PLAN_FIELDS, DeadlineExtension, Hazard, ListedSupervision, RectificationNotice
+from .models import (
+    PLAN_FIELDS,
+    DeadlineExtension,
+    DualReport,
+    Hazard,
+    ListedSupervision,
+    Recheck,
+    RectificationNotice,
+)
 from .selectors import deadline_mismatches
 
 PAGE_SIZE = getattr(settings, "ANJIAN_PAGE_SIZE", 50)
@@ -94,6 +111,7 @@ EVENT_LABELS = {
     "listing_progress": gettext_lazy("Supervision progress reported"),
     "delisted": gettext_lazy("Delisted"),
     "notice_issued": gettext_lazy("Rectification notice issued"),
+    "rechecked": gettext_lazy("Re-checked"),
     "voided": gettext_lazy("Voided"),
     "imported": gettext_lazy("Imported"),
     # issue #10 (h/loop1)
@@ -216,9 +234,8 @@ def _timeline(hazard: Hazard, attachments: list[Attachment], notices: dict[int, 
         elif event.action == "listed":
             details += [(_("Level"), levels.get(data.get("level"), data.get("level", ""))),
                         (_("Supervision deadline"), data.get("deadline", ""))]
-        elif event.action == "dual_report_recorded":
-            details += [(_("Reported to the regulator on"), data.get("regulator_on") or ""),
-                        (_("Reported to the workers' congress on"), data.get("congress_on") or "")]
+        elif event.action in ("dual_report_recorded", "rechecked"):
+            details, link = report_event_details(event.action, data)
         elif event.action == "notice_issued":
             details.append((_("Notice number"), data.get("number", "")))
             if data.get("notice") in notices:
@@ -337,7 +354,7 @@ def hazard_detail(request, pk: int):
         "listings": listings,
         "extensions": extensions,
         "notices": list(notices.values()),
-        "timeline": _timeline(hazard, attachments, notices),
+        "timeline": _timeline(hazard, attachments + report_files(hazard), notices),
         "history": _history(hazard),
         "buttons": buttons,
         "notice_url": notice_url,
@@ -345,6 +362,7 @@ def hazard_detail(request, pk: int):
         # issue #10 (h/loop1)
         "acceptance_by_other": acceptance_by_other,
         "deadline_mismatches": deadline_mismatches(hazard, notices=list(notices.values()), listings=listings),
+        **report_context(hazard),
     })
 
 
@@ -353,7 +371,7 @@ def hazard_detail(request, pk: int):
 def attachment(request, pk: int, att: int):
     """A file of a hazard in the user's scope (photos inline, other files as downloads)."""
     hazard = _scoped_hazard(request.user, pk, include_voided=True)
-    item = attachments_for(hazard).filter(pk=att).first()
+    item = attachments_for(hazard).filter(pk=att).first() or report_file(hazard, att)
     if item is None:
         raise Http404
     try:
@@ -441,8 +459,9 @@ def _decide(approve: bool):
 
 
 def _run_dual(request, hazard, data, version):
-    services.record_dual_report(hazard, actor=request.user, regulator_on=data["regulator_on"],
-                                congress_on=data["congress_on"], expected_version=version)
+    data = dict(data)
+    data.pop("version", None)
+    services.record_dual_report(hazard, actor=request.user, expected_version=version, **data)
     return _("Dual report recorded.")
 
 
@@ -507,6 +526,7 @@ class Action:
     intro: object = ""
     aliases: dict | None = None
     confirm: object = ""
+    template: str = "hazards/action.html"
 
 
 ACTIONS: dict[str, Action] = {
@@ -536,9 +556,11 @@ ACTIONS: dict[str, Action] = {
     "refuse_extension": Action(gettext_lazy("Refuse the extension"), gettext_lazy("Refuse extension"),
                                ExtensionDecisionForm, _decide(False), style="danger"),
     "record_dual_report": Action(gettext_lazy("Dual report"), gettext_lazy("Record dual report"), DualReportForm,
-                                 _run_dual, intro=gettext_lazy(
-                                     "A major hazard is reported both to the regulator and to the workers' "
-                                     "congress (or all employees).")),
+                                 _run_dual, template="hazards/action_dual_report.html", intro=gettext_lazy(
+                                     "A major hazard is reported both to the supervising department and to the "
+                                     "workers' congress: when found, its present state and cause, how serious it "
+                                     "is and how hard to remove, and the treatment plan; once treated, the "
+                                     "result.")),
     "list": Action(gettext_lazy("List for supervision"), gettext_lazy("List for supervision"), ListForm,
                    _run_list, style="primary"),
     "report_progress": Action(gettext_lazy("Report supervision progress"), gettext_lazy("Report progress"),
@@ -611,8 +633,9 @@ def hazard_action(request, pk: int, action: str):
         "evidence": [a for a in attachments_for(hazard) if a.kind == Attachment.Kind.EVIDENCE]
         if action in ("accept", "refuse_acceptance") else [],
         "today": timezone.localdate(),
+        **step_context(action, hazard),
     }
-    return render(request, "hazards/action.html", context, status=400 if form.errors else 200)
+    return render(request, spec.template, context, status=400 if form.errors else 200)
 
 
 # --- listed supervision --------------------------------------------------------------------------
@@ -715,3 +738,154 @@ def export_xlsx(request):
     response["Content-Disposition"] = f'attachment; filename="{export_filename()}"'
     return response
 
+
+
+# --- dual report records and re-checks (issue #10) ----------------------------------------------
+
+def _report_attachments(hazard: Hazard):
+    """The files of the hazard's dual reports and re-checks (attached to those records)."""
+    report_ct = ContentType.objects.get_for_model(DualReport)
+    recheck_ct = ContentType.objects.get_for_model(Recheck)
+    reports = [str(pk) for pk in hazard.dual_reports.values_list("pk", flat=True)]
+    rechecks = [str(pk) for pk in hazard.rechecks.values_list("pk", flat=True)]
+    return Attachment.objects.filter(Q(content_type=report_ct, object_id__in=reports)
+                                     | Q(content_type=recheck_ct, object_id__in=rechecks))
+
+
+def report_files(hazard: Hazard) -> list[Attachment]:
+    """The report and re-check files, marked for the templates (images inline)."""
+    files = list(_report_attachments(hazard).select_related("uploaded_by"))
+    for att in files:
+        att.is_image = _is_image(att)
+    return files
+
+
+def report_file(hazard: Hazard, pk: int) -> Attachment | None:
+    return _report_attachments(hazard).filter(pk=pk).first()
+
+
+def report_event_details(action: str, data: dict) -> tuple[list, str | None]:
+    """The timeline's details of a dual-report or re-check event, and the link to its record."""
+    if action == "dual_report_recorded":
+        if "report" not in data:  # recorded before reports were records: two dates
+            return [(_("Reported to the regulator on"), data.get("regulator_on") or ""),
+                    (_("Reported to the workers' congress on"), data.get("congress_on") or "")], None
+        details = [(_("Report type"), dict(DualReportStage.choices).get(data.get("stage"), "")),
+                   (_("Reported to"), dict(DualReportRecipient.choices).get(data.get("recipient"), "")),
+                   (_("Reported on"), data.get("reported_on", ""))]
+        return details, reverse("hazards:dual_report", args=[data["report"]])
+    details = [(_("Re-check opinion number"), data.get("number", "")),
+               (_("Outcome"), dict(RecheckOutcome.choices).get(data.get("outcome"), "")),
+               (_("Re-checked on"), data.get("checked_on", ""))]
+    if data.get("deadline"):
+        details.append((_("New rectification deadline"), data["deadline"]))
+    link = reverse("hazards:recheck", args=[data["recheck"]]) if data.get("recheck") else None
+    return details, link
+
+
+def report_context(hazard: Hazard) -> dict:
+    """What the hazard page shows of its dual reports and re-checks."""
+    reports = list(hazard.dual_reports.select_related("department", "reported_by"))
+    rechecks = list(hazard.rechecks.select_related("department", "checked_by", "notice"))
+    missing_results = []
+    if hazard.is_major and hazard.state in RESULT_REPORT_STATES:
+        done = {r.recipient for r in reports if r.stage == DualReportStage.RESULT}
+        missing_results = [label for value, label in DualReportRecipient.choices if value not in done]
+    rule = services.time_limit(TimeLimitCode.RECHECK)
+    due = services.recheck_due_on(hazard, days=rule.days)
+    return {
+        "dual_reports": reports,
+        "missing_results": missing_results,
+        "rechecks": rechecks,
+        "recheck_pending": services.needs_recheck(hazard) and hazard.state != HazardState.CLOSED,
+        "recheck_due": due,
+        "recheck_overdue": due is not None and due < timezone.localdate(),
+        "recheck_rule": rule,
+    }
+
+
+def step_context(action: str, hazard: Hazard) -> dict:
+    """Extra context of the dual-report and re-check step pages."""
+    if action == "recheck":
+        rule = services.time_limit(TimeLimitCode.RECHECK)
+        return {"recheck_due": services.recheck_due_on(hazard, days=rule.days), "recheck_rule": rule,
+                "notices": list(hazard.notices.select_related("department").order_by("-issued_on", "-id"))}
+    if action == "record_dual_report":
+        return {"dual_reports": list(hazard.dual_reports.select_related("department"))}
+    return {}
+
+
+def _run_recheck(request, hazard, data, version):
+    recheck = services.record_recheck(
+        hazard, actor=request.user, outcome=data["outcome"], opinion=data["opinion"], checked_on=data["checked_on"],
+        new_deadline=data.get("new_deadline"), department=data.get("department"), inspectors=data["inspectors"],
+        files=data["files"], expected_version=version)
+    if recheck.passed:
+        return _("Re-check recorded: passed. Re-check opinion %(number)s.") % {"number": recheck.number}
+    return _("Re-check recorded: not passed, new deadline %(deadline)s. Re-check opinion %(number)s.") % {
+        "deadline": recheck.new_deadline, "number": recheck.number}
+
+
+ACTIONS["recheck"] = Action(
+    gettext_lazy("Re-check"), gettext_lazy("Re-check"), RecheckForm, _run_recheck, style="primary",
+    template="hazards/action_recheck.html",
+    intro=gettext_lazy("The side that found the hazard or ordered it fixed re-checks the rectification on site. "
+                       "If it passed, the hazard can be closed out; if not, it goes back to rectification with "
+                       "a new deadline."))
+
+
+def _scoped_report(user, pk: int) -> DualReport:
+    qs = DualReport.objects.for_user(user).select_related(
+        "hazard__enterprise__region", "hazard__criterion", "department", "reported_by")
+    return get_object_or_404(qs, pk=pk)
+
+
+def _scoped_recheck(user, pk: int) -> Recheck:
+    qs = Recheck.objects.for_user(user).select_related(
+        "hazard__enterprise__region", "hazard__criterion", "department", "checked_by", "notice__department")
+    return get_object_or_404(qs, pk=pk)
+
+
+def _files_of(record) -> list[Attachment]:
+    files = list(attachments_for(record))
+    for att in files:
+        att.is_image = _is_image(att)
+    return files
+
+
+@login_required
+@require_GET
+def dual_report_detail(request, pk: int):
+    """One dual report, laid out as the document (print view), with its PDF."""
+    report = _scoped_report(request.user, pk)
+    return render(request, "hazards/dual_report_detail.html", {
+        "report": report, "hazard": report.hazard, "files": _files_of(report),
+    })
+
+
+@login_required
+@require_GET
+def dual_report_pdf(request, pk: int):
+    report = _scoped_report(request.user, pk)
+    response = HttpResponse(render_dual_report(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="dual-report-{report.hazard.number}-{report.pk}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def recheck_detail(request, pk: int):
+    """One re-check (整改复查意见书), laid out as the document (print view), with its PDF."""
+    recheck = _scoped_recheck(request.user, pk)
+    return render(request, "hazards/recheck_detail.html", {
+        "recheck": recheck, "hazard": recheck.hazard, "files": _files_of(recheck),
+    })
+
+
+@login_required
+@require_GET
+def recheck_pdf(request, pk: int):
+    recheck = _scoped_recheck(request.user, pk)
+    response = HttpResponse(render_recheck(recheck), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="recheck-{recheck.number}.pdf"'
+    return response

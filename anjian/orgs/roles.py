@@ -13,7 +13,9 @@ from .choices import Role
 HAZARD_FINDER = ["hazards.add_hazard", "hazards.change_hazard"]
 # Supervising the loop: acceptance of major hazards, listing, notices, voiding.
 HAZARD_REGULATOR = [*HAZARD_FINDER, "hazards.delete_hazard", "hazards.transition_hazard", "hazards.list_hazard",
-                    "hazards.issue_notice_hazard"]
+                    "hazards.issue_notice_hazard", "hazards.recheck_hazard"]
+# Re-checking (复查) what one's own patrol or expert inspection found (services.can_recheck decides per hazard).
+HAZARD_RECHECKER = ["hazards.recheck_hazard"]
 
 # Inspection records (any inspector) and self-inspection duties (enterprises and regulators).
 INSPECTION_RECORDS = ["inspections.add_inspectionrecord", "inspections.change_inspectionrecord",
@@ -37,11 +39,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *HAZARD_REGULATOR, *INSPECTION_RECORDS, *INSPECTION_DUTIES,
     ],
     Role.GRID_OFFICER: ["enterprises.add_enterprise", "enterprises.change_enterprise", *HAZARD_FINDER,
-                        *INSPECTION_RECORDS],
+                        *HAZARD_RECHECKER, *INSPECTION_RECORDS],
     # The committee office enters the yearly GDP and employment figures behind the accident rates.
     Role.COMMITTEE_OFFICE: ["regions.add_regionyearfigure", "regions.change_regionyearfigure",
                             "regions.delete_regionyearfigure"],
-    Role.EXPERT: [*HAZARD_FINDER, *INSPECTION_RECORDS],
+    Role.EXPERT: [*HAZARD_FINDER, *HAZARD_RECHECKER, *INSPECTION_RECORDS],
     Role.ENTERPRISE: ["enterprises.change_enterprise", *HAZARD_FINDER, "hazards.transition_hazard",
                       *INSPECTION_RECORDS, *INSPECTION_DUTIES],
 }

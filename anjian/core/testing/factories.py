@@ -214,3 +214,34 @@ def make_duty(enterprise: Enterprise, actor: User | None = None, *, cadence_code
               "active_from": timezone.localdate() - datetime.timedelta(days=400)}
     values.update(data)
     return services.create_duty(actor=actor, enterprise=enterprise, data=values)
+
+
+def pass_recheck(hazard, actor: User | None = None):
+    """Record a passed re-check (复查) if ``hazard`` needs one before close-out (found by an
+    inspection or under a notice), through the service; answers the hazard as it is now."""
+    from anjian.hazards import services
+    from anjian.hazards.models import Hazard
+
+    if not services.needs_recheck(hazard):
+        return hazard
+    services.record_recheck(hazard, actor=actor or make_user(Role.ADMIN), outcome="passed", opinion="经复查，整改合格")
+    return Hazard.objects.get(pk=hazard.pk)
+
+
+DUAL_REPORT_TEXTS = {
+    "situation": "储罐区防火堤破损，原因是长期未检查维护",
+    "severity_analysis": "可能导致泄漏火灾，需停用储罐并经一定时间治理",
+    "treatment_plan": "停用储罐，修复防火堤，完善巡检制度",
+}
+
+
+def make_dual_report(hazard, actor: User, recipient: str = "regulator", reported_on=None, **data):
+    """File a hazard report (双报告) of a major hazard through the service, with plausible texts;
+    a report to the department goes to the enterprise's supervising department by default."""
+    from anjian.hazards import services
+    from anjian.hazards.models import Hazard
+
+    values = {**DUAL_REPORT_TEXTS, **data}
+    hazard = Hazard.objects.get(pk=hazard.pk)
+    return services.record_dual_report(hazard, actor=actor, recipient=recipient,
+                                       reported_on=reported_on or datetime.date.today(), **values)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from anjian.core.context_processors import warnings_badge
 from anjian.core.models import Warning, WarningRead
-from anjian.core.testing.factories import COMPLETE_PLAN, make_hazard
+from anjian.core.testing.factories import COMPLETE_PLAN, make_dual_report, make_hazard
 from anjian.core.testing.mixins import OTHER_COUNTY, act_as, fresh
 from anjian.core.warnings import inbox, run_all_rules, unread_count, warning_summary
 from anjian.hazards import services
@@ -51,7 +51,8 @@ def scanned(world):
     general = overdue_hazard(world.ent_a, ent_user)
     major = make_hazard(world.ent_a, regulator, major=True, deadline=TODAY() + datetime.timedelta(days=30))
     major = services.update_plan(major, actor=ent_user, plan=COMPLETE_PLAN)
-    services.record_dual_report(major, actor=ent_user, regulator_on=TODAY(), congress_on=TODAY())
+    make_dual_report(major, ent_user, "regulator")
+    make_dual_report(major, ent_user, "congress")
     major.refresh_from_db()
     major = services.start_rectification(major, actor=ent_user)
     major = services.submit_rectification(major, actor=ent_user, note="已整改")

@@ -22,7 +22,9 @@ from anjian.core.testing.factories import (
     criterion,
     industry,
     make_checklist,
+    make_dual_report,
     make_hazard,
+    pass_recheck,
 )
 from anjian.core.testing.mixins import (
     CreateContract,
@@ -279,7 +281,7 @@ def ledger(world):
     closed = make_hazard(world.ent_a, admin, found_at=past, deadline=in_days(-1))
     closed = services.start_rectification(closed, actor=admin)
     closed = services.submit_rectification(closed, actor=admin, note="已整改")
-    closed = services.accept_rectification(closed, actor=admin)
+    closed = pass_recheck(services.accept_rectification(closed, actor=admin), admin)
     closed = services.close_hazard(closed, actor=admin)
     construction = make_hazard(world.ent_a_construction, admin, description="脚手架未设置剪刀撑")
     county_b = make_hazard(world.ent_b, admin, description="乙县隐患")
@@ -468,7 +470,8 @@ def varied_ledger(world) -> list[Hazard]:
     admin = world.users[Role.ADMIN]
     plain = make_hazard(world.ent_a, admin)
     major = make_hazard(world.ent_a, admin, major=True, **COMPLETE_PLAN)
-    major = services.record_dual_report(major, actor=admin, regulator_on=in_days(0), congress_on=None)
+    make_dual_report(major, admin, "regulator", reported_on=in_days(0), department=world.dept_a)
+    major = Hazard.objects.get(pk=major.pk)
     services.list_for_supervision(major, actor=admin, level="county", department=world.dept_a,
                                   deadline=in_days(30))
     bare_major = make_hazard(world.ent_a, admin, major=True)  # no plan, no dual report
@@ -481,7 +484,8 @@ def varied_ledger(world) -> list[Hazard]:
     rectified = services.submit_rectification(rectified, actor=admin, note="已整改")
     closed = services.start_rectification(make_hazard(world.ent_b, admin), actor=admin)
     closed = services.submit_rectification(closed, actor=admin, note="已整改")
-    closed = services.close_hazard(services.accept_rectification(closed, actor=admin), actor=admin)
+    closed = services.close_hazard(pass_recheck(services.accept_rectification(closed, actor=admin), admin),
+                                   actor=admin)
     return [plain, major, bare_major, no_grid, from_item, overdue, rectified, closed]
 
 

@@ -16,7 +16,13 @@ from rest_framework.test import APIClient
 
 from anjian.core.models import Attachment
 from anjian.core.services import attachments_for, events_for
-from anjian.core.testing.factories import COMPLETE_PLAN, make_hazard, make_user
+from anjian.core.testing.factories import (
+    COMPLETE_PLAN,
+    DUAL_REPORT_TEXTS,
+    make_hazard,
+    make_user,
+    pass_recheck,
+)
 from anjian.core.testing.mixins import ACTORS, act_as, actor_id, api_url, expect, fresh
 from anjian.hazards import services
 from anjian.hazards.choices import ExtensionState, HazardState
@@ -44,7 +50,8 @@ def at_state(world, state: str, *, major: bool = False, enterprise=None) -> Haza
     h = services.submit_rectification(h, actor=admin, note="已更换阀门")
     if state == S.RECTIFIED:
         return h
-    h = services.accept_rectification(h, actor=admin)
+    # Found by the administrator (a government inspection): re-checked (复查) as it is accepted.
+    h = pass_recheck(services.accept_rectification(h, actor=admin), admin)
     if state == S.ACCEPTED:
         return h
     return services.close_hazard(h, actor=admin)
@@ -84,7 +91,8 @@ STEPS = [
     ("plan", S.REPORTED, True, {"plan_funds": "80000.00"}, EITHER_SIDE, S.REPORTED),
     ("request-extension", S.REPORTED, False, {"new_deadline": "IN_30", "reason": "备件未到"}, RECTIFIER,
      S.REPORTED),
-    ("dual-report", S.REPORTED, True, {"regulator_on": "TODAY"}, EITHER_SIDE, S.REPORTED),
+    ("dual-report", S.REPORTED, True, {"recipient": "regulator", "reported_on": "TODAY", **DUAL_REPORT_TEXTS},
+     EITHER_SIDE, S.REPORTED),
     ("list-for-supervision", S.REPORTED, True, {"level": "county", "deadline": "IN_30", "department": "DEPT_A"},
      REGULATOR_ONLY, S.REPORTED),
 ]
@@ -152,7 +160,8 @@ def test_extension_decision_by_role(world, api, who, decision, major):
         ("close", S.RECTIFIED, False, {}, "state"),
         ("plan", S.RECTIFIED, True, {"plan_funds": "1000"}, "state"),
         ("request-extension", S.RECTIFIED, False, {"new_deadline": "IN_30", "reason": "备件未到"}, "state"),
-        ("dual-report", S.REPORTED, False, {"regulator_on": "TODAY"}, "grade"),
+        ("dual-report", S.REPORTED, False, {"recipient": "regulator", "reported_on": "TODAY", **DUAL_REPORT_TEXTS},
+         "grade"),
         ("list-for-supervision", S.REPORTED, False, {"level": "county", "deadline": "IN_30", "department": "DEPT_A"},
          "grade"),
         ("list-for-supervision", S.CLOSED, True, {"level": "county", "deadline": "IN_30", "department": "DEPT_A"},
@@ -183,8 +192,9 @@ def test_step_refused_in_this_state(world, api, step, state, major, payload, fie
         ("request-extension", S.REPORTED, {"new_deadline": "PAST", "reason": "备件未到"}, "new_deadline"),
         ("request-extension", S.REPORTED, {"new_deadline": "IN_30"}, "reason"),
         ("plan", S.REPORTED, {"plan_funds": "-5"}, "plan_funds"),
-        ("dual-report", S.REPORTED, {}, "regulator_on"),
-        ("dual-report", S.REPORTED, {"congress_on": "2000-01-01"}, "congress_on"),
+        ("dual-report", S.REPORTED, {"reported_on": "TODAY"}, "recipient"),
+        ("dual-report", S.REPORTED, {"recipient": "congress", "reported_on": "2000-01-01", **DUAL_REPORT_TEXTS},
+         "reported_on"),
         ("list-for-supervision", S.REPORTED, {"level": "village", "deadline": "IN_30", "department": "DEPT_A"},
          "level"),
         ("list-for-supervision", S.REPORTED, {"level": "county", "deadline": "PAST", "department": "DEPT_A"},
@@ -192,7 +202,7 @@ def test_step_refused_in_this_state(world, api, step, state, major, payload, fie
         ("list-for-supervision", S.REPORTED, {"level": "county", "deadline": "IN_30", "department": "DEPT_B"},
          "department"),
     ],
-    ids=["note", "reason", "earlier-deadline", "extension-reason", "negative-funds", "no-report-date",
+    ids=["note", "reason", "earlier-deadline", "extension-reason", "negative-funds", "no-recipient",
          "report-before-found", "level", "listing-deadline", "foreign-department"],
 )
 def test_step_input_errors_name_the_field(world, api, step, state, payload, field):
@@ -304,18 +314,20 @@ def test_full_loop_of_a_general_hazard_by_the_enterprise(world, api):
     client = act_as(api, world.users[Role.ENTERPRISE])
     # and a second user of the enterprise, who rectifies (the acceptor is not the rectifier: issue #10)
     rectifier = act_as(APIClient(), make_user(Role.ENTERPRISE, scope_enterprise=world.ent_a))
-    # when the enterprise starts, submits, accepts and closes it, each time naming the version it saw
+    grid = act_as(APIClient(), world.users[Role.GRID_OFFICER])
+    # when the enterprise starts, submits and accepts it, the grid officer re-checks it (复查: its patrol found
+    # it) and the enterprise closes it out, each time naming the version it saw
     version = hazard.version
-    for step, data in [("start-rectification", {}), ("submit-rectification", {"note": "已整改"}), ("accept", {}),
-                       ("close", {"comment": "销号"})]:
-        by = rectifier if step == "submit-rectification" else client
-        response = by.post(step_url(hazard, step), {**data, "version": version}, format="json")
+    for who, step, data in [(client, "start-rectification", {}), (rectifier, "submit-rectification", {"note": "已整改"}),
+                            (client, "accept", {}), (grid, "recheck", {"outcome": "passed", "opinion": "复查合格"}),
+                            (client, "close", {"comment": "销号"})]:
+        response = who.post(step_url(hazard, step), {**data, "version": version}, format="json")
         assert response.status_code == 200, (step, response.content)
         version = response.json()["version"]
     # then it is closed out, with the whole loop on its timeline, newest first
     body = client.get(api_url("hazard", hazard.pk)).json()
     assert body["state"] == S.CLOSED and body["closed_at"] and body["accepted_by"] == world.users[Role.ENTERPRISE].name
-    assert [e["action"] for e in body["timeline"]] == ["closed", "accepted", "rectification_submitted",
+    assert [e["action"] for e in body["timeline"]] == ["closed", "rechecked", "accepted", "rectification_submitted",
                                                       "rectification_started", "reported"]
     assert body["available_actions"] == []
 
@@ -359,14 +371,17 @@ def test_dual_report(world, api):
     # given a reported major hazard
     hazard = at_state(world, S.REPORTED, major=True)
     today = timezone.localdate().isoformat()
-    # when the enterprise records both report dates
-    response = act_as(api, world.users[Role.ENTERPRISE]).post(step_url(hazard, "dual-report"),
-                                                              {"regulator_on": today, "congress_on": today},
-                                                              format="json")
-    # then nothing is missing from the dual report
-    assert response.status_code == 200
+    client = act_as(api, world.users[Role.ENTERPRISE])
+    # when the enterprise reports it to the department (by default its supervising one) and to the congress
+    for recipient in ("regulator", "congress"):
+        response = client.post(step_url(hazard, "dual-report"),
+                               {"recipient": recipient, "reported_on": today, **DUAL_REPORT_TEXTS}, format="json")
+        assert response.status_code == 200, response.content
+    # then nothing is missing from the dual report, and both reports are on the hazard
     body = response.json()
     assert body["missing_dual_reports"] == [] and body["reported_to_congress_on"] == today
+    assert [(r["recipient"], r["department"]) for r in body["dual_reports"]] == [("regulator", world.dept_a.pk),
+                                                                                ("congress", None)]
 
 
 def test_listing(world, api):
@@ -391,7 +406,8 @@ def test_listing(world, api):
 
 
 ALL_STEPS = ["start-rectification", "submit-rectification", "accept", "refuse-acceptance", "close", "plan",
-             "request-extension", "dual-report", "list-for-supervision", "approve-extension", "refuse-extension"]
+             "request-extension", "dual-report", "list-for-supervision", "approve-extension", "refuse-extension",
+             "recheck"]
 
 
 @pytest.mark.parametrize("step", ALL_STEPS)

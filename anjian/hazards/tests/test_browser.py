@@ -5,7 +5,8 @@ a live server), in Chinese as users see it, each test keeping a screenshot in va
     a photo, starts the rectification and submits it with evidence; another of its users (the
     rectifier does not accept) accepts it and closes it out;
 (b) the regulator path: a major hazard (五落实 complete, rectified by the enterprise) is found
-    in the ledger by filtering, listed for supervision, accepted, closed out and delisted.
+    in the ledger by filtering, listed for supervision, accepted, re-checked (the regulator found
+    it), closed out and delisted.
 
 Run them alone with ``pytest -m browser``; they are skipped when Chromium or Playwright is missing.
 """
@@ -192,9 +193,17 @@ def test_regulator_lists_accepts_closes_and_delists_a_major_hazard(world, live_s
             expect(page.locator(".hz-listing.active")).to_contain_text("甲安督〔2026〕8号")
             expect(page.locator(".page-head .sub")).to_contain_text("已挂牌")
 
-            # Accept, close out, delist.
-            b.step("accept", comment="现场复查，整改到位")
+            # Accept, re-check (the regulator found it), close out, delist.
+            b.step("accept", comment="现场验收，整改到位")
             assert b.state_badge() == "已验收"
+            page.click(".page-head .actions a[data-action=recheck]")
+            page.wait_for_url("**/recheck/")
+            expect(page.locator(".field-new_deadline")).to_be_hidden()
+            page.check("#id_outcome_0")
+            page.fill("#id_opinion", "现场复查，整改到位")
+            page.click("form.panel button[type=submit]")
+            page.wait_for_url("**/hazards/*/")
+            expect(page.locator("#rechecks")).to_contain_text("复查合格")
             b.step("close", comment="同意销号")
             assert b.state_badge() == "已销号"
             b.step("delist", comment="隐患已销号，同意摘牌")

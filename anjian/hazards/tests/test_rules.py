@@ -9,7 +9,13 @@ import pytest
 from django.utils import timezone
 
 from anjian.core.models import Warning
-from anjian.core.testing.factories import COMPLETE_PLAN, make_hazard, make_user
+from anjian.core.testing.factories import (
+    COMPLETE_PLAN,
+    make_dual_report,
+    make_hazard,
+    make_user,
+    pass_recheck,
+)
 from anjian.core.warnings import get_rule, run_all_rules, sync_rule
 from anjian.hazards import services
 from anjian.hazards.choices import ListingLevel
@@ -227,10 +233,10 @@ def test_dual_report_missing_until_both_reports_are_recorded(world, regulator, e
     assert scan("major_dual_report_missing", days(6))["raised"] == 0
     assert scan("major_dual_report_missing", days(8))["raised"] == 1
     # when only the report to the regulator is recorded, then it stays open
-    h = services.record_dual_report(h, actor=ent_user, regulator_on=TODAY())
+    make_dual_report(h, ent_user, "regulator")
     assert scan("major_dual_report_missing", days(8)) == {"raised": 0, "closed": 0, "refreshed": 0}
     # when the report to the workers' congress follows, then it closes
-    services.record_dual_report(h, actor=ent_user, congress_on=TODAY())
+    make_dual_report(h, ent_user, "congress")
     assert scan("major_dual_report_missing", days(8))["closed"] == 1
 
 
@@ -260,7 +266,7 @@ def test_listing_overdue_raises_for_regulators_and_closes_on_delisting(world, re
     h.refresh_from_db()
     h = services.start_rectification(h, actor=ent_user)
     h = services.submit_rectification(h, actor=ent_user, note="已整改")
-    h = services.accept_rectification(h, actor=regulator)
+    h = pass_recheck(services.accept_rectification(h, actor=regulator), regulator)
     h = services.close_hazard(h, actor=regulator)
     # then while still listed the warning stays; once delisted it closes
     assert scan("listing_overdue", days(6))["closed"] == 0

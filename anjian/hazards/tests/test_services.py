@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from anjian.core.models import Attachment, Event
 from anjian.core.services import ConflictError, attachments_for, events_for
-from anjian.core.testing.factories import COMPLETE_PLAN, criterion, make_hazard
+from anjian.core.testing.factories import COMPLETE_PLAN, criterion, make_hazard, pass_recheck
 from anjian.hazards import services
 from anjian.hazards.choices import ExtensionState, HazardSource, HazardState, ListingState
 from anjian.hazards.models import Hazard
@@ -55,7 +55,8 @@ def _to_state(hazard, state, ent_user, regulator):
     steps = [
         (S.RECTIFYING, lambda h: services.start_rectification(h, actor=ent_user)),
         (S.RECTIFIED, lambda h: services.submit_rectification(h, actor=_rectifier(ent_user), note="已更换")),
-        (S.ACCEPTED, lambda h: services.accept_rectification(h, actor=acceptor)),
+        # Found by the regulator: its re-check (复查) passes right after the acceptance.
+        (S.ACCEPTED, lambda h: pass_recheck(services.accept_rectification(h, actor=acceptor), regulator)),
         (S.CLOSED, lambda h: services.close_hazard(h, actor=acceptor)),
     ]
     for target, step in steps:
@@ -130,7 +131,8 @@ def test_state_fields_cannot_be_set_on_report(world, regulator):
 # --- the happy paths -------------------------------------------------------------------------
 
 def test_general_hazard_full_loop_by_the_enterprise(world, ent_user, regulator):
-    h = make_hazard(world.ent_a, regulator)
+    # A hazard of its own self-inspection: no re-check by anyone else before close-out.
+    h = make_hazard(world.ent_a, ent_user)
     h = _to_state(h, S.CLOSED, ent_user, regulator)
     assert h.version == 5 and h.closed_at and h.accepted_by == ent_user
     actions = list(events_for(h).order_by("at", "id").values_list("action", "from_state", "to_state"))
@@ -217,7 +219,7 @@ def test_major_hazard_accepted_only_by_the_regulator(world, ent_user, regulator)
     for who in (ent_user, world.users[Role.GRID_OFFICER], world.users["other_county"]):
         with pytest.raises(PermissionDenied):
             services.accept_rectification(h, actor=who)
-    h = services.accept_rectification(h, actor=regulator)
+    h = pass_recheck(services.accept_rectification(h, actor=regulator), regulator)
     with pytest.raises(PermissionDenied):
         services.close_hazard(h, actor=ent_user)
     assert services.close_hazard(h, actor=regulator).state == S.CLOSED
@@ -227,8 +229,8 @@ def test_admin_may_take_every_step(world, regulator):
     admin = world.users[Role.ADMIN]
     h = make_hazard(world.ent_a, regulator, major=True)
     h = services.update_plan(h, actor=admin, plan=COMPLETE_PLAN)
-    for step in ("start", "submit", "accept", "close"):
-        h = TRANSITIONS[step](h, admin)
+    for step in ("start", "submit", "accept", "recheck", "close"):
+        h = pass_recheck(h, admin) if step == "recheck" else TRANSITIONS[step](h, admin)
     assert h.state == S.CLOSED
 
 
@@ -330,17 +332,22 @@ def test_extension_rules(world, ent_user, regulator):
 # --- dual report --------------------------------------------------------------------------------------
 
 def test_dual_report_for_major_hazards_only(world, ent_user, regulator):
+    report = {"situation": "储罐区防火堤破损", "severity_analysis": "可能引发火灾，需停用储罐整改",
+              "treatment_plan": "修复防火堤"}
     general = make_hazard(world.ent_a, regulator)
     with pytest.raises(ValidationError):
-        services.record_dual_report(general, actor=ent_user, regulator_on=TODAY)
+        services.record_dual_report(general, actor=ent_user, recipient="regulator", reported_on=TODAY, **report)
     h = make_hazard(world.ent_a, regulator, major=True)
     assert h.missing_dual_reports() == ["reported_to_regulator_on", "reported_to_congress_on"]
-    h = services.record_dual_report(h, actor=ent_user, regulator_on=TODAY)
+    services.record_dual_report(h, actor=ent_user, recipient="regulator", reported_on=TODAY, **report)
+    h.refresh_from_db()
     assert h.missing_dual_reports() == ["reported_to_congress_on"]
     with pytest.raises(ValidationError) as e:
-        services.record_dual_report(h, actor=ent_user, congress_on=TODAY + datetime.timedelta(days=1))
-    assert "congress_on" in e.value.message_dict
-    h = services.record_dual_report(h, actor=ent_user, congress_on=TODAY)
+        services.record_dual_report(h, actor=ent_user, recipient="congress",
+                                    reported_on=TODAY + datetime.timedelta(days=1), **report)
+    assert "reported_on" in e.value.message_dict
+    services.record_dual_report(h, actor=ent_user, recipient="congress", reported_on=TODAY, **report)
+    h.refresh_from_db()
     assert h.missing_dual_reports() == []
 
 

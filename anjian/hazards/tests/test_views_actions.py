@@ -16,7 +16,7 @@ from PIL import Image
 
 from anjian.core.models import Attachment
 from anjian.core.services import attachments_for, events_for
-from anjian.core.testing.factories import COMPLETE_PLAN, make_hazard, make_user
+from anjian.core.testing.factories import COMPLETE_PLAN, make_dual_report, make_hazard, make_user
 from anjian.core.testing.mixins import OTHER_COUNTY
 from anjian.hazards import services
 from anjian.hazards.choices import ExtensionState, HazardState, ListingState
@@ -174,13 +174,15 @@ def test_negative_funds_are_refused(ent, major):
 
 def test_dual_report_is_recorded(world, reg, major):
     today = timezone.localdate().isoformat()
-    assert act(reg, major, "record_dual_report", regulator_on=today).status_code == 302
+    texts = {"situation": "储罐区防火堤破损", "severity_analysis": "可能引发火灾", "treatment_plan": "修复防火堤"}
+    assert act(reg, major, "record_dual_report", stage="initial", recipient="regulator", department=world.dept_a.pk,
+               reported_on=today, **texts).status_code == 302
     h = fresh(major)
     assert h.reported_to_regulator_on == timezone.localdate() and h.reported_to_congress_on is None
     # A date before the day found is refused next to its field
     early = (timezone.localdate() - datetime.timedelta(days=400)).isoformat()
-    response = act(reg, h, "record_dual_report", congress_on=early)
-    assert response.status_code == 400 and response.context["form"].errors["congress_on"]
+    response = act(reg, h, "record_dual_report", stage="initial", recipient="congress", reported_on=early, **texts)
+    assert response.status_code == 400 and response.context["form"].errors["reported_on"]
 
 
 def test_regulator_lists_accepts_closes_and_delists_a_major_hazard(world, reg, major):
@@ -203,8 +205,10 @@ def test_regulator_lists_accepts_closes_and_delists_a_major_hazard(world, reg, m
     # The enterprise cannot accept a major hazard: no button, and the page says so
     page = client_for(enterprise_user).get(reverse("hazards:action", args=[h.pk, "accept"]), **EN)
     assert page.status_code == 302 and fresh(h).state == S.RECTIFIED
-    # The regulator accepts, closes out and delists
+    # The regulator accepts, re-checks (it found the hazard), closes out and delists
     assert act(reg, h, "accept", comment="验收合格", files=[png()]).status_code == 302
+    assert act(reg, fresh(h), "recheck", outcome="passed", opinion="复查合格",
+               checked_on=timezone.localdate().isoformat()).status_code == 302
     assert act(reg, fresh(h), "close").status_code == 302
     response = act(reg, fresh(h), "delist", comment="摘牌")
     assert response.status_code == 302
@@ -248,7 +252,7 @@ def test_stale_version_shows_the_conflict_and_changes_nothing(world, ent, genera
 @pytest.mark.parametrize("action", ["report_progress", "void"])
 def test_stale_version_also_guards_steps_without_a_service_version(world, reg, major, action):
     stale = major.version
-    services.record_dual_report(major, actor=world.users[Role.REGULATOR], regulator_on=timezone.localdate())
+    make_dual_report(major, world.users[Role.REGULATOR], "congress")
     if action == "report_progress":
         services.list_for_supervision(fresh(major), actor=world.users[Role.REGULATOR], level="county",
                                       department=world.dept_a, deadline=timezone.localdate())
