@@ -19,6 +19,16 @@ from anjian.orgs.choices import DepartmentKind, Role
 from anjian.regions.choices import RegionLevel
 
 
+def pytest_sessionstart(session):
+    """In CI (ANJIAN_REQUIRE_BROWSER=1) a missing browser is an error, never a silent skip."""
+    import os
+
+    from anjian.core.testing.browser import CHROMIUM, sync_playwright
+
+    if os.environ.get("ANJIAN_REQUIRE_BROWSER") == "1" and (not CHROMIUM.exists() or sync_playwright is None):
+        raise pytest.UsageError(f"ANJIAN_REQUIRE_BROWSER=1 but Chromium ({CHROMIUM}) or Playwright is missing")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_reference_caches():
     """Region paths and the industry taxonomy are cached per process (core.scoping); a test's
