@@ -117,12 +117,12 @@ class MultipleFileField(forms.FileField):
 
 # --- reporting a hazard ---------------------------------------------------------------------
 
-def criterion_choices(enterprise: Enterprise | None = None, rows=None) -> list:
-    """Major-hazard criteria grouped by their document (<optgroup> per document): those that
-    apply to ``enterprise``'s industry today when it is known, else every criterion in force
-    today (``criteria_in_force``; the page narrows them to the chosen enterprise's)."""
+def criterion_choices(industry_code: str | None = None, rows=None) -> list:
+    """Major-hazard criteria grouped by their document (<optgroup> per document): ``rows``, else
+    those that apply to the industry today when it is known, else every criterion in force today
+    (``criteria_in_force``; the page narrows them to the chosen enterprise's)."""
     if rows is None:
-        rows = criteria_in_force(enterprise)
+        rows = criteria_in_force(industry_code)
     groups: dict[str, list] = {}
     for c in rows:
         label = " ".join(p for p in (c.item_no, c.text) if p)
@@ -162,16 +162,16 @@ MAJOR_BASIS_CRITERION = "criterion"
 MAJOR_BASIS_DEFINITION = "definition"
 
 
-def criteria_in_force(enterprise: Enterprise | None = None):
-    """The criteria a hazard reported today may name: those applying to ``enterprise``'s industry
-    (standards.selectors.criteria_for_industries), or, with no enterprise yet, every active
-    criterion of a document in force today."""
+def criteria_in_force(industry_code: str | None = None):
+    """The criteria a hazard reported today may name: those applying to an enterprise of the
+    industry (standards.selectors.criteria_for_industries), or, with no industry yet (no
+    enterprise chosen), every active criterion of a document in force today."""
     from anjian.standards.selectors import criteria_for_industries
     from anjian.standards.services import in_force_q
 
     today = timezone.localdate()
-    if enterprise is not None:
-        return list(criteria_for_industries([enterprise.industry.code], on=today).select_related("industry"))
+    if industry_code:
+        return list(criteria_for_industries([industry_code], on=today).select_related("industry"))
     return list(MajorHazardCriterion.objects.filter(in_force_q(today, "document__"), is_active=True,
                                                     document__is_active=True)
                 .select_related("document", "industry").order_by("document__code", "sort", "id"))
@@ -223,11 +223,13 @@ class MajorBasisFields(forms.Form):
         help_text=_("Which production must stop and for how long, or which outside factor keeps the enterprise "
                     "from removing it."))
 
-    def _init_major_basis(self, enterprise: Enterprise | None) -> None:
-        self._offered = criteria_in_force(enterprise)
+    def _init_major_basis(self, industry_code: str | None) -> None:
+        """Offer the criteria of ``industry_code`` (None: every one in force, for the page to
+        narrow), with what the page narrows them by."""
+        self._offered = criteria_in_force(industry_code)
         self.fields["criterion"].choices = criterion_choices(rows=self._offered)
         self.criteria_industries = criteria_industry_map(self._offered)
-        self.fixed_industry = enterprise.industry.code if enterprise is not None else ""
+        self.fixed_industry = industry_code or ""
 
     def clean_criterion(self):
         pk = self.cleaned_data.get("criterion")
@@ -288,7 +290,7 @@ class HazardReportForm(MajorBasisFields):
         super().__init__(*args, **kwargs)
         self.user = user
         scope = scope_of(user)
-        enterprises = Enterprise.objects.for_user(user).select_related("region").order_by("region_path", "name")
+        enterprises = Enterprise.objects.for_user(user).select_related("region", "industry").order_by("region_path", "name")
         field = self.fields["enterprise"]
         self.fixed_enterprise = None
         if scope.kind == ENTERPRISE_SCOPE:
@@ -315,7 +317,7 @@ class HazardReportForm(MajorBasisFields):
         # The criteria of the enterprise's industry when it is known before anything is posted;
         # a posted form offers all in force, and the service names the field if one does not apply.
         known = self.fixed_enterprise or enterprise
-        self._init_major_basis(known if not self.is_bound else None)
+        self._init_major_basis(known.industry.code if known is not None and not self.is_bound else None)
         self.enterprise_industries = self._enterprise_industry_map(field)
         items = check_item_choices(self.fixed_enterprise or enterprise)
         if items is None:
@@ -475,14 +477,14 @@ class CorrectForm(StepForm, MajorBasisFields):
         kwargs["initial"].setdefault("major_basis", MAJOR_BASIS_DEFINITION if hazard.is_major_by_definition
                                      else MAJOR_BASIS_CRITERION)
         super().__init__(*args, hazard=hazard, **kwargs)
-        # The criteria of the hazard's enterprise's industry (and those across industries).
-        self._init_major_basis(hazard.enterprise if not self.is_bound else None)
+        # The criteria of the hazard's industry (and those across industries), as the service checks.
+        self._init_major_basis(hazard.industry.code if not self.is_bound else None)
         if hazard.criterion_id and not any(
                 str(hazard.criterion_id) == v for _g, opts in self.fields["criterion"].choices[1:] for v, _l in opts):
             # A criterion that no longer applies stays visible, so the correction can move off it.
             self.fields["criterion"].choices = criterion_choices(rows=[hazard.criterion, *self._offered])
         self.enterprise_industries = {}
-        self.fixed_industry = hazard.enterprise.industry.code
+        self.fixed_industry = hazard.industry.code
 
     def clean(self):
         cleaned = super().clean()
