@@ -202,26 +202,14 @@ class ReportDeadline:
     extension_reason: str = ""
     submitted_on: date | None = None
     source_note: str = ""
-    today: date | None = None
 
     @property
     def overdue(self) -> bool:
-        return self.submitted_on is None and (self.today or timezone.localdate()) > self.due_on
+        return self.submitted_on is None and timezone.localdate() > self.due_on
 
     @property
     def submitted_late(self) -> bool:
         return self.submitted_on is not None and self.submitted_on > self.due_on
-
-    @property
-    def can_still_extend(self) -> bool:
-        return self.submitted_on is None and not self.extension_days
-
-    def as_dict(self) -> dict:
-        return {"due_on": self.due_on.isoformat(), "base_days": self.base_days,
-                "extension_days": self.extension_days, "extension_reason": self.extension_reason,
-                "max_extension_days": self.max_extension_days,
-                "submitted_on": self.submitted_on.isoformat() if self.submitted_on else None,
-                "overdue": self.overdue, "submitted_late": self.submitted_late, "source": self.source_note}
 
 
 def report_deadline(accident: Accident, investigation: Investigation | None = None) -> ReportDeadline:
@@ -266,15 +254,6 @@ class FollowUpStatus:
     @property
     def overdue(self) -> bool:
         return self.open and self.next_due_at is not None and self.now > self.next_due_at
-
-    def as_dict(self) -> dict:
-        def iso(v):
-            return None if v is None else timezone.localtime(v).isoformat()
-
-        return {"required": self.required, "per_day": self.per_day, "source": self.source_note,
-                "last_report_at": iso(self.last_report_at), "next_due_at": iso(self.next_due_at) if self.open
-                else None, "overdue": self.overdue, "stable_at": iso(self.stable_at),
-                "stable_note": self.stable_note}
 
 
 def followup_status(accident: Accident, followups: list[FollowUpReport] | None = None,
