@@ -129,11 +129,11 @@ def api():
 
 @pytest.fixture
 def clock():
-    """Freeze the clock for a test: ``clock("2026-12-06")`` (local noon) or a datetime; the
-    frozen moment holds until the test ends. See anjian.core.testing.clock."""
-    from contextlib import ExitStack
+    """The one frozen clock of the suite (anjian.core.testing.clock.Clock): frozen at
+    2026-03-10 09:00 local from the start; ``clock("2026-12-06")``, ``clock.set(...)`` and
+    ``clock.advance(...)`` move it; it is restored when the test ends."""
+    from anjian.core.testing.clock import Clock
 
-    from anjian.core.testing.clock import frozen_clock
-
-    with ExitStack() as stack:
-        yield lambda when, tick=True: stack.enter_context(frozen_clock(when, tick=tick))
+    frozen = Clock()
+    yield frozen
+    frozen.stop()

@@ -35,3 +35,40 @@ def frozen_clock(value: dt.date | dt.datetime | str, *, tick: bool = True) -> It
     moment = local_moment(value)
     with time_machine.travel(moment, tick=tick):
         yield moment
+
+
+class Clock:
+    """The clock of a test (the ``clock`` fixture): frozen from the start at ``DEFAULT``;
+    ``clock("2026-12-06")`` or ``clock(datetime)`` moves it (running on from there unless
+    ``tick=False``), ``clock.set(moment)`` freezes it at a moment, ``clock.advance(hours=2)``
+    moves a frozen clock on, and ``clock.now`` reads it."""
+
+    DEFAULT = "2026-03-10T09:00"
+
+    def __init__(self) -> None:
+        self._traveller = None
+        self.set(self.DEFAULT)
+
+    def _travel(self, moment: dt.datetime, tick: bool) -> dt.datetime:
+        self.stop()
+        self._traveller = time_machine.travel(moment, tick=tick)
+        self._traveller.start()
+        return moment
+
+    def __call__(self, value: dt.date | dt.datetime | str, tick: bool = True) -> dt.datetime:
+        return self._travel(local_moment(value), tick)
+
+    def set(self, value: dt.date | dt.datetime | str) -> dt.datetime:
+        return self._travel(local_moment(value), tick=False)
+
+    def advance(self, **delta) -> dt.datetime:
+        return self.set(timezone.now() + dt.timedelta(**delta))
+
+    @property
+    def now(self) -> dt.datetime:
+        return timezone.now()
+
+    def stop(self) -> None:
+        if self._traveller is not None:
+            self._traveller.stop()
+            self._traveller = None

@@ -145,7 +145,9 @@ def criterion(code: str = "TEST-01"):
     """A major-hazard criterion (with its document), created once per code."""
     from anjian.standards.models import CriteriaDocument, MajorHazardCriterion
 
-    doc, _ = CriteriaDocument.objects.get_or_create(code="TEST-DOC", defaults={"title": "测试判定标准"})
+    # applies in every industry (as the fire-safety standard does), so any test enterprise may name it
+    doc, _ = CriteriaDocument.objects.get_or_create(code="TEST-DOC", defaults={"title": "测试判定标准",
+                                                                               "cross_industry": True})
     crit, _ = MajorHazardCriterion.objects.get_or_create(code=code, defaults={"document": doc,
                                                                               "text": "测试重大隐患判定条款"})
     return crit
