@@ -76,6 +76,7 @@ def _check_tags(enterprise: Enterprise, tags: Iterable[FeatureTag]) -> list[Feat
     return tags
 
 
+@transaction.atomic
 def set_tags(enterprise: Enterprise, tags: Iterable[FeatureTag], *, actor) -> bool:
     """Give the enterprise exactly ``tags``; a change writes a ``tags_changed`` event naming
     the tags added and removed (the removed links themselves are deleted). True if changed."""

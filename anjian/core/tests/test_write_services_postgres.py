@@ -77,14 +77,19 @@ READ_ONLY = {
     "accidents.is_enterprise_side", "accidents.is_regulator_side",
     "hazards.available_actions", "hazards.can_accept", "hazards.can_correct", "hazards.can_list",
     "hazards.can_rectify", "hazards.is_enterprise_side", "hazards.is_regulator_side",
+    "hazards.can_confirm_major", "hazards.can_recheck", "hazards.needs_recheck", "hazards.recheck_possible",
+    "hazards.rectifier_may_not_accept", "hazards.report_actions",
     "inspections.allowed_kinds", "inspections.can_edit_record", "inspections.can_inspect",
     "inspections.can_manage_duties", "inspections.in_scope", "inspections.is_own_enterprise",
     "majorhazards.can_manage", "risks.can_assess", "risks.can_manage",
     # numbers and codes built from a row
-    "accidents.accident_number", "hazards.hazard_number", "hazards.notice_number", "majorhazards.source_number",
+    "accidents.accident_number", "hazards.hazard_number", "hazards.notice_number", "hazards.recheck_number",
+    "majorhazards.source_number",
     "risks.checklist_code", "standards.next_version_label",
     # selectors and computed values
     "core.attachments_for", "core.events_for", "inspections.active_duties", "inspections.hazard_defaults",
+    "hazards.listing_level_for", "hazards.recheck_days", "hazards.recheck_due_on", "hazards.recipient_departments",
+    "hazards.supervising_department", "hazards.time_limit",
     "majorhazards.substance_inputs", "standards.checklist_in_force", "standards.checklist_versions",
     "standards.checklists_in_force", "standards.in_force_q", "standards.industry_and_ancestor_codes",
     "standards.version_status", "regions.parse_level",
@@ -122,6 +127,7 @@ class Run:
         self.admin = world.users[Role.ADMIN]
         self.regulator = world.users[Role.REGULATOR]
         self.ent_user = world.users[Role.ENTERPRISE]
+        self._colleague = None
         self.today = timezone.localdate()
         self.later = self.today + datetime.timedelta(days=30)
         self.called: set[str] = set()
@@ -164,6 +170,17 @@ class Run:
         self.called.add(name)
         return result
 
+    @property
+    def colleague(self):
+        """A second user of ent_a: the person who accepts a general hazard is not the one who
+        submitted its rectification (ANJIAN_HAZARD_ACCEPTOR_DIFFERS)."""
+        if self._colleague is None:
+            from anjian.core.testing.factories import make_user
+            from anjian.orgs.choices import Role
+
+            self._colleague = make_user(Role.ENTERPRISE, scope_enterprise=self.world.ent_a)
+        return self._colleague
+
     # --- builders shared by the scenarios (themselves calls of services) ---
 
     def enterprise(self, **data):
@@ -174,14 +191,24 @@ class Run:
         values.update(data)
         return EnterpriseFactory(**values)
 
+    def major_criterion(self):
+        """A major-hazard criterion that applies to ent_a's industry: one of a document that
+        applies in every industry (a criterion must apply to the enterprise's industry)."""
+        from anjian.standards.models import CriteriaDocument, MajorHazardCriterion
+
+        doc, _ = CriteriaDocument.objects.get_or_create(
+            code="PG-DOC-MAJOR", defaults={"title": "跨行业判定标准（测试）", "cross_industry": True})
+        crit, _ = MajorHazardCriterion.objects.get_or_create(code="PG-MAJOR", defaults={
+            "document": doc, "text": "测试重大隐患判定条款"})
+        return crit
+
     def hazard(self, *, major: bool = False, actor=None, **data):
-        from anjian.core.testing.factories import criterion
         from anjian.hazards import services
 
         values = {"location": "二车间", "description": "配电箱门未关闭，线路裸露",
                   "deadline": self.today + datetime.timedelta(days=10)}
         if major:
-            values.update(grade="major", criterion=criterion("PG-MAJOR"))
+            values.update(grade="major", criterion=self.major_criterion())
         values.update(data)
         return self.call(services.report_hazard, actor=actor or self.ent_user, enterprise=self.world.ent_a,
                          data=values)
@@ -194,7 +221,7 @@ class Run:
         from anjian.hazards.models import Hazard
 
         h = self.hazard(major=major)
-        acceptor = self.regulator if major else self.ent_user
+        acceptor = self.regulator if major else self.colleague
         if major:
             h = self.call(services.update_plan, h, actor=self.ent_user, plan=COMPLETE_PLAN)
         steps = [(S.RECTIFYING, lambda h: self.call(services.start_rectification, h, actor=self.ent_user)),
@@ -295,6 +322,16 @@ class Run:
 
 def photo(name: str = "现场.jpg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"\xff\xd8\xff\xe0fake-jpeg", content_type="image/jpeg")
+
+
+def pdf(name: str = "报告.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4 report", content_type="application/pdf")
+
+
+# A major grade by the general definition (no listed criterion): it waits for a regulator's
+# confirmation when the enterprise gives it.
+BY_DEFINITION = {"grade": "major", "definition_condition": "hard_to_rectify",
+                 "definition_justification": "需全部停产并经较长时间整改才能消除"}
 
 
 def event_actions(target) -> list[str]:
@@ -408,6 +445,37 @@ def _(run: Run):
     assert plate.is_current and ent.supervisions.get() == plate and "supervision_assigned" in event_actions(ent)
 
 
+@scenario("enterprises.set_tags")
+def _(run: Run):
+    from anjian.enterprises import services
+    from anjian.enterprises.models import FeatureTag
+
+    ent = run.enterprise()
+    tags = list(FeatureTag.objects.filter(is_active=True).order_by("sort")[:2])
+    assert run.call(services.set_tags, ent, tags, actor=run.regulator) is True
+    assert run.call(services.set_tags, ent, tags[:1], actor=run.regulator) is True
+    assert list(ent.tags.all()) == tags[:1] and event_actions(ent).count("tags_changed") == 2
+
+
+@scenario("enterprises.follow_industry_high_risk")
+def _(run: Run):
+    from anjian.core.testing.factories import industry
+    from anjian.enterprises import services
+    from anjian.enterprises.models import Enterprise, Industry
+
+    ind = industry("0601")
+    ent = run.enterprise(industry=ind)
+    flag = Industry.objects.values_list("high_risk", flat=True).get(pk=ind.pk)
+    assert Enterprise.objects.get(pk=ent.pk).high_risk == flag
+    Industry.objects.filter(pk=ind.pk).update(high_risk=not flag)  # as the admin's change of the industry
+    try:
+        changed = run.call(services.follow_industry_high_risk, ind, actor=run.admin)
+        assert changed >= 1 and Enterprise.objects.get(pk=ent.pk).high_risk == (not flag)
+        assert "enterprises_high_risk_followed" in event_actions(ind)
+    finally:
+        Industry.objects.filter(pk=ind.pk).update(high_risk=flag)
+
+
 # hazards
 
 @scenario("hazards.report_hazard")
@@ -458,7 +526,7 @@ def _(run: Run):
 @scenario("hazards.accept_rectification")
 def _(run: Run):
     h = run.hazard_at("accepted")
-    assert h.accepted_by == run.ent_user and "accepted" in event_actions(h)
+    assert h.accepted_by == run.colleague and "accepted" in event_actions(h)
 
 
 @scenario("hazards.refuse_acceptance")
@@ -466,7 +534,7 @@ def _(run: Run):
     from anjian.hazards import services
 
     h = run.hazard_at("rectified")
-    h = run.call(services.refuse_acceptance, h, actor=run.ent_user, reason="门锁仍未安装")
+    h = run.call(services.refuse_acceptance, h, actor=run.colleague, reason="门锁仍未安装")
     assert h.state == "rectifying" and "acceptance_refused" in event_actions(h)
 
 
@@ -500,11 +568,59 @@ def _(run: Run):
 
 @scenario("hazards.record_dual_report")
 def _(run: Run):
+    from anjian.core.services import attachments_for
     from anjian.hazards import services
+    from anjian.hazards.models import Hazard
 
     h = run.hazard(major=True)
-    h = run.call(services.record_dual_report, h, actor=run.ent_user, regulator_on=run.today, congress_on=run.today)
-    assert h.reported_to_regulator_on == run.today == h.reported_to_congress_on
+    report = run.call(services.record_dual_report, h, actor=run.ent_user, recipient="regulator",
+                      reported_on=run.today, situation="储罐区防火堤破损，雨水冲刷所致",
+                      severity_analysis="可能导致泄漏物外溢，需停用罐区整改", treatment_plan="停用罐区，重建防火堤",
+                      files=[pdf()])
+    h = Hazard.objects.get(pk=h.pk)
+    assert (report.stage, report.department, report.reported_by) == ("initial", run.world.dept_a, run.ent_user)
+    assert h.reported_to_regulator_on == run.today and h.reported_to_congress_on is None
+    assert attachments_for(report).count() == 1 and "dual_report_recorded" in event_actions(h)
+
+
+@scenario("hazards.confirm_major")
+def _(run: Run):
+    from anjian.hazards import services
+
+    h = run.hazard(**BY_DEFINITION)
+    assert h.is_major_pending
+    h = run.call(services.confirm_major, h, actor=run.regulator, comment="现场核实")
+    assert h.major_confirmation == "confirmed" and h.major_confirmed_by == run.regulator
+    assert "major_confirmed" in event_actions(h)
+
+
+@scenario("hazards.downgrade_major")
+def _(run: Run):
+    from anjian.hazards import services
+
+    h = run.hazard(**BY_DEFINITION)
+    h = run.call(services.downgrade_major, h, actor=run.regulator, reason="可立即整改，不需停产")
+    assert (h.grade, h.definition_condition, h.major_confirmation) == ("general", "", "")
+    assert "major_downgraded" in event_actions(h)
+
+
+@scenario("hazards.record_recheck")
+def _(run: Run):
+    from anjian.core.services import attachments_for
+    from anjian.hazards import services
+    from anjian.hazards.models import Hazard
+
+    # a hazard the regulator found is closed out only after its re-check (复查) passed
+    h = run.hazard(actor=run.regulator)
+    assert h.recheck_required
+    h = run.call(services.start_rectification, h, actor=run.ent_user)
+    h = run.call(services.submit_rectification, h, actor=run.ent_user, note="已更换")
+    recheck = run.call(services.record_recheck, h, actor=run.regulator, outcome="passed", opinion="现场复查合格",
+                       files=[pdf("复查意见书.pdf")])
+    h = Hazard.objects.get(pk=h.pk)
+    assert recheck.number == f"FC{run.today:%Y}{recheck.pk:09d}" and recheck.department == run.world.dept_a
+    assert h.state == "accepted" and h.rechecked_at and attachments_for(recheck).count() == 1
+    assert run.call(services.close_hazard, h, actor=run.ent_user).state == "closed"
 
 
 @scenario("hazards.list_for_supervision")
@@ -1196,6 +1312,29 @@ def _(run: Run):
     assert acc.steps.get() == step and "step_recorded" in event_actions(acc)
 
 
+@scenario("accidents.record_followup")
+def _(run: Run):
+    from anjian.accidents import services
+    from anjian.accidents.models import Accident
+
+    acc = run.accident()
+    report = run.call(services.record_followup, acc, actor=run.regulator, reported_at=timezone.now(),
+                      text="一名受伤人员经抢救无效死亡", reported_by="甲区应急管理局", figures={"deaths": 1})
+    acc = Accident.objects.get(pk=acc.pk)
+    assert report.deaths == acc.deaths == 1 and report.casualty_update.counted
+    assert "followup_recorded" in event_actions(acc)
+
+
+@scenario("accidents.declare_situation_stable")
+def _(run: Run):
+    from anjian.accidents import services
+
+    acc = run.accident()
+    now = timezone.now()
+    acc = run.call(services.declare_situation_stable, acc, actor=run.regulator, stable_at=now, note="救援结束")
+    assert acc.situation_stable_at == now and "situation_stable" in event_actions(acc)
+
+
 @scenario("accidents.record_flag")
 def _(run: Run):
     from anjian.accidents import services
@@ -1234,6 +1373,17 @@ def _(run: Run):
 def _(run: Run):
     acc = run.investigated(submitted=True)
     assert acc.state == "report_submitted" and acc.investigation.report_submitted_on == run.today
+
+
+@scenario("accidents.extend_report_deadline")
+def _(run: Run):
+    from anjian.accidents import services
+
+    acc = run.investigated()
+    before = acc.investigation.report_due_on
+    inv = run.call(services.extend_report_deadline, acc, actor=run.regulator, days=30, reason="案情复杂，经区政府批准")
+    assert inv.report_extension_days == 30 and inv.report_due_on > before
+    assert "report_deadline_extended" in event_actions(acc)
 
 
 @scenario("accidents.extend_approval")
