@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from anjian.core.testing.factories import COMPLETE_PLAN, DepartmentFactory, make_hazard, make_user
+from anjian.core.testing.factories import COMPLETE_PLAN, DepartmentFactory, make_hazard, make_user, pass_recheck
 from anjian.core.testing.mixins import act_as, api_url, fresh
 from anjian.hazards import services
 from anjian.hazards.choices import HazardState, ListingLevel
@@ -132,7 +132,7 @@ def _listed_and_delisted(world, regulator, *, late: bool) -> Hazard:
     listing = services.list_for_supervision(h, actor=regulator, deadline=in_days(10))
     h = services.start_rectification(Hazard.objects.get(pk=h.pk), actor=ent_user)
     h = services.submit_rectification(h, actor=ent_user, note="已整改")
-    h = services.accept_rectification(h, actor=regulator)
+    h = pass_recheck(services.accept_rectification(h, actor=regulator), regulator)
     h = services.close_hazard(h, actor=regulator)
     services.delist(listing, actor=regulator, comment="已销号")
     if late:
