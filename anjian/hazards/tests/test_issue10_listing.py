@@ -13,7 +13,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from anjian.core.testing.factories import COMPLETE_PLAN, DepartmentFactory, make_hazard, make_user, pass_recheck
+from anjian.core.testing.factories import (
+    COMPLETE_PLAN,
+    DepartmentFactory,
+    make_hazard,
+    make_user,
+    pass_recheck,
+)
 from anjian.core.testing.mixins import act_as, api_url, fresh
 from anjian.hazards import services
 from anjian.hazards.choices import HazardState, ListingLevel
