@@ -10,6 +10,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        # django-axes names its admin section after its label ("Axes") without a translation;
+        # administrators read the section in Chinese.
+        if apps.is_installed("axes"):
+            apps.get_app_config("axes").verbose_name = _("Log-in lockouts")
         # Warning rules are declared in each Anjian app's ``rules`` module; import them all now
         # so every process (web, worker, management commands) scans and shows the same rules.
         for config in apps.get_app_configs():

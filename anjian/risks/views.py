@@ -14,8 +14,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from anjian.core.events import event_label, state_label
 from anjian.core.services import ConflictError, events_for
 from anjian.enterprises.models import Enterprise
 
@@ -37,11 +39,15 @@ def _band_rows(bands: list[dict]) -> list[dict]:
              "op": "≥" if b.get("lower_inclusive") else ">", "bound": b.get("lower_bound")} for b in bands]
 
 
-def _event_label(action: str) -> str:
-    labels = {"created": _("Created"), "updated": _("Changed"), "assessed": _("Assessed"),
-              "measure_added": _("Control measure added"), "voided": _("Voided"),
-              "card_token_regenerated": _("Card address regenerated")}
-    return str(labels.get(action, action))
+# How timelines name the events the risks services write (core.events reads this for every page
+# and the admin: "risk_checks_generated" is written on the enterprise and shown on its page).
+EVENT_LABELS = {
+    "created": gettext_lazy("Created"), "updated": gettext_lazy("Changed"), "assessed": gettext_lazy("Assessed"),
+    "measure_added": gettext_lazy("Control measure added"), "voided": gettext_lazy("Voided"),
+    "card_token_regenerated": gettext_lazy("Card address regenerated"),
+    "risk_checks_generated": gettext_lazy("Inspection tasks generated from the risk controls"),
+    "made_default": gettext_lazy("Made the default profile"),
+}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -111,8 +117,8 @@ def point_detail(request, pk: int):
         a.band_rows = _band_rows(a.bands)
     events = list(events_for(point)[:50])
     for e in events:
-        e.label = _event_label(e.action)
-        e.to_label = LEVEL_LABELS.get(e.to_state, e.to_state)
+        e.label = event_label(e.action, "risks")
+        e.to_label = state_label(RiskPoint, e.to_state)
     measures = list(point.measures.filter(is_voided=False).select_related("check_item__checklist")
                     .order_by("control_level", "id"))
     can_manage = services.can_manage(user, point.enterprise) and not point.is_voided

@@ -27,11 +27,11 @@ from .services import version_status
 
 STATUS_ZH = {"in_force": "现行", "upcoming": "未生效", "superseded": "已被替代", "inactive": "已停用"}
 CERTAINTY_ZH = {
-    Certainty.CONFIRMED_TWICE: "两个独立来源核实 [C2]",
-    Certainty.CONFIRMED: "一个来源核实 [C]",
-    Certainty.CODE: "仅见于公开代码转录 [CODE]",
-    Certainty.DERIVED: "推导 [D]",
-    Certainty.VARIANTS: "来源存在不同说法 [VAR]",
+    Certainty.CONFIRMED_TWICE: "两个独立来源核实",
+    Certainty.CONFIRMED: "一个来源核实",
+    Certainty.CODE: "仅见于公开转录",
+    Certainty.DERIVED: "本平台推定",
+    Certainty.VARIANTS: "来源存在不同说法",
     Certainty.UNCONFIRMED: "未确认",
 }
 

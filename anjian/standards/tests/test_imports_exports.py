@@ -202,7 +202,7 @@ def test_criteria_export_lists_documents_with_and_without_items(client, world):
     assert [r[0] for r in rows[1:] if not r[9]].count("NONCOAL-2022") == 1
     # and the certainty is spelled out
     hazchem = next(r for r in rows[1:] if r[9] == "HC2017-01")
-    assert "[C2]" in hazchem[7] and hazchem[14] == "是"
+    assert hazchem[7] == "两个独立来源核实" and hazchem[14] == "是"
     # when filtered to building materials, then only the criteria that apply to it remain
     rows = sheet_rows(client.get(reverse("standards:criteria_export"), {"industry": "0503"}).content)
     assert {r[9] for r in rows[1:] if r[0] == "INDTRADE-2023"} >= {"GM2023-JC01", "GM2023-GL01"}

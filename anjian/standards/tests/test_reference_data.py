@@ -26,7 +26,7 @@ def test_hazchem_criteria_are_the_twenty_items():
     assert list(doc.criteria.values_list("item_no", flat=True)) == [str(n) for n in range(1, 21)]
     assert list(doc.industries.values_list("code", flat=True)) == ["03"]
     assert doc.document_number == "安监总管三〔2017〕121号"
-    assert doc.certainty == "C2" and "[C2]" in doc.source_note
+    assert doc.certainty == "C2" and "两个来源核实" in doc.source_note
     # and its exact issue day is unconfirmed, so no effective date is invented
     assert doc.effective_from is None and "未确认" in doc.source_note
 
