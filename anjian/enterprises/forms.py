@@ -89,7 +89,7 @@ class EnterpriseForm(forms.ModelForm):
             "name", "credit_code", "industry", "region", "grid", "address",
             "legal_representative", "principal_name", "principal_phone",
             "safety_manager_name", "safety_manager_phone",
-            "employees", "above_scale", "high_risk", "established_on", "latitude", "longitude",
+            "employees", "above_scale", "high_risk", "established_on", "longitude", "latitude",
         ]
         widgets = {
             "established_on": DateInput(),
