@@ -12,7 +12,7 @@ from anjian.enterprises.forms import industry_label, industry_queryset
 from anjian.enterprises.models import Enterprise
 from anjian.regions.forms import RegionCodeField
 
-from .choices import MajorGrade, PersonRole, SourceState
+from .choices import MajorGrade, PersonRole, SourceState, UnitKind
 from .filters import MajorHazardSourceFilter
 from .models import MajorHazardSource, ResponsiblePerson, SourceSubstance
 
@@ -35,6 +35,8 @@ class RegistryFilter(MajorHazardSourceFilter):
         form.fields["is_major"].widget = forms.Select(choices=[("", pgettext_lazy("major hazard", "All")), ("true", _("Major (S ≥ 1)")),
                                                                ("false", _("Not major (S < 1)"))])
         form.fields["enterprise"].widget = forms.HiddenInput()
+        form.fields["unit_kind"].choices = [("", _("All unit kinds")), *UnitKind.choices]
+        form.fields["state"].choices = [("", _("All states")), *SourceState.choices]
         form.fields = {"q": form.fields.pop("q"), **form.fields}
 
 

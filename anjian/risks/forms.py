@@ -16,7 +16,7 @@ from anjian.standards.models import HazardFactorClass
 from anjian.standards.selectors import accident_types_for
 
 from . import evaluation
-from .choices import METHOD_FACTORS, Method
+from .choices import METHOD_FACTORS, Method, PointKind
 from .filters import LEVEL_FILTER_CHOICES, RiskPointFilter
 from .models import ControlMeasure, RiskPoint, RiskProfile
 
@@ -49,6 +49,7 @@ class RiskPointPageFilter(RiskPointFilter):
                 form.fields["enterprise"].widget = forms.Select(choices=[("", _("All enterprises")), *ents])
             else:
                 form.fields["enterprise"].widget = forms.HiddenInput()
+        form.fields["kind"].choices = [("", _("All kinds")), *PointKind.choices]
         # The search box first, as on the other lists.
         form.fields = {"q": form.fields.pop("q"), **form.fields}
 

@@ -47,6 +47,9 @@ EVENT_LABELS = {
     "card_token_regenerated": gettext_lazy("Card address regenerated"),
     "risk_checks_generated": gettext_lazy("Inspection tasks generated from the risk controls"),
     "made_default": gettext_lazy("Made the default profile"),
+    # On the enterprise's own checklists (shown by the standards pages).
+    "generated": gettext_lazy("Checklist generated from the risk controls"),
+    "superseded": gettext_lazy("Replaced by a newer version"),
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

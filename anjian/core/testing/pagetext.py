@@ -13,9 +13,9 @@ The patterns are deliberately narrow (a false alarm on a real page is a bug in t
 * ``S56``, ``资料 S62``: a research source tag of the project's fact sheet;
 * ``[CODE]``, ``[C2]``, ``[VAR]``, ``[D]``: the fact sheet's certainty marks;
 * an English phrase (two or more English words of which one is lower case and 3+ letters,
-  e.g. ``Accident types``, ``20 types``): an untranslated label. Proper names and
-  abbreviations that are the same in Chinese (GB, LEC, PDF, Excel, API) are single words or
-  upper case and do not match.
+  e.g. ``Accident types``, ``20 types``), or a heading, label, button, link or option that is
+  one English word (``Filters``): an untranslated label. Proper names and abbreviations that
+  are the same in Chinese (GB, LEC, PDF, API, Excel) are upper case or kept by name.
 """
 
 from __future__ import annotations
@@ -31,6 +31,12 @@ ARROW_CODE = re.compile(r"→\s*[a-z][a-z_]+\b")
 RESEARCH_TAG = re.compile(r"(?<![A-Za-z0-9.])S\d{1,3}(?![\d.])")
 CERTAINTY_TAG = re.compile(r"\[(?:CODE|C2|C|VAR|D|U|UNCONFIRMED)\]")
 ENGLISH_PHRASE = re.compile(r"\b(?:[A-Za-z]+|\d+)\s+[a-z]{3,}\b|\b[A-Z][a-z]+\s+[A-Za-z]{2,}\b")
+
+# A label that is one English word (``Filters``, ``Export``) in an element that labels something.
+ASCII_WORD = re.compile(r"[A-Za-z][a-z]{3,}")
+LABEL_TAGS = {"th", "label", "button", "dt", "option", "a", "legend", "summary", "h1", "h2", "h3", "caption"}
+# Names that are the same in Chinese text.
+WORDS_KEPT = {"Excel", "English", "Token"}
 
 PATTERNS = {
     "snake_case code": SNAKE,
@@ -106,4 +112,7 @@ def leaks(html: str, *, allow: tuple[str, ...] = ()) -> list[str]:
             match = pattern.search(text)
             if match:
                 found.append(f"{kind}: {match.group(0)!r} in <{tag}> {text[:120]!r}")
+        label = text.strip(" :：*›‹")
+        if tag in LABEL_TAGS and ASCII_WORD.fullmatch(label) and label not in WORDS_KEPT:
+            found.append(f"English label: {label!r} in <{tag}>")
     return found

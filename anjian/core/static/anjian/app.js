@@ -87,7 +87,9 @@
         Array.prototype.forEach.call(row.cells, function (cell) {
           if (cell.colSpan > 1) { cell.classList.add("card-full"); }
           if (labels[col] && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", labels[col]); }
-          if (hidden[col]) { cell.classList.add("card-hide"); }
+          if (hidden[col] || (!cell.textContent.trim() && !cell.querySelector("img, input, select"))) {
+            cell.classList.add("card-hide");  // nothing to read in the card
+          }
           if (cell.querySelector(".btn, form, button")) {
             cell.classList.add("card-actions");
           } else if (!titled && cell.querySelector("a[href]")) {
