@@ -116,8 +116,11 @@ def point_detail(request, pk: int):
     user = request.user
     point = _point(user, pk, include_voided=True)
     assessments = list(point.assessments.select_related("assessed_by").order_by("-assessed_at", "-id")[:50])
+    # Profiles by their names (the code is the API's key, not a reader's word); one small query.
+    profile_names = dict(RiskProfile.objects.values_list("code", "name")) if assessments else {}
     for a in assessments:
         a.band_rows = _band_rows(a.bands)
+        a.profile_name = profile_names.get(a.profile_code, a.profile_code)
     events = list(events_for(point)[:50])
     for e in events:
         e.label = event_label(e.action, "risks")
@@ -227,7 +230,7 @@ def point_assess(request, pk: int):
             _apply_errors(form, exc, {f: f"{method}_{f}" for f in ("l", "e", "c", "s")})
         else:
             messages.success(request, _("Assessed: %(level)s (score %(score)s, profile %(profile)s).") % {
-                "level": a.get_level_display(), "score": a.score.normalize(), "profile": a.profile_code})
+                "level": a.get_level_display(), "score": a.score.normalize(), "profile": a.profile.name if a.profile_id else a.profile_code})
             return redirect("risks:detail", pk=point.pk)
     profiles = RiskProfile.objects.filter(is_active=True).prefetch_related("bands").order_by("method", "sort")
     return render(request, "risks/assess.html", {
