@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from anjian.core.events import event_label
 from anjian.core.models import Attachment
 from anjian.core.services import ConflictError, attachments_for, events_for
 from anjian.core.views_imports import import_upload_page
@@ -232,7 +233,7 @@ def accident_detail(request, pk: int):
     can_investigate = services.can_investigate(user, accident)
     rectifications = list(accident.rectifications.filter(is_voided=False).select_related("verified_by"))
     can_rectify = services.can_edit(user, accident) or can_investigate
-    timeline = [{"label": EVENT_LABELS.get(e.action, e.action), "event": e} for e in events_for(accident)]
+    timeline = [{"label": event_label(e.action, "accidents"), "event": e} for e in events_for(accident)]
     # Evidence of the flags and rectifications: one query each, grouped by their record.
     for rows, model in ((flags, ReportingFlag), (rectifications, AccidentRectification)):
         files: dict[str, list] = {}

@@ -12,6 +12,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from . import checks  # noqa: F401 -- registers the installation's system checks
 
+        # django-axes names its admin section after its label ("Axes") without a translation;
+        # administrators read the section in Chinese.
+        if apps.is_installed("axes"):
+            apps.get_app_config("axes").verbose_name = _("Log-in lockouts")
         # Warning rules are declared in each Anjian app's ``rules`` module, and the sections and
         # list columns of the enterprise's file (core.dossier) in its ``profile`` module; import
         # them all now so every process shows the same rules, sections and columns.

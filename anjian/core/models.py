@@ -19,12 +19,13 @@ class Event(models.Model):
     can be shown and audited.
     """
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.CharField(max_length=64)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("record type"))
+    object_id = models.CharField(_("record id"), max_length=64)
     target = GenericForeignKey("content_type", "object_id")
     action = models.CharField(_("action"), max_length=64)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("actor"),
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     from_state = models.CharField(_("from state"), max_length=32, blank=True)
@@ -73,10 +74,11 @@ class Attachment(models.Model):
         EVIDENCE = "evidence", _("Rectification evidence")
         DOCUMENT = "document", _("Document")
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.CharField(max_length=64)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("record type"))
+    object_id = models.CharField(_("record id"), max_length=64)
     target = GenericForeignKey("content_type", "object_id")
-    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments",
+                              verbose_name=_("event"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PHOTO)
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
     name = models.CharField(_("file name"), max_length=200)
@@ -122,8 +124,8 @@ class Warning(models.Model):
         SEVERE = "severe", _("Severe")
 
     rule = models.CharField(_("rule"), max_length=48)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.CharField(max_length=64)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("record type"))
+    object_id = models.CharField(_("record id"), max_length=64)
     target = GenericForeignKey("content_type", "object_id")
     level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.WARNING)
     message = models.CharField(_("message"), max_length=300)
@@ -168,11 +170,14 @@ class Warning(models.Model):
 class WarningRead(models.Model):
     """That one user has read one warning (the inbox's unread mark)."""
 
-    warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="reads")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    read_at = models.DateTimeField(default=timezone.now)
+    warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="reads", verbose_name=_("warning"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("user"))
+    read_at = models.DateTimeField(_("read at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("warning read mark")
+        verbose_name_plural = _("warning read marks")
         constraints = [models.UniqueConstraint(fields=["warning", "user"], name="warning_read_once")]
 
     def __str__(self) -> str:

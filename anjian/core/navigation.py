@@ -31,16 +31,24 @@ MENU = [
 ]
 
 
-def menu_for(user, current_path: str) -> list[dict]:
+def allowed(user, perm: str | None, audience: str | None) -> bool:
+    """Whether ``user`` is offered an entry needing ``perm`` (a permission, or None) for
+    ``audience`` ("admin": system administrators; "regional": everyone but enterprise users;
+    None: everyone). The menu and the home page's actions both ask this, so a role is never
+    offered a page or an action it cannot use."""
     from anjian.orgs.choices import Role
 
+    if perm and not user.has_perm(perm):
+        return False
+    if audience == "admin" and not user.is_system_admin:
+        return False
+    return not (audience == "regional" and user.role == Role.ENTERPRISE and not user.is_system_admin)
+
+
+def menu_for(user, current_path: str) -> list[dict]:
     items = []
     for label, url_name, perm, audience in MENU:
-        if perm and not user.has_perm(perm):
-            continue
-        if audience == "admin" and not user.is_system_admin:
-            continue
-        if audience == "regional" and user.role == Role.ENTERPRISE and not user.is_system_admin:
+        if not allowed(user, perm, audience):
             continue
         try:
             url = reverse(url_name)

@@ -89,7 +89,7 @@ class EnterpriseSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer
         fields = [
             "id", "name", "credit_code", "legal_representative", "principal_name", "principal_phone",
             "safety_manager_name", "safety_manager_phone", "address", "region", "region_name", "grid",
-            "latitude", "longitude", "industry", "industry_name", "above_scale", "employees", "high_risk",
+            "longitude", "latitude", "industry", "industry_name", "above_scale", "employees", "high_risk",
             "high_risk_basis", "tags", "status", "established_on", "status_changed_on", "suspended_on", "closed_on",
             "supervision", "is_demo", "created_at", "updated_at",
         ]

@@ -123,7 +123,7 @@ class EnterpriseForm(forms.ModelForm):
             "name", "credit_code", "industry", "region", "grid", "address",
             "legal_representative", "principal_name", "principal_phone",
             "safety_manager_name", "safety_manager_phone",
-            "employees", "above_scale", "established_on", "latitude", "longitude",
+            "employees", "above_scale", "established_on", "longitude", "latitude",
         ]
         widgets = {
             "established_on": DateInput(),

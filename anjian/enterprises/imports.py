@@ -63,8 +63,8 @@ ENTERPRISE_COLUMNS: list[Column] = [
     Column("safety_manager_name", "安全管理人员"),
     Column("safety_manager_phone", "安全管理人员电话"),
     Column("address", "地址"),
-    Column("latitude", "纬度", help="-90～90，最多6位小数"),
     Column("longitude", "经度", help="-180～180，最多6位小数"),
+    Column("latitude", "纬度", help="-90～90，最多6位小数"),
     Column("above_scale", "规模以上(是/否)", help="是/否，空为否"),
     Column("employees", "从业人数", help="非负整数，空为0"),
     Column("high_risk", "高危(是/否)", help="是/否，空则按行业判定"),
@@ -546,7 +546,7 @@ TEXT_CODE_FIELDS = {"credit_code", "region_code", "industry_code", "grid_code", 
 EXAMPLE_ROWS = [
     # name, credit code (first 17; the check char is appended), township, industry, grid, ...
     ("示范机械制造有限公司", "91990101MA01XAMP1", "990101001000", "0504", "990101001G01", "张三", "李四",
-     "13800000001", "王五", "13800000002", "城关街道人民路1号", 30.123456, 120.123456, "是", 120, "否",
+     "13800000001", "王五", "13800000002", "城关街道人民路1号", 120.123456, 30.123456, "是", 120, "否",
      datetime.date(2015, 6, 1)),
     ("示范商贸有限公司", "91990101MA01XAMP2", "990101001000", "0508", "", "赵六", "赵六",
      "13800000003", "钱七", "13800000004", "城关街道新华路8号", "", "", "否", 15, "",

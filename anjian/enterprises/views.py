@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from anjian.core.dossier import attach_cells, build_sections
+from anjian.core.events import event_label
 from anjian.core.history import history_rows
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
@@ -151,7 +152,7 @@ def _timeline(enterprise: Enterprise, limit: int = 100) -> list[dict]:
         elif event.action == "tags_changed":
             details = [(_("Added"), "、".join(data.get("added", []))), (_("Removed"), "、".join(data.get("removed", [])))]
         rows.append({
-            "at": event.at, "actor": event.actor, "label": EVENT_LABELS.get(event.action, event.action),
+            "at": event.at, "actor": event.actor, "label": event_label(event.action, "enterprises"),
             "from_state": states.get(event.from_state, event.from_state),
             "to_state": states.get(event.to_state, event.to_state),
             "comment": event.comment, "details": [d for d in details if d[1]],

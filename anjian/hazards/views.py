@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from anjian.core.events import event_label
 from anjian.core.history import history_rows
 from anjian.core.models import Attachment
 from anjian.core.services import ConflictError, attachments_for, events_for
@@ -253,7 +254,7 @@ def _timeline(hazard: Hazard, attachments: list[Attachment], notices: dict[int, 
                             CONDITIONS.get(data["definition_condition"], data["definition_condition"])))
         rows.append({
             "at": event.at, "actor": event.actor, "action": event.action,
-            "label": EVENT_LABELS.get(event.action, event.action),
+            "label": event_label(event.action, "hazards"),
             # A state change shows "from → to"; the report itself only names its grade.
             "from_state": states.get(event.from_state, event.from_state),
             "to_state": states.get(event.to_state, event.to_state) if event.from_state else "",

@@ -3,6 +3,8 @@
 the admin shows them read-only."""
 
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import InspectionCadence, InspectionDuty, InspectionRecord, InspectionTask
@@ -10,10 +12,18 @@ from .models import InspectionCadence, InspectionDuty, InspectionRecord, Inspect
 
 @admin.register(InspectionCadence)
 class InspectionCadenceAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "name_en", "unit", "every", "sort", "is_active"]
+    list_display = ["name", "code_tag", "english_name", "unit", "every", "sort", "is_active"]
     list_editable = ["sort", "is_active"]
     list_filter = ["unit", "is_active"]
     search_fields = ["code", "name"]
+
+    @admin.display(description=_("code"), ordering="code")
+    def code_tag(self, obj):
+        return format_html("<code>{}</code>", obj.code)
+
+    @admin.display(description=_("English name"), ordering="name_en")
+    def english_name(self, obj):
+        return format_html('<span lang="en">{}</span>', obj.name_en)
 
     def has_delete_permission(self, request, obj=None):
         return False  # duties refer to cadences; retire one with "active" instead

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from anjian.core.events import event_label
 from anjian.core.services import ConflictError, events_for
 from anjian.enterprises.forms import add_service_errors
 from anjian.enterprises.models import Enterprise
@@ -228,7 +229,7 @@ def _timeline(record: InspectionRecord, limit: int = 100) -> list[dict]:
             details.append((_("Hazard"), data["number"]))
         if event.action == "results_recorded" and data.get("items"):
             details.append((_("Items"), len(data["items"])))
-        rows.append({"at": event.at, "actor": event.actor, "label": EVENT_LABELS.get(event.action, event.action),
+        rows.append({"at": event.at, "actor": event.actor, "label": event_label(event.action, "inspections"),
                      "to_state": STATE_LABELS.get(event.to_state, event.to_state), "comment": event.comment,
                      "details": details})
     return rows

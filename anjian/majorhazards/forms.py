@@ -6,25 +6,38 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
+from anjian.core.scoping import scope_of
+from anjian.enterprises.forms import industry_label, industry_queryset
 from anjian.enterprises.models import Enterprise
+from anjian.regions.forms import RegionCodeField
 
-from .choices import MajorGrade, PersonRole, SourceState
+from .choices import MajorGrade, PersonRole, SourceState, UnitKind
 from .filters import MajorHazardSourceFilter
 from .models import MajorHazardSource, ResponsiblePerson, SourceSubstance
 
 
 class RegistryFilter(MajorHazardSourceFilter):
-    """The registry page's filters (the API's, with page widgets)."""
+    """The registry page's filters (the API's, with page widgets): the same region and industry
+    pickers as the enterprise list and the hazard ledger, limited to the user's scope."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         form = self.form
+        form.fields["region"] = RegionCodeField(user, label=_("Region"))
+        form.fields["industry"] = forms.ChoiceField(
+            label=_("Industry"), required=False,
+            choices=[("", _("All industries")), *((i.code, industry_label(i)) for i in industry_queryset(user))])
+        if scope_of(user).kind == ENTERPRISE_SCOPE:
+            form.fields["region"].widget = forms.HiddenInput()
+            form.fields["industry"].widget = forms.HiddenInput()
         form.fields["grade"].widget = forms.CheckboxSelectMultiple(choices=MajorGrade.choices)
         form.fields["is_major"].widget = forms.Select(choices=[("", pgettext_lazy("major hazard", "All")), ("true", _("Major (S ≥ 1)")),
                                                                ("false", _("Not major (S < 1)"))])
         form.fields["enterprise"].widget = forms.HiddenInput()
-        form.fields["region"].widget.attrs["placeholder"] = _("Region code")
-        form.fields["industry"].widget.attrs["placeholder"] = _("e.g. 03")
+        form.fields["unit_kind"].choices = [("", _("All unit kinds")), *UnitKind.choices]
+        form.fields["state"].choices = [("", _("All states")), *SourceState.choices]
+        form.fields = {"q": form.fields.pop("q"), **form.fields}
 
 
 class SourceForm(forms.ModelForm):

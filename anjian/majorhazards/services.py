@@ -201,7 +201,8 @@ def change_state(source: MajorHazardSource, *, actor, to_state: str, comment: st
     source = _lock(source, version)
     if to_state not in TRANSITIONS.get(source.state, set()):
         raise ValidationError({"state": _("A source cannot go from %(from)s to %(to)s.")
-                               % {"from": source.get_state_display(), "to": to_state}})
+                               % {"from": source.get_state_display(),
+                                  "to": dict(SourceState.choices).get(to_state, to_state)}})
     if to_state == SourceState.DECOMMISSIONED and not comment.strip():
         raise ValidationError({"comment": _("Give a reason for decommissioning.")})
     before = source.state

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from anjian.core.events import event_label, event_state_labels
 from anjian.core.history import history_rows
 from anjian.core.services import ConflictError, events_for
 from anjian.enterprises.forms import add_service_errors
@@ -45,6 +46,14 @@ EVENT_LABELS = {
     "substance_updated": gettext_lazy("Chemical changed"), "substance_removed": gettext_lazy("Chemical removed"),
     "person_appointed": gettext_lazy("Responsible person appointed"),
     "person_ended": gettext_lazy("Appointment ended"), "check_recorded": gettext_lazy("Check recorded"),
+    "table_version_created": gettext_lazy("Table version created"),
+    "table_made_current": gettext_lazy("Table version made current"),
+}
+# Why a source was evaluated again: the services store these codes as the evaluation's reason.
+EVALUATION_REASONS = {
+    "created": gettext_lazy("on registration"), "population changed": gettext_lazy("residents within 500 m changed"),
+    "substance added": gettext_lazy("chemical added"), "substance changed": gettext_lazy("chemical changed"),
+    "substance removed": gettext_lazy("chemical removed"),
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -68,7 +77,7 @@ def source_list(request):
     """重大危险源台账: the sources in the user's jurisdiction with grade, chemicals and persons."""
     user = request.user
     filterset = RegistryFilter(request.GET or None, queryset=_sources(user).select_related(
-        "enterprise__region", "industry"))
+        "enterprise__region", "industry"), user=user)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     counts = qs.order_by().aggregate(total=Count("id"), major=Count("id", filter=Q(is_major=True)),
                                      **{f"g{g}": Count("id", filter=Q(grade=g, is_major=True)) for g in (1, 2, 3, 4)})
@@ -134,14 +143,38 @@ def explain(evaluation: SourceEvaluation | None) -> list[str]:
                    "grade 2; 10 ≤ R < 50 grade 3; R < 10 grade 4).") % {"r": _num(evaluation.r_value),
                                                                          "grade": evaluation.grade})
     if any(i.get("beta_source") == "table4_default" for i in evaluation.items):
-        lines.append(_("β marked [D] comes from a default hazard class we assigned to the Table 1 chemical; the "
-                       "standard gives none. Enter the hazard class on the substance to override it."))
+        lines.append(_("β marked “derived” comes from a default hazard class we assigned to the Table 1 chemical; "
+                       "the standard gives none. Enter the hazard class on the substance to override it."))
     return lines
 
 
 def _num(value) -> str:
     text = f"{value:f}" if not isinstance(value, float) else repr(value)
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _timeline(source: MajorHazardSource, limit: int = 100) -> list[dict]:
+    """The source's events in words: the action's and the states' labels, and the details a
+    reader needs (the new S and R of an evaluation and why it ran, the person or chemical)."""
+    roles = dict(PersonRole.choices)
+    rows = []
+    for event in events_for(source)[:limit]:
+        data = event.data or {}
+        from_state, to_state = event_state_labels(event)
+        details = []
+        comment = event.comment
+        if event.action == "evaluated":
+            if comment in EVALUATION_REASONS:
+                comment = str(EVALUATION_REASONS[comment])
+            if data.get("S") is not None:
+                details.append(f"S = {_num(data['S'])}，R = {_num(data['R'])}")
+        if data.get("role") in roles:
+            details.append(str(roles[data["role"]]))
+        if data.get("name"):
+            details.append(data["name"])
+        rows.append({"at": event.at, "actor": event.actor, "label": event_label(event.action, "majorhazards"),
+                     "from_state": from_state, "to_state": to_state, "comment": comment, "details": details})
+    return rows
 
 
 @login_required
@@ -164,7 +197,7 @@ def source_detail(request, pk: int):
         "persons": persons, "roles": [(r, label, current.get(r)) for r, label in PersonRole.choices],
         "checks": source.checks.filter(is_voided=False).select_related("person").prefetch_related("hazards")[:50],
         "evaluations": source.evaluations.select_related("table")[:20],
-        "events": [(e, EVENT_LABELS.get(e.action, e.action)) for e in events_for(source)[:100]], "history": history_rows(source),
+        "events": _timeline(source), "history": history_rows(source),
         "can_manage": can_manage, "transitions": transitions,
         "substance_form": SubstanceForm(), "person_form": PersonForm(), "check_form": CheckForm(),
         "crumbs": _crumbs((source.number, "")),

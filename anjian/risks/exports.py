@@ -46,7 +46,7 @@ COLUMNS = [
     ("level", pgettext_lazy("risk export", "Risk level"), 10),
     ("score", pgettext_lazy("risk export", "Score"), 8),
     ("method", pgettext_lazy("risk export", "Method"), 10),
-    ("profile__code", pgettext_lazy("risk export", "Profile"), 10),
+    ("profile__name", pgettext_lazy("risk export", "Profile"), 22),
     ("last_assessed_at", pgettext_lazy("risk export", "Last assessed at"), 17),
     ("responsible_name", pgettext_lazy("risk export", "Responsible person"), 12),
     ("responsible_phone", pgettext_lazy("risk export", "Phone"), 14),

@@ -7,12 +7,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
+from anjian.core.scoping import scope_of
+from anjian.enterprises.forms import industry_label, industry_queryset
 from anjian.enterprises.models import Enterprise
+from anjian.regions.forms import RegionCodeField
 from anjian.standards.models import HazardFactorClass
 from anjian.standards.selectors import accident_types_for
 
 from . import evaluation
-from .choices import METHOD_FACTORS, Method
+from .choices import METHOD_FACTORS, Method, PointKind
 from .filters import LEVEL_FILTER_CHOICES, RiskPointFilter
 from .models import ControlMeasure, RiskPoint, RiskProfile
 
@@ -20,21 +24,34 @@ ENTERPRISE_CHOICES = 300
 
 
 class RiskPointPageFilter(RiskPointFilter):
-    """The list page's filters: the API's, with widgets for a page."""
+    """The list page's filters: the API's, with widgets for a page — the same region and
+    industry pickers as the enterprise list and the hazard ledger (codes in the user's scope,
+    so one query string drives the page, the API and the export)."""
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         form = self.form
+        form.fields["region"] = RegionCodeField(user, label=_("Region"))
+        form.fields["industry"] = forms.ChoiceField(
+            label=_("Industry"), required=False,
+            choices=[("", _("All industries")), *((i.code, industry_label(i)) for i in industry_queryset(user))])
+        if scope_of(user).kind == ENTERPRISE_SCOPE:
+            # One enterprise: its own region and industry, nothing to choose.
+            for name in ("region", "industry", "enterprise"):
+                form.fields[name].widget = forms.HiddenInput()
         form.fields["level"].widget = forms.CheckboxSelectMultiple(choices=LEVEL_FILTER_CHOICES)
         # A dropdown of the enterprises in scope while it stays usable; beyond that the search
         # box (which matches enterprise names) does the job and links still pass ?enterprise=.
-        ents = list(Enterprise.objects.for_user(user).order_by("name").values_list("pk", "name")[:ENTERPRISE_CHOICES + 1])
-        if len(ents) <= ENTERPRISE_CHOICES:
-            form.fields["enterprise"].widget = forms.Select(choices=[("", "—"), *ents])
-        else:
-            form.fields["enterprise"].widget = forms.HiddenInput()
-        form.fields["region"].widget.attrs["placeholder"] = _("Region code")
-        form.fields["industry"].widget.attrs["placeholder"] = _("Industry code")
+        if not isinstance(form.fields["enterprise"].widget, forms.HiddenInput):
+            ents = list(Enterprise.objects.for_user(user).order_by("name")
+                        .values_list("pk", "name")[:ENTERPRISE_CHOICES + 1])
+            if len(ents) <= ENTERPRISE_CHOICES:
+                form.fields["enterprise"].widget = forms.Select(choices=[("", _("All enterprises")), *ents])
+            else:
+                form.fields["enterprise"].widget = forms.HiddenInput()
+        form.fields["kind"].choices = [("", _("All kinds")), *PointKind.choices]
+        # The search box first, as on the other lists.
+        form.fields = {"q": form.fields.pop("q"), **form.fields}
 
 
 class RiskPointForm(forms.ModelForm):

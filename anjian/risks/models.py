@@ -20,6 +20,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -235,7 +236,7 @@ class RiskAssessment(models.Model):
         indexes = [models.Index(fields=["risk_point", "assessed_at"], name="ra_point_idx")]
 
     def __str__(self) -> str:
-        return f"{self.risk_point_id} {self.method} {self.score.normalize()} {self.level}"
+        return f"{self.risk_point_id} {self.method.upper()} {self.score.normalize()} {self.get_level_display()}"
 
 
 class ControlMeasure(VoidableModel):
@@ -294,7 +295,8 @@ class SourceGradeLevel(models.Model):
         ordering = ["grade"]
 
     def __str__(self) -> str:
-        return f"{self.grade} → {self.level}"
+        return gettext("Grade %(grade)s source: at least %(level)s") % {
+            "grade": self.grade, "level": self.get_level_display()}
 
 
 class SupervisionFrequency(models.Model):
@@ -313,7 +315,7 @@ class SupervisionFrequency(models.Model):
         ordering = ["-per_year"]
 
     def __str__(self) -> str:
-        return f"{self.level}: {self.per_year}/yr"
+        return gettext("%(level)s: %(n)s inspections a year") % {"level": self.get_level_display(), "n": self.per_year}
 
 
 class EnterpriseRiskGrade(models.Model):
@@ -344,4 +346,4 @@ class EnterpriseRiskGrade(models.Model):
         indexes = [models.Index(fields=["region_path", "level"], name="erg_path_level_idx")]
 
     def __str__(self) -> str:
-        return f"{self.enterprise_id}: {self.level or '-'}"
+        return f"{self.enterprise_id}: {self.get_level_display() or '—'}"

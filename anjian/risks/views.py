@@ -14,8 +14,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from anjian.core.events import event_label, state_label
 from anjian.core.services import ConflictError, events_for
 from anjian.enterprises.models import Enterprise
 
@@ -37,11 +39,18 @@ def _band_rows(bands: list[dict]) -> list[dict]:
              "op": "≥" if b.get("lower_inclusive") else ">", "bound": b.get("lower_bound")} for b in bands]
 
 
-def _event_label(action: str) -> str:
-    labels = {"created": _("Created"), "updated": _("Changed"), "assessed": _("Assessed"),
-              "measure_added": _("Control measure added"), "voided": _("Voided"),
-              "card_token_regenerated": _("Card address regenerated")}
-    return str(labels.get(action, action))
+# How timelines name the events the risks services write (core.events reads this for every page
+# and the admin: "risk_checks_generated" is written on the enterprise and shown on its page).
+EVENT_LABELS = {
+    "created": gettext_lazy("Created"), "updated": gettext_lazy("Changed"), "assessed": gettext_lazy("Assessed"),
+    "measure_added": gettext_lazy("Control measure added"), "voided": gettext_lazy("Voided"),
+    "card_token_regenerated": gettext_lazy("Card address regenerated"),
+    "risk_checks_generated": gettext_lazy("Inspection tasks generated from the risk controls"),
+    "made_default": gettext_lazy("Made the default profile"),
+    # On the enterprise's own checklists (shown by the standards pages).
+    "generated": gettext_lazy("Checklist generated from the risk controls"),
+    "superseded": gettext_lazy("Replaced by a newer version"),
+}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -107,12 +116,15 @@ def point_detail(request, pk: int):
     user = request.user
     point = _point(user, pk, include_voided=True)
     assessments = list(point.assessments.select_related("assessed_by").order_by("-assessed_at", "-id")[:50])
+    # Profiles by their names (the code is the API's key, not a reader's word); one small query.
+    profile_names = dict(RiskProfile.objects.values_list("code", "name")) if assessments else {}
     for a in assessments:
         a.band_rows = _band_rows(a.bands)
+        a.profile_name = profile_names.get(a.profile_code, a.profile_code)
     events = list(events_for(point)[:50])
     for e in events:
-        e.label = _event_label(e.action)
-        e.to_label = LEVEL_LABELS.get(e.to_state, e.to_state)
+        e.label = event_label(e.action, "risks")
+        e.to_label = state_label(RiskPoint, e.to_state)
     measures = list(point.measures.filter(is_voided=False).select_related("check_item__checklist")
                     .order_by("control_level", "id"))
     can_manage = services.can_manage(user, point.enterprise) and not point.is_voided
@@ -218,7 +230,7 @@ def point_assess(request, pk: int):
             _apply_errors(form, exc, {f: f"{method}_{f}" for f in ("l", "e", "c", "s")})
         else:
             messages.success(request, _("Assessed: %(level)s (score %(score)s, profile %(profile)s).") % {
-                "level": a.get_level_display(), "score": a.score.normalize(), "profile": a.profile_code})
+                "level": a.get_level_display(), "score": a.score.normalize(), "profile": a.profile.name if a.profile_id else a.profile_code})
             return redirect("risks:detail", pk=point.pk)
     profiles = RiskProfile.objects.filter(is_active=True).prefetch_related("bands").order_by("method", "sort")
     return render(request, "risks/assess.html", {

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from anjian.core.events import event_label
 from anjian.core.history import history_rows
 from anjian.core.models import Event
 
@@ -116,7 +117,7 @@ def _timeline(checklist: Checklist, items: list[CheckItem], limit: int = 100) ->
             details.append((_("Ends on"), data["effective_to"][-1]))
         if data.get("file"):
             details.append((_("File"), data["file"]))
-        rows.append({"at": event.at, "actor": event.actor, "label": EVENT_LABELS.get(event.action, event.action),
+        rows.append({"at": event.at, "actor": event.actor, "label": event_label(event.action, "standards"),
                      "from_state": EVENT_STATES.get(event.from_state, event.from_state),
                      "to_state": EVENT_STATES.get(event.to_state, event.to_state), "comment": event.comment,
                      "details": details})

@@ -40,7 +40,7 @@ def test_detail_explains_level_and_404_out_of_scope(world, client):
     assess(world, point, profile="LEC-V1")
     login(client, world, Role.ENTERPRISE)
     html = client.get(reverse("risks:detail", args=[point.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "LEC-V1" in html and "L=3" in html and "Major risk &gt; 320" in html
+    assert "LEC 方案一（下限包含）" in html and "LEC-V1" not in html and "L=3" in html and "Major risk &gt; 320" in html
     login(client, world, "other_county")
     for name in ("risks:detail", "risks:edit", "risks:assess", "risks:card_pdf", "risks:void"):
         assert client.get(reverse(name, args=[point.pk])).status_code == 404, name

@@ -1,0 +1,9 @@
+"""Names of this app's event actions that no timeline of its own shows (read by core.events for
+the admin's event list and for any page that shows the record's events)."""
+
+from django.utils.translation import gettext_lazy as _
+
+EVENT_LABELS = {
+    "figures_entered": _("Yearly figures entered"),
+    "figures_corrected": _("Yearly figures corrected"),
+}
