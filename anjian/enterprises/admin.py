@@ -38,9 +38,15 @@ class IndustryAdmin(admin.ModelAdmin):
 class FeatureTagAdmin(admin.ModelAdmin):
     """The feature tags (特征标签): reference data administrators edit, add and retire."""
 
-    list_display = ["code", "name", "is_active", "source_confirmed", "sort"]
+    list_display = ["name", "code_display", "is_active", "source_confirmed", "sort"]
+    list_display_links = ["name"]
     list_filter = ["is_active", "source_confirmed"]
     search_fields = ["code", "name"]
+
+    @admin.display(description=_("Code"), ordering="code")
+    def code_display(self, obj):
+        # an internal key: shown as code, for those who use the API's ?tag=
+        return format_html("<code>{}</code>", obj.code)
 
     def has_delete_permission(self, request, obj=None):
         return False  # tags on enterprises keep their meaning: retire a tag instead

@@ -5,4 +5,5 @@ from django.utils.translation import gettext_lazy as _
 
 EVENT_LABELS = {
     "enterprises_imported": _("Enterprises imported"),
+    "enterprises_high_risk_followed": _("Enterprises follow the industry's high-risk flag"),
 }

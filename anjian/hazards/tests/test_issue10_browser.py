@@ -82,9 +82,11 @@ def test_report_page_narrows_the_criteria_and_takes_the_general_definition(world
             texts = offered()
             assert any("T-JX-1" in t for t in texts) and any("T-FIRE-1" in t for t in texts)
             assert not any("T-COAL-1" in t for t in texts)
-            # the fireworks firm only the fire item
+            # the fireworks firm its own standard's items and the cross-industry ones (the fire item,
+            # special equipment), neither the machinery nor the coal item
             page.select_option("#id_enterprise", str(fireworks.pk))
-            assert [t.split(" · ")[0] for t in offered()] == ["T-FIRE-1"]
+            codes = {t.split(" · ")[0] for t in offered()}
+            assert {"T-FIRE-1", "FW2017-04"} <= codes and not codes & {"T-JX-1", "T-COAL-1"}
             # no listed item names its hazard: the general definition, with the condition and reason
             page.check("input[name=major_basis][value=definition]")
             assert not page.locator(".field-criterion").is_visible()

@@ -37,6 +37,13 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 S = HazardState
 
 
+@pytest.fixture(autouse=True)
+def _one_person_may_rectify_and_accept(settings):
+    """These tests are about the re-check; the rule that the acceptor is not the rectifier
+    (ANJIAN_HAZARD_ACCEPTOR_DIFFERS) has its own tests (test_issue10_acceptance.py)."""
+    settings.ANJIAN_HAZARD_ACCEPTOR_DIFFERS = False
+
+
 def today() -> datetime.date:
     return timezone.localdate()
 
