@@ -77,8 +77,8 @@ def test_new_version_copies_items_and_closes_the_old_one(admin):
     new = services.new_checklist_version(old, actor=admin, effective_from=D(2026, 7, 1), note="按新规修订")
     # then version 2 has copies of the three active items, in order, with their criterion
     assert new.version == "2" and new.code == old.code and new.industry_id == old.industry_id
-    copies = list(new.items.order_by("sort"))
-    originals = list(old.items.filter(is_active=True).order_by("sort"))
+    copies = list(new.items.order_by("sort", "content"))
+    originals = list(old.items.filter(is_active=True).order_by("sort", "content"))
     assert [(c.content, c.criterion_id, c.is_major_criterion) for c in copies] == \
         [(o.content, o.criterion_id, o.is_major_criterion) for o in originals]
     assert {c.pk for c in copies}.isdisjoint({o.pk for o in originals})
