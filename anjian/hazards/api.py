@@ -46,6 +46,7 @@ from anjian.core.api import (
     ScopedViewSet,
     ValuesRepresentation,
 )
+from anjian.core.filters import INT_MAX, OUT_OF_RANGE
 from anjian.core.filters import StableOrderingFilter as OrderingFilter
 from anjian.core.models import Attachment
 from anjian.core.pagination import DeferredJoinPagination
@@ -1231,57 +1232,62 @@ class EnterpriseApiKeyViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mi
 
 # --- dual report records and re-checks (issue #10) ----------------------------------------------
 
-class DualReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class _HazardRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A read-only list of one kind of record kept on hazards (dual reports, re-checks), scoped
+    to the caller, narrowed by ``?hazard=<id>``, each printable at ``…/pdf/``."""
+
+    filter_backends = [OrderingFilter]
+    permission_classes = [ActionPermission]
+    ordering = ["-id"]
+    related: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        qs = self.queryset.model.objects.for_user(self.request.user).select_related(*self.related)
+        hazard = self.request.query_params.get("hazard", "")
+        if not hazard.isdigit():
+            return qs
+        if int(hazard[:40]) > INT_MAX:  # beyond what the database holds: a 400, not a 500
+            raise serializers.ValidationError({"hazard": [OUT_OF_RANGE]})
+        return qs.filter(hazard_id=int(hazard))
+
+    def render_pdf(self, obj) -> tuple[bytes, str]:
+        """The record's PDF and its file name."""
+        raise NotImplementedError
+
+    @extend_schema(responses={(200, PDF): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
+    def pdf(self, request, pk=None):
+        content, filename = self.render_pdf(self.get_object())
+        response = HttpResponse(content, content_type=PDF)
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
+
+
+class DualReportViewSet(_HazardRecordViewSet):
     """Dual reports (双报告) of major hazards in the caller's jurisdiction, read-only: a report is
     filed through POST /api/hazards/{id}/dual-report/. ``…/pdf/`` gives the printable report."""
 
     queryset = DualReport.objects.all()
     serializer_class = DualReportRecordSerializer
-    filter_backends = [OrderingFilter]
-    permission_classes = [ActionPermission]
     ordering_fields = ["reported_on", "id"]
-    ordering = ["-id"]
+    related = ("hazard", "department", "reported_by")
 
-    def get_queryset(self):
-        qs = (DualReport.objects.for_user(self.request.user)
-              .select_related("hazard", "department", "reported_by"))
-        hazard = self.request.query_params.get("hazard", "")
-        return qs.filter(hazard_id=int(hazard)) if hazard.isdigit() else qs
-
-    @extend_schema(responses={(200, PDF): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
-    def pdf(self, request, pk=None):
+    def render_pdf(self, obj) -> tuple[bytes, str]:
         from .documents import dual_report_pdf
 
-        report = self.get_object()
-        response = HttpResponse(dual_report_pdf(report), content_type=PDF)
-        response["Content-Disposition"] = f'inline; filename="dual-report-{report.hazard.number}-{report.pk}.pdf"'
-        return response
+        return dual_report_pdf(obj), f"dual-report-{obj.hazard.number}-{obj.pk}.pdf"
 
 
-class RecheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RecheckViewSet(_HazardRecordViewSet):
     """Re-checks (复查) in the caller's jurisdiction, read-only: a re-check is recorded through
     POST /api/hazards/{id}/recheck/. ``…/pdf/`` gives the re-check opinion (整改复查意见书)."""
 
     queryset = Recheck.objects.all()
     serializer_class = RecheckRecordSerializer
-    filter_backends = [OrderingFilter]
-    permission_classes = [ActionPermission]
     ordering_fields = ["checked_on", "id"]
-    ordering = ["-id"]
+    related = ("hazard", "department", "checked_by", "notice")
 
-    def get_queryset(self):
-        qs = (Recheck.objects.for_user(self.request.user)
-              .select_related("hazard", "department", "checked_by", "notice"))
-        hazard = self.request.query_params.get("hazard", "")
-        return qs.filter(hazard_id=int(hazard)) if hazard.isdigit() else qs
-
-    @extend_schema(responses={(200, PDF): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
-    def pdf(self, request, pk=None):
+    def render_pdf(self, obj) -> tuple[bytes, str]:
         from .documents import recheck_pdf
 
-        recheck = self.get_object()
-        response = HttpResponse(recheck_pdf(recheck), content_type=PDF)
-        response["Content-Disposition"] = f'inline; filename="recheck-{recheck.number}.pdf"'
-        return response
+        return recheck_pdf(obj), f"recheck-{obj.number}.pdf"
