@@ -56,6 +56,16 @@ class VoidableModel(models.Model):
         abstract = True
 
 
+class VersionedModel(models.Model):
+    """Base for records changed through the write path (``core.workflow.perform``): ``version``
+    counts the changes, and a change made from a stale copy is refused with a conflict (409)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 def attachment_path(instance: "Attachment", filename: str) -> str:
     # Spread files by content type and month so one directory never holds millions of files.
     now = timezone.now()

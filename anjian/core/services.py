@@ -5,8 +5,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import models
 from django.utils.translation import gettext as _
 
 from .models import Attachment, Event
@@ -55,22 +54,12 @@ def events_for(target: models.Model) -> models.QuerySet:
     ).select_related("actor")
 
 
-@transaction.atomic
 def void_record(record: models.Model, *, actor, reason: str) -> models.Model:
-    """Void a user-entered record (never delete it); the void is an event."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"void_reason": _("Give a reason for voiding this record.")})
-    record = type(record).objects.select_for_update().get(pk=record.pk)
-    if record.is_voided:
-        raise ValidationError({"is_voided": _("This record is already voided.")})
-    record.is_voided = True
-    record.voided_at = timezone.now()
-    record.void_reason = reason[:200]
-    record._change_reason = reason[:100]
-    record.save(update_fields=["is_voided", "voided_at", "void_reason"])
-    record_event(record, "voided", actor=actor, comment=reason)
-    return record
+    """Void a user-entered record (never delete it); the void is an event. For callers that have
+    decided the right already; it goes through the write path (``core.workflow.void``)."""
+    from .workflow import void
+
+    return void(record, actor=actor, policy=None, reason=reason)
 
 
 # Photos, and the documents rectification evidence comes as. No SVG or HTML: they could carry

@@ -16,15 +16,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from anjian.core.imports import Column, ImportReport, read_rows
-from anjian.core.services import ConflictError, record_event
-from anjian.orgs.choices import Role
+from anjian.core.services import record_event
+from anjian.core.workflow import create, perform
 
 from .models import Region, RegionYearFigure
-
-#: The model permission that lets a user enter figures (the committee office's and the
-#: administrators' role groups hold it; see the report of issue #5 for the role map).
-ENTER_PERMISSION = "regions.change_regionyearfigure"
-ENTERING_ROLES = (Role.COMMITTEE_OFFICE, Role.ADMIN)
+from .policy import policy
 
 #: The editable figures, in form and template order.
 FIGURE_FIELDS = ("gdp_100m_yuan", "industrial_employment", "count_target_pct", "deaths_target_pct", "source", "note")
@@ -42,12 +38,8 @@ FIGURE_COLUMNS = [
 
 
 def can_enter_figures(user) -> bool:
-    """Whether ``user`` may enter or import figures (for the regions of their scope): the
-    committee office and administrators by role, anyone else granted the model permission."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return bool(user.is_superuser or getattr(user, "role", None) in ENTERING_ROLES
-                or user.has_perm(ENTER_PERMISSION))
+    """Whether ``user`` may enter or import figures at all (for the regions of their scope)."""
+    return policy.can(user, "enter_figures")
 
 
 def _clean(figure: RegionYearFigure) -> None:
@@ -59,7 +51,6 @@ def _snapshot(figure: RegionYearFigure) -> dict[str, Any]:
     return {name: (str(v) if isinstance(v := getattr(figure, name), Decimal) else v) for name in FIGURE_FIELDS}
 
 
-@transaction.atomic
 def save_region_figures(*, actor, region: Region, year: int, data: dict[str, Any],
                         version: int | None = None) -> tuple[RegionYearFigure, bool]:
     """Enter the figures of ``region`` for ``year``, or correct the live row already there.
@@ -70,37 +61,38 @@ def save_region_figures(*, actor, region: Region, year: int, data: dict[str, Any
     the actor's jurisdiction and the actor must be allowed to enter figures. Writes an event
     (``figures_entered`` or ``figures_corrected`` with the values before and after). Returns
     (row, created)."""
-    if not can_enter_figures(actor):
+    if not policy.can(actor, "enter_figures"):
         raise ValidationError({"region": _("You may not enter regional figures.")})
-    if not Region.objects.for_user(actor).filter(pk=region.pk).exists():
+    if not policy.can(actor, "enter_figures", region):
         raise ValidationError({"region": _("This region is outside your jurisdiction.")})
     unknown = set(data) - set(FIGURE_FIELDS)
     if unknown:
         raise ValidationError({sorted(unknown)[0]: _("Unknown field.")})
-    figure = (RegionYearFigure.objects.select_for_update(of=("self",))
-              .filter(region=region, year=year, is_voided=False).first())
-    created = figure is None
-    if created:
-        figure = RegionYearFigure(region=region, year=year, entered_by=actor if getattr(actor, "pk", None) else None)
-        before: dict[str, Any] = {}
-    else:
-        if version is not None and version != figure.version:
-            raise ConflictError(_("Someone else changed these figures meanwhile; reload and try again."),
-                                current_version=figure.version)
+
+    def apply(figure: RegionYearFigure) -> None:
+        for name, value in data.items():
+            setattr(figure, name, "" if value is None and name in ("source", "note") else value)
+        _clean(figure)
+
+    with transaction.atomic():
+        # Serialises the "one live row per region and year" check between concurrent entries.
+        Region.objects.select_for_update().filter(pk=region.pk).first()
+        figure = RegionYearFigure.objects.filter(region=region, year=year, is_voided=False).first()
+        if figure is None:
+            figure = RegionYearFigure(region=region, year=year, entered_by=actor if getattr(actor, "pk", None) else None)
+            apply(figure)
+            create(figure, actor=actor, policy=policy, action="figures_entered", clean=False, event=False)
+            figure.refresh_from_db(fields=list(FIGURE_FIELDS))  # the stored values (decimal places)
+            record_event(figure, "figures_entered", actor=actor, data={"after": _snapshot(figure)})
+            return figure, True
         before = _snapshot(figure)
-        figure.version += 1
-    for name, value in data.items():
-        setattr(figure, name, "" if value is None and name in ("source", "note") else value)
-    _clean(figure)
-    figure.save()
-    figure.refresh_from_db(fields=list(FIGURE_FIELDS))  # the stored values (decimal places), as read later
-    after = _snapshot(figure)
-    if created:
-        record_event(figure, "figures_entered", actor=actor, data={"after": after})
-    else:
+        figure = perform(figure, "figures_corrected", actor=actor, policy=policy, change=apply,
+                         expected_version=version if version is not None else figure.version, event=False)
+        figure.refresh_from_db(fields=list(FIGURE_FIELDS))
+        after = _snapshot(figure)
         changed = {k: [before[k], after[k]] for k in FIGURE_FIELDS if before[k] != after[k]}
         record_event(figure, "figures_corrected", actor=actor, data={"changes": changed})
-    return figure, created
+        return figure, False
 
 
 def _decimal(text: str) -> Decimal:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from anjian.core.models import VoidableModel
+from anjian.core.models import VersionedModel, VoidableModel
 
 from .choices import LEVEL_DEPTH, RegionLevel
 
@@ -100,7 +100,7 @@ class Grid(VoidableModel):
         super().save(*args, **kwargs)
 
 
-class RegionYearFigure(VoidableModel):
+class RegionYearFigure(VoidableModel, VersionedModel):
     """A region's yearly figures entered (or imported) by the safety-committee office: GDP in
     亿元 and the number of people employed in 工矿商贸 (industry, mining and commerce), the
     denominators of the accident rates (REGULATIONS.md §7), and the year's 双下降 targets.
@@ -134,7 +134,6 @@ class RegionYearFigure(VoidableModel):
     source = models.CharField(pgettext_lazy("regional figures", "source"), max_length=200, blank=True,
                               help_text=_("Where the figures come from, e.g. the statistical yearbook."))
     note = models.TextField(_("note"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", editable=False, verbose_name=_("entered by"))
