@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -63,6 +62,7 @@ INSTALLED_APPS = [
     "anjian.accidents",
     "anjian.risks",
     "anjian.majorhazards",
+    "anjian.security",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "anjian.security.middleware.IdleTimeoutMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -199,7 +201,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "anjian.security.auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -283,7 +285,7 @@ ANJIAN_HAZARD_ACCEPTOR_DIFFERS = env_bool("ANJIAN_HAZARD_ACCEPTOR_DIFFERS", True
 # Whether a casualty update after the 30-day (7-day road/fire) window changes the counted figures
 # and the grade; off by default (the common reading, unconfirmed: REGULATIONS.md §1.3).
 ANJIAN_ACCIDENT_COUNT_LATE_UPDATES = env_bool("ANJIAN_ACCIDENT_COUNT_LATE_UPDATES", False)
-# Seconds a token's user is remembered per process by the two evaluate calculators (core/auth.py).
+# Seconds a token's user is remembered per process by the two evaluate calculators (security/auth.py).
 ANJIAN_TOKEN_CACHE_SECONDS = int(os.environ.get("ANJIAN_TOKEN_CACHE_SECONDS", "30"))
 
 # --- PDF documents --------------------------------------------------------------------
@@ -295,3 +297,30 @@ ANJIAN_PDF_FONT_INDEX = int(os.environ.get("ANJIAN_PDF_FONT_INDEX", "0"))
 # --- Attachments ---------------------------------------------------------------------
 # Largest single upload (photos, rectification evidence), in MB.
 ANJIAN_UPLOAD_MAX_MB = int(os.environ.get("ANJIAN_UPLOAD_MAX_MB", "20"))
+
+# --- Sessions, API tokens and the Content-Security-Policy (issue #12) ---------------------------
+# A web session ends after this many minutes without a request (security.middleware), and in any
+# case SESSION_COOKIE_AGE after sign-in.
+ANJIAN_SESSION_IDLE_MINUTES = int(os.environ.get("ANJIAN_SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
+# API tokens (security.ApiToken) expire after this many days; rotate them with POST /api/auth/token/rotate/.
+ANJIAN_API_TOKEN_DAYS = int(os.environ.get("ANJIAN_API_TOKEN_DAYS", "30"))
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+# Scripts only from our own origin or inline with the request's nonce; no plug-ins, no framing,
+# forms post only to us. Style attributes stay allowed (templates use a few).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}

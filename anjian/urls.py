@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from anjian.core.health import healthz, readyz
 from anjian.core.views_files import attachment_download
 from anjian.enterprises.api import EnterpriseViewSet, FeatureTagList, SupervisionViewSet
 from anjian.enterprises.api_io import EnterpriseExportView, EnterpriseImportTemplateView, EnterpriseImportView
-from anjian.orgs.api import DepartmentViewSet, TokenView, UserViewSet
+from anjian.orgs.api import DepartmentViewSet, UserViewSet
 from anjian.regions.api import GridViewSet, RegionImportView, RegionViewSet
 
 router = DefaultRouter()
@@ -19,7 +19,7 @@ router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("supervisions", SupervisionViewSet, basename="supervision")
 
 api_patterns = [
-    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("", include("anjian.security.api_urls")),
     # The calculators (…/evaluate) are hot paths: their apps' routes are tried first.
     path("", include("anjian.majorhazards.api_urls")),
     path("", include("anjian.risks.api_urls")),
@@ -27,7 +27,7 @@ api_patterns = [
     path("feature-tags/", FeatureTagList.as_view(), name="api-feature-tags"),
     path("regions/import/", RegionImportView.as_view(), name="api-region-import"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("enterprises/import/", EnterpriseImportView.as_view(), name="api-enterprise-import"),
     path("enterprises/export/", EnterpriseExportView.as_view(), name="api-enterprise-export"),
@@ -57,6 +57,7 @@ urlpatterns = [
     path("risks/", include("anjian.risks.urls")),
     path("major-hazard-sources/", include("anjian.majorhazards.urls")),
     path("accidents/", include("anjian.accidents.urls")),
+    path("security/", include("anjian.security.urls")),
     path("warnings/", include("anjian.core.urls_warnings")),
     path("files/<int:pk>/", attachment_download, name="attachment"),
 ]

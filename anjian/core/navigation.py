@@ -27,6 +27,7 @@ MENU = [
     (_("Grids"), "regions:grids", None, "regional"),
     (_("Departments"), "orgs:departments", None, "regional"),
     (_("API documentation"), "api-docs", None, None),
+    (_("Security log"), "security:log", None, "admin"),
     (_("Administration"), "admin:index", None, "admin"),
 ]
 

@@ -27,11 +27,11 @@ from anjian.core.api import (
     ScopedRelatedFieldsMixin,
     ScopedViewSet,
 )
-from anjian.core.auth import CachedTokenAuthentication
 from anjian.core.services import events_for
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.api import EnumField
 from anjian.hazards.models import Hazard
+from anjian.security.auth import CachedApiTokenAuthentication
 
 from . import services
 from .calculation import EvaluationError, evaluate_request
@@ -74,7 +74,7 @@ class EvaluateView(APIView):
     """
 
     # Token (cached per process, see auth.py) or the session of a logged-in page.
-    authentication_classes = [CachedTokenAuthentication, SessionAuthentication]
+    authentication_classes = [CachedApiTokenAuthentication, SessionAuthentication]
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(

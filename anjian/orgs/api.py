@@ -5,9 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from anjian.core.api import HistoryActionMixin, ScopedViewSet, django_error_to_drf
 from anjian.core.services import record_event
@@ -110,27 +108,3 @@ class UserViewSet(ScopedViewSet):
         user.save(update_fields=["is_active"])
         record_event(user, "deactivated", actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class TokenView(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}. Failed attempts count toward the lockout
-    (django-axes); a locked account gets 429 with a message saying so, even with the right password."""
-
-    # ObtainAuthToken names its own parsers; take the project's (bounded JSON first).
-    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
-
-    def post(self, request, *args, **kwargs):
-        from axes.handlers.proxy import AxesProxyHandler
-        from axes.helpers import get_cool_off
-
-        credentials = {"username": str(request.data.get("username", ""))}
-        AxesProxyHandler.update_request(request._request)
-        if AxesProxyHandler.is_locked(request._request, credentials):
-            cool_off = get_cool_off(request._request)
-            minutes = int(cool_off.total_seconds() // 60) if cool_off else None
-            return Response(
-                {"detail": _("Too many failed log-ins: this account is locked for %(minutes)s minutes.")
-                 % {"minutes": minutes}},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-            )
-        return super().post(request, *args, **kwargs)

@@ -18,10 +18,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anjian.core.api import EventSerializer, HistoryActionMixin, ScopedRelatedFieldsMixin, ScopedViewSet
-from anjian.core.auth import CachedTokenAuthentication
 from anjian.core.services import events_for
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.api import EnumField
+from anjian.security.auth import CachedApiTokenAuthentication
 from anjian.standards.models import AccidentType, HazardFactorClass
 
 from . import evaluation, selectors, services
@@ -49,7 +49,7 @@ class EvaluateView(APIView):
     {"method": "ls", "l": 4, "s": 5} → {"score", "level", "colour", "profile"}. Values not in the
     method's tables are a 400 naming the field. No query beyond authentication (cached profiles)."""
 
-    authentication_classes = [CachedTokenAuthentication, SessionAuthentication]
+    authentication_classes = [CachedApiTokenAuthentication, SessionAuthentication]
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(

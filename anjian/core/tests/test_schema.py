@@ -21,7 +21,8 @@ ENTERPRISE_OPERATIONS = {
     "/api/enterprises/{id}/void/": {"post"},
     "/api/supervisions/": {"get", "post"},
     "/api/supervisions/{id}/": {"get"},
-    "/api/auth/token/": {"post"},
+    "/api/auth/token/": {"post", "delete"},
+    "/api/auth/token/rotate/": {"post"},
 }
 HTTP_METHODS = {"get", "put", "patch", "post", "delete", "head", "options", "trace"}
 

@@ -93,6 +93,7 @@ READ_ONLY = {
     "majorhazards.substance_inputs", "standards.checklist_in_force", "standards.checklist_versions",
     "standards.checklists_in_force", "standards.in_force_q", "standards.industry_and_ancestor_codes",
     "standards.version_status", "regions.parse_level",
+    "security.client_of", "security.find_live_token", "security.token_lifetime",
     # validators (raise ValidationError, write nothing)
     "core.check_uploads", "enterprises.check_placement", "enterprises.check_stays_in_scope",
     "majorhazards.check_table", "standards.check_checklist_rules", "standards.check_item_rules",
@@ -107,6 +108,8 @@ SEVERAL_TRANSACTIONS = {
     "inspections.mark_missed_tasks": "the nightly job: one transaction per cadence",
     "inspections.run_schedule": "the nightly job: mark_missed_tasks then schedule_tasks",
     "risks.refresh_all_enterprise_grades": "the nightly job: one transaction per batch of enterprises",
+    "security.log_security_event": "one INSERT of an append-only row (no lock, nothing to keep together)",
+    "security.touch": "one UPDATE of a token's last-use time, at most once a minute (no lock needed)",
 }
 
 
@@ -1538,3 +1541,50 @@ def test_every_write_service_outside_a_transaction(world, settings, tmp_path):
         f"{len(failures)} of {len(SCENARIOS)} write services failed outside a transaction on PostgreSQL: "
         f"{', '.join(failures)}" + (f"; without a scenario: {', '.join(missing)}" if missing else "") + "\n\n"
         + "\n".join(f"--- {name}\n{error}" for name, error in failures.items()))
+
+
+# security
+
+@scenario("security.issue_token")
+def _(run: Run):
+    from anjian.security.services import find_live_token, issue_token
+
+    key, token = run.call(issue_token, run.admin)
+    assert find_live_token(key) == token
+
+
+@scenario("security.revoke_token")
+def _(run: Run):
+    from anjian.security.services import find_live_token, issue_token, revoke_token
+
+    key, token = issue_token(run.admin)
+    run.call(revoke_token, token, actor=run.admin)
+    assert find_live_token(key) is None
+
+
+@scenario("security.rotate_token")
+def _(run: Run):
+    from anjian.security.services import find_live_token, issue_token, rotate_token
+
+    old, token = issue_token(run.admin)
+    new, _token = run.call(rotate_token, token)
+    assert find_live_token(old) is None and find_live_token(new) is not None
+
+
+@scenario("security.touch")
+def _(run: Run):
+    from anjian.security.services import issue_token, touch
+
+    _key, token = issue_token(run.admin)
+    run.call(touch, token)
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+@scenario("security.log_security_event")
+def _(run: Run):
+    from anjian.security.models import SecurityEvent
+    from anjian.security.services import log_security_event
+
+    entry = run.call(log_security_event, "login", user=run.admin)
+    assert SecurityEvent.objects.filter(pk=entry.pk, username=run.admin.username).exists()

@@ -5,7 +5,6 @@ import io
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from anjian.core.testing.mixins import (
@@ -22,6 +21,7 @@ from anjian.core.testing.mixins import (
 )
 from anjian.majorhazards.models import MajorHazardSource, SourceEvaluation
 from anjian.orgs.choices import Role
+from anjian.security.services import issue_token, revoke_token
 
 from .helpers import make_source
 
@@ -39,9 +39,9 @@ def test_evaluate_route_is_not_read_as_an_id():
 @pytest.mark.django_db
 def test_evaluate_with_a_token(world):
     # given an expert (any logged-in role) with an API token
-    token = Token.objects.create(user=world.users[Role.EXPERT])
+    token_key = issue_token(world.users[Role.EXPERT])[0]
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_key}")
     # when they post the issue's example
     response = client.post(EVALUATE, EXAMPLE, format="json")
     # then S, α, R and the grade are those of GB 18218-2018 with per-substance items
@@ -103,9 +103,9 @@ def test_evaluate_validates_values(world, api, body, field):
 
 @pytest.mark.django_db
 def test_evaluate_reads_no_database_beyond_authentication(world, django_assert_max_num_queries):
-    token = Token.objects.create(user=world.users[Role.EXPERT])
+    token_key = issue_token(world.users[Role.EXPERT])[0]
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_key}")
     client.post(EVALUATE, EXAMPLE, format="json")  # warms the table cache
     with django_assert_max_num_queries(1):  # the token with its user
         assert client.post(EVALUATE, EXAMPLE, format="json").status_code == 200
@@ -307,23 +307,23 @@ def test_persons_and_checks_api(world, api):
 
 
 @pytest.mark.django_db
-def test_a_deleted_token_is_refused_at_once(world):
+def test_a_revoked_token_is_refused_at_once(world):
     # given a token that has just been used (so its user is in this process's cache)
-    token = Token.objects.create(user=world.users[Role.EXPERT])
+    token_key, token = issue_token(world.users[Role.EXPERT])
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_key}")
     assert client.post(EVALUATE, EXAMPLE, format="json").status_code == 200
-    # when the token is deleted, then the next call is refused (the cache was cleared)
-    token.delete()
+    # when the token is revoked, then the next call is refused (the cache was cleared)
+    revoke_token(token)
     assert client.post(EVALUATE, EXAMPLE, format="json").status_code == 401
 
 
 @pytest.mark.django_db
 def test_a_deactivated_user_is_refused_at_once(world):
     user = world.users[Role.EXPERT]
-    token = Token.objects.create(user=user)
+    token_key = issue_token(user)[0]
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_key}")
     assert client.post(EVALUATE, EXAMPLE, format="json").status_code == 200
     user.is_active = False
     user.save()

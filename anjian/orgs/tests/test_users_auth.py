@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from anjian.core.testing.factories import PASSWORD, make_user
 from anjian.core.testing.mixins import (
@@ -23,6 +22,8 @@ from anjian.core.testing.mixins import (
 from anjian.orgs.choices import Role
 from anjian.orgs.models import User
 from anjian.orgs.roles import ROLE_PERMISSIONS, sync_role_groups
+from anjian.security.models import ApiToken
+from anjian.security.services import find_live_token
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +42,11 @@ def test_token_endpoint_returns_only_a_token(world, api):
     user = world.users[Role.REGULATOR]
     # when they ask for a token
     response = obtain_token(api, user.username, PASSWORD)
-    # then the answer is exactly {"token": …}, the user's token
+    # then the answer is the key (shown this once) and its expiry, and the key is the user's live token
     assert response.status_code == 200, response.content
-    assert response.json() == {"token": Token.objects.get(user=user).key}
+    body = response.json()
+    assert set(body) == {"token", "expires_at"}
+    assert find_live_token(body["token"]).user == user
 
 
 def test_token_header_authenticates_and_scopes(world, api):
@@ -94,7 +97,7 @@ def test_token_endpoint_locks_out_after_the_failure_limit(world, api):
     # then they are still refused as locked out, and get no token
     assert response.status_code == settings.AXES_HTTP_RESPONSE_CODE
     assert "token" not in response.json()
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
     # and another account from the same address is not locked
     other = world.users[Role.EXPERT]
     assert obtain_token(api, other.username, PASSWORD).status_code == 200

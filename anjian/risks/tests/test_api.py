@@ -243,13 +243,13 @@ def test_factor_values_and_frequencies(world, api):
 
 
 def test_evaluate_with_token_is_cached_and_bad_token_refused(world, django_assert_num_queries):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
-    from anjian.core.auth import clear_token_cache
+    from anjian.security.auth import forget_token as clear_token_cache
+    from anjian.security.services import issue_token
 
     clear_token_cache()
-    key = Token.objects.create(user=world.users[Role.ENTERPRISE]).key
+    key = issue_token(world.users[Role.ENTERPRISE])[0]
     client = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.post(EVALUATE, {"method": "ls", "l": 2, "s": 2}, format="json").json()["level"] == "moderate"
     with django_assert_num_queries(0):  # the token is remembered, the profiles are cached
