@@ -54,10 +54,13 @@ worker: install secret-key
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
+# ruff, then the layer rules (import-linter: [tool.importlinter] in pyproject.toml, docs/architecture.md).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 messages: install secret-key
 	cd anjian && ../$(BIN)/anjian makemessages -l zh_Hans -l en --no-obsolete && ../$(BIN)/anjian compilemessages

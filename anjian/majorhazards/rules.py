@@ -25,8 +25,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.models import Warning
-from anjian.core.warnings import WarningRule, register
+from anjian.alerts.engine import WarningRule, register
+from anjian.alerts.models import Warning
 from anjian.orgs.choices import Role
 
 from .choices import PersonRole, SourceState

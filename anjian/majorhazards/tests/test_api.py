@@ -8,7 +8,9 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from anjian.core.testing.mixins import (
+from anjian.majorhazards.models import MajorHazardSource, SourceEvaluation
+from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import (
     CreateContract,
     ListContract,
     UpdateContract,
@@ -20,8 +22,6 @@ from anjian.core.testing.mixins import (
     get_page,
     list_count,
 )
-from anjian.majorhazards.models import MajorHazardSource, SourceEvaluation
-from anjian.orgs.choices import Role
 
 from .helpers import make_source
 

@@ -10,8 +10,11 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from anjian.core.testing.factories import PASSWORD, make_user
-from anjian.core.testing.mixins import (
+from anjian.orgs.choices import Role
+from anjian.orgs.models import User
+from anjian.orgs.roles import ROLE_PERMISSIONS, sync_role_groups
+from anjian.portal.testing.factories import PASSWORD, make_user
+from anjian.portal.testing.mixins import (
     CreateContract,
     ListContract,
     UpdateContract,
@@ -20,9 +23,6 @@ from anjian.core.testing.mixins import (
     api_url,
     expect,
 )
-from anjian.orgs.choices import Role
-from anjian.orgs.models import User
-from anjian.orgs.roles import ROLE_PERMISSIONS, sync_role_groups
 
 pytestmark = pytest.mark.django_db
 
