@@ -270,7 +270,7 @@ def test_badge_is_lazy_cached_per_request_and_one_query(world, scanned):
 
 
 def test_badge_caps_at_99_plus(world, scanned):
-    from anjian.core import warnings as engine
+    from anjian.alerts import engine
 
     request = RequestFactory().get("/")
     request.user = fresh(world.users[Role.REGULATOR])
