@@ -1,4 +1,4 @@
-"""Warning rules of the accidents app (imported at start-up by ``CoreConfig.ready``).
+"""Warning rules of the accidents app (imported at start-up by ``AlertsConfig.ready``).
 
 - the unit head has not reported to the county-level government within 1 hour;
 - a government level has not passed the report on within 2 hours, where the grade requires

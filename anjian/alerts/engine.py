@@ -2,7 +2,7 @@
 
 A ``WarningRule`` says which records currently meet a condition ("open hazards past their
 deadline"), how serious that is, who is told (roles) and how the message reads. The periodic
-scan (``run_all_rules``) keeps ``core.Warning`` in step with the rules in a few statements per
+scan (``run_all_rules``) keeps ``alerts.Warning`` in step with the rules in a few statements per
 rule, whatever the number of records:
 
 1. close — ``UPDATE warning SET closed_at = now WHERE rule = … AND closed_at IS NULL AND NOT
@@ -18,7 +18,7 @@ whole scan must stay well under a minute. The partial unique constraint "one ope
 row (ON CONFLICT DO NOTHING) instead of failing or duplicating it.
 
 Rules are declared in each app's ``rules`` module (``anjian/hazards/rules.py``, …), imported
-at start-up by ``CoreConfig.ready``.
+at start-up by ``AlertsConfig.ready``.
 
 A warning is one row per cause, not per recipient: a user's inbox is the open warnings in
 their jurisdiction (``Warning.objects.for_user``) whose rule is addressed to their role.

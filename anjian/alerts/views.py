@@ -1,7 +1,7 @@
 """The warnings inbox page (预警): the user's open warnings, unread first, with filters by rule and
 level, marking read, links to the records, and a tab of closed warnings.
 
-Reads go through ``core.warnings.inbox`` (``Warning.objects.for_user`` narrowed to the rules
+Reads go through ``alerts.engine.inbox`` (``Warning.objects.for_user`` narrowed to the rules
 addressed to the user's role), so a warning outside them answers 404.
 """
 

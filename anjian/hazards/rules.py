@@ -1,4 +1,4 @@
-"""Warning rules of the hazard ledger (imported at start-up by ``CoreConfig.ready``).
+"""Warning rules of the hazard ledger (imported at start-up by ``AlertsConfig.ready``).
 
 Each rule is a queryset of the hazards (or listings) that meet it now; the engine in
 ``anjian.alerts.engine`` raises, refreshes and closes the warnings set-based. The thresholds

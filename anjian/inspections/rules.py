@@ -1,4 +1,4 @@
-"""Warning rules of the inspections app (imported at start-up by ``CoreConfig.ready``)."""
+"""Warning rules of the inspections app (imported at start-up by ``AlertsConfig.ready``)."""
 
 from __future__ import annotations
 

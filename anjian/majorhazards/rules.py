@@ -1,4 +1,4 @@
-"""Warning rules of the major hazard source registry (imported at start-up by ``CoreConfig.ready``).
+"""Warning rules of the major hazard source registry (imported at start-up by ``AlertsConfig.ready``).
 
 - ``mh_persons_missing``: a major hazard source (S ≥ 1, in operation) without a current
   principal, technical or operational responsible person (包保责任人, 应急厅〔2021〕12号).
