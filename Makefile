@@ -54,10 +54,14 @@ worker: install secret-key
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest
 
+# ruff, then the layer rules (import-linter: [tool.importlinter] in pyproject.toml, docs/architecture.md;
+# no cache, so that the SQLite and PostgreSQL runs of CI can check at the same time).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 messages: install secret-key
 	cd anjian && ../$(BIN)/anjian makemessages -l zh_Hans -l en --no-obsolete && ../$(BIN)/anjian compilemessages

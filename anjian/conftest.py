@@ -6,7 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from anjian.core.scoping import clear_reference_caches
-from anjian.core.testing.factories import (
+from anjian.orgs.choices import DepartmentKind, Role
+from anjian.portal.testing.factories import (
     DepartmentFactory,
     EnterpriseFactory,
     GridFactory,
@@ -15,7 +16,6 @@ from anjian.core.testing.factories import (
     industry,
     make_user,
 )
-from anjian.orgs.choices import DepartmentKind, Role
 from anjian.regions.choices import RegionLevel
 
 

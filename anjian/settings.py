@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "anjian.risks",
     "anjian.majorhazards",
     "anjian.security",
+    "anjian.alerts",
+    "anjian.portal",
 ]
 
 MIDDLEWARE = [
@@ -95,8 +97,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "anjian.core.context_processors.navigation",
-                "anjian.core.context_processors.warnings_badge",
+                "anjian.portal.context_processors.navigation",
+                "anjian.alerts.context_processors.warnings_badge",
             ],
         },
     },

@@ -37,7 +37,7 @@ api_patterns = [
     path("", include("anjian.hazards.api_urls")),
     path("", include("anjian.inspections.api_urls")),
     path("", include("anjian.accidents.api_urls")),
-    path("", include("anjian.core.api_urls")),
+    path("", include("anjian.alerts.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -47,6 +47,7 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("anjian.portal.urls")),
     path("", include("anjian.core.urls")),
     path("regions/", include("anjian.regions.urls")),
     path("orgs/", include("anjian.orgs.urls")),
@@ -58,7 +59,7 @@ urlpatterns = [
     path("major-hazard-sources/", include("anjian.majorhazards.urls")),
     path("accidents/", include("anjian.accidents.urls")),
     path("security/", include("anjian.security.urls")),
-    path("warnings/", include("anjian.core.urls_warnings")),
+    path("warnings/", include("anjian.alerts.urls")),
     path("files/<int:pk>/", attachment_download, name="attachment"),
 ]
 # MEDIA_ROOT is never served by URL: every attachment goes through the scoped /files/<id>/ view.

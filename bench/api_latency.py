@@ -143,7 +143,7 @@ def run(requests: int = 200, counties: int = 8, seed: int = 7, scenarios: list[s
     county_codes = all_counties[::step][:counties]
     users = regulators(county_codes)
     codes = set(Industry.objects.values_list("code", flat=True))
-    from anjian.core.demo.generator import INDUSTRY_WEIGHTS
+    from anjian.portal.demo.generator import INDUSTRY_WEIGHTS
 
     leaves = [c for c in INDUSTRY_WEIGHTS if c in codes and not any(o != c and o.startswith(c) for o in codes)]
     client = APIClient()

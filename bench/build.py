@@ -278,7 +278,7 @@ def next_id(w, table: str) -> int:
 # --------------------------------------------------------------------------------------
 class Builder:
     def __init__(self, db: str, enterprises: int):
-        from anjian.core.demo import generator as demo
+        from anjian.portal.demo import generator as demo
 
         self.db = db
         self.n = enterprises

@@ -187,8 +187,8 @@ def warning_scan() -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from anjian.core.models import Warning
-    from anjian.core.warnings import run_all_rules
+    from anjian.alerts.engine import run_all_rules
+    from anjian.alerts.models import Warning
 
     out = {}
     for label in ("first", "second"):
@@ -248,7 +248,7 @@ def main(argv=None) -> int:
     log(json.dumps({k: v for k, v in result["statistics"].items() if k != "explain_slowest"}))
     if not args.skip_scan:
         if args.reset_warnings:
-            from anjian.core.models import Warning, WarningRead
+            from anjian.alerts.models import Warning, WarningRead
 
             WarningRead.objects.all().delete()
             Warning.objects.all().delete()

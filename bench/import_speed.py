@@ -31,9 +31,9 @@ def make_xlsx(path: Path, rows: int, seed: int = 11) -> float:
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
-    from anjian.core.demo import generator as demo
     from anjian.enterprises.imports import ENTERPRISE_COLUMNS
     from anjian.enterprises.models import Industry
+    from anjian.portal.demo import generator as demo
     from anjian.regions.models import Grid
 
     from .build import PROVINCE_CODE

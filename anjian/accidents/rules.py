@@ -1,4 +1,4 @@
-"""Warning rules of the accidents app (imported at start-up by ``CoreConfig.ready``).
+"""Warning rules of the accidents app (imported at start-up by ``AlertsConfig.ready``).
 
 - the unit head has not reported to the county-level government within 1 hour;
 - a government level has not passed the report on within 2 hours, where the grade requires
@@ -10,7 +10,7 @@
   last report, and the situation not declared stable;
 - a rectification of the problems an accident exposed is past its deadline.
 
-Each rule is a queryset (set-based, see ``anjian.core.warnings``); voided accidents are left
+Each rule is a queryset (set-based, see ``anjian.alerts.engine``); voided accidents are left
 out, so voiding one closes its warnings.
 """
 
@@ -23,8 +23,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.models import Warning
-from anjian.core.warnings import WarningRule, register
+from anjian.alerts.engine import WarningRule, register
+from anjian.alerts.models import Warning
 from anjian.orgs.choices import Role
 
 from .choices import (

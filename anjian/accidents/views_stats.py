@@ -26,13 +26,13 @@ from anjian.core.services import ConflictError, void_record
 from anjian.core.views_imports import import_upload_page
 from anjian.orgs.choices import Role
 from anjian.regions.choices import LEVEL_DEPTH, RegionLevel
+from anjian.regions.fields import RegionCodeField
 from anjian.regions.figures import (
     FIGURE_COLUMNS,
     can_enter_figures,
     import_region_figures,
     save_region_figures,
 )
-from anjian.regions.forms import RegionCodeField
 from anjian.regions.models import Region, RegionYearFigure
 
 from .api_stats import statistics_filename, statistics_xlsx, xlsx_response

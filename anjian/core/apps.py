@@ -16,12 +16,9 @@ class CoreConfig(AppConfig):
         # administrators read the section in Chinese.
         if apps.is_installed("axes"):
             apps.get_app_config("axes").verbose_name = _("Log-in lockouts")
-        # Warning rules are declared in each Anjian app's ``rules`` module, and the sections and
-        # list columns of the enterprise's file (core.dossier) in its ``profile`` module; import
-        # them all now so every process shows the same rules, sections and columns.
+        # The sections and list columns of the enterprise's file (core.dossier) are declared in
+        # each Anjian app's ``profile`` module: import them all now so every process shows the
+        # same sections and columns.
         for config in apps.get_app_configs():
-            if not config.name.startswith("anjian."):
-                continue
-            for module in ("rules", "profile"):
-                if module_has_submodule(config.module, module):
-                    import_module(f"{config.name}.{module}")
+            if config.name.startswith("anjian.") and module_has_submodule(config.module, "profile"):
+                import_module(f"{config.name}.profile")

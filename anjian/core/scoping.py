@@ -13,9 +13,9 @@ names the lookups leading to the scoped keys::
 
     class Scoping:
         path = "region_path"        # a digits-only region path (see core.paths)
-        industry = "industry"       # FK to enterprises.Industry (optional)
+        industry = "industry"       # FK to the industry taxonomy (optional)
         enterprise = "pk"           # the enterprise key (optional)
-        grid = "grid"               # FK to regions.Grid (optional)
+        grid = "grid"               # FK to a grid (optional)
 
 Out-of-scope rows simply are not in the queryset, so detail views answer 404 for them
 exactly as for missing rows.
@@ -97,7 +97,7 @@ class Scope:
 #   table (≈100 rows) is cached as one snapshot.
 #
 # Saving or deleting a region or an industry clears these caches in the process that did it
-# (signals below); other processes (other server workers) see the change within
+# (the owning apps connect their models with ``clear_on_change``); other processes (other server workers) see the change within
 # REFERENCE_TTL seconds. Bulk writes (QuerySet.update, bulk_create) send no signals: they
 # are seen within REFERENCE_TTL too.
 
@@ -138,28 +138,62 @@ REGION_PATHS = ReferenceCache()  # ("code", code) / ("id", pk) → path
 INDUSTRIES = ReferenceCache()  # None → ((code, id), ...) sorted by code
 
 
+# --- What the apps above core tell it ------------------------------------------------------
+#
+# core knows no region, industry or user role: the apps that own them register, when they are
+# ready (their AppConfig.ready), how a region's path and the industry table are read and how a
+# user's scope is resolved. Until they have, there is no region, no industry and no scope
+# beyond "everything" for a superuser.
+
+
+@dataclass
+class _Sources:
+    region_path: Callable[[str, Any], str | None] | None = None  # ("code" | "id", key) → path
+    industries: Callable[[], Iterable[tuple[str, int]]] | None = None  # → (code, id) rows
+    user_scope: Callable[[Any], Scope] | None = None  # an active, authenticated user → Scope
+
+
+_SOURCES = _Sources()
+
+
+def register_region_paths(load: Callable[[str, Any], str | None]) -> None:
+    """Say how a region's path is read: ``load("code", code)`` or ``load("id", pk)`` answers
+    the path of that region (voided or not), or None. The answers are cached (REGION_PATHS)."""
+    _SOURCES.region_path = load
+    REGION_PATHS.clear()
+
+
+def register_industries(load: Callable[[], Iterable[tuple[str, int]]]) -> None:
+    """Say how the industry taxonomy is read: ``load()`` answers every (code, id), a child's code
+    starting with its parent's. The table is cached as one snapshot (INDUSTRIES)."""
+    _SOURCES.industries = load
+    INDUSTRIES.clear()
+
+
+def register_user_scope(resolve: Callable[[Any], Scope]) -> None:
+    """Say how the scope of an active, authenticated user who is not a superuser is resolved
+    (the user model's app knows the roles and the scope fields)."""
+    _SOURCES.user_scope = resolve
+
+
+def _region_path(key: tuple[str, Any]) -> str | None:
+    return _SOURCES.region_path(*key) if _SOURCES.region_path else None
+
+
 def region_path(code: str) -> str | None:
     """The path of the region with this division code (voided or not), None if unknown."""
-    from anjian.regions.models import Region
-
-    return REGION_PATHS.get(("code", code), lambda key: Region.objects.filter(code=key[1])
-                            .values_list("path", flat=True).first())
+    return REGION_PATHS.get(("code", code), _region_path)
 
 
 def region_path_by_id(pk: int | None) -> str | None:
     """The path of the region with this primary key, None if there is none."""
     if pk is None:
         return None
-    from anjian.regions.models import Region
-
-    return REGION_PATHS.get(("id", pk), lambda key: Region.objects.filter(pk=key[1])
-                            .values_list("path", flat=True).first())
+    return REGION_PATHS.get(("id", pk), _region_path)
 
 
 def _industry_table(_key: Any = None) -> tuple[tuple[str, int], ...]:
-    from anjian.enterprises.models import Industry
-
-    return tuple(Industry.objects.order_by("code").values_list("code", "pk"))
+    return tuple(sorted(_SOURCES.industries())) if _SOURCES.industries else ()
 
 
 def industry_subtree_ids(codes: Iterable[str]) -> frozenset[int]:
@@ -178,12 +212,10 @@ def clear_reference_caches(**_signal_kwargs: Any) -> None:
     INDUSTRIES.clear()
 
 
-for _name, _signal in (("save", post_save), ("delete", post_delete)):
-    # Lazy senders ("app.Model"): this module is imported while the apps are still loading.
-    _signal.connect(REGION_PATHS.clear, sender="regions.Region", weak=False,
-                    dispatch_uid=f"anjian.scoping.regions.{_name}")
-    _signal.connect(INDUSTRIES.clear, sender="enterprises.Industry", weak=False,
-                    dispatch_uid=f"anjian.scoping.industries.{_name}")
+def clear_on_change(cache: ReferenceCache, model: type[models.Model], uid: str) -> None:
+    """Clear ``cache`` (in this process) whenever a row of ``model`` is saved or deleted."""
+    for name, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(cache.clear, sender=model, weak=False, dispatch_uid=f"{uid}.{name}")
 
 
 def scope_of(user) -> Scope:
@@ -198,35 +230,11 @@ def scope_of(user) -> Scope:
 
 
 def _resolve(user) -> Scope:
-    from anjian.orgs.choices import Role
-
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope(NONE)
-    if user.is_superuser or user.role == Role.ADMIN:
+    if user.is_superuser:
         return Scope(ALL)
-    if user.role == Role.ENTERPRISE:
-        ent = user.scope_enterprise
-        if ent is None:
-            return Scope(NONE)
-        return Scope(ENTERPRISE, enterprise_id=ent.pk, fallback_path=ent.region_path)
-    if user.role == Role.GRID_OFFICER:
-        grid = user.scope_grid
-        if grid is None:
-            return Scope(NONE)
-        return Scope(GRID, grid_id=grid.pk, fallback_path=grid.region_path)
-    # The region's path from the reference cache (or the region already loaded with the user),
-    # the industries' sub-sectors from the cached taxonomy: one query (the user's industries).
-    region_field = user._meta.get_field("scope_region")
-    path = user.scope_region.path if region_field.is_cached(user) and user.scope_region else (
-        region_path_by_id(user.scope_region_id))
-    if not path:
-        return Scope(NONE)
-    codes: list[str] = []
-    if user.pk:
-        prefetched = getattr(user, "_prefetched_objects_cache", {}).get("scope_industries")
-        codes = ([i.code for i in prefetched] if prefetched is not None
-                 else list(user.scope_industries.values_list("code", flat=True)))
-    return Scope(REGION, path=path, industry_ids=industry_subtree_ids(codes) or None)
+    return _SOURCES.user_scope(user) if _SOURCES.user_scope else Scope(NONE)
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -5,56 +5,25 @@ back onto the form fields with ``add_service_errors``.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.forms import DateInput, add_service_errors  # noqa: F401 -- the views import it here
 from anjian.core.paths import subtree_q
-from anjian.core.scoping import scope_of
 from anjian.orgs.choices import Role
 from anjian.orgs.models import Department, User
-from anjian.regions.forms import INDENT, RegionCodeField, township_label, township_queryset
+from anjian.regions.fields import RegionCodeField, township_label, township_queryset
 from anjian.regions.models import Grid, Region
 
 from .choices import STATUS_TRANSITIONS, HighRiskBasis, OperatingStatus
+from .fields import industry_label, industry_queryset
 from .filters import EnterpriseFilter
-from .models import Enterprise, FeatureTag, Industry
+from .models import Enterprise, FeatureTag
 from .services import SELF_SERVICE_FIELDS
 
 # Above this many grids a grid <select> becomes unwieldy; the filter then takes a grid code.
 GRID_SELECT_LIMIT = 400
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """Put a service-layer ValidationError onto the form: each message next to its field
-    (``aliases`` maps service field names to form field names), the rest above the form."""
-    aliases = aliases or {}
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            target = aliases.get(name, name)
-            form.add_error(target if target in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def industry_queryset(user):
-    """Industries a user may pick: all of them, or an industry officer's own sectors."""
-    qs = Industry.objects.order_by("code")
-    ids = scope_of(user).industry_ids
-    return qs.filter(pk__in=sorted(ids)) if ids else qs
-
-
-def industry_label(industry: Industry) -> str:
-    # Sub-sector codes are two characters longer than their parent's.
-    return INDENT * max(len(industry.code) // 2 - 1, 0) + industry.name
 
 
 class GridSelect(forms.Select):

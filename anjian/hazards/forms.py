@@ -18,13 +18,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.forms import DateInput
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
-from anjian.enterprises.forms import DateInput, industry_label, industry_queryset
+from anjian.enterprises.fields import industry_label, industry_queryset
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import Role
 from anjian.orgs.models import Department
-from anjian.regions.forms import RegionCodeField
+from anjian.regions.fields import RegionCodeField
 from anjian.standards.choices import HazardFactor
 from anjian.standards.models import CheckItem, MajorHazardCriterion
 

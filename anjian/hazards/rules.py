@@ -1,7 +1,7 @@
-"""Warning rules of the hazard ledger (imported at start-up by ``CoreConfig.ready``).
+"""Warning rules of the hazard ledger (imported at start-up by ``AlertsConfig.ready``).
 
 Each rule is a queryset of the hazards (or listings) that meet it now; the engine in
-``anjian.core.warnings`` raises, refreshes and closes the warnings set-based. The thresholds
+``anjian.alerts.engine`` raises, refreshes and closes the warnings set-based. The thresholds
 are settings (days): ``ANJIAN_WARN_ACCEPTANCE_DAYS`` (7), ``ANJIAN_WARN_PLAN_DAYS`` (3),
 ``ANJIAN_WARN_DUAL_REPORT_DAYS`` (7); they are read at every scan. The re-check's time limit is
 regulatory data (``TimeLimit`` "recheck"), also read at every scan.
@@ -20,8 +20,8 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.models import Warning
-from anjian.core.warnings import WarningRule, register
+from anjian.alerts.engine import WarningRule, register
+from anjian.alerts.models import Warning
 from anjian.orgs.choices import Role
 
 from .choices import OPEN_STATES, RECHECK_STATES, UNCLOSED_STATES, HazardGrade, HazardState, ListingState

@@ -83,7 +83,7 @@ GOV_KINDS = [InspectionKind.GOVERNMENT, InspectionKind.GOVERNMENT, InspectionKin
 
 
 def _person(rng: random.Random) -> str:
-    from anjian.core.demo.generator import person
+    from anjian.core.demo.people import person
 
     return person(rng)
 

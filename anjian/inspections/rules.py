@@ -1,4 +1,4 @@
-"""Warning rules of the inspections app (imported at start-up by ``CoreConfig.ready``)."""
+"""Warning rules of the inspections app (imported at start-up by ``AlertsConfig.ready``)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.models import Warning
-from anjian.core.warnings import WarningRule, register
+from anjian.alerts.engine import WarningRule, register
+from anjian.alerts.models import Warning
 from anjian.orgs.choices import Role
 
 from .models import InspectionTask

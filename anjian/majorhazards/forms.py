@@ -8,9 +8,9 @@ from django.utils.translation import pgettext_lazy
 
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
-from anjian.enterprises.forms import industry_label, industry_queryset
+from anjian.enterprises.fields import industry_label, industry_queryset
 from anjian.enterprises.models import Enterprise
-from anjian.regions.forms import RegionCodeField
+from anjian.regions.fields import RegionCodeField
 
 from .choices import MajorGrade, PersonRole, SourceState, UnitKind
 from .filters import MajorHazardSourceFilter

@@ -1,4 +1,4 @@
-"""Warning rules of the major hazard source registry (imported at start-up by ``CoreConfig.ready``).
+"""Warning rules of the major hazard source registry (imported at start-up by ``AlertsConfig.ready``).
 
 - ``mh_persons_missing``: a major hazard source (S ≥ 1, in operation) without a current
   principal, technical or operational responsible person (包保责任人, 应急厅〔2021〕12号).
@@ -25,8 +25,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.models import Warning
-from anjian.core.warnings import WarningRule, register
+from anjian.alerts.engine import WarningRule, register
+from anjian.alerts.models import Warning
 from anjian.orgs.choices import Role
 
 from .choices import PersonRole, SourceState

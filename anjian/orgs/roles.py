@@ -3,67 +3,47 @@
 Each role is a Django group holding model permissions, kept in sync after every migrate,
 so the standard machinery (``user.has_perm``, DRF's DjangoModelPermissions, the admin)
 applies everywhere.
+
+Each app declares what the roles may change in its own models in its ``roles.py``
+(``ROLE_PERMISSIONS``: role → ["app_label.codename", ...]), beside those models; this module
+names no other app's permission: it finds every app's table when the apps are ready
+(``OrgsConfig.ready``) and merges them into ``ROLE_PERMISSIONS``.
 """
 
+from importlib import import_module
+
 from django.apps import apps as global_apps
+from django.utils.module_loading import module_has_submodule
 
 from .choices import Role
 
-# Finding and reporting hazards (and correcting what one reported).
-HAZARD_FINDER = ["hazards.add_hazard", "hazards.change_hazard"]
-# Supervising the loop: acceptance of major hazards, listing, notices, voiding.
-HAZARD_REGULATOR = [*HAZARD_FINDER, "hazards.delete_hazard", "hazards.transition_hazard", "hazards.list_hazard",
-                    "hazards.issue_notice_hazard", "hazards.recheck_hazard"]
-# Re-checking (复查) what one's own patrol or expert inspection found (services.can_recheck decides per hazard).
-HAZARD_RECHECKER = ["hazards.recheck_hazard"]
-
-# Inspection records (any inspector) and self-inspection duties (enterprises and regulators).
-INSPECTION_RECORDS = ["inspections.add_inspectionrecord", "inspections.change_inspectionrecord",
-                      "inspections.delete_inspectionrecord"]
-INSPECTION_DUTIES = ["inspections.add_inspectionduty", "inspections.change_inspectionduty",
-                     "inspections.delete_inspectionduty"]
-
-# app_label.codename, per role. "view_*" is not listed: reading is governed by scoping.
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.ADMIN: ["*"],
-    Role.REGULATOR: [
-        "enterprises.add_enterprise", "enterprises.change_enterprise", "enterprises.delete_enterprise",
-        "enterprises.import_enterprise", "enterprises.change_status_enterprise",
-        "enterprises.add_supervision", "enterprises.change_supervision",
-        *HAZARD_REGULATOR, *INSPECTION_RECORDS, *INSPECTION_DUTIES,
-    ],
-    Role.INDUSTRY_OFFICER: [
-        "enterprises.add_enterprise", "enterprises.change_enterprise", "enterprises.import_enterprise",
-        "enterprises.change_status_enterprise",
-        "enterprises.add_supervision", "enterprises.change_supervision",
-        *HAZARD_REGULATOR, *INSPECTION_RECORDS, *INSPECTION_DUTIES,
-    ],
-    Role.GRID_OFFICER: ["enterprises.add_enterprise", "enterprises.change_enterprise", *HAZARD_FINDER,
-                        *HAZARD_RECHECKER, *INSPECTION_RECORDS],
-    # The committee office enters the yearly GDP and employment figures behind the accident rates.
-    Role.COMMITTEE_OFFICE: ["regions.add_regionyearfigure", "regions.change_regionyearfigure",
-                            "regions.delete_regionyearfigure"],
-    Role.EXPERT: [*HAZARD_FINDER, *HAZARD_RECHECKER, *INSPECTION_RECORDS],
-    Role.ENTERPRISE: ["enterprises.change_enterprise", *HAZARD_FINDER, "hazards.transition_hazard",
-                      *INSPECTION_RECORDS, *INSPECTION_DUTIES],
-}
+# app_label.codename, per role, merged from every app's roles.py. "view_*" is not listed:
+# reading is governed by scoping. The administrator holds every permission of every Anjian app.
+ROLE_PERMISSIONS: dict[str, list[str]] = {role: [] for role in Role}
+ROLE_PERMISSIONS[Role.ADMIN] = ["*"]
 
 
-# Apps that keep their role permissions in their own ``roles.py`` (merged here, so each app's
-# rights live beside its models).
-APPS_WITH_ROLES = ["risks", "majorhazards", "accidents"]
+def app_role_tables() -> list[tuple[str, dict[str, list[str]]]]:
+    """(app name, its ROLE_PERMISSIONS) of every Anjian app that has a ``roles`` module."""
+    tables = []
+    for config in global_apps.get_app_configs():
+        if (config.name.startswith("anjian.") and config.name != __package__
+                and module_has_submodule(config.module, "roles")):
+            tables.append((config.name, import_module(f"{config.name}.roles").ROLE_PERMISSIONS))
+    return tables
 
 
-def _merge_app_roles() -> None:
-    import importlib
-
-    for app in APPS_WITH_ROLES:
-        for role, codes in importlib.import_module(f"anjian.{app}.roles").ROLE_PERMISSIONS.items():
-            if ROLE_PERMISSIONS[role] != ["*"]:
-                ROLE_PERMISSIONS[role] = [*ROLE_PERMISSIONS[role], *codes]
-
-
-_merge_app_roles()
+def collect_role_permissions() -> dict[str, list[str]]:
+    """Fill ``ROLE_PERMISSIONS`` (in place: importers hold the same dict) from every app's table.
+    Idempotent: each call starts again from the administrator's "*"."""
+    merged: dict[str, list[str]] = {role: [] for role in Role}
+    for _app, table in app_role_tables():
+        for role, codes in table.items():
+            merged[role] = [*merged[role], *(code for code in codes if code not in merged[role])]
+    merged[Role.ADMIN] = ["*"]
+    ROLE_PERMISSIONS.clear()
+    ROLE_PERMISSIONS.update(merged)
+    return ROLE_PERMISSIONS
 
 
 def sync_role_groups(sender=None, apps=global_apps, using="default", **kwargs) -> None:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from anjian.core.history import history_rows
-from anjian.regions.forms import RegionCodeField
+from anjian.regions.fields import RegionCodeField
 
 from .choices import DepartmentKind
 from .filters import DepartmentFilter

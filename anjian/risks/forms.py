@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
-from anjian.enterprises.forms import industry_label, industry_queryset
+from anjian.enterprises.fields import industry_label, industry_queryset
 from anjian.enterprises.models import Enterprise
-from anjian.regions.forms import RegionCodeField
+from anjian.regions.fields import RegionCodeField
 from anjian.standards.models import HazardFactorClass
 from anjian.standards.selectors import accident_types_for
 

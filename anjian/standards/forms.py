@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anjian.enterprises.models import Industry
-from anjian.regions.forms import INDENT
+from anjian.regions.fields import INDENT
 
 from .filters import ChecklistFilter, ChecklistStatus
 from .models import CriteriaDocument

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from anjian.accidents.models import Accident
-from anjian.core.testing.mixins import (
+from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import (
     ACTORS,
     CreateContract,
     ListContract,
@@ -22,7 +23,6 @@ from anjian.core.testing.mixins import (
     get_page,
     list_count,
 )
-from anjian.orgs.choices import Role
 
 from .factories import accident_type_on, at, make_accident
 

@@ -17,8 +17,8 @@ from anjian.core.testing.browser import (
     new_page,
     sync_playwright,
 )
-from anjian.core.testing.factories import PASSWORD
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import PASSWORD
 
 pytestmark = BROWSER_MARKS
 

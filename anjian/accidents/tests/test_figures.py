@@ -18,8 +18,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from anjian.core.services import ConflictError, events_for
-from anjian.core.testing.mixins import OTHER_COUNTY, fresh
 from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import OTHER_COUNTY, fresh
 from anjian.regions.figures import can_enter_figures, import_region_figures, save_region_figures
 from anjian.regions.models import RegionYearFigure
 

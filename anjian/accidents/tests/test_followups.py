@@ -14,11 +14,11 @@ from anjian.accidents import services
 from anjian.accidents.choices import AccidentGrade
 from anjian.accidents.models import Accident, CasualtyUpdate, FollowUpCadence, FollowUpReport
 from anjian.accidents.selectors import followup_status
-from anjian.core.models import Warning
+from anjian.alerts.engine import get_rule, sync_rule
+from anjian.alerts.models import Warning
 from anjian.core.services import ConflictError, events_for
-from anjian.core.testing.mixins import act_as, fresh
-from anjian.core.warnings import get_rule, sync_rule
 from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import act_as, fresh
 
 from .factories import make_accident
 

@@ -9,8 +9,8 @@ import pytest
 from anjian.accidents.choices import AccidentGrade as G
 from anjian.accidents.grading import grade_for
 from anjian.accidents.models import GradingThreshold
-from anjian.core.testing.mixins import act_as
 from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import act_as
 
 WAN = 10_000  # 万
 

@@ -9,8 +9,8 @@ from openpyxl import Workbook
 
 from anjian.accidents.imports import COLUMNS, import_accidents
 from anjian.accidents.models import Accident
-from anjian.core.testing.mixins import fresh
 from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import fresh
 
 HEADERS = [str(c.header) for c in COLUMNS]
 

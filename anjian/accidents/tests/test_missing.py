@@ -13,8 +13,8 @@ from anjian.accidents.grading import grade_for
 from anjian.accidents.models import CasualtyCounting
 from anjian.accidents.selectors import casualty_phrase
 from anjian.accidents.statistics import accident_statistics
-from anjian.core.testing.mixins import act_as, fresh
 from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import act_as, fresh
 
 from .factories import at, make_accident
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from anjian.accidents import services
 from anjian.accidents.models import Accident
-from anjian.core.models import Warning
-from anjian.core.warnings import get_rule, sync_rule
+from anjian.alerts.engine import get_rule, sync_rule
+from anjian.alerts.models import Warning
 from anjian.orgs.choices import Role
 
 from .factories import make_accident

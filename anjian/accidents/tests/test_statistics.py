@@ -32,9 +32,9 @@ from anjian.accidents.statistics import (
     parse_period,
     parse_target,
 )
-from anjian.core.testing.factories import industry, make_user
-from anjian.core.testing.mixins import OTHER_COUNTY, fresh
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import industry, make_user
+from anjian.portal.testing.mixins import OTHER_COUNTY, fresh
 from anjian.regions.models import RegionYearFigure
 from anjian.standards.models import AccidentType
 

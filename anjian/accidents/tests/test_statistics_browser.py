@@ -18,8 +18,8 @@ from anjian.core.testing.browser import (
     new_page,
     sync_playwright,
 )
-from anjian.core.testing.factories import PASSWORD, make_user
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import PASSWORD, make_user
 from anjian.regions.models import RegionYearFigure
 from anjian.standards.models import AccidentType
 from anjian.standards.selectors import accident_type_scheme_for

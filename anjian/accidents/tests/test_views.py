@@ -13,8 +13,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from anjian.accidents.models import Accident, CasualtyUpdate
-from anjian.core.testing.mixins import fresh
 from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import fresh
 
 from .factories import accident_type_on, at, make_accident
 

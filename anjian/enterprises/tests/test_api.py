@@ -5,8 +5,11 @@ the supervision plate endpoint (one current assignment, history kept, never edit
 import pytest
 
 from anjian.core.services import events_for
-from anjian.core.testing.factories import EnterpriseFactory, GridFactory, credit_code, industry
-from anjian.core.testing.mixins import (
+from anjian.enterprises.choices import OperatingStatus
+from anjian.enterprises.models import Enterprise, Supervision
+from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import EnterpriseFactory, GridFactory, credit_code, industry
+from anjian.portal.testing.mixins import (
     ACTORS,
     CreateContract,
     ListContract,
@@ -20,9 +23,6 @@ from anjian.core.testing.mixins import (
     expect,
     get_page,
 )
-from anjian.enterprises.choices import OperatingStatus
-from anjian.enterprises.models import Enterprise, Supervision
-from anjian.orgs.choices import Role
 
 pytestmark = pytest.mark.django_db
 

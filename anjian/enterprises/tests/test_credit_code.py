@@ -7,14 +7,14 @@ import random
 import pytest
 from django.core.exceptions import ValidationError
 
-from anjian.core.testing.factories import credit_code
-from anjian.core.testing.mixins import (
-    act_as,
-    api_url,
-)
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.validators import credit_code_check_char, credit_code_error, validate_credit_code
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import credit_code
+from anjian.portal.testing.mixins import (
+    act_as,
+    api_url,
+)
 
 # The standard written out independently of the code under test: 31 characters (no I, O, S, V, Z),
 # weight of position i is 3**i mod 31, check = (31 - Σ value×weight mod 31) mod 31.

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from anjian.core.testing.factories import EnterpriseFactory, SupervisionFactory
 from anjian.enterprises import exports
 from anjian.enterprises.exports import ExportTooLarge, export_enterprises, filtered_enterprises, write_xlsx
 from anjian.enterprises.imports import ENTERPRISE_COLUMNS, read_enterprise_rows
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import EnterpriseFactory, SupervisionFactory
 
 
 def read(content: bytes) -> list[dict]:

@@ -12,14 +12,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from anjian.core.services import events_for
-from anjian.core.testing.factories import EnterpriseFactory, SupervisionFactory, industry
-from anjian.core.testing.mixins import act_as, api_url
 from anjian.enterprises import services
 from anjian.enterprises.data.feature_tags import FEATURE_TAGS
 from anjian.enterprises.exports import export_enterprises, filtered_enterprises
 from anjian.enterprises.imports import import_enterprises, read_enterprise_rows
 from anjian.enterprises.models import Enterprise, EnterpriseTag, FeatureTag
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import EnterpriseFactory, SupervisionFactory, industry
+from anjian.portal.testing.mixins import act_as, api_url
 
 from .test_exports import read
 from .test_imports import code as credit_code

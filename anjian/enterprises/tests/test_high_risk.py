@@ -11,14 +11,14 @@ from django.contrib.admin.sites import site as admin_site
 from django.test import Client, RequestFactory
 
 from anjian.core.services import events_for
-from anjian.core.testing.factories import EnterpriseFactory, industry, make_user
-from anjian.core.testing.mixins import act_as, api_url
 from anjian.enterprises import services
 from anjian.enterprises.choices import HighRiskBasis
 from anjian.enterprises.data.industries import HIGH_RISK_SOURCES, INDUSTRIES
 from anjian.enterprises.imports import import_enterprises
 from anjian.enterprises.models import Enterprise, Industry
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import EnterpriseFactory, industry, make_user
+from anjian.portal.testing.mixins import act_as, api_url
 
 from .test_imports import code as credit_code
 from .test_imports import row, xlsx

@@ -14,7 +14,6 @@ from openpyxl import Workbook, load_workbook
 
 from anjian.core.imports import ImportFileError
 from anjian.core.models import Event
-from anjian.core.testing.factories import EnterpriseFactory, GridFactory, industry
 from anjian.core.testing.files import minimal_xlsx
 from anjian.core.xlsx import iter_xlsx_rows
 from anjian.enterprises.imports import (
@@ -26,6 +25,7 @@ from anjian.enterprises.imports import (
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.validators import credit_code_check_char
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import EnterpriseFactory, GridFactory, industry
 
 HEADERS = [c.header + (" *" if c.required else "") for c in ENTERPRISE_COLUMNS]
 FIELDS = [c.field for c in ENTERPRISE_COLUMNS]

@@ -20,7 +20,13 @@ from anjian.core import scoping
 from anjian.core.api import ValuesRepresentation
 from anjian.core.pagination import DeferredJoinPagination, StandardPagination, can_page_in_two_steps
 from anjian.core.scoping import industry_subtree_ids, region_path, region_path_by_id, scope_of
-from anjian.core.testing.factories import (
+from anjian.enterprises import services
+from anjian.enterprises.api import EnterpriseSerializer, EnterpriseViewSet
+from anjian.enterprises.choices import OperatingStatus
+from anjian.enterprises.models import Enterprise, Industry
+from anjian.enterprises.selectors import enterprise_list
+from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import (
     EnterpriseFactory,
     GridFactory,
     RegionFactory,
@@ -28,13 +34,7 @@ from anjian.core.testing.factories import (
     industry,
     make_user,
 )
-from anjian.core.testing.mixins import act_as, api_url
-from anjian.enterprises import services
-from anjian.enterprises.api import EnterpriseSerializer, EnterpriseViewSet
-from anjian.enterprises.choices import OperatingStatus
-from anjian.enterprises.models import Enterprise, Industry
-from anjian.enterprises.selectors import enterprise_list
-from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import act_as, api_url
 from anjian.regions.choices import RegionLevel
 from anjian.regions.models import Region
 

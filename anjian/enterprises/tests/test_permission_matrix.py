@@ -13,7 +13,11 @@ import pytest
 from django.test import Client
 from django.urls import NoReverseMatch
 
-from anjian.core.testing.mixins import (
+from anjian.enterprises import selectors
+from anjian.enterprises.models import Enterprise, Supervision
+from anjian.orgs.choices import Role
+from anjian.orgs.models import User
+from anjian.portal.testing.mixins import (
     ACTORS,
     OTHER_COUNTY,
     act_as,
@@ -22,10 +26,6 @@ from anjian.core.testing.mixins import (
     get_page,
     ui_url,
 )
-from anjian.enterprises import selectors
-from anjian.enterprises.models import Enterprise, Supervision
-from anjian.orgs.choices import Role
-from anjian.orgs.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -215,7 +215,7 @@ def test_ui_lists_show_no_county_a_row_to_the_other_county(world, module, func, 
 
 def test_ui_home_counts_are_scoped(world):
     # given the home page of county B's regulator
-    url = ui_url("anjian.core.views", "home", "home")
+    url = ui_url("anjian.portal.views", "home", "home")
     response = logged_in(world.users[OTHER_COUNTY]).get(url)
     # then its figures count county B only: one enterprise, no blind spot
     assert response.status_code == 200

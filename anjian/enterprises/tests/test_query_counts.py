@@ -10,7 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from anjian.core.testing.factories import (
+from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import (
     DepartmentFactory,
     EnterpriseFactory,
     GridFactory,
@@ -19,12 +20,11 @@ from anjian.core.testing.factories import (
     industry,
     make_user,
 )
-from anjian.core.testing.mixins import (
+from anjian.portal.testing.mixins import (
     act_as,
     api_url,
     ui_url,
 )
-from anjian.orgs.choices import Role
 from anjian.regions.choices import RegionLevel
 
 pytestmark = pytest.mark.django_db

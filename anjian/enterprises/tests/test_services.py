@@ -10,7 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from anjian.core.services import events_for, void_record
-from anjian.core.testing.factories import (
+from anjian.enterprises import selectors, services
+from anjian.enterprises.choices import STATUS_TRANSITIONS, OperatingStatus
+from anjian.enterprises.models import Enterprise, Supervision
+from anjian.orgs.choices import Role
+from anjian.orgs.models import User
+from anjian.portal.testing.factories import (
     DepartmentFactory,
     EnterpriseFactory,
     GridFactory,
@@ -18,11 +23,6 @@ from anjian.core.testing.factories import (
     credit_code,
     industry,
 )
-from anjian.enterprises import selectors, services
-from anjian.enterprises.choices import STATUS_TRANSITIONS, OperatingStatus
-from anjian.enterprises.models import Enterprise, Supervision
-from anjian.orgs.choices import Role
-from anjian.orgs.models import User
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,17 @@ from rest_framework.renderers import JSONRenderer
 
 from anjian.core.models import Attachment
 from anjian.core.services import attachments_for
-from anjian.core.testing.factories import (
+from anjian.hazards import services
+from anjian.hazards.api import (
+    LIST_COMPUTED,
+    LIST_REPRESENTATION,
+    HazardListColumnsSerializer,
+    HazardSerializer,
+)
+from anjian.hazards.choices import HazardSource, HazardState
+from anjian.hazards.models import Hazard
+from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import (
     COMPLETE_PLAN,
     EnterpriseFactory,
     criterion,
@@ -26,7 +36,7 @@ from anjian.core.testing.factories import (
     make_hazard,
     pass_recheck,
 )
-from anjian.core.testing.mixins import (
+from anjian.portal.testing.mixins import (
     CreateContract,
     ListContract,
     UpdateContract,
@@ -39,16 +49,6 @@ from anjian.core.testing.mixins import (
     get_page,
     list_count,
 )
-from anjian.hazards import services
-from anjian.hazards.api import (
-    LIST_COMPUTED,
-    LIST_REPRESENTATION,
-    HazardListColumnsSerializer,
-    HazardSerializer,
-)
-from anjian.hazards.choices import HazardSource, HazardState
-from anjian.hazards.models import Hazard
-from anjian.orgs.choices import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from anjian.core.services import events_for
-from anjian.core.testing.factories import make_hazard, make_user
-from anjian.core.testing.mixins import ACTORS, act_as, actor_id, api_url, expect, get_page, list_count
 from anjian.hazards import services
 from anjian.hazards.auth import issue_key
 from anjian.hazards.choices import HazardSource, HazardState
 from anjian.hazards.models import EnterpriseApiKey, Hazard
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import make_hazard, make_user
+from anjian.portal.testing.mixins import ACTORS, act_as, actor_id, api_url, expect, get_page, list_count
 
 pytestmark = pytest.mark.django_db
 

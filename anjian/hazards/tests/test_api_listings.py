@@ -8,12 +8,12 @@ import pytest
 from django.utils import timezone
 
 from anjian.core.services import events_for
-from anjian.core.testing.factories import COMPLETE_PLAN, make_hazard, pass_recheck
-from anjian.core.testing.mixins import ACTORS, act_as, actor_id, api_url, expect, get_page, list_count
 from anjian.hazards import services
 from anjian.hazards.choices import HazardState, ListingState
 from anjian.hazards.models import Hazard, ListedSupervision, RectificationNotice
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import COMPLETE_PLAN, make_hazard, pass_recheck
+from anjian.portal.testing.mixins import ACTORS, act_as, actor_id, api_url, expect, get_page, list_count
 
 pytestmark = pytest.mark.django_db
 

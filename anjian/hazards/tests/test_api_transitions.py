@@ -16,18 +16,18 @@ from rest_framework.test import APIClient
 
 from anjian.core.models import Attachment
 from anjian.core.services import attachments_for, events_for
-from anjian.core.testing.factories import (
+from anjian.hazards import services
+from anjian.hazards.choices import ExtensionState, HazardState
+from anjian.hazards.models import PLAN_FIELDS, DeadlineExtension, Hazard
+from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import (
     COMPLETE_PLAN,
     DUAL_REPORT_TEXTS,
     make_hazard,
     make_user,
     pass_recheck,
 )
-from anjian.core.testing.mixins import ACTORS, act_as, actor_id, api_url, expect, fresh
-from anjian.hazards import services
-from anjian.hazards.choices import ExtensionState, HazardState
-from anjian.hazards.models import PLAN_FIELDS, DeadlineExtension, Hazard
-from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import ACTORS, act_as, actor_id, api_url, expect, fresh
 
 pytestmark = pytest.mark.django_db
 

@@ -20,11 +20,11 @@ from django.utils import timezone
 from PIL import Image
 
 from anjian.core.testing.browser import CHROMIUM, expect, launch, log_in, sync_playwright
-from anjian.core.testing.factories import COMPLETE_PLAN, PASSWORD, make_hazard, make_user
 from anjian.hazards import services
 from anjian.hazards.choices import HazardState, ListingState
 from anjian.hazards.models import Hazard
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import COMPLETE_PLAN, PASSWORD, make_hazard, make_user
 
 pytestmark = [
     pytest.mark.browser,

@@ -13,10 +13,10 @@ import pytest
 from django.utils import timezone
 
 from anjian.core.testing.browser import BROWSER_MARKS, expect, launch, log_in, new_page, sync_playwright
-from anjian.core.testing.factories import COMPLETE_PLAN, DUAL_REPORT_TEXTS, PASSWORD, make_hazard
 from anjian.hazards import services
 from anjian.hazards.models import DualReport, Hazard, Recheck
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import COMPLETE_PLAN, DUAL_REPORT_TEXTS, PASSWORD, make_hazard
 
 pytestmark = BROWSER_MARKS
 WIDTHS = {"desktop": 1366, "phone": 390}

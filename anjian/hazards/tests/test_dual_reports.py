@@ -21,9 +21,15 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from anjian.core.models import Warning
+from anjian.alerts.engine import get_rule, sync_rule
+from anjian.alerts.models import Warning
 from anjian.core.services import attachments_for, events_for
-from anjian.core.testing.factories import (
+from anjian.hazards import services
+from anjian.hazards.choices import DualReportRecipient, DualReportStage, HazardState
+from anjian.hazards.documents import DUAL_TITLES, dual_report_pdf
+from anjian.hazards.models import DualReport, Hazard
+from anjian.orgs.choices import DepartmentKind, Role
+from anjian.portal.testing.factories import (
     COMPLETE_PLAN,
     DUAL_REPORT_TEXTS,
     DepartmentFactory,
@@ -31,13 +37,7 @@ from anjian.core.testing.factories import (
     make_hazard,
     pass_recheck,
 )
-from anjian.core.testing.mixins import act_as, api_url
-from anjian.core.warnings import get_rule, sync_rule
-from anjian.hazards import services
-from anjian.hazards.choices import DualReportRecipient, DualReportStage, HazardState
-from anjian.hazards.documents import DUAL_TITLES, dual_report_pdf
-from anjian.hazards.models import DualReport, Hazard
-from anjian.orgs.choices import DepartmentKind, Role
+from anjian.portal.testing.mixins import act_as, api_url
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from anjian.core.testing.factories import make_hazard
-from anjian.core.testing.mixins import ACTORS, OTHER_COUNTY, actor_id
 from anjian.hazards import services
 from anjian.hazards.exports import export_hazards, filtered_hazards
 from anjian.hazards.models import Hazard
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import make_hazard
+from anjian.portal.testing.mixins import ACTORS, OTHER_COUNTY, actor_id
 
 pytestmark = pytest.mark.django_db
 

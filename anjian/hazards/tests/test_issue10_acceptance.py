@@ -12,12 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
-from anjian.core.testing.factories import make_hazard, make_user
-from anjian.core.testing.mixins import act_as, api_url
 from anjian.hazards import services
 from anjian.hazards.choices import HazardState
 from anjian.hazards.models import Hazard
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import make_hazard, make_user
+from anjian.portal.testing.mixins import act_as, api_url
 
 pytestmark = pytest.mark.django_db
 S = HazardState

@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone
 
 from anjian.core.testing.browser import CHROMIUM, expect, launch, log_in, sync_playwright
-from anjian.core.testing.factories import PASSWORD, EnterpriseFactory, industry
 from anjian.hazards.models import Hazard
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import PASSWORD, EnterpriseFactory, industry
 from anjian.standards.models import CriteriaDocument, MajorHazardCriterion
 
 pytestmark = [

@@ -19,12 +19,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from anjian.core.testing.factories import EnterpriseFactory, industry, make_hazard
-from anjian.core.testing.mixins import act_as, api_url
 from anjian.hazards import services
 from anjian.hazards.auth import issue_key
 from anjian.hazards.models import Hazard
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import EnterpriseFactory, industry, make_hazard
+from anjian.portal.testing.mixins import act_as, api_url
 from anjian.standards.models import CriteriaDocument, MajorHazardCriterion
 from anjian.standards.selectors import criteria_for_industries
 
@@ -163,9 +163,9 @@ def test_a_correction_cannot_move_the_hazard_to_another_industrys_item(world):
 
 
 def test_a_hazard_raised_from_an_inspection_item_cannot_name_another_industrys_item(world):
-    from anjian.core.testing.factories import make_checklist
     from anjian.inspections import services as inspections
     from anjian.inspections.choices import InspectionKind, ItemResult
+    from anjian.portal.testing.factories import make_checklist
 
     # given a government inspection of the machinery firm with a found item
     regulator = world.users[Role.REGULATOR]
@@ -186,9 +186,9 @@ def test_a_hazard_raised_from_an_inspection_item_cannot_name_another_industrys_i
 
 
 def test_an_inspection_items_criterion_of_another_sub_sector_raises_a_general_hazard(world):
-    from anjian.core.testing.factories import make_checklist
     from anjian.inspections import services as inspections
     from anjian.inspections.choices import InspectionKind, ItemResult
+    from anjian.portal.testing.factories import make_checklist
 
     # given a 工贸 checklist whose two major items meet a metallurgy and a machinery criterion
     checklist = make_checklist(2, major=2)

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anjian.core.services import ConflictError, events_for
-from anjian.core.testing.factories import COMPLETE_PLAN, criterion, make_hazard
-from anjian.core.testing.mixins import act_as, api_url
 from anjian.hazards import services
 from anjian.hazards.choices import HazardState, MajorConfirmation, MajorDefinitionCondition
 from anjian.hazards.models import Hazard
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import COMPLETE_PLAN, criterion, make_hazard
+from anjian.portal.testing.mixins import act_as, api_url
 
 pytestmark = pytest.mark.django_db
 

@@ -13,19 +13,19 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from anjian.core.testing.factories import (
+from anjian.hazards import services
+from anjian.hazards.choices import HazardState, ListingLevel
+from anjian.hazards.models import Hazard, ListedSupervision
+from anjian.hazards.selectors import deadline_mismatches, hazard_statistics
+from anjian.orgs.choices import DepartmentKind, Role
+from anjian.portal.testing.factories import (
     COMPLETE_PLAN,
     DepartmentFactory,
     make_hazard,
     make_user,
     pass_recheck,
 )
-from anjian.core.testing.mixins import act_as, api_url, fresh
-from anjian.hazards import services
-from anjian.hazards.choices import HazardState, ListingLevel
-from anjian.hazards.models import Hazard, ListedSupervision
-from anjian.hazards.selectors import deadline_mismatches, hazard_statistics
-from anjian.orgs.choices import DepartmentKind, Role
+from anjian.portal.testing.mixins import act_as, api_url, fresh
 from anjian.regions.choices import RegionLevel
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_an_officer_without_a_department_must_name_one(world, major):
 
 
 def test_a_village_unit_cannot_list(world, major):
-    from anjian.core.testing.factories import RegionFactory
+    from anjian.portal.testing.factories import RegionFactory
 
     village = RegionFactory(name="甲村", level=RegionLevel.VILLAGE, parent=world.township_a)
     village_unit = DepartmentFactory(name="甲村委会", region=village, kind=DepartmentKind.REGULATOR)

@@ -14,13 +14,13 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from anjian.core.services import events_for
-from anjian.core.testing.factories import make_hazard
-from anjian.core.testing.mixins import OTHER_COUNTY
 from anjian.core.testing.pdf import assert_fonts_embedded, require_pdf_font
 from anjian.hazards import services
 from anjian.hazards.documents import TITLE, notice_pdf
 from anjian.hazards.models import RectificationNotice
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import make_hazard
+from anjian.portal.testing.mixins import OTHER_COUNTY
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

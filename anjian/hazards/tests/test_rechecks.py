@@ -19,11 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from anjian.core.models import Warning
+from anjian.alerts.engine import get_rule, sync_rule
+from anjian.alerts.models import Warning
 from anjian.core.services import ConflictError, attachments_for, events_for
-from anjian.core.testing.factories import COMPLETE_PLAN, make_hazard
-from anjian.core.testing.mixins import ACTORS, act_as, actor_id, api_url, expect
-from anjian.core.warnings import get_rule, sync_rule
 from anjian.hazards import services
 from anjian.hazards.choices import HazardSource, HazardState, RecheckOutcome
 from anjian.hazards.data.time_limits import RECHECK
@@ -31,6 +29,8 @@ from anjian.hazards.documents import RECHECK_TITLE, recheck_pdf
 from anjian.hazards.models import Hazard, Recheck, TimeLimit
 from anjian.hazards.views import ACTIONS
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import COMPLETE_PLAN, make_hazard
+from anjian.portal.testing.mixins import ACTORS, act_as, actor_id, api_url, expect
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

@@ -8,18 +8,18 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from anjian.core.models import Warning
-from anjian.core.testing.factories import (
+from anjian.alerts.engine import get_rule, run_all_rules, sync_rule
+from anjian.alerts.models import Warning
+from anjian.hazards import services
+from anjian.hazards.choices import ListingLevel
+from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import (
     COMPLETE_PLAN,
     make_dual_report,
     make_hazard,
     make_user,
     pass_recheck,
 )
-from anjian.core.warnings import get_rule, run_all_rules, sync_rule
-from anjian.hazards import services
-from anjian.hazards.choices import ListingLevel
-from anjian.orgs.choices import Role
 
 pytestmark = pytest.mark.django_db
 

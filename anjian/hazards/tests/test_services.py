@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from anjian.core.models import Attachment, Event
 from anjian.core.services import ConflictError, attachments_for, events_for
-from anjian.core.testing.factories import COMPLETE_PLAN, criterion, make_hazard, pass_recheck
 from anjian.hazards import services
 from anjian.hazards.choices import ExtensionState, HazardSource, HazardState, ListingState
 from anjian.hazards.models import Hazard
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import COMPLETE_PLAN, criterion, make_hazard, pass_recheck
 
 S = HazardState
 TODAY = timezone.localdate()
@@ -40,8 +40,8 @@ def regulator(world):
 def _rectifier(ent_user):
     """A second user of ``ent_user``'s enterprise, who submits the rectification: the person who
     accepts is not the person who rectified (issue #10), and these tests accept as ``ent_user``."""
-    from anjian.core.testing.factories import make_user
     from anjian.orgs.models import User
+    from anjian.portal.testing.factories import make_user
 
     return (User.objects.filter(role=Role.ENTERPRISE, scope_enterprise_id=ent_user.scope_enterprise_id)
             .exclude(pk=ent_user.pk).first() or make_user(Role.ENTERPRISE, scope_enterprise=ent_user.scope_enterprise))
@@ -474,7 +474,7 @@ def test_listed_hazard_cannot_be_corrected_to_general(world, regulator):
 
 def test_a_check_item_of_another_enterprises_own_checklist_is_refused(world, regulator):
     # given enterprise B's own checklist (e.g. generated from its risk control measures)
-    from anjian.core.testing.factories import make_checklist
+    from anjian.portal.testing.factories import make_checklist
 
     own_b = make_checklist(1)
     own_b.enterprise = world.ent_b

@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from anjian.core.testing.factories import make_hazard, make_user
-from anjian.core.testing.mixins import OTHER_COUNTY, act_as, fresh
 from anjian.hazards.choices import HazardState, ListingLevel, ListingState
 from anjian.hazards.models import Hazard, ListedSupervision
 from anjian.hazards.selectors import ON_TIME, hazard_statistics, hazard_summary
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import make_hazard, make_user
+from anjian.portal.testing.mixins import OTHER_COUNTY, act_as, fresh
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

@@ -19,12 +19,12 @@ from PIL import Image
 
 from anjian.core.models import Attachment
 from anjian.core.services import attachments_for, events_for
-from anjian.core.testing.factories import COMPLETE_PLAN, EnterpriseFactory, criterion, industry, make_hazard
-from anjian.core.testing.mixins import ACTORS, OTHER_COUNTY, actor_id
 from anjian.hazards import services
 from anjian.hazards.choices import HazardState
 from anjian.hazards.models import Hazard
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import COMPLETE_PLAN, EnterpriseFactory, criterion, industry, make_hazard
+from anjian.portal.testing.mixins import ACTORS, OTHER_COUNTY, actor_id
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

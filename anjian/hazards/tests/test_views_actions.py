@@ -16,12 +16,12 @@ from PIL import Image
 
 from anjian.core.models import Attachment
 from anjian.core.services import attachments_for, events_for
-from anjian.core.testing.factories import COMPLETE_PLAN, make_dual_report, make_hazard, make_user
-from anjian.core.testing.mixins import OTHER_COUNTY
 from anjian.hazards import services
 from anjian.hazards.choices import ExtensionState, HazardState, ListingState
 from anjian.hazards.models import Hazard
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import COMPLETE_PLAN, make_dual_report, make_hazard, make_user
+from anjian.portal.testing.mixins import OTHER_COUNTY
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

@@ -6,10 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from anjian.core.testing.mixins import OTHER_COUNTY
 from anjian.hazards.auth import hash_secret, issue_key
 from anjian.hazards.models import EnterpriseApiKey
 from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import OTHER_COUNTY
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

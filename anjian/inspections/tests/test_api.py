@@ -10,13 +10,21 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from anjian.core.services import attachments_for
-from anjian.core.testing.factories import EnterpriseFactory, cadence, make_checklist, make_duty
-from anjian.core.testing.mixins import ACTORS, act_as, actor_id, api_url, assert_page_shape, expect, get_page
 from anjian.hazards.models import Hazard
 from anjian.inspections import services
 from anjian.inspections.choices import InspectionKind, ItemResult, TaskState
 from anjian.inspections.models import InspectionDuty, InspectionRecord, InspectionTask
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import EnterpriseFactory, cadence, make_checklist, make_duty
+from anjian.portal.testing.mixins import (
+    ACTORS,
+    act_as,
+    actor_id,
+    api_url,
+    assert_page_shape,
+    expect,
+    get_page,
+)
 
 from .conftest import photo
 

@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 from django.db import transaction
 
-from anjian.core.demo.generator import DemoBuilder, DemoSize
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.models import Hazard
 from anjian.inspections.choices import RecordState, TaskState
@@ -14,6 +13,7 @@ from anjian.inspections.demo import build_demo_inspections
 from anjian.inspections.models import InspectionDuty, InspectionItemResult, InspectionRecord, InspectionTask
 from anjian.inspections.selectors import missed_tasks_qs
 from anjian.orgs.models import User
+from anjian.portal.demo.generator import DemoBuilder, DemoSize
 
 pytestmark = pytest.mark.django_db
 

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anjian.core.services import attachments_for
-from anjian.core.testing.factories import EnterpriseFactory, make_checklist, make_duty
 from anjian.hazards.models import Hazard
 from anjian.inspections import services
 from anjian.inspections.choices import InspectionKind, ItemResult, RecordState, TaskState
 from anjian.inspections.models import InspectionDuty, InspectionRecord, InspectionTask
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import EnterpriseFactory, make_checklist, make_duty
 
 from .conftest import photo
 
@@ -201,7 +201,7 @@ def test_duty_pages(world):
     assert client.get(url).status_code == 200
     response = client.post(url, {"name": "", "cadence": "", "active_from": timezone.localdate().isoformat()})
     assert response.status_code == 400 and "cadence" in response.context["form"].errors
-    from anjian.core.testing.factories import cadence
+    from anjian.portal.testing.factories import cadence
     response = client.post(url, {"name": "", "cadence": cadence("team_daily").pk,
                                  "active_from": timezone.localdate().isoformat()})
     assert response.status_code == 302
@@ -253,7 +253,7 @@ def test_admin_edits_cadences_and_shows_the_rest_read_only(world, data):
     client = client_for(world.users[Role.ADMIN])
     for name in ("inspectioncadence", "inspectionduty", "inspectiontask", "inspectionrecord"):
         assert client.get(reverse(f"admin:inspections_{name}_changelist")).status_code == 200, name
-    from anjian.core.testing.factories import cadence
+    from anjian.portal.testing.factories import cadence
     weekly = cadence("workshop_weekly")
     assert client.get(reverse("admin:inspections_inspectioncadence_change", args=[weekly.pk])).status_code == 200
     assert client.get(reverse("admin:inspections_inspectionduty_add")).status_code == 403

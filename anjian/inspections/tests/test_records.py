@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from anjian.core.services import ConflictError, attachments_for, events_for
-from anjian.core.testing.factories import make_checklist, make_duty
 from anjian.hazards.models import Hazard
 from anjian.inspections import services
 from anjian.inspections.choices import InspectionKind, ItemResult, RecordState, TaskState
 from anjian.inspections.models import InspectionTask
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import make_checklist, make_duty
 
 from .conftest import photo
 

@@ -14,13 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from anjian.core.services import events_for
-from anjian.core.testing.factories import EnterpriseFactory, cadence, make_duty
 from anjian.enterprises.choices import OperatingStatus
 from anjian.inspections import selectors, services
 from anjian.inspections.choices import TaskState
 from anjian.inspections.models import InspectionTask
 from anjian.inspections.tasks import local_crontab_0030
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import EnterpriseFactory, cadence, make_duty
 
 pytestmark = pytest.mark.django_db
 

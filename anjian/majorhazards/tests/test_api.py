@@ -7,7 +7,9 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from anjian.core.testing.mixins import (
+from anjian.majorhazards.models import MajorHazardSource, SourceEvaluation
+from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import (
     CreateContract,
     ListContract,
     UpdateContract,
@@ -19,8 +21,6 @@ from anjian.core.testing.mixins import (
     get_page,
     list_count,
 )
-from anjian.majorhazards.models import MajorHazardSource, SourceEvaluation
-from anjian.orgs.choices import Role
 from anjian.security.services import issue_token, revoke_token
 
 from .helpers import make_source

@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from anjian.core.models import Warning
+from anjian.alerts.engine import get_rule, sync_rule
+from anjian.alerts.models import Warning
 from anjian.core.services import events_for
-from anjian.core.warnings import get_rule, sync_rule
 from anjian.majorhazards import services
 from anjian.majorhazards.models import ResponsiblePerson, SourceEvaluation
 from anjian.majorhazards.rules import period_start

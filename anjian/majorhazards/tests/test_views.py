@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from anjian.core.testing.mixins import fresh
 from anjian.majorhazards.models import MajorHazardSource
 from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import fresh
 
 from .helpers import make_source, staff
 

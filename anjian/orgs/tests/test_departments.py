@@ -3,8 +3,10 @@ their jurisdiction), their supervised industries, names unique per region, and h
 
 import pytest
 
-from anjian.core.testing.factories import DepartmentFactory
-from anjian.core.testing.mixins import (
+from anjian.orgs.choices import DepartmentKind, Role
+from anjian.orgs.models import Department
+from anjian.portal.testing.factories import DepartmentFactory
+from anjian.portal.testing.mixins import (
     CreateContract,
     ListContract,
     UpdateContract,
@@ -15,8 +17,6 @@ from anjian.core.testing.mixins import (
     expect,
     get_page,
 )
-from anjian.orgs.choices import DepartmentKind, Role
-from anjian.orgs.models import Department
 
 pytestmark = pytest.mark.django_db
 

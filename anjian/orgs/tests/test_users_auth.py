@@ -9,8 +9,11 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from anjian.core.testing.factories import PASSWORD, make_user
-from anjian.core.testing.mixins import (
+from anjian.orgs.choices import Role
+from anjian.orgs.models import User
+from anjian.orgs.roles import ROLE_PERMISSIONS, sync_role_groups
+from anjian.portal.testing.factories import PASSWORD, make_user
+from anjian.portal.testing.mixins import (
     CreateContract,
     ListContract,
     UpdateContract,
@@ -19,9 +22,6 @@ from anjian.core.testing.mixins import (
     api_url,
     expect,
 )
-from anjian.orgs.choices import Role
-from anjian.orgs.models import User
-from anjian.orgs.roles import ROLE_PERMISSIONS, sync_role_groups
 from anjian.security.models import ApiToken
 from anjian.security.services import find_live_token
 

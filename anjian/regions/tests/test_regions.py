@@ -9,8 +9,10 @@ from openpyxl import Workbook
 from anjian.core.imports import ImportFileError
 from anjian.core.paths import subtree_q
 from anjian.core.services import events_for
-from anjian.core.testing.factories import GridFactory, RegionFactory, make_user, region_chain
-from anjian.core.testing.mixins import (
+from anjian.enterprises.models import Enterprise
+from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import GridFactory, RegionFactory, make_user, region_chain
+from anjian.portal.testing.mixins import (
     CreateContract,
     ListContract,
     UpdateContract,
@@ -21,8 +23,6 @@ from anjian.core.testing.mixins import (
     expect,
     get_page,
 )
-from anjian.enterprises.models import Enterprise
-from anjian.orgs.choices import Role
 from anjian.regions.choices import RegionLevel
 from anjian.regions.models import Grid, Region
 from anjian.regions.services import import_regions

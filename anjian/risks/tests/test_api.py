@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from anjian.core.testing.mixins import (
+from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import (
     CreateContract,
     ListContract,
     UpdateContract,
@@ -17,7 +18,6 @@ from anjian.core.testing.mixins import (
     expect,
     get_page,
 )
-from anjian.orgs.choices import Role
 from anjian.risks.models import ControlMeasure, RiskAssessment, RiskPoint
 
 from .factories import assess, make_point

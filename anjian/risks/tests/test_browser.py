@@ -12,8 +12,8 @@ from anjian.core.testing.browser import (
     log_in,
     sync_playwright,
 )
-from anjian.core.testing.factories import PASSWORD
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import PASSWORD
 
 from .factories import assess, make_point
 

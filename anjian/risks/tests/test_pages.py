@@ -118,7 +118,7 @@ def test_grades_map_and_export_pages(world, client):
 
 
 def test_map_api_shapes_and_cap(world, api):
-    from anjian.core.testing.mixins import act_as
+    from anjian.portal.testing.mixins import act_as
     from anjian.risks import selectors
 
     for i in range(5):

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from anjian.core.testing.mixins import act_as
 from anjian.core.testing.pdf import assert_fonts_embedded, require_pdf_font
 from anjian.inspections import services as inspections
 from anjian.inspections.models import InspectionDuty, InspectionItemResult, InspectionTask
 from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import act_as
 from anjian.risks import services
 from anjian.risks.documents import card_pdf
 from anjian.risks.models import ControlMeasure, EnterpriseRiskGrade, RiskPoint

@@ -14,8 +14,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from anjian.core.services import record_event
-from anjian.core.testing.factories import PASSWORD
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import PASSWORD
 from anjian.security.choices import SecurityEventKind as K
 from anjian.security.models import ApiToken, SecurityEvent
 from anjian.security.services import MAX_LIVE_TOKENS, issue_token

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from openpyxl import Workbook
 
-from anjian.core.testing.mixins import ACTORS, act_as, actor_id, api_url, assert_page_shape, get_page
 from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import ACTORS, act_as, actor_id, api_url, assert_page_shape, get_page
 from anjian.standards.imports import CHECKLIST_COLUMNS
 from anjian.standards.models import CheckItem, Checklist, CriteriaDocument, MajorHazardCriterion
 

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from anjian.core.testing.factories import industry
+from anjian.portal.testing.factories import industry
 from anjian.standards import services
 from anjian.standards.models import CriteriaDocument, MajorHazardCriterion
 from anjian.standards.selectors import criteria_for_industries

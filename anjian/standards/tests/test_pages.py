@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from anjian.core.testing.mixins import ACTORS, actor_id
 from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import ACTORS, actor_id
 from anjian.standards.imports import CHECKLIST_COLUMNS
 from anjian.standards.models import Checklist
 

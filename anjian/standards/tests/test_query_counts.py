@@ -8,8 +8,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from anjian.core.testing.mixins import act_as, api_url
 from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import act_as, api_url
 from anjian.standards import services
 from anjian.standards.models import CriteriaDocument, MajorHazardCriterion
 

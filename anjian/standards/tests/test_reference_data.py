@@ -220,7 +220,7 @@ def test_starter_data_links_only_shipped_active_criteria():
 def test_reloading_is_idempotent_and_keeps_the_rows_hazards_cite(world):
     from django.apps import apps
 
-    from anjian.core.testing.factories import make_hazard
+    from anjian.portal.testing.factories import make_hazard
     from anjian.standards.data.load import load_criteria, refresh_starter_checklists
 
     # given a major hazard citing a criterion an earlier release shipped (now deactivated)

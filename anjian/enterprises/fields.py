@@ -1,0 +1,18 @@
+"""Form choices of the industry taxonomy, shared by every app's forms that pick an industry."""
+
+from anjian.core.scoping import scope_of
+from anjian.regions.fields import INDENT
+
+from .models import Industry
+
+
+def industry_queryset(user):
+    """Industries a user may pick: all of them, or an industry officer's own sectors."""
+    qs = Industry.objects.order_by("code")
+    ids = scope_of(user).industry_ids
+    return qs.filter(pk__in=sorted(ids)) if ids else qs
+
+
+def industry_label(industry: Industry) -> str:
+    # Sub-sector codes are two characters longer than their parent's.
+    return INDENT * max(len(industry.code) // 2 - 1, 0) + industry.name
