@@ -5,11 +5,14 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
+from anjian.core.tasks import cron_period_minutes, once_per_slot
+
 from .engine import run_all_rules
 
 
 @db_periodic_task(crontab(minute=getattr(settings, "ANJIAN_WARN_SCAN_MINUTES", "*/15")))
 @lock_task("anjian-warning-scan")
+@once_per_slot(lambda: cron_period_minutes(getattr(settings, "ANJIAN_WARN_SCAN_MINUTES", "*/15")))
 def scan_warnings() -> dict[str, dict[str, int]]:
     """Raise, refresh and close warnings (预警) for every declared rule, every 15 minutes.
 

@@ -110,3 +110,25 @@ class Attachment(models.Model):
         from django.urls import reverse
 
         return reverse("attachment", args=[self.pk])
+
+
+class PeriodicRun(models.Model):
+    """One run of a periodic job for one slot of its schedule (a day, a quarter hour).
+
+    With several worker processes or machines, each worker's scheduler enqueues the same periodic
+    job; the first to insert the (job, slot) row runs it and the others skip it
+    (``core.tasks.once_per_slot``). The rows also tell when each job last ran; old ones are pruned."""
+
+    task = models.CharField(_("job"), max_length=100)
+    slot = models.DateTimeField(_("slot"))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic job run")
+        verbose_name_plural = _("periodic job runs")
+        constraints = [models.UniqueConstraint(fields=["task", "slot"], name="core_periodicrun_once_per_slot")]
+        indexes = [models.Index(fields=["task", "-slot"], name="core_periodicrun_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task} @ {self.slot:%Y-%m-%d %H:%M}"

@@ -9,6 +9,8 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task
 
+from anjian.core.tasks import once_per_slot
+
 from . import services
 
 logger = logging.getLogger(__name__)
@@ -30,6 +32,7 @@ def local_crontab_0030(moment: datetime) -> bool:
 
 
 @db_periodic_task(local_crontab_0030)
+@once_per_slot(24 * 60)  # once a day however many workers enqueue it
 def schedule_inspections() -> dict[str, int]:
     """Daily: open tasks of past periods become missed, then every active duty gets the task of
     its current period (both idempotent, so a repeated or late run does no harm)."""
