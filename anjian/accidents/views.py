@@ -29,10 +29,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from anjian.core.events import event_label
+from anjian.core.forms import add_service_errors
 from anjian.core.models import Attachment
 from anjian.core.services import ConflictError, attachments_for, events_for
 from anjian.core.views_imports import import_upload_page
-from anjian.enterprises.forms import add_service_errors
 
 from . import forms as f
 from . import services

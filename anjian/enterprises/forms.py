@@ -1,15 +1,15 @@
 """Forms of the enterprise pages: the registry form, status change, supervision plate, void,
 and the list's filter bar. Forms only collect and check input; saving goes through
 ``enterprises.services`` (and ``core.services.void_record``), whose ValidationErrors are put
-back onto the form fields with ``add_service_errors``.
+back onto the form fields with ``core.forms.add_service_errors``.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.forms import DateInput
 from anjian.core.paths import subtree_q
 from anjian.core.scoping import scope_of
 from anjian.orgs.choices import Role
@@ -24,25 +24,6 @@ from .services import SELF_SERVICE_FIELDS
 
 # Above this many grids a grid <select> becomes unwieldy; the filter then takes a grid code.
 GRID_SELECT_LIMIT = 400
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """Put a service-layer ValidationError onto the form: each message next to its field
-    (``aliases`` maps service field names to form field names), the rest above the form."""
-    aliases = aliases or {}
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            target = aliases.get(name, name)
-            form.add_error(target if target in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def industry_queryset(user):

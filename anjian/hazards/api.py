@@ -29,8 +29,6 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -45,6 +43,13 @@ from anjian.core.api import (
     ScopedRelatedFieldsMixin,
     ScopedViewSet,
     ValuesRepresentation,
+)
+from anjian.core.api_fields import (
+    ActionPermission,
+    EnumField,
+    UserNameField,
+    VersionSerializer,
+    files_field,
 )
 from anjian.core.filters import INT_MAX, OUT_OF_RANGE
 from anjian.core.filters import StableOrderingFilter as OrderingFilter
@@ -88,8 +93,6 @@ from .selectors import deadline_mismatches, hazard_rows
 
 # The lists filter through their FilterSet (``q`` searches) and order; no separate ?search=.
 FILTER_BACKENDS = [DjangoFilterBackend, OrderingFilter]
-MAX_FILES = 20
-MAX_FILE_SIZE = 20 * 1024 * 1024  # bytes, per file
 
 # Model permissions each action needs (the role table in anjian.orgs.roles); the service then
 # decides whether this actor may take this step on this hazard in its state.
@@ -102,98 +105,12 @@ ISSUE = ("hazards.issue_notice_hazard",)
 RECHECK = ("hazards.recheck_hazard",)
 
 
-class ActionPermission(permissions.BasePermission):
-    """Authenticated; reads open (scoping decides what is seen); each write action needs the
-    model permissions the view's ``action_permissions`` names (an action not named is refused).
-    A request authenticated by an enterprise-system key reaches only the view's ``key_actions``."""
-
-    message = gettext_lazy("You may not do this.")
-
-    def has_permission(self, request, view):
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        name = getattr(view, "action", None)
-        if name is None:
-            return True  # no handler for this method: DRF answers 405
-        if is_api_key_request(request) and name not in getattr(view, "key_actions", ()):
-            self.message = _("An enterprise-system API key cannot be used for this.")
-            return False
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        perms = getattr(view, "action_permissions", {}).get(name)
-        return perms is not None and user.has_perms(perms)
-
-
 # The steps (services.available_actions names) an enterprise system may take with its key;
 # HazardViewSet.key_actions are the matching view actions.
 KEY_STEPS = frozenset({"start_rectification", "update_plan", "submit_rectification"})
 
 
 # --- shared pieces --------------------------------------------------------------------------
-
-class UploadField(serializers.FileField):
-    """One uploaded file, at most MAX_FILE_SIZE bytes."""
-
-    def to_internal_value(self, data):
-        f = super().to_internal_value(data)
-        if f.size > MAX_FILE_SIZE:
-            raise serializers.ValidationError(
-                _("%(name)s is larger than %(max)d MB.") % {"name": f.name, "max": MAX_FILE_SIZE // (1024 * 1024)})
-        return f
-
-
-def files_field(help_text: str) -> serializers.ListField:
-    return serializers.ListField(child=UploadField(max_length=200), required=False, max_length=MAX_FILES,
-                                 help_text=help_text)
-
-
-class EnumField(serializers.ChoiceField):
-    """A choice field documented in the OpenAPI schema as the enum component ``enum_name``
-    (``<Choices class>Enum``), so choice sets of different apps that share a field name
-    ("level", "state", "kind") neither collide nor rename each other's components."""
-
-    def __init__(self, choices_class, *, enum_name: str = "", **kwargs):
-        self.choices_class = choices_class
-        self.enum_name = enum_name or f"{choices_class.__name__}Enum"
-        super().__init__(choices=choices_class.choices, **kwargs)
-
-
-class EnumFieldSchema(OpenApiSerializerFieldExtension):
-    target_class = EnumField
-
-    def map_serializer_field(self, auto_schema, direction):
-        field = self.target
-        schema = {
-            "type": "string",
-            "enum": list(field.choices_class.values),
-            "description": "\n".join(f"* `{value}` - {label}" for value, label in field.choices_class.choices),
-        }
-        component = ResolvedComponent(name=field.enum_name, type=ResolvedComponent.SCHEMA, object=field.enum_name,
-                                      schema=schema)
-        auto_schema.registry.register_on_missing(component)
-        return component.ref
-
-
-class VersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False, min_value=1,
-        help_text="The hazard version the client saw; if the hazard changed since, the step answers 409.")
-
-
-def user_name(user) -> str | None:
-    return None if user is None else (user.name or user.get_username())
-
-
-class UserNameField(serializers.CharField):
-    """A user as the name people know them by (read-only)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(read_only=True, allow_null=True, **kwargs)
-
-    def to_representation(self, value):
-        return user_name(value)
-
 
 class AttachmentSerializer(serializers.ModelSerializer):
     kind = EnumField(Attachment.Kind, enum_name="AttachmentKindEnum", read_only=True)

@@ -10,21 +10,19 @@ instead of overwriting what someone else did meanwhile.
 
 from __future__ import annotations
 
-import os
-
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.forms import YES_NO, DateInput, DateTimeLocalInput, FilterBarMixin, MultipleFileField
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
-from anjian.enterprises.forms import DateInput, industry_label, industry_queryset
+from anjian.core.uploads import MAX_FILES, upload_limit_label
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import Role
 from anjian.orgs.models import Department
-from anjian.regions.forms import RegionCodeField
 from anjian.standards.choices import HazardFactor
 from anjian.standards.models import CheckItem, MajorHazardCriterion
 
@@ -49,12 +47,6 @@ from .services import ENTERPRISE_SOURCES, SOURCE_BY_ROLE, listing_level_for
 ENTERPRISE_SELECT_LIMIT = 1000
 # The same for the optional check item.
 CHECK_ITEM_SELECT_LIMIT = 1500
-MAX_FILES = 12
-MAX_FILE_SIZE = 20 * 1024 * 1024
-FILE_SIZE_LABEL = "20 MB"
-# Evidence may be photos or documents; nothing a browser would run (SVG, HTML, scripts).
-EVIDENCE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".heic", ".pdf", ".doc", ".docx",
-                                 ".xls", ".xlsx", ".ofd"})
 
 
 def field_label(name: str):
@@ -62,57 +54,6 @@ def field_label(name: str):
     from django.utils.text import capfirst
 
     return capfirst(Hazard._meta.get_field(name).verbose_name)
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
-# --- file uploads ---------------------------------------------------------------------------
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input. ``images_only`` checks each is an image Pillow can read."""
-
-    def __init__(self, *args, images_only: bool = False, max_files: int = MAX_FILES, **kwargs):
-        self.images_only = images_only
-        self.max_files = max_files
-        attrs = {"accept": "image/*"} if images_only else {"accept": ",".join(sorted(EVIDENCE_EXTENSIONS))}
-        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        items = data if isinstance(data, list | tuple) else ([data] if data else [])
-        items = [f for f in items if f]
-        if self.required and not items:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        if len(items) > self.max_files:
-            raise forms.ValidationError(_("Upload at most %(n)s files at a time.") % {"n": self.max_files})
-        single = forms.ImageField(required=False) if self.images_only else forms.FileField(required=False)
-        out = []
-        for f in items:
-            try:
-                cleaned = single.clean(f)
-            except forms.ValidationError as exc:
-                raise forms.ValidationError(
-                    _("“%(name)s” is not an image that can be read.") % {"name": getattr(f, "name", "")}
-                    if self.images_only else exc.messages[0]) from exc
-            extension = os.path.splitext(getattr(cleaned, "name", "") or "")[1].lower()
-            if not self.images_only and extension not in EVIDENCE_EXTENSIONS:
-                raise forms.ValidationError(_("“%(name)s” is not a photo, PDF, Word or Excel file.")
-                                            % {"name": cleaned.name})
-            if getattr(cleaned, "size", 0) > MAX_FILE_SIZE:
-                raise forms.ValidationError(_("“%(name)s” is larger than %(max)s.")
-                                            % {"name": cleaned.name, "max": FILE_SIZE_LABEL})
-            out.append(cleaned)
-        return out
 
 
 # --- reporting a hazard ---------------------------------------------------------------------
@@ -280,9 +221,7 @@ class HazardReportForm(MajorBasisFields):
                                   help_text=_("Leave empty to record yourself."))
     found_at = forms.DateTimeField(label=field_label("found_at"), widget=DateTimeLocalInput())
     deadline = forms.DateField(label=field_label("deadline"), widget=DateInput())
-    photos = MultipleFileField(label=_("Photos"), images_only=True,
-                               help_text=_("Several photos can be chosen at once (at most %(n)s, %(max)s each).")
-                               % {"n": MAX_FILES, "max": FILE_SIZE_LABEL})
+    photos = MultipleFileField(label=_("Photos"), images_only=True)
 
     wide_fields = ("description", "criterion", "definition_justification", "photos")
 
@@ -325,6 +264,9 @@ class HazardReportForm(MajorBasisFields):
                                                            min_value=1)
         else:
             self.fields["check_item"].choices = items
+        # The limit as the settings have it now (core.uploads).
+        self.fields["photos"].help_text = _("Several photos can be chosen at once (at most %(n)s, %(max)s each).") \
+            % {"n": MAX_FILES, "max": upload_limit_label()}
         self.fields["found_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["deadline"].initial = timezone.localdate() + timezone.timedelta(days=15)
         role = getattr(user, "role", None)
@@ -667,7 +609,6 @@ class NoticeEnterpriseForm(forms.Form):
 
 # --- filter bars ------------------------------------------------------------------------------
 
-YES_NO = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 # Above this many enterprises in scope the ledger's filter bar offers no enterprise select
 # (the filter still works from links such as an enterprise's page: ?enterprise=<id>).
 ENTERPRISE_FILTER_LIMIT = 300
@@ -691,65 +632,7 @@ SORT_ORDERS = {
 }
 
 
-class UIFilterMixin:
-    """Shared by the ledger's and the listings' filter bars: the API's filters with the page's
-    widgets, filtering with the valid fields only (an invalid one is shown next to its field and
-    ignored), and a sort field."""
-
-    sort_choices: list = []
-    sort_orders: dict = {}
-
-    def __init__(self, data=None, queryset=None, *, user, with_sort=True, **kwargs):
-        super().__init__(data, queryset, **kwargs)
-        self.user = user
-        self.with_sort = with_sort and bool(self.sort_orders)
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            self._shape(super().form)
-        return self._form
-
-    def _shape(self, form) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def filter_queryset(self, queryset):
-        for name, value in self.form.cleaned_data.items():
-            if name in self.filters:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
-
-    def qs_without(self, *names: str):
-        """The queryset filtered by every valid filter except ``names`` (the state chips count
-        per state over the other filters), reusing this form instead of building another."""
-        if not self.is_bound:
-            return self.queryset.all()
-        self.form.is_valid()
-        queryset = self.queryset.all()
-        for name, value in getattr(self.form, "cleaned_data", {}).items():
-            if name in self.filters and name not in names:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
-
-    @property
-    def sort(self) -> str:
-        default = next(iter(self.sort_orders), "")
-        if not self.with_sort or not self.is_bound:
-            return default
-        self.form.is_valid()
-        value = getattr(self.form, "cleaned_data", {}).get("sort") or default
-        return value if value in self.sort_orders else default
-
-    def _region_industry(self, fields) -> None:
-        if "region" in fields:
-            fields["region"] = RegionCodeField(self.user, label=_("Region"))
-        if "industry" in fields:
-            choices = [("", _("All industries"))]
-            choices += [(i.code, industry_label(i)) for i in industry_queryset(self.user)]
-            fields["industry"] = forms.ChoiceField(label=_("Industry"), choices=choices, required=False)
-
-
-class LedgerFilter(UIFilterMixin, HazardFilter):
+class LedgerFilter(FilterBarMixin, HazardFilter):
     """The API's HazardFilter with the ledger's widgets: selects of the regions, industries and
     enterprises in the user's scope, yes/no selects, date pickers, and a sort. The state is set
     by the state chips above the table (a hidden field here), so one query string drives the
@@ -790,8 +673,7 @@ class LedgerFilter(UIFilterMixin, HazardFilter):
             for name in ("region", "industry"):
                 if name in fields:
                     fields[name].widget = forms.HiddenInput()
-        if self.with_sort:
-            fields["sort"] = forms.ChoiceField(label=_("Sort by"), required=False, choices=self.sort_choices)
+        self._sort_field(fields)
         order = ["q", "region", "enterprise", "industry", "grade", "category", "source", "overdue", "listed",
                  "found_from", "found_to"]
         form.fields = {**{n: fields.pop(n) for n in order if n in fields}, **fields}
@@ -825,7 +707,7 @@ LISTING_SORT_ORDERS = {
 }
 
 
-class ListingFilter(UIFilterMixin, ListedSupervisionFilter):
+class ListingFilter(FilterBarMixin, ListedSupervisionFilter):
     """The API's ListedSupervisionFilter with the page's widgets, plus a search by hazard
     number or enterprise name."""
 
@@ -856,8 +738,7 @@ class ListingFilter(UIFilterMixin, ListedSupervisionFilter):
                                                    widget=forms.Select(choices=YES_NO))
         for name in ("enterprise", "hazard"):
             fields[name].widget = forms.HiddenInput()
-        if self.with_sort:
-            fields["sort"] = forms.ChoiceField(label=_("Sort by"), required=False, choices=self.sort_choices)
+        self._sort_field(fields)
         form.fields = {"q": fields.pop("q"), **fields}
 
 

@@ -418,6 +418,10 @@ class EnterpriseApiKey(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    #: A request authenticated by a key reaches only its view's ``key_actions``
+    #: (core.api_fields.ActionPermission).
+    limited_to_key_actions = True
+
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None

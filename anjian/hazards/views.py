@@ -32,10 +32,10 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from anjian.core.events import event_label
+from anjian.core.forms import add_service_errors
 from anjian.core.history import history_rows
 from anjian.core.models import Attachment
 from anjian.core.services import ConflictError, attachments_for, events_for
-from anjian.enterprises.forms import add_service_errors
 from anjian.enterprises.models import Enterprise
 
 from . import services

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from anjian.core.forms import add_service_errors
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
-from anjian.enterprises.forms import add_service_errors
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import Role
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from anjian.enterprises.forms import DateInput
+from anjian.core.forms import DateInput
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import Role
 from anjian.orgs.models import User

@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.core.events import event_label
+from anjian.core.forms import add_service_errors
 from anjian.core.services import ConflictError, events_for
-from anjian.enterprises.forms import add_service_errors
 from anjian.enterprises.models import Enterprise
 
 from . import selectors, services

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anjian.core.events import event_label, event_state_labels
+from anjian.core.forms import add_service_errors
 from anjian.core.history import history_rows
 from anjian.core.services import ConflictError, events_for
-from anjian.enterprises.forms import add_service_errors
 
 from . import services
 from .calculation import EvaluationError, current_table, evaluate, parse_substances
