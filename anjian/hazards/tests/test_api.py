@@ -40,7 +40,7 @@ from anjian.core.testing.mixins import (
     list_count,
 )
 from anjian.hazards import services
-from anjian.hazards.api import (
+from anjian.hazards.api_ledger import (
     LIST_COMPUTED,
     LIST_REPRESENTATION,
     HazardListColumnsSerializer,
