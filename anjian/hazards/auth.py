@@ -40,12 +40,6 @@ def hash_secret(secret: str) -> str:
 
 # --- issuing and revoking ------------------------------------------------------------------
 
-def can_manage_keys(actor, enterprise: Enterprise) -> bool:
-    """An administrator, a regulator (or industry-department officer) whose jurisdiction holds
-    the enterprise, or the enterprise's own user (hazards.policy)."""
-    return policy.can(actor, "manage_keys", enterprise)
-
-
 @dataclass(frozen=True)
 class IssuedKey:
     key: EnterpriseApiKey

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.core.workflow import Guard, StateMachine, Step
 
+from . import events
+
 
 class HazardGrade(models.TextChoices):
     GENERAL = "general", _("General hazard")
@@ -158,51 +160,51 @@ MAJOR_PENDING = Guard(lambda h: h.is_major_pending, _("This hazard has no major 
 LISTED = Guard(lambda h: h.is_listed, _("This hazard is not under listed supervision."))
 
 HAZARD_MACHINE = StateMachine(model="hazards.Hazard", states=HazardState, steps=[
-    Step("update_plan", _("Update plan"), sources=OPEN_STATES, event="plan_updated"),
+    Step("update_plan", _("Update plan"), sources=OPEN_STATES, event=events.PLAN_UPDATED),
     Step("start_rectification", _("Start rectification"), sources=(S.REPORTED,), target=S.RECTIFYING,
-         guards=(PLAN_COMPLETE,), event="rectification_started"),
-    Step("correct", _("Correct"), sources=(S.REPORTED,), event="updated"),
+         guards=(PLAN_COMPLETE,), event=events.RECTIFICATION_STARTED),
+    Step("correct", _("Correct"), sources=(S.REPORTED,), event=events.HAZARD_CORRECTED),
     Step("submit_rectification", _("Submit rectification"), sources=(S.RECTIFYING,), target=S.RECTIFIED,
-         event="rectification_submitted"),
+         event=events.RECTIFICATION_SUBMITTED),
     Step("accept", _("Accept"), sources=(S.RECTIFIED,), target=S.ACCEPTED, guards=(MAJOR_DECIDED,),
-         event="accepted"),
+         event=events.ACCEPTED),
     Step("refuse_acceptance", _("Refuse acceptance"), sources=(S.RECTIFIED,), target=S.RECTIFYING,
-         event="acceptance_refused"),
+         event=events.ACCEPTANCE_REFUSED),
     Step("close", _("Close out"), sources=(S.ACCEPTED,), target=S.CLOSED, guards=(RECHECK_PASSED,),
-         event="closed"),
+         event=events.CLOSED),
     Step("request_extension", _("Request extension"), sources=OPEN_STATES, guards=(NO_PENDING_EXTENSION,),
-         event="extension_requested"),
-    Step("approve_extension", _("Approve extension"), guards=(PENDING_EXTENSION,), event="extension_approved"),
-    Step("refuse_extension", _("Refuse extension"), guards=(PENDING_EXTENSION,), event="extension_refused"),
+         event=events.EXTENSION_REQUESTED),
+    Step("approve_extension", _("Approve extension"), guards=(PENDING_EXTENSION,), event=events.EXTENSION_APPROVED),
+    Step("refuse_extension", _("Refuse extension"), guards=(PENDING_EXTENSION,), event=events.EXTENSION_REFUSED),
     Step("record_dual_report", _("Record dual report"), guards=(MAJOR, RESULTS_TO_REPORT),
-         event="dual_report_recorded"),
+         event=events.DUAL_REPORT_RECORDED),
     Step("recheck", _("Re-check"), guards=(
         Guard(lambda h: h.recheck_required, _("This hazard needs no re-check.")),
         Guard(lambda h: h.rechecked_at is None, _("This hazard has already passed its re-check.")),
         Guard(lambda h: h.recheck_possible(), _("A re-check is possible once the enterprise has reported the "
                                                 "rectification done, or once the deadline has passed."))),
-         event="rechecked"),
-    Step("report_progress", _("Report progress"), guards=(LISTED,), event="listing_progress"),
+         event=events.RECHECKED),
+    Step("report_progress", _("Report progress"), guards=(LISTED,), event=events.LISTING_PROGRESS),
     Step("confirm_major", _("Confirm major grade"), sources=NOT_CLOSED, guards=(MAJOR_PENDING,),
-         event="major_confirmed"),
+         event=events.MAJOR_CONFIRMED),
     Step("downgrade_major", _("Downgrade to general"), sources=NOT_CLOSED, guards=(MAJOR_PENDING,),
-         event="major_downgraded"),
+         event=events.MAJOR_DOWNGRADED),
     Step("list", _("List for supervision"), sources=NOT_CLOSED, guards=(
         Guard(lambda h: h.is_major, _("Only a major hazard can be listed for supervision."), field="grade"),
         Guard(lambda h: not h.is_major_pending, _("This hazard's major grade awaits a regulator's confirmation; "
                                                   "confirm it before listing it."), field="grade"),
         Guard(lambda h: not h.is_listed, _("This hazard is already listed for supervision."), field="level")),
-         event="listed"),
+         event=events.LISTED),
     Step("delist", _("Delist"), sources=(S.CLOSED,), guards=(
         LISTED,
         Guard(lambda h: h.accepted_by_regulator,
               _("A listed hazard can be delisted only after the regulator accepted it."))),
-         event="delisted"),
+         event=events.DELISTED),
     # A closed-out hazard's loop is complete and counted: it is not voided (the pages and the API
     # alike); a listed one is delisted first.
     Step("void", _("Void"), guards=(
         Guard(lambda h: h.state != S.CLOSED, _("A closed-out hazard cannot be voided: its loop is complete and "
                                                "counted.")),
         Guard(lambda h: not h.is_listed, _("Delist the hazard before voiding it."), field="is_voided")),
-         event="voided"),
+         event=events.VOIDED),
 ])
