@@ -22,10 +22,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anjian.core.api import EventSerializer, HistoryActionMixin, ScopedRelatedFieldsMixin, ScopedViewSet
+from anjian.core.api_fields import ActionPermission, EnumField, UserNameField, user_name
 from anjian.core.pagination import DeferredJoinPagination
 from anjian.core.services import attachments_for, events_for
 from anjian.enterprises.models import Enterprise, Industry
-from anjian.hazards.api import EnumField
 from anjian.regions.models import Region
 from anjian.standards.models import AccidentType
 
@@ -145,18 +145,6 @@ class GradeView(APIView):
 
 
 # --- read serializers -------------------------------------------------------------------------
-
-def user_name(user) -> str | None:
-    return None if user is None else (user.name or user.get_username())
-
-
-class UserNameField(serializers.CharField):
-    def __init__(self, **kwargs):
-        super().__init__(read_only=True, allow_null=True, **kwargs)
-
-    def to_representation(self, value):
-        return user_name(value)
-
 
 class AccidentSerializer(serializers.ModelSerializer):
     """A ledger row."""
@@ -585,20 +573,6 @@ class AccidentAccountabilityWriteSerializer(serializers.Serializer):
 
 
 # --- the viewset ------------------------------------------------------------------------------
-
-class ActionPermission(permissions.BasePermission):
-    """Authenticated; reads open (scoping decides what is seen); each write needs the model
-    permissions ``action_permissions`` names for it (unnamed writes are refused)."""
-
-    def has_permission(self, request, view):
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        perms = view.action_permissions.get(getattr(view, "action", None))
-        return perms is not None and user.has_perms(perms)
-
 
 class AccidentViewSet(HistoryActionMixin, ScopedViewSet):
     """The accident ledger in the caller's jurisdiction, with its casualty updates, reporting

@@ -15,11 +15,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from anjian.core.forms import DateInput
+from anjian.core.forms import DateInput, DateTimeLocalInput, MultipleFileField
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
 from anjian.enterprises.models import Enterprise
-from anjian.hazards.forms import DateTimeLocalInput, MultipleFileField
 from anjian.regions.fields import RegionCodeField, region_choices
 from anjian.regions.models import Region
 from anjian.standards.models import AccidentType, AccidentTypeScheme

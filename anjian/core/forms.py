@@ -1,7 +1,20 @@
-"""Form widgets and helpers shared by every app's pages."""
+"""Form plumbing every app's pages share: date and time pickers, a multi-file input under the
+upload rules (``core.uploads``), putting a service's ValidationError back next to the fields,
+and the filter bar over an API FilterSet.
+
+Forms only collect and check input; the services decide. A service names the field it refuses
+(``ValidationError({"deadline": …})``) and ``add_service_errors`` shows it there.
+"""
+
+from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import uploads
+
+YES_NO = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 
 
 class DateInput(forms.DateInput):
@@ -9,6 +22,13 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
@@ -21,3 +41,101 @@ def add_service_errors(form: forms.Form, exc: ValidationError, aliases: dict[str
             form.add_error(target if target in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+# --- file uploads ---------------------------------------------------------------------------
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input, each of a type and size the platform keeps (``core.uploads``).
+    ``images_only`` also checks each is an image Pillow can read."""
+
+    def __init__(self, *args, images_only: bool = False, max_files: int = uploads.MAX_FILES, **kwargs):
+        self.images_only = images_only
+        self.max_files = max_files
+        attrs = {"accept": "image/*"} if images_only else {"accept": uploads.ACCEPT_ATTRIBUTE}
+        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, list | tuple) else ([data] if data else [])
+        items = [f for f in items if f]
+        if self.required and not items:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        if len(items) > self.max_files:
+            raise forms.ValidationError(_("Upload at most %(n)s files at a time.") % {"n": self.max_files})
+        single = forms.ImageField(required=False) if self.images_only else forms.FileField(required=False)
+        out = []
+        for f in items:
+            try:
+                cleaned = single.clean(f)
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(
+                    _("“%(name)s” is not an image that can be read.") % {"name": getattr(f, "name", "")}
+                    if self.images_only else exc.messages[0]) from exc
+            problem = uploads.upload_problem(cleaned)
+            if problem:
+                raise forms.ValidationError(problem)
+            out.append(cleaned)
+        return out
+
+
+# --- filter bars ------------------------------------------------------------------------------
+
+class FilterBarMixin:
+    """A page's filter bar over an API FilterSet: the same filters and values (one query string
+    drives the page, the API and the exports), the page's widgets (``_shape(form)``, per page),
+    filtering with the valid fields only (an invalid one is shown next to its field and
+    ignored), and a sort field (``sort_choices`` / ``sort_orders``)."""
+
+    sort_choices: list = []
+    sort_orders: dict = {}
+
+    def __init__(self, data=None, queryset=None, *, user, with_sort=True, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.user = user
+        self.with_sort = with_sort and bool(self.sort_orders)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            self._shape(super().form)
+        return self._form
+
+    def _shape(self, form) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def filter_queryset(self, queryset):
+        for name, value in self.form.cleaned_data.items():
+            if name in self.filters:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def qs_without(self, *names: str):
+        """The queryset filtered by every valid filter except ``names`` (e.g. state chips count
+        per state over the other filters), reusing this form instead of building another."""
+        if not self.is_bound:
+            return self.queryset.all()
+        self.form.is_valid()
+        queryset = self.queryset.all()
+        for name, value in getattr(self.form, "cleaned_data", {}).items():
+            if name in self.filters and name not in names:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    @property
+    def sort(self) -> str:
+        default = next(iter(self.sort_orders), "")
+        if not self.with_sort or not self.is_bound:
+            return default
+        self.form.is_valid()
+        value = getattr(self.form, "cleaned_data", {}).get("sort") or default
+        return value if value in self.sort_orders else default
+
+    def _sort_field(self, fields) -> None:
+        if self.with_sort:
+            fields["sort"] = forms.ChoiceField(label=_("Sort by"), required=False, choices=self.sort_choices)

@@ -6,8 +6,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext as _
 
+from . import uploads
 from .models import Attachment, Event
 
 
@@ -62,26 +62,16 @@ def void_record(record: models.Model, *, actor, reason: str) -> models.Model:
     return void(record, actor=actor, policy=None, reason=reason)
 
 
-# Photos, and the documents rectification evidence comes as. No SVG or HTML: they could carry
-# script when opened from our own domain.
-ALLOWED_UPLOAD_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "bmp", "heic", "heif", "pdf", "doc", "docx", "xls",
-                                       "xlsx", "ofd", "txt", "zip"})
+# The upload rules live in core.uploads (one place for the pages, the API and the services).
+ALLOWED_UPLOAD_EXTENSIONS = uploads.ALLOWED_UPLOAD_EXTENSIONS
 
 
 def check_uploads(files, field: str = "files") -> None:
-    """Refuse files of a type or size we do not keep, naming the file."""
-    from django.conf import settings
-
-    limit_mb = getattr(settings, "ANJIAN_UPLOAD_MAX_MB", 20)
+    """Refuse files of a type or size we do not keep (``core.uploads``), naming the file."""
     for f in files:
-        name = getattr(f, "name", "") or ""
-        ext = name.lower().rsplit(".", 1)[-1] if "." in name else ""
-        if ext not in ALLOWED_UPLOAD_EXTENSIONS:
-            raise ValidationError({field: _("%(name)s: this file type cannot be uploaded (allowed: %(allowed)s).")
-                                   % {"name": name, "allowed": ", ".join(sorted(ALLOWED_UPLOAD_EXTENSIONS))}})
-        if (getattr(f, "size", 0) or 0) > limit_mb * 1024 * 1024:
-            raise ValidationError({field: _("%(name)s is larger than %(limit)s MB.") % {"name": name,
-                                                                                        "limit": limit_mb}})
+        problem = uploads.upload_problem(f)
+        if problem:
+            raise ValidationError({field: problem})
 
 
 def attach_files(target: models.Model, files, *, actor=None, kind: str = Attachment.Kind.PHOTO,

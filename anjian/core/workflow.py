@@ -91,13 +91,17 @@ class Guard:
     check: Callable[[Any], bool]
     message: Any  # a lazy translation
     field: str = "state"
+    #: When given, the refusal names the fields this answers ({field: message}) instead of
+    #: ``message`` under ``field`` (e.g. each missing item of a plan).
+    errors: Callable[[Any], dict] | None = None
 
 
 @dataclass(frozen=True)
 class Step:
     """One step of a state machine: its action code (also the event's action and the policy's
     action), a label for buttons and docs, the states it may start from (empty: any state), the
-    state it leads to (None: the state stays), and its guards."""
+    state it leads to (None: the state stays), and its guards. ``event`` is the event's action
+    code when it differs from the step's (codes already in the database keep their meaning)."""
 
     action: str
     label: Any
@@ -106,6 +110,7 @@ class Step:
     guards: tuple[Guard, ...] = ()
     #: The policy action that decides who may take this step, when it differs from ``action``.
     right: str | None = None
+    event: str | None = None
 
     @property
     def policy_action(self) -> str:
@@ -120,7 +125,7 @@ class Step:
                                     % {"state": display}})
         for guard in self.guards:
             if not guard.check(obj):
-                return ValidationError({guard.field: str(guard.message)})
+                return ValidationError(guard.errors(obj) if guard.errors else {guard.field: str(guard.message)})
         return None
 
 
@@ -266,6 +271,8 @@ def perform(
         result = change(locked) if change is not None else None
         if step is not None and step.target:
             setattr(locked, machine.state_field, step.target)
+        # The event's code: the step's (when it names one), else the action's.
+        code = step.event if step is not None and step.event else action
         versioned = is_versioned(type(locked))
         if versioned:
             # A plain increment is safe: the row is locked. (An F() expression would also reach
@@ -273,15 +280,18 @@ def perform(
             locked.version += 1
         if save:
             locked._history_user = actor if getattr(actor, "pk", None) else None
-            locked._change_reason = action[:100]
+            locked._change_reason = code[:100]
             locked.save()
         elif versioned:
             type(locked)._default_manager.filter(pk=locked.pk).update(version=locked.version)
         written = None
         if event:
-            to_state = getattr(locked, machine.state_field) if step is not None and step.target else ""
-            written = services.record_event(locked, action, actor=actor, from_state=from_state if to_state else "",
-                                   to_state=to_state, comment=comment, data=data)
+            # A step with a target records from → to; so does one whose change moved the state
+            # (a target that depends on the input, e.g. a re-check that did not pass).
+            moved = step is not None and (step.target or getattr(locked, machine.state_field) != from_state)
+            to_state = getattr(locked, machine.state_field) if moved else ""
+            written = services.record_event(locked, code, actor=actor, from_state=from_state if to_state else "",
+                                            to_state=to_state, comment=comment, data=data)
         if files:
             services.attach_files(locked, files, actor=actor, kind=file_kind, event=written)
     if outcome:

@@ -1,7 +1,7 @@
 """Forms of the enterprise pages: the registry form, status change, supervision plate, void,
 and the list's filter bar. Forms only collect and check input; saving goes through
 ``enterprises.services`` (and ``core.services.void_record``), whose ValidationErrors are put
-back onto the form fields with ``add_service_errors``.
+back onto the form fields with ``core.forms.add_service_errors``.
 """
 
 from django import forms

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 
 from anjian.core.dossier import attach_cells, build_sections
 from anjian.core.events import event_label
+from anjian.core.forms import add_service_errors
 from anjian.core.history import history_rows
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
@@ -38,7 +39,6 @@ from .forms import (
     StatusForm,
     SupervisionForm,
     VoidForm,
-    add_service_errors,
 )
 from .models import Enterprise, Supervision
 

@@ -2,14 +2,11 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .api import (
-    DualReportViewSet,
-    EnterpriseApiKeyViewSet,
-    HazardViewSet,
-    ListedSupervisionViewSet,
-    RecheckViewSet,
-    RectificationNoticeViewSet,
-)
+from .api_keys import EnterpriseApiKeyViewSet
+from .api_ledger import HazardViewSet
+from .api_listings import ListedSupervisionViewSet
+from .api_notices import RectificationNoticeViewSet
+from .api_reports import DualReportViewSet, RecheckViewSet
 
 router = SimpleRouter()
 router.register("hazards", HazardViewSet, basename="hazard")

@@ -13,18 +13,19 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from anjian.core.services import record_event
+from anjian.core.workflow import create, perform
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import Role
 
+from . import events
 from .models import EnterpriseApiKey
+from .policy import policy
 
 KEYWORD = "Api-Key"
 HEADER = "HTTP_X_API_KEY"
@@ -39,31 +40,15 @@ def hash_secret(secret: str) -> str:
 
 # --- issuing and revoking ------------------------------------------------------------------
 
-def can_manage_keys(actor, enterprise: Enterprise) -> bool:
-    """An administrator, a regulator (or industry-department officer) whose jurisdiction holds
-    the enterprise, or the enterprise's own user."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return False
-    if actor.is_system_admin:
-        return True
-    if actor.role == Role.ENTERPRISE:
-        return actor.scope_enterprise_id == enterprise.pk
-    if actor.role in (Role.REGULATOR, Role.INDUSTRY_OFFICER):
-        return Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists()
-    return False
-
-
 @dataclass(frozen=True)
 class IssuedKey:
     key: EnterpriseApiKey
     secret: str  # shown once, never stored
 
 
-@transaction.atomic
 def issue_key(*, actor, enterprise: Enterprise, user, name: str) -> IssuedKey:
     """Issue a key for ``enterprise`` that acts as ``user`` (an active enterprise user of it)."""
-    if not can_manage_keys(actor, enterprise):
-        raise PermissionDenied(_("You may not manage API keys of this enterprise."))
+    policy.require(actor, "manage_keys", enterprise)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Name the key (e.g. the system that will use it).")})
@@ -71,27 +56,26 @@ def issue_key(*, actor, enterprise: Enterprise, user, name: str) -> IssuedKey:
             or not user.is_active:
         raise ValidationError({"user": _("The key must act as an active user of this enterprise.")})
     secret = secrets.token_urlsafe(30)
-    key = EnterpriseApiKey.objects.create(
+    key = EnterpriseApiKey(
         enterprise=enterprise, user=user, name=name[:100], prefix=secret[:PREFIX_LENGTH],
         key_hash=hash_secret(secret), created_by=actor if getattr(actor, "pk", None) else None,
     )
-    record_event(key, "api_key_issued", actor=actor, data={"enterprise": enterprise.pk, "user": user.pk,
-                                                           "prefix": key.prefix})
+    # The right was decided above (before the input, as a refusal should be).
+    create(key, actor=actor, policy=None, action=events.API_KEY_ISSUED, clean=False,
+           data={"enterprise": enterprise.pk, "user": user.pk, "prefix": key.prefix})
     return IssuedKey(key, secret)
 
 
-@transaction.atomic
 def revoke_key(key: EnterpriseApiKey, *, actor, comment: str = "") -> EnterpriseApiKey:
     """Revoke a key for good: requests carrying it are refused from now on (401)."""
-    key = EnterpriseApiKey.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=key.pk)
-    if not can_manage_keys(actor, key.enterprise):
-        raise PermissionDenied(_("You may not manage API keys of this enterprise."))
-    if key.revoked_at is not None:
-        raise ValidationError({"revoked_at": _("This key is already revoked.")})
-    key.revoked_at = timezone.now()
-    key.save(update_fields=["revoked_at"])
-    record_event(key, "api_key_revoked", actor=actor, comment=comment)
-    return key
+
+    def change(locked: EnterpriseApiKey) -> None:
+        if locked.revoked_at is not None:
+            raise ValidationError({"revoked_at": _("This key is already revoked.")})
+        locked.revoked_at = timezone.now()
+
+    return perform(key, events.API_KEY_REVOKED, actor=actor, policy=policy, right="manage_keys", change=change,
+                   comment=comment)
 
 
 # --- authentication ------------------------------------------------------------------------

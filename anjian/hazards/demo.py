@@ -24,6 +24,7 @@ from anjian.standards.selectors import criteria_for_industries
 from . import services
 from .choices import HazardState
 from .models import DualReport, Hazard, ListedSupervision, Recheck
+from .policy import policy
 
 S = HazardState
 
@@ -224,7 +225,7 @@ def _advance(h: Hazard, enterprise_side: User, acceptor: User, rechecker: User) 
         return services.start_rectification(h, actor=enterprise_side)
     if h.state == S.RECTIFYING:
         return services.submit_rectification(h, actor=enterprise_side, note="已按要求完成整改，附整改前后照片")
-    if services.needs_recheck(h) and services.can_recheck(rechecker, h):
+    if services.needs_recheck(h) and policy.can(rechecker, "recheck", h):
         services.record_recheck(h, actor=rechecker, outcome="passed", inspectors="演示数据",
                                 opinion="经现场复查，隐患已按要求整改完毕，复查合格。")
         h.refresh_from_db()

@@ -338,3 +338,13 @@ def recheck_pdf(recheck) -> bytes:
            footer_left="本意见书一式两份，一份交被复查单位，一份由复查单位存档。", footer_right=recheck.number,
            story=story)
     return buf.getvalue()
+
+
+def record_pdf(record) -> tuple[bytes, str]:
+    """The PDF of a record kept on a hazard (a dual report, a re-check) and its file name: the
+    pages and the API print them alike."""
+    from .models import DualReport
+
+    if isinstance(record, DualReport):
+        return dual_report_pdf(record), f"dual-report-{record.hazard.number}-{record.pk}.pdf"
+    return recheck_pdf(record), f"recheck-{record.number}.pdf"

@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from anjian.core.models import VoidableModel
+from anjian.core.models import VersionedModel, VoidableModel
 from anjian.core.scoping import ScopedQuerySet
 from anjian.standards.choices import Certainty, HazardFactor
 
 from .choices import (
     OPEN_STATES,
+    RECHECK_STATES,
     DualReportRecipient,
     DualReportStage,
     ExtensionState,
@@ -45,11 +46,12 @@ class HazardQuerySet(ScopedQuerySet):
         return self.exclude(state=HazardState.CLOSED)
 
 
-class Hazard(VoidableModel):
+class Hazard(VersionedModel, VoidableModel):
     """A hidden hazard (事故隐患): a defect found at an enterprise that can cause an accident.
 
-    ``state`` changes only through ``anjian.hazards.services``; ``version`` is bumped by every
-    change so two people acting at once cannot overwrite each other (the second gets a 409).
+    ``state`` changes only through ``anjian.hazards.services``, along the steps of
+    ``choices.HAZARD_MACHINE`` (``core.workflow``); ``version`` is bumped by every change so two
+    people acting at once cannot overwrite each other (the second gets a 409).
     """
 
     # No index on is_voided alone (VoidableModel's db_index): every list asks for the unvoided
@@ -87,7 +89,6 @@ class Hazard(VoidableModel):
     original_deadline = models.DateField(_("original deadline"), editable=False)
     state = models.CharField(_("state"), max_length=16, choices=HazardState.choices, default=HazardState.REPORTED,
                              editable=False)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     # Rectification and acceptance (filled by the transitions).
     rectification_note = models.TextField(_("rectification done"), blank=True, editable=False)
@@ -238,8 +239,57 @@ class Hazard(VoidableModel):
         (shown as 待确认重大隐患)."""
         return self.grade == HazardGrade.MAJOR and self.major_confirmation == MajorConfirmation.PENDING
 
+    # --- what the steps of the loop ask (the guards of choices.HAZARD_MACHINE) ------------------
 
-class DeadlineExtension(models.Model):
+    @property
+    def has_pending_extension(self) -> bool:
+        return self.extensions.filter(state=ExtensionState.PENDING).exists()
+
+    @property
+    def needs_recheck(self) -> bool:
+        """The hazard must pass a re-check by the side that found it before it is closed out."""
+        return bool(self.recheck_required) and self.rechecked_at is None
+
+    def recheck_possible(self, today=None) -> bool:
+        """A re-check can be recorded once the enterprise reported completion, or once the
+        rectification deadline has passed without it (整改期满)."""
+        if not self.needs_recheck or self.is_voided:
+            return False
+        if self.state in RECHECK_STATES:
+            return True
+        return self.state in OPEN_STATES and self.deadline < (today or timezone.localdate())
+
+    def result_reports_missing(self) -> list[str]:
+        """The recipients that have not yet had the treatment result of this major hazard."""
+        done = set(self.dual_reports.filter(stage=DualReportStage.RESULT).values_list("recipient", flat=True))
+        return [r for r in DualReportRecipient.values if r not in done]
+
+    @property
+    def accepted_by_regulator(self) -> bool:
+        """Accepted by a regulator (or a system administrator): a listed hazard is delisted only then."""
+        from anjian.orgs.choices import Role
+
+        by = self.accepted_by
+        return by is not None and (by.role in (Role.REGULATOR, Role.INDUSTRY_OFFICER) or by.is_system_admin)
+
+
+class HazardRecord(models.Model):
+    """Base of the records kept on one hazard (deadline extensions, dual reports, re-checks):
+    each is read in the jurisdiction of its hazard."""
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Scoping:
+        path = "hazard__region_path"
+        industry = "hazard__industry"
+        grid = "hazard__grid"
+        enterprise = "hazard__enterprise"
+
+    class Meta:
+        abstract = True
+
+
+class DeadlineExtension(HazardRecord):
     """A request to move a hazard's rectification deadline, approved or refused by whoever
     may accept the hazard (the enterprise for general hazards, the regulator for major ones)."""
 
@@ -256,14 +306,6 @@ class DeadlineExtension(models.Model):
                                    related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_comment = models.TextField(_("decision comment"), blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-
-    class Scoping:
-        path = "hazard__region_path"
-        industry = "hazard__industry"
-        grid = "hazard__grid"
-        enterprise = "hazard__enterprise"
 
     class Meta:
         verbose_name = _("deadline extension")
@@ -418,6 +460,10 @@ class EnterpriseApiKey(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    #: A request authenticated by a key reaches only its view's ``key_actions``
+    #: (core.api_fields.ActionPermission).
+    limited_to_key_actions = True
+
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
@@ -425,7 +471,7 @@ class EnterpriseApiKey(models.Model):
 
 # --- dual report records and re-checks (issue #10) ----------------------------------------------
 
-class DualReport(models.Model):
+class DualReport(HazardRecord):
     """One report of a major hazard (双报告) to the supervising department or to the workers'
     congress: the hazard report when it is found (present state and cause, how serious and how
     hard to remove, the treatment plan — 《安全生产事故隐患排查治理暂行规定》第十四条) or the
@@ -450,14 +496,6 @@ class DualReport(models.Model):
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("recorded by"))
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-
-    objects = ScopedQuerySet.as_manager()
-
-    class Scoping:
-        path = "hazard__region_path"
-        industry = "hazard__industry"
-        grid = "hazard__grid"
-        enterprise = "hazard__enterprise"
 
     class Meta:
         verbose_name = _("dual report")
@@ -501,7 +539,7 @@ class TimeLimit(models.Model):
         return f"{self.get_code_display()}: {self.days}"
 
 
-class Recheck(models.Model):
+class Recheck(HazardRecord):
     """A re-check (复查) of a hazard's rectification by the side that found it or ordered it
     fixed, and its outcome: passed (the hazard may be accepted and closed out) or not passed
     with a new deadline. Printed as the 整改复查意见书. The time limit in force when it was
@@ -524,14 +562,6 @@ class Recheck(models.Model):
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("recorded by"))
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-
-    objects = ScopedQuerySet.as_manager()
-
-    class Scoping:
-        path = "hazard__region_path"
-        industry = "hazard__industry"
-        grid = "hazard__grid"
-        enterprise = "hazard__enterprise"
 
     class Meta:
         verbose_name = _("re-check")

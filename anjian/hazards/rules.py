@@ -81,7 +81,7 @@ ACCEPTANCE_MESSAGE = _("Hazard %(number)s was rectified on %(rectified_on)s and 
                        "%(days)s days for acceptance.")
 
 # Whoever accepts is told: the enterprise accepts its general hazards, the regulator major ones
-# (services.can_accept). Two rules, because a warning's audience is its rule's roles.
+# (hazards.policy: may_accept). Two rules, because a warning's audience is its rule's roles.
 register(WarningRule(
     code="hazard_acceptance_waiting",
     title=_("Acceptance waiting too long"),

@@ -1,43 +1,45 @@
 """Every change to a hazard goes through here: the closed loop 排查 → 台账 → 整改 → 验收 → 销号,
-deadline extensions, the 五落实 plan and dual report of major hazards, listed supervision and
-rectification notices.
+deadline extensions, the 五落实 plan and dual report of major hazards, listed supervision,
+rectification notices and re-checks.
 
-Each transition locks the hazard row, checks the state and the actor's right, saves, bumps
-``version`` and writes an event (with the files it brought) in one transaction. If the row
-changed since the caller loaded it (another person acted first), a ``ConflictError`` is
-raised and nothing is written; the API answers 409.
+Each service takes one step of ``choices.HAZARD_MACHINE`` through the one write path
+(``core.workflow.perform``; ``create`` for a new hazard, ``void`` for voiding): the hazard row is
+locked, its version checked (a stale copy or version is a ``ConflictError``, 409), the actor's
+right decided by ``policy`` (hazards.policy), the step's source states and guards checked, the
+change applied, the version bumped and the event written with its files — in one transaction, or
+nothing at all. What a service checks itself is the input of its step (a reason, a date, a
+department in the actor's jurisdiction).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Min
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.core.models import Attachment, Event
-from anjian.core.scoping import ENTERPRISE, scope_of
-from anjian.core.services import ConflictError, attach_files, check_uploads, record_event, void_record
+from anjian.core.models import Attachment
+from anjian.core.services import ConflictError, attach_files, check_uploads, record_event
+from anjian.core.workflow import available_steps, create, perform, void
 from anjian.enterprises.models import Enterprise, Supervision
 from anjian.orgs.choices import Role
 from anjian.orgs.models import Department
 from anjian.regions.choices import RegionLevel
 from anjian.standards.models import CheckItem
 
+from . import events
 from .choices import (
-    OPEN_STATES,
+    HAZARD_MACHINE,
     RECHECK_SOURCES,
     RECHECK_STATES,
     RESULT_REPORT_STATES,
-    UNCLOSED_STATES,
     DualReportRecipient,
     DualReportStage,
     ExtensionState,
@@ -62,11 +64,10 @@ from .models import (
     RectificationNotice,
     TimeLimit,
 )
+from .policy import policy
 
 S = HazardState
 
-# Who may act for each side of the loop.
-REGULATOR_ROLES = frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER})
 # The source a hazard gets when its finder's role implies it.
 SOURCE_BY_ROLE = {
     Role.ENTERPRISE: HazardSource.SELF_INSPECTION,
@@ -76,89 +77,25 @@ SOURCE_BY_ROLE = {
     Role.INDUSTRY_OFFICER: HazardSource.GOVERNMENT,
 }
 ENTERPRISE_SOURCES = frozenset({HazardSource.SELF_INSPECTION, HazardSource.ENTERPRISE_SYSTEM})
-
-
-# --- rights ------------------------------------------------------------------------------
-
-def _is_admin(actor) -> bool:
-    return bool(actor is not None and getattr(actor, "is_system_admin", False))
-
-
-def _can_see(actor, hazard: Hazard) -> bool:
-    return Hazard.objects.for_user(actor).filter(pk=hazard.pk).exists()
-
-
-def is_enterprise_side(actor, hazard: Hazard) -> bool:
-    """The enterprise's own users (self-inspect, self-report, self-rectify)."""
-    scope = scope_of(actor)
-    return scope.kind == ENTERPRISE and scope.enterprise_id == hazard.enterprise_id
-
-
-def is_regulator_side(actor, hazard: Hazard) -> bool:
-    """A regulator or industry-department officer whose jurisdiction holds the hazard."""
-    return getattr(actor, "role", None) in REGULATOR_ROLES and _can_see(actor, hazard)
-
-
-def can_rectify(actor, hazard: Hazard) -> bool:
-    return _is_admin(actor) or is_enterprise_side(actor, hazard)
-
-
-def can_accept(actor, hazard: Hazard) -> bool:
-    """General hazards are accepted by the enterprise, major hazards only by the regulator."""
-    if _is_admin(actor):
-        return True
-    if hazard.grade == HazardGrade.MAJOR:
-        return is_regulator_side(actor, hazard)
-    return is_enterprise_side(actor, hazard)
-
-
-def can_list(actor, hazard: Hazard) -> bool:
-    return _is_admin(actor) or (is_regulator_side(actor, hazard) and actor.has_perm("hazards.list_hazard"))
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
+#: Fields only the services set (never from a report's data).
+SERVICE_SET_FIELDS = ("rectified_by", "major_confirmation", "major_confirmed_by", "major_confirmed_at")
 
 
 def available_actions(actor, hazard: Hazard) -> list[str]:
-    """The transitions ``actor`` may take on ``hazard`` now (drives the buttons on the page)."""
-    if hazard.is_voided:
-        return []
-    out = []
-    rect, acc = can_rectify(actor, hazard), can_accept(actor, hazard)
-    regulator = is_regulator_side(actor, hazard)
-    # The regulator may fill in a major hazard's plan too (e.g. from its own listed supervision).
-    if (rect or (regulator and hazard.is_major)) and hazard.state in OPEN_STATES:
-        out.append("update_plan")
-    if rect and hazard.state == S.REPORTED:
-        out.append("start_rectification")
-    if hazard.state == S.REPORTED and can_correct(actor, hazard):
-        out.append("correct")
-    if rect and hazard.state == S.RECTIFYING:
-        out.append("submit_rectification")
-    if acc and hazard.state == S.RECTIFIED and not rectifier_may_not_accept(actor, hazard):
-        # The rectifier does not decide on their own rectification (issue #10), and a major
-        # grade awaiting confirmation is decided before the acceptance.
-        out += ["refuse_acceptance"] if hazard.is_major_pending else ["accept", "refuse_acceptance"]
-    if acc and hazard.state == S.ACCEPTED:
-        out.append("close")
-    if rect and hazard.state in OPEN_STATES and not hazard.extensions.filter(state=ExtensionState.PENDING).exists():
-        out.append("request_extension")
-    if acc and hazard.extensions.filter(state=ExtensionState.PENDING).exists():
-        out += ["approve_extension", "refuse_extension"]
-    out += report_actions(actor, hazard)  # 双报告 and 复查 (see the block at the end)
-    if hazard.is_listed and (rect or regulator):
-        # The enterprise reports its own progress on a listed supervision, as the regulator may.
-        out.append("report_progress")
-    if hazard.is_major_pending and hazard.state != S.CLOSED and can_confirm_major(actor, hazard):
-        out += ["confirm_major", "downgrade_major"]
-    if hazard.is_major and can_list(actor, hazard):
-        if not hazard.is_listed and hazard.state != S.CLOSED and not hazard.is_major_pending:
-            out.append("list")
-        if hazard.is_listed and hazard.state == S.CLOSED:
-            out.append("delist")
-    return out
+    """The steps ``actor`` may take on ``hazard`` now: the page's buttons and the API's
+    ``available_actions`` (the machine's steps possible from the hazard's state, guards holding,
+    the policy allowing)."""
+    return available_steps(HAZARD_MACHINE, policy, actor, hazard)
+
+
+def _step(hazard: Hazard, action: str, *, actor, expected_version: int | None = None, **kwargs):
+    """One step of the loop on ``hazard`` through the write path."""
+    return perform(hazard, action, actor=actor, policy=policy, machine=HAZARD_MACHINE,
+                   expected_version=expected_version, **kwargs)
+
+
+def _who(actor):
+    return actor if getattr(actor, "pk", None) else None
 
 
 # --- creation ----------------------------------------------------------------------------
@@ -191,7 +128,11 @@ def hazard_number(hazard: Hazard) -> str:
     return f"YH{hazard.found_at:%Y}{hazard.pk:09d}"
 
 
-@transaction.atomic
+def _number(hazard: Hazard) -> None:
+    hazard.number = hazard_number(hazard)
+    Hazard.objects.filter(pk=hazard.pk).update(number=hazard.number)
+
+
 def report_hazard(*, actor, enterprise: Enterprise, data: dict[str, Any], photos: Iterable = (),
                   source: str | None = None) -> Hazard:
     """Enter a found hazard into the ledger (state ``reported``).
@@ -199,20 +140,19 @@ def report_hazard(*, actor, enterprise: Enterprise, data: dict[str, Any], photos
     The enterprise must be in the actor's scope. The source follows from the finder's role
     unless given; an enterprise user can only self-report (or push from its own system).
     """
-    if not Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists():
+    if not policy.can(actor, "report", Hazard(enterprise=enterprise)):
         raise ValidationError({"enterprise": _("This enterprise is outside your jurisdiction.")})
     role = getattr(actor, "role", None)
     source = source or data.pop("source", None) or SOURCE_BY_ROLE.get(role, HazardSource.GOVERNMENT)
     data.pop("source", None)
-    if role == Role.ENTERPRISE and not _is_admin(actor) and source not in ENTERPRISE_SOURCES:
+    if role == Role.ENTERPRISE and not policy.is_admin(actor) and source not in ENTERPRISE_SOURCES:
         raise ValidationError({"source": _("An enterprise can only report hazards from its own inspections.")})
     if source not in HazardSource.values:
         raise ValidationError({"source": _("Unknown hazard source.")})
     for name in ("state", "version", "number", "region_path", "is_listed", "is_voided", *SERVICE_SET_FIELDS):
         if name in data:
             raise ValidationError({name: _("This field cannot be set here.")})
-    hazard = Hazard(enterprise=enterprise, source=source, created_by=actor if getattr(actor, "pk", None) else None,
-                    **data)
+    hazard = Hazard(enterprise=enterprise, source=source, created_by=_who(actor), **data)
     if hazard.finder_id is None and not hazard.finder_name and getattr(actor, "pk", None):
         hazard.finder = actor
         hazard.finder_name = (getattr(actor, "name", "") or actor.get_username())[:50]
@@ -230,17 +170,18 @@ def report_hazard(*, actor, enterprise: Enterprise, data: dict[str, Any], photos
     _validate_criterion_applies(hazard)
     _validate_check_item(hazard)
     _set_major_confirmation(hazard, actor, changed=True)
-    hazard.number = f"TMP{uuid.uuid4().hex[:28]}"
+    hazard.number = f"TMP{uuid.uuid4().hex[:28]}"  # the real number needs the row id (_number)
     hazard.full_clean(exclude=["number", "original_deadline"])
-    hazard._history_user = actor
-    hazard.save()
-    hazard.number = hazard_number(hazard)
-    Hazard.objects.filter(pk=hazard.pk).update(number=hazard.number)
-    data = {"source": source, "grade": hazard.grade}
+    event_data = {"source": source, "grade": hazard.grade}
     if hazard.is_major_by_definition:
-        data.update(definition_condition=hazard.definition_condition, major_confirmation=hazard.major_confirmation)
-    event = record_event(hazard, "reported", actor=actor, to_state=S.REPORTED, data=data)
-    attach_files(hazard, photos, actor=actor, kind=Attachment.Kind.PHOTO, event=event)
+        event_data.update(definition_condition=hazard.definition_condition,
+                          major_confirmation=hazard.major_confirmation)
+    with transaction.atomic():
+        # The right was decided above (naming the enterprise); the event names the state reached.
+        create(hazard, actor=actor, policy=None, action=events.HAZARD_REPORTED, prepare=_number, clean=False,
+               event=False)
+        event = record_event(hazard, events.HAZARD_REPORTED, actor=actor, to_state=S.REPORTED, data=event_data)
+        attach_files(hazard, photos, actor=actor, kind=Attachment.Kind.PHOTO, event=event)
     return hazard
 
 
@@ -249,126 +190,56 @@ EDITABLE_FIELDS = frozenset({"location", "description", "category", "grade", "cr
                              "definition_condition", "definition_justification"})
 
 
-def can_correct(actor, hazard: Hazard) -> bool:
-    """Who may correct a hazard's report: whoever may rectify or supervise it, or its reporter."""
-    return bool(can_rectify(actor, hazard) or is_regulator_side(actor, hazard)
-                or (hazard.created_by_id is not None and hazard.created_by_id == getattr(actor, "pk", None)))
-
-
-@transaction.atomic
 def update_hazard(hazard: Hazard, *, actor, data: dict[str, Any], expected_version: int | None = None,
                   comment: str = "") -> Hazard:
     """Correct a reported hazard's description (only before rectification starts, by whoever
     may act on it); the deadline moves only through an extension once rectification runs."""
-    h = _lock(hazard, expected_version)
-    _require(can_correct(actor, h), _("You may not change this hazard."))
-    if h.state != S.REPORTED:
-        raise ValidationError({"state": _("A hazard can be corrected only while it is reported.")})
-    basis_before = _major_basis(h)
-    for name, value in data.items():
-        if name not in EDITABLE_FIELDS:
-            raise ValidationError({name: _("This field cannot be changed here.")})
-        setattr(h, name, value)
-    if "deadline" in data:
-        h.original_deadline = h.deadline
-    if h.is_listed and h.grade != HazardGrade.MAJOR:
-        raise ValidationError({"grade": _("A hazard under listed supervision stays a major hazard; delist it first.")})
-    _validate_grade(h)
-    if {"criterion", "grade", "found_at"} & set(data):
-        _validate_criterion_applies(h)
-    _validate_check_item(h)
-    _set_major_confirmation(h, actor, changed=_major_basis(h) != basis_before)
-    h.full_clean(exclude=["number"])
-    return _save(h, actor, "updated", comment=comment, data={"fields": sorted(data)})
+
+    def change(h: Hazard) -> None:
+        basis_before = _major_basis(h)
+        for name, value in data.items():
+            if name not in EDITABLE_FIELDS:
+                raise ValidationError({name: _("This field cannot be changed here.")})
+            setattr(h, name, value)
+        if "deadline" in data:
+            h.original_deadline = h.deadline
+        if h.is_listed and h.grade != HazardGrade.MAJOR:
+            raise ValidationError({"grade": _("A hazard under listed supervision stays a major hazard; delist it "
+                                              "first.")})
+        _validate_grade(h)
+        if {"criterion", "grade", "found_at"} & set(data):
+            _validate_criterion_applies(h)
+        _validate_check_item(h)
+        _set_major_confirmation(h, actor, changed=_major_basis(h) != basis_before)
+        h.full_clean(exclude=["number"])
+
+    return _step(hazard, "correct", actor=actor, expected_version=expected_version, change=change, comment=comment,
+                 data={"fields": sorted(data)})
 
 
-# --- the state machine -------------------------------------------------------------------
+# --- the loop --------------------------------------------------------------------------------
 
-def _lock(hazard: Hazard, expected_version: int | None, *, check_version: bool = True) -> Hazard:
-    """Re-read the hazard under a row lock; refuse if someone changed it since the caller read it.
-
-    ``check_version=False`` is for steps whose own record (an extension, a listing) carries the
-    conflict check, where the hazard object at hand may be an older copy."""
-    h = Hazard.objects.select_for_update().get(pk=hazard.pk)
-    if h.is_voided:
-        raise ValidationError({"is_voided": _("This hazard is voided.")})
-    seen = expected_version if expected_version is not None else hazard.version
-    if (check_version or expected_version is not None) and h.version != seen:
-        raise ConflictError(
-            _("This hazard was changed by someone else meanwhile (now: %(state)s). Reload it and try again.")
-            % {"state": h.get_state_display()},
-            current_state=h.state, current_version=h.version,
-        )
-    return h
-
-
-def _save(h: Hazard, actor, action: str, *, from_state: str = "", comment: str = "", data: dict | None = None,
-          files: Iterable = (), file_kind: str = Attachment.Kind.EVIDENCE) -> Hazard:
-    h.version = F("version") + 1
-    h._history_user = actor
-    h._change_reason = action
-    h.save()
-    h.refresh_from_db(fields=["version"])
-    event = record_event(h, action, actor=actor, from_state=from_state, to_state=h.state if from_state else "",
-                         comment=comment, data=data)
-    attach_files(h, files, actor=actor, kind=file_kind, event=event)
-    return h
-
-
-def _transition(hazard: Hazard, *, actor, expected_version: int | None, allowed_from: tuple[str, ...], to: str,
-                action: str, right: Callable[[Any, Hazard], bool], comment: str = "",
-                mutate: Callable[[Hazard], None] | None = None, data: dict | None = None,
-                files: Iterable = ()) -> Hazard:
-    h = _lock(hazard, expected_version)
-    _require(right(actor, h), _("You may not take this step on this hazard."))
-    if h.state not in allowed_from:
-        raise ValidationError({"state": _("This step is not possible while the hazard is %(state)s.")
-                               % {"state": h.get_state_display()}})
-    from_state = h.state
-    if mutate:
-        mutate(h)
-    h.state = to
-    return _save(h, actor, action, from_state=from_state, comment=comment, data=data, files=files)
-
-
-def _check_plan(h: Hazard) -> None:
-    if h.grade != HazardGrade.MAJOR:
-        return
-    missing = h.missing_plan_fields()
-    if missing:
-        raise ValidationError({
-            n: _("%(item)s is missing from the 五落实 plan; a major hazard cannot start rectification without it.")
-            % {"item": Hazard._meta.get_field(n).verbose_name}
-            for n in missing
-        })
-
-
-@transaction.atomic
 def update_plan(hazard: Hazard, *, actor, plan: dict[str, Any], expected_version: int | None = None) -> Hazard:
     """Record or change the 五落实 plan (responsibility, measures, funds, time limit, contingency)."""
-    h = _lock(hazard, expected_version)
-    _require(can_rectify(actor, h) or is_regulator_side(actor, h), _("You may not change this hazard's plan."))
-    if h.state not in OPEN_STATES:
-        raise ValidationError({"state": _("The plan can be changed only before the rectification is submitted.")})
-    for name, value in plan.items():
-        if name not in PLAN_FIELDS:
-            raise ValidationError({name: _("This field is not part of the rectification plan.")})
-        setattr(h, name, value)
-    if h.plan_funds is not None and Decimal(h.plan_funds) < 0:
-        raise ValidationError({"plan_funds": _("Funds cannot be negative.")})
-    h.full_clean(exclude=["number"])
-    return _save(h, actor, "plan_updated", data={"fields": sorted(plan)})
+
+    def change(h: Hazard) -> None:
+        for name, value in plan.items():
+            if name not in PLAN_FIELDS:
+                raise ValidationError({name: _("This field is not part of the rectification plan.")})
+            setattr(h, name, value)
+        if h.plan_funds is not None and Decimal(h.plan_funds) < 0:
+            raise ValidationError({"plan_funds": _("Funds cannot be negative.")})
+        h.full_clean(exclude=["number"])
+
+    return _step(hazard, "update_plan", actor=actor, expected_version=expected_version, change=change,
+                 data={"fields": sorted(plan)})
 
 
-@transaction.atomic
 def start_rectification(hazard: Hazard, *, actor, expected_version: int | None = None, comment: str = "") -> Hazard:
     """reported → rectifying. A major hazard needs its complete 五落实 plan first."""
-    return _transition(hazard, actor=actor, expected_version=expected_version, allowed_from=(S.REPORTED,),
-                       to=S.RECTIFYING, action="rectification_started", right=can_rectify, comment=comment,
-                       mutate=_check_plan)
+    return _step(hazard, "start_rectification", actor=actor, expected_version=expected_version, comment=comment)
 
 
-@transaction.atomic
 def submit_rectification(hazard: Hazard, *, actor, note: str, files: Iterable = (),
                          expected_version: int | None = None) -> Hazard:
     """rectifying → rectified: the enterprise submits what it did, with evidence."""
@@ -376,106 +247,103 @@ def submit_rectification(hazard: Hazard, *, actor, note: str, files: Iterable = 
     if not note:
         raise ValidationError({"note": _("Describe what was done to rectify the hazard.")})
 
-    def mutate(h: Hazard) -> None:
+    def change(h: Hazard) -> None:
         h.rectification_note = note
         h.rectified_at = timezone.now()
-        h.rectified_by = actor if getattr(actor, "pk", None) else None
+        h.rectified_by = _who(actor)
 
-    return _transition(hazard, actor=actor, expected_version=expected_version, allowed_from=(S.RECTIFYING,),
-                       to=S.RECTIFIED, action="rectification_submitted", right=can_rectify, comment=note,
-                       mutate=mutate, files=files)
+    return _step(hazard, "submit_rectification", actor=actor, expected_version=expected_version, change=change,
+                 comment=note, files=files)
 
 
-@transaction.atomic
 def accept_rectification(hazard: Hazard, *, actor, comment: str = "", files: Iterable = (),
                          expected_version: int | None = None) -> Hazard:
-    """rectified → accepted (验收). General: the enterprise; major: the regulator."""
+    """rectified → accepted (验收). General: the enterprise; major: the regulator; never the
+    person who submitted the rectification (policy)."""
 
-    def mutate(h: Hazard) -> None:
-        _require_major_decided(h)
+    def change(h: Hazard) -> None:
         h.accepted_at = timezone.now()
-        h.accepted_by = actor if getattr(actor, "pk", None) else None
+        h.accepted_by = _who(actor)
 
-    return _transition(hazard, actor=actor, expected_version=expected_version, allowed_from=(S.RECTIFIED,),
-                       to=S.ACCEPTED, action="accepted", right=_acceptance_right, comment=comment, mutate=mutate,
-                       files=files)
+    return _step(hazard, "accept", actor=actor, expected_version=expected_version, change=change, comment=comment,
+                 files=files)
 
 
-@transaction.atomic
 def refuse_acceptance(hazard: Hazard, *, actor, reason: str, expected_version: int | None = None) -> Hazard:
     """rectified → rectifying: the fix is not good enough; the reason is required."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason the rectification is not accepted.")})
-    return _transition(hazard, actor=actor, expected_version=expected_version, allowed_from=(S.RECTIFIED,),
-                       to=S.RECTIFYING, action="acceptance_refused", right=_acceptance_right, comment=reason)
+    return _step(hazard, "refuse_acceptance", actor=actor, expected_version=expected_version, comment=reason)
 
 
-@transaction.atomic
 def close_hazard(hazard: Hazard, *, actor, comment: str = "", expected_version: int | None = None) -> Hazard:
-    """accepted → closed (销号)."""
+    """accepted → closed (销号), after a passed re-check where one is required."""
 
-    def mutate(h: Hazard) -> None:
-        _check_rechecked(h)
+    def change(h: Hazard) -> None:
         h.closed_at = timezone.now()
 
-    return _transition(hazard, actor=actor, expected_version=expected_version, allowed_from=(S.ACCEPTED,),
-                       to=S.CLOSED, action="closed", right=can_accept, comment=comment, mutate=mutate)
+    return _step(hazard, "close", actor=actor, expected_version=expected_version, change=change, comment=comment)
 
 
 # --- deadline extensions ---------------------------------------------------------------------
 
-@transaction.atomic
 def request_extension(hazard: Hazard, *, actor, new_deadline: date, reason: str,
                       expected_version: int | None = None) -> DeadlineExtension:
     """Ask to move the rectification deadline; one pending request at a time."""
-    h = _lock(hazard, expected_version)
-    _require(can_rectify(actor, h), _("You may not request an extension for this hazard."))
-    if h.state not in OPEN_STATES:
-        raise ValidationError({"state": _("An extension can be requested only before the rectification is "
-                                          "submitted.")})
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for the extension.")})
-    if new_deadline is None or new_deadline <= h.deadline:
-        raise ValidationError({"new_deadline": _("The new deadline must be later than the current one.")})
-    if h.extensions.filter(state=ExtensionState.PENDING).exists():
-        raise ValidationError({"new_deadline": _("An extension request is already waiting for a decision.")})
-    ext = DeadlineExtension.objects.create(hazard=h, requested_deadline=new_deadline, previous_deadline=h.deadline,
-                                           reason=reason, requested_by=actor if getattr(actor, "pk", None) else None)
-    _save(h, actor, "extension_requested", comment=reason, data={"extension": ext.pk,
-                                                                 "requested_deadline": new_deadline.isoformat()})
-    return ext
+    data: dict[str, Any] = {}
+
+    def change(h: Hazard) -> DeadlineExtension:
+        if not reason:
+            raise ValidationError({"reason": _("Give the reason for the extension.")})
+        if new_deadline is None or new_deadline <= h.deadline:
+            raise ValidationError({"new_deadline": _("The new deadline must be later than the current one.")})
+        ext = DeadlineExtension.objects.create(hazard=h, requested_deadline=new_deadline, previous_deadline=h.deadline,
+                                               reason=reason, requested_by=_who(actor))
+        data.update(extension=ext.pk, requested_deadline=new_deadline.isoformat())
+        return ext
+
+    return _step(hazard, "request_extension", actor=actor, expected_version=expected_version, change=change,
+                 comment=reason, data=data, outcome=True).result
 
 
-@transaction.atomic
 def decide_extension(extension: DeadlineExtension, *, actor, approve: bool, comment: str = "",
                      expected_version: int | None = None) -> DeadlineExtension:
-    """Approve (the deadline moves) or refuse a pending extension request."""
-    h = _lock(extension.hazard, expected_version, check_version=False)
-    ext = DeadlineExtension.objects.select_for_update().get(pk=extension.pk)
-    _require(can_accept(actor, h), _("You may not decide on this extension."))
-    if ext.state != ExtensionState.PENDING:
-        raise ConflictError(_("This extension request has already been decided."), current_state=h.state,
-                            current_version=h.version)
-    if not approve and not (comment or "").strip():
-        raise ValidationError({"comment": _("Give the reason for refusing the extension.")})
-    ext.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
-    ext.decided_by = actor if getattr(actor, "pk", None) else None
-    ext.decided_at = timezone.now()
-    ext.decision_comment = comment
-    ext.save()
-    data = {"extension": ext.pk, "previous_deadline": h.deadline.isoformat()}
-    if approve:
-        h.deadline = ext.requested_deadline
-        data["deadline"] = h.deadline.isoformat()
-    _save(h, actor, "extension_approved" if approve else "extension_refused", comment=comment, data=data)
+    """Approve (the deadline moves) or refuse a pending extension request.
+
+    The request is locked first (the one lock order of a hazard's records: the record, then the
+    hazard): a request someone else decided meanwhile is a conflict."""
+    action = "approve_extension" if approve else "refuse_extension"
+    data: dict[str, Any] = {}
+    with transaction.atomic():
+        ext = DeadlineExtension.objects.select_for_update().get(pk=extension.pk)
+        hazard = Hazard.objects.get(pk=ext.hazard_id)
+        policy.require(actor, action, hazard)
+        if ext.state != ExtensionState.PENDING:
+            raise ConflictError(_("This extension request has already been decided."), current_state=hazard.state,
+                                current_version=hazard.version)
+
+        def change(h: Hazard) -> None:
+            if not approve and not (comment or "").strip():
+                raise ValidationError({"comment": _("Give the reason for refusing the extension.")})
+            ext.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
+            ext.decided_by = _who(actor)
+            ext.decided_at = timezone.now()
+            ext.decision_comment = comment
+            ext.save()
+            data.update(extension=ext.pk, previous_deadline=h.deadline.isoformat())
+            if approve:
+                h.deadline = ext.requested_deadline
+                data["deadline"] = h.deadline.isoformat()
+
+        _step(hazard, action, actor=actor, expected_version=expected_version, change=change, comment=comment,
+              data=data)
     return ext
 
 
-# --- major hazards: dual report and listed supervision ------------------------------------------
+# --- listed supervision -----------------------------------------------------------------------
 
-@transaction.atomic
 def list_for_supervision(hazard: Hazard, *, actor, deadline: date, level: str | None = None,
                          department: Department | None = None, document_number: str = "", requirements: str = "",
                          expected_version: int | None = None) -> ListedSupervision:
@@ -483,80 +351,84 @@ def list_for_supervision(hazard: Hazard, *, actor, deadline: date, level: str | 
     township level. The supervising unit is the actor's own department unless another one of
     their jurisdiction is named; the level is that unit's region level (given or not: a given
     level that differs is refused, so a county's officer cannot list at city level)."""
-    h = _lock(hazard, expected_version)
-    _require(can_list(actor, h), _("You may not list this hazard for supervision."))
-    if h.grade != HazardGrade.MAJOR:
-        raise ValidationError({"grade": _("Only a major hazard can be listed for supervision.")})
-    if h.is_major_pending:
-        raise ValidationError({"grade": _("This hazard's major grade awaits a regulator's confirmation; confirm it "
-                                          "before listing it.")})
-    if h.state not in UNCLOSED_STATES:
-        raise ValidationError({"state": _("A closed hazard cannot be listed.")})
-    if h.is_listed:
-        raise ValidationError({"level": _("This hazard is already listed for supervision.")})
-    if level and level not in ListingLevel.values:
-        raise ValidationError({"level": _("Choose province, city, county or township level.")})
-    if department is None and getattr(actor, "department_id", None):
-        department = actor.department
-    if department is None:
-        raise ValidationError({"department": _("Your account has no department: choose the supervising unit.")})
-    if not Department.objects.for_user(actor).filter(pk=department.pk).exists() and not _is_admin(actor):
-        raise ValidationError({"department": _("Choose a supervising unit in your jurisdiction.")})
-    level = _listing_level(department, level)
-    if deadline is None or deadline < timezone.localdate():
-        raise ValidationError({"deadline": _("The supervision deadline cannot be in the past.")})
-    listing = ListedSupervision.objects.create(
-        hazard=h, level=level, department=department, deadline=deadline, document_number=document_number,
-        requirements=requirements, listed_by=actor if getattr(actor, "pk", None) else None,
-        region_path=h.region_path, enterprise_id=h.enterprise_id, industry_id=h.industry_id,
-    )
-    h.is_listed = True
-    _save(h, actor, "listed", comment=requirements, data={"listing": listing.pk, "level": level,
-                                                          "deadline": deadline.isoformat()})
-    return listing
+    data: dict[str, Any] = {}
+
+    def change(h: Hazard) -> ListedSupervision:
+        unit = department
+        if level and level not in ListingLevel.values:
+            raise ValidationError({"level": _("Choose province, city, county or township level.")})
+        if unit is None and getattr(actor, "department_id", None):
+            unit = actor.department
+        if unit is None:
+            raise ValidationError({"department": _("Your account has no department: choose the supervising unit.")})
+        if not policy.is_admin(actor) and not Department.objects.for_user(actor).filter(pk=unit.pk).exists():
+            raise ValidationError({"department": _("Choose a supervising unit in your jurisdiction.")})
+        listed_level = _listing_level(unit, level)
+        if deadline is None or deadline < timezone.localdate():
+            raise ValidationError({"deadline": _("The supervision deadline cannot be in the past.")})
+        listing = ListedSupervision.objects.create(
+            hazard=h, level=listed_level, department=unit, deadline=deadline, document_number=document_number,
+            requirements=requirements, listed_by=_who(actor),
+            region_path=h.region_path, enterprise_id=h.enterprise_id, industry_id=h.industry_id,
+        )
+        h.is_listed = True
+        data.update(listing=listing.pk, level=listed_level, deadline=deadline.isoformat())
+        return listing
+
+    return _step(hazard, "list", actor=actor, expected_version=expected_version, change=change,
+                 comment=requirements, data=data, outcome=True).result
 
 
-@transaction.atomic
-def report_listing_progress(listing: ListedSupervision, *, actor, content: str) -> ListingProgress:
-    """Add a progress report to an active listed supervision."""
-    h = Hazard.objects.select_for_update().get(pk=listing.hazard_id)
-    listing = ListedSupervision.objects.select_for_update().get(pk=listing.pk)
-    _require(can_rectify(actor, h) or is_regulator_side(actor, h), _("You may not report on this listing."))
-    if listing.state != ListingState.LISTED:
-        raise ValidationError({"state": _("This listing has been delisted.")})
+def _locked_listing(listing: ListedSupervision) -> tuple[ListedSupervision, Hazard]:
+    """Lock a listing and read its hazard (inside a transaction). A step taken from a listing
+    locks the listing first, then its hazard (``perform``): the one lock order of a hazard's
+    records, so two such steps never wait on each other crosswise."""
+    locked = ListedSupervision.objects.select_for_update().get(pk=listing.pk)
+    return locked, Hazard.objects.get(pk=locked.hazard_id)
+
+
+def report_listing_progress(listing: ListedSupervision, *, actor, content: str,
+                            expected_version: int | None = None) -> ListingProgress:
+    """Add a progress report to an active listed supervision (a step on its hazard: the
+    hazard's version moves, its record is not rewritten)."""
     content = (content or "").strip()
-    if not content:
-        raise ValidationError({"content": _("Describe the progress.")})
-    progress = ListingProgress.objects.create(listing=listing, content=content,
-                                              reported_by=actor if getattr(actor, "pk", None) else None)
-    record_event(h, "listing_progress", actor=actor, comment=content, data={"listing": listing.pk})
-    return progress
+    with transaction.atomic():
+        locked, hazard = _locked_listing(listing)
+
+        def change(h: Hazard) -> ListingProgress:
+            if locked.state != ListingState.LISTED:
+                raise ValidationError({"state": _("This listing has been delisted.")})
+            if not content:
+                raise ValidationError({"content": _("Describe the progress.")})
+            return ListingProgress.objects.create(listing=locked, content=content, reported_by=_who(actor))
+
+        return _step(hazard, "report_progress", actor=actor, expected_version=expected_version, change=change,
+                     comment=content, data={"listing": locked.pk}, save=False, outcome=True).result
 
 
-@transaction.atomic
 def delist(listing: ListedSupervision, *, actor, comment: str = "", expected_version: int | None = None
            ) -> ListedSupervision:
-    """摘牌: end a listed supervision; only after the hazard was accepted by the regulator and closed out."""
-    h = _lock(listing.hazard, expected_version, check_version=False)
-    listing = ListedSupervision.objects.select_for_update().get(pk=listing.pk)
-    _require(can_list(actor, h), _("You may not delist this hazard."))
-    if listing.state != ListingState.LISTED:
-        raise ConflictError(_("This listing has already been delisted."), current_state=h.state,
-                            current_version=h.version)
-    if h.state != S.CLOSED:
-        raise ValidationError({"state": _("A listed hazard can be delisted only after it is closed out.")})
-    if h.accepted_by is None or getattr(h.accepted_by, "role", None) not in REGULATOR_ROLES \
-            and not getattr(h.accepted_by, "is_system_admin", False):
-        raise ValidationError({"state": _("A listed hazard can be delisted only after the regulator accepted it.")})
-    listing.state = ListingState.DELISTED
-    listing.delisted_by = actor if getattr(actor, "pk", None) else None
-    listing.delisted_at = timezone.now()
-    listing.delist_comment = comment
-    listing._history_user = actor
-    listing.save()
-    h.is_listed = False
-    _save(h, actor, "delisted", comment=comment, data={"listing": listing.pk})
-    return listing
+    """摘牌: end a listed supervision; only after the hazard was accepted by the regulator and
+    closed out. A listing someone else delisted meanwhile is a conflict."""
+    with transaction.atomic():
+        locked, hazard = _locked_listing(listing)
+        if locked.state != ListingState.LISTED:
+            policy.require(actor, "delist", hazard)
+            raise ConflictError(_("This listing has already been delisted."), current_state=hazard.state,
+                                current_version=hazard.version)
+
+        def change(h: Hazard) -> None:
+            locked.state = ListingState.DELISTED
+            locked.delisted_by = _who(actor)
+            locked.delisted_at = timezone.now()
+            locked.delist_comment = comment
+            locked._history_user = _who(actor)
+            locked.save()
+            h.is_listed = False
+
+        _step(hazard, "delist", actor=actor, expected_version=expected_version, change=change, comment=comment,
+              data={"listing": locked.pk})
+    return locked
 
 
 # --- notices and voiding ---------------------------------------------------------------------
@@ -567,58 +439,59 @@ def notice_number(department: Department, issued_on: date) -> str:
     return f"ZG{department.region.code[:6]}-{issued_on:%Y}-{seq:05d}-{department.pk}"
 
 
-@transaction.atomic
 def issue_notice(*, actor, department: Department, hazards: list[Hazard], deadline: date,
                  requirements: str = "") -> RectificationNotice:
-    """Issue a rectification notice for unclosed hazards of one enterprise."""
-    _require(_is_admin(actor) or actor.has_perm("hazards.issue_notice_hazard"),
-             _("You may not issue rectification notices."))
+    """Issue a rectification notice for unclosed hazards of one enterprise. Each hazard takes the
+    step ``notice_issued``: it is closed out only after the issuing side re-checked it (复查)."""
+    policy.require(actor, "issue_notice")
     if not hazards:
         raise ValidationError({"hazards": _("Choose the hazards the notice orders to rectify.")})
-    visible = set(Hazard.objects.for_user(actor).filter(pk__in=[h.pk for h in hazards]).values_list("pk", flat=True))
-    if len(visible) != len({h.pk for h in hazards}):
+    pks = sorted({h.pk for h in hazards})
+    visible = set(Hazard.objects.for_user(actor).filter(pk__in=pks).values_list("pk", flat=True))
+    if len(visible) != len(pks):
         raise ValidationError({"hazards": _("Some of these hazards are outside your jurisdiction.")})
     enterprises = {h.enterprise_id for h in hazards}
     if len(enterprises) != 1:
         raise ValidationError({"hazards": _("A notice covers the hazards of one enterprise.")})
     if any(h.state == S.CLOSED or h.is_voided for h in hazards):
         raise ValidationError({"hazards": _("Closed or voided hazards cannot be put on a notice.")})
-    if not _is_admin(actor) and not Department.objects.for_user(actor).filter(pk=department.pk).exists():
+    if not policy.is_admin(actor) and not Department.objects.for_user(actor).filter(pk=department.pk).exists():
         raise ValidationError({"department": _("Choose an issuing unit in your jurisdiction.")})
     if deadline is None or deadline < timezone.localdate():
         raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
     issued_on = timezone.localdate()
-    Department.objects.select_for_update().get(pk=department.pk)  # serialises numbering per department
-    notice = RectificationNotice.objects.create(
-        number=notice_number(department, issued_on), enterprise_id=enterprises.pop(), department=department,
-        deadline=deadline, requirements=requirements, issued_by=actor if getattr(actor, "pk", None) else None,
-        issued_on=issued_on, region_path=hazards[0].region_path,
-    )
-    notice.hazards.set(hazards)
-    # A hazard under a notice is closed out only after the issuing side re-checked it (复查).
-    Hazard.objects.filter(pk__in=[h.pk for h in hazards], rechecked_at__isnull=True).update(recheck_required=True)
-    for h in hazards:
-        record_event(h, "notice_issued", actor=actor, data={"notice": notice.pk, "number": notice.number})
+
+    def on_notice(h: Hazard) -> None:
+        if h.state == S.CLOSED:
+            raise ValidationError({"hazards": _("Closed or voided hazards cannot be put on a notice.")})
+        if h.rechecked_at is None:
+            h.recheck_required = True
+
+    with transaction.atomic():
+        Department.objects.select_for_update().get(pk=department.pk)  # serialises numbering per department
+        notice = RectificationNotice(
+            number=notice_number(department, issued_on), enterprise_id=enterprises.pop(), department=department,
+            deadline=deadline, requirements=requirements, issued_by=_who(actor), issued_on=issued_on,
+            region_path=hazards[0].region_path)
+        # The right was decided above; the notice's events are on its hazards.
+        create(notice, actor=actor, policy=None, action=events.NOTICE_ISSUED, clean=False, event=False,
+               prepare=lambda n: n.hazards.set(pks))
+        # The notice is issued on the hazards as they are now (a step someone took on one meanwhile
+        # does not make the notice stale); each is locked and takes its step.
+        for h in Hazard.objects.filter(pk__in=pks).order_by("pk"):
+            perform(h, events.NOTICE_ISSUED, actor=actor, policy=None, change=on_notice,
+                    data={"notice": notice.pk, "number": notice.number})
     return notice
 
 
-def void_hazard(hazard: Hazard, *, actor, reason: str) -> Hazard:
-    """Void a hazard entered in error (never delete it). Listed hazards must be delisted first."""
-    with transaction.atomic():
-        h = Hazard.objects.select_for_update().get(pk=hazard.pk)
-        _require(_is_admin(actor) or is_regulator_side(actor, h) or h.created_by_id == getattr(actor, "pk", None),
-                 _("You may not void this hazard."))
-        if h.is_listed:
-            raise ValidationError({"is_voided": _("Delist the hazard before voiding it.")})
-        return void_record(h, actor=actor, reason=reason)
+def void_hazard(hazard: Hazard, *, actor, reason: str, expected_version: int | None = None) -> Hazard:
+    """Void a hazard entered in error (never delete it). A closed-out hazard is not voided (its
+    loop is complete and counted); a listed one is delisted first (the machine's ``void`` step)."""
+    return void(hazard, actor=actor, policy=policy, reason=reason, expected_version=expected_version,
+                machine=HAZARD_MACHINE)
 
 
-# --- issue #10 (h/loop1): criteria by industry, major by the general definition, acceptance by
-# someone else, listing level by the listing department ---------------------------------------
-
-#: Fields only the services set (never from a report's data).
-SERVICE_SET_FIELDS = ("rectified_by", "major_confirmation", "major_confirmed_by", "major_confirmed_at")
-
+# --- major hazards: criteria by industry, major by the general definition (issue #10) ----------
 
 def _found_on(hazard: Hazard) -> date:
     found = hazard.found_at or timezone.now()
@@ -694,7 +567,8 @@ def _set_major_confirmation(hazard: Hazard, actor, *, changed: bool) -> None:
     regulator of the hazard's jurisdiction, it is confirmed at once (their own judgement); given
     by anyone else (the enterprise, a grid officer, an expert), it waits for one. A grade by a
     listed criterion, or a general hazard, needs no confirmation. ``changed``: the basis of the
-    grade changed now (a report, or a correction of grade, criterion, condition or reason)."""
+    grade changed now (a report, or a correction of grade, criterion, condition or reason). A
+    regulator of the jurisdiction of a hazard not saved yet is one of its enterprise's."""
     if not hazard.is_major_by_definition:
         hazard.major_confirmation = ""
         hazard.major_confirmed_by = None
@@ -702,7 +576,7 @@ def _set_major_confirmation(hazard: Hazard, actor, *, changed: bool) -> None:
         return
     if not changed and hazard.major_confirmation:
         return
-    if _regulator_confirms(actor, hazard):
+    if policy.is_regulator_side(actor, hazard):
         hazard.major_confirmation = MajorConfirmation.CONFIRMED
         hazard.major_confirmed_by = actor
         hazard.major_confirmed_at = timezone.now()
@@ -712,88 +586,40 @@ def _set_major_confirmation(hazard: Hazard, actor, *, changed: bool) -> None:
         hazard.major_confirmed_at = None
 
 
-def _regulator_confirms(actor, hazard: Hazard) -> bool:
-    """A regulator or industry officer whose jurisdiction holds the hazard's enterprise (the
-    hazard may not be saved yet, so the enterprise is what is tested)."""
-    if getattr(actor, "role", None) not in REGULATOR_ROLES:
-        return False
-    return Enterprise.objects.for_user(actor).filter(pk=hazard.enterprise_id).exists()
-
-
-def can_confirm_major(actor, hazard: Hazard) -> bool:
-    """Who confirms or downgrades a major grade given by the general definition: a regulator of
-    the hazard's jurisdiction (or a system administrator)."""
-    return _is_admin(actor) or is_regulator_side(actor, hazard)
-
-
-def _require_major_decided(h: Hazard) -> None:
-    if h.is_major_pending:
-        raise ValidationError({"grade": _(
-            "This hazard's major grade awaits a regulator's confirmation: confirm it or downgrade it to general "
-            "before the acceptance.")})
-
-
-def rectifier_may_not_accept(actor, hazard: Hazard) -> bool:
-    """Whether ``actor`` submitted this hazard's rectification and so may not decide on its
-    acceptance (accept or refuse): the person who accepts is not the person who rectified
-    (a separation of duties the platform applies per deployment: settings
-    ANJIAN_HAZARD_ACCEPTOR_DIFFERS, on by default; no national article found that requires it)."""
-    if not getattr(settings, "ANJIAN_HAZARD_ACCEPTOR_DIFFERS", True):
-        return False
-    if _is_admin(actor):
-        # System administrators operate the platform and pass every right of this module (data
-        # repairs, the demo); the separation binds the enterprise's and the regulator's people.
-        return False
-    pk = getattr(actor, "pk", None)
-    return pk is not None and hazard.rectified_by_id == pk
-
-
-def _acceptance_right(actor, h: Hazard) -> bool:
-    if not can_accept(actor, h):
-        return False
-    _require(not rectifier_may_not_accept(actor, h), _(
-        "You submitted this hazard's rectification, so you may not decide on its acceptance: another person "
-        "accepts it."))
-    return True
-
-
-@transaction.atomic
 def confirm_major(hazard: Hazard, *, actor, comment: str = "", expected_version: int | None = None) -> Hazard:
     """A regulator confirms a major grade given by the general definition (待确认 → 重大隐患)."""
-    h = _lock(hazard, expected_version)
-    _require(can_confirm_major(actor, h), _("You may not confirm this hazard's grade."))
-    if not h.is_major_pending:
-        raise ValidationError({"grade": _("This hazard has no major grade awaiting confirmation.")})
-    if h.state == S.CLOSED:
-        raise ValidationError({"state": _("A closed-out hazard's grade cannot be changed.")})
-    h.major_confirmation = MajorConfirmation.CONFIRMED
-    h.major_confirmed_by = actor if getattr(actor, "pk", None) else None
-    h.major_confirmed_at = timezone.now()
-    return _save(h, actor, "major_confirmed", comment=(comment or "").strip(),
-                 data={"definition_condition": h.definition_condition})
+    data: dict[str, Any] = {}
+
+    def change(h: Hazard) -> None:
+        h.major_confirmation = MajorConfirmation.CONFIRMED
+        h.major_confirmed_by = _who(actor)
+        h.major_confirmed_at = timezone.now()
+        data["definition_condition"] = h.definition_condition
+
+    return _step(hazard, "confirm_major", actor=actor, expected_version=expected_version, change=change,
+                 comment=(comment or "").strip(), data=data)
 
 
-@transaction.atomic
 def downgrade_major(hazard: Hazard, *, actor, reason: str, expected_version: int | None = None) -> Hazard:
     """A regulator does not confirm a major grade given by the general definition: the hazard
     becomes general (its condition and justification are kept in the history and the event)."""
     reason = (reason or "").strip()
-    h = _lock(hazard, expected_version)
-    _require(can_confirm_major(actor, h), _("You may not change this hazard's grade."))
-    if not h.is_major_pending:
-        raise ValidationError({"grade": _("This hazard has no major grade awaiting confirmation.")})
-    if h.state == S.CLOSED:
-        raise ValidationError({"state": _("A closed-out hazard's grade cannot be changed.")})
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason the hazard is not a major hazard.")})
-    data = {"definition_condition": h.definition_condition, "definition_justification": h.definition_justification}
-    h.grade = HazardGrade.GENERAL
-    h.definition_condition = ""
-    h.definition_justification = ""
-    h.major_confirmation = ""
-    h.major_confirmed_by = None
-    h.major_confirmed_at = None
-    return _save(h, actor, "major_downgraded", comment=reason, data=data)
+    data: dict[str, Any] = {}
+
+    def change(h: Hazard) -> None:
+        if not reason:
+            raise ValidationError({"reason": _("Give the reason the hazard is not a major hazard.")})
+        data.update(definition_condition=h.definition_condition,
+                    definition_justification=h.definition_justification)
+        h.grade = HazardGrade.GENERAL
+        h.definition_condition = ""
+        h.definition_justification = ""
+        h.major_confirmation = ""
+        h.major_confirmed_by = None
+        h.major_confirmed_at = None
+
+    return _step(hazard, "downgrade_major", actor=actor, expected_version=expected_version, change=change,
+                 comment=reason, data=data)
 
 
 #: The listing level of a department's region. A province's, city's, county's or township's
@@ -825,6 +651,8 @@ def _listing_level(department: Department, level: str | None) -> str:
             "The level follows the supervising unit: %(unit)s lists at %(level)s, not at %(asked)s.")
             % {"unit": department.name, "level": ListingLevel(expected).label, "asked": ListingLevel(level).label}})
     return expected
+
+
 # --- dual report records and re-checks (issue #10) ----------------------------------------------
 #
 # 双报告: a major hazard is reported, with content, to the supervising department and to the
@@ -867,19 +695,6 @@ def _refresh_dual_report_dates(h: Hazard) -> None:
     h.reported_to_congress_on = dates.get(DualReportRecipient.CONGRESS)
 
 
-def _save_step(h: Hazard, actor, action: str, *, from_state: str = "", comment: str = "",
-               data: dict | None = None) -> Event:
-    """Like ``_save`` (version bump, history, event) but answers the event, so the caller can
-    attach the step's files to the record the step created."""
-    h.version = F("version") + 1
-    h._history_user = actor
-    h._change_reason = action
-    h.save()
-    h.refresh_from_db(fields=["version"])
-    return record_event(h, action, actor=actor, from_state=from_state, to_state=h.state if from_state else "",
-                        comment=comment, data=data)
-
-
 @transaction.atomic
 def record_dual_report(hazard: Hazard, *, actor, recipient: str, reported_on: date | None,
                        stage: str = DualReportStage.INITIAL, department: Department | None = None,
@@ -888,63 +703,67 @@ def record_dual_report(hazard: Hazard, *, actor, recipient: str, reported_on: da
                        expected_version: int | None = None) -> DualReport:
     """File one report of a major hazard (双报告) to the supervising department or the workers'
     congress: the hazard report (state and cause, seriousness and difficulty, treatment plan) or,
-    once rectified, the treatment result. Documents come as ``files``."""
-    h = _lock(hazard, expected_version)
-    _require(can_rectify(actor, h) or is_regulator_side(actor, h), _("You may not record reports for this hazard."))
-    if h.grade != HazardGrade.MAJOR:
-        raise ValidationError({"grade": _("Only a major hazard has a dual report.")})
-    if stage not in DualReportStage.values:
-        raise ValidationError({"stage": _("Choose the hazard report or the treatment result report.")})
-    if recipient not in DualReportRecipient.values:
-        raise ValidationError({"recipient": _("Choose the supervising department or the workers' congress.")})
-    if reported_on is None:
-        raise ValidationError({"reported_on": _("Give the date of the report.")})
-    found_on = timezone.localdate(h.found_at)
-    if reported_on < found_on or reported_on > timezone.localdate():
-        raise ValidationError({"reported_on": _("The report date must be between the day found and today.")})
+    once rectified, the treatment result. Documents come as ``files`` (attached to the report,
+    with the step's event)."""
+    files = list(files or [])
     texts = {"situation": _clean_text(situation), "severity_analysis": _clean_text(severity_analysis),
              "treatment_plan": _clean_text(treatment_plan), "treatment_result": _clean_text(treatment_result)}
-    if stage == DualReportStage.INITIAL:
-        if h.state == S.CLOSED:
-            raise ValidationError({"stage": _("A closed-out hazard can only have its treatment result reported.")})
-        required = {
-            "situation": _("Describe the hazard's present state and its cause."),
-            "severity_analysis": _("Analyse how serious the hazard is and how hard it is to remove."),
-            "treatment_plan": _("Give the treatment plan."),
-        }
-        texts["treatment_result"] = ""
-    else:
-        if h.state not in RESULT_REPORT_STATES:
-            raise ValidationError({"stage": _("The treatment result can be reported once the rectification is "
-                                              "done.")})
-        if h.rectified_at is not None and reported_on < timezone.localdate(h.rectified_at):
-            raise ValidationError({"reported_on": _("The result cannot be reported before the rectification was "
-                                                    "done.")})
-        required = {"treatment_result": _("Describe the result of the treatment.")}
-    errors = {name: message for name, message in required.items() if not texts[name]}
-    if errors:
-        raise ValidationError(errors)
-    recipient_name = _clean_text(recipient_name)[:100]
-    if recipient == DualReportRecipient.REGULATOR:
-        if department is None:
-            department = supervising_department(h)
-        if department is None or not recipient_departments(h).filter(pk=department.pk).exists():
-            raise ValidationError({"department": _("Choose a department of the enterprise's township or of a "
-                                                   "region above it.")})
-    else:
-        department = None
-    check_uploads(list(files or []))
-    files = list(files or [])
-    report = DualReport.objects.create(
-        hazard=h, stage=stage, recipient=recipient, department=department, recipient_name=recipient_name,
-        reported_on=reported_on, reported_by=actor if getattr(actor, "pk", None) else None, **texts)
-    _refresh_dual_report_dates(h)
-    event = _save_step(h, actor, "dual_report_recorded", data={
-        "report": report.pk, "stage": stage, "recipient": recipient, "reported_on": reported_on.isoformat(),
-        "department": department.pk if department else None,
-    })
-    attach_files(report, files, actor=actor, kind=Attachment.Kind.DOCUMENT, event=event)
-    return report
+    data: dict[str, Any] = {}
+
+    def change(h: Hazard) -> DualReport:
+        unit = department
+        if stage not in DualReportStage.values:
+            raise ValidationError({"stage": _("Choose the hazard report or the treatment result report.")})
+        if recipient not in DualReportRecipient.values:
+            raise ValidationError({"recipient": _("Choose the supervising department or the workers' congress.")})
+        if reported_on is None:
+            raise ValidationError({"reported_on": _("Give the date of the report.")})
+        if reported_on < timezone.localdate(h.found_at) or reported_on > timezone.localdate():
+            raise ValidationError({"reported_on": _("The report date must be between the day found and today.")})
+        if stage == DualReportStage.INITIAL:
+            if h.state == S.CLOSED:
+                raise ValidationError({"stage": _("A closed-out hazard can only have its treatment result "
+                                                  "reported.")})
+            required = {
+                "situation": _("Describe the hazard's present state and its cause."),
+                "severity_analysis": _("Analyse how serious the hazard is and how hard it is to remove."),
+                "treatment_plan": _("Give the treatment plan."),
+            }
+            texts["treatment_result"] = ""
+        else:
+            if h.state not in RESULT_REPORT_STATES:
+                raise ValidationError({"stage": _("The treatment result can be reported once the rectification is "
+                                                  "done.")})
+            if h.rectified_at is not None and reported_on < timezone.localdate(h.rectified_at):
+                raise ValidationError({"reported_on": _("The result cannot be reported before the rectification "
+                                                        "was done.")})
+            required = {"treatment_result": _("Describe the result of the treatment.")}
+        errors = {name: message for name, message in required.items() if not texts[name]}
+        if errors:
+            raise ValidationError(errors)
+        if recipient == DualReportRecipient.REGULATOR:
+            if unit is None:
+                unit = supervising_department(h)
+            if unit is None or not recipient_departments(h).filter(pk=unit.pk).exists():
+                raise ValidationError({"department": _("Choose a department of the enterprise's township or of a "
+                                                       "region above it.")})
+        else:
+            unit = None
+        check_uploads(files)
+        report = DualReport.objects.create(
+            hazard=h, stage=stage, recipient=recipient, department=unit,
+            recipient_name=_clean_text(recipient_name)[:100], reported_on=reported_on, reported_by=_who(actor),
+            **texts)
+        _refresh_dual_report_dates(h)
+        data.update(report=report.pk, stage=stage, recipient=recipient, reported_on=reported_on.isoformat(),
+                    department=unit.pk if unit else None)
+        return report
+
+    out = _step(hazard, "record_dual_report", actor=actor, expected_version=expected_version, change=change,
+                data=data, outcome=True)
+    # The documents belong to the report (with the step's event), in the step's transaction.
+    attach_files(out.result, files, actor=actor, kind=Attachment.Kind.DOCUMENT, event=out.event)
+    return out.result
 
 
 def time_limit(code: str):
@@ -962,49 +781,20 @@ def recheck_days() -> int:
 
 def needs_recheck(hazard: Hazard) -> bool:
     """The hazard must pass a re-check by the side that found it before it is closed out."""
-    return bool(hazard.recheck_required) and hazard.rechecked_at is None
+    return hazard.needs_recheck
 
 
 def recheck_due_on(hazard: Hazard, *, days: int | None = None) -> date | None:
     """The day by which the re-check is due: ``days`` (the time limit) after the rectification
     deadline, or after the enterprise's report of completion if that came first. None when no
     re-check is pending (not required, already passed, closed)."""
-    if not needs_recheck(hazard) or hazard.state == S.CLOSED:
+    if not hazard.needs_recheck or hazard.state == S.CLOSED:
         return None
     days = recheck_days() if days is None else days
     start = hazard.deadline
     if hazard.state in RECHECK_STATES and hazard.rectified_at is not None:
         start = min(start, timezone.localdate(hazard.rectified_at))
     return start + timezone.timedelta(days=days)
-
-
-def recheck_possible(hazard: Hazard, today: date | None = None) -> bool:
-    """A re-check can be recorded once the enterprise reported completion, or once the
-    rectification deadline has passed without it (整改期满)."""
-    if not needs_recheck(hazard) or hazard.is_voided:
-        return False
-    if hazard.state in RECHECK_STATES:
-        return True
-    return hazard.state in OPEN_STATES and hazard.deadline < (today or timezone.localdate())
-
-
-def can_recheck(actor, hazard: Hazard) -> bool:
-    """The side that found the hazard or ordered it fixed re-checks it: the regulator side always
-    (it issued the notice, or its officers inspected); for a general hazard also the grid officer
-    who patrols its grid (grid patrols) and the experts of its region (expert inspections). A major
-    hazard is accepted only by the regulator, so only the regulator side re-checks it."""
-    if _is_admin(actor):
-        return True
-    if is_regulator_side(actor, hazard):
-        return True
-    if hazard.is_major:
-        return False
-    role = getattr(actor, "role", None)
-    if role == Role.GRID_OFFICER and hazard.source == HazardSource.GRID_PATROL:
-        return _can_see(actor, hazard)
-    if role == Role.EXPERT and hazard.source == HazardSource.EXPERT:
-        return _can_see(actor, hazard)
-    return False
 
 
 def recheck_number(recheck: Recheck) -> str:
@@ -1022,92 +812,62 @@ def record_recheck(hazard: Hazard, *, actor, outcome: str, opinion: str, checked
     re-checker (rectified_at is set if the enterprise never reported completion). Not passed: a
     new deadline later than today is required; the hazard goes back to rectification (a reported
     one stays reported: its 五落实 check still applies), its acceptance is withdrawn."""
-    h = _lock(hazard, expected_version)
-    _require(can_recheck(actor, h), _("You may not re-check this hazard."))
-    if not h.recheck_required:
-        raise ValidationError({"state": _("This hazard needs no re-check.")})
-    if h.rechecked_at is not None:
-        raise ValidationError({"state": _("This hazard has already passed its re-check.")})
-    today = timezone.localdate()
-    if not recheck_possible(h, today):
-        raise ValidationError({"state": _("A re-check is possible once the enterprise has reported the "
-                                          "rectification done, or once the deadline has passed.")})
-    if outcome not in RecheckOutcome.values:
-        raise ValidationError({"outcome": _("Choose whether the re-check passed.")})
-    opinion = _clean_text(opinion)
-    if not opinion:
-        raise ValidationError({"opinion": _("Write the re-check opinion.")})
-    checked_on = checked_on or today
-    if checked_on > today or checked_on < timezone.localdate(h.found_at):
-        raise ValidationError({"checked_on": _("The re-check date must be between the day found and today.")})
-    if outcome == RecheckOutcome.FAILED:
-        if new_deadline is None or new_deadline <= today:
-            raise ValidationError({"new_deadline": _("A re-check that did not pass sets a new deadline later than "
-                                                     "today.")})
-    else:
-        new_deadline = None
-    if department is not None and not _is_admin(actor) \
-            and not Department.objects.for_user(actor).filter(pk=department.pk).exists():
-        raise ValidationError({"department": _("Choose a unit in your jurisdiction.")})
-    if department is None and getattr(actor, "department_id", None):
-        department = actor.department
     files = list(files or [])
-    check_uploads(files)
-    days = recheck_days()
-    due_on = recheck_due_on(h, days=days)
-    notice = h.notices.order_by("-issued_on", "-id").first()
-    recheck = Recheck.objects.create(
-        number=f"TMP{uuid.uuid4().hex[:28]}", hazard=h, notice=notice, outcome=outcome, checked_on=checked_on,
-        opinion=opinion, previous_deadline=h.deadline, new_deadline=new_deadline, due_on=due_on, limit_days=days,
-        department=department, inspectors=_clean_text(inspectors)[:100],
-        checked_by=actor if getattr(actor, "pk", None) else None)
-    recheck.number = recheck_number(recheck)
-    Recheck.objects.filter(pk=recheck.pk).update(number=recheck.number)
-    from_state = h.state
-    now = timezone.now()
-    if outcome == RecheckOutcome.PASSED:
-        h.rechecked_at = now
-        if h.state != S.ACCEPTED:
-            if h.rectified_at is None:
-                h.rectified_at = now
-            h.accepted_at = now
-            h.accepted_by = actor if getattr(actor, "pk", None) else None
-            h.state = S.ACCEPTED
-    else:
-        h.deadline = new_deadline
-        if h.state in RECHECK_STATES:
-            h.state = S.RECTIFYING
-            h.accepted_at = None
-            h.accepted_by = None
-    data = {"recheck": recheck.pk, "number": recheck.number, "outcome": outcome,
-            "checked_on": checked_on.isoformat(), "previous_deadline": recheck.previous_deadline.isoformat()}
-    if new_deadline is not None:
-        data["deadline"] = new_deadline.isoformat()
-    event = _save_step(h, actor, "rechecked", from_state=from_state if h.state != from_state else "",
-                       comment=opinion, data=data)
-    attach_files(recheck, files, actor=actor, kind=Attachment.Kind.DOCUMENT, event=event)
-    return recheck
+    opinion = _clean_text(opinion)
+    data: dict[str, Any] = {}
 
+    def change(h: Hazard) -> Recheck:
+        today = timezone.localdate()
+        unit, on, deadline = department, checked_on or today, new_deadline
+        if outcome not in RecheckOutcome.values:
+            raise ValidationError({"outcome": _("Choose whether the re-check passed.")})
+        if not opinion:
+            raise ValidationError({"opinion": _("Write the re-check opinion.")})
+        if on > today or on < timezone.localdate(h.found_at):
+            raise ValidationError({"checked_on": _("The re-check date must be between the day found and today.")})
+        if outcome == RecheckOutcome.FAILED:
+            if deadline is None or deadline <= today:
+                raise ValidationError({"new_deadline": _("A re-check that did not pass sets a new deadline later "
+                                                         "than today.")})
+        else:
+            deadline = None
+        if unit is not None and not policy.is_admin(actor) \
+                and not Department.objects.for_user(actor).filter(pk=unit.pk).exists():
+            raise ValidationError({"department": _("Choose a unit in your jurisdiction.")})
+        if unit is None and getattr(actor, "department_id", None):
+            unit = actor.department
+        check_uploads(files)
+        days = recheck_days()
+        recheck = Recheck.objects.create(
+            number=f"TMP{uuid.uuid4().hex[:28]}", hazard=h, notice=h.notices.order_by("-issued_on", "-id").first(),
+            outcome=outcome, checked_on=on, opinion=opinion, previous_deadline=h.deadline, new_deadline=deadline,
+            due_on=recheck_due_on(h, days=days), limit_days=days, department=unit,
+            inspectors=_clean_text(inspectors)[:100], checked_by=_who(actor))
+        recheck.number = recheck_number(recheck)
+        Recheck.objects.filter(pk=recheck.pk).update(number=recheck.number)
+        now = timezone.now()
+        if outcome == RecheckOutcome.PASSED:
+            h.rechecked_at = now
+            if h.state != S.ACCEPTED:
+                if h.rectified_at is None:
+                    h.rectified_at = now
+                h.accepted_at = now
+                h.accepted_by = _who(actor)
+                h.state = S.ACCEPTED
+        else:
+            h.deadline = deadline
+            if h.state in RECHECK_STATES:
+                h.state = S.RECTIFYING
+                h.accepted_at = None
+                h.accepted_by = None
+        data.update(recheck=recheck.pk, number=recheck.number, outcome=outcome, checked_on=on.isoformat(),
+                    previous_deadline=recheck.previous_deadline.isoformat())
+        if deadline is not None:
+            data["deadline"] = deadline.isoformat()
+        return recheck
 
-def _check_rechecked(h: Hazard) -> None:
-    """Close-out waits for a passed re-check where one is required."""
-    if needs_recheck(h):
-        raise ValidationError({"state": _("This hazard is closed out only after the side that found it (or "
-                                          "issued the rectification notice) has re-checked it and it passed.")})
-
-
-def report_actions(actor, hazard: Hazard) -> list[str]:
-    """The dual-report and re-check steps ``actor`` may take now (part of available_actions)."""
-    out = []
-    if hazard.is_major and (can_rectify(actor, hazard) or is_regulator_side(actor, hazard)) \
-            and (hazard.state != S.CLOSED or _result_reports_missing(hazard)):
-        out.append("record_dual_report")
-    if recheck_possible(hazard) and can_recheck(actor, hazard):
-        out.append("recheck")
-    return out
-
-
-def _result_reports_missing(hazard: Hazard) -> list[str]:
-    """The recipients that have not yet had the treatment result of this major hazard."""
-    done = set(hazard.dual_reports.filter(stage=DualReportStage.RESULT).values_list("recipient", flat=True))
-    return [r for r in DualReportRecipient.values if r not in done]
+    out = _step(hazard, "recheck", actor=actor, expected_version=expected_version, change=change, comment=opinion,
+                data=data, outcome=True)
+    # The documents belong to the re-check (with the step's event), in the step's transaction.
+    attach_files(out.result, files, actor=actor, kind=Attachment.Kind.DOCUMENT, event=out.event)
+    return out.result

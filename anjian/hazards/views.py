@@ -40,6 +40,7 @@ from anjian.enterprises.models import Enterprise
 
 from . import services
 from .choices import (
+    HAZARD_MACHINE,
     OPEN_STATES,
     RESULT_REPORT_STATES,
     DualReportRecipient,
@@ -53,13 +54,13 @@ from .choices import (
     RecheckOutcome,
     TimeLimitCode,
 )
-from .documents import dual_report_pdf as render_dual_report
 from .documents import notice_pdf as render_notice
-from .documents import recheck_pdf as render_recheck
+from .documents import record_pdf
+from .events import EVENT_LABELS
 from .exports import ExportTooLarge, FilterInvalid, export_filename, export_hazards, filtered_hazards
-from .forms import (
-    LISTING_SORT_ORDERS,
-    SORT_ORDERS,
+from .forms_filters import LISTING_SORT_ORDERS, SORT_ORDERS, LedgerFilter, ListingFilter
+from .forms_report import HazardReportForm
+from .forms_steps import (
     AcceptForm,
     CommentStepForm,
     CorrectForm,
@@ -67,10 +68,7 @@ from .forms import (
     DualReportForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
-    HazardReportForm,
-    LedgerFilter,
     ListForm,
-    ListingFilter,
     NoticeEnterpriseForm,
     NoticeForm,
     PlanForm,
@@ -89,36 +87,12 @@ from .models import (
     Recheck,
     RectificationNotice,
 )
+from .policy import policy
 from .selectors import deadline_mismatches
 
 PAGE_SIZE = getattr(settings, "ANJIAN_PAGE_SIZE", 50)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# How the timeline names each event action (the codes are written by the services).
-EVENT_LABELS = {
-    "reported": gettext_lazy("Reported"),
-    "updated": gettext_lazy("Corrected"),
-    "plan_updated": gettext_lazy("五落实 plan updated"),
-    "rectification_started": gettext_lazy("Rectification started"),
-    "rectification_submitted": gettext_lazy("Rectification submitted"),
-    "accepted": gettext_lazy("Accepted"),
-    "acceptance_refused": gettext_lazy("Acceptance refused"),
-    "closed": gettext_lazy("Closed out"),
-    "extension_requested": gettext_lazy("Extension requested"),
-    "extension_approved": gettext_lazy("Extension approved"),
-    "extension_refused": gettext_lazy("Extension refused"),
-    "dual_report_recorded": gettext_lazy("Dual report recorded"),
-    "listed": gettext_lazy("Listed for supervision"),
-    "listing_progress": gettext_lazy("Supervision progress reported"),
-    "delisted": gettext_lazy("Delisted"),
-    "notice_issued": gettext_lazy("Rectification notice issued"),
-    "rechecked": gettext_lazy("Re-checked"),
-    "voided": gettext_lazy("Voided"),
-    "imported": gettext_lazy("Imported"),
-    # issue #10 (h/loop1)
-    "major_confirmed": gettext_lazy("Major grade confirmed"),
-    "major_downgraded": gettext_lazy("Downgraded to a general hazard"),
-}
 PLAN_LABELS = {name: Hazard._meta.get_field(name).verbose_name for name in PLAN_FIELDS}
 CONDITIONS = dict(MajorDefinitionCondition.choices)
 
@@ -273,7 +247,7 @@ def _history(hazard: Hazard) -> list:
         for change in row.changes:
             if change["field"] in DATETIME_FIELDS:
                 change["old"], change["new"] = _local_time(change["old"]), _local_time(change["new"])
-        if row.history_change_reason in EVENT_LABELS:
+        if row.history_change_reason in EVENT_LABELS:  # the events' names (hazards.events)
             row.history_change_reason = str(EVENT_LABELS[row.history_change_reason])
     return rows
 
@@ -299,21 +273,12 @@ def _field_label(name: str):
         return name
 
 
-def can_void(user, hazard: Hazard) -> bool:
-    """Mirrors services.void_hazard's right (the button is shown only to who may use it). A
-    closed-out hazard is not offered for voiding: its loop is complete and counted."""
-    if hazard.is_voided or hazard.is_listed or hazard.state == HazardState.CLOSED:
-        return False
-    return bool(getattr(user, "is_system_admin", False) or services.is_regulator_side(user, hazard)
-                or hazard.created_by_id == user.pk)
-
-
 def _action_buttons(user, hazard: Hazard) -> list[dict]:
-    names = services.available_actions(user, hazard)
-    if can_void(user, hazard):
-        names.append("void")
+    """The steps the user may take now (services.available_actions, as the API answers them),
+    labelled as the machine declares them."""
     buttons = [{"name": n, "label": ACTIONS[n].button, "style": ACTIONS[n].style,
-                "url": reverse("hazards:action", args=[hazard.pk, n])} for n in names if n in ACTIONS]
+                "url": reverse("hazards:action", args=[hazard.pk, n])}
+               for n in services.available_actions(user, hazard) if n in ACTIONS]
     # The next step of the loop first, the corrective and destructive ones last.
     return sorted(buttons, key=lambda b: {"primary": 0, "": 1, "danger": 2}[b["style"]])
 
@@ -334,8 +299,8 @@ def hazard_detail(request, pk: int):
     notices = {n.pk: n for n in RectificationNotice.objects.for_user(user).filter(hazards=hazard)
                .select_related("department")}
     # issue #10: whether this person is kept from the acceptance (they rectified it).
-    acceptance_by_other = (hazard.state == HazardState.RECTIFIED and services.can_accept(user, hazard)
-                           and services.rectifier_may_not_accept(user, hazard))
+    acceptance_by_other = (hazard.state == HazardState.RECTIFIED and policy.accepts(user, hazard)
+                           and policy.rectifier_may_not_accept(user, hazard))
     extensions = list(hazard.extensions.select_related("requested_by", "decided_by"))
     plan = [{"name": n, "label": PLAN_LABELS[n], "value": getattr(hazard, n),
              "missing": n in hazard.missing_plan_fields()} for n in PLAN_FIELDS]
@@ -395,15 +360,6 @@ def _pending_extension(hazard: Hazard) -> DeadlineExtension | None:
 
 def _active_listing(hazard: Hazard) -> ListedSupervision | None:
     return hazard.listings.filter(state=ListingState.LISTED).first()
-
-
-def _check_version(hazard: Hazard, version: int) -> None:
-    """For the steps whose service takes no expected version (progress, void)."""
-    current = Hazard.objects.filter(pk=hazard.pk).values_list("version", flat=True).first()
-    if current != version:
-        raise ConflictError(
-            _("This hazard was changed by someone else meanwhile (now: %(state)s). Reload it and try again.")
-            % {"state": hazard.get_state_display()}, current_state=hazard.state, current_version=current)
 
 
 def _run_start(request, hazard, data, version):
@@ -475,11 +431,10 @@ def _run_list(request, hazard, data, version):
 
 
 def _run_progress(request, hazard, data, version):
-    _check_version(hazard, version)
     listing = _active_listing(hazard)
     if listing is None:
         raise ValidationError({"content": _("This listing has been delisted.")})
-    services.report_listing_progress(listing, actor=request.user, content=data["content"])
+    services.report_listing_progress(listing, actor=request.user, content=data["content"], expected_version=version)
     return _("Progress reported.")
 
 
@@ -511,16 +466,29 @@ def _run_downgrade_major(request, hazard, data, version):
     return _("The hazard is now a general hazard.")
 
 
+def _run_recheck(request, hazard, data, version):
+    recheck = services.record_recheck(
+        hazard, actor=request.user, outcome=data["outcome"], opinion=data["opinion"], checked_on=data["checked_on"],
+        new_deadline=data.get("new_deadline"), department=data.get("department"), inspectors=data["inspectors"],
+        files=data["files"], expected_version=version)
+    if recheck.passed:
+        return _("Re-check recorded: passed. Re-check opinion %(number)s.") % {"number": recheck.number}
+    return _("Re-check recorded: not passed, new deadline %(deadline)s. Re-check opinion %(number)s.") % {
+        "deadline": recheck.new_deadline, "number": recheck.number}
+
+
 def _run_void(request, hazard, data, version):
-    _check_version(hazard, version)
-    services.void_hazard(hazard, actor=request.user, reason=data["reason"])
+    services.void_hazard(hazard, actor=request.user, reason=data["reason"], expected_version=version)
     return _("Hazard %(number)s voided.") % {"number": hazard.number}
 
 
 @dataclass(frozen=True)
 class Action:
+    """The page of one step (its ``name`` in HAZARD_MACHINE): title, form, the service call that
+    takes it, and how it looks. Its button reads as the machine labels the step."""
+
+    name: str
     title: object
-    button: object
     form: type
     run: Callable
     style: str = ""
@@ -529,60 +497,70 @@ class Action:
     confirm: object = ""
     template: str = "hazards/action.html"
 
+    @property
+    def button(self):
+        return HAZARD_MACHINE[self.name].label
+
 
 ACTIONS: dict[str, Action] = {
-    "correct": Action(gettext_lazy("Correct the report"), gettext_lazy("Correct"), CorrectForm, _run_correct,
+    "correct": Action("correct", gettext_lazy("Correct the report"), CorrectForm, _run_correct,
                       intro=gettext_lazy("A hazard can be corrected only while it is reported, before "
                                          "rectification starts; every correction is kept in its history.")),
-    "update_plan": Action(gettext_lazy("五落实 plan"), gettext_lazy("Update plan"), PlanForm, _run_plan,
+    "update_plan": Action("update_plan", gettext_lazy("五落实 plan"), PlanForm, _run_plan,
                           intro=gettext_lazy("A major hazard's rectification starts only when responsibility, "
                                              "measures, funds, time limit and contingency plan are all in place.")),
-    "start_rectification": Action(gettext_lazy("Start rectification"), gettext_lazy("Start rectification"),
+    "start_rectification": Action("start_rectification", gettext_lazy("Start rectification"),
                                   CommentStepForm, _run_start, style="primary"),
-    "submit_rectification": Action(gettext_lazy("Submit rectification"), gettext_lazy("Submit rectification"),
+    "submit_rectification": Action("submit_rectification", gettext_lazy("Submit rectification"),
                                    SubmitRectificationForm, _run_submit, style="primary",
                                    intro=gettext_lazy("Describe what was done and attach the evidence; the "
                                                       "hazard then waits for acceptance.")),
-    "accept": Action(gettext_lazy("Accept the rectification"), gettext_lazy("Accept"), AcceptForm, _run_accept,
+    "accept": Action("accept", gettext_lazy("Accept the rectification"), AcceptForm, _run_accept,
                      style="primary"),
-    "refuse_acceptance": Action(gettext_lazy("Refuse acceptance"), gettext_lazy("Refuse acceptance"),
+    "refuse_acceptance": Action("refuse_acceptance", gettext_lazy("Refuse acceptance"),
                                 RefuseAcceptanceForm, _run_refuse, style="danger",
                                 intro=gettext_lazy("The hazard goes back to rectification.")),
-    "close": Action(gettext_lazy("Close out"), gettext_lazy("Close out"), CommentStepForm, _run_close,
+    "close": Action("close", gettext_lazy("Close out"), CommentStepForm, _run_close,
                     style="primary", intro=gettext_lazy("A closed-out hazard leaves the open ledger for good.")),
-    "request_extension": Action(gettext_lazy("Request an extension"), gettext_lazy("Request extension"),
+    "request_extension": Action("request_extension", gettext_lazy("Request an extension"),
                                 ExtensionRequestForm, _run_extension),
-    "approve_extension": Action(gettext_lazy("Approve the extension"), gettext_lazy("Approve extension"),
+    "approve_extension": Action("approve_extension", gettext_lazy("Approve the extension"),
                                 ExtensionDecisionForm, _decide(True), style="primary"),
-    "refuse_extension": Action(gettext_lazy("Refuse the extension"), gettext_lazy("Refuse extension"),
+    "refuse_extension": Action("refuse_extension", gettext_lazy("Refuse the extension"),
                                ExtensionDecisionForm, _decide(False), style="danger"),
-    "record_dual_report": Action(gettext_lazy("Dual report"), gettext_lazy("Record dual report"), DualReportForm,
+    "record_dual_report": Action("record_dual_report", gettext_lazy("Dual report"), DualReportForm,
                                  _run_dual, template="hazards/action_dual_report.html", intro=gettext_lazy(
                                      "A major hazard is reported both to the supervising department and to the "
                                      "workers' congress: when found, its present state and cause, how serious it "
                                      "is and how hard to remove, and the treatment plan; once treated, the "
                                      "result.")),
-    "list": Action(gettext_lazy("List for supervision"), gettext_lazy("List for supervision"), ListForm,
+    "list": Action("list", gettext_lazy("List for supervision"), ListForm,
                    _run_list, style="primary"),
-    "report_progress": Action(gettext_lazy("Report supervision progress"), gettext_lazy("Report progress"),
+    "report_progress": Action("report_progress", gettext_lazy("Report supervision progress"),
                               ProgressForm, _run_progress),
-    "delist": Action(gettext_lazy("Delist"), gettext_lazy("Delist"), CommentStepForm, _run_delist, style="primary",
+    "delist": Action("delist", gettext_lazy("Delist"), CommentStepForm, _run_delist, style="primary",
                      intro=gettext_lazy("Delisting ends the listed supervision of this closed-out hazard.")),
     # issue #10 (h/loop1): a major grade by the general definition is confirmed or downgraded.
-    "confirm_major": Action(gettext_lazy("Confirm the major grade"), gettext_lazy("Confirm major grade"),
+    "confirm_major": Action("confirm_major", gettext_lazy("Confirm the major grade"),
                             CommentStepForm, _run_confirm_major, style="primary",
                             intro=gettext_lazy("No listed criterion names this hazard; it was graded major by the "
                                                "general definition (国家安全生产监督管理总局令第16号 Article 3). "
                                                "Confirmed, it is a major hazard for good.")),
-    "downgrade_major": Action(gettext_lazy("Downgrade to a general hazard"), gettext_lazy("Downgrade to general"),
+    "downgrade_major": Action("downgrade_major", gettext_lazy("Downgrade to a general hazard"),
                               DowngradeMajorForm, _run_downgrade_major, style="danger",
                               intro=gettext_lazy("The general definition is not met: the hazard becomes a general "
                                                  "hazard. The reason is kept in its timeline.")),
-    "void": Action(gettext_lazy("Void hazard"), gettext_lazy("Void"), VoidForm, _run_void, style="danger",
+    "void": Action("void", gettext_lazy("Void hazard"), VoidForm, _run_void, style="danger",
                    confirm=gettext_lazy("Void this hazard? It will disappear from the ledger."),
                    intro=gettext_lazy("A voided hazard is not deleted: it and its history are kept, but it no "
                                       "longer appears in the ledger, counts or exports. Use this for hazards "
                                       "reported twice or by mistake.")),
+    "recheck": Action(
+        "recheck", gettext_lazy("Re-check"), RecheckForm, _run_recheck, style="primary",
+        template="hazards/action_recheck.html",
+        intro=gettext_lazy("The side that found the hazard or ordered it fixed re-checks the rectification on site. "
+                           "If it passed, the hazard can be closed out; if not, it goes back to rectification with "
+                           "a new deadline.")),
 }
 
 
@@ -605,8 +583,7 @@ def hazard_action(request, pk: int, action: str):
         raise Http404
     spec = ACTIONS[action]
     hazard = _scoped_hazard(user, pk)
-    available = action in services.available_actions(user, hazard) or (action == "void" and can_void(user, hazard))
-    if request.method == "GET" and not available:
+    if request.method == "GET" and action not in services.available_actions(user, hazard):
         messages.warning(request, _("“%(step)s” is not possible on this hazard now.") % {"step": spec.title})
         return redirect("hazards:detail", pk=hazard.pk)
     form = _make_form(spec, request, hazard)
@@ -816,77 +793,54 @@ def step_context(action: str, hazard: Hazard) -> dict:
     return {}
 
 
-def _run_recheck(request, hazard, data, version):
-    recheck = services.record_recheck(
-        hazard, actor=request.user, outcome=data["outcome"], opinion=data["opinion"], checked_on=data["checked_on"],
-        new_deadline=data.get("new_deadline"), department=data.get("department"), inspectors=data["inspectors"],
-        files=data["files"], expected_version=version)
-    if recheck.passed:
-        return _("Re-check recorded: passed. Re-check opinion %(number)s.") % {"number": recheck.number}
-    return _("Re-check recorded: not passed, new deadline %(deadline)s. Re-check opinion %(number)s.") % {
-        "deadline": recheck.new_deadline, "number": recheck.number}
+@dataclass(frozen=True)
+class RecordPage:
+    """The print view of one kind of record kept on hazards (a dual report, a re-check)."""
+
+    model: type
+    related: tuple[str, ...]
+    template: str
+    name: str  # the record's name in the template
 
 
-ACTIONS["recheck"] = Action(
-    gettext_lazy("Re-check"), gettext_lazy("Re-check"), RecheckForm, _run_recheck, style="primary",
-    template="hazards/action_recheck.html",
-    intro=gettext_lazy("The side that found the hazard or ordered it fixed re-checks the rectification on site. "
-                       "If it passed, the hazard can be closed out; if not, it goes back to rectification with "
-                       "a new deadline."))
+RECORD_PAGES = {
+    "dual_report": RecordPage(DualReport, ("department", "reported_by"), "hazards/dual_report_detail.html",
+                              "report"),
+    "recheck": RecordPage(Recheck, ("department", "checked_by", "notice__department"),
+                          "hazards/recheck_detail.html", "recheck"),
+}
 
 
-def _scoped_report(user, pk: int) -> DualReport:
-    qs = DualReport.objects.for_user(user).select_related(
-        "hazard__enterprise__region", "hazard__criterion", "department", "reported_by")
+def _scoped_record(kind: str, user, pk: int):
+    page = RECORD_PAGES[kind]
+    qs = page.model.objects.for_user(user).select_related("hazard__enterprise__region", "hazard__criterion",
+                                                          *page.related)
     return get_object_or_404(qs, pk=pk)
 
 
-def _scoped_recheck(user, pk: int) -> Recheck:
-    qs = Recheck.objects.for_user(user).select_related(
-        "hazard__enterprise__region", "hazard__criterion", "department", "checked_by", "notice__department")
-    return get_object_or_404(qs, pk=pk)
+def _record_views(kind: str) -> tuple[Callable, Callable]:
+    """The print view (laid out as the document, with its files) and the PDF of a ``kind`` record."""
+    page = RECORD_PAGES[kind]
+
+    @login_required
+    @require_GET
+    def detail(request, pk: int):
+        record = _scoped_record(kind, request.user, pk)
+        files = list(attachments_for(record))
+        for att in files:
+            att.is_image = _is_image(att)
+        return render(request, page.template, {page.name: record, "hazard": record.hazard, "files": files})
+
+    @login_required
+    @require_GET
+    def pdf(request, pk: int):
+        content, filename = record_pdf(_scoped_record(kind, request.user, pk))
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
+
+    return detail, pdf
 
 
-def _files_of(record) -> list[Attachment]:
-    files = list(attachments_for(record))
-    for att in files:
-        att.is_image = _is_image(att)
-    return files
-
-
-@login_required
-@require_GET
-def dual_report_detail(request, pk: int):
-    """One dual report, laid out as the document (print view), with its PDF."""
-    report = _scoped_report(request.user, pk)
-    return render(request, "hazards/dual_report_detail.html", {
-        "report": report, "hazard": report.hazard, "files": _files_of(report),
-    })
-
-
-@login_required
-@require_GET
-def dual_report_pdf(request, pk: int):
-    report = _scoped_report(request.user, pk)
-    response = HttpResponse(render_dual_report(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="dual-report-{report.hazard.number}-{report.pk}.pdf"'
-    return response
-
-
-@login_required
-@require_GET
-def recheck_detail(request, pk: int):
-    """One re-check (整改复查意见书), laid out as the document (print view), with its PDF."""
-    recheck = _scoped_recheck(request.user, pk)
-    return render(request, "hazards/recheck_detail.html", {
-        "recheck": recheck, "hazard": recheck.hazard, "files": _files_of(recheck),
-    })
-
-
-@login_required
-@require_GET
-def recheck_pdf(request, pk: int):
-    recheck = _scoped_recheck(request.user, pk)
-    response = HttpResponse(render_recheck(recheck), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="recheck-{recheck.number}.pdf"'
-    return response
+dual_report_detail, dual_report_pdf = _record_views("dual_report")
+recheck_detail, recheck_pdf = _record_views("recheck")

@@ -21,8 +21,10 @@ from anjian.core.scoping import scope_of
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import Role
 
-from .auth import can_manage_keys, issue_key, revoke_key
+from .auth import issue_key, revoke_key
+from .forms_report import find_enterprise
 from .models import EnterpriseApiKey
+from .policy import policy
 
 PAGE_SIZE = 50
 MANAGER_ROLES = (Role.ENTERPRISE, Role.REGULATOR, Role.INDUSTRY_OFFICER)
@@ -57,9 +59,7 @@ class IssueKeyForm(forms.Form):
     def clean_enterprise(self):
         if self.own is not None:
             return self.own
-        value = (self.cleaned_data.get("enterprise") or "").strip()
-        qs = Enterprise.objects.for_user(self.actor)
-        found = qs.filter(credit_code=value.replace(" ", "").upper()).first() or qs.filter(name=value).first()
+        found = find_enterprise(Enterprise.objects.for_user(self.actor), self.cleaned_data.get("enterprise"))
         if found is None:
             raise forms.ValidationError(_("No enterprise in your jurisdiction has this code or name."))
         return found
@@ -107,7 +107,7 @@ def key_list(request):
 def key_revoke(request, pk: int):
     """Revoke a key for good (systems using it get 401 from now on)."""
     key = get_object_or_404(EnterpriseApiKey.objects.for_user(request.user).select_related("enterprise"), pk=pk)
-    if not can_manage_keys(request.user, key.enterprise):
+    if not policy.can(request.user, "manage_keys", key.enterprise):
         raise PermissionDenied
     try:
         revoke_key(key, actor=request.user, comment=request.POST.get("comment", ""))

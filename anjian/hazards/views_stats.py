@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from .api_stats import statistics_filename, statistics_xlsx, xlsx_response
 from .choices import HazardState
-from .forms import LedgerFilter
+from .forms_filters import LedgerFilter
 from .models import Hazard
 from .selectors import COUNT_COLUMNS, DIMENSIONS, RATE_COLUMNS, StatisticsTable, hazard_statistics
 

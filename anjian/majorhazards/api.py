@@ -27,9 +27,9 @@ from anjian.core.api import (
     ScopedRelatedFieldsMixin,
     ScopedViewSet,
 )
+from anjian.core.api_fields import EnumField
 from anjian.core.services import events_for
 from anjian.enterprises.models import Enterprise
-from anjian.hazards.api import EnumField
 from anjian.hazards.models import Hazard
 from anjian.security.auth import CachedApiTokenAuthentication
 

@@ -18,9 +18,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anjian.core.api import EventSerializer, HistoryActionMixin, ScopedRelatedFieldsMixin, ScopedViewSet
+from anjian.core.api_fields import EnumField
 from anjian.core.services import events_for
 from anjian.enterprises.models import Enterprise
-from anjian.hazards.api import EnumField
 from anjian.security.auth import CachedApiTokenAuthentication
 from anjian.standards.models import AccidentType, HazardFactorClass
 

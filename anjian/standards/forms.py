@@ -5,6 +5,7 @@ input; changes go through ``standards.services``."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.forms import DateInput
 from anjian.enterprises.models import Industry
 from anjian.regions.fields import INDENT
 
@@ -12,13 +13,6 @@ from .filters import ChecklistFilter, ChecklistStatus
 from .models import CriteriaDocument
 
 YES_NO = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def industry_choices(empty_label) -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ from rest_framework.renderers import JSONRenderer
 from anjian.core.models import Attachment
 from anjian.core.services import attachments_for
 from anjian.hazards import services
-from anjian.hazards.api import (
+from anjian.hazards.api_ledger import (
     LIST_COMPUTED,
     LIST_REPRESENTATION,
     HazardListColumnsSerializer,
@@ -130,9 +130,9 @@ def test_photos_are_attached_on_create(world, api):
     assert attachments_for(Hazard.objects.get(pk=body["id"])).count() == 2
 
 
-def test_oversized_photo_is_refused(world, api, monkeypatch):
-    # given an upload limit of 10 bytes per file
-    monkeypatch.setattr("anjian.hazards.api.MAX_FILE_SIZE", 10)
+def test_oversized_photo_is_refused(world, api, settings):
+    # given an upload limit of 0 MB per file (settings.ANJIAN_UPLOAD_MAX_MB, core.uploads)
+    settings.ANJIAN_UPLOAD_MAX_MB = 0
     data = {"enterprise": world.ent_a.pk, "location": "仓库", "description": "消防通道堵塞",
             "deadline": in_days(3).isoformat(), "photos": [photo("big.jpg")]}
     # when a larger photo is sent, then 400 names the photos and nothing is written

@@ -178,7 +178,8 @@ def _notice(world, hazard, deadline):
 
 def test_deadlines_that_agree_say_nothing(world, major, regulator):
     _notice(world, major, in_days(40))
-    services.list_for_supervision(major, actor=regulator, deadline=in_days(40))
+    # (the notice is a step on the hazard: the listing is taken on the hazard as it is now)
+    services.list_for_supervision(Hazard.objects.get(pk=major.pk), actor=regulator, deadline=in_days(40))
     assert deadline_mismatches(Hazard.objects.get(pk=major.pk)) == []
 
 
@@ -187,7 +188,7 @@ def test_every_disagreement_is_named(world, major, regulator):
     # listing's, and the listing's deadline differs from the notice's
     h = services.update_plan(major, actor=regulator, plan={"plan_deadline": in_days(50)})
     _notice(world, h, in_days(30))
-    services.list_for_supervision(h, actor=regulator, deadline=in_days(35))
+    services.list_for_supervision(Hazard.objects.get(pk=h.pk), actor=regulator, deadline=in_days(35))
     with translation.override("en"):
         found = deadline_mismatches(Hazard.objects.get(pk=h.pk))
     assert len(found) == 6

@@ -366,7 +366,8 @@ def test_listing_lifecycle(world, ent_user, regulator):
     with pytest.raises(ValidationError) as e:
         services.delist(listing, actor=regulator)
     assert "state" in e.value.message_dict
-    h = _to_state(h, S.CLOSED, ent_user, regulator)
+    # (the progress report was a step on the hazard: the loop goes on from the hazard as it is now)
+    h = _to_state(Hazard.objects.get(pk=h.pk), S.CLOSED, ent_user, regulator)
     listing = services.delist(listing, actor=regulator, comment="验收合格，予以摘牌")
     h.refresh_from_db()
     assert listing.state == ListingState.DELISTED and not h.is_listed
@@ -430,6 +431,10 @@ def test_void_keeps_the_row_and_blocks_transitions(world, regulator, ent_user):
 
 def test_available_actions_follow_state_and_role(world, ent_user, regulator):
     h = make_hazard(world.ent_a, regulator, major=True)
+    # a major hazard starts rectification once its 五落实 plan is complete (the step's guard)
+    assert "start_rectification" not in services.available_actions(ent_user, h)
+    assert "update_plan" in services.available_actions(ent_user, h)
+    h = services.update_plan(h, actor=ent_user, plan=COMPLETE_PLAN)
     assert "start_rectification" in services.available_actions(ent_user, h)
     assert "list" in services.available_actions(regulator, h)
     assert "list" not in services.available_actions(ent_user, h)

@@ -75,10 +75,7 @@ READ_ONLY = {
     # predicates: who may do what
     "accidents.available_actions", "accidents.can_edit", "accidents.can_investigate", "accidents.can_record_chain",
     "accidents.is_enterprise_side", "accidents.is_regulator_side",
-    "hazards.available_actions", "hazards.can_accept", "hazards.can_correct", "hazards.can_list",
-    "hazards.can_rectify", "hazards.is_enterprise_side", "hazards.is_regulator_side",
-    "hazards.can_confirm_major", "hazards.can_recheck", "hazards.needs_recheck", "hazards.recheck_possible",
-    "hazards.rectifier_may_not_accept", "hazards.report_actions",
+    "hazards.available_actions", "hazards.needs_recheck",
     "inspections.allowed_kinds", "inspections.can_edit_record", "inspections.can_inspect",
     "inspections.can_manage_duties", "inspections.in_scope", "inspections.is_own_enterprise",
     "majorhazards.can_manage", "risks.can_assess", "risks.can_manage",
@@ -1472,7 +1469,7 @@ def test_services_are_found():
     # given the services modules, then the introspection finds them all and their functions
     assert {"accidents", "core", "enterprises", "hazards", "inspections", "majorhazards", "regions", "risks",
             "standards"} <= set(service_modules())
-    assert "hazards.update_hazard" in WRITE_SERVICES and "hazards.can_correct" in READ_ONLY
+    assert "hazards.update_hazard" in WRITE_SERVICES and "hazards.available_actions" in READ_ONLY
 
 
 def test_read_only_list_names_only_existing_functions():

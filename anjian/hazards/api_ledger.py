@@ -1,17 +1,9 @@
-"""The hazard API: the ledger (台账), one endpoint per step of the closed loop, listed
-supervision (挂牌督办), rectification notices (整改通知单) and enterprise-system API keys.
+"""The hazard ledger (台账) API: the list, a hazard's detail with the caller's available steps,
+reporting and correcting a hazard, and one endpoint per step of the closed loop.
 
-Every write goes through ``anjian.hazards.services`` (or ``auth`` for keys), which lock the
-row, check the state and the caller's right, bump ``version`` and write the event. The views
-only parse input and pick what to answer:
-
-- a service ValidationError → 400 naming the field; PermissionDenied → 403; ConflictError
-  (the hazard changed since the caller read it) → 409 with ``current_state``/``current_version``;
-- hazards outside the caller's jurisdiction are not found (404), on the detail and every step.
-
-Every step accepts an optional ``version`` (the version the caller saw) and answers the
-updated hazard. Enterprise systems authenticate with an API key (``auth.py``) and reach only
-the steps in ``KEY_ACTIONS``.
+Every step accepts an optional ``version`` (the version the caller saw) and answers the updated
+hazard. Enterprise systems authenticate with an API key (``auth.py``) and reach only the steps in
+``HazardViewSet.key_actions``.
 """
 
 from __future__ import annotations
@@ -20,49 +12,51 @@ import datetime
 from typing import Any
 
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from anjian.core.api import (
-    BinaryFileRenderer,
-    HistoryActionMixin,
-    ScopedRelatedFieldsMixin,
-    ScopedViewSet,
-    ValuesRepresentation,
-)
-from anjian.core.filters import INT_MAX, OUT_OF_RANGE
-from anjian.core.filters import StableOrderingFilter as OrderingFilter
+from anjian.core.api import HistoryActionMixin, ScopedRelatedFieldsMixin, ScopedViewSet, ValuesRepresentation
+from anjian.core.api_fields import ActionPermission, EnumField, UserNameField, VersionSerializer, files_field
 from anjian.core.models import Attachment
 from anjian.core.pagination import DeferredJoinPagination
 from anjian.core.services import attachments_for, events_for
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import Role
-from anjian.orgs.models import Department, User
 from anjian.standards.choices import HazardFactor
 from anjian.standards.models import CheckItem, MajorHazardCriterion
 from anjian.standards.selectors import criteria_for_industries
 
 from . import services
-from .auth import EnterpriseApiKeyAuthentication, is_api_key_request, issue_key, revoke_key
+from .api_common import (
+    CORRECT,
+    FILTER_BACKENDS,
+    FIND,
+    KEY_STEPS,
+    LIST,
+    RECHECK,
+    TRANSITION,
+    VOID,
+    AttachmentSerializer,
+    TimelineEventSerializer,
+)
+from .api_listings import ListingRequestSerializer
+from .api_reports import (
+    DualReportRecordSerializer,
+    DualReportSerializer,
+    RecheckRecordSerializer,
+    RecheckSerializer,
+)
+from .auth import EnterpriseApiKeyAuthentication, is_api_key_request
 from .choices import (
-    DualReportRecipient,
-    DualReportStage,
     ExtensionState,
     HazardGrade,
     HazardSource,
@@ -71,156 +65,10 @@ from .choices import (
     ListingState,
     MajorConfirmation,
     MajorDefinitionCondition,
-    RecheckOutcome,
 )
-from .filters import EnterpriseApiKeyFilter, HazardFilter, ListedSupervisionFilter, RectificationNoticeFilter
-from .models import (
-    PLAN_FIELDS,
-    DeadlineExtension,
-    DualReport,
-    EnterpriseApiKey,
-    Hazard,
-    ListedSupervision,
-    Recheck,
-    RectificationNotice,
-)
+from .filters import HazardFilter
+from .models import PLAN_FIELDS, DeadlineExtension, Hazard, ListedSupervision
 from .selectors import deadline_mismatches, hazard_rows
-
-# The lists filter through their FilterSet (``q`` searches) and order; no separate ?search=.
-FILTER_BACKENDS = [DjangoFilterBackend, OrderingFilter]
-MAX_FILES = 20
-MAX_FILE_SIZE = 20 * 1024 * 1024  # bytes, per file
-
-# Model permissions each action needs (the role table in anjian.orgs.roles); the service then
-# decides whether this actor may take this step on this hazard in its state.
-FIND = ("hazards.add_hazard",)
-CORRECT = ("hazards.change_hazard",)
-VOID = ("hazards.delete_hazard",)
-TRANSITION = ("hazards.transition_hazard",)
-LIST = ("hazards.list_hazard",)
-ISSUE = ("hazards.issue_notice_hazard",)
-RECHECK = ("hazards.recheck_hazard",)
-
-
-class ActionPermission(permissions.BasePermission):
-    """Authenticated; reads open (scoping decides what is seen); each write action needs the
-    model permissions the view's ``action_permissions`` names (an action not named is refused).
-    A request authenticated by an enterprise-system key reaches only the view's ``key_actions``."""
-
-    message = gettext_lazy("You may not do this.")
-
-    def has_permission(self, request, view):
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        name = getattr(view, "action", None)
-        if name is None:
-            return True  # no handler for this method: DRF answers 405
-        if is_api_key_request(request) and name not in getattr(view, "key_actions", ()):
-            self.message = _("An enterprise-system API key cannot be used for this.")
-            return False
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        perms = getattr(view, "action_permissions", {}).get(name)
-        return perms is not None and user.has_perms(perms)
-
-
-# The steps (services.available_actions names) an enterprise system may take with its key;
-# HazardViewSet.key_actions are the matching view actions.
-KEY_STEPS = frozenset({"start_rectification", "update_plan", "submit_rectification"})
-
-
-# --- shared pieces --------------------------------------------------------------------------
-
-class UploadField(serializers.FileField):
-    """One uploaded file, at most MAX_FILE_SIZE bytes."""
-
-    def to_internal_value(self, data):
-        f = super().to_internal_value(data)
-        if f.size > MAX_FILE_SIZE:
-            raise serializers.ValidationError(
-                _("%(name)s is larger than %(max)d MB.") % {"name": f.name, "max": MAX_FILE_SIZE // (1024 * 1024)})
-        return f
-
-
-def files_field(help_text: str) -> serializers.ListField:
-    return serializers.ListField(child=UploadField(max_length=200), required=False, max_length=MAX_FILES,
-                                 help_text=help_text)
-
-
-class EnumField(serializers.ChoiceField):
-    """A choice field documented in the OpenAPI schema as the enum component ``enum_name``
-    (``<Choices class>Enum``), so choice sets of different apps that share a field name
-    ("level", "state", "kind") neither collide nor rename each other's components."""
-
-    def __init__(self, choices_class, *, enum_name: str = "", **kwargs):
-        self.choices_class = choices_class
-        self.enum_name = enum_name or f"{choices_class.__name__}Enum"
-        super().__init__(choices=choices_class.choices, **kwargs)
-
-
-class EnumFieldSchema(OpenApiSerializerFieldExtension):
-    target_class = EnumField
-
-    def map_serializer_field(self, auto_schema, direction):
-        field = self.target
-        schema = {
-            "type": "string",
-            "enum": list(field.choices_class.values),
-            "description": "\n".join(f"* `{value}` - {label}" for value, label in field.choices_class.choices),
-        }
-        component = ResolvedComponent(name=field.enum_name, type=ResolvedComponent.SCHEMA, object=field.enum_name,
-                                      schema=schema)
-        auto_schema.registry.register_on_missing(component)
-        return component.ref
-
-
-class VersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False, min_value=1,
-        help_text="The hazard version the client saw; if the hazard changed since, the step answers 409.")
-
-
-def user_name(user) -> str | None:
-    return None if user is None else (user.name or user.get_username())
-
-
-class UserNameField(serializers.CharField):
-    """A user as the name people know them by (read-only)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(read_only=True, allow_null=True, **kwargs)
-
-    def to_representation(self, value):
-        return user_name(value)
-
-
-class AttachmentSerializer(serializers.ModelSerializer):
-    kind = EnumField(Attachment.Kind, enum_name="AttachmentKindEnum", read_only=True)
-    url = serializers.SerializerMethodField()
-    uploaded_by = UserNameField()
-
-    class Meta:
-        model = Attachment
-        fields = ["id", "kind", "name", "size", "url", "uploaded_at", "uploaded_by", "event"]
-
-    def get_url(self, obj) -> str:
-        request = self.context.get("request")
-        url = obj.get_absolute_url()  # the scoped download view, never the storage URL
-        return request.build_absolute_uri(url) if request is not None else url
-
-
-class TimelineEventSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    action = serializers.CharField()
-    at = serializers.DateTimeField()
-    actor = serializers.IntegerField(source="actor_id", allow_null=True)
-    actor_name = UserNameField(source="actor")
-    from_state = serializers.CharField()
-    to_state = serializers.CharField()
-    comment = serializers.CharField()
-    data = serializers.JSONField()
-    attachments = AttachmentSerializer(many=True)
 
 
 class ExtensionSerializer(serializers.ModelSerializer):
@@ -385,83 +233,6 @@ class HazardListRepresentation:
 LIST_REPRESENTATION = HazardListRepresentation()
 
 
-# --- dual report records and re-checks (issue #10) ----------------------------------------------
-
-class DualReportRecordSerializer(serializers.ModelSerializer):
-    """A filed dual report (read-only: reports are never changed; a correction is a new report)."""
-
-    stage = EnumField(DualReportStage, read_only=True)
-    recipient = EnumField(DualReportRecipient, read_only=True)
-    department_name = serializers.CharField(source="department.name", read_only=True, allow_null=True)
-    hazard_number = serializers.CharField(source="hazard.number", read_only=True)
-    reported_by = UserNameField()
-    files = serializers.SerializerMethodField()
-    pdf = serializers.SerializerMethodField(help_text="the report as a printable PDF")
-
-    class Meta:
-        model = DualReport
-        fields = ["id", "hazard", "hazard_number", "stage", "recipient", "department", "department_name",
-                  "recipient_name", "reported_on", "situation", "severity_analysis", "treatment_plan",
-                  "treatment_result", "legacy", "reported_by", "created_at", "files", "pdf"]
-        read_only_fields = fields
-
-    @extend_schema_field(AttachmentSerializer(many=True))
-    def get_files(self, obj):
-        return AttachmentSerializer(attachments_for(obj).select_related("uploaded_by"), many=True,
-                                    context=self.context).data
-
-    def get_pdf(self, obj) -> str:
-        return _absolute(self.context, reverse("dual-report-pdf", args=[obj.pk]))
-
-
-class RecheckRecordSerializer(serializers.ModelSerializer):
-    """A recorded re-check (复查) and its outcome."""
-
-    outcome = EnumField(RecheckOutcome, read_only=True)
-    department_name = serializers.CharField(source="department.name", read_only=True, allow_null=True)
-    notice_number = serializers.CharField(source="notice.number", read_only=True, allow_null=True)
-    hazard_number = serializers.CharField(source="hazard.number", read_only=True)
-    checked_by = UserNameField()
-    is_late = serializers.BooleanField(read_only=True)
-    files = serializers.SerializerMethodField()
-    pdf = serializers.SerializerMethodField(help_text="the re-check opinion (整改复查意见书) as a PDF")
-
-    class Meta:
-        model = Recheck
-        fields = ["id", "number", "hazard", "hazard_number", "notice", "notice_number", "outcome", "checked_on",
-                  "opinion", "previous_deadline", "new_deadline", "due_on", "limit_days", "is_late", "department",
-                  "department_name", "inspectors", "checked_by", "created_at", "files", "pdf"]
-        read_only_fields = fields
-
-    @extend_schema_field(AttachmentSerializer(many=True))
-    def get_files(self, obj):
-        return AttachmentSerializer(attachments_for(obj).select_related("uploaded_by"), many=True,
-                                    context=self.context).data
-
-    def get_pdf(self, obj) -> str:
-        return _absolute(self.context, reverse("recheck-pdf", args=[obj.pk]))
-
-
-def _absolute(context, url: str) -> str:
-    request = context.get("request")
-    return request.build_absolute_uri(url) if request is not None else url
-
-
-class RecheckSerializer(VersionSerializer):
-    """A re-check's outcome; send multipart/form-data to attach ``files``."""
-
-    outcome = EnumField(RecheckOutcome)
-    opinion = serializers.CharField(help_text="the re-check opinion")
-    checked_on = serializers.DateField(required=False, allow_null=True, help_text="by default today")
-    new_deadline = serializers.DateField(required=False, allow_null=True,
-                                         help_text="required when the re-check did not pass (later than today)")
-    department = serializers.PrimaryKeyRelatedField(
-        queryset=Department.objects.all(), required=False, allow_null=True,
-        help_text="the re-checking unit; by default the caller's department")
-    inspectors = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
-    files = files_field("photos or documents of the re-check")
-
-
 class HazardDetailSerializer(HazardSerializer):
     criterion_text = serializers.CharField(source="criterion.text", read_only=True, allow_null=True)
     accepted_by = UserNameField()
@@ -623,6 +394,10 @@ class HazardUpdateSerializer(VersionSerializer, serializers.ModelSerializer):
                                       expected_version=version)
 
 
+class VoidRequestSerializer(VersionSerializer):
+    reason = serializers.CharField(max_length=200)
+
+
 class CommentSerializer(VersionSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -656,42 +431,6 @@ class ExtensionRequestSerializer(VersionSerializer):
     reason = serializers.CharField()
 
 
-class DualReportSerializer(VersionSerializer):
-    """One report of a major hazard (双报告); send multipart/form-data to attach ``files``."""
-
-    stage = EnumField(DualReportStage, required=False, default=DualReportStage.INITIAL,
-                      help_text="the hazard report (when found) or the treatment result report (once rectified)")
-    recipient = EnumField(DualReportRecipient, help_text="the supervising department or the workers' congress")
-    department = serializers.PrimaryKeyRelatedField(
-        queryset=Department.objects.all(), required=False, allow_null=True,
-        help_text="the receiving department (reports to the department): one of the enterprise's township or a "
-                  "region above it; by default the department on the enterprise's supervision plate")
-    recipient_name = serializers.CharField(required=False, allow_blank=True, max_length=100, default="",
-                                           help_text="the meeting (reports to the workers' congress)")
-    reported_on = serializers.DateField()
-    situation = serializers.CharField(required=False, allow_blank=True, default="",
-                                      help_text="present state of the hazard and its cause (hazard report)")
-    severity_analysis = serializers.CharField(required=False, allow_blank=True, default="",
-                                              help_text="how serious it is and how hard to remove (hazard report)")
-    treatment_plan = serializers.CharField(required=False, allow_blank=True, default="",
-                                           help_text="the treatment plan (hazard report)")
-    treatment_result = serializers.CharField(required=False, allow_blank=True, default="",
-                                             help_text="the result of the treatment (result report)")
-    files = files_field("the report's documents")
-
-
-class ListingRequestSerializer(ScopedRelatedFieldsMixin, VersionSerializer):
-    level = EnumField(ListingLevel, required=False, allow_blank=True,
-                      help_text="the supervising unit's region level (by default that level; another is refused)")
-    department = serializers.PrimaryKeyRelatedField(
-        queryset=Department.objects.all(), required=False,
-        help_text="the supervising unit; by default the caller's department")
-    deadline = serializers.DateField()
-    document_number = serializers.CharField(required=False, allow_blank=True, max_length=60, default="")
-    requirements = serializers.CharField(required=False, allow_blank=True, default="")
-    scoped_fields = ("department",)
-
-
 EXT_ID = OpenApiParameter("ext_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="extension request id")
 
 
@@ -723,7 +462,6 @@ class HazardViewSet(HistoryActionMixin, ScopedViewSet):
     ordering_fields = ["id", "number", "found_at", "deadline", "state", "grade"]
     ordering = ["-id"]
     select_related = ("enterprise__region", "industry", "grid", "criterion")
-    void_service = staticmethod(services.void_hazard)
 
     action_permissions = {
         "create": FIND, "update": CORRECT, "partial_update": CORRECT, "destroy": VOID, "void": VOID,
@@ -783,6 +521,21 @@ class HazardViewSet(HistoryActionMixin, ScopedViewSet):
         ser = self.get_serializer(self.get_object(), data=request.data, partial=kwargs.pop("partial", False))
         ser.is_valid(raise_exception=True)
         return self.detail_response(ser.save())
+
+    def destroy(self, request, *args, **kwargs):
+        # Voids (never deletes), with the version the caller saw when it sends one.
+        hazard = self.get_object()
+        ser = VoidRequestSerializer(data=request.data or {"reason": request.query_params.get("reason", "")})
+        ser.is_valid(raise_exception=True)
+        services.void_hazard(hazard, actor=request.user, reason=ser.validated_data["reason"],
+                             expected_version=ser.validated_data.get("version"))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=VoidRequestSerializer, responses={204: None},
+                   summary="Void a hazard entered in error, with the reason (a closed-out one is not voided)")
+    @action(detail=True, methods=["post"], serializer_class=VoidRequestSerializer)
+    def void(self, request, *args, **kwargs):
+        return self.destroy(request, *args, **kwargs)
 
     def _input(self, serializer_class, **context) -> dict:
         ser = serializer_class(data=self.request.data, context={**self.get_serializer_context(), **context})
@@ -950,344 +703,3 @@ class HazardViewSet(HistoryActionMixin, ScopedViewSet):
         services.downgrade_major(hazard, actor=request.user, reason=data["reason"],
                                  expected_version=data.get("version"))
         return self.detail_response(hazard)
-
-
-# --- listed supervision -----------------------------------------------------------------------
-
-class ListingProgressSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    content = serializers.CharField()
-    reported_by = UserNameField()
-    reported_at = serializers.DateTimeField()
-
-
-class ListedSupervisionSerializer(serializers.ModelSerializer):
-    hazard_number = serializers.CharField(source="hazard.number", read_only=True)
-    hazard_state = serializers.CharField(source="hazard.state", read_only=True)
-    hazard_description = serializers.CharField(source="hazard.description", read_only=True)
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    department_name = serializers.CharField(source="department.name", read_only=True)
-    level = EnumField(ListingLevel, read_only=True)
-    state = EnumField(ListingState, read_only=True)
-    is_overdue = serializers.SerializerMethodField()
-    listed_by = UserNameField()
-    delisted_by = UserNameField()
-
-    class Meta:
-        model = ListedSupervision
-        fields = ["id", "hazard", "hazard_number", "hazard_state", "hazard_description", "enterprise",
-                  "enterprise_name", "region_path", "level", "department", "department_name", "document_number",
-                  "requirements", "deadline", "state", "is_overdue", "listed_by", "listed_at", "delisted_by",
-                  "delisted_at", "delist_comment"]
-        read_only_fields = fields
-
-    def get_is_overdue(self, obj) -> bool:
-        return obj.state == ListingState.LISTED and obj.deadline < timezone.localdate()
-
-
-class ListedSupervisionDetailSerializer(ListedSupervisionSerializer):
-    progress = serializers.SerializerMethodField()
-
-    class Meta(ListedSupervisionSerializer.Meta):
-        fields = [*ListedSupervisionSerializer.Meta.fields, "progress"]
-        read_only_fields = fields
-
-    @extend_schema_field(ListingProgressSerializer(many=True))
-    def get_progress(self, obj):
-        return ListingProgressSerializer(obj.progress.select_related("reported_by"), many=True).data
-
-
-class ProgressSerializer(serializers.Serializer):
-    content = serializers.CharField()
-
-
-class DelistSerializer(VersionSerializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ListedSupervisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Listed supervisions (挂牌督办) in the caller's jurisdiction. A hazard is listed through
-    POST /api/hazards/{id}/list/; here: progress reports and delisting (only after close-out)."""
-
-    queryset = ListedSupervision.objects.all()
-    serializer_class = ListedSupervisionSerializer
-    filterset_class = ListedSupervisionFilter
-    filter_backends = FILTER_BACKENDS
-    permission_classes = [ActionPermission]
-    action_permissions = {"progress": TRANSITION, "delist": LIST}
-    ordering_fields = ["listed_at", "deadline", "id"]
-
-    def get_queryset(self):
-        return (ListedSupervision.objects.for_user(self.request.user)
-                .select_related("hazard", "enterprise", "department", "listed_by", "delisted_by"))
-
-    def get_serializer_class(self):
-        return ListedSupervisionSerializer if self.action == "list" else ListedSupervisionDetailSerializer
-
-    def _answer(self, listing: ListedSupervision) -> Response:
-        fresh = self.get_queryset().get(pk=listing.pk)
-        return Response(ListedSupervisionDetailSerializer(fresh, context=self.get_serializer_context()).data)
-
-    @extend_schema(request=ProgressSerializer, responses=ListedSupervisionDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def progress(self, request, pk=None):
-        listing = self.get_object()
-        ser = ProgressSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        services.report_listing_progress(listing, actor=request.user, content=ser.validated_data["content"])
-        return self._answer(listing)
-
-    @extend_schema(request=DelistSerializer, responses=ListedSupervisionDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def delist(self, request, pk=None):
-        listing = self.get_object()
-        ser = DelistSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        services.delist(listing, actor=request.user, comment=ser.validated_data["comment"],
-                        expected_version=ser.validated_data.get("version"))
-        return self._answer(listing)
-
-
-# --- rectification notices ----------------------------------------------------------------------
-
-PDF = "application/pdf"
-
-
-class PdfRenderer(BinaryFileRenderer):
-    """Lets clients ask for a PDF; the view returns the file itself, and an error (a dict) is
-    still sent as JSON."""
-
-    media_type = PDF
-    format = "pdf"
-
-
-class NoticeHazardSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Hazard
-        fields = ["id", "number", "description", "state"]
-
-
-class RectificationNoticeSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
-    department = serializers.PrimaryKeyRelatedField(
-        queryset=Department.objects.all(), required=False,
-        help_text="the issuing unit; by default the caller's department")
-    hazards = serializers.PrimaryKeyRelatedField(queryset=Hazard.objects.all(), many=True, write_only=True,
-                                                 help_text="ids of the hazards (of one enterprise) to rectify")
-    hazard_list = NoticeHazardSerializer(source="hazards", many=True, read_only=True)
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    department_name = serializers.CharField(source="department.name", read_only=True)
-    issued_by = UserNameField()
-    scoped_fields = ("department", "hazards")
-
-    class Meta:
-        model = RectificationNotice
-        fields = ["id", "number", "enterprise", "enterprise_name", "department", "department_name", "hazards",
-                  "hazard_list", "deadline", "requirements", "issued_by", "issued_on", "region_path"]
-        read_only_fields = ["number", "enterprise", "issued_on", "region_path"]
-
-    def create(self, validated_data):
-        user = self.context["request"].user
-        department = validated_data.get("department") or user.department
-        if department is None:
-            raise serializers.ValidationError({"department": _("Choose the issuing unit.")})
-        return services.issue_notice(actor=user, department=department, hazards=validated_data["hazards"],
-                                     deadline=validated_data["deadline"],
-                                     requirements=validated_data.get("requirements", ""))
-
-
-class RectificationNoticeViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                                 viewsets.GenericViewSet):
-    """Rectification notices (整改通知单) in the caller's jurisdiction; POST issues one."""
-
-    queryset = RectificationNotice.objects.all()
-    serializer_class = RectificationNoticeSerializer
-    filterset_class = RectificationNoticeFilter
-    filter_backends = FILTER_BACKENDS
-    permission_classes = [ActionPermission]
-    action_permissions = {"create": ISSUE}
-    ordering_fields = ["issued_on", "deadline", "id"]
-    #: The PDF of a notice: a function ``(notice) -> bytes`` (dotted path), written with the
-    #: notice's page. Until it exists, …/pdf/ answers 501.
-    pdf_renderer = "anjian.hazards.documents.notice_pdf"
-
-    def get_queryset(self):
-        hazards = Prefetch("hazards", queryset=Hazard.objects.order_by("id"))
-        return (RectificationNotice.objects.for_user(self.request.user)
-                .select_related("enterprise", "department", "issued_by").prefetch_related(hazards))
-
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        notice = ser.save()
-        fresh = self.get_queryset().get(pk=notice.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(responses={(200, PDF): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
-    def pdf(self, request, pk=None):
-        notice = self.get_object()
-        try:
-            render = import_string(self.pdf_renderer)
-        except ImportError:
-            return Response({"detail": _("The notice document is not available yet.")},
-                            status=status.HTTP_501_NOT_IMPLEMENTED)
-        response = HttpResponse(render(notice), content_type=PDF)
-        response["Content-Disposition"] = f'inline; filename="{notice.number}.pdf"'
-        return response
-
-
-# --- enterprise-system API keys -----------------------------------------------------------------
-
-class EnterpriseApiKeySerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
-    enterprise = serializers.PrimaryKeyRelatedField(
-        queryset=Enterprise.objects.all(), required=False,
-        help_text="the enterprise (an enterprise user may leave it out: their own)")
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    user = serializers.IntegerField(source="user_id", required=False,
-                                    help_text="the enterprise user the key acts as (by default the caller, "
-                                              "if an enterprise user)")
-    user_name = UserNameField(source="user")
-    created_by = UserNameField()
-    is_active = serializers.BooleanField(read_only=True)
-    scoped_fields = ("enterprise",)
-
-    class Meta:
-        model = EnterpriseApiKey
-        fields = ["id", "enterprise", "enterprise_name", "user", "user_name", "name", "prefix", "is_active",
-                  "created_by", "created_at", "last_used_at", "revoked_at"]
-        read_only_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
-
-    def validate(self, attrs):
-        actor = self.context["request"].user
-        enterprise = attrs.get("enterprise")
-        if enterprise is None:
-            if actor.role != Role.ENTERPRISE or actor.scope_enterprise is None:
-                raise serializers.ValidationError({"enterprise": _("This field is required.")})
-            enterprise = attrs["enterprise"] = actor.scope_enterprise
-        user_id = attrs.pop("user_id", None)
-        if user_id is None and actor.role == Role.ENTERPRISE:
-            user_id = actor.pk
-        user = User.objects.filter(pk=user_id, role=Role.ENTERPRISE, scope_enterprise=enterprise,
-                                   is_active=True).first() if user_id is not None else None
-        if user is None:
-            raise serializers.ValidationError({"user": _("The key must act as an active user of this enterprise.")})
-        attrs["user"] = user
-        return attrs
-
-    def create(self, validated_data):
-        issued = issue_key(actor=self.context["request"].user, enterprise=validated_data["enterprise"],
-                           user=validated_data["user"], name=validated_data["name"])
-        issued.key.secret = issued.secret
-        return issued.key
-
-
-class IssuedApiKeySerializer(EnterpriseApiKeySerializer):
-    secret = serializers.CharField(read_only=True, help_text="the key itself: shown this once, never again")
-
-    class Meta(EnterpriseApiKeySerializer.Meta):
-        fields = [*EnterpriseApiKeySerializer.Meta.fields, "secret"]
-
-
-class RevokeSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class EnterpriseApiKeyViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                              viewsets.GenericViewSet):
-    """API keys of enterprise systems (与企业隐患排查治理系统联网) in the caller's jurisdiction.
-
-    POST issues a key and answers its ``secret`` once; only its hash is kept. Keys are issued and
-    revoked by an administrator, a regulator of the enterprise's jurisdiction or the enterprise's
-    own user. A key acts as one enterprise user: ``Authorization: Api-Key <secret>``."""
-
-    queryset = EnterpriseApiKey.objects.all()
-    serializer_class = EnterpriseApiKeySerializer
-    filterset_class = EnterpriseApiKeyFilter
-    filter_backends = FILTER_BACKENDS
-    permission_classes = [permissions.IsAuthenticated]
-    ordering_fields = ["created_at", "last_used_at", "id"]
-
-    def get_queryset(self):
-        return (EnterpriseApiKey.objects.for_user(self.request.user)
-                .select_related("enterprise", "user", "created_by"))
-
-    @extend_schema(responses={201: IssuedApiKeySerializer})
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        key = ser.save()
-        return Response(IssuedApiKeySerializer(key, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=RevokeSerializer, responses=EnterpriseApiKeySerializer)
-    @action(detail=True, methods=["post"])
-    def revoke(self, request, pk=None):
-        key = self.get_object()
-        ser = RevokeSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        key = revoke_key(key, actor=request.user, comment=ser.validated_data["comment"])
-        return Response(EnterpriseApiKeySerializer(self.get_queryset().get(pk=key.pk),
-                                                   context=self.get_serializer_context()).data)
-
-
-# --- dual report records and re-checks (issue #10) ----------------------------------------------
-
-class _HazardRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """A read-only list of one kind of record kept on hazards (dual reports, re-checks), scoped
-    to the caller, narrowed by ``?hazard=<id>``, each printable at ``…/pdf/``."""
-
-    filter_backends = [OrderingFilter]
-    permission_classes = [ActionPermission]
-    ordering = ["-id"]
-    related: tuple[str, ...] = ()
-
-    def get_queryset(self):
-        qs = self.queryset.model.objects.for_user(self.request.user).select_related(*self.related)
-        hazard = self.request.query_params.get("hazard", "")
-        if not hazard.isdigit():
-            return qs
-        if int(hazard[:40]) > INT_MAX:  # beyond what the database holds: a 400, not a 500
-            raise serializers.ValidationError({"hazard": [OUT_OF_RANGE]})
-        return qs.filter(hazard_id=int(hazard))
-
-    def render_pdf(self, obj) -> tuple[bytes, str]:
-        """The record's PDF and its file name."""
-        raise NotImplementedError
-
-    @extend_schema(responses={(200, PDF): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
-    def pdf(self, request, pk=None):
-        content, filename = self.render_pdf(self.get_object())
-        response = HttpResponse(content, content_type=PDF)
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
-        return response
-
-
-class DualReportViewSet(_HazardRecordViewSet):
-    """Dual reports (双报告) of major hazards in the caller's jurisdiction, read-only: a report is
-    filed through POST /api/hazards/{id}/dual-report/. ``…/pdf/`` gives the printable report."""
-
-    queryset = DualReport.objects.all()
-    serializer_class = DualReportRecordSerializer
-    ordering_fields = ["reported_on", "id"]
-    related = ("hazard", "department", "reported_by")
-
-    def render_pdf(self, obj) -> tuple[bytes, str]:
-        from .documents import dual_report_pdf
-
-        return dual_report_pdf(obj), f"dual-report-{obj.hazard.number}-{obj.pk}.pdf"
-
-
-class RecheckViewSet(_HazardRecordViewSet):
-    """Re-checks (复查) in the caller's jurisdiction, read-only: a re-check is recorded through
-    POST /api/hazards/{id}/recheck/. ``…/pdf/`` gives the re-check opinion (整改复查意见书)."""
-
-    queryset = Recheck.objects.all()
-    serializer_class = RecheckRecordSerializer
-    ordering_fields = ["checked_on", "id"]
-    related = ("hazard", "department", "checked_by", "notice")
-
-    def render_pdf(self, obj) -> tuple[bytes, str]:
-        from .documents import recheck_pdf
-
-        return recheck_pdf(obj), f"recheck-{obj.number}.pdf"

@@ -1,0 +1,114 @@
+"""API fields and permissions every app's API shares: choices documented as named enums, a user
+as their name, uploaded files under the upload rules (``core.uploads``), the version a client
+saw (bounded, so a huge number is a 400 naming it, not a 500), and the per-action model
+permissions of a viewset."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent
+from rest_framework import permissions, serializers
+
+from . import uploads
+
+#: The largest version a client may send: that of a PostgreSQL integer (a version never gets near).
+VERSION_MAX = 2**31 - 1
+
+
+class EnumField(serializers.ChoiceField):
+    """A choice field documented in the OpenAPI schema as the enum component ``enum_name``
+    (``<Choices class>Enum``), so choice sets of different apps that share a field name
+    ("level", "state", "kind") neither collide nor rename each other's components."""
+
+    def __init__(self, choices_class, *, enum_name: str = "", **kwargs):
+        self.choices_class = choices_class
+        self.enum_name = enum_name or f"{choices_class.__name__}Enum"
+        super().__init__(choices=choices_class.choices, **kwargs)
+
+
+class EnumFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = EnumField
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        schema = {
+            "type": "string",
+            "enum": list(field.choices_class.values),
+            "description": "\n".join(f"* `{value}` - {label}" for value, label in field.choices_class.choices),
+        }
+        component = ResolvedComponent(name=field.enum_name, type=ResolvedComponent.SCHEMA, object=field.enum_name,
+                                      schema=schema)
+        auto_schema.registry.register_on_missing(component)
+        return component.ref
+
+
+def user_name(user) -> str | None:
+    return None if user is None else (user.name or user.get_username())
+
+
+class UserNameField(serializers.CharField):
+    """A user as the name people know them by (read-only)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return user_name(value)
+
+
+class UploadField(serializers.FileField):
+    """One uploaded file of a type and size the platform keeps (``core.uploads``)."""
+
+    def to_internal_value(self, data):
+        f = super().to_internal_value(data)
+        problem = uploads.upload_problem(f)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return f
+
+
+def files_field(help_text: str) -> serializers.ListField:
+    """Several uploaded files in one field (multipart/form-data), at most ``uploads.MAX_FILES``."""
+    return serializers.ListField(child=UploadField(max_length=200), required=False, max_length=uploads.MAX_FILES,
+                                 help_text=help_text)
+
+
+class VersionSerializer(serializers.Serializer):
+    """The version of the record the client saw: a step taken on a record changed since answers
+    409 (``core.workflow``)."""
+
+    version = serializers.IntegerField(
+        required=False, min_value=0, max_value=VERSION_MAX,
+        help_text="The version of the record the client saw; if the record changed since, the step answers 409.")
+
+
+def is_key_request(request) -> bool:
+    """Whether the request was authenticated by a key limited to its view's ``key_actions`` (an
+    enterprise system's key: its credential says so with ``limited_to_key_actions``)."""
+    return bool(getattr(getattr(request, "auth", None), "limited_to_key_actions", False))
+
+
+class ActionPermission(permissions.BasePermission):
+    """Authenticated; reads open (scoping decides what is seen); each write action needs the
+    model permissions the view's ``action_permissions`` names (an action not named is refused).
+    A request authenticated by a limited key (``is_key_request``) reaches only the view's
+    ``key_actions``."""
+
+    message = gettext_lazy("You may not do this.")
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        name = getattr(view, "action", None)
+        if name is None:
+            return True  # no handler for this method: DRF answers 405
+        if is_key_request(request) and name not in getattr(view, "key_actions", ()):
+            self.message = _("An enterprise-system API key cannot be used for this.")
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        perms = getattr(view, "action_permissions", {}).get(name)
+        return perms is not None and user.has_perms(perms)
