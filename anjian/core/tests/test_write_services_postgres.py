@@ -73,8 +73,6 @@ def key_of(fn: Callable) -> str:
 # Public functions that write nothing: they need no scenario.
 READ_ONLY = {
     # predicates: who may do what
-    "accidents.available_actions", "accidents.can_edit", "accidents.can_investigate", "accidents.can_record_chain",
-    "accidents.is_enterprise_side", "accidents.is_regulator_side",
     "hazards.available_actions", "hazards.can_accept", "hazards.can_correct", "hazards.can_list",
     "hazards.can_rectify", "hazards.is_enterprise_side", "hazards.is_regulator_side",
     "hazards.can_confirm_major", "hazards.can_recheck", "hazards.needs_recheck", "hazards.recheck_possible",
