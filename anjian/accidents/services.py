@@ -72,6 +72,20 @@ def _stale() -> ConflictError:
     return ConflictError(_("This accident was changed by someone else meanwhile. Reload it and try again."))
 
 
+def _refuse_unknown(data: dict[str, Any], allowed: frozenset[str]) -> None:
+    """A field this step does not set is refused, named."""
+    for name in data:
+        if name not in allowed:
+            raise ValidationError({name: _("This field cannot be set here.")})
+
+
+def _save_child(row, actor) -> None:
+    """Validate and save a record of the accident (inside the accident's step, under its lock)."""
+    row.full_clean(exclude=["accident"])
+    row._history_user = actor
+    row.save()
+
+
 # --- helpers -----------------------------------------------------------------------------
 
 def _local_date(moment: datetime) -> date:
@@ -591,16 +605,12 @@ def start_investigation(accident: Accident, *, actor, data: dict[str, Any],
     event_data: dict[str, Any] = {}
 
     def change(a: Accident) -> Investigation:
-        for name in data:
-            if name not in INVESTIGATION_FIELDS:
-                raise ValidationError({name: _("This field cannot be set here.")})
+        _refuse_unknown(data, INVESTIGATION_FIELDS)
         inv = Investigation(accident=a, responsible_level=INVESTIGATING_LEVEL_BY_GRADE[AccidentGrade(a.grade)],
                             **{"started_on": timezone.localdate(), **data})
         if inv.started_on < _local_date(a.occurred_at):
             raise ValidationError({"started_on": _("The investigation cannot start before the accident.")})
-        inv.full_clean(exclude=["accident"])
-        inv._history_user = actor
-        inv.save()
+        _save_child(inv, actor)
         event_data["level"] = inv.responsible_level
         return inv
 
@@ -615,9 +625,7 @@ def update_investigation(accident: Accident, *, actor, data: dict[str, Any],
     def change(a: Accident) -> Investigation:
         inv = _locked_investigation(a)
         _set_investigation_fields(inv, data)
-        inv.full_clean(exclude=["accident"])
-        inv._history_user = actor
-        inv.save()
+        _save_child(inv, actor)
         return inv
 
     return perform(accident, ev.INVESTIGATION_UPDATED, actor=actor, policy=policy, machine=M, change=change,
@@ -733,17 +741,13 @@ def add_rectification(accident: Accident, *, actor, data: dict[str, Any],
     event_data: dict[str, Any] = {}
 
     def change(a: Accident) -> AccidentRectification:
-        for name in data:
-            if name not in RECTIFICATION_FIELDS:
-                raise ValidationError({name: _("This field cannot be set here.")})
+        _refuse_unknown(data, RECTIFICATION_FIELDS)
         rect = AccidentRectification(accident=a, created_by=actor if getattr(actor, "pk", None) else None, **data)
         if rect.listing_level:
             rect.listed_at = timezone.now()
             if not rect.listing_unit:
                 raise ValidationError({"listing_unit": _("Name the supervising unit of a listed rectification.")})
-        rect.full_clean(exclude=["accident"])
-        rect._history_user = actor
-        rect.save()
+        _save_child(rect, actor)
         event_data.update(rectification=rect.pk, listed=rect.listing_level)
         return rect
 
@@ -795,15 +799,11 @@ def add_accountability(accident: Accident, *, actor, data: dict[str, Any],
     event_data: dict[str, Any] = {}
 
     def change(a: Accident) -> Accountability:
-        for name in data:
-            if name not in ACCOUNTABILITY_FIELDS:
-                raise ValidationError({name: _("This field cannot be set here.")})
+        _refuse_unknown(data, ACCOUNTABILITY_FIELDS)
         rec = Accountability(accident=a, recorded_by=actor if getattr(actor, "pk", None) else None, **data)
         if rec.fine_yuan is not None and rec.fine_yuan < 0:
             raise ValidationError({"fine_yuan": _("A fine cannot be negative.")})
-        rec.full_clean(exclude=["accident"])
-        rec._history_user = actor
-        rec.save()
+        _save_child(rec, actor)
         event_data.update(accountability=rec.pk, measure=rec.measure)
         return rec
 

@@ -395,3 +395,12 @@ def test_page_buttons_and_api_actions_are_the_same_list(world, api, client, who)
         assert expected[:3] == ["update", "casualty_update", "record_followup"] and "void" in expected
     if who == Role.COMMITTEE_OFFICE:
         assert expected == []
+
+
+def test_every_event_code_and_step_has_a_timeline_label():
+    # given the event codes of events.py (the services write only these)
+    codes = {value for name, value in vars(ev).items() if name.isupper() and isinstance(value, str)}
+    # then each has a label, and every step that writes its own event is one of them
+    assert codes == set(ev.EVENT_LABELS)
+    steps = {s.action for m in (ACCIDENT_MACHINE, RECTIFICATION_MACHINE, FLAG_MACHINE) for s in m.steps}
+    assert steps - codes == {"void", FLAG_RAISED_AGAIN}  # void writes ``voided``; the system step writes none
