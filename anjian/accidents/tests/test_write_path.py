@@ -404,3 +404,34 @@ def test_every_event_code_and_step_has_a_timeline_label():
     assert codes == set(ev.EVENT_LABELS)
     steps = {s.action for m in (ACCIDENT_MACHINE, RECTIFICATION_MACHINE, FLAG_MACHINE) for s in m.steps}
     assert steps - codes == {"void", FLAG_RAISED_AGAIN}  # void writes ``voided``; the system step writes none
+
+
+@pytest.mark.parametrize("who", [Role.REGULATOR, Role.ENTERPRISE])
+def test_row_buttons_cost_no_query_per_row(world, client, who):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given an accident with one flag and one rectification
+    regulator = world.users[Role.REGULATOR]
+    acc = make_accident(regulator, enterprise=world.ent_a)
+
+    def add_rows():
+        a = Accident.objects.get(pk=acc.pk)
+        services.record_flag(a, actor=regulator, kind="omitted", note="漏报")
+        ACCIDENT_STEPS[ev.RECTIFICATION_ADDED](Accident.objects.get(pk=acc.pk), regulator)
+
+    add_rows()
+    client.force_login(fresh(world.users[who]))
+    url = reverse("accidents:detail", args=[acc.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        html = client.get(url).content.decode()
+    # the row buttons are the machines' (the enterprise reports the rectification done, the regulator
+    # also decides the flag)
+    assert ("decide_flag" in html) is (who == Role.REGULATOR) and "?rectification=" in html
+    # when three more of each are added, then the page costs the same queries
+    for _i in range(3):
+        add_rows()
+    with CaptureQueriesContext(connection) as four:
+        assert client.get(url).status_code == 200
+    assert len(four) == len(one)
