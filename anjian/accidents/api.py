@@ -55,6 +55,7 @@ from .models import (
     ReportingFlag,
     ReportingStep,
 )
+from .policy import available_actions
 from .regulations import counted_deaths, missing_counted_as_deaths
 from .selectors import followup_status, report_deadline, reporting_chain, update_window_end
 
@@ -402,7 +403,7 @@ class AccidentDetailSerializer(AccidentSerializer):
         return AccidentAccountabilitySerializer(obj.accountabilities.filter(is_voided=False), many=True).data
 
     def get_available_actions(self, obj) -> list[str]:
-        return services.available_actions(self.context["request"].user, obj)
+        return available_actions(self.context["request"].user, obj)
 
     @extend_schema_field(AccidentAttachmentSerializer(many=True))
     def get_attachments(self, obj):
@@ -509,6 +510,7 @@ class AccidentFlagWriteSerializer(serializers.Serializer):
 
 class AccidentFlagDecisionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, min_value=1, help_text="the accident's version")
 
 
 class AccidentInvestigationWriteSerializer(serializers.Serializer):
@@ -547,6 +549,7 @@ class AccidentRectificationWriteSerializer(serializers.Serializer):
     listing_level = EnumField(ListingLevel, enum_name="AccidentListingLevelEnum", required=False, allow_blank=True,
                               default="")
     listing_unit = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    version = serializers.IntegerField(required=False, min_value=1, help_text="the accident's version")
 
 
 class AccidentRectifySerializer(serializers.Serializer):
@@ -570,6 +573,7 @@ class AccidentAccountabilityWriteSerializer(serializers.Serializer):
                                          allow_null=True)
     decided_on = serializers.DateField(required=False, allow_null=True)
     decided_by_unit = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    version = serializers.IntegerField(required=False, min_value=1, help_text="the accident's version")
 
 
 # --- the viewset ------------------------------------------------------------------------------
@@ -710,7 +714,8 @@ class AccidentViewSet(HistoryActionMixin, ScopedViewSet):
         accident = self.get_object()
         flag = get_object_or_404(ReportingFlag, pk=flag_id, accident=accident)
         data = self._input(AccidentFlagDecisionSerializer)
-        services.decide_flag(flag, actor=request.user, confirm=decision == "confirm", comment=data["comment"])
+        services.decide_flag(flag, actor=request.user, confirm=decision == "confirm", comment=data["comment"],
+                             expected_version=data.get("version"))
         return self.detail_response(accident)
 
     @extend_schema(request=AccidentInvestigationWriteSerializer, responses=AccidentInvestigationSerializer)
@@ -777,7 +782,9 @@ class AccidentViewSet(HistoryActionMixin, ScopedViewSet):
         """GET: the problems exposed and their rectification. POST: add one."""
         accident = self.get_object()
         if request.method == "POST":
-            services.add_rectification(accident, actor=request.user, data=self._input(AccidentRectificationWriteSerializer))
+            data = self._input(AccidentRectificationWriteSerializer)
+            version = data.pop("version", None)
+            services.add_rectification(accident, actor=request.user, data=data, expected_version=version)
             return self.detail_response(accident, status.HTTP_201_CREATED)
         rows = accident.rectifications.filter(is_voided=False).select_related("verified_by")
         return Response(AccidentRectificationSerializer(rows, many=True).data)
@@ -812,7 +819,8 @@ class AccidentViewSet(HistoryActionMixin, ScopedViewSet):
         accident = self.get_object()
         if request.method == "POST":
             data = self._input(AccidentAccountabilityWriteSerializer)
-            services.add_accountability(accident, actor=request.user, data=data)
+            version = data.pop("version", None)
+            services.add_accountability(accident, actor=request.user, data=data, expected_version=version)
             return self.detail_response(accident, status.HTTP_201_CREATED)
         return Response(AccidentAccountabilitySerializer(accident.accountabilities.filter(is_voided=False), many=True).data)
 

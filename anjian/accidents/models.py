@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from anjian.core.models import VoidableModel
+from anjian.core.models import VersionedModel, VoidableModel
 from anjian.core.scoping import ScopedQuerySet
 
 from .choices import (
@@ -36,7 +36,7 @@ from .choices import (
 )
 
 
-class Accident(VoidableModel):
+class Accident(VersionedModel, VoidableModel):
     """One production-safety accident. Its grade is computed from the casualty and loss
     figures by ``anjian.accidents.services`` (never typed in) and is re-computed by every
     casualty update inside the update window; ``state`` and ``version`` change only there."""
@@ -93,7 +93,6 @@ class Accident(VoidableModel):
     obligations_tracked = models.BooleanField(_("reporting obligations tracked"), default=True, editable=False)
     situation_stable_at = models.DateTimeField(_("situation stable since"), null=True, blank=True, editable=False)
     situation_stable_note = models.TextField(_("situation when declared stable"), blank=True, editable=False)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", editable=False, verbose_name=_("created by"))
@@ -495,7 +494,7 @@ class Investigation(AccidentChild):
         return bool(deadline and self.approved_on is None and timezone.localdate() > deadline)
 
 
-class AccidentRectification(AccidentChild, VoidableModel):
+class AccidentRectification(AccidentChild, VersionedModel, VoidableModel):
     """A problem the accident exposed and its rectification (整改), optionally listed for a
     government's supervision (挂牌督办) like a major hazard."""
 
@@ -516,7 +515,6 @@ class AccidentRectification(AccidentChild, VoidableModel):
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", editable=False, verbose_name=_("verified by"))
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True, editable=False)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", editable=False, verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

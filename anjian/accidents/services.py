@@ -4,10 +4,13 @@ chain, reporting flags (迟报/漏报/谎报/瞒报), the investigation with its
 deadline's extension) and approval, the rectification of the problems exposed, accountability,
 and voiding.
 
-Each change locks the accident row (``select_for_update(of=("self",))``), checks the actor's
-right and the state, saves, bumps ``version`` and writes an event in one transaction. If the
-row changed since the caller read it, a ``ConflictError`` is raised (HTTP 409) and nothing is
-written. The grade is never typed in: it is computed by ``grading.grade_for`` from the figures.
+Each change is a step of a state machine declared in ``choices.py`` (the accident's, a
+rectification's, a flag's), taken through ``core.workflow.perform``: the row is locked, the
+version of the caller's copy (or the one sent) is checked — a stale copy is a ``ConflictError``
+(HTTP 409) and nothing is written —, the actor's right is asked of ``policy.py``, the step's
+source states and guards are checked, then the change, the version bump, the history, the event
+(codes in ``events.py``) and the files, in one transaction. The grade is never typed in: it is
+computed by ``grading.grade_for`` from the figures.
 """
 
 from __future__ import annotations
@@ -18,28 +21,30 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.core.models import Attachment
-from anjian.core.scoping import ENTERPRISE, scope_of
-from anjian.core.services import ConflictError, attach_files, record_event, void_record
+from anjian.core.scoping import scope_of
+from anjian.core.services import ConflictError, attach_files, record_event
+from anjian.core.workflow import create, perform, void
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import Role
 from anjian.regions.models import Region
 from anjian.standards.selectors import accident_type_scheme_for
 
+from . import events as ev
 from .choices import (
+    ACCIDENT_MACHINE,
+    FLAG_MACHINE,
+    FLAG_RAISED_AGAIN,
     INVESTIGATING_LEVEL_BY_GRADE,
-    INVESTIGATOR_FLAG_KINDS,
+    RECTIFICATION_MACHINE,
     AccidentGrade,
-    AccidentState,
     FlagKind,
     FlagState,
-    RectificationState,
     ReportingLevel,
 )
 from .grading import grade_for
@@ -53,86 +58,32 @@ from .models import (
     ReportingFlag,
     ReportingStep,
 )
+from .policy import REGULATOR_ROLES, is_enterprise_side, policy
 from .regulations import time_limit_on
 from .selectors import count_late_updates, reporting_chain, update_window_end
 
-S = AccidentState
-REGULATOR_ROLES = frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER})
+M = ACCIDENT_MACHINE
 FIGURES = ("deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss_yuan")
 HEAD_COUNTS = ("deaths", "missing", "serious_injuries", "minor_injuries")
 MAX_APPROVAL_EXTENSION_DAYS = 30
 
 
-# --- rights ------------------------------------------------------------------------------
-
-def _is_admin(actor) -> bool:
-    return bool(actor is not None and getattr(actor, "is_system_admin", False))
+def _stale() -> ConflictError:
+    return ConflictError(_("This accident was changed by someone else meanwhile. Reload it and try again."))
 
 
-def _can_see(actor, accident: Accident) -> bool:
-    return Accident.objects.for_user(actor).filter(pk=accident.pk).exists()
+def _refuse_unknown(data: dict[str, Any], allowed: frozenset[str]) -> None:
+    """A field this step does not set is refused, named."""
+    for name in data:
+        if name not in allowed:
+            raise ValidationError({name: _("This field cannot be set here.")})
 
 
-def is_enterprise_side(actor, accident: Accident) -> bool:
-    """A user of the accident's own enterprise."""
-    scope = scope_of(actor)
-    return bool(accident.enterprise_id) and scope.kind == ENTERPRISE and scope.enterprise_id == accident.enterprise_id
-
-
-def is_regulator_side(actor, accident: Accident) -> bool:
-    """A regulator or industry-department officer whose jurisdiction holds the accident."""
-    return getattr(actor, "role", None) in REGULATOR_ROLES and _can_see(actor, accident)
-
-
-def can_edit(actor, accident: Accident) -> bool:
-    """Correct the accident, add casualty updates (the enterprise for its own, regulators in scope)."""
-    return _is_admin(actor) or ((is_enterprise_side(actor, accident) or is_regulator_side(actor, accident))
-                                and actor.has_perm("accidents.change_accident"))
-
-
-def can_investigate(actor, accident: Accident) -> bool:
-    """Investigation, flags of omission/falsehood/concealment, accountability and rectification."""
-    return _is_admin(actor) or (is_regulator_side(actor, accident)
-                                and actor.has_perm("accidents.investigate_accident"))
-
-
-def can_record_chain(actor, accident: Accident) -> bool:
-    """Government levels' receipt and passing-on of the report: regulators in scope."""
-    return _is_admin(actor) or (is_regulator_side(actor, accident) and actor.has_perm("accidents.change_accident"))
-
-
-def _require(allowed: bool, message: str | None = None) -> None:
-    if not allowed:
-        raise PermissionDenied(message or _("You may not do this on this accident."))
-
-
-def available_actions(actor, accident: Accident) -> list[str]:
-    """What ``actor`` may do on ``accident`` now (drives the buttons on the detail page)."""
-    if accident.is_voided:
-        return []
-    out = []
-    if can_edit(actor, accident):
-        out += ["update", "casualty_update", "record_followup"]
-    if can_record_chain(actor, accident):
-        out.append("record_step")
-        if accident.obligations_tracked and accident.situation_stable_at is None:
-            out.append("declare_stable")
-    if can_investigate(actor, accident):
-        out.append("record_flag")
-        if accident.state == S.REPORTED:
-            out.append("start_investigation")
-        if accident.state in (S.INVESTIGATING, S.REPORT_SUBMITTED):
-            out.append("update_investigation")
-        if accident.state == S.INVESTIGATING:
-            out.append("submit_report")
-            if Investigation.objects.filter(accident=accident, report_extension_days=0).exists():
-                out.append("extend_report")
-        if accident.state == S.REPORT_SUBMITTED:
-            out += ["approve_report", "extend_approval"]
-        out += ["add_rectification", "add_accountability"]
-    if _is_admin(actor) or (is_regulator_side(actor, accident) and actor.has_perm("accidents.delete_accident")):
-        out.append("void")
-    return out
+def _save_child(row, actor) -> None:
+    """Validate and save a record of the accident (inside the accident's step, under its lock)."""
+    row.full_clean(exclude=["accident"])
+    row._history_user = actor
+    row.save()
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -195,33 +146,11 @@ def accident_number(accident: Accident) -> str:
     return f"SG{timezone.localtime(accident.occurred_at):%Y}{accident.pk:06d}"
 
 
-def _lock(accident: Accident, expected_version: int | None) -> Accident:
-    a = Accident.objects.select_for_update(of=("self",)).get(pk=accident.pk)
-    if a.is_voided:
-        raise ValidationError({"is_voided": _("This accident is voided.")})
-    seen = expected_version if expected_version is not None else accident.version
-    if a.version != seen:
-        raise ConflictError(_("This accident was changed by someone else meanwhile. Reload it and try again."),
-                            current_state=a.state, current_version=a.version)
-    return a
-
-
-def _save(a: Accident, actor, action: str, *, from_state: str = "", comment: str = "", data: dict | None = None,
-          files: Iterable = ()) -> Accident:
-    a.version = F("version") + 1
-    a._history_user = actor
-    a._change_reason = (comment or action)[:100]
-    a.save()
-    a.refresh_from_db(fields=["version"])
-    event = record_event(a, action, actor=actor, from_state=from_state, to_state=a.state if from_state else "",
-                         comment=comment, data=data)
-    attach_files(a, files, actor=actor, kind=Attachment.Kind.DOCUMENT, event=event)
-    return a
-
-
 def _sync_late_flag(a: Accident, actor) -> None:
     """Keep the automatic 迟报 flag in step with the reporting chain: raised when a link was
-    passed on after its limit, retracted (with an event) when a correction removes the lateness."""
+    passed on after its limit, retracted (with an event) when a correction removes the lateness,
+    raised again when a later correction makes it late again. Runs inside the step that changed
+    the chain, under the accident's lock; the flag's events are the accident's."""
     chain = reporting_chain(a)
     flag = ReportingFlag.objects.filter(accident=a, kind=FlagKind.LATE, is_automatic=True).first()
     if chain.is_late:
@@ -229,23 +158,28 @@ def _sync_late_flag(a: Accident, actor) -> None:
                          for link in chain.late_links)
         if flag is None:
             flag = ReportingFlag.objects.create(accident=a, kind=FlagKind.LATE, is_automatic=True, note=note)
-            record_event(a, "flag_recorded", actor=None, data={"flag": flag.pk, "kind": FlagKind.LATE,
-                                                                 "automatic": True}, comment=note)
-        elif flag.state == FlagState.RETRACTED or flag.note != note:
-            reopened = flag.state == FlagState.RETRACTED
+            record_event(a, ev.FLAG_RECORDED, actor=None, data={"flag": flag.pk, "kind": FlagKind.LATE,
+                                                                  "automatic": True}, comment=note)
+        elif flag.state == FlagState.RETRACTED:
+            def raise_again(f: ReportingFlag) -> None:
+                f.note, f.decided_at, f.decided_by = note, None, None
+
+            perform(flag, FLAG_RAISED_AGAIN, actor=None, policy=None, machine=FLAG_MACHINE, change=raise_again,
+                    event=False)
+            record_event(a, ev.FLAG_RECORDED, actor=None, data={"flag": flag.pk, "kind": FlagKind.LATE,
+                                                                  "automatic": True}, comment=note)
+        elif flag.note != note:
             flag.note = note
-            if reopened:
-                flag.state, flag.decided_at, flag.decided_by = FlagState.RECORDED, None, None
             flag.save()
-            if reopened:
-                record_event(a, "flag_recorded", actor=None, data={"flag": flag.pk, "kind": FlagKind.LATE,
-                                                                     "automatic": True}, comment=note)
     elif flag is not None and flag.state == FlagState.RECORDED:
-        flag.state, flag.decided_at = FlagState.RETRACTED, timezone.now()
-        flag.decision_comment = _("The corrected reporting chain is on time.")
-        flag.save()
-        record_event(a, "flag_retracted", actor=actor, data={"flag": flag.pk, "kind": FlagKind.LATE,
-                                                              "automatic": True})
+        def retract(f: ReportingFlag) -> None:
+            f.decided_at = timezone.now()
+            f.decision_comment = _("The corrected reporting chain is on time.")
+
+        # The system retracts it (no right to ask: the step that corrected the chain had it).
+        perform(flag, ev.FLAG_RETRACTED, actor=actor, policy=None, machine=FLAG_MACHINE, change=retract, event=False)
+        record_event(a, ev.FLAG_RETRACTED, actor=actor, data={"flag": flag.pk, "kind": FlagKind.LATE,
+                                                               "automatic": True})
 
 
 # --- reporting and correcting ---------------------------------------------------------------
@@ -276,21 +210,18 @@ def report_accident(*, actor, data: dict[str, Any], files: Iterable = ()) -> Acc
     for name in PROTECTED_FIELDS:
         if name in data:
             raise ValidationError({name: _("This field cannot be set here.")})
-    role = getattr(actor, "role", None)
+    policy.require(actor, "report", message=_("You may not report accidents."))
     enterprise: Enterprise | None = data.get("enterprise")
     region: Region | None = data.get("region")
-    if not _is_admin(actor):
-        if role == Role.ENTERPRISE:
-            scope = scope_of(actor)
-            if enterprise is None or enterprise.pk != scope.enterprise_id:
+    if not policy.is_admin(actor):
+        if actor.role == Role.ENTERPRISE:
+            if enterprise is None or enterprise.pk != scope_of(actor).enterprise_id:
                 raise ValidationError({"enterprise": _("An enterprise reports only its own accidents.")})
-        elif role in REGULATOR_ROLES:
+        else:
             if region is not None and not Region.objects.for_user(actor).filter(pk=region.pk).exists():
                 raise ValidationError({"region": _("This place is outside your jurisdiction.")})
             if enterprise is not None and not Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists():
                 raise ValidationError({"enterprise": _("This enterprise is outside your jurisdiction.")})
-        else:
-            raise PermissionDenied(_("You may not report accidents."))
     if region is None and enterprise is not None:
         data["region"] = region = enterprise.region
     if region is None:
@@ -305,12 +236,17 @@ def report_accident(*, actor, data: dict[str, Any], files: Iterable = ()) -> Acc
     by = _regrade(accident)
     accident.number = f"TMP{uuid.uuid4().hex[:28]}"
     accident.full_clean(exclude=["number", "region_path"])
-    accident._history_user = actor
-    accident.save()
-    accident.number = accident_number(accident)
-    Accident.objects.filter(pk=accident.pk).update(number=accident.number)
-    _require_visible(accident, actor)
-    event = record_event(accident, "reported", actor=actor, to_state=S.REPORTED,
+
+    def number(saved: Accident) -> None:
+        # The number holds the row id, so it is known only once the row is saved.
+        saved.number = accident_number(saved)
+        Accident.objects.filter(pk=saved.pk).update(number=saved.number)
+        _require_visible(saved, actor)
+
+    # The event is written here, not by create(): it names the state the accident starts in.
+    create(accident, actor=actor, policy=policy, action=ev.REPORTED, right="report", prepare=number, clean=False,
+           event=False)
+    event = record_event(accident, ev.REPORTED, actor=actor, to_state=accident.state,
                          data={"grade": accident.grade, "by": by})
     attach_files(accident, files, actor=actor, kind=Attachment.Kind.DOCUMENT, event=event)
     _sync_late_flag(accident, actor)
@@ -322,6 +258,7 @@ EDITABLE_FIELDS = frozenset({
     "accident_type", *FIGURES, "summary", "preliminary_cause", "learned_at", "reported_to_government_at",
     "reported_to_department", "reporter_name",
 })
+FOREIGN_KEYS = ("region", "enterprise", "industry", "accident_type")
 
 
 @transaction.atomic
@@ -333,50 +270,51 @@ def update_accident(accident: Accident, *, actor, data: dict[str, Any], reason: 
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the correction.")})
-    a = _lock(accident, expected_version)
-    _require(can_edit(actor, a), _("You may not change this accident."))
-    before = {name: str(getattr(a, f"{name}_id" if name in ("region", "enterprise", "industry",
-                                                             "accident_type") else name))
-              for name in data}
-    for name, value in data.items():
-        if name not in EDITABLE_FIELDS:
-            raise ValidationError({name: _("This field cannot be changed here.")})
-        setattr(a, name, value)
-    if "enterprise" in data and is_enterprise_side(actor, accident) and a.enterprise_id != accident.enterprise_id:
-        raise ValidationError({"enterprise": _("An enterprise reports only its own accidents.")})
-    if ("region" in data and not _is_admin(actor) and getattr(actor, "role", None) in REGULATOR_ROLES
-            and not Region.objects.for_user(actor).filter(pk=a.region_id).exists()):
-        raise ValidationError({"region": _("This place is outside your jurisdiction.")})
-    if "enterprise" in data and a.enterprise_id and "industry" not in data:
-        a.industry_id = a.enterprise.industry_id
-    _copy_place_keys(a)
-    _validate_figures(a)
-    _validate_times(a)
-    _validate_type(a)
-    old_grade = a.grade
-    by = _regrade(a)
-    a.full_clean(exclude=["number", "region_path"])
-    a = _save(a, actor, "corrected", comment=reason,
-              data={"fields": sorted(data), "before": before, "grade_before": old_grade, "grade": a.grade, "by": by})
+    data = dict(data)
+    event_data: dict[str, Any] = {}  # filled by the change, from the locked row
+
+    def change(a: Accident) -> None:
+        before = {name: str(getattr(a, f"{name}_id" if name in FOREIGN_KEYS else name)) for name in data}
+        own_enterprise = is_enterprise_side(actor, a)
+        enterprise_before = a.enterprise_id
+        for name, value in data.items():
+            if name not in EDITABLE_FIELDS:
+                raise ValidationError({name: _("This field cannot be changed here.")})
+            setattr(a, name, value)
+        if "enterprise" in data and own_enterprise and a.enterprise_id != enterprise_before:
+            raise ValidationError({"enterprise": _("An enterprise reports only its own accidents.")})
+        if ("region" in data and not policy.is_admin(actor) and getattr(actor, "role", None) in REGULATOR_ROLES
+                and not Region.objects.for_user(actor).filter(pk=a.region_id).exists()):
+            raise ValidationError({"region": _("This place is outside your jurisdiction.")})
+        if "enterprise" in data and a.enterprise_id and "industry" not in data:
+            a.industry_id = a.enterprise.industry_id
+        _copy_place_keys(a)
+        _validate_figures(a)
+        _validate_times(a)
+        _validate_type(a)
+        old_grade = a.grade
+        by = _regrade(a)
+        a.full_clean(exclude=["number", "region_path"])
+        event_data.update(fields=sorted(data), before=before, grade_before=old_grade, grade=a.grade, by=by)
+
+    a = perform(accident, ev.CORRECTED, actor=actor, policy=policy, machine=M, change=change,
+                expected_version=expected_version, comment=reason, data=event_data)
     _require_visible(a, actor)
     _sync_investigating_level(a, actor)
     _sync_late_flag(a, actor)
     return a
 
 
-@transaction.atomic
-def record_casualty_update(accident: Accident, *, actor, as_of: datetime, figures: dict[str, Any], note: str = "",
-                           expected_version: int | None = None) -> CasualtyUpdate:
-    """补报: record new casualty and loss figures as of ``as_of`` (条例 Art. 13).
+def _counted(accident: Accident, as_of: datetime) -> bool:
+    """Whether an update as of ``as_of`` changes the counted figures (inside the window, or the
+    setting counts late updates too)."""
+    return as_of <= update_window_end(accident) or count_late_updates()
 
-    Inside the update window — 30 days from ``occurred_at``, 7 days for road-traffic and fire
-    accidents — the new figures become the accident's and it is graded again. After the window
-    the update is kept (a late update, with the numbers before and after) but does NOT change
-    the counted figures or the grade. That is the common reading of Art. 13, which the fact sheet
-    marks unconfirmed; set ``ANJIAN_ACCIDENT_COUNT_LATE_UPDATES = True`` to count late updates too.
-    Figures left out of ``figures`` keep their current values."""
-    a = _lock(accident, expected_version)
-    _require(can_edit(actor, a), _("You may not add casualty updates to this accident."))
+
+def _apply_casualty_update(a: Accident, *, actor, as_of: datetime, figures: dict[str, Any],
+                           note: str) -> tuple[CasualtyUpdate, dict[str, Any]]:
+    """Record the casualty update on the locked accident ``a`` (and, when counted, give it the
+    new figures and grade); answers the update and its event's data."""
     if as_of is None:
         raise ValidationError({"as_of": _("Give the time of the update.")})
     if as_of < a.occurred_at:
@@ -393,12 +331,12 @@ def record_casualty_update(accident: Accident, *, actor, as_of: datetime, figure
     if all(Decimal(new[n]) == Decimal(getattr(a, n)) for n in FIGURES):
         raise ValidationError({"deaths": _("The update changes none of the figures.")})
     within = as_of <= update_window_end(a)
-    counted = within or count_late_updates()
+    counted = _counted(a, as_of)
     old_grade = a.grade
     grade_after, by = grade_for(deaths=new["deaths"], missing=new["missing"], serious_injuries=new["serious_injuries"],
                                 direct_loss_yuan=new["direct_loss_yuan"], on=_local_date(a.occurred_at))
     update = CasualtyUpdate(
-        accident=a, as_of=as_of, note=note.strip(), within_window=within, counted=counted,
+        accident=a, as_of=as_of, note=note, within_window=within, counted=counted,
         recorded_by=actor if getattr(actor, "pk", None) else None, grade_before=old_grade,
         grade_after=grade_after if counted else old_grade,
         **{f"{n}_before": getattr(a, n) for n in FIGURES}, **new)
@@ -408,15 +346,46 @@ def record_casualty_update(accident: Accident, *, actor, as_of: datetime, figure
         for name, value in new.items():
             setattr(a, name, value)
         a.grade = grade_after
-    _save(a, actor, "casualty_update" if counted else "casualty_update_late", comment=note.strip(),
-          data={"update": update.pk, "within_window": within, "counted": counted,
-                "before": {n: str(getattr(update, f"{n}_before")) for n in FIGURES},
-                "after": {n: str(new[n]) for n in FIGURES}, "grade_before": old_grade,
-                "grade": a.grade, "by": by if counted else {}})
-    if counted:
-        _sync_investigating_level(a, actor)
-        _sync_late_flag(a, actor)
-    return update
+    return update, {"update": update.pk, "within_window": within, "counted": counted,
+                    "before": {n: str(getattr(update, f"{n}_before")) for n in FIGURES},
+                    "after": {n: str(new[n]) for n in FIGURES}, "grade_before": old_grade,
+                    "grade": a.grade, "by": by if counted else {}}
+
+
+def _casualty_event(update: CasualtyUpdate) -> str:
+    return ev.CASUALTY_UPDATE if update.counted else ev.CASUALTY_UPDATE_LATE
+
+
+@transaction.atomic
+def record_casualty_update(accident: Accident, *, actor, as_of: datetime, figures: dict[str, Any], note: str = "",
+                           expected_version: int | None = None) -> CasualtyUpdate:
+    """补报: record new casualty and loss figures as of ``as_of`` (条例 Art. 13).
+
+    Inside the update window — 30 days from ``occurred_at``, 7 days for road-traffic and fire
+    accidents — the new figures become the accident's and it is graded again. After the window
+    the update is kept (a late update, with the numbers before and after) but does NOT change
+    the counted figures or the grade. That is the common reading of Art. 13, which the fact sheet
+    marks unconfirmed; set ``ANJIAN_ACCIDENT_COUNT_LATE_UPDATES = True`` to count late updates too.
+    Figures left out of ``figures`` keep their current values."""
+    note = (note or "").strip()
+    # The step (counted or late) is read from the caller's copy; the version check guarantees the
+    # locked row is that copy, and the change makes sure.
+    action = ev.CASUALTY_UPDATE if as_of is None or _counted(accident, as_of) else ev.CASUALTY_UPDATE_LATE
+    event_data: dict[str, Any] = {}
+
+    def change(a: Accident) -> CasualtyUpdate:
+        update, data = _apply_casualty_update(a, actor=actor, as_of=as_of, figures=figures, note=note)
+        if _casualty_event(update) != action:
+            raise _stale()
+        event_data.update(data)
+        return update
+
+    out = perform(accident, action, actor=actor, policy=policy, machine=M, change=change,
+                  expected_version=expected_version, comment=note, data=event_data, outcome=True)
+    if out.result.counted:
+        _sync_investigating_level(out.obj, actor)
+        _sync_late_flag(out.obj, actor)
+    return out.result
 
 
 # --- follow-up reports (续报) ----------------------------------------------------------------
@@ -435,57 +404,66 @@ def record_followup(accident: Accident, *, actor, reported_at: datetime, text: s
                     figures: dict[str, Any] | None = None, expected_version: int | None = None) -> FollowUpReport:
     """续报: record a follow-up report on the accident (when, by whom, the situation, the
     casualties as reported then). Figures left out keep the accident's current values; figures
-    that differ from them are recorded in the same step as a casualty update (补报, through
-    ``record_casualty_update``: counted and re-graded inside the update window), so the
-    accident's figures follow its latest report. The enterprise of the accident and regulators
-    in scope may record follow-ups (the same right as casualty updates)."""
-    a = _lock(accident, expected_version)
-    _require(can_edit(actor, a), _("You may not record follow-up reports on this accident."))
-    _check_moment(a, reported_at, "reported_at", _("Give the time of the follow-up report."))
+    that differ from them are recorded in the same step as a casualty update (补报, as
+    ``record_casualty_update`` does, with its own event: counted and re-graded inside the update
+    window), so the accident's figures follow its latest report. The enterprise of the accident
+    and regulators in scope may record follow-ups (the same right as casualty updates)."""
     text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": _("Describe the situation reported.")})
     figures = dict(figures or {})
-    unknown = set(figures) - set(HEAD_COUNTS)
-    if unknown:
-        raise ValidationError({sorted(unknown)[0]: _("This field cannot be set here.")})
-    new = {name: figures[name] if figures.get(name) is not None else getattr(a, name) for name in HEAD_COUNTS}
-    for name, value in new.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValidationError({name: _("Give a whole number of persons (0 or more).")})
-    update = None
-    changed = {n: v for n, v in new.items() if v != getattr(a, n)}
-    if changed:
-        update = record_casualty_update(a, actor=actor, as_of=reported_at, figures=changed,
-                                        note=_("Follow-up report: %(text)s") % {"text": text[:200]},
-                                        expected_version=a.version)
-        a = Accident.objects.select_for_update(of=("self",)).get(pk=a.pk)
-    report = FollowUpReport(accident=a, reported_at=reported_at, reported_by=(reported_by or "").strip()[:100],
-                            text=text, casualty_update=update,
-                            recorded_by=actor if getattr(actor, "pk", None) else None, **new)
-    report.full_clean(exclude=["accident", "casualty_update"])
-    report._history_user = actor
-    report.save()
-    _save(a, actor, "followup_recorded", comment=text[:300],
-          data={"followup": report.pk, "reported_at": reported_at.isoformat(),
-                "casualty_update": update.pk if update else None, **{n: new[n] for n in HEAD_COUNTS}})
+    event_data: dict[str, Any] = {}
+
+    def change(a: Accident) -> tuple[FollowUpReport, CasualtyUpdate | None]:
+        _check_moment(a, reported_at, "reported_at", _("Give the time of the follow-up report."))
+        if not text:
+            raise ValidationError({"text": _("Describe the situation reported.")})
+        unknown = set(figures) - set(HEAD_COUNTS)
+        if unknown:
+            raise ValidationError({sorted(unknown)[0]: _("This field cannot be set here.")})
+        new = {name: figures[name] if figures.get(name) is not None else getattr(a, name) for name in HEAD_COUNTS}
+        for name, value in new.items():
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValidationError({name: _("Give a whole number of persons (0 or more).")})
+        update = None
+        changed = {n: v for n, v in new.items() if v != getattr(a, n)}
+        if changed:
+            update, data = _apply_casualty_update(
+                a, actor=actor, as_of=reported_at, figures=changed,
+                note=_("Follow-up report: %(text)s") % {"text": text[:200]})
+            record_event(a, _casualty_event(update), actor=actor, comment=update.note, data=data)
+        report = FollowUpReport(accident=a, reported_at=reported_at, reported_by=(reported_by or "").strip()[:100],
+                                text=text, casualty_update=update,
+                                recorded_by=actor if getattr(actor, "pk", None) else None, **new)
+        report.full_clean(exclude=["accident", "casualty_update"])
+        report._history_user = actor
+        report.save()
+        event_data.update(followup=report.pk, reported_at=reported_at.isoformat(),
+                          casualty_update=update.pk if update else None, **new)
+        return report, update
+
+    out = perform(accident, ev.FOLLOWUP_RECORDED, actor=actor, policy=policy, machine=M, change=change,
+                  expected_version=expected_version, comment=text[:300], data=event_data, outcome=True)
+    report, update = out.result
+    if update is not None and update.counted:
+        _sync_investigating_level(out.obj, actor)
+        _sync_late_flag(out.obj, actor)
     return report
 
 
-@transaction.atomic
 def declare_situation_stable(accident: Accident, *, actor, stable_at: datetime, note: str = "",
                              expected_version: int | None = None) -> Accident:
     """The situation is stable (rescue over, no new developments): the follow-up reports
     (续报) owed since the first report end here, and so does the missed-follow-up warning.
-    Declared once, by a regulator in scope."""
-    a = _lock(accident, expected_version)
-    _require(can_record_chain(actor, a), _("Only the regulator in charge declares the situation stable."))
-    if a.situation_stable_at is not None:
-        raise ValidationError({"stable_at": _("The situation has already been declared stable.")})
-    _check_moment(a, stable_at, "stable_at", _("Give the time from which the situation is stable."))
-    a.situation_stable_at, a.situation_stable_note = stable_at, (note or "").strip()
-    return _save(a, actor, "situation_stable", comment=a.situation_stable_note,
-                 data={"stable_at": stable_at.isoformat()})
+    Declared once, by a regulator in scope, on an accident that owes follow-ups."""
+    note = (note or "").strip()
+    event_data: dict[str, Any] = {}
+
+    def change(a: Accident) -> None:
+        _check_moment(a, stable_at, "stable_at", _("Give the time from which the situation is stable."))
+        a.situation_stable_at, a.situation_stable_note = stable_at, note
+        event_data["stable_at"] = stable_at.isoformat()
+
+    return perform(accident, ev.SITUATION_STABLE, actor=actor, policy=policy, machine=M, change=change,
+                   expected_version=expected_version, comment=note, data=event_data)
 
 
 # --- reporting chain ------------------------------------------------------------------------
@@ -496,74 +474,90 @@ def record_reporting_step(accident: Accident, *, actor, level: str, received_at:
                           note: str = "", expected_version: int | None = None) -> ReportingStep:
     """Record (or correct) when a government level received the report and passed it on. One step
     per level; recording a level again corrects it. The automatic 迟报 flag follows."""
-    a = _lock(accident, expected_version)
-    _require(can_record_chain(actor, a), _("You may not record the reporting chain of this accident."))
-    if level not in ReportingLevel.values or level == ReportingLevel.UNIT_HEAD:
-        raise ValidationError({"level": _("Choose a government level (the unit's own report is on the accident).")})
-    if received_at is None:
-        raise ValidationError({"received_at": _("Give the time this level received the report.")})
-    if received_at < a.occurred_at:
-        raise ValidationError({"received_at": _("A report cannot be received before the accident occurred.")})
-    if passed_on_at is not None and passed_on_at < received_at:
-        raise ValidationError({"passed_on_at": _("The report cannot be passed on before it was received.")})
-    step = ReportingStep.objects.filter(accident=a, level=level, is_voided=False).first()
-    created = step is None
-    step = step or ReportingStep(accident=a, level=level)
-    step.received_at, step.passed_on_at = received_at, passed_on_at
-    step.department, step.handled_by, step.note = department[:100], handled_by[:50], note[:300]
-    step.recorded_by = actor if getattr(actor, "pk", None) else None
-    step._history_user = actor
-    step.save()
-    _save(a, actor, "step_recorded" if created else "step_corrected",
-          data={"step": step.pk, "level": level, "received_at": received_at.isoformat(),
-                "passed_on_at": passed_on_at.isoformat() if passed_on_at else None})
-    _sync_late_flag(a, actor)
-    return step
+    corrects = ReportingStep.objects.filter(accident_id=accident.pk, level=level, is_voided=False).exists()
+    event_data: dict[str, Any] = {}
+
+    def change(a: Accident) -> ReportingStep:
+        if level not in ReportingLevel.values or level == ReportingLevel.UNIT_HEAD:
+            raise ValidationError({"level": _("Choose a government level (the unit's own report is on the accident).")})
+        if received_at is None:
+            raise ValidationError({"received_at": _("Give the time this level received the report.")})
+        if received_at < a.occurred_at:
+            raise ValidationError({"received_at": _("A report cannot be received before the accident occurred.")})
+        if passed_on_at is not None and passed_on_at < received_at:
+            raise ValidationError({"passed_on_at": _("The report cannot be passed on before it was received.")})
+        step = ReportingStep.objects.filter(accident=a, level=level, is_voided=False).first()
+        if (step is not None) != corrects:  # another request recorded this level meanwhile
+            raise _stale()
+        step = step or ReportingStep(accident=a, level=level)
+        step.received_at, step.passed_on_at = received_at, passed_on_at
+        step.department, step.handled_by, step.note = department[:100], handled_by[:50], note[:300]
+        step.recorded_by = actor if getattr(actor, "pk", None) else None
+        step._history_user = actor
+        step.save()
+        event_data.update(step=step.pk, level=level, received_at=received_at.isoformat(),
+                          passed_on_at=passed_on_at.isoformat() if passed_on_at else None)
+        return step
+
+    out = perform(accident, ev.STEP_CORRECTED if corrects else ev.STEP_RECORDED, actor=actor, policy=policy,
+                  machine=M, change=change, expected_version=expected_version, data=event_data, outcome=True)
+    _sync_late_flag(out.obj, actor)
+    return out.result
 
 
 # --- flags ----------------------------------------------------------------------------------
 
-@transaction.atomic
 def record_flag(accident: Accident, *, actor, kind: str, note: str = "", files: Iterable = (),
                 expected_version: int | None = None) -> ReportingFlag:
     """Record a reporting violation. 漏报, 谎报 and 瞒报 are recorded only by investigators
     (the ``investigate_accident`` permission) in whose jurisdiction the accident is; a 迟报
-    may also be recorded by hand when the chain on file does not show it."""
-    a = _lock(accident, expected_version)
-    if kind not in FlagKind.values:
-        raise ValidationError({"kind": _("Unknown kind of flag.")})
-    if kind in INVESTIGATOR_FLAG_KINDS or kind == FlagKind.LATE:
-        _require(can_investigate(actor, a), _("Only investigators record reporting flags."))
+    may also be recorded by hand (by them) when the chain on file does not show it."""
     note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": _("Describe what was found.")})
-    flag = ReportingFlag(accident=a, kind=kind, note=note, recorded_by=actor if getattr(actor, "pk", None) else None)
-    flag._history_user = actor
-    flag.save()
-    a = _save(a, actor, "flag_recorded", comment=note, data={"flag": flag.pk, "kind": kind})
-    attach_files(flag, files, actor=actor, kind=Attachment.Kind.EVIDENCE)
-    return flag
+    event_data: dict[str, Any] = {}
+
+    def change(a: Accident) -> ReportingFlag:
+        if kind not in FlagKind.values:
+            raise ValidationError({"kind": _("Unknown kind of flag.")})
+        if not note:
+            raise ValidationError({"note": _("Describe what was found.")})
+        flag = ReportingFlag(accident=a, kind=kind, note=note,
+                             recorded_by=actor if getattr(actor, "pk", None) else None)
+        flag._history_user = actor
+        flag.save()
+        attach_files(flag, files, actor=actor, kind=Attachment.Kind.EVIDENCE)
+        event_data.update(flag=flag.pk, kind=kind)
+        return flag
+
+    return perform(accident, ev.FLAG_RECORDED, actor=actor, policy=policy, machine=M, change=change,
+                   expected_version=expected_version, comment=note, data=event_data, outcome=True).result
 
 
-@transaction.atomic
-def decide_flag(flag: ReportingFlag, *, actor, confirm: bool, comment: str = "") -> ReportingFlag:
-    """Confirm (e.g. 瞒报 verified by investigation) or retract a recorded flag."""
-    a = Accident.objects.select_for_update(of=("self",)).get(pk=flag.accident_id)
-    _require(can_investigate(actor, a), _("Only investigators decide reporting flags."))
-    f = ReportingFlag.objects.select_for_update(of=("self",)).get(pk=flag.pk)
-    if f.state != FlagState.RECORDED:
-        raise ValidationError({"state": _("This flag has already been decided.")})
-    if not confirm and not (comment or "").strip():
-        raise ValidationError({"comment": _("Give the reason for retracting the flag.")})
-    f.state = FlagState.CONFIRMED if confirm else FlagState.RETRACTED
-    f.decided_by = actor if getattr(actor, "pk", None) else None
-    f.decided_at = timezone.now()
-    f.decision_comment = (comment or "").strip()
-    f._history_user = actor
-    f.save()
-    _save(a, actor, "flag_confirmed" if confirm else "flag_retracted", comment=f.decision_comment,
-          data={"flag": f.pk, "kind": f.kind})
-    return f
+def decide_flag(flag: ReportingFlag, *, actor, confirm: bool, comment: str = "",
+                expected_version: int | None = None) -> ReportingFlag:
+    """Confirm (e.g. 瞒报 verified by investigation) or retract a recorded flag: a step of the
+    flag's machine, taken within a step on its accident (locked, version checked against
+    ``expected_version`` when given, bumped, with the event)."""
+    action = ev.FLAG_CONFIRMED if confirm else ev.FLAG_RETRACTED
+    comment = (comment or "").strip()
+    event_data: dict[str, Any] = {}
+
+    def decide(f: ReportingFlag) -> None:
+        if not confirm and not comment:
+            raise ValidationError({"comment": _("Give the reason for retracting the flag.")})
+        f.decided_by = actor if getattr(actor, "pk", None) else None
+        f.decided_at = timezone.now()
+        f.decision_comment = comment
+
+    def change(a: Accident) -> ReportingFlag:
+        # The accident's lock serialises the decisions; the right was asked on the accident.
+        f = perform(flag, action, actor=actor, policy=None, machine=FLAG_MACHINE, change=decide, event=False)
+        event_data.update(flag=f.pk, kind=f.kind)
+        return f
+
+    # The caller holds the flag, not the accident: its copy is read now.
+    accident = Accident.objects.get(pk=flag.accident_id)
+    return perform(accident, action, actor=actor, policy=policy, right="investigate", change=change,
+                   expected_version=expected_version, comment=comment, data=event_data, outcome=True).result
 
 
 # --- investigation ---------------------------------------------------------------------------
@@ -581,7 +575,7 @@ def _sync_investigating_level(a: Accident, actor) -> None:
         inv.responsible_level = want
         inv._history_user = actor
         inv.save(update_fields=["responsible_level"])
-        record_event(a, "investigating_level_changed", actor=actor, data={"before": before, "after": want})
+        record_event(a, ev.INVESTIGATING_LEVEL_CHANGED, actor=actor, data={"before": before, "after": want})
     elif (inv.compute_report_due_on(), inv.compute_approval_deadline()) != (inv.report_due_on, inv.approval_deadline):
         inv._history_user = actor
         inv.save(update_fields=["report_due_on", "approval_deadline"])
@@ -591,155 +585,147 @@ INVESTIGATION_FIELDS = frozenset({"leader", "members", "departments", "started_o
                                   "conclusion"})
 
 
-@transaction.atomic
-def start_investigation(accident: Accident, *, actor, data: dict[str, Any],
-                        expected_version: int | None = None) -> Investigation:
-    """reported → investigating: form the investigation team. The responsible government level
-    follows from the grade (条例 Art. 19)."""
-    a = _lock(accident, expected_version)
-    _require(can_investigate(actor, a))
-    if a.state != S.REPORTED:
-        raise ValidationError({"state": _("The investigation has already started.")})
-    for name in data:
-        if name not in INVESTIGATION_FIELDS:
-            raise ValidationError({name: _("This field cannot be set here.")})
-    inv = Investigation(accident=a, responsible_level=INVESTIGATING_LEVEL_BY_GRADE[AccidentGrade(a.grade)],
-                        **{"started_on": timezone.localdate(), **data})
-    if inv.started_on < _local_date(a.occurred_at):
-        raise ValidationError({"started_on": _("The investigation cannot start before the accident.")})
-    inv.full_clean(exclude=["accident"])
-    inv._history_user = actor
-    inv.save()
-    a.state = S.INVESTIGATING
-    _save(a, actor, "investigation_started", from_state=S.REPORTED, data={"level": inv.responsible_level})
-    return inv
-
-
-@transaction.atomic
-def update_investigation(accident: Accident, *, actor, data: dict[str, Any],
-                         expected_version: int | None = None) -> Investigation:
-    """Change the team, causes, nature or conclusion while the investigation runs."""
-    a = _lock(accident, expected_version)
-    _require(can_investigate(actor, a))
-    inv = Investigation.objects.select_for_update(of=("self",)).filter(accident=a).first()
-    if inv is None or a.state == S.CLOSED:
-        raise ValidationError({"state": _("There is no running investigation.")})
+def _set_investigation_fields(inv: Investigation, data: dict[str, Any]) -> None:
     for name, value in data.items():
         if name not in INVESTIGATION_FIELDS:
             raise ValidationError({name: _("This field cannot be changed here.")})
         setattr(inv, name, value)
-    inv.full_clean(exclude=["accident"])
-    inv._history_user = actor
-    inv.save()
-    _save(a, actor, "investigation_updated", data={"fields": sorted(data)})
+
+
+def _locked_investigation(a: Accident) -> Investigation:
+    inv = Investigation.objects.select_for_update(of=("self",)).get(accident=a)
+    inv.accident = a
     return inv
 
 
-@transaction.atomic
+def start_investigation(accident: Accident, *, actor, data: dict[str, Any],
+                        expected_version: int | None = None) -> Investigation:
+    """reported → investigating: form the investigation team. The responsible government level
+    follows from the grade (条例 Art. 19)."""
+    event_data: dict[str, Any] = {}
+
+    def change(a: Accident) -> Investigation:
+        _refuse_unknown(data, INVESTIGATION_FIELDS)
+        inv = Investigation(accident=a, responsible_level=INVESTIGATING_LEVEL_BY_GRADE[AccidentGrade(a.grade)],
+                            **{"started_on": timezone.localdate(), **data})
+        if inv.started_on < _local_date(a.occurred_at):
+            raise ValidationError({"started_on": _("The investigation cannot start before the accident.")})
+        _save_child(inv, actor)
+        event_data["level"] = inv.responsible_level
+        return inv
+
+    return perform(accident, ev.INVESTIGATION_STARTED, actor=actor, policy=policy, machine=M, change=change,
+                   expected_version=expected_version, data=event_data, outcome=True).result
+
+
+def update_investigation(accident: Accident, *, actor, data: dict[str, Any],
+                         expected_version: int | None = None) -> Investigation:
+    """Change the team, causes, nature or conclusion while the investigation runs."""
+
+    def change(a: Accident) -> Investigation:
+        inv = _locked_investigation(a)
+        _set_investigation_fields(inv, data)
+        _save_child(inv, actor)
+        return inv
+
+    return perform(accident, ev.INVESTIGATION_UPDATED, actor=actor, policy=policy, machine=M, change=change,
+                   expected_version=expected_version, data={"fields": sorted(data)}, outcome=True).result
+
+
 def submit_investigation_report(accident: Accident, *, actor, submitted_on: date, data: dict[str, Any] | None = None,
                                 files: Iterable = (), expected_version: int | None = None) -> Investigation:
     """investigating → report_submitted: the team's report reaches the government, which must
     approve it within 15 days (30 for 特别重大, 条例 Art. 32)."""
-    a = _lock(accident, expected_version)
-    _require(can_investigate(actor, a))
-    if a.state != S.INVESTIGATING:
-        raise ValidationError({"state": _("Only a running investigation can submit its report.")})
-    inv = Investigation.objects.select_for_update(of=("self",)).get(accident=a)
-    if submitted_on is None or submitted_on < inv.started_on:
-        raise ValidationError({"submitted_on": _("The report cannot be submitted before the investigation started.")})
-    if submitted_on > timezone.localdate():
-        raise ValidationError({"submitted_on": _("This date cannot be in the future.")})
-    for name, value in (data or {}).items():
-        if name not in INVESTIGATION_FIELDS:
-            raise ValidationError({name: _("This field cannot be changed here.")})
-        setattr(inv, name, value)
-    inv.report_submitted_on = submitted_on
-    inv._history_user = actor
-    inv.save()
-    a.state = S.REPORT_SUBMITTED
-    _save(a, actor, "report_submitted", from_state=S.INVESTIGATING, files=files,
-          data={"submitted_on": submitted_on.isoformat(), "approval_deadline": inv.approval_deadline.isoformat(),
-                "report_due_on": inv.report_due_on.isoformat(), "late": inv.report_submitted_late})
-    return inv
+    event_data: dict[str, Any] = {}
+
+    def change(a: Accident) -> Investigation:
+        inv = _locked_investigation(a)
+        if submitted_on is None or submitted_on < inv.started_on:
+            raise ValidationError({"submitted_on": _("The report cannot be submitted before the investigation "
+                                                     "started.")})
+        if submitted_on > timezone.localdate():
+            raise ValidationError({"submitted_on": _("This date cannot be in the future.")})
+        _set_investigation_fields(inv, data or {})
+        inv.report_submitted_on = submitted_on
+        inv._history_user = actor
+        inv.save()
+        event_data.update(submitted_on=submitted_on.isoformat(), approval_deadline=inv.approval_deadline.isoformat(),
+                          report_due_on=inv.report_due_on.isoformat(), late=inv.report_submitted_late)
+        return inv
+
+    return perform(accident, ev.REPORT_SUBMITTED, actor=actor, policy=policy, machine=M, change=change,
+                   expected_version=expected_version, data=event_data, files=files,
+                   file_kind=Attachment.Kind.DOCUMENT, outcome=True).result
 
 
-@transaction.atomic
 def extend_report_deadline(accident: Accident, *, actor, days: int, reason: str,
                            expected_version: int | None = None) -> Investigation:
     """Extend the investigation report's deadline (条例 Art. 29: approved by the government in
     charge of the investigation, in special cases): once, while the report is not submitted, by
     at most the days the ``InvestigationTimeLimit`` in force on the accident's day allows (60)."""
-    a = _lock(accident, expected_version)
-    _require(can_investigate(actor, a))
-    inv = Investigation.objects.select_for_update(of=("self",)).filter(accident=a).first()
-    if a.state != S.INVESTIGATING or inv is None:
-        raise ValidationError({"state": _("Only the deadline of a report not yet submitted can be extended.")})
-    if inv.report_extension_days:
-        raise ValidationError({"days": _("The report deadline has already been extended once.")})
-    limit = time_limit_on(_local_date(a.occurred_at))
-    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= limit.max_extension_days:
-        raise ValidationError({"days": _("Extend by 1 to %(max)s days.") % {"max": limit.max_extension_days}})
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for the extension and who approved it.")})
-    before = inv.report_due_on
-    inv.accident = a
-    inv.report_extension_days, inv.report_extension_reason = days, reason[:200]
-    inv._history_user = actor
-    inv.save()
-    _save(a, actor, "report_deadline_extended", comment=reason,
-          data={"days": days, "before": before.isoformat() if before else None,
-                "report_due_on": inv.report_due_on.isoformat()})
-    return inv
+    event_data: dict[str, Any] = {}
+
+    def change(a: Accident) -> Investigation:
+        inv = _locked_investigation(a)
+        limit = time_limit_on(_local_date(a.occurred_at))
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= limit.max_extension_days:
+            raise ValidationError({"days": _("Extend by 1 to %(max)s days.") % {"max": limit.max_extension_days}})
+        if not reason:
+            raise ValidationError({"reason": _("Give the reason for the extension and who approved it.")})
+        before = inv.report_due_on
+        inv.report_extension_days, inv.report_extension_reason = days, reason[:200]
+        inv._history_user = actor
+        inv.save()
+        event_data.update(days=days, before=before.isoformat() if before else None,
+                          report_due_on=inv.report_due_on.isoformat())
+        return inv
+
+    return perform(accident, ev.REPORT_DEADLINE_EXTENDED, actor=actor, policy=policy, machine=M, change=change,
+                   expected_version=expected_version, comment=reason, data=event_data, outcome=True).result
 
 
-@transaction.atomic
 def extend_approval(accident: Accident, *, actor, days: int, reason: str,
                     expected_version: int | None = None) -> Investigation:
     """Extend the approval deadline of a 特别重大 accident's report, once, by at most 30 days."""
-    a = _lock(accident, expected_version)
-    _require(can_investigate(actor, a))
-    inv = Investigation.objects.select_for_update(of=("self",)).filter(accident=a).first()
-    if a.state != S.REPORT_SUBMITTED or inv is None:
-        raise ValidationError({"state": _("Only a submitted report awaiting approval can be extended.")})
-    if a.grade != AccidentGrade.PARTICULARLY_SERIOUS:
-        raise ValidationError({"days": _("Only the approval of a particularly serious accident's report can be "
-                                         "extended.")})
-    if inv.extension_days:
-        raise ValidationError({"days": _("The approval has already been extended once.")})
-    if not isinstance(days, int) or not 1 <= days <= MAX_APPROVAL_EXTENSION_DAYS:
-        raise ValidationError({"days": _("Extend by 1 to 30 days.")})
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for the extension.")})
-    inv.extension_days, inv.extension_reason = days, reason[:200]
-    inv._history_user = actor
-    inv.save()
-    _save(a, actor, "approval_extended", comment=reason,
-          data={"days": days, "approval_deadline": inv.approval_deadline.isoformat()})
-    return inv
+    event_data: dict[str, Any] = {}
+
+    def change(a: Accident) -> Investigation:
+        inv = _locked_investigation(a)
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_APPROVAL_EXTENSION_DAYS:
+            raise ValidationError({"days": _("Extend by 1 to 30 days.")})
+        if not reason:
+            raise ValidationError({"reason": _("Give the reason for the extension.")})
+        inv.extension_days, inv.extension_reason = days, reason[:200]
+        inv._history_user = actor
+        inv.save()
+        event_data.update(days=days, approval_deadline=inv.approval_deadline.isoformat())
+        return inv
+
+    return perform(accident, ev.APPROVAL_EXTENDED, actor=actor, policy=policy, machine=M, change=change,
+                   expected_version=expected_version, comment=reason, data=event_data, outcome=True).result
 
 
-@transaction.atomic
 def approve_investigation_report(accident: Accident, *, actor, approved_on: date, comment: str = "",
                                  expected_version: int | None = None) -> Investigation:
     """report_submitted → closed: the government approved (批复) the report."""
-    a = _lock(accident, expected_version)
-    _require(can_investigate(actor, a))
-    if a.state != S.REPORT_SUBMITTED:
-        raise ValidationError({"state": _("Only a submitted report can be approved.")})
-    inv = Investigation.objects.select_for_update(of=("self",)).get(accident=a)
-    if approved_on is None or approved_on < inv.report_submitted_on:
-        raise ValidationError({"approved_on": _("The approval cannot precede the report's submission.")})
-    if approved_on > timezone.localdate():
-        raise ValidationError({"approved_on": _("This date cannot be in the future.")})
-    inv.approved_on = approved_on
-    inv._history_user = actor
-    inv.save()
-    a.state = S.CLOSED
-    _save(a, actor, "report_approved", from_state=S.REPORT_SUBMITTED, comment=comment,
-          data={"approved_on": approved_on.isoformat(), "late": approved_on > inv.approval_deadline})
-    return inv
+    event_data: dict[str, Any] = {}
+
+    def change(a: Accident) -> Investigation:
+        inv = _locked_investigation(a)
+        if approved_on is None or approved_on < inv.report_submitted_on:
+            raise ValidationError({"approved_on": _("The approval cannot precede the report's submission.")})
+        if approved_on > timezone.localdate():
+            raise ValidationError({"approved_on": _("This date cannot be in the future.")})
+        inv.approved_on = approved_on
+        inv._history_user = actor
+        inv.save()
+        event_data.update(approved_on=approved_on.isoformat(), late=approved_on > inv.approval_deadline)
+        return inv
+
+    return perform(accident, ev.REPORT_APPROVED, actor=actor, policy=policy, machine=M, change=change,
+                   expected_version=expected_version, comment=comment, data=event_data, outcome=True).result
 
 
 # --- rectification and accountability ------------------------------------------------------
@@ -748,50 +734,43 @@ RECTIFICATION_FIELDS = frozenset({"problem", "measures", "responsible_unit", "de
                                   "listing_unit"})
 
 
-@transaction.atomic
-def add_rectification(accident: Accident, *, actor, data: dict[str, Any]) -> AccidentRectification:
+def add_rectification(accident: Accident, *, actor, data: dict[str, Any],
+                      expected_version: int | None = None) -> AccidentRectification:
     """Record a problem the accident exposed and its required rectification (optionally listed
     for supervision at a government level)."""
-    a = Accident.objects.select_for_update(of=("self",)).get(pk=accident.pk)
-    _require(can_investigate(actor, a))
-    for name in data:
-        if name not in RECTIFICATION_FIELDS:
-            raise ValidationError({name: _("This field cannot be set here.")})
-    rect = AccidentRectification(accident=a, created_by=actor if getattr(actor, "pk", None) else None, **data)
-    if rect.listing_level:
-        rect.listed_at = timezone.now()
-        if not rect.listing_unit:
-            raise ValidationError({"listing_unit": _("Name the supervising unit of a listed rectification.")})
-    rect.full_clean(exclude=["accident"])
-    rect._history_user = actor
-    rect.save()
-    _save(a, actor, "rectification_added", data={"rectification": rect.pk, "listed": rect.listing_level})
-    return rect
+    event_data: dict[str, Any] = {}
+
+    def change(a: Accident) -> AccidentRectification:
+        _refuse_unknown(data, RECTIFICATION_FIELDS)
+        rect = AccidentRectification(accident=a, created_by=actor if getattr(actor, "pk", None) else None, **data)
+        if rect.listing_level:
+            rect.listed_at = timezone.now()
+            if not rect.listing_unit:
+                raise ValidationError({"listing_unit": _("Name the supervising unit of a listed rectification.")})
+        _save_child(rect, actor)
+        event_data.update(rectification=rect.pk, listed=rect.listing_level)
+        return rect
+
+    return perform(accident, ev.RECTIFICATION_ADDED, actor=actor, policy=policy, machine=M, change=change,
+                   expected_version=expected_version, data=event_data, outcome=True).result
 
 
 @transaction.atomic
 def rectify(rect: AccidentRectification, *, actor, note: str, files: Iterable = (),
             expected_version: int | None = None) -> AccidentRectification:
     """open → rectified: the responsible unit's rectification is done (by the enterprise of the
-    accident or the regulator), with evidence."""
-    r = AccidentRectification.objects.select_for_update(of=("self",)).get(pk=rect.pk)
-    a = r.accident
-    _require(can_investigate(actor, a) or (is_enterprise_side(actor, a)
-                                           and actor.has_perm("accidents.change_accident")))
-    if expected_version is not None and r.version != expected_version:
-        raise ConflictError(_("This rectification was changed by someone else meanwhile."),
-                            current_state=r.state, current_version=r.version)
-    if r.is_voided or r.state != RectificationState.OPEN:
-        raise ValidationError({"state": _("Only an open rectification can be reported done.")})
+    accident or the regulator), with evidence. The event is the accident's (its timeline); the
+    evidence is the rectification's."""
     note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": _("Describe what was done.")})
-    r.state, r.rectified_note, r.rectified_at = RectificationState.RECTIFIED, note, timezone.now()
-    r.version += 1  # the row is locked: no concurrent increment
-    r._history_user = actor
-    r.save()
-    r.refresh_from_db()
-    event = record_event(a, "rectification_done", actor=actor, comment=note, data={"rectification": r.pk})
+
+    def change(r: AccidentRectification) -> None:
+        if not note:
+            raise ValidationError({"note": _("Describe what was done.")})
+        r.rectified_note, r.rectified_at = note, timezone.now()
+
+    r = perform(rect, ev.RECTIFICATION_DONE, actor=actor, policy=policy, machine=RECTIFICATION_MACHINE,
+                change=change, expected_version=expected_version, event=False)
+    event = record_event(r.accident, ev.RECTIFICATION_DONE, actor=actor, comment=note, data={"rectification": r.pk})
     attach_files(r, files, actor=actor, kind=Attachment.Kind.EVIDENCE, event=event)
     return r
 
@@ -799,20 +778,14 @@ def rectify(rect: AccidentRectification, *, actor, note: str, files: Iterable = 
 @transaction.atomic
 def verify_rectification(rect: AccidentRectification, *, actor, comment: str = "",
                          expected_version: int | None = None) -> AccidentRectification:
-    """rectified → verified by the investigating side."""
-    r = AccidentRectification.objects.select_for_update(of=("self",)).get(pk=rect.pk)
-    _require(can_investigate(actor, r.accident))
-    if expected_version is not None and r.version != expected_version:
-        raise ConflictError(_("This rectification was changed by someone else meanwhile."),
-                            current_state=r.state, current_version=r.version)
-    if r.state != RectificationState.RECTIFIED:
-        raise ValidationError({"state": _("Only a rectification reported done can be verified.")})
-    r.state, r.verified_by, r.verified_at = RectificationState.VERIFIED, actor, timezone.now()
-    r.version += 1  # the row is locked: no concurrent increment
-    r._history_user = actor
-    r.save()
-    r.refresh_from_db()
-    record_event(r.accident, "rectification_verified", actor=actor, comment=comment, data={"rectification": r.pk})
+    """rectified → verified by the investigating side (the event is the accident's)."""
+
+    def change(r: AccidentRectification) -> None:
+        r.verified_by, r.verified_at = actor, timezone.now()
+
+    r = perform(rect, ev.RECTIFICATION_VERIFIED, actor=actor, policy=policy, machine=RECTIFICATION_MACHINE,
+                change=change, expected_version=expected_version, event=False)
+    record_event(r.accident, ev.RECTIFICATION_VERIFIED, actor=actor, comment=comment, data={"rectification": r.pk})
     return r
 
 
@@ -820,29 +793,26 @@ ACCOUNTABILITY_FIELDS = frozenset({"person_name", "position", "unit", "measure",
                                    "decided_on", "decided_by_unit"})
 
 
-@transaction.atomic
-def add_accountability(accident: Accident, *, actor, data: dict[str, Any]) -> Accountability:
+def add_accountability(accident: Accident, *, actor, data: dict[str, Any],
+                       expected_version: int | None = None) -> Accountability:
     """Record a measure of accountability (who, what measure, decided when and by whom)."""
-    a = Accident.objects.select_for_update(of=("self",)).get(pk=accident.pk)
-    _require(can_investigate(actor, a))
-    for name in data:
-        if name not in ACCOUNTABILITY_FIELDS:
-            raise ValidationError({name: _("This field cannot be set here.")})
-    rec = Accountability(accident=a, recorded_by=actor if getattr(actor, "pk", None) else None, **data)
-    if rec.fine_yuan is not None and rec.fine_yuan < 0:
-        raise ValidationError({"fine_yuan": _("A fine cannot be negative.")})
-    rec.full_clean(exclude=["accident"])
-    rec._history_user = actor
-    rec.save()
-    _save(a, actor, "accountability_added", data={"accountability": rec.pk, "measure": rec.measure})
-    return rec
+    event_data: dict[str, Any] = {}
+
+    def change(a: Accident) -> Accountability:
+        _refuse_unknown(data, ACCOUNTABILITY_FIELDS)
+        rec = Accountability(accident=a, recorded_by=actor if getattr(actor, "pk", None) else None, **data)
+        if rec.fine_yuan is not None and rec.fine_yuan < 0:
+            raise ValidationError({"fine_yuan": _("A fine cannot be negative.")})
+        _save_child(rec, actor)
+        event_data.update(accountability=rec.pk, measure=rec.measure)
+        return rec
+
+    return perform(accident, ev.ACCOUNTABILITY_ADDED, actor=actor, policy=policy, machine=M, change=change,
+                   expected_version=expected_version, data=event_data, outcome=True).result
 
 
 # --- voiding --------------------------------------------------------------------------------
 
-def void_accident(accident: Accident, *, actor, reason: str) -> Accident:
+def void_accident(accident: Accident, *, actor, reason: str, expected_version: int | None = None) -> Accident:
     """Void an accident entered in error (kept, marked, with an event); regulators in scope only."""
-    _require(_is_admin(actor) or (is_regulator_side(actor, accident)
-                                  and actor.has_perm("accidents.delete_accident")),
-             _("You may not void this accident."))
-    return void_record(accident, actor=actor, reason=reason)
+    return void(accident, actor=actor, policy=policy, reason=reason, expected_version=expected_version, machine=M)

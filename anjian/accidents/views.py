@@ -36,45 +36,18 @@ from anjian.core.views_imports import import_upload_page
 
 from . import forms as f
 from . import services
-from .choices import FLAG_DEFINITIONS, AccidentGrade, FlagKind, FlagState
+from .choices import ACTION_OF_STEP, FLAG_DEFINITIONS, AccidentGrade, FlagKind, FlagState
 from .exports import ExportTooLarge, FilterInvalid, export_accidents, export_filename, filtered_accidents
 from .grading import grade_for
 from .imports import COLUMNS as IMPORT_COLUMNS
 from .imports import import_accidents, template_file
 from .models import Accident, AccidentRectification, Investigation, ReportingFlag
+from .policy import MACHINES, available_actions, policy
 from .regulations import counted_deaths, counting_source, missing_counted_as_deaths
 from .selectors import casualty_phrase, followup_status, report_deadline, reporting_chain, update_window_end
 
 PAGE_SIZE = getattr(settings, "ANJIAN_PAGE_SIZE", 50)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-EVENT_LABELS = {
-    "reported": gettext_lazy("Reported"),
-    "corrected": gettext_lazy("Corrected"),
-    "casualty_update": gettext_lazy("Casualty update"),
-    "casualty_update_late": gettext_lazy("Late casualty update (not counted)"),
-    "followup_recorded": gettext_lazy("Follow-up report (续报)"),
-    "situation_stable": gettext_lazy("Situation declared stable"),
-    "report_deadline_extended": gettext_lazy("Report deadline extended"),
-    "step_recorded": gettext_lazy("Reporting step recorded"),
-    "step_corrected": gettext_lazy("Reporting step corrected"),
-    "flag_recorded": gettext_lazy("Flag recorded"),
-    "flag_confirmed": gettext_lazy("Flag confirmed"),
-    "flag_retracted": gettext_lazy("Flag retracted"),
-    "investigation_started": gettext_lazy("Investigation started"),
-    "investigation_updated": gettext_lazy("Investigation updated"),
-    "investigating_level_changed": gettext_lazy("Investigating level changed"),
-    "report_submitted": gettext_lazy("Investigation report submitted"),
-    "approval_extended": gettext_lazy("Approval extended"),
-    "report_approved": gettext_lazy("Report approved"),
-    "rectification_added": gettext_lazy("Rectification required"),
-    "rectification_done": gettext_lazy("Rectification done"),
-    "rectification_verified": gettext_lazy("Rectification verified"),
-    "accountability_added": gettext_lazy("Accountability recorded"),
-    "voided": gettext_lazy("Voided"),
-    "imported": gettext_lazy("Imported"),
-}
-
 
 def _posted(request):
     return request.POST if request.method == "POST" else None
@@ -87,7 +60,7 @@ def _scoped(user, pk: int, *, include_voided: bool = False) -> Accident:
 
 
 def _can_report(user) -> bool:
-    return user.has_perm("accidents.add_accident")
+    return policy.can(user, "report")
 
 
 # --- the ledger ------------------------------------------------------------------------------
@@ -165,7 +138,7 @@ def accident_create(request):
 def accident_edit(request, pk: int):
     """Correct an accident (with the reason); the grade is computed again."""
     accident = _scoped(request.user, pk)
-    if not services.can_edit(request.user, accident):
+    if "update" not in available_actions(request.user, accident):
         raise PermissionDenied
     form = f.AccidentForm(_posted(request), user=request.user, accident=accident)
     if request.method == "POST" and form.is_valid():
@@ -186,23 +159,9 @@ def accident_edit(request, pk: int):
 
 # --- one accident ------------------------------------------------------------------------------
 
-ACTION_LABELS = {
-    "update": gettext_lazy("Correct"),
-    "casualty_update": gettext_lazy("Casualty update (补报)"),
-    "record_followup": gettext_lazy("Record a follow-up report (续报)"),
-    "declare_stable": gettext_lazy("Declare the situation stable"),
-    "record_step": gettext_lazy("Record a reporting step"),
-    "record_flag": gettext_lazy("Record a reporting flag"),
-    "start_investigation": gettext_lazy("Start the investigation"),
-    "update_investigation": gettext_lazy("Edit the investigation"),
-    "submit_report": gettext_lazy("Submit the investigation report"),
-    "extend_report": gettext_lazy("Extend the report deadline"),
-    "extend_approval": gettext_lazy("Extend the approval"),
-    "approve_report": gettext_lazy("Approve the report"),
-    "add_rectification": gettext_lazy("Add a rectification"),
-    "add_accountability": gettext_lazy("Record accountability"),
-    "void": gettext_lazy("Void"),
-}
+# The button of each action: the label of the (first) step it takes.
+ACTION_LABELS = {name: step.label for machine in reversed(MACHINES.values()) for step in reversed(machine.steps)
+                 if (name := ACTION_OF_STEP.get(step.action))}
 PRIMARY = {"casualty_update", "start_investigation", "submit_report", "approve_report"}
 
 
@@ -211,7 +170,7 @@ def accident_detail(request, pk: int):
     """One accident with everything about it."""
     accident = _scoped(request.user, pk, include_voided=True)
     user = request.user
-    actions = services.available_actions(user, accident)
+    actions = available_actions(user, accident)
     buttons = []
     for name in actions:
         url = (reverse("accidents:edit", args=[pk]) if name == "update"
@@ -230,9 +189,7 @@ def accident_detail(request, pk: int):
     investigation = Investigation.objects.filter(accident=accident).first()
     followups = list(accident.followups.select_related("recorded_by", "casualty_update"))
     flags = list(accident.flags.select_related("recorded_by", "decided_by"))
-    can_investigate = services.can_investigate(user, accident)
     rectifications = list(accident.rectifications.filter(is_voided=False).select_related("verified_by"))
-    can_rectify = services.can_edit(user, accident) or can_investigate
     timeline = [{"label": event_label(e.action, "accidents"), "event": e} for e in events_for(accident)]
     # Evidence of the flags and rectifications: one query each, grouped by their record.
     for rows, model in ((flags, ReportingFlag), (rectifications, AccidentRectification)):
@@ -243,6 +200,7 @@ def accident_detail(request, pk: int):
                 files.setdefault(att.object_id, []).append(att)
         for r in rows:
             r.evidence = files.get(str(r.pk), [])
+            r.actions = available_actions(user, r)  # the row's buttons (decide; done, verify)
     return render(request, "accidents/detail.html", {
         "accident": accident, "buttons": buttons,
         "by_rows": [(name, value, g, labels[g]) for name, value, g in by_rows], "computed_grade": grade,
@@ -256,8 +214,6 @@ def accident_detail(request, pk: int):
         "window_end": update_window_end(accident), "flags": flags, "investigation": investigation,
         "rectifications": rectifications, "accountabilities": list(accident.accountabilities.filter(is_voided=False)),
         "timeline": timeline, "attachments": list(attachments_for(accident)),
-        "can_investigate": can_investigate and not accident.is_voided,
-        "can_rectify": can_rectify and not accident.is_voided,
         "flag_definitions": [(FlagKind(k).label, v) for k, v in FLAG_DEFINITIONS.items()],
     })
 
@@ -321,7 +277,8 @@ def _run(name: str, accident: Accident, user, data: dict, request):
                                     files=data.get("files") or [], expected_version=version)
     if name == "decide_flag":
         flag = get_object_or_404(ReportingFlag, pk=request.GET.get("flag") or 0, accident=accident)
-        return services.decide_flag(flag, actor=user, confirm=data["decision"] == "confirm", comment=data["comment"])
+        return services.decide_flag(flag, actor=user, confirm=data["decision"] == "confirm", comment=data["comment"],
+                                    expected_version=version)
     if name == "start_investigation":
         data = {k: v for k, v in data.items() if v not in (None, "")}
         return services.start_investigation(accident, actor=user, data=data, expected_version=version)
@@ -343,8 +300,9 @@ def _run(name: str, accident: Accident, user, data: dict, request):
         return services.approve_investigation_report(accident, actor=user, approved_on=data["approved_on"],
                                                      comment=data["comment"], expected_version=version)
     if name == "add_rectification":
-        return services.add_rectification(accident, actor=user, data=data)
+        return services.add_rectification(accident, actor=user, data=data, expected_version=version)
     if name in ("rectify", "verify"):
+        # The form's version is the accident's; the rectification is read now (its own version).
         rect = get_object_or_404(AccidentRectification, pk=data.pop("rectification"), accident=accident,
                                  is_voided=False)
         if name == "rectify":
@@ -352,9 +310,9 @@ def _run(name: str, accident: Accident, user, data: dict, request):
         return services.verify_rectification(rect, actor=user, comment=data["comment"])
     if name == "add_accountability":
         data = {k: v for k, v in data.items() if v is not None}
-        return services.add_accountability(accident, actor=user, data=data)
+        return services.add_accountability(accident, actor=user, data=data, expected_version=version)
     if name == "void":
-        return services.void_accident(accident, actor=user, reason=data["reason"])
+        return services.void_accident(accident, actor=user, reason=data["reason"], expected_version=version)
     raise Http404
 
 

@@ -22,8 +22,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from anjian.core.imports import template_workbook
-from anjian.core.services import ConflictError, void_record
+from anjian.core.services import ConflictError
 from anjian.core.views_imports import import_upload_page
+from anjian.core.workflow import void
 from anjian.orgs.choices import Role
 from anjian.regions.choices import LEVEL_DEPTH, RegionLevel
 from anjian.regions.fields import RegionCodeField
@@ -34,6 +35,7 @@ from anjian.regions.figures import (
     save_region_figures,
 )
 from anjian.regions.models import Region, RegionYearFigure
+from anjian.regions.policy import policy as regions_policy
 
 from .api_stats import statistics_filename, statistics_xlsx, xlsx_response
 from .choices import AccidentGrade
@@ -242,14 +244,16 @@ def figures_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def figures_void(request: HttpRequest, pk: int) -> HttpResponse:
-    """Void one figures row (with a reason); it stays in the history."""
-    if not can_enter_figures(request.user):
-        raise PermissionDenied(_("You may not enter regional figures."))
+    """Void one figures row (with a reason); it stays in the history. The regions policy decides
+    who may (the row's region in the actor's jurisdiction), through the write path."""
+    regions_policy.require(request.user, "void", message=_("You may not enter regional figures."))
     figure = get_object_or_404(RegionYearFigure.objects.for_user(request.user), pk=pk)
     try:
-        void_record(figure, actor=request.user, reason=request.POST.get("reason", ""))
+        void(figure, actor=request.user, policy=regions_policy, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
+    except ConflictError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, _("Figures of %(region)s for %(year)s voided.") % {
             "region": figure.region.name, "year": figure.year})

@@ -62,6 +62,7 @@ def test_approval_and_rectification_overdue(world, regulator):
     acc.refresh_from_db()
     services.submit_investigation_report(acc, actor=regulator,
                                          submitted_on=timezone.localdate() - datetime.timedelta(days=16))
+    acc.refresh_from_db()  # a step on a stale copy is a conflict (issue #11)
     services.add_rectification(acc, actor=regulator, data={
         "problem": "制度缺失", "responsible_unit": "甲公司", "deadline": timezone.localdate() - datetime.timedelta(days=1)})
     now = timezone.now()

@@ -320,9 +320,11 @@ def test_rectification_and_accountability(world, regulator, ent_user):
         services.verify_rectification(rect, actor=ent_user)
     rect = services.verify_rectification(rect, actor=regulator)
     assert rect.state == "verified"
+    acc.refresh_from_db()  # adding the rectification moved the accident on: a stale copy is a conflict
     rec = services.add_accountability(acc, actor=regulator, data={"person_name": "李四", "measure": "fine",
                                                                   "fine_yuan": Decimal(50000)})
     assert rec.pk
+    acc.refresh_from_db()
     with pytest.raises(PermissionDenied):
         services.add_accountability(acc, actor=ent_user, data={"person_name": "王五", "measure": "other"})
 

@@ -73,8 +73,6 @@ def key_of(fn: Callable) -> str:
 # Public functions that write nothing: they need no scenario.
 READ_ONLY = {
     # predicates: who may do what
-    "accidents.available_actions", "accidents.can_edit", "accidents.can_investigate", "accidents.can_record_chain",
-    "accidents.is_enterprise_side", "accidents.is_regulator_side",
     "hazards.available_actions", "hazards.needs_recheck",
     "inspections.allowed_kinds", "inspections.can_edit_record", "inspections.can_inspect",
     "inspections.can_manage_duties", "inspections.in_scope", "inspections.is_own_enterprise",
