@@ -235,7 +235,7 @@ def source_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_source(source, actor=request.user, data=form.service_data(),
-                                   version=request.POST.get("version"))
+                                   version=request.POST.get("version") or None)
         except ValidationError as exc:
             add_service_errors(form, exc)
         except ConflictError as exc:
