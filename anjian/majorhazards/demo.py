@@ -68,14 +68,16 @@ def build_demo(seed: int = 0) -> dict:
             # Leave one source short of its operational person, so the warning shows in the demo.
             if n == 1 and k == 0:
                 roles = roles[:2]
+            # Each step moves the source's version on: go on with the copy it answers (the new
+            # record's source), as a page would reload, or the next step is a stale write (409).
             for (role, position), person in zip(roles, names, strict=False):
-                services.appoint_person(source, actor=admin, data={
+                source = services.appoint_person(source, actor=admin, data={
                     "role": role, "name": person, "position": position, "phone": f"138{rng.randrange(10**8):08d}",
-                    "appointed_on": today - datetime.timedelta(days=rng.randint(200, 900))})
+                    "appointed_on": today - datetime.timedelta(days=rng.randint(200, 900))}).source
             # Technical checks: last quarter for all; this quarter for most (one is left overdue).
-            services.record_check(source, actor=admin, data={
+            source = services.record_check(source, actor=admin, data={
                 "role": "technical", "checked_on": quarter_start - datetime.timedelta(days=rng.randint(5, 60)),
-                "findings": "储罐液位计、可燃气体报警器检查正常"})
+                "findings": "储罐液位计、可燃气体报警器检查正常"}).source
             made["major_hazard_checks"] += 1
             if (n + k) % 3 and today > quarter_start:
                 services.record_check(source, actor=admin, data={

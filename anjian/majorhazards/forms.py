@@ -93,6 +93,8 @@ class CheckForm(forms.Form):
 class TransitionForm(forms.Form):
     to_state = forms.ChoiceField(choices=SourceState.choices)
     comment = forms.CharField(required=False, max_length=500)
+    # The version of the source the page showed: a change made meanwhile is refused (409).
+    version = forms.IntegerField(required=False, min_value=1)
 
 
 class VoidForm(forms.Form):

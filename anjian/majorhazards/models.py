@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from anjian.core.models import VoidableModel
+from anjian.core.models import VersionedModel, VoidableModel
 from anjian.core.scoping import ScopedQuerySet
 
 from .choices import MajorGrade, PersonRole, SourceState, UnitKind
@@ -182,12 +182,14 @@ class GradeBand(models.Model):
 
 # --- registry -----------------------------------------------------------------------------------
 
-class MajorHazardSource(VoidableModel):
+class MajorHazardSource(VoidableModel, VersionedModel):
     """A unit (production or storage) of an enterprise that holds hazardous chemicals, with its
     identification (S) and grade (R) from its latest evaluation, copied here for lists.
 
-    ``state`` changes only through ``anjian.majorhazards.services``; ``version`` is bumped by
-    every change (stale writes get a 409). Every change of substances or population re-evaluates."""
+    Changed only through ``anjian.majorhazards.services`` (the ``core.workflow`` write path):
+    ``state`` follows ``choices.SOURCE_MACHINE``; ``version`` (``VersionedModel``) is bumped by every
+    change, a change made from a stale copy is a 409. Every change of substances or population
+    re-evaluates."""
 
     is_voided = models.BooleanField(_("voided"), default=False)
     number = models.CharField(pgettext_lazy("major hazard", "number"), max_length=32, unique=True, editable=False)
@@ -218,7 +220,6 @@ class MajorHazardSource(VoidableModel):
     evaluated_at = models.DateTimeField(pgettext_lazy("major hazard", "evaluated at"), null=True, blank=True, editable=False)
     state = models.CharField(pgettext_lazy("major hazard", "state"), max_length=16, choices=SourceState.choices,
                              default=SourceState.IN_OPERATION, editable=False)
-    version = models.PositiveIntegerField(pgettext_lazy("major hazard", "version"), default=1, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", editable=False, verbose_name=_("created by"))

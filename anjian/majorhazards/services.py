@@ -1,9 +1,12 @@
-"""Every change to the major hazard source registry goes through here.
+"""Every change to the major hazard source registry goes through here, and through the one write
+path (``core.workflow``).
 
-Each change locks the source row, checks the actor's right, saves, bumps ``version``, writes an
-event and — when substances or the population changed — re-evaluates the source (S, R, grade,
-with the current table version) in the same transaction. A stale ``version`` from the caller is
-a ``ConflictError`` (HTTP 409) and nothing is written.
+Each change of a source (its details, its state, its chemicals, its responsible persons and
+their checks) is a step on the source: the row is locked, its version checked (the one the
+caller sends, else the one of the copy the caller loaded: a stale one is a ``ConflictError``,
+HTTP 409, and nothing is written), the actor's right asked of ``policy``, the change made, the
+version bumped and the event written — and when substances or the population changed, the
+source is re-evaluated (S, R, grade, with the current table version) — in one transaction.
 """
 
 from __future__ import annotations
@@ -13,19 +16,36 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.core.scoping import ENTERPRISE, scope_of
-from anjian.core.services import ConflictError, record_event, void_record
+from anjian.core.services import record_event
+from anjian.core.workflow import create, perform, void
 from anjian.enterprises.models import Enterprise
-from anjian.orgs.choices import Role
 
 from .calculation import EvaluationError, SubstanceInput, current_table, evaluate, parse_classes
-from .choices import TRANSITIONS, PersonRole, SourceState
+from .choices import SOURCE_MACHINE, PersonRole, SourceState, step_to
+from .events import (
+    CHECK_RECORDED,
+    ON_REGISTRATION,
+    ON_SUBSTANCE_ADDED,
+    ON_SUBSTANCE_CHANGED,
+    ON_SUBSTANCE_REMOVED,
+    PERSON_APPOINTED,
+    PERSON_ENDED,
+    POPULATION_CHANGED,
+    SOURCE_EVALUATED,
+    SOURCE_REGISTERED,
+    SOURCE_UPDATED,
+    STATE_CHANGED,
+    SUBSTANCE_ADDED,
+    SUBSTANCE_REMOVED,
+    SUBSTANCE_UPDATED,
+    TABLE_MADE_CURRENT,
+    TABLE_VERSION_CREATED,
+)
 from .models import (
     AlphaBand,
     CriticalQuantityTable,
@@ -38,47 +58,12 @@ from .models import (
     SourceEvaluation,
     SourceSubstance,
 )
+from .policy import policy
 
-REGULATOR_ROLES = frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER})
 SOURCE_FIELDS = ("name", "unit_kind", "address", "longitude", "latitude", "population_500m", "description")
 SUBSTANCE_FIELDS = ("chemical", "hazard_class", "name", "cas", "quantity_t")
 PERSON_FIELDS = ("role", "name", "position", "phone", "user", "appointed_on")
 SIX = Decimal("0.000001")
-
-
-# --- rights -----------------------------------------------------------------------------------
-
-def can_manage(actor, source: MajorHazardSource) -> bool:
-    """The enterprise's own users, regulators whose jurisdiction holds it, administrators."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return False
-    if getattr(actor, "is_system_admin", False):
-        return True
-    scope = scope_of(actor)
-    if scope.kind == ENTERPRISE:
-        return scope.enterprise_id == source.enterprise_id
-    return (getattr(actor, "role", None) in REGULATOR_ROLES
-            and MajorHazardSource.objects.for_user(actor).filter(pk=source.pk).exists())
-
-
-def _require_manage(actor, source: MajorHazardSource) -> None:
-    if not can_manage(actor, source):
-        raise PermissionDenied(_("You may not change this major hazard source."))
-
-
-def _lock(source: MajorHazardSource, version: int | None) -> MajorHazardSource:
-    locked = MajorHazardSource.objects.select_for_update(of=("self",)).get(pk=source.pk)
-    if version is not None and int(version) != locked.version:
-        raise ConflictError(_("This major hazard source was changed by someone else; reload it."),
-                            current_state=locked.state, current_version=locked.version)
-    if locked.is_voided:
-        raise ValidationError({"is_voided": _("This major hazard source is voided.")})
-    return locked
-
-
-def _bump(source: MajorHazardSource) -> None:
-    MajorHazardSource.objects.filter(pk=source.pk).update(version=F("version") + 1)
-    source.version += 1
 
 
 def _actor(actor):
@@ -87,6 +72,22 @@ def _actor(actor):
 
 def _dec(value: Fraction, places: Decimal = SIX) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def _check_fields(data: dict[str, Any], allowed) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: _("This field cannot be set here.")})
+
+
+def _source_step(source: MajorHazardSource, action: str, change, *, actor, right: str,
+                 version: int | None = None) -> Any:
+    """Take one step on ``source`` through the write path and answer what ``change`` answered.
+
+    ``change(locked)`` makes the change (child rows included) and writes the step's event itself,
+    before any re-evaluation it triggers, so a timeline reads "chemical added", then "evaluated"."""
+    return perform(source, action, actor=actor, policy=policy, right=right, change=change,
+                   expected_version=version, event=False, outcome=True).result
 
 
 # --- evaluation -------------------------------------------------------------------------------
@@ -101,8 +102,9 @@ def substance_inputs(source: MajorHazardSource) -> list[tuple[SourceSubstance, S
 def reevaluate(source: MajorHazardSource, *, actor=None, reason: str = "") -> SourceEvaluation | None:
     """Evaluate the source's current substances and population with the current table version,
     store the evaluation (inputs, items, table version) and copy S, α, R, grade onto the source.
-    Call inside the transaction that changed the source (the row is locked by the caller).
-    A source without substances gets S = R = 0, not major."""
+
+    A helper of the steps above: call it inside the step that changed the source (its ``change``,
+    with the locked row), never on its own. A source without substances gets S = R = 0, not major."""
     pairs = substance_inputs(source)
     table = current_table()
     try:
@@ -119,10 +121,12 @@ def reevaluate(source: MajorHazardSource, *, actor=None, reason: str = "") -> So
     before = (source.is_major, source.grade)
     source.s_value, source.r_value, source.alpha = evaluation.s_value, evaluation.r_value, evaluation.alpha
     source.grade, source.is_major, source.evaluated_at = result.grade, result.is_major, evaluation.evaluated_at
+    # Also stored at once: the step saves the whole row after its change, but registration
+    # evaluates after its save.
     MajorHazardSource.objects.filter(pk=source.pk).update(
         s_value=source.s_value, r_value=source.r_value, alpha=source.alpha, grade=source.grade,
         is_major=source.is_major, evaluated_at=source.evaluated_at)
-    record_event(source, "evaluated", actor=actor, comment=reason, data={
+    record_event(source, SOURCE_EVALUATED, actor=actor, comment=reason, data={
         "evaluation": evaluation.pk, "table": table.label, "S": float(result.s), "R": float(result.r),
         "grade": result.grade, "is_major": result.is_major,
         "previous": {"is_major": before[0], "grade": before[1]}})
@@ -148,83 +152,77 @@ def create_source(*, actor, enterprise: Enterprise, data: dict[str, Any],
     """Register a unit of ``enterprise`` (in the actor's scope) and evaluate it."""
     if not Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists():
         raise ValidationError({"enterprise": _("This enterprise is outside your jurisdiction.")})
-    scope = scope_of(actor)
-    if not (getattr(actor, "is_system_admin", False) or getattr(actor, "role", None) in REGULATOR_ROLES
-            or (scope.kind == ENTERPRISE and scope.enterprise_id == enterprise.pk)):
-        raise PermissionDenied(_("You may not register major hazard sources."))
-    unknown = set(data) - set(SOURCE_FIELDS) - {"is_demo"}
-    if unknown:
-        raise ValidationError({sorted(unknown)[0]: _("This field cannot be set here.")})
-    source = MajorHazardSource(enterprise=enterprise, created_by=_actor(actor), **data)
+    source = MajorHazardSource(enterprise=enterprise, created_by=_actor(actor))
+    # The right first, before the input is looked at (create() is then told it is decided).
+    policy.require(actor, "register", source, _("You may not register major hazard sources."))
+    _check_fields(data, (*SOURCE_FIELDS, "is_demo"))
+    for name, value in data.items():
+        setattr(source, name, value)
     _copy_enterprise_keys(source, enterprise)
     source.number = f"TMP{timezone.now().timestamp():.6f}"[:32]
     source.full_clean(exclude=["number"])
-    source.save()
-    source.number = source_number(source)
-    MajorHazardSource.objects.filter(pk=source.pk).update(number=source.number)
-    record_event(source, "created", actor=actor, to_state=source.state)
-    for i, spec in enumerate(substances or []):
-        try:
-            _add_substance(source, dict(spec))
-        except ValidationError as exc:
-            raise ValidationError({"substances": [f"{i}: {m}" for m in exc.messages]}) from exc
-    reevaluate(source, actor=actor, reason="created")
-    return source
+
+    def prepare(new: MajorHazardSource) -> None:
+        new.number = source_number(new)
+        MajorHazardSource.objects.filter(pk=new.pk).update(number=new.number)
+        record_event(new, SOURCE_REGISTERED, actor=actor, to_state=new.state)
+        for i, spec in enumerate(substances or []):
+            try:
+                _add_substance(new, dict(spec))
+            except ValidationError as exc:
+                raise ValidationError({"substances": [f"{i}: {m}" for m in exc.messages]}) from exc
+        reevaluate(new, actor=actor, reason=ON_REGISTRATION)
+
+    return create(source, actor=actor, policy=None, action=SOURCE_REGISTERED, clean=False, prepare=prepare,
+                  event=False)
 
 
-@transaction.atomic
 def update_source(source: MajorHazardSource, *, actor, data: dict[str, Any],
                   version: int | None = None) -> MajorHazardSource:
     """Correct a source's details; a changed population re-evaluates it."""
-    _require_manage(actor, source)
-    source = _lock(source, version)
-    unknown = set(data) - set(SOURCE_FIELDS)
-    if unknown:
-        raise ValidationError({sorted(unknown)[0]: _("This field cannot be set here.")})
-    changed = [k for k, v in data.items() if getattr(source, k) != v]
-    for k, v in data.items():
-        setattr(source, k, v)
-    source.full_clean()
-    source.save()
-    _bump(source)
-    record_event(source, "updated", actor=actor, data={"fields": changed})
-    if "population_500m" in changed:
-        reevaluate(source, actor=actor, reason="population changed")
-    return source
+    def change(locked: MajorHazardSource) -> MajorHazardSource:
+        _check_fields(data, SOURCE_FIELDS)
+        changed = [k for k, v in data.items() if getattr(locked, k) != v]
+        for k, v in data.items():
+            setattr(locked, k, v)
+        locked.full_clean()
+        record_event(locked, SOURCE_UPDATED, actor=actor, data={"fields": changed})
+        if "population_500m" in changed:
+            reevaluate(locked, actor=actor, reason=POPULATION_CHANGED)
+        return locked
+
+    return _source_step(source, SOURCE_UPDATED, change, actor=actor, right="update", version=version)
 
 
-@transaction.atomic
 def change_state(source: MajorHazardSource, *, actor, to_state: str, comment: str = "",
                  version: int | None = None) -> MajorHazardSource:
-    """Suspend, resume or decommission a source (decommissioned is final)."""
-    _require_manage(actor, source)
-    source = _lock(source, version)
-    if to_state not in TRANSITIONS.get(source.state, set()):
+    """Suspend, resume or decommission a source (decommissioned is final): the step of
+    ``SOURCE_MACHINE`` that leads to ``to_state``, with its source states."""
+    step = step_to(to_state)
+    if step is None:
         raise ValidationError({"state": _("A source cannot go from %(from)s to %(to)s.")
-                               % {"from": source.get_state_display(),
-                                  "to": dict(SourceState.choices).get(to_state, to_state)}})
-    if to_state == SourceState.DECOMMISSIONED and not comment.strip():
-        raise ValidationError({"comment": _("Give a reason for decommissioning.")})
-    before = source.state
-    source.state = to_state
-    source.save(update_fields=["state", "updated_at"])
-    _bump(source)
-    record_event(source, "state_changed", actor=actor, from_state=before, to_state=to_state, comment=comment)
-    return source
+                               % {"from": source.get_state_display(), "to": to_state}})
+
+    def change(locked: MajorHazardSource) -> None:
+        if step.target == SourceState.DECOMMISSIONED and not comment.strip():
+            raise ValidationError({"comment": _("Give a reason for decommissioning.")})
+        # perform sets the target state after this change: the event names both states here.
+        record_event(locked, STATE_CHANGED, actor=actor, from_state=locked.state, to_state=step.target,
+                     comment=comment)
+
+    return perform(source, step.action, actor=actor, policy=policy, machine=SOURCE_MACHINE, change=change,
+                   expected_version=version, event=False)
 
 
-def void_source(source: MajorHazardSource, *, actor, reason: str) -> MajorHazardSource:
+def void_source(source: MajorHazardSource, *, actor, reason: str, version: int | None = None) -> MajorHazardSource:
     """Void a source entered by mistake (never deleted)."""
-    _require_manage(actor, source)
-    return void_record(source, actor=actor, reason=reason)
+    return void(source, actor=actor, policy=policy, reason=reason, expected_version=version)
 
 
 # --- substances --------------------------------------------------------------------------------
 
 def _add_substance(source: MajorHazardSource, spec: dict[str, Any]) -> SourceSubstance:
-    unknown = set(spec) - set(SUBSTANCE_FIELDS)
-    if unknown:
-        raise ValidationError({sorted(unknown)[0]: _("This field cannot be set here.")})
+    _check_fields(spec, SUBSTANCE_FIELDS)
     sub = SourceSubstance(source=source, **spec)
     _fill_substance(sub)
     sub.full_clean()
@@ -257,138 +255,137 @@ def _fill_substance(sub: SourceSubstance) -> None:
         sub.name = item.chemical_name or item.hazard_class
 
 
-@transaction.atomic
 def add_substance(source: MajorHazardSource, *, actor, data: dict[str, Any],
                   version: int | None = None) -> SourceSubstance:
     """Add a chemical to a source and re-evaluate it."""
-    _require_manage(actor, source)
-    source = _lock(source, version)
-    sub = _add_substance(source, data)
-    _bump(source)
-    record_event(source, "substance_added", actor=actor, data={"substance": sub.pk, "name": sub.name,
-                                                               "quantity_t": str(sub.quantity_t)})
-    reevaluate(source, actor=actor, reason="substance added")
-    return sub
+    def change(locked: MajorHazardSource) -> SourceSubstance:
+        sub = _add_substance(locked, data)
+        record_event(locked, SUBSTANCE_ADDED, actor=actor, data={"substance": sub.pk, "name": sub.name,
+                                                                 "quantity_t": str(sub.quantity_t)})
+        reevaluate(locked, actor=actor, reason=ON_SUBSTANCE_ADDED)
+        return sub
+
+    return _source_step(source, SUBSTANCE_ADDED, change, actor=actor, right="add_substance", version=version)
 
 
-@transaction.atomic
 def update_substance(sub: SourceSubstance, *, actor, data: dict[str, Any],
                      version: int | None = None) -> SourceSubstance:
-    """Correct a substance (quantity, class, …) and re-evaluate its source."""
-    _require_manage(actor, sub.source)
-    source = _lock(sub.source, version)
-    sub = SourceSubstance.objects.select_for_update(of=("self",)).get(pk=sub.pk)
-    if sub.is_voided:
-        raise ValidationError({"is_voided": _("This substance is voided.")})
-    unknown = set(data) - set(SUBSTANCE_FIELDS)
-    if unknown:
-        raise ValidationError({sorted(unknown)[0]: _("This field cannot be set here.")})
-    if ("name" in data or "cas" in data) and "chemical" not in data:
-        sub.chemical = None  # a renamed substance is looked up again
-    for k, v in data.items():
-        setattr(sub, k, v)
-    _fill_substance(sub)
-    sub.full_clean()
-    sub.save()
-    _bump(source)
-    record_event(source, "substance_updated", actor=actor, data={"substance": sub.pk, "fields": sorted(data)})
-    reevaluate(source, actor=actor, reason="substance changed")
-    return sub
+    """Correct a substance (quantity, class, …) and re-evaluate its source. ``version`` is the
+    source's."""
+    def change(locked: MajorHazardSource) -> SourceSubstance:
+        row = SourceSubstance.objects.select_for_update(of=("self",)).get(pk=sub.pk)
+        if row.is_voided:
+            raise ValidationError({"is_voided": _("This substance is voided.")})
+        _check_fields(data, SUBSTANCE_FIELDS)
+        if ("name" in data or "cas" in data) and "chemical" not in data:
+            row.chemical = None  # a renamed substance is looked up again
+        for k, v in data.items():
+            setattr(row, k, v)
+        _fill_substance(row)
+        row.full_clean()
+        row.save()
+        record_event(locked, SUBSTANCE_UPDATED, actor=actor, data={"substance": row.pk, "fields": sorted(data)})
+        reevaluate(locked, actor=actor, reason=ON_SUBSTANCE_CHANGED)
+        return row
+
+    return _source_step(sub.source, SUBSTANCE_UPDATED, change, actor=actor, right="update_substance",
+                        version=version)
 
 
-@transaction.atomic
-def void_substance(sub: SourceSubstance, *, actor, reason: str) -> SourceSubstance:
-    """Remove a substance from its source (voided, kept) and re-evaluate the source."""
-    _require_manage(actor, sub.source)
-    source = _lock(sub.source, None)
-    sub = void_record(sub, actor=actor, reason=reason)
-    _bump(source)
-    record_event(source, "substance_removed", actor=actor, comment=reason, data={"substance": sub.pk})
-    reevaluate(source, actor=actor, reason="substance removed")
-    return sub
+def void_substance(sub: SourceSubstance, *, actor, reason: str, version: int | None = None) -> SourceSubstance:
+    """Remove a substance from its source (voided, kept) and re-evaluate the source. ``version``
+    is the source's."""
+    def change(locked: MajorHazardSource) -> SourceSubstance:
+        # The right was decided on the source (this step's, under its lock).
+        row = void(sub, actor=actor, policy=None, reason=reason)
+        record_event(locked, SUBSTANCE_REMOVED, actor=actor, comment=reason, data={"substance": row.pk})
+        reevaluate(locked, actor=actor, reason=ON_SUBSTANCE_REMOVED)
+        return row
+
+    return _source_step(sub.source, SUBSTANCE_REMOVED, change, actor=actor, right="remove_substance",
+                        version=version)
 
 
 # --- responsible persons and their checks ------------------------------------------------------
 
-@transaction.atomic
-def appoint_person(source: MajorHazardSource, *, actor, data: dict[str, Any]) -> ResponsiblePerson:
+def appoint_person(source: MajorHazardSource, *, actor, data: dict[str, Any],
+                   version: int | None = None) -> ResponsiblePerson:
     """Appoint the principal, technical or operational responsible person; the current one in
     that role (if any) is ended the day before the appointment (kept, with ``ended_on``)."""
-    _require_manage(actor, source)
-    source = _lock(source, None)
-    unknown = set(data) - set(PERSON_FIELDS)
-    if unknown:
-        raise ValidationError({sorted(unknown)[0]: _("This field cannot be set here.")})
-    person = ResponsiblePerson(source=source, created_by=_actor(actor), **data)
-    if person.appointed_on is None:
-        person.appointed_on = timezone.localdate()
-    person.full_clean(validate_constraints=False)
-    previous = (ResponsiblePerson.objects.select_for_update(of=("self",))
-                .filter(source=source, role=person.role, ended_on__isnull=True).first())
-    if previous is not None:
-        if person.appointed_on < previous.appointed_on:
-            raise ValidationError({"appointed_on": _("The appointment cannot be before the current person's "
-                                                     "(%(date)s).") % {"date": previous.appointed_on}})
-        previous.ended_on = max(previous.appointed_on, person.appointed_on - datetime.timedelta(days=1))
-        previous.save(update_fields=["ended_on"])
-    person.save()
-    _bump(source)
-    record_event(source, "person_appointed", actor=actor, data={
-        "role": person.role, "name": person.name, "person": person.pk,
-        "replaced": previous.pk if previous is not None else None})
-    return person
+    def change(locked: MajorHazardSource) -> ResponsiblePerson:
+        _check_fields(data, PERSON_FIELDS)
+        person = ResponsiblePerson(source=locked, created_by=_actor(actor), **data)
+        if person.appointed_on is None:
+            person.appointed_on = timezone.localdate()
+        person.full_clean(validate_constraints=False)
+        previous = (ResponsiblePerson.objects.select_for_update(of=("self",))
+                    .filter(source=locked, role=person.role, ended_on__isnull=True).first())
+        if previous is not None:
+            if person.appointed_on < previous.appointed_on:
+                raise ValidationError({"appointed_on": _("The appointment cannot be before the current person's "
+                                                         "(%(date)s).") % {"date": previous.appointed_on}})
+            previous.ended_on = max(previous.appointed_on, person.appointed_on - datetime.timedelta(days=1))
+            previous.save(update_fields=["ended_on"])
+        person.save()
+        record_event(locked, PERSON_APPOINTED, actor=actor, data={
+            "role": person.role, "name": person.name, "person": person.pk,
+            "replaced": previous.pk if previous is not None else None})
+        return person
+
+    return _source_step(source, PERSON_APPOINTED, change, actor=actor, right="appoint_person", version=version)
 
 
-@transaction.atomic
-def end_person(person: ResponsiblePerson, *, actor, ended_on: datetime.date | None = None) -> ResponsiblePerson:
-    """End a responsible person's appointment without a successor (the role becomes vacant)."""
-    _require_manage(actor, person.source)
-    source = _lock(person.source, None)
-    person = ResponsiblePerson.objects.select_for_update(of=("self",)).get(pk=person.pk)
-    if person.ended_on is not None:
-        raise ValidationError({"ended_on": _("This appointment has already ended.")})
-    person.ended_on = ended_on or timezone.localdate()
-    if person.ended_on < person.appointed_on:
-        raise ValidationError({"ended_on": _("The end cannot be before the appointment.")})
-    person.save(update_fields=["ended_on"])
-    _bump(source)
-    record_event(source, "person_ended", actor=actor, data={"role": person.role, "name": person.name,
-                                                            "person": person.pk})
-    return person
+def end_person(person: ResponsiblePerson, *, actor, ended_on: datetime.date | None = None,
+               version: int | None = None) -> ResponsiblePerson:
+    """End a responsible person's appointment without a successor (the role becomes vacant).
+    ``version`` is the source's."""
+    def change(locked: MajorHazardSource) -> ResponsiblePerson:
+        row = ResponsiblePerson.objects.select_for_update(of=("self",)).get(pk=person.pk)
+        if row.ended_on is not None:
+            raise ValidationError({"ended_on": _("This appointment has already ended.")})
+        row.ended_on = ended_on or timezone.localdate()
+        if row.ended_on < row.appointed_on:
+            raise ValidationError({"ended_on": _("The end cannot be before the appointment.")})
+        row.save(update_fields=["ended_on"])
+        record_event(locked, PERSON_ENDED, actor=actor, data={"role": row.role, "name": row.name,
+                                                               "person": row.pk})
+        return row
+
+    return _source_step(person.source, PERSON_ENDED, change, actor=actor, right="end_person", version=version)
 
 
-@transaction.atomic
-def record_check(source: MajorHazardSource, *, actor, data: dict[str, Any], hazards=()) -> ResponsibleCheck:
+def record_check(source: MajorHazardSource, *, actor, data: dict[str, Any], hazards=(),
+                 version: int | None = None) -> ResponsibleCheck:
     """Record a responsible person's check (e.g. the technical person's quarterly check). The
     person defaults to the current holder of the role; the hazards must be the source's
     enterprise's."""
-    _require_manage(actor, source)
-    source = _lock(source, None)
-    role = data.get("role")
-    if role not in PersonRole.values:
-        raise ValidationError({"role": _("Choose the role of the person who checked.")})
-    person = data.get("person") or ResponsiblePerson.objects.filter(source=source, role=role,
-                                                                    ended_on__isnull=True).first()
-    if person is None:
-        raise ValidationError({"person": _("No current responsible person in this role; appoint one first.")})
-    if person.source_id != source.pk or person.role != role:
-        raise ValidationError({"person": _("This person is not this source's responsible person in this role.")})
-    checked_on = data.get("checked_on") or timezone.localdate()
-    if checked_on > timezone.localdate():
-        raise ValidationError({"checked_on": _("The check date cannot be in the future.")})
-    hazards = list(hazards or [])
-    if any(h.enterprise_id != source.enterprise_id for h in hazards):
-        raise ValidationError({"hazards": _("Only hazards of this source's enterprise can be linked.")})
-    check = ResponsibleCheck(source=source, role=role, person=person, checked_on=checked_on,
-                             findings=data.get("findings", ""), created_by=_actor(actor))
-    check.full_clean()
-    check.save()
-    if hazards:
-        check.hazards.set(hazards)
-    _bump(source)
-    record_event(source, "check_recorded", actor=actor, data={"check": check.pk, "role": role,
-                                                              "checked_on": str(checked_on)})
-    return check
+    def change(locked: MajorHazardSource) -> ResponsibleCheck:
+        role = data.get("role")
+        if role not in PersonRole.values:
+            raise ValidationError({"role": _("Choose the role of the person who checked.")})
+        person = data.get("person") or ResponsiblePerson.objects.filter(source=locked, role=role,
+                                                                        ended_on__isnull=True).first()
+        if person is None:
+            raise ValidationError({"person": _("No current responsible person in this role; appoint one first.")})
+        if person.source_id != locked.pk or person.role != role:
+            raise ValidationError({"person": _("This person is not this source's responsible person in this role.")})
+        checked_on = data.get("checked_on") or timezone.localdate()
+        if checked_on > timezone.localdate():
+            raise ValidationError({"checked_on": _("The check date cannot be in the future.")})
+        found = list(hazards or [])
+        if any(h.enterprise_id != locked.enterprise_id for h in found):
+            raise ValidationError({"hazards": _("Only hazards of this source's enterprise can be linked.")})
+        check = ResponsibleCheck(source=locked, role=role, person=person, checked_on=checked_on,
+                                 findings=data.get("findings", ""), created_by=_actor(actor))
+        check.full_clean()
+        check.save()
+        if found:
+            check.hazards.set(found)
+        record_event(locked, CHECK_RECORDED, actor=actor, data={"check": check.pk, "role": role,
+                                                                 "checked_on": str(checked_on)})
+        return check
+
+    return _source_step(source, CHECK_RECORDED, change, actor=actor, right="record_check", version=version)
 
 
 # --- table versions ---------------------------------------------------------------------------
@@ -396,33 +393,41 @@ def record_check(source: MajorHazardSource, *, actor, data: dict[str, Any], haza
 @transaction.atomic
 def new_table_version(table: CriticalQuantityTable, *, actor, title: str = "") -> CriticalQuantityTable:
     """Copy a table version with all its rows into a new (not yet current) version to edit."""
+    policy.require(actor, "new_table_version", table, _("You may not edit the GB 18218 tables."))
     table = CriticalQuantityTable.objects.select_for_update().get(pk=table.pk)
     latest = CriticalQuantityTable.objects.filter(code=table.code).order_by("-version").first()
-    new = CriticalQuantityTable.objects.create(
+    new = CriticalQuantityTable(
         code=table.code, version=latest.version + 1, title=title or table.title, effective_from=table.effective_from,
         is_current=False, source_note=table.source_note, based_on=table)
-    for model in (NamedChemical, HazardClassThreshold, AlphaBand, GradeBand):
-        rows = list(model.objects.filter(table=table))
-        for row in rows:
-            row.pk = None
-            row.table = new
-        model.objects.bulk_create(rows)
-    record_event(new, "table_version_created", actor=actor, data={"copied_from": table.pk})
-    return new
+
+    def copy_rows(copy: CriticalQuantityTable) -> None:
+        for model in (NamedChemical, HazardClassThreshold, AlphaBand, GradeBand):
+            rows = list(model.objects.filter(table=table))
+            for row in rows:
+                row.pk = None
+                row.table = copy
+            model.objects.bulk_create(rows)
+
+    # (``version`` here is the table's edition number, not an optimistic-lock counter.)
+    return create(new, actor=actor, policy=None, action=TABLE_VERSION_CREATED, clean=False, prepare=copy_rows,
+                  data={"copied_from": table.pk})
 
 
-@transaction.atomic
 def make_table_current(table: CriticalQuantityTable, *, actor) -> CriticalQuantityTable:
     """Make ``table`` the version new evaluations use (old evaluations keep theirs). Checks the
     bands cover every population and every R first."""
-    check_table(table)
-    previous = CriticalQuantityTable.objects.select_for_update().filter(is_current=True).exclude(pk=table.pk)
-    ids = list(previous.values_list("pk", flat=True))
-    CriticalQuantityTable.objects.filter(pk__in=ids).update(is_current=False)
-    table.is_current = True
-    table.save(update_fields=["is_current"])
-    record_event(table, "table_made_current", actor=actor, data={"previous": ids})
-    return table
+    event_data: dict[str, Any] = {}
+
+    def change(locked: CriticalQuantityTable) -> None:
+        check_table(locked)
+        previous = CriticalQuantityTable.objects.select_for_update().filter(is_current=True).exclude(pk=locked.pk)
+        ids = list(previous.values_list("pk", flat=True))
+        CriticalQuantityTable.objects.filter(pk__in=ids).update(is_current=False)
+        locked.is_current = True
+        event_data["previous"] = ids  # read by the event written after this change
+
+    return perform(table, TABLE_MADE_CURRENT, actor=actor, policy=policy, right="make_table_current",
+                   change=change, data=event_data)
 
 
 def check_table(table: CriticalQuantityTable) -> None:

@@ -13,17 +13,18 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anjian.core.events import event_label, event_state_labels
 from anjian.core.forms import add_service_errors
 from anjian.core.history import history_rows
 from anjian.core.services import ConflictError, events_for
+from anjian.core.workflow import available_steps
 
 from . import services
 from .calculation import EvaluationError, current_table, evaluate, parse_substances
-from .choices import TRANSITIONS, MajorGrade, PersonRole, SourceState
+from .choices import SOURCE_MACHINE, MajorGrade, PersonRole
+from .events import EVALUATION_REASONS, SOURCE_EVALUATED
 from .exports import ExportTooLarge, FilterInvalid, export_filename, export_registry
 from .forms import (
     CalculatorForm,
@@ -37,24 +38,9 @@ from .forms import (
     VoidForm,
 )
 from .models import CriticalQuantityTable, MajorHazardSource, SourceEvaluation
+from .policy import policy
 
 PAGE_SIZE = 30
-EVENT_LABELS = {
-    "created": gettext_lazy("Registered"), "updated": gettext_lazy("Details changed"),
-    "evaluated": gettext_lazy("Evaluated"), "state_changed": gettext_lazy("State changed"),
-    "voided": gettext_lazy("Voided"), "substance_added": gettext_lazy("Chemical added"),
-    "substance_updated": gettext_lazy("Chemical changed"), "substance_removed": gettext_lazy("Chemical removed"),
-    "person_appointed": gettext_lazy("Responsible person appointed"),
-    "person_ended": gettext_lazy("Appointment ended"), "check_recorded": gettext_lazy("Check recorded"),
-    "table_version_created": gettext_lazy("Table version created"),
-    "table_made_current": gettext_lazy("Table version made current"),
-}
-# Why a source was evaluated again: the services store these codes as the evaluation's reason.
-EVALUATION_REASONS = {
-    "created": gettext_lazy("on registration"), "population changed": gettext_lazy("residents within 500 m changed"),
-    "substance added": gettext_lazy("chemical added"), "substance changed": gettext_lazy("chemical changed"),
-    "substance removed": gettext_lazy("chemical removed"),
-}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -163,7 +149,7 @@ def _timeline(source: MajorHazardSource, limit: int = 100) -> list[dict]:
         from_state, to_state = event_state_labels(event)
         details = []
         comment = event.comment
-        if event.action == "evaluated":
+        if event.action == SOURCE_EVALUATED:
             if comment in EVALUATION_REASONS:
                 comment = str(EVALUATION_REASONS[comment])
             if data.get("S") is not None:
@@ -174,6 +160,19 @@ def _timeline(source: MajorHazardSource, limit: int = 100) -> list[dict]:
             details.append(data["name"])
         rows.append({"at": event.at, "actor": event.actor, "label": event_label(event.action, "majorhazards"),
                      "from_state": from_state, "to_state": to_state, "comment": comment, "details": details})
+    return rows
+
+
+def _history(source: MajorHazardSource) -> list:
+    """Field history rows, with the change reasons the write path stores (the step's action
+    code) named like the timeline's."""
+    rows = history_rows(source)
+    for row in rows:
+        code = row.history_change_reason
+        if code in SOURCE_MACHINE:
+            row.history_change_reason = str(SOURCE_MACHINE[code].label)
+        elif code:
+            row.history_change_reason = event_label(code, "majorhazards")
     return rows
 
 
@@ -190,14 +189,16 @@ def source_detail(request, pk: int):
             items.append({**item, "substance": substances.get(sub_id)})
     persons = list(source.persons.select_related("user").order_by("role", "-appointed_on", "-id"))
     current = {p.role: p for p in persons if p.ended_on is None}
-    can_manage = services.can_manage(user, source)
-    transitions = [(s, SourceState(s).label) for s in TRANSITIONS.get(source.state, ())] if can_manage else []
+    can_manage = policy.can(user, "update", source)
+    # The state buttons: the machine's steps possible now that the policy allows (target, label).
+    transitions = [(SOURCE_MACHINE[a].target, SOURCE_MACHINE[a].label)
+                   for a in available_steps(SOURCE_MACHINE, policy, user, source)]
     return render(request, "majorhazards/detail.html", {
         "source": source, "evaluation": evaluation, "items": items, "explanation": explain(evaluation),
         "persons": persons, "roles": [(r, label, current.get(r)) for r, label in PersonRole.choices],
         "checks": source.checks.filter(is_voided=False).select_related("person").prefetch_related("hazards")[:50],
         "evaluations": source.evaluations.select_related("table")[:20],
-        "events": _timeline(source), "history": history_rows(source),
+        "events": _timeline(source), "history": _history(source),
         "can_manage": can_manage, "transitions": transitions,
         "substance_form": SubstanceForm(), "person_form": PersonForm(), "check_form": CheckForm(),
         "crumbs": _crumbs((source.number, "")),
@@ -228,13 +229,13 @@ def source_create(request):
 @require_http_methods(["GET", "POST"])
 def source_edit(request, pk: int):
     source = _scoped(request.user, pk)
-    if not services.can_manage(request.user, source):
+    if not policy.can(request.user, "update", source):
         raise PermissionDenied
     form = SourceForm(request.POST or None, instance=source, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_source(source, actor=request.user, data=form.service_data(),
-                                   version=request.POST.get("version"))
+                                   version=request.POST.get("version") or None)
         except ValidationError as exc:
             add_service_errors(form, exc)
         except ConflictError as exc:
@@ -248,15 +249,20 @@ def source_edit(request, pk: int):
                                                           (_("Edit"), ""))}, status=400 if form.errors else 200)
 
 
+def _error_text(exc: Exception) -> str:
+    """What a refused step tells the user: the conflict, the errors, or that they may not."""
+    if isinstance(exc, ConflictError):
+        return exc.message
+    return "; ".join(exc.messages) if isinstance(exc, ValidationError) else _("You may not do this.")
+
+
 def _act(request, pk: int, do) -> HttpResponse:
     """Run one POSTed step on a source; errors come back as messages on the detail page."""
     source = _scoped(request.user, pk)
     try:
         message = do(source)
     except (ValidationError, PermissionDenied, ConflictError) as exc:
-        text = exc.message if isinstance(exc, ConflictError) else (
-            "; ".join(exc.messages) if isinstance(exc, ValidationError) else _("You may not do this."))
-        messages.error(request, text)
+        messages.error(request, _error_text(exc))
     else:
         if message:
             messages.success(request, message)
@@ -322,7 +328,7 @@ def transition(request, pk: int):
         if not form.is_valid():
             raise _form_errors(form)
         services.change_state(source, actor=request.user, to_state=form.cleaned_data["to_state"],
-                              comment=form.cleaned_data["comment"])
+                              comment=form.cleaned_data["comment"], version=form.cleaned_data.get("version"))
         return _("State changed.")
     return _act(request, pk, do)
 
@@ -336,9 +342,8 @@ def void(request, pk: int):
         if not form.is_valid():
             raise _form_errors(form)
         services.void_source(source, actor=request.user, reason=form.cleaned_data["reason"])
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "; ".join(exc.messages) if isinstance(exc, ValidationError)
-                       else _("You may not do this."))
+    except (ValidationError, PermissionDenied, ConflictError) as exc:
+        messages.error(request, _error_text(exc))
         return redirect("majorhazards:detail", pk=pk)
     messages.success(request, _("Voided."))
     return redirect("majorhazards:list")

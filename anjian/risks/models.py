@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from anjian.core.models import VoidableModel
+from anjian.core.models import VersionedModel, VoidableModel
 from anjian.core.scoping import ScopedQuerySet
 
 from .choices import ControlLevel, Factor, MeasureType, Method, PointKind, RiskLevel
@@ -110,10 +110,11 @@ class RiskPointQuerySet(ScopedQuerySet):
     pass
 
 
-class RiskPoint(VoidableModel):
+class RiskPoint(VoidableModel, VersionedModel):
     """A risk point (风险点): an installation, site, activity or post of one enterprise that
     carries risk. ``level``/``score``/``method``/``profile`` are copied from its latest
-    assessment (empty until assessed); ``version`` guards concurrent edits (409)."""
+    assessment (empty until assessed). Changed through ``core.workflow``: ``version`` (from
+    ``VersionedModel``) refuses a change made from a stale copy (409)."""
 
     is_voided = models.BooleanField(_("voided"), default=False)
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="risk_points",
@@ -152,7 +153,6 @@ class RiskPoint(VoidableModel):
 
     card_token = models.CharField(_("card token"), max_length=64, unique=True, default=new_card_token,
                                   editable=False)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", editable=False, verbose_name=_("created by"))
@@ -239,9 +239,10 @@ class RiskAssessment(models.Model):
         return f"{self.risk_point_id} {self.method.upper()} {self.score.normalize()} {self.get_level_display()}"
 
 
-class ControlMeasure(VoidableModel):
+class ControlMeasure(VoidableModel, VersionedModel):
     """A control measure of a risk point (管控措施): what is done, at which level it is owned
-    (company, workshop, team, post), of which type, and by whom. Voided, never deleted."""
+    (company, workshop, team, post), of which type, and by whom. Voided, never deleted; versioned
+    like its risk point (a change from a stale copy is a 409)."""
 
     risk_point = models.ForeignKey(RiskPoint, on_delete=models.PROTECT, related_name="measures",
                                    verbose_name=_("risk point"))
@@ -257,7 +258,6 @@ class ControlMeasure(VoidableModel):
     # The check item generated from this measure (services.generate_check_items), if any.
     check_item = models.ForeignKey("standards.CheckItem", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", editable=False, verbose_name=_("check item"))
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", editable=False, verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -1,5 +1,7 @@
 """Services of the risks app: every change to risk points, assessments, control measures,
-profiles and grades goes through here (atomic, row-locked, versioned, with an event).
+profiles and grades goes through here, and every one of them through the one write path
+(``core.workflow``: row lock, version check — always, 409 on a stale copy —, the right from
+``policy``, history and event in one transaction).
 
 - ``create_risk_point`` / ``update_risk_point`` / ``void_risk_point`` / ``regenerate_card_token``
 - ``assess_risk_point``: evaluates with a profile, keeps the assessment (inputs + band
@@ -18,19 +20,30 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.core.scoping import ENTERPRISE, scope_of
-from anjian.core.services import ConflictError, record_event, void_record
+from anjian.core.services import record_event
+from anjian.core.workflow import create, perform, void
 from anjian.enterprises.models import Enterprise
-from anjian.orgs.choices import Role
 
 from . import evaluation
 from .choices import LEVEL_ORDER, LEVEL_ZH, ControlLevel, gravest
+from .events import (
+    ASSESSED,
+    CARD_TOKEN_REGENERATED,
+    CHECKLIST_DEACTIVATED,
+    CHECKLIST_GENERATED,
+    CHECKLIST_SUPERSEDED,
+    CREATED,
+    MEASURE_ADDED,
+    PROFILE_MADE_DEFAULT,
+    RISK_CHECKS_GENERATED,
+    UPDATED,
+)
 from .models import (
     ControlMeasure,
     EnterpriseRiskGrade,
@@ -40,6 +53,7 @@ from .models import (
     SourceGradeLevel,
     new_card_token,
 )
+from .policy import policy
 
 POINT_FIELDS = frozenset({"name", "kind", "department", "location", "longitude", "latitude", "responsible_name",
                           "responsible_phone", "responsible_user", "emergency_measures", "description", "is_demo"})
@@ -63,44 +77,8 @@ MEASURE_TYPE_ZH = {"engineering": "工程技术", "management": "管理", "train
                    "emergency": "应急处置"}
 
 
-# --- rights ------------------------------------------------------------------------------
-
 def _user_or_none(actor):
     return actor if getattr(actor, "pk", None) else None
-
-
-def can_manage(actor, enterprise: Enterprise) -> bool:
-    """Enterprise users for their own enterprise; regulators and industry officers (with the
-    permission) over enterprises in their jurisdiction; system administrators."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return False
-    if getattr(actor, "is_system_admin", False):
-        return True
-    scope = scope_of(actor)
-    if scope.kind == ENTERPRISE:
-        return scope.enterprise_id == enterprise.pk
-    if getattr(actor, "role", None) not in (Role.REGULATOR, Role.INDUSTRY_OFFICER):
-        return False
-    return Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists()
-
-
-def can_assess(actor, enterprise: Enterprise) -> bool:
-    """Whoever manages the enterprise's risk points, and experts in whose region it lies."""
-    if can_manage(actor, enterprise):
-        return True
-    return (getattr(actor, "role", None) == Role.EXPERT
-            and Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists())
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
-def _check_version(obj, version: int | None) -> None:
-    if version is not None and int(version) != obj.version:
-        raise ConflictError(_("Someone else changed this record first; reload it and try again."),
-                            current_version=obj.version)
 
 
 # --- risk points -------------------------------------------------------------------------
@@ -136,7 +114,8 @@ def _set_m2m(point: RiskPoint, data: Mapping[str, Any]) -> list[str]:
 def create_risk_point(*, actor, enterprise: Enterprise, data: Mapping[str, Any]) -> RiskPoint:
     """Register a risk point of ``enterprise`` (not yet assessed: no level until
     ``assess_risk_point``)."""
-    _require(can_manage(actor, enterprise), _("You may not manage the risk points of this enterprise."))
+    # The right first, before the input is looked at (create() is then told it is decided).
+    policy.require(actor, "create", enterprise, _("You may not manage the risk points of this enterprise."))
     unknown = set(data) - POINT_FIELDS - POINT_M2M
     if unknown:
         raise ValidationError({sorted(unknown)[0]: _("This field cannot be set here.")})
@@ -146,65 +125,51 @@ def create_risk_point(*, actor, enterprise: Enterprise, data: Mapping[str, Any])
                       **{k: v for k, v in data.items() if k in POINT_FIELDS})
     _copy_enterprise_keys(point, enterprise)
     _check_point(point)
-    point._history_user = _user_or_none(actor)
-    point.save()
-    _set_m2m(point, data)
-    record_event(point, "created", actor=actor, data={"enterprise": enterprise.pk})
-    return point
+    return create(point, actor=actor, policy=None, action=CREATED, clean=False,
+                  prepare=lambda p: _set_m2m(p, data), data={"enterprise": enterprise.pk})
 
 
-def _lock_point(point: RiskPoint) -> RiskPoint:
-    return RiskPoint.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=point.pk)
-
-
-@transaction.atomic
 def update_risk_point(point: RiskPoint, *, actor, data: Mapping[str, Any], version: int | None = None) -> RiskPoint:
-    """Correct a risk point's description, place, factors, accident types or responsible person."""
-    point = _lock_point(point)
-    _require(can_manage(actor, point.enterprise), _("You may not change this risk point."))
-    if point.is_voided:
-        raise ValidationError({"is_voided": _("This risk point is voided.")})
-    _check_version(point, version)
-    changed = []
-    for name, value in data.items():
-        if name in POINT_M2M:
-            continue
-        if name not in POINT_FIELDS - {"is_demo"}:
-            raise ValidationError({name: _("This field cannot be changed here.")})
-        field = RiskPoint._meta.get_field(name)
-        if getattr(point, field.attname) != (value.pk if hasattr(value, "pk") else value):
-            changed.append(name)
-        setattr(point, name, value)
-    _check_point(point)
-    point.version += 1
-    point._history_user = _user_or_none(actor)
-    point.save()
-    changed += _set_m2m(point, data)
-    record_event(point, "updated", actor=actor, data={"fields": sorted(changed)})
-    return point
+    """Correct a risk point's description, place, factors, accident types or responsible person.
+    ``version``: the one the caller saw (else the copy's); a different current one is a 409."""
+    # Filled by the change, read by the event written after it.
+    event_data: dict[str, Any] = {}
+
+    def change(locked: RiskPoint) -> None:
+        changed = []
+        for name, value in data.items():
+            if name in POINT_M2M:
+                continue
+            if name not in POINT_FIELDS - {"is_demo"}:
+                raise ValidationError({name: _("This field cannot be changed here.")})
+            field = RiskPoint._meta.get_field(name)
+            if getattr(locked, field.attname) != (value.pk if hasattr(value, "pk") else value):
+                changed.append(name)
+            setattr(locked, name, value)
+        _check_point(locked)
+        changed += _set_m2m(locked, data)
+        event_data["fields"] = sorted(changed)
+
+    return perform(point, UPDATED, actor=actor, policy=policy, right="update", change=change,
+                   expected_version=version, data=event_data)
 
 
 @transaction.atomic
-def void_risk_point(point: RiskPoint, *, actor, reason: str) -> RiskPoint:
+def void_risk_point(point: RiskPoint, *, actor, reason: str, version: int | None = None) -> RiskPoint:
     """Void a risk point entered in error (kept, never deleted); its public card stops working
     and the enterprise's grade is derived again without it."""
-    _require(can_manage(actor, point.enterprise), _("You may not void this risk point."))
-    point = void_record(point, actor=actor, reason=reason)
-    RiskPoint.objects.filter(pk=point.pk).update(version=point.version + 1)
+    point = void(point, actor=actor, policy=policy, reason=reason, expected_version=version)
     refresh_enterprise_grades([point.enterprise_id])
     return point
 
 
-@transaction.atomic
-def regenerate_card_token(point: RiskPoint, *, actor) -> RiskPoint:
+def regenerate_card_token(point: RiskPoint, *, actor, version: int | None = None) -> RiskPoint:
     """Give the risk point's public card page a new address: the old QR code stops working."""
-    point = _lock_point(point)
-    _require(can_manage(actor, point.enterprise), _("You may not change this risk point."))
-    point.card_token = new_card_token()
-    point.version += 1
-    point.save(update_fields=["card_token", "version", "updated_at"])
-    record_event(point, "card_token_regenerated", actor=actor)
-    return point
+    def change(locked: RiskPoint) -> None:
+        locked.card_token = new_card_token()
+
+    return perform(point, CARD_TOKEN_REGENERATED, actor=actor, policy=policy, right="regenerate_card",
+                   change=change, expected_version=version)
 
 
 # --- assessment --------------------------------------------------------------------------
@@ -217,29 +182,30 @@ def assess_risk_point(point: RiskPoint, *, actor, method: str, inputs: Mapping[s
     The assessment keeps the inputs, the score, the level, the profile and a snapshot of its
     bands, so the level stays explainable after a profile is edited. The point takes the new
     level (its ``version`` is bumped) and the enterprise's overall grade is derived again."""
-    point = _lock_point(point)
-    _require(can_assess(actor, point.enterprise), _("You may not assess this risk point."))
-    if point.is_voided:
-        raise ValidationError({"is_voided": _("This risk point is voided.")})
-    _check_version(point, version)
-    # What is stored must match the profiles as they are now, not this process's copy.
-    result = evaluation.evaluate(method, inputs, profile_code, fresh=True)
-    profile = RiskProfile.objects.get(code=result.profile.code)
-    now = timezone.now()
-    assessment = RiskAssessment.objects.create(
-        risk_point=point, method=method, inputs={k: evaluation.format_number(v) for k, v in result.inputs.items()},
-        score=result.score, level=result.level, profile=profile, profile_code=profile.code,
-        bands=result.profile.snapshot(), assessed_by=_user_or_none(actor), assessed_at=now, note=(note or "").strip())
-    from_level = point.level
-    point.level, point.score, point.method, point.profile = result.level, result.score, method, profile
-    point.last_assessed_at = now
-    point.version += 1
-    point._history_user = _user_or_none(actor)
-    point.save(update_fields=["level", "score", "method", "profile", "last_assessed_at", "version", "updated_at"])
-    record_event(point, "assessed", actor=actor, from_state=from_level, to_state=result.level,
+    def change(locked: RiskPoint) -> tuple[RiskAssessment, str]:
+        # What is stored must match the profiles as they are now, not this process's copy.
+        result = evaluation.evaluate(method, inputs, profile_code, fresh=True)
+        profile = RiskProfile.objects.get(code=result.profile.code)
+        now = timezone.now()
+        assessment = RiskAssessment.objects.create(
+            risk_point=locked, method=method,
+            inputs={k: evaluation.format_number(v) for k, v in result.inputs.items()},
+            score=result.score, level=result.level, profile=profile, profile_code=profile.code,
+            bands=result.profile.snapshot(), assessed_by=_user_or_none(actor), assessed_at=now,
+            note=(note or "").strip())
+        from_level = locked.level
+        locked.level, locked.score, locked.method, locked.profile = result.level, result.score, method, profile
+        locked.last_assessed_at = now
+        return assessment, from_level
+
+    done = perform(point, ASSESSED, actor=actor, policy=policy, right="assess", change=change,
+                   expected_version=version, event=False, outcome=True)
+    assessment, from_level = done.result
+    # The level is not a workflow state, but the timeline shows it moving: from and to levels.
+    record_event(done.obj, ASSESSED, actor=actor, from_state=from_level, to_state=assessment.level,
                  data={"assessment": assessment.pk, "method": method, "inputs": assessment.inputs,
-                       "score": evaluation.format_number(result.score), "profile": profile.code})
-    refresh_enterprise_grades([point.enterprise_id])
+                       "score": evaluation.format_number(assessment.score), "profile": assessment.profile_code})
+    refresh_enterprise_grades([done.obj.enterprise_id])
     return assessment
 
 
@@ -257,9 +223,10 @@ def _check_measure(measure: ControlMeasure) -> None:
 
 @transaction.atomic
 def create_measure(point: RiskPoint, *, actor, data: Mapping[str, Any]) -> ControlMeasure:
-    """Add a control measure to a risk point."""
-    point = _lock_point(point)
-    _require(can_manage(actor, point.enterprise), _("You may not change this risk point."))
+    """Add a control measure to a risk point (a record of its own: the point itself does not
+    change, so its version stays; it is only locked against a concurrent void)."""
+    point = RiskPoint.objects.select_for_update().get(pk=point.pk)
+    policy.require(actor, "add_measure", point, _("You may not change this risk point."))
     if point.is_voided:
         raise ValidationError({"risk_point": _("This risk point is voided.")})
     unknown = set(data) - MEASURE_FIELDS
@@ -267,40 +234,30 @@ def create_measure(point: RiskPoint, *, actor, data: Mapping[str, Any]) -> Contr
         raise ValidationError({sorted(unknown)[0]: _("This field cannot be set here.")})
     measure = ControlMeasure(risk_point=point, created_by=_user_or_none(actor), **data)
     _check_measure(measure)
-    measure._history_user = _user_or_none(actor)
-    measure.save()
-    record_event(measure, "created", actor=actor, data={"risk_point": point.pk})
-    record_event(point, "measure_added", actor=actor, data={"measure": measure.pk})
+    create(measure, actor=actor, policy=None, action=CREATED, clean=False, data={"risk_point": point.pk})
+    record_event(point, MEASURE_ADDED, actor=actor, data={"measure": measure.pk})
     return measure
 
 
-@transaction.atomic
 def update_measure(measure: ControlMeasure, *, actor, data: Mapping[str, Any],
                    version: int | None = None) -> ControlMeasure:
-    """Change a control measure (content, level, type, owner, active)."""
-    measure = (ControlMeasure.objects.select_for_update(of=("self",)).select_related("risk_point__enterprise")
-               .get(pk=measure.pk))
-    _require(can_manage(actor, measure.risk_point.enterprise), _("You may not change this measure."))
-    if measure.is_voided:
-        raise ValidationError({"is_voided": _("This measure is voided.")})
-    _check_version(measure, version)
-    for name, value in data.items():
-        if name not in MEASURE_FIELDS:
-            raise ValidationError({name: _("This field cannot be changed here.")})
-        setattr(measure, name, value)
-    _check_measure(measure)
-    measure.version += 1
-    measure._history_user = _user_or_none(actor)
-    measure.save()
-    record_event(measure, "updated", actor=actor, data={"fields": sorted(data)})
-    return measure
+    """Change a control measure (content, level, type, owner, active). ``version``: the one the
+    caller saw (else the copy's); a different current one is a 409."""
+    def change(locked: ControlMeasure) -> None:
+        for name, value in data.items():
+            if name not in MEASURE_FIELDS:
+                raise ValidationError({name: _("This field cannot be changed here.")})
+            setattr(locked, name, value)
+        _check_measure(locked)
+
+    return perform(measure, UPDATED, actor=actor, policy=policy, right="update_measure", change=change,
+                   expected_version=version, data={"fields": sorted(data)})
 
 
-@transaction.atomic
-def void_measure(measure: ControlMeasure, *, actor, reason: str) -> ControlMeasure:
+def void_measure(measure: ControlMeasure, *, actor, reason: str, version: int | None = None) -> ControlMeasure:
     """Void a control measure (kept); the next generation of check items leaves it out."""
-    _require(can_manage(actor, measure.risk_point.enterprise), _("You may not change this measure."))
-    return void_record(measure, actor=actor, reason=reason)
+    return void(measure, actor=actor, policy=policy, reason=reason, expected_version=version,
+                right="void_measure")
 
 
 # --- control measures → check items → inspection duties -----------------------------------
@@ -348,7 +305,8 @@ def generate_check_items(enterprise: Enterprise, *, actor) -> dict[str, Any]:
     from anjian.inspections.models import InspectionCadence, InspectionDuty
     from anjian.standards.models import CheckItem, Checklist
 
-    _require(can_manage(actor, enterprise), _("You may not manage the risk points of this enterprise."))
+    # The right is decided once here; the checklist steps below are taken under it (policy=None).
+    policy.require(actor, "generate_checks", enterprise, _("You may not manage the risk points of this enterprise."))
     enterprise = Enterprise.objects.select_for_update(of=("self",)).get(pk=enterprise.pk)  # one run at a time
     if enterprise.status == OperatingStatus.CLOSED:
         raise ValidationError({"enterprise": _("A closed enterprise gets no inspection tasks.")})
@@ -373,10 +331,7 @@ def generate_check_items(enterprise: Enterprise, *, actor) -> dict[str, Any]:
         rows = _item_rows(groups.get(cadence_code, []))
         if not rows or cadence is None:
             if current is not None:
-                current.is_active = False
-                current.effective_to = today
-                current.save(update_fields=["is_active", "effective_to"])
-                record_event(current, "deactivated", actor=actor, comment="no active control measures")
+                _retire(current, CHECKLIST_DEACTIVATED, actor=actor, today=today, comment="no active control measures")
                 summary["retired"] += 1
             if duty is not None:
                 inspections.void_duty(duty, actor=actor, reason="风险管控措施已无此级别的有效措施")
@@ -394,25 +349,28 @@ def generate_check_items(enterprise: Enterprise, *, actor) -> dict[str, Any]:
                 numbers = [int(v) for v in Checklist.objects.filter(code=code).values_list("version", flat=True)
                            if v.isdigit()]
                 version = str(max(numbers, default=0) + 1)
-                current.is_active = False
-                current.effective_to = today
-                current.save(update_fields=["is_active", "effective_to"])
-                record_event(current, "superseded", actor=actor, data={"new_version": version})
+                _retire(current, CHECKLIST_SUPERSEDED, actor=actor, today=today, data={"new_version": version})
                 summary["versioned"] += 1
             else:
                 summary["created"] += 1
             label = cadence.name
-            checklist = Checklist.objects.create(
+            checklist = Checklist(
                 code=code, version=version, name=f"{CHECKLIST_NAME}（{label}）", industry=enterprise.industry,
                 enterprise=enterprise, effective_from=today,
                 description=f"{enterprise.name}：由风险分级管控措施生成（{label}）",
                 source_note="anjian.risks.services.generate_check_items")
-            items = CheckItem.objects.bulk_create([
-                CheckItem(checklist=checklist, item_no=r["item_no"], content=r["content"], basis=r["basis"],
-                          hazard_factor=r["hazard_factor"], sort=r["sort"]) for r in rows])
-            record_event(checklist, "generated", actor=actor,
-                         data={"items": len(items), "measures": [r["measure"].pk for r in rows]})
+            items = []
+
+            def add_items(new: Checklist, rows=rows, items=items) -> None:
+                items += CheckItem.objects.bulk_create([
+                    CheckItem(checklist=new, item_no=r["item_no"], content=r["content"], basis=r["basis"],
+                              hazard_factor=r["hazard_factor"], sort=r["sort"]) for r in rows])
+
+            create(checklist, actor=actor, policy=None, action=CHECKLIST_GENERATED, clean=False, prepare=add_items,
+                   data={"items": len(rows), "measures": [r["measure"].pk for r in rows]})
         for r, item in zip(rows, items, strict=True):
+            # A derived link (which item checks the measure), not a change of the measure by
+            # anyone: written directly, so it bumps no version and conflicts with no edit.
             if r["measure"].check_item_id != item.pk:
                 ControlMeasure.objects.filter(pk=r["measure"].pk).update(check_item=item)
         summary["items"] += len(items)
@@ -426,9 +384,19 @@ def generate_check_items(enterprise: Enterprise, *, actor) -> dict[str, Any]:
         elif duty.checklist_id != checklist.pk:
             inspections.update_duty(duty, actor=actor, data={"checklist": checklist})
             summary["duties_updated"] += 1
-    record_event(enterprise, "risk_checks_generated", actor=actor,
+    record_event(enterprise, RISK_CHECKS_GENERATED, actor=actor,
                  data={k: v for k, v in summary.items() if k != "checklists"})
     return summary
+
+
+def _retire(checklist, action: str, *, actor, today, comment: str = "", data: dict | None = None) -> None:
+    """Deactivate one of the enterprise's generated checklists (kept, with its end date); the
+    caller decided the right (generating the enterprise's checks)."""
+    def change(locked) -> None:
+        locked.is_active = False
+        locked.effective_to = today
+
+    perform(checklist, action, actor=actor, policy=None, change=change, comment=comment, data=data)
 
 
 # --- the enterprise's overall grade --------------------------------------------------------
@@ -503,17 +471,21 @@ def refresh_all_enterprise_grades(batch: int = 2000) -> int:
 def set_default_profile(profile: RiskProfile, *, actor) -> RiskProfile:
     """Make ``profile`` the default of its method (administrators only); the previous default
     stops being one. Exactly one default per method holds before and after."""
-    _require(bool(getattr(actor, "is_system_admin", False)), _("Only system administrators choose the default."))
-    profile = RiskProfile.objects.select_for_update().get(pk=profile.pk)
-    if not profile.is_active:
+    policy.require(actor, "set_default_profile", profile, _("Only system administrators choose the default."))
+    current = RiskProfile.objects.select_for_update().get(pk=profile.pk)
+    if not current.is_active:
         raise ValidationError({"profile": _("This profile is not active.")})
-    if profile.is_default:
-        return profile
-    previous = list(RiskProfile.objects.select_for_update().filter(method=profile.method, is_default=True))
-    RiskProfile.objects.filter(pk__in=[p.pk for p in previous]).update(is_default=False)
-    profile.is_default = True
-    profile.save(update_fields=["is_default"])  # post_save clears the evaluation cache
-    record_event(profile, "made_default", actor=actor,
-                 data={"previous": [p.code for p in previous], "method": profile.method})
+    if current.is_default:
+        return current
+    event_data: dict[str, Any] = {"method": current.method}
+
+    def change(locked: RiskProfile) -> None:
+        previous = list(RiskProfile.objects.select_for_update().filter(method=locked.method, is_default=True))
+        RiskProfile.objects.filter(pk__in=[p.pk for p in previous]).update(is_default=False)
+        locked.is_default = True  # saved by perform; post_save clears the evaluation cache
+        event_data["previous"] = [p.code for p in previous]
+
+    profile = perform(current, PROFILE_MADE_DEFAULT, actor=actor, policy=policy, right="set_default_profile",
+                      change=change, data=event_data)
     evaluation.clear_cache()
     return profile

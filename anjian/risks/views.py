@@ -14,7 +14,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anjian.core.events import event_label, state_label
@@ -28,6 +27,7 @@ from .documents import card_content
 from .exports import ExportTooLarge, FilterInvalid, export_filename, export_risk_points, filtered_points
 from .forms import AssessForm, MeasureForm, RiskPointForm, RiskPointPageFilter, VoidForm
 from .models import ControlMeasure, EnterpriseRiskGrade, RiskPoint, RiskProfile, SupervisionFrequency
+from .policy import policy
 
 PAGE_SIZE = 30
 LEVEL_LABELS = dict(RiskLevel.choices)
@@ -39,18 +39,6 @@ def _band_rows(bands: list[dict]) -> list[dict]:
              "op": "≥" if b.get("lower_inclusive") else ">", "bound": b.get("lower_bound")} for b in bands]
 
 
-# How timelines name the events the risks services write (core.events reads this for every page
-# and the admin: "risk_checks_generated" is written on the enterprise and shown on its page).
-EVENT_LABELS = {
-    "created": gettext_lazy("Created"), "updated": gettext_lazy("Changed"), "assessed": gettext_lazy("Assessed"),
-    "measure_added": gettext_lazy("Control measure added"), "voided": gettext_lazy("Voided"),
-    "card_token_regenerated": gettext_lazy("Card address regenerated"),
-    "risk_checks_generated": gettext_lazy("Inspection tasks generated from the risk controls"),
-    "made_default": gettext_lazy("Made the default profile"),
-    # On the enterprise's own checklists (shown by the standards pages).
-    "generated": gettext_lazy("Checklist generated from the risk controls"),
-    "superseded": gettext_lazy("Replaced by a newer version"),
-}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -127,12 +115,14 @@ def point_detail(request, pk: int):
         e.to_label = state_label(RiskPoint, e.to_state)
     measures = list(point.measures.filter(is_voided=False).select_related("check_item__checklist")
                     .order_by("control_level", "id"))
-    can_manage = services.can_manage(user, point.enterprise) and not point.is_voided
+    # The buttons: what the policy allows on a live point (a voided one takes no step).
+    live = not point.is_voided
     return render(request, "risks/detail.html", {
         "point": point, "assessments": assessments, "measures": measures,
         "events": events,
-        "can_manage": can_manage,
-        "can_assess": services.can_assess(user, point.enterprise) and not point.is_voided,
+        "can_manage": live and policy.can(user, "update", point),
+        "can_assess": live and policy.can(user, "assess", point),
+        "can_void": live and policy.can(user, "void", point),
         "public_url": request.build_absolute_uri(reverse("risks:card_public", args=[point.card_token])),
         "level_hex": LEVEL_HEX.get(point.level, "#9E9E9E"),
         "crumbs": _crumbs((point.name, "")),
@@ -172,13 +162,13 @@ def point_create(request):
 def point_edit(request, pk: int):
     user = request.user
     point = _point(user, pk)
-    if not services.can_manage(user, point.enterprise):
+    if not policy.can(user, "update", point):
         raise PermissionDenied
     form = RiskPointForm(request.POST or None, instance=point, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_risk_point(point, actor=user, data=form.service_data(),
-                                       version=int(request.POST.get("version") or point.version))
+                                       version=request.POST.get("version") or None)
         except ValidationError as exc:
             _apply_errors(form, exc)
         except ConflictError as exc:
@@ -196,14 +186,17 @@ def point_edit(request, pk: int):
 def point_void(request, pk: int):
     user = request.user
     point = _point(user, pk)
-    if not (services.can_manage(user, point.enterprise) and user.has_perm("risks.delete_riskpoint")):
+    if not policy.can(user, "void", point):
         raise PermissionDenied
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.void_risk_point(point, actor=user, reason=form.cleaned_data["reason"])
+            services.void_risk_point(point, actor=user, reason=form.cleaned_data["reason"],
+                                     version=request.POST.get("version") or None)
         except ValidationError as exc:
             _apply_errors(form, exc, {"void_reason": "reason"})
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("Risk point voided."))
             return redirect("risks:list")
@@ -217,7 +210,7 @@ def point_void(request, pk: int):
 def point_assess(request, pk: int):
     user = request.user
     point = _point(user, pk)
-    if not services.can_assess(user, point.enterprise):
+    if not policy.can(user, "assess", point):
         raise PermissionDenied
     form = AssessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -225,9 +218,11 @@ def point_assess(request, pk: int):
         try:
             a = services.assess_risk_point(point, actor=user, method=method, inputs=form.inputs(),
                                            profile_code=form.cleaned_data["profile"] or None,
-                                           note=form.cleaned_data["note"])
+                                           note=form.cleaned_data["note"], version=request.POST.get("version") or None)
         except ValidationError as exc:
             _apply_errors(form, exc, {f: f"{method}_{f}" for f in ("l", "e", "c", "s")})
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("Assessed: %(level)s (score %(score)s, profile %(profile)s).") % {
                 "level": a.get_level_display(), "score": a.score.normalize(), "profile": a.profile.name if a.profile_id else a.profile_code})
@@ -270,7 +265,7 @@ def card_public(request, token: str):
 def measure_create(request, pk: int):
     user = request.user
     point = _point(user, pk)
-    if not services.can_manage(user, point.enterprise):
+    if not policy.can(user, "add_measure", point):
         raise PermissionDenied
     form = MeasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -297,19 +292,22 @@ def measure_edit(request, pk: int):
     user = request.user
     measure = _measure(user, pk)
     point = measure.risk_point
-    if not services.can_manage(user, point.enterprise):
+    if not policy.can(user, "update_measure", measure):
         raise PermissionDenied
     form = MeasureForm(request.POST or None, instance=measure)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_measure(measure, actor=user, data=form.cleaned_data)
+            services.update_measure(measure, actor=user, data=form.cleaned_data,
+                                    version=request.POST.get("version") or None)
         except ValidationError as exc:
             _apply_errors(form, exc)
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("Control measure saved."))
             return redirect("risks:detail", pk=point.pk)
     return render(request, "risks/form.html", {
-        "form": form, "point": point, "title": _("Edit control measure"),
+        "form": form, "point": point, "measure": measure, "title": _("Edit control measure"),
         "crumbs": _crumbs((point.name, reverse("risks:detail", args=[point.pk])), (_("Edit control measure"), ""))})
 
 
@@ -319,14 +317,17 @@ def measure_void(request, pk: int):
     user = request.user
     measure = _measure(user, pk)
     point = measure.risk_point
-    if not services.can_manage(user, point.enterprise):
+    if not policy.can(user, "void_measure", measure):
         raise PermissionDenied
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.void_measure(measure, actor=user, reason=form.cleaned_data["reason"])
+            services.void_measure(measure, actor=user, reason=form.cleaned_data["reason"],
+                                  version=request.POST.get("version") or None)
         except ValidationError as exc:
             _apply_errors(form, exc, {"void_reason": "reason"})
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("Control measure voided."))
             return redirect("risks:detail", pk=point.pk)
@@ -368,7 +369,7 @@ def enterprise_risk(request, pk: int):
                   .select_related("cadence", "checklist"))
     return render(request, "risks/enterprise.html", {
         "enterprise": enterprise, "grade": grade, "explained": explained, "freq": freq, "points": points, "checklists": checklists,
-        "duties": duties, "can_manage": services.can_manage(user, enterprise),
+        "duties": duties, "can_manage": policy.can(user, "generate_checks", enterprise),
         "level_hex": LEVEL_HEX.get(grade.level if grade else "", "#9E9E9E"),
         "crumbs": _crumbs((enterprise.name, "")),
     })

@@ -31,9 +31,9 @@ from anjian.accidents.models import Accident, AccidentRectification, ReportingFl
 from anjian.accidents.policy import available_actions, policy
 from anjian.core.models import Event
 from anjian.core.services import ConflictError, events_for
-from anjian.core.testing.mixins import act_as, fresh
 from anjian.core.workflow import available_steps
 from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import act_as, fresh
 
 from .factories import make_accident
 

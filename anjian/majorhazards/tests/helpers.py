@@ -32,7 +32,12 @@ def make_source(world, enterprise=None, *, substances=None, population=10, actor
 
 
 def staff(source, actor, *, roles=("principal", "technical", "operational"), on=None):
-    """Appoint a person in each of ``roles``."""
+    """Appoint a person in each of ``roles``. Each appointment moves the source's version on; the
+    caller's copy is brought up to date at the end (as a page reloads), so it can take the next step."""
     on = on or datetime.date(2026, 1, 5)
-    return [services.appoint_person(source, actor=actor, data={"role": role, "name": f"{role}人", "appointed_on": on})
-            for role in roles]
+    persons = []
+    for role in roles:
+        persons.append(services.appoint_person(source, actor=actor,
+                                               data={"role": role, "name": f"{role}人", "appointed_on": on}))
+        source.refresh_from_db()
+    return persons

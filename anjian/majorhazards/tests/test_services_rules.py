@@ -58,8 +58,10 @@ def test_replacing_a_person_keeps_the_old_row_ended(world):
     source = make_source(world)
     old = services.appoint_person(source, actor=admin, data={"role": "principal", "name": "甲",
                                                              "appointed_on": datetime.date(2026, 1, 1)})
+    source.refresh_from_db()  # each step moves the source's version on (a stale copy is refused)
     new = services.appoint_person(source, actor=admin, data={"role": "principal", "name": "乙",
                                                              "appointed_on": datetime.date(2026, 2, 1)})
+    source.refresh_from_db()
     old.refresh_from_db()
     assert old.ended_on == datetime.date(2026, 1, 31) and new.ended_on is None
     assert ResponsiblePerson.objects.filter(source=source).count() == 2
@@ -131,6 +133,7 @@ def test_technical_check_warning_follows_the_quarter(world, settings):
     now = timezone.make_aware(datetime.datetime(2026, 5, 20, 10))
     # a check last quarter does not count in this one
     services.record_check(source, actor=admin, data={"role": "technical", "checked_on": datetime.date(2026, 3, 30)})
+    source.refresh_from_db()  # the check moved the source's version on
     sync_rule(rule, now)
     assert _open(rule.code, source)
     message = Warning.objects.get(rule=rule.code).message

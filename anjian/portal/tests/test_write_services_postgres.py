@@ -76,7 +76,6 @@ READ_ONLY = {
     "hazards.available_actions", "hazards.needs_recheck",
     "inspections.allowed_kinds", "inspections.can_edit_record", "inspections.can_inspect",
     "inspections.can_manage_duties", "inspections.in_scope", "inspections.is_own_enterprise",
-    "majorhazards.can_manage", "risks.can_assess", "risks.can_manage",
     # numbers and codes built from a row
     "accidents.accident_number", "hazards.hazard_number", "hazards.notice_number", "hazards.recheck_number",
     "majorhazards.source_number",
@@ -940,7 +939,8 @@ def _(run: Run):
     from anjian.majorhazards import services
 
     source = run.source()
-    run.call(services.appoint_person, source, actor=run.admin, data={"role": "technical", "name": "李四"})
+    # the appointment moved the source's version on: go on with the copy it answers
+    source = run.call(services.appoint_person, source, actor=run.admin, data={"role": "technical", "name": "李四"}).source
     hazard = run.hazard()
     check = run.call(services.record_check, source, actor=run.admin, data={"role": "technical", "findings": "正常"},
                      hazards=[hazard])

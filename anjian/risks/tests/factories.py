@@ -22,6 +22,10 @@ def make_point(world, enterprise=None, *, actor=None, **data):
 
 
 def assess(world, point, method="lec", *, actor=None, profile=None, **inputs):
+    """Assess ``point``; the assessment moves the point's version on, so the caller's copy is
+    brought up to date (as a page reloads) and can take the next step."""
     inputs = inputs or ({"l": 3, "e": 6, "c": 15} if method == "lec" else {"l": 4, "s": 5})
-    return services.assess_risk_point(point, actor=actor or world.users[Role.ADMIN], method=method, inputs=inputs,
-                                      profile_code=profile)
+    assessment = services.assess_risk_point(point, actor=actor or world.users[Role.ADMIN], method=method,
+                                            inputs=inputs, profile_code=profile)
+    point.refresh_from_db()
+    return assessment
