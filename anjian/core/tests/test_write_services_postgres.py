@@ -79,8 +79,6 @@ READ_ONLY = {
     "hazards.can_rectify", "hazards.is_enterprise_side", "hazards.is_regulator_side",
     "hazards.can_confirm_major", "hazards.can_recheck", "hazards.needs_recheck", "hazards.recheck_possible",
     "hazards.rectifier_may_not_accept", "hazards.report_actions",
-    "inspections.allowed_kinds", "inspections.can_edit_record", "inspections.can_inspect",
-    "inspections.can_manage_duties", "inspections.in_scope", "inspections.is_own_enterprise",
     "majorhazards.can_manage", "risks.can_assess", "risks.can_manage",
     # numbers and codes built from a row
     "accidents.accident_number", "hazards.hazard_number", "hazards.notice_number", "hazards.recheck_number",
