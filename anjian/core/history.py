@@ -36,7 +36,8 @@ def history_rows(record: models.Model, limit: int = 200) -> list:
         version.type_label = TYPE_LABELS.get(version.history_type, version.history_type)
         reason = version.history_change_reason or ""
         if CODE.fullmatch(reason):  # the write path's reason is the step's code: show its name
-            version.history_change_reason = event_label(reason, record._meta.app_label)
+            label = event_label(reason, record._meta.app_label)
+            version.history_change_reason = "" if label == str(version.type_label) else label
         rows.append(version)
     return rows
 

@@ -373,7 +373,7 @@ def follow(copy: models.Model, written: models.Model) -> None:
     step on it (a page that saves then submits, a test) is not taken for someone else's change.
     Only the caller's own write moves its copy on: a change by anyone else still finds it stale.
     (The copy's other fields stay as they were: reload it to read them.)"""
-    if copy is not written and hasattr(written, "version") and hasattr(copy, "version"):
+    if copy is not written and is_versioned(type(written)) and isinstance(copy, type(written)):
         copy.version = written.version
 
 
