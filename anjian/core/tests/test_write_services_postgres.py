@@ -980,6 +980,31 @@ def _(run: Run):
     assert list(CriticalQuantityTable.objects.filter(is_current=True)) == [new]
 
 
+# orgs
+
+@scenario("orgs.deactivate_user")
+def _(run: Run):
+    from anjian.core.testing.factories import make_user
+    from anjian.orgs import services
+    from anjian.orgs.choices import Role
+
+    expert = make_user(Role.EXPERT, scope_region=run.world.county_a)
+    run.call(services.deactivate_user, expert, actor=run.admin)
+    expert.refresh_from_db()
+    assert not expert.is_active and "deactivated" in event_actions(expert)
+
+
+@scenario("orgs.void_department")
+def _(run: Run):
+    from anjian.core.testing.factories import DepartmentFactory
+    from anjian.orgs import services
+
+    department = DepartmentFactory(region=run.world.county_a)
+    run.call(services.void_department, department, actor=run.admin, reason="重复设置")
+    department.refresh_from_db()
+    assert department.is_voided and "voided" in event_actions(department)
+
+
 # regions
 
 @scenario("regions.import_regions")
