@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from anjian.core.models import Attachment, Event
 from anjian.core.services import ConflictError, attach_files, attachments_for, record_event
-from anjian.core.workflow import Unchanged, create, follow, perform, perform_step, void
+from anjian.core.workflow import Unchanged, create, follow, lock, perform, perform_step, void
 from anjian.enterprises.choices import OperatingStatus
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.choices import HazardGrade
@@ -305,9 +305,10 @@ def start_record(*, actor, enterprise: Enterprise | None = None, kind: str = Ins
     if kind not in InspectionKind.values:
         raise ValidationError({"kind": _("Unknown kind of inspection.")})
     if task is not None:
-        # Locked: two people starting the same task at once get one draft between them.
-        task = (InspectionTask.objects.select_for_update(of=("self",)).select_related("duty__checklist", "enterprise")
-                .get(pk=task.pk))
+        # Locked (two people starting the same task at once get one draft between them) and
+        # checked against the copy given: a task that changed meanwhile (the nightly job marked
+        # it missed) is a conflict, as for any versioned record.
+        task = lock(task)
         if enterprise is not None and enterprise.pk != task.enterprise_id:
             raise ValidationError({"task": _("This task belongs to another enterprise.")})
         enterprise = task.enterprise
