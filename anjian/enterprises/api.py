@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from anjian.core import dossier
 from anjian.core.api import (
+    AvailableActionsField,
     EventSerializer,
     HistoryActionMixin,
     ScopedRelatedFieldsMixin,
@@ -14,7 +15,6 @@ from anjian.core.api import (
 )
 from anjian.core.pagination import DeferredJoinPagination
 from anjian.core.services import events_for
-from anjian.core.workflow import available_steps
 from anjian.orgs.choices import Role
 from anjian.orgs.models import Department, User
 from anjian.regions.models import Grid, Region
@@ -138,16 +138,13 @@ class EnterpriseSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer
 class EnterpriseDetailSerializer(EnterpriseSerializer):
     """One enterprise, with the steps the caller may take on it now."""
 
-    available_actions = serializers.SerializerMethodField(
+    available_actions = AvailableActionsField(
+        OPERATING_STATUS_MACHINE, policy,
         help_text="the steps the caller may take now: suspend, close, resume (operating status), updated, "
                   "supervision_assigned, void")
 
     class Meta(EnterpriseSerializer.Meta):
         fields = [*EnterpriseSerializer.Meta.fields, "available_actions"]
-
-    def get_available_actions(self, obj) -> list[str]:
-        request = self.context.get("request")
-        return available_steps(OPERATING_STATUS_MACHINE, policy, getattr(request, "user", None), obj)
 
 
 # The list page's rows straight from values() into EnterpriseSerializer's JSON (the same bytes):

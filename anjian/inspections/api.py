@@ -16,11 +16,16 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from anjian.core.api import EventSerializer, RoleModelPermissions, ScopedRelatedFieldsMixin, ScopedViewSet
+from anjian.core.api import (
+    AvailableActionsField,
+    EventSerializer,
+    RoleModelPermissions,
+    ScopedRelatedFieldsMixin,
+    ScopedViewSet,
+)
 from anjian.core.pagination import DeferredJoinPagination
 from anjian.core.parsers import BoundedJSONParser
 from anjian.core.services import events_for
-from anjian.core.workflow import available_steps
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.api import EnumField, VersionSerializer
 from anjian.hazards.choices import HazardGrade, MajorDefinitionCondition
@@ -217,16 +222,13 @@ class RecordSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
 class RecordDetailSerializer(RecordSerializer):
     """One record, with the steps the caller may take on it now."""
 
-    available_actions = serializers.SerializerMethodField(
-        help_text="the steps the caller may take now: started (for tasks), updated, item_added, results_recorded, "
-                  "photos_added, hazard_raised, submitted, void")
+    available_actions = AvailableActionsField(
+        RECORD_MACHINE, policy,
+        help_text="the steps the caller may take now: updated, item_added, results_recorded, photos_added, "
+                  "hazard_raised, submitted, void")
 
     class Meta(RecordSerializer.Meta):
         fields = [*RecordSerializer.Meta.fields, "available_actions"]
-
-    def get_available_actions(self, obj) -> list[str]:
-        request = self.context.get("request")
-        return available_steps(RECORD_MACHINE, policy, getattr(request, "user", None), obj)
 
 
 class ResultEntrySerializer(serializers.Serializer):
