@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -269,3 +270,22 @@ class BinaryFileRenderer(BaseRenderer):
         if renderer_context and renderer_context.get("response") is not None:
             renderer_context["response"]["Content-Type"] = "application/json"
         return json.dumps(data, ensure_ascii=False).encode()
+
+
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class AvailableActionsField(serializers.Field):
+    """The steps of a state machine the caller may take on the object now: what
+    ``core.workflow.available_steps`` answers (plus the actions ``also(user, obj)`` names, for
+    those outside the machine that the policy allows). Read-only; needs the request in the
+    serializer's context."""
+
+    def __init__(self, machine, policy, *, also=None, **kwargs):
+        self.machine, self.policy, self.also = machine, policy, also
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, obj) -> list[str]:
+        from .workflow import available_steps
+
+        user = getattr(self.context.get("request"), "user", None)
+        steps = available_steps(self.machine, self.policy, user, obj)
+        return steps + [a for a in (self.also(user, obj) if self.also else []) if a not in steps]

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .events import CODE, event_label
+
 TYPE_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
 # Bookkeeping fields whose change says nothing to a reader.
@@ -32,6 +34,10 @@ def history_rows(record: models.Model, limit: int = 200) -> list:
                                     "old": _display(model_field, old), "new": _display(model_field, new)})
         version.changes = changes
         version.type_label = TYPE_LABELS.get(version.history_type, version.history_type)
+        reason = version.history_change_reason or ""
+        if CODE.fullmatch(reason):  # the write path's reason is the step's code: show its name
+            label = event_label(reason, record._meta.app_label)
+            version.history_change_reason = "" if label == str(version.type_label) else label
         rows.append(version)
     return rows
 

@@ -57,9 +57,11 @@ def events_for(target: models.Model) -> models.QuerySet:
 def void_record(record: models.Model, *, actor, reason: str) -> models.Model:
     """Void a user-entered record (never delete it); the void is an event. For callers that have
     decided the right already; it goes through the write path (``core.workflow.void``)."""
-    from .workflow import void
+    from .workflow import follow, void
 
-    return void(record, actor=actor, policy=None, reason=reason)
+    voided = void(record, actor=actor, policy=None, reason=reason)
+    follow(record, voided)  # the caller's copy is at the version it wrote (not stale for its next step)
+    return voided
 
 
 # The upload rules live in core.uploads (one place for the pages, the API and the services).

@@ -368,3 +368,31 @@ class _VoidMachine:
 
     def __getitem__(self, action: str) -> Step:
         return self._step
+
+
+# --- for services whose caller goes on with its copy ---------------------------------------------
+
+class Unchanged(Exception):
+    """Raised by a step's ``change`` that finds nothing to change (an edit that sets every field
+    to its value): ``perform_step`` then writes nothing — no version bump, no event — after the
+    lock, the version, the right and the machine were checked all the same."""
+
+
+def follow(copy: models.Model, written: models.Model) -> None:
+    """Bring the caller's ``copy`` to the version the step wrote, so that the same caller's next
+    step on it (a page that saves then submits, a test) is not taken for someone else's change.
+    Only the caller's own write moves its copy on: a change by anyone else still finds it stale.
+    (The copy's other fields stay as they were: reload it to read them.)"""
+    if copy is not written and is_versioned(type(written)) and isinstance(copy, type(written)):
+        copy.version = written.version
+
+
+def perform_step(obj: M, action: str, **kwargs) -> M | Outcome | None:
+    """``perform`` for a service whose caller keeps working with ``obj``: the copy follows the
+    step (``follow``), and a ``change`` raising ``Unchanged`` answers None, writing nothing."""
+    try:
+        done = perform(obj, action, **kwargs)
+    except Unchanged:
+        return None
+    follow(obj, done.obj if isinstance(done, Outcome) else done)
+    return done

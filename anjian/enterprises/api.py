@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from anjian.core import dossier
 from anjian.core.api import (
+    AvailableActionsField,
     EventSerializer,
     HistoryActionMixin,
     ScopedRelatedFieldsMixin,
@@ -19,9 +20,10 @@ from anjian.orgs.models import Department, User
 from anjian.regions.models import Grid, Region
 
 from . import services
-from .choices import OperatingStatus
+from .choices import OPERATING_STATUS_MACHINE, OperatingStatus
 from .filters import EnterpriseFilter, SupervisionFilter
 from .models import Enterprise, FeatureTag, Industry, Supervision
+from .policy import policy
 from .selectors import CURRENT_PLATE, enterprise_list, enterprise_rows, tag_codes
 
 
@@ -82,6 +84,9 @@ class EnterpriseSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer
     tags = serializers.SlugRelatedField(
         many=True, slug_field="code", queryset=FeatureTag.objects.all(), required=False,
         help_text="feature-tag codes (see /api/feature-tags/); a retired tag can be kept but not newly given")
+    version = serializers.IntegerField(
+        required=False, min_value=1,
+        help_text="The version you edited (PATCH/PUT): 409 if the enterprise changed since.")
     scoped_fields = ("region", "grid")
 
     class Meta:
@@ -91,7 +96,7 @@ class EnterpriseSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer
             "safety_manager_name", "safety_manager_phone", "address", "region", "region_name", "grid",
             "longitude", "latitude", "industry", "industry_name", "above_scale", "employees", "high_risk",
             "high_risk_basis", "tags", "status", "established_on", "status_changed_on", "suspended_on", "closed_on",
-            "supervision", "is_demo", "created_at", "updated_at",
+            "supervision", "is_demo", "created_at", "updated_at", "version",
         ]
         read_only_fields = ["status", "status_changed_on", "suspended_on", "closed_on", "is_demo", "created_at",
                             "updated_at"]
@@ -121,10 +126,25 @@ class EnterpriseSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer
         return value.strip().upper()
 
     def create(self, validated_data):
+        validated_data.pop("version", None)
         return services.create_enterprise(actor=self.context["request"].user, data=validated_data)
 
     def update(self, instance, validated_data):
-        return services.update_enterprise(instance, actor=self.context["request"].user, data=validated_data)
+        version = validated_data.pop("version", None)
+        return services.update_enterprise(instance, actor=self.context["request"].user, data=validated_data,
+                                          expected_version=version)
+
+
+class EnterpriseDetailSerializer(EnterpriseSerializer):
+    """One enterprise, with the steps the caller may take on it now."""
+
+    available_actions = AvailableActionsField(
+        OPERATING_STATUS_MACHINE, policy,
+        help_text="the steps the caller may take now: suspend, close, resume (operating status), updated, "
+                  "supervision_assigned, void")
+
+    class Meta(EnterpriseSerializer.Meta):
+        fields = [*EnterpriseSerializer.Meta.fields, "available_actions"]
 
 
 # The list page's rows straight from values() into EnterpriseSerializer's JSON (the same bytes):
@@ -138,8 +158,10 @@ LIST_REPRESENTATION = ValuesRepresentation(EnterpriseSerializer, nested={"superv
 
 class StatusChangeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=OperatingStatus.choices)
-    on = serializers.DateField(required=False)
+    on = serializers.DateField(required=False, help_text="the effective date: today by default, never later")
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    version = serializers.IntegerField(required=False, min_value=1,
+                                       help_text="The enterprise version you saw: 409 if it changed since.")
 
 
 class EnterpriseViewSet(HistoryActionMixin, ScopedViewSet):
@@ -157,6 +179,11 @@ class EnterpriseViewSet(HistoryActionMixin, ScopedViewSet):
 
     search_fields = ["name", "=credit_code"]
     void_service = staticmethod(services.void_enterprise)
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return EnterpriseDetailSerializer
+        return super().get_serializer_class()
 
     def get_queryset(self):
         if self.action == "list":  # the list reads keys, then its rows itself (see list)
@@ -183,12 +210,14 @@ class EnterpriseViewSet(HistoryActionMixin, ScopedViewSet):
     @action(detail=True, methods=["post"], serializer_class=StatusChangeSerializer, url_path="status")
     def change_status(self, request, pk=None):
         enterprise = self.get_object()
-        if not request.user.has_perm("enterprises.change_status_enterprise"):
+        if not policy.can(request.user, "change_status", enterprise):
             return Response({"detail": _("You may not change the operating status.")},
                             status=status.HTTP_403_FORBIDDEN)
         ser = StatusChangeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        enterprise = services.change_operating_status(enterprise, actor=request.user, **ser.validated_data)
+        data = dict(ser.validated_data)
+        enterprise = services.change_operating_status(enterprise, actor=request.user,
+                                                      expected_version=data.pop("version", None), **data)
         return Response(EnterpriseSerializer(enterprise, context={"request": request}).data)
 
     @action(detail=True, methods=["get"])
@@ -204,12 +233,16 @@ class SupervisionSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerialize
     officer = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True).exclude(role=Role.ENTERPRISE), allow_null=True, required=False,
         help_text="an officer's user account (optional); must belong to a department in your jurisdiction")
+    enterprise_version = serializers.IntegerField(
+        required=False, min_value=1, write_only=True,
+        help_text="The enterprise version you saw: 409 if the enterprise changed since.")
     scoped_fields = ("enterprise", "department")
 
     class Meta:
         model = Supervision
         fields = ["id", "enterprise", "department", "department_name", "leader_name", "leader_phone", "officer",
-                  "officer_name", "officer_phone", "started_on", "ended_on", "is_current", "note", "created_at"]
+                  "officer_name", "officer_phone", "started_on", "ended_on", "is_current", "note", "created_at",
+                  "enterprise_version"]
         read_only_fields = ["ended_on", "is_current", "created_at"]
         extra_kwargs = {"started_on": {"required": False}}
 
@@ -224,7 +257,9 @@ class SupervisionSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerialize
     @transaction.atomic
     def create(self, validated_data):
         enterprise = validated_data.pop("enterprise")
-        return services.assign_supervision(enterprise, actor=self.context["request"].user, **validated_data)
+        version = validated_data.pop("enterprise_version", None)
+        return services.assign_supervision(enterprise, actor=self.context["request"].user,
+                                           expected_version=version, **validated_data)
 
 
 class SupervisionViewSet(ScopedViewSet):

@@ -6,20 +6,21 @@ back onto the form fields with ``core.forms.add_service_errors``.
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.forms import DateInput, add_service_errors  # noqa: F401 -- the views import it here
 from anjian.core.paths import subtree_q
+from anjian.core.workflow import available_steps
 from anjian.orgs.choices import Role
 from anjian.orgs.models import Department, User
 from anjian.regions.fields import RegionCodeField, township_label, township_queryset
 from anjian.regions.models import Grid, Region
 
-from .choices import STATUS_TRANSITIONS, HighRiskBasis, OperatingStatus
+from .choices import OPERATING_STATUS_MACHINE, STATUS_STEPS, HighRiskBasis, OperatingStatus
 from .fields import industry_label, industry_queryset
 from .filters import EnterpriseFilter
 from .models import Enterprise, FeatureTag
+from .policy import policy
 from .services import SELF_SERVICE_FIELDS
 
 # Above this many grids a grid <select> becomes unwieldy; the filter then takes a grid code.
@@ -176,7 +177,9 @@ class EnterpriseForm(forms.ModelForm):
 
 
 class StatusForm(forms.Form):
-    """Operating status change: only the transitions allowed from the current status are offered."""
+    """Operating status change: only the statuses the steps available to the user lead to
+    (``OPERATING_STATUS_MACHINE``) are offered. The date may not be in the future (the
+    service's rule, shown on the field)."""
 
     status = forms.ChoiceField(label=_("New status"))
     on = forms.DateField(label=_("Effective date"), required=False, widget=DateInput(),
@@ -186,16 +189,11 @@ class StatusForm(forms.Form):
 
     wide_fields = ("reason",)
 
-    def __init__(self, *args, enterprise: Enterprise, **kwargs):
+    def __init__(self, *args, enterprise: Enterprise, user, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = STATUS_TRANSITIONS[OperatingStatus(enterprise.status)]
+        steps = available_steps(OPERATING_STATUS_MACHINE, policy, user, enterprise)
+        allowed = {step.target for step in STATUS_STEPS.values() if step.action in steps}
         self.fields["status"].choices = [(v, label) for v, label in OperatingStatus.choices if v in allowed]
-
-    def clean_on(self):
-        on = self.cleaned_data.get("on")
-        if on and on > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return on
 
 
 def covering_departments(user, enterprise: Enterprise):

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from anjian.core.models import VoidableModel
+from anjian.core.models import VersionedModel, VoidableModel
 from anjian.core.scoping import ScopedQuerySet
 
 from .choices import HighRiskBasis, OperatingStatus
@@ -81,11 +81,13 @@ class EnterpriseQuerySet(ScopedQuerySet):
         )
 
 
-class Enterprise(VoidableModel):
+class Enterprise(VoidableModel, VersionedModel):
     """A supervised production and business unit (enterprise, individual business, cooperative).
 
     ``region`` is the township; ``region_path`` copies its path so that jurisdiction filters
-    are one range on this table's own indexes, without a join.
+    are one range on this table's own indexes, without a join. ``status`` moves along
+    ``choices.OPERATING_STATUS_MACHINE``; ``version`` counts the changes (an edit from a stale
+    copy is a conflict).
     """
 
     name = models.CharField(_("name"), max_length=200)
@@ -126,7 +128,7 @@ class Enterprise(VoidableModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["region_path", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
     objects = EnterpriseQuerySet.as_manager()
 
     class Scoping:

@@ -4,8 +4,10 @@ timeline), operating-status change, supervision assignment (一企一牌), void,
 supervision blind spots (监管盲区).
 
 Reads go through ``Enterprise.objects.for_user`` (directly or via the selectors), so an
-enterprise outside the user's jurisdiction answers 404; writes need the role's permission
-(403 otherwise) and go through ``enterprises.services``.
+enterprise outside the user's jurisdiction answers 404; writes need the app policy's right
+(``policy.py``, 403 otherwise) and go through ``enterprises.services``. The enterprise page's
+buttons are the steps ``core.workflow.available_steps`` offers the user on it; forms post the
+version of the record they showed, so a change made on a stale page shows the conflict.
 """
 
 import copy
@@ -19,7 +21,6 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from anjian.core.dossier import attach_cells, build_sections
@@ -28,10 +29,11 @@ from anjian.core.forms import add_service_errors
 from anjian.core.history import history_rows
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
-from anjian.core.services import events_for
+from anjian.core.services import ConflictError, events_for
+from anjian.core.workflow import available_steps
 
-from . import selectors, services
-from .choices import OperatingStatus
+from . import events, selectors, services
+from .choices import OPERATING_STATUS_MACHINE, STATUS_STEPS, OperatingStatus
 from .forms import (
     SORT_ORDERS,
     EnterpriseForm,
@@ -41,26 +43,24 @@ from .forms import (
     VoidForm,
 )
 from .models import Enterprise, Supervision
+from .policy import policy
 
 PAGE_SIZE = getattr(settings, "ANJIAN_PAGE_SIZE", 50)
 
-# How the timeline names each event action (the codes are written by the services).
-EVENT_LABELS = {
-    "created": gettext_lazy("Registered"),
-    "status_changed": gettext_lazy("Operating status changed"),
-    "supervision_assigned": gettext_lazy("Supervision assigned"),
-    "voided": gettext_lazy("Voided"),
-    "imported": gettext_lazy("Imported"),
-    "updated": gettext_lazy("Registry updated"),
-    "tags_changed": gettext_lazy("Feature tags changed"),
-}
+
 def _posted(request):
     """The POST data to bind a form to, or None on GET (an empty POST still binds and errs)."""
     return request.POST if request.method == "POST" else None
 
 
-def _require(user, perm: str) -> None:
-    if not user.has_perm(perm):
+def _posted_version(request) -> int | None:
+    """The version of the enterprise the page showed (a hidden field), or None when not posted."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def _require(user, action: str, enterprise: Enterprise | None = None) -> None:
+    if not policy.can(user, action, enterprise):
         raise PermissionDenied
 
 
@@ -86,8 +86,8 @@ def enterprise_list(request):
         "page_obj": page_obj,
         "columns": columns,
         "sort": sort,
-        "can_add": user.has_perm("enterprises.add_enterprise"),
-        "can_import": user.has_perm("enterprises.import_enterprise"),
+        "can_add": policy.can(user, "register"),
+        "can_import": policy.can(user, "import"),
         # An enterprise user sees one row; a filter bar would only be noise.
         "show_filters": scope_of(user).kind != ENTERPRISE_SCOPE,
     })
@@ -98,7 +98,7 @@ def enterprise_list(request):
 def enterprise_create(request):
     """Register an enterprise through services.create_enterprise."""
     user = request.user
-    _require(user, "enterprises.add_enterprise")
+    _require(user, "register")
     form = EnterpriseForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,7 +118,7 @@ def enterprise_edit(request, pk: int):
     """Edit the registry fields through services.update_enterprise (field history is kept)."""
     user = request.user
     enterprise = _scoped_enterprise(user, pk)
-    _require(user, "enterprises.change_enterprise")
+    _require(user, "edit", enterprise)
     # The form works on a copy so a rejected edit does not show up in the page title.
     form = EnterpriseForm(_posted(request), instance=copy.copy(enterprise), user=user)
     if request.method == "POST" and form.is_valid():
@@ -127,9 +127,12 @@ def enterprise_edit(request, pk: int):
             messages.info(request, _("Nothing was changed."))
             return redirect("enterprises:detail", pk=enterprise.pk)
         try:
-            services.update_enterprise(enterprise, actor=user, data=changed)
+            services.update_enterprise(enterprise, actor=user, data=changed,
+                                       expected_version=_posted_version(request))
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("enterprises:detail", pk=enterprise.pk)
@@ -168,15 +171,16 @@ def enterprise_detail(request, pk: int):
     change history and the timeline."""
     user = request.user
     enterprise = get_object_or_404(selectors.enterprise_list(user).select_related("region__parent"), pk=pk)
+    steps = set(available_steps(OPERATING_STATUS_MACHINE, policy, user, enterprise))
     return render(request, "enterprises/detail.html", {
         "enterprise": enterprise,
         "sections": build_sections(user, enterprise),
         "history": history_rows(enterprise, limit=100),
         "timeline": _timeline(enterprise),
-        "can_edit": user.has_perm("enterprises.change_enterprise"),
-        "can_change_status": user.has_perm("enterprises.change_status_enterprise"),
-        "can_assign": user.has_perm("enterprises.add_supervision") and enterprise.status != OperatingStatus.CLOSED,
-        "can_void": user.has_perm("enterprises.delete_enterprise"),
+        "can_edit": events.ENTERPRISE_UPDATED in steps,
+        "can_change_status": any(step.action in steps for step in STATUS_STEPS.values()),
+        "can_assign": events.SUPERVISION_ASSIGNED in steps,
+        "can_void": "void" in steps,
     })
 
 
@@ -186,15 +190,17 @@ def enterprise_status(request, pk: int):
     """Change the operating status (operating / suspended / closed) with a date and reason."""
     user = request.user
     enterprise = _scoped_enterprise(user, pk)
-    _require(user, "enterprises.change_status_enterprise")
-    form = StatusForm(_posted(request), enterprise=enterprise)
+    _require(user, "change_status", enterprise)
+    form = StatusForm(_posted(request), enterprise=enterprise, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             services.change_operating_status(
                 enterprise, actor=user, status=form.cleaned_data["status"], on=form.cleaned_data["on"],
-                reason=form.cleaned_data["reason"])
+                reason=form.cleaned_data["reason"], expected_version=_posted_version(request))
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("Operating status changed."))
             return redirect("enterprises:detail", pk=enterprise.pk)
@@ -208,7 +214,7 @@ def supervision_assign(request, pk: int):
     """Hang a new supervision plate; the current one (if any) ends and stays in the history."""
     user = request.user
     enterprise = _scoped_enterprise(user, pk)
-    _require(user, "enterprises.add_supervision")
+    _require(user, "assign_supervision", enterprise)
     current = Supervision.objects.for_user(user).filter(enterprise=enterprise, is_current=True) \
         .select_related("department").first()
     initial = {"started_on": timezone.localdate()}
@@ -223,9 +229,12 @@ def supervision_assign(request, pk: int):
             services.assign_supervision(
                 enterprise, actor=user, department=data["department"], leader_name=data["leader_name"],
                 leader_phone=data["leader_phone"], officer=data["officer"], officer_name=data["officer_name"],
-                officer_phone=data["officer_phone"], started_on=data["started_on"], note=data["note"])
+                officer_phone=data["officer_phone"], started_on=data["started_on"], note=data["note"],
+                expected_version=_posted_version(request))
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("Supervision assigned."))
             return redirect("enterprises:detail", pk=enterprise.pk)
@@ -242,13 +251,16 @@ def enterprise_void(request, pk: int):
     """Void the enterprise with a reason: it leaves every list but is never deleted."""
     user = request.user
     enterprise = _scoped_enterprise(user, pk)
-    _require(user, "enterprises.delete_enterprise")
+    _require(user, "void", enterprise)
     form = VoidForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.void_enterprise(enterprise, actor=user, reason=form.cleaned_data["reason"])
+            services.void_enterprise(enterprise, actor=user, reason=form.cleaned_data["reason"],
+                                     expected_version=_posted_version(request))
         except ValidationError as exc:
             add_service_errors(form, exc, aliases={"void_reason": "reason"})
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("Enterprise “%(name)s” voided.") % {"name": enterprise.name})
             return redirect("enterprises:list")
@@ -280,5 +292,5 @@ def blind_spots(request):
         "existing": totals["existing"],
         "supervised": totals["supervised"],
         "coverage": coverage,
-        "can_assign": user.has_perm("enterprises.add_supervision"),
+        "can_assign": policy.can(user, "assign_supervision"),
     })

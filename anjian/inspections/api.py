@@ -3,7 +3,10 @@ the daily job) and inspection records with their item results and actions (set r
 an item, upload photos, raise a hazard from an item, submit).
 
 Every list reads through ``for_user`` and answers in a fixed number of queries; every write
-goes through ``anjian.inspections.services``.
+goes through ``anjian.inspections.services``. Duties, tasks and records carry ``version``: a
+change or step that sends the version it saw answers 409 when the row changed meanwhile. A
+record's detail lists ``available_actions`` (``core.workflow.available_steps`` over its state
+machine, for the caller).
 """
 
 from django.http import Http404
@@ -13,11 +16,18 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from anjian.core.api import EventSerializer, RoleModelPermissions, ScopedRelatedFieldsMixin, ScopedViewSet
+from anjian.core.api import (
+    AvailableActionsField,
+    EventSerializer,
+    RoleModelPermissions,
+    ScopedRelatedFieldsMixin,
+    ScopedViewSet,
+)
 from anjian.core.pagination import DeferredJoinPagination
 from anjian.core.parsers import BoundedJSONParser
 from anjian.core.services import events_for
 from anjian.enterprises.models import Enterprise
+from anjian.hazards.api import EnumField, VersionSerializer
 from anjian.hazards.choices import HazardGrade, MajorDefinitionCondition
 from anjian.orgs.choices import Role
 from anjian.orgs.models import User
@@ -25,11 +35,12 @@ from anjian.standards.choices import HazardFactor
 from anjian.standards.models import Checklist, MajorHazardCriterion
 
 from . import selectors, services
-from .choices import ItemResult
+from .choices import RECORD_MACHINE, InspectionKind, ItemResult
 from .filters import DutyFilter, RecordFilter, TaskFilter
 from .forms import validate_photo
 from .models import InspectionCadence, InspectionDuty, InspectionItemResult, InspectionRecord, InspectionTask
 from .permissions import InspectionPermissions
+from .policy import policy
 
 
 class CadenceSerializer(serializers.ModelSerializer):
@@ -65,25 +76,30 @@ class DutySerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     responsible_user = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(role=Role.ENTERPRISE, is_active=True), allow_null=True, required=False,
         help_text="a user account of the enterprise")
+    version = serializers.IntegerField(required=False, min_value=1,
+                                       help_text="The version you edited (PATCH/PUT): 409 if the duty changed since.")
     scoped_fields = ("enterprise",)
 
     class Meta:
         model = InspectionDuty
         fields = ["id", "enterprise", "enterprise_name", "name", "cadence", "cadence_name", "checklist",
                   "checklist_name", "responsible_name", "responsible_user", "active_from", "active_to", "is_demo",
-                  "created_at"]
+                  "created_at", "version"]
         read_only_fields = ["is_demo", "created_at"]
         extra_kwargs = {"name": {"required": False}, "active_from": {"required": False}}
 
     def create(self, validated_data):
         enterprise = validated_data.pop("enterprise")
+        validated_data.pop("version", None)
         return services.create_duty(actor=self.context["request"].user, enterprise=enterprise, data=validated_data)
 
     def update(self, instance, validated_data):
         enterprise = validated_data.pop("enterprise", instance.enterprise)
+        version = validated_data.pop("version", None)
         if enterprise.pk != instance.enterprise_id:
             raise serializers.ValidationError({"enterprise": "A duty stays with its enterprise."})
-        return services.update_duty(instance, actor=self.context["request"].user, data=validated_data)
+        return services.update_duty(instance, actor=self.context["request"].user, data=validated_data,
+                                    expected_version=version)
 
 
 class DutyViewSet(ScopedViewSet):
@@ -99,6 +115,7 @@ class DutyViewSet(ScopedViewSet):
     ordering = ["-id"]
     search_fields = []
     void_service = staticmethod(services.void_duty)
+    policy_actions = {"create": "add_duty", "update": "change_duty", "void": "void_duty"}
 
 
 # --- tasks -------------------------------------------------------------------------------
@@ -112,7 +129,7 @@ class TaskSerializer(serializers.ModelSerializer):
     class Meta:
         model = InspectionTask
         fields = ["id", "duty", "duty_name", "cadence", "cadence_name", "enterprise", "enterprise_name",
-                  "period_start", "due_date", "state", "record", "done_at", "is_demo"]
+                  "period_start", "due_date", "state", "record", "done_at", "is_demo", "version"]
         read_only_fields = fields
 
 
@@ -172,17 +189,22 @@ class RecordSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
                                                    allow_null=True, required=False)
     checklist_name = serializers.CharField(source="checklist.name", read_only=True, allow_null=True)
     items = ItemResultSerializer(many=True, read_only=True)
+    # A named enum: the detail serializer repeats the field, and other apps have a "kind" too.
+    kind = EnumField(InspectionKind, required=False)
+    version = serializers.IntegerField(required=False, min_value=1,
+                                       help_text="The version you edited (PATCH/PUT): 409 if the record changed since.")
     scoped_fields = ("enterprise", "task")
 
     class Meta:
         model = InspectionRecord
         fields = ["id", "enterprise", "enterprise_name", "kind", "task", "checklist", "checklist_name", "inspector",
                   "inspector_names", "inspected_at", "location", "summary", "state", "submitted_at", "is_demo",
-                  "created_at", "items"]
+                  "created_at", "version", "items"]
         read_only_fields = ["inspector", "state", "submitted_at", "is_demo", "created_at"]
         extra_kwargs = {"inspected_at": {"required": False}}
 
     def create(self, validated_data):
+        validated_data.pop("version", None)
         return services.start_record(
             actor=self.context["request"].user, enterprise=validated_data.pop("enterprise", None),
             kind=validated_data.pop("kind", "self"), task=validated_data.pop("task", None),
@@ -192,7 +214,21 @@ class RecordSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
         for name in ("enterprise", "kind", "task", "checklist"):
             if name in validated_data and validated_data.pop(name) != getattr(instance, name):
                 raise serializers.ValidationError({name: "This field is fixed when the record is started."})
-        return services.update_record(instance, actor=self.context["request"].user, data=validated_data)
+        version = validated_data.pop("version", None)
+        return services.update_record(instance, actor=self.context["request"].user, data=validated_data,
+                                      expected_version=version)
+
+
+class RecordDetailSerializer(RecordSerializer):
+    """One record, with the steps the caller may take on it now."""
+
+    available_actions = AvailableActionsField(
+        RECORD_MACHINE, policy,
+        help_text="the steps the caller may take now: updated, item_added, results_recorded, photos_added, "
+                  "hazard_raised, submitted, void")
+
+    class Meta(RecordSerializer.Meta):
+        fields = [*RecordSerializer.Meta.fields, "available_actions"]
 
 
 class ResultEntrySerializer(serializers.Serializer):
@@ -201,16 +237,16 @@ class ResultEntrySerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class ResultsSerializer(serializers.Serializer):
+class ResultsSerializer(VersionSerializer):
     results = ResultEntrySerializer(many=True, allow_empty=False)
 
 
-class AddItemSerializer(serializers.Serializer):
+class AddItemSerializer(VersionSerializer):
     content = serializers.CharField()
     item_no = serializers.CharField(required=False, allow_blank=True, max_length=20)
 
 
-class PhotosSerializer(serializers.Serializer):
+class PhotosSerializer(VersionSerializer):
     photos = serializers.ListField(child=serializers.FileField(validators=[validate_photo]), allow_empty=False)
 
 
@@ -229,7 +265,7 @@ class HazardGradeField(serializers.ChoiceField):
         super().__init__(choices=HazardGrade.choices, **kwargs)
 
 
-class RaiseHazardSerializer(serializers.Serializer):
+class RaiseHazardSerializer(VersionSerializer):
     deadline = serializers.DateField(required=False, help_text="rectification deadline (default: in 30 days)")
     location = serializers.CharField(required=False, allow_blank=True, max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
@@ -273,14 +309,23 @@ class RecordViewSet(ScopedViewSet):
     search_fields = []
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     void_service = staticmethod(services.void_inspection_record)
+    policy_actions = {"create": "inspect", "update": "edit", "results": "edit", "add_item": "edit",
+                      "item_photos": "edit", "raise_hazard": "edit", "submit": "edit", "void": "void"}
 
     def get_queryset(self):
         return selectors.record_detail_queryset(self.request.user)
 
+    def get_serializer_class(self):
+        if self.action in ("retrieve", "create", "update", "partial_update"):
+            return RecordDetailSerializer  # what _represent answers for one record
+        return super().get_serializer_class()
+
     def _represent(self, records, *, many: bool):
         items = [item for record in (records if many else [records]) for item in record.items.all()]
         context = {**self.get_serializer_context(), "photos": selectors.photo_map(items)}
-        return RecordSerializer(records, many=many, context=context).data
+        if many:
+            return RecordSerializer(records, many=True, context=context).data
+        return RecordDetailSerializer(records, context=context).data
 
     def _fresh(self, pk):
         return self.get_queryset().get(pk=pk)
@@ -314,14 +359,15 @@ class RecordViewSet(ScopedViewSet):
             raise Http404
         return item
 
-    @extend_schema(request=ResultsSerializer, responses=RecordSerializer)
+    @extend_schema(request=ResultsSerializer, responses=RecordDetailSerializer)
     @action(detail=True, methods=["post"], serializer_class=ResultsSerializer)
     def results(self, request, pk=None):
         """Set the results (pass / hazard_found / not_applicable) and notes of items of a draft."""
         record = self.get_object()
         ser = ResultsSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        services.record_results(record, actor=request.user, results=ser.validated_data["results"])
+        services.record_results(record, actor=request.user, results=ser.validated_data["results"],
+                                expected_version=ser.validated_data.get("version"))
         return Response(self._represent(self._fresh(record.pk), many=False))
 
     @extend_schema(request=AddItemSerializer, responses={201: ItemResultSerializer})
@@ -331,7 +377,8 @@ class RecordViewSet(ScopedViewSet):
         record = self.get_object()
         ser = AddItemSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        item = services.add_item(record, actor=request.user, **ser.validated_data)
+        data = dict(ser.validated_data)
+        item = services.add_item(record, actor=request.user, expected_version=data.pop("version", None), **data)
         return Response(ItemResultSerializer(item, context={"photos": {}}).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request={"multipart/form-data": PhotosSerializer}, responses={201: PhotoSerializer(many=True)})
@@ -343,7 +390,8 @@ class RecordViewSet(ScopedViewSet):
         item = self._item(record, item_id)
         ser = PhotosSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        photos = services.attach_item_photos(item, actor=request.user, photos=ser.validated_data["photos"])
+        photos = services.attach_item_photos(item, actor=request.user, photos=ser.validated_data["photos"],
+                                             expected_version=ser.validated_data.get("version"))
         return Response(PhotoSerializer(photos, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request={"multipart/form-data": RaiseHazardSerializer, "application/json": RaiseHazardSerializer},
@@ -359,17 +407,21 @@ class RecordViewSet(ScopedViewSet):
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
         photos = data.pop("photos", [])
-        hazard = services.raise_hazard_from_item(item, actor=request.user, data=data, photos=photos)
+        version = data.pop("version", None)
+        hazard = services.raise_hazard_from_item(item, actor=request.user, data=data, photos=photos,
+                                                 expected_version=version)
         body = {"hazard": hazard.pk, "number": hazard.number, "grade": hazard.grade, "source": hazard.source,
                 "state": hazard.state, "item": item.pk}
         return Response(RaisedHazardSerializer(body).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=RecordSerializer)
-    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    @extend_schema(request=VersionSerializer, responses=RecordDetailSerializer)
+    @action(detail=True, methods=["post"], serializer_class=VersionSerializer)
     def submit(self, request, pk=None):
         """Submit a draft (every item needs a result); a record for a task completes the task."""
         record = self.get_object()
-        services.submit_record(record, actor=request.user)
+        ser = VersionSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.submit_record(record, actor=request.user, expected_version=ser.validated_data.get("version"))
         return Response(self._represent(self._fresh(record.pk), many=False))
 
     @extend_schema(responses=EventSerializer(many=True))

@@ -1,7 +1,11 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.workflow import Guard, StateMachine, Step
 from anjian.hazards.choices import HazardSource
+
+from . import events
 
 
 class PeriodUnit(models.TextChoices):
@@ -52,3 +56,67 @@ SOURCE_BY_KIND = {
     InspectionKind.GRID: HazardSource.GRID_PATROL,
     InspectionKind.EXPERT: HazardSource.EXPERT,
 }
+
+
+# --- state machines (declared once: the services take these steps, the pages and the API
+# offer them through core.workflow.available_steps) -----------------------------------------
+
+def _every_item_has_a_result(record) -> bool:
+    return not record.items.filter(result="").exists()
+
+
+def _items_or_summary(record) -> bool:
+    return bool(record.summary.strip()) or record.items.exists()
+
+
+RECORD_MACHINE = StateMachine(
+    model="inspections.InspectionRecord", states=RecordState, steps=[
+        # A draft is filled in by whoever may record this kind of inspection here (a team fills
+        # one record in together); a submitted record is no longer changed ...
+        Step(events.RECORD_UPDATED, _("Edit details"), sources=(RecordState.DRAFT,), right="edit"),
+        Step(events.ITEM_ADDED, _("Add an item"), sources=(RecordState.DRAFT,), right="edit"),
+        Step(events.RESULTS_RECORDED, _("Save results"), sources=(RecordState.DRAFT,), right="edit"),
+        Step(events.PHOTOS_ADDED, _("Add photos"), sources=(RecordState.DRAFT,), right="edit"),
+        # ... except that a found item may still be raised as a hazard after submission.
+        Step(events.HAZARD_RAISED, _("Raise hazard"), right="edit"),
+        Step(events.RECORD_SUBMITTED, _("Submit"), sources=(RecordState.DRAFT,), target=RecordState.SUBMITTED,
+             right="edit", guards=(
+                 Guard(_every_item_has_a_result, _("Some items have no result yet."), field="items"),
+                 Guard(_items_or_summary, _("Add the items checked, or summarise the inspection."),
+                       field="summary"),
+             )),
+        Step("void", _("Void"), right="void"),
+    ])
+
+
+def _inspected_in_time(task) -> bool:
+    """An open task is done by the record submitted for it; a task the nightly job marked missed
+    meanwhile only when that inspection took place by the task's due date. (A task has one live
+    record at a time: a record is started only for an open task without a draft, and voiding it
+    reopens the task; so its live record is the one being submitted.)"""
+    if task.state != TaskState.MISSED:
+        return True
+    live = task.records.filter(is_voided=False).values_list("inspected_at", flat=True)
+    return any(timezone.localdate(at) <= task.due_date for at in live)
+
+
+def _period_over(task) -> bool:
+    return task.due_date < timezone.localdate()
+
+
+TASK_MACHINE = StateMachine(
+    model="inspections.InspectionTask", states=TaskState, steps=[
+        # Submitting a record for the task (inspections.services.submit_record).
+        Step(events.TASK_DONE, _("Done"), sources=(TaskState.OPEN, TaskState.MISSED), target=TaskState.DONE,
+             guards=(Guard(_inspected_in_time, _("A missed task is done only by an inspection made by its due "
+                                                 "date."), field="inspected_at"),)),
+        # Voiding the record that fulfilled it: open again, or missed once its due date has passed
+        # (the service sets which, so no single target is declared).
+        Step(events.TASK_REOPENED, _("Reopened"), sources=(TaskState.DONE,)),
+        # The nightly job, set-based (services.mark_missed_tasks filters on the same sources and
+        # on the due date, as the guard says).
+        Step(events.TASK_MISSED, _("Missed"), sources=(TaskState.OPEN,), target=TaskState.MISSED,
+             guards=(Guard(_period_over, _("The task's period is not over yet."), field="due_date"),)),
+        # Voiding the duty (services.void_duty, set-based): nobody missed anything.
+        Step(events.TASK_CANCELLED, _("Cancelled"), sources=(TaskState.OPEN,), target=TaskState.CANCELLED),
+    ])

@@ -23,10 +23,10 @@ from anjian.orgs.models import User
 from anjian.regions.fields import RegionCodeField
 from anjian.standards.models import Checklist
 
-from . import services
 from .choices import InspectionKind, RecordState, TaskState
 from .filters import DutyFilter, RecordFilter, TaskFilter
 from .models import InspectionCadence, InspectionDuty
+from .policy import policy
 
 PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".heif", ".bmp")
 PHOTO_MAX_BYTES = 20 * 1024 * 1024
@@ -127,7 +127,7 @@ class RecordStartForm(forms.Form):
 
     def __init__(self, *args, user, enterprise: Enterprise, task=None, **kwargs):
         super().__init__(*args, **kwargs)
-        kinds = [k for k in services.allowed_kinds(user) if services.can_inspect(user, enterprise, k)]
+        kinds = [k for k in policy.allowed_kinds(user) if policy.records_kind_at(user, enterprise, k)]
         if task is not None:
             kinds = [InspectionKind.SELF]
         self.fields["kind"].choices = [(k, InspectionKind(k).label) for k in kinds]

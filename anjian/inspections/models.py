@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from anjian.core.models import VoidableModel
+from anjian.core.models import VersionedModel, VoidableModel
 from anjian.core.scoping import ScopedQuerySet
 
 from .choices import InspectionKind, ItemResult, PeriodUnit, RecordState, TaskState
@@ -113,7 +113,7 @@ class InspectionCadence(models.Model):
         return start, self.period_end(start)
 
 
-class InspectionDuty(VoidableModel):
+class InspectionDuty(VoidableModel, VersionedModel):
     """A self-inspection duty of one enterprise (e.g. "车间周查 — 机加工车间"): what is checked
     (an optional checklist), how often (the cadence), who is responsible, from when to when.
 
@@ -144,7 +144,7 @@ class InspectionDuty(VoidableModel):
                                    related_name="+", editable=False, verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    history = HistoricalRecords(excluded_fields=["region_path"])
+    history = HistoricalRecords(excluded_fields=["region_path", "version"])
 
     class Scoping:
         path = "region_path"
@@ -183,10 +183,11 @@ class InspectionTaskQuerySet(ScopedQuerySet):
         return self.filter(state=TaskState.OPEN, due_date__lt=day)
 
 
-class InspectionTask(models.Model):
+class InspectionTask(VersionedModel):
     """One scheduled occurrence of a duty: the period that starts on ``period_start`` and is
     due on ``due_date``. Open until a submitted record fulfils it (done) or its due date
-    passes (missed). Created only by ``services.schedule_tasks`` — one per duty and period."""
+    passes (missed). Created only by ``services.schedule_tasks`` — one per duty and period. Its
+    steps are declared in ``choices.TASK_MACHINE``; ``version`` counts its changes."""
 
     duty = models.ForeignKey(InspectionDuty, on_delete=models.PROTECT, related_name="tasks",
                              verbose_name=_("duty"))
@@ -238,14 +239,15 @@ class InspectionTask(models.Model):
         return f"{self.duty} {self.period_start:%Y-%m-%d}"
 
 
-class InspectionRecord(VoidableModel):
+class InspectionRecord(VoidableModel, VersionedModel):
     """One inspection of one enterprise: who (the inspector's account and the names of the
     inspectors), when, where, with which checklist, and what was found, item by item.
 
     The same record serves self-inspections and government, grid and expert inspections,
     marked by ``kind``. A self-inspection may fulfil a task. Drafts are filled in item by item
     and then submitted; a submitted record is no longer changed (found items can still be
-    raised as hazards)."""
+    raised as hazards). Its steps are declared in ``choices.RECORD_MACHINE``; ``version``
+    counts its changes (a step from a stale copy is a conflict)."""
 
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT,
                                    related_name="inspection_records", verbose_name=_("enterprise"))

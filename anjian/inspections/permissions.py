@@ -1,41 +1,27 @@
-"""The API permission class of this app and ``role_may``, the one permission check its pages use.
-
-Which role holds which inspections permission is declared with every other role's in
-``anjian.orgs.roles.ROLE_PERMISSIONS``.
-"""
+"""The API permission class of this app: the app policy's rules, asked with no record (may this
+caller take this action at all?). The record itself is then checked by the services, with the
+same policy, once it is found in the caller's scope (an out-of-scope record is a 404 first)."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
-from anjian.core.api import RoleModelPermissions
+from .policy import policy
 
 
-def role_may(user, perm: str) -> bool:
-    """``user.has_perm(perm)`` for an active, logged-in user."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return user.has_perm(perm)
-
-
-class InspectionPermissions(RoleModelPermissions):
-    """RoleModelPermissions with ``role_may``; actions on an existing record (set results,
-    add an item, photos, raise a hazard, submit) need the change permission, not the add one."""
+class InspectionPermissions(permissions.BasePermission):
+    """Reads are open to any authenticated user (scoping decides what they see); a write needs
+    the policy action the viewset's ``policy_actions`` names for the view action (``create``,
+    ``update``, ``results``, ``void`` …); an action not named there is refused."""
 
     message = _("You do not have permission to perform this action.")
-    change_actions = frozenset({"results", "add_item", "item_photos", "raise_hazard", "submit"})
 
     def has_permission(self, request, view):
         user = request.user
         if not user or not user.is_authenticated:
             return False
         action = getattr(view, "action", None)
-        if request.method in permissions.SAFE_METHODS and action not in self.change_actions:
+        actions = getattr(view, "policy_actions", {})
+        if request.method in permissions.SAFE_METHODS and action not in actions:
             return True
-        model = self._queryset(view).model
-        if action == "void":
-            codes = self.get_required_permissions("DELETE", model)
-        elif action in self.change_actions:
-            codes = self.get_required_permissions("PATCH", model)
-        else:
-            codes = self.get_required_permissions(request.method, model)
-        return all(role_may(user, code) for code in codes)
+        name = actions.get("update" if action == "partial_update" else "void" if action == "destroy" else action)
+        return name is not None and policy.can(user, name)

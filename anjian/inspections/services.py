@@ -1,17 +1,12 @@
 """Every change to inspections goes through here: duties, the scheduled tasks (the daily job),
 inspection records and their item results, and "a found item becomes a hazard in one step".
 
-Each function is atomic, checks the actor's right (role + jurisdiction) and writes an event
-row. Rights:
-
-- self-inspections: the enterprise's own users, for their enterprise;
-- government inspections: regulator and industry-department officers, in their jurisdiction;
-- grid patrols: grid officers, in their grid; expert inspections: experts, in their scope;
-- duties: the enterprise's own users, and regulator/industry officers in their jurisdiction;
-- system administrators: everything.
-
-Until the role groups carry this app's model permissions (see ``permissions.py``), the
-services are the guard: they check role and scope, never model permissions.
+Every change of a duty or a record is a step of the one write path (``core.workflow``): the
+row is locked, a stale copy is a conflict (409), the actor's right is the app policy's
+(``policy.py``), a record's steps are those of ``choices.RECORD_MACHINE`` (source states and
+guards) and a task's those of ``choices.TASK_MACHINE``; the version is bumped and the event
+written in the same transaction. The caller's copy follows its own steps
+(``core.workflow.follow``), so a page or a test can take several steps on one record.
 """
 
 from __future__ import annotations
@@ -21,16 +16,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from anjian.core.models import Attachment, Event
-from anjian.core.scoping import ENTERPRISE, scope_of
-from anjian.core.services import ConflictError, attach_files, attachments_for, record_event, void_record
+from anjian.core.services import ConflictError, attach_files, attachments_for, record_event
+from anjian.core.workflow import Unchanged, create, follow, lock, perform, perform_step, void
 from anjian.enterprises.choices import OperatingStatus
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.choices import HazardGrade
@@ -39,17 +33,18 @@ from anjian.orgs.choices import Role
 from anjian.standards.choices import HazardFactor
 from anjian.standards.models import CheckItem, Checklist
 
-from .choices import SOURCE_BY_KIND, InspectionKind, ItemResult, RecordState, TaskState
+from . import events
+from .choices import (
+    RECORD_MACHINE,
+    SOURCE_BY_KIND,
+    TASK_MACHINE,
+    InspectionKind,
+    ItemResult,
+    RecordState,
+    TaskState,
+)
 from .models import InspectionCadence, InspectionDuty, InspectionItemResult, InspectionRecord, InspectionTask
-
-# Which roles do which kind of inspection (self-inspections: the enterprise's own users).
-KIND_ROLES: dict[str, frozenset[str]] = {
-    InspectionKind.GOVERNMENT: frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER}),
-    InspectionKind.GRID: frozenset({Role.GRID_OFFICER}),
-    InspectionKind.EXPERT: frozenset({Role.EXPERT}),
-}
-# Besides the enterprise itself, who may set up an enterprise's self-inspection duties.
-DUTY_ROLES = frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER})
+from .policy import policy
 
 # A hazard raised from an item is due this many days after it was raised unless a deadline
 # is given (the page pre-fills it, the API may send another).
@@ -66,65 +61,6 @@ HAZARD_OVERRIDES = frozenset({"location", "description", "category", "grade", "c
                               "finder_name",
                               # a major grade by the general definition (hazards issue #10)
                               "definition_condition", "definition_justification"})
-
-
-# --- rights ------------------------------------------------------------------------------
-
-def _is_admin(actor) -> bool:
-    return bool(actor is not None and getattr(actor, "is_system_admin", False))
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
-def in_scope(actor, enterprise: Enterprise) -> bool:
-    """Whether ``enterprise`` is in the actor's jurisdiction (and not voided)."""
-    return Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists()
-
-
-def is_own_enterprise(actor, enterprise: Enterprise) -> bool:
-    scope = scope_of(actor)
-    return scope.kind == ENTERPRISE and scope.enterprise_id == enterprise.pk
-
-
-def allowed_kinds(actor) -> list[str]:
-    """The kinds of inspection ``actor`` may record (drives the choices on the page)."""
-    if _is_admin(actor):
-        return list(InspectionKind.values)
-    role = getattr(actor, "role", None)
-    if role == Role.ENTERPRISE:
-        return [InspectionKind.SELF]
-    return [kind for kind, roles in KIND_ROLES.items() if role in roles]
-
-
-def can_inspect(actor, enterprise: Enterprise, kind: str) -> bool:
-    """Whether ``actor`` may record an inspection of ``kind`` at ``enterprise``."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return False
-    if _is_admin(actor):
-        return True
-    if kind == InspectionKind.SELF:
-        return is_own_enterprise(actor, enterprise)
-    return getattr(actor, "role", None) in KIND_ROLES.get(kind, ()) and in_scope(actor, enterprise)
-
-
-def can_edit_record(actor, record: InspectionRecord) -> bool:
-    """Whoever may record this kind of inspection at this enterprise may fill in, submit,
-    raise hazards from and void the record (a team fills one record in together)."""
-    return not record.is_voided and can_inspect(actor, record.enterprise, record.kind)
-
-
-def can_manage_duties(actor, enterprise: Enterprise) -> bool:
-    """The enterprise's own users and the regulator/industry officers over it."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return False
-    if _is_admin(actor):
-        return True
-    if is_own_enterprise(actor, enterprise):
-        return True
-    return getattr(actor, "role", None) in DUTY_ROLES and in_scope(actor, enterprise)
 
 
 def _copy_enterprise_keys(row, enterprise: Enterprise) -> None:
@@ -173,7 +109,7 @@ def create_duty(*, actor, enterprise: Enterprise, data: Mapping[str, Any]) -> In
     """Give ``enterprise`` a self-inspection duty (e.g. 车间周查 with a checklist). The task of the
     current period is created with it when the duty is in force today; the daily job makes
     the later ones."""
-    _require(can_manage_duties(actor, enterprise), _("You may not set up inspection duties for this enterprise."))
+    policy.require(actor, "add_duty", enterprise, _("You may not set up inspection duties for this enterprise."))
     unknown = set(data) - DUTY_FIELDS
     if unknown:
         raise ValidationError({sorted(unknown)[0]: _("This field cannot be set here.")})
@@ -186,57 +122,59 @@ def create_duty(*, actor, enterprise: Enterprise, data: Mapping[str, Any]) -> In
     duty.responsible_name = (duty.responsible_name or "").strip()
     _copy_enterprise_keys(duty, enterprise)
     _check_duty(duty)
-    duty.full_clean()
-    duty._history_user = actor
-    duty.save()
-    record_event(duty, "created", actor=actor, data={"cadence": duty.cadence.code, "enterprise": enterprise.pk})
+    # The right was decided above, on the enterprise, before the duty's own checks.
+    create(duty, actor=actor, policy=None, action=events.DUTY_CREATED,
+           data={"cadence": duty.cadence.code, "enterprise": enterprise.pk})
     # The current period's task at once, so the enterprise sees it today rather than after
     # tonight's job (which would create the same task; the job skips it).
     schedule_duty(duty)
     return duty
 
 
-@transaction.atomic
-def update_duty(duty: InspectionDuty, *, actor, data: Mapping[str, Any]) -> InspectionDuty:
+def update_duty(duty: InspectionDuty, *, actor, data: Mapping[str, Any],
+                expected_version: int | None = None) -> InspectionDuty:
     """Change a duty's name, checklist, responsible person or dates. The cadence and the start
     date are fixed once tasks were scheduled (past periods must keep their meaning): end the
-    duty and create another instead."""
-    duty = InspectionDuty.objects.select_for_update(of=("self",)).select_related("cadence", "enterprise").get(pk=duty.pk)
-    _require(can_manage_duties(actor, duty.enterprise), _("You may not change this duty."))
-    if duty.is_voided:
-        raise ValidationError({"is_voided": _("This duty is voided.")})
-    changed = []
-    for name, value in data.items():
-        if name not in DUTY_EDITABLE:
-            raise ValidationError({name: _("This field cannot be changed here.")})
-        field = InspectionDuty._meta.get_field(name)
-        if getattr(duty, field.attname) != (value.pk if hasattr(value, "pk") else value):
-            changed.append(name)
-        setattr(duty, name, value)
-    if not changed:
-        return duty
-    if {"cadence", "active_from"} & set(changed) and duty.tasks.exists():
-        raise ValidationError({next(n for n in ("cadence", "active_from") if n in changed):
-                               _("Tasks were already scheduled for this duty: end it and create a new one.")})
-    duty.name = (duty.name or "").strip() or duty.cadence.name
-    _check_duty(duty)
-    duty.full_clean()
-    duty._history_user = actor
-    duty.save()
-    record_event(duty, "updated", actor=actor, data={"fields": sorted(changed)})
-    return duty
+    duty and create another instead. Nothing changed, nothing is written."""
+    written: dict[str, Any] = {}
+
+    def change(locked: InspectionDuty) -> None:
+        changed = []
+        for name, value in data.items():
+            if name not in DUTY_EDITABLE:
+                raise ValidationError({name: _("This field cannot be changed here.")})
+            field = InspectionDuty._meta.get_field(name)
+            if getattr(locked, field.attname) != (value.pk if hasattr(value, "pk") else value):
+                changed.append(name)
+            setattr(locked, name, value)
+        if not changed:
+            raise Unchanged
+        if {"cadence", "active_from"} & set(changed) and locked.tasks.exists():
+            raise ValidationError({next(n for n in ("cadence", "active_from") if n in changed):
+                                   _("Tasks were already scheduled for this duty: end it and create a new one.")})
+        locked.name = (locked.name or "").strip() or locked.cadence.name
+        _check_duty(locked)
+        locked.full_clean()
+        written["fields"] = sorted(changed)  # the event's data, written by perform after this
+
+    return perform_step(duty, events.DUTY_UPDATED, actor=actor, policy=policy, right="change_duty", change=change,
+                        expected_version=expected_version, data=written) or duty
 
 
 @transaction.atomic
-def void_duty(duty: InspectionDuty, *, actor, reason: str) -> InspectionDuty:
+def void_duty(duty: InspectionDuty, *, actor, reason: str, expected_version: int | None = None) -> InspectionDuty:
     """Void a duty entered in error (never delete it); its open tasks are cancelled, done and
     missed ones stay as they were."""
-    _require(can_manage_duties(actor, duty.enterprise), _("You may not void this duty."))
-    duty = void_record(duty, actor=actor, reason=reason)
-    cancelled = InspectionTask.objects.filter(duty=duty, state=TaskState.OPEN).update(state=TaskState.CANCELLED)
+    voided = void(duty, actor=actor, policy=policy, right="void_duty", reason=reason,
+                  expected_version=expected_version)
+    follow(duty, voided)
+    step = TASK_MACHINE[events.TASK_CANCELLED]
+    # Set-based: the step's declared sources and target, one event on the duty for them all.
+    cancelled = (InspectionTask.objects.filter(duty=voided, state__in=step.sources)
+                 .update(state=step.target, version=F("version") + 1))
     if cancelled:
-        record_event(duty, "tasks_cancelled", actor=actor, data={"tasks": cancelled})
-    return duty
+        record_event(voided, events.TASKS_CANCELLED, actor=actor, data={"tasks": cancelled})
+    return voided
 
 
 # --- the schedule (daily job) ------------------------------------------------------------
@@ -286,7 +224,7 @@ def _schedule_cadence(cadence: InspectionCadence, today: date) -> int:
         created += len(rows)
         last = rows[-1][0]
     if created:
-        record_event(cadence, "tasks_scheduled", data={"date": today.isoformat(), "period_start": start.isoformat(),
+        record_event(cadence, events.TASKS_SCHEDULED, data={"date": today.isoformat(), "period_start": start.isoformat(),
                                                        "due_date": due.isoformat(), "tasks": created})
     return created
 
@@ -305,7 +243,7 @@ def schedule_duty(duty: InspectionDuty, today: date | None = None) -> Inspection
                   "industry_id": duty.industry_id, "grid_id": duty.grid_id, "due_date": due,
                   "is_demo": duty.is_demo})
     if created:
-        record_event(duty, "task_scheduled", data={"task": task.pk, "period_start": start.isoformat(),
+        record_event(duty, events.TASK_SCHEDULED, data={"task": task.pk, "period_start": start.isoformat(),
                                                    "due_date": due.isoformat()})
     return task
 
@@ -315,15 +253,18 @@ def mark_missed_tasks(today: date | None = None) -> int:
 
     One set-based UPDATE per cadence (on the state + due date index), each with a
     ``tasks_missed`` event on the cadence. The warning about a missed self-inspection reads
-    ``selectors.missed_tasks_qs()``."""
+    ``selectors.missed_tasks_qs()``. The tasks take ``TASK_MACHINE``'s "missed" step, set-based:
+    its declared sources and target, its guard (the period is over) as the filter on the due
+    date; each task's version is bumped as a step does."""
     today = today or timezone.localdate()
+    step = TASK_MACHINE[events.TASK_MISSED]
     total = 0
     for cadence in InspectionCadence.objects.order_by("sort", "pk"):
         with transaction.atomic():
-            count = (InspectionTask.objects.filter(state=TaskState.OPEN, due_date__lt=today, cadence=cadence)
-                     .update(state=TaskState.MISSED))
+            count = (InspectionTask.objects.filter(state__in=step.sources, due_date__lt=today, cadence=cadence)
+                     .update(state=step.target, version=F("version") + 1))
             if count:
-                record_event(cadence, "tasks_missed", data={"date": today.isoformat(), "tasks": count})
+                record_event(cadence, events.TASKS_MISSED, data={"date": today.isoformat(), "tasks": count})
         total += count
     return total
 
@@ -338,20 +279,16 @@ def run_schedule(today: date | None = None) -> dict[str, int]:
 
 # --- records -----------------------------------------------------------------------------
 
-def _lock_record(record: InspectionRecord, *, draft: bool = True) -> InspectionRecord:
-    """Re-read the record under a row lock; refuse a voided one and, with ``draft``, a submitted one."""
-    locked = (InspectionRecord.objects.select_for_update(of=("self",)).select_related("enterprise", "task")
-              .get(pk=record.pk))
-    if locked.is_voided:
-        raise ValidationError({"is_voided": _("This inspection record is voided.")})
-    if draft and locked.state != RecordState.DRAFT:
-        raise ConflictError(_("This inspection record has already been submitted."), current_state=locked.state)
-    return locked
-
-
 def _check_time(inspected_at) -> None:
     if inspected_at is not None and inspected_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"inspected_at": _("The inspection time cannot be in the future.")})
+
+
+def _record_step(record: InspectionRecord, action: str, *, actor, change, expected_version: int | None,
+                 data: dict[str, Any] | None = None, outcome: bool = False):
+    """Take ``action`` (a step of ``RECORD_MACHINE``) on ``record`` through the write path."""
+    return perform_step(record, action, actor=actor, policy=policy, machine=RECORD_MACHINE, change=change,
+                        expected_version=expected_version, data=data, outcome=outcome)
 
 
 @transaction.atomic
@@ -368,8 +305,10 @@ def start_record(*, actor, enterprise: Enterprise | None = None, kind: str = Ins
     if kind not in InspectionKind.values:
         raise ValidationError({"kind": _("Unknown kind of inspection.")})
     if task is not None:
-        task = (InspectionTask.objects.select_for_update(of=("self",)).select_related("duty__checklist", "enterprise")
-                .get(pk=task.pk))
+        # Locked (two people starting the same task at once get one draft between them) and
+        # checked against the copy given: a task that changed meanwhile (the nightly job marked
+        # it missed) is a conflict, as for any versioned record.
+        task = lock(task)
         if enterprise is not None and enterprise.pk != task.enterprise_id:
             raise ValidationError({"task": _("This task belongs to another enterprise.")})
         enterprise = task.enterprise
@@ -382,141 +321,164 @@ def start_record(*, actor, enterprise: Enterprise | None = None, kind: str = Ins
         checklist = checklist or task.duty.checklist
     if enterprise is None:
         raise ValidationError({"enterprise": _("Choose the enterprise inspected.")})
-    _require(can_inspect(actor, enterprise, kind), _("You may not record this kind of inspection here."))
+    record = InspectionRecord(enterprise=enterprise, kind=kind, task=task, checklist=checklist,
+                              inspector=_user_or_none(actor), created_by=_user_or_none(actor), **data)
+    policy.require(actor, "inspect", record, _("You may not record this kind of inspection here."))
     if checklist is not None and not checklist.is_active:
         raise ValidationError({"checklist": _("This checklist is no longer in use.")})
     _check_checklist_owner(checklist, enterprise.pk)
-    record = InspectionRecord(enterprise=enterprise, kind=kind, task=task, checklist=checklist,
-                              inspector=_user_or_none(actor), created_by=_user_or_none(actor), **data)
     if not record.inspector_names.strip() and record.inspector is not None:
         record.inspector_names = _display_name(actor)
     _check_time(record.inspected_at)
     _copy_enterprise_keys(record, enterprise)
-    record.full_clean()
-    record.save()
-    count = 0
-    if checklist is not None:
+    written: dict[str, Any] = {"kind": kind, "task": task.pk if task else None,
+                               "checklist": checklist.pk if checklist else None, "items": 0}
+
+    def add_items(saved: InspectionRecord) -> None:
+        if checklist is None:
+            return
         items = CheckItem.objects.filter(checklist=checklist, is_active=True).order_by("sort", "id")
-        rows = [InspectionItemResult(record=record, check_item=item, item_no=item.item_no, content=item.content,
+        rows = [InspectionItemResult(record=saved, check_item=item, item_no=item.item_no, content=item.content,
                                      sort=(i + 1) * 10) for i, item in enumerate(items)]
         InspectionItemResult.objects.bulk_create(rows)
-        count = len(rows)
-    record_event(record, "started", actor=actor, to_state=RecordState.DRAFT,
-                 data={"kind": kind, "task": task.pk if task else None,
-                       "checklist": checklist.pk if checklist else None, "items": count})
+        written["items"] = len(rows)
+
+    # The right was decided above, with the message that names what was refused.
+    create(record, actor=actor, policy=None, action=events.RECORD_STARTED, prepare=add_items, event=False)
+    # The event names the state the record starts in, which core.workflow.create does not write.
+    record_event(record, events.RECORD_STARTED, actor=actor, to_state=RecordState.DRAFT, data=written)
     return record
 
 
-@transaction.atomic
-def update_record(record: InspectionRecord, *, actor, data: Mapping[str, Any]) -> InspectionRecord:
-    """Correct the draft's header: location, time, inspectors, summary."""
-    record = _lock_record(record)
-    _require(can_edit_record(actor, record), _("You may not change this inspection record."))
-    changed = []
-    for name, value in data.items():
-        if name not in RECORD_EDITABLE:
-            raise ValidationError({name: _("This field cannot be changed here.")})
-        if getattr(record, name) != value:
-            changed.append(name)
-            setattr(record, name, value)
-    if not changed:
-        return record
-    _check_time(record.inspected_at)
-    record.full_clean()
-    record.save()
-    record_event(record, "updated", actor=actor, data={"fields": sorted(changed)})
-    return record
+def update_record(record: InspectionRecord, *, actor, data: Mapping[str, Any],
+                  expected_version: int | None = None) -> InspectionRecord:
+    """Correct the draft's header: location, time, inspectors, summary. Nothing changed,
+    nothing is written."""
+    written: dict[str, Any] = {}
+
+    def change(locked: InspectionRecord) -> None:
+        changed = []
+        for name, value in data.items():
+            if name not in RECORD_EDITABLE:
+                raise ValidationError({name: _("This field cannot be changed here.")})
+            if getattr(locked, name) != value:
+                changed.append(name)
+                setattr(locked, name, value)
+        if not changed:
+            raise Unchanged
+        _check_time(locked.inspected_at)
+        locked.full_clean()
+        written["fields"] = sorted(changed)
+
+    return _record_step(record, events.RECORD_UPDATED, actor=actor, change=change,
+                        expected_version=expected_version, data=written) or record
 
 
-@transaction.atomic
-def add_item(record: InspectionRecord, *, actor, content: str, item_no: str = "") -> InspectionItemResult:
+def add_item(record: InspectionRecord, *, actor, content: str, item_no: str = "",
+             expected_version: int | None = None) -> InspectionItemResult:
     """Add a check item by hand (an inspection without a checklist, or something the checklist
     does not cover)."""
-    record = _lock_record(record)
-    _require(can_edit_record(actor, record), _("You may not change this inspection record."))
-    content = (content or "").strip()
-    if not content:
-        raise ValidationError({"content": _("Describe what was checked.")})
-    last = record.items.aggregate(m=Max("sort"))["m"] or 0
-    item = InspectionItemResult.objects.create(record=record, content=content, item_no=(item_no or "").strip()[:20],
-                                               sort=last + 10)
-    record_event(record, "item_added", actor=actor, data={"item": item.pk})
-    return item
+    written: dict[str, Any] = {}
+
+    def change(locked: InspectionRecord) -> InspectionItemResult:
+        text = (content or "").strip()
+        if not text:
+            raise ValidationError({"content": _("Describe what was checked.")})
+        last = locked.items.aggregate(m=Max("sort"))["m"] or 0
+        item = InspectionItemResult.objects.create(record=locked, content=text, item_no=(item_no or "").strip()[:20],
+                                                   sort=last + 10)
+        written["item"] = item.pk
+        return item
+
+    return _record_step(record, events.ITEM_ADDED, actor=actor, change=change, expected_version=expected_version,
+                        data=written, outcome=True).result
 
 
 @transaction.atomic
-def record_results(record: InspectionRecord, *, actor, results: Iterable[Mapping[str, Any]]
-                   ) -> list[InspectionItemResult]:
+def record_results(record: InspectionRecord, *, actor, results: Iterable[Mapping[str, Any]],
+                   expected_version: int | None = None) -> list[InspectionItemResult]:
     """Set the results of some items of a draft: each entry names ``item`` (a result row or its
     id), ``result`` (pass / hazard_found / not_applicable, or empty to leave it unset),
     optionally ``note`` and ``photos`` (uploaded files, attached to the item).
 
-    An item whose hazard was already raised stays "hazard found"."""
-    record = _lock_record(record)
-    _require(can_edit_record(actor, record), _("You may not change this inspection record."))
+    An item whose hazard was already raised stays "hazard found". Nothing changed and no
+    photo, nothing is written."""
     entries = list(results)
-    ids: list[int] = []
-    for entry in entries:
-        key = getattr(entry.get("item"), "pk", entry.get("item"))
-        try:
-            ids.append(int(key))
-        except (TypeError, ValueError):
-            raise ValidationError({"results": _("Each result must name its item.")}) from None
-    items = {item.pk: item for item in record.items.filter(pk__in=ids)}
-    now = timezone.now()
-    changed: list[InspectionItemResult] = []
+    written: dict[str, Any] = {}
     uploads: list[tuple[InspectionItemResult, list]] = []
-    for entry, pk in zip(entries, ids, strict=True):
-        item = items.get(pk)
-        if item is None:
-            raise ValidationError({"results": _("Item %(id)s is not part of this record.") % {"id": pk}})
-        value = entry.get("result", item.result) or ""
-        if value and value not in ItemResult.values:
-            raise ValidationError({"result": _("Unknown result “%(value)s”.") % {"value": value}})
-        if item.hazard_id and value != ItemResult.HAZARD_FOUND:
-            raise ValidationError({"result": _("A hazard was already raised from item “%(item)s”; its result "
-                                               "stays “hazard found”.") % {"item": item.content[:40]}})
-        note = entry.get("note", item.note)
-        note = (note or "").strip()
-        if (value, note) != (item.result, item.note):
-            item.result, item.note = value, note
-            item.checked_at = now if value else None
-            if item not in changed:
-                changed.append(item)
-        if entry.get("photos"):
-            uploads.append((item, list(entry["photos"])))
-    if changed:
-        InspectionItemResult.objects.bulk_update(changed, ["result", "note", "checked_at"])
-    if changed or uploads:
-        event = record_event(record, "results_recorded", actor=actor,
-                             data={"items": [i.pk for i in changed], "photos": [i.pk for i, _f in uploads]})
-        for item, files in uploads:
-            attach_files(item, files, actor=actor, kind=Attachment.Kind.PHOTO, event=event)
-        InspectionRecord.objects.filter(pk=record.pk).update(updated_at=now)
-    return changed
+
+    def change(locked: InspectionRecord) -> list[InspectionItemResult]:
+        ids: list[int] = []
+        for entry in entries:
+            key = getattr(entry.get("item"), "pk", entry.get("item"))
+            try:
+                ids.append(int(key))
+            except (TypeError, ValueError):
+                raise ValidationError({"results": _("Each result must name its item.")}) from None
+        items = {item.pk: item for item in locked.items.filter(pk__in=ids)}
+        now = timezone.now()
+        changed: list[InspectionItemResult] = []
+        for entry, pk in zip(entries, ids, strict=True):
+            item = items.get(pk)
+            if item is None:
+                raise ValidationError({"results": _("Item %(id)s is not part of this record.") % {"id": pk}})
+            value = entry.get("result", item.result) or ""
+            if value and value not in ItemResult.values:
+                raise ValidationError({"result": _("Unknown result “%(value)s”.") % {"value": value}})
+            if item.hazard_id and value != ItemResult.HAZARD_FOUND:
+                raise ValidationError({"result": _("A hazard was already raised from item “%(item)s”; its result "
+                                                   "stays “hazard found”.") % {"item": item.content[:40]}})
+            note = (entry.get("note", item.note) or "").strip()
+            if (value, note) != (item.result, item.note):
+                item.result, item.note = value, note
+                item.checked_at = now if value else None
+                if item not in changed:
+                    changed.append(item)
+            if entry.get("photos"):
+                uploads.append((item, list(entry["photos"])))
+        if not changed and not uploads:
+            raise Unchanged
+        if changed:
+            InspectionItemResult.objects.bulk_update(changed, ["result", "note", "checked_at"])
+        written.update({"items": [i.pk for i in changed], "photos": [i.pk for i, _f in uploads]})
+        return changed
+
+    done = _record_step(record, events.RESULTS_RECORDED, actor=actor, change=change,
+                        expected_version=expected_version, data=written, outcome=True)
+    if done is None:
+        return []
+    # The photos are the items', tied to the step's event (so after it is written); still in
+    # this transaction and under the record's lock, and a bad file refuses the whole step.
+    for item, files in uploads:
+        attach_files(item, files, actor=actor, kind=Attachment.Kind.PHOTO, event=done.event)
+    return done.result
 
 
 def set_item_result(item: InspectionItemResult, *, actor, result: str, note: str | None = None,
-                    photos: Iterable = ()) -> InspectionItemResult:
+                    photos: Iterable = (), expected_version: int | None = None) -> InspectionItemResult:
     """Set the result of one item (see ``record_results``)."""
     entry: dict[str, Any] = {"item": item.pk, "result": result, "photos": list(photos)}
     if note is not None:
         entry["note"] = note
-    record_results(item.record, actor=actor, results=[entry])
+    record_results(item.record, actor=actor, results=[entry], expected_version=expected_version)
     item.refresh_from_db()
     return item
 
 
 @transaction.atomic
-def attach_item_photos(item: InspectionItemResult, *, actor, photos: Iterable) -> list[Attachment]:
+def attach_item_photos(item: InspectionItemResult, *, actor, photos: Iterable,
+                       expected_version: int | None = None) -> list[Attachment]:
     """Add photos to an item of a draft record."""
-    record = _lock_record(item.record)
-    _require(can_edit_record(actor, record), _("You may not change this inspection record."))
     files = list(photos)
-    if not files:
-        raise ValidationError({"photos": _("Choose at least one photo.")})
-    event = record_event(record, "photos_added", actor=actor, data={"item": item.pk, "photos": len(files)})
-    return attach_files(item, files, actor=actor, kind=Attachment.Kind.PHOTO, event=event)
+
+    def change(locked: InspectionRecord) -> None:
+        if not files:
+            raise ValidationError({"photos": _("Choose at least one photo.")})
+
+    done = _record_step(item.record, events.PHOTOS_ADDED, actor=actor, change=change,
+                        expected_version=expected_version, data={"item": item.pk, "photos": len(files)},
+                        outcome=True)
+    return attach_files(item, files, actor=actor, kind=Attachment.Kind.PHOTO, event=done.event)
 
 
 def hazard_defaults(item: InspectionItemResult, record: InspectionRecord, today: date | None = None
@@ -563,7 +525,7 @@ def _criterion_applies(check_item, record: InspectionRecord) -> bool:
 
 @transaction.atomic
 def raise_hazard_from_item(result: InspectionItemResult, *, actor, data: Mapping[str, Any] | None = None,
-                           photos: Iterable = ()) -> Hazard:
+                           photos: Iterable = (), expected_version: int | None = None) -> Hazard:
     """"A found item becomes a hazard in one step": report it to the hazard ledger (through
     ``hazards.services.report_hazard``) with the record's enterprise and place, the item's
     text, factor class, grade and criterion, the source that matches the record's kind, and
@@ -571,43 +533,48 @@ def raise_hazard_from_item(result: InspectionItemResult, *, actor, data: Mapping
 
     ``data`` may override the location, description, category, grade, criterion, deadline and
     finder's name, or grade the hazard major by the general definition (condition and
-    justification). The criterion must apply to the enterprise's industry (hazards.services). Works on drafts and on submitted records (a found item may be raised after
-    the record was submitted); a second raise of the same item is a conflict."""
+    justification). The criterion must apply to the enterprise's industry (hazards.services).
+    Works on drafts and on submitted records (a found item may be raised after the record was
+    submitted); a second raise of the same item is a conflict."""
     from anjian.hazards import services as hazard_services
 
-    record = _lock_record(result.record, draft=False)
-    item = InspectionItemResult.objects.select_for_update(of=("self",)).select_related("check_item").get(pk=result.pk)
-    _require(can_edit_record(actor, record), _("You may not raise hazards from this inspection record."))
-    if item.record_id != record.pk:
-        raise ValidationError({"item": _("This item is not part of the record.")})
-    if item.hazard_id is not None:
-        raise ConflictError(_("A hazard was already raised from this item."))
-    if item.result != ItemResult.HAZARD_FOUND:
-        raise ValidationError({"result": _("Only an item where a hazard was found can be raised as a hazard.")})
-    overrides = dict(data or {})
-    unknown = set(overrides) - HAZARD_OVERRIDES
-    if unknown:
-        raise ValidationError({sorted(unknown)[0]: _("This field cannot be set here.")})
-    values = hazard_defaults(item, record)
-    values.update({k: v for k, v in overrides.items() if v not in (None, "")})
-    if overrides.get("grade") == HazardGrade.GENERAL:
-        values["criterion"] = None  # an explicit "general" drops the check item's criterion
-    if overrides.get("definition_condition") and not overrides.get("criterion"):
-        values["criterion"] = None  # the general definition instead of the check item's criterion
-    if values.get("criterion") is None:
-        values.pop("criterion")
-    if values.get("finder") is None:
-        values.pop("finder")
     new_photos = list(photos)
-    hazard = hazard_services.report_hazard(actor=actor, enterprise=record.enterprise, data=values,
-                                           photos=new_photos, source=SOURCE_BY_KIND[record.kind])
-    shared = _share_photos(item, hazard, actor)
-    item.hazard = hazard
-    item.save(update_fields=["hazard"])
-    record_event(record, "hazard_raised", actor=actor,
-                 data={"item": item.pk, "hazard": hazard.pk, "number": hazard.number, "grade": hazard.grade,
-                       "photos": shared + len(new_photos)})
-    return hazard
+    written: dict[str, Any] = {}
+
+    def change(record: InspectionRecord) -> Hazard:
+        item = (InspectionItemResult.objects.select_for_update(of=("self",)).select_related("check_item")
+                .get(pk=result.pk))
+        if item.record_id != record.pk:
+            raise ValidationError({"item": _("This item is not part of the record.")})
+        if item.hazard_id is not None:
+            raise ConflictError(_("A hazard was already raised from this item."))
+        if item.result != ItemResult.HAZARD_FOUND:
+            raise ValidationError({"result": _("Only an item where a hazard was found can be raised as a hazard.")})
+        overrides = dict(data or {})
+        unknown = set(overrides) - HAZARD_OVERRIDES
+        if unknown:
+            raise ValidationError({sorted(unknown)[0]: _("This field cannot be set here.")})
+        values = hazard_defaults(item, record)
+        values.update({k: v for k, v in overrides.items() if v not in (None, "")})
+        if overrides.get("grade") == HazardGrade.GENERAL:
+            values["criterion"] = None  # an explicit "general" drops the check item's criterion
+        if overrides.get("definition_condition") and not overrides.get("criterion"):
+            values["criterion"] = None  # the general definition instead of the check item's criterion
+        if values.get("criterion") is None:
+            values.pop("criterion")
+        if values.get("finder") is None:
+            values.pop("finder")
+        hazard = hazard_services.report_hazard(actor=actor, enterprise=record.enterprise, data=values,
+                                               photos=new_photos, source=SOURCE_BY_KIND[record.kind])
+        shared = _share_photos(item, hazard, actor)
+        item.hazard = hazard
+        item.save(update_fields=["hazard"])
+        written.update({"item": item.pk, "hazard": hazard.pk, "number": hazard.number, "grade": hazard.grade,
+                        "photos": shared + len(new_photos)})
+        return hazard
+
+    return _record_step(result.record, events.HAZARD_RAISED, actor=actor, change=change,
+                        expected_version=expected_version, data=written, outcome=True).result
 
 
 def _share_photos(item: InspectionItemResult, hazard: Hazard, actor) -> int:
@@ -628,54 +595,60 @@ def _share_photos(item: InspectionItemResult, hazard: Hazard, actor) -> int:
     return len(photos)
 
 
-@transaction.atomic
-def submit_record(record: InspectionRecord, *, actor) -> InspectionRecord:
-    """Submit a draft: every item must have a result (a record without items needs a summary).
-    A record for a task completes it — also when the job marked the task missed meanwhile, as
-    long as the inspection itself took place by the task's due date."""
-    record = _lock_record(record)
-    _require(can_edit_record(actor, record), _("You may not submit this inspection record."))
-    items = record.items.all()
-    unset = items.filter(result="").count()
-    if unset:
-        raise ValidationError({"items": ngettext("%(count)d item has no result yet.",
-                                                 "%(count)d items have no result yet.", unset) % {"count": unset}})
-    if not items.exists() and not record.summary.strip():
-        raise ValidationError({"summary": _("Add the items checked, or summarise the inspection.")})
-    record.state = RecordState.SUBMITTED
-    record.submitted_at = timezone.now()
-    record.save(update_fields=["state", "submitted_at", "updated_at"])
-    task_done = False
-    if record.task_id:
-        task = InspectionTask.objects.select_for_update().get(pk=record.task_id)
-        in_time = timezone.localdate(record.inspected_at) <= task.due_date
-        if task.state == TaskState.OPEN or (task.state == TaskState.MISSED and in_time):
-            old = task.state
-            task.state, task.record, task.done_at = TaskState.DONE, record, record.submitted_at
-            task.save(update_fields=["state", "record", "done_at"])
-            record_event(task, "done", actor=actor, from_state=old, to_state=TaskState.DONE,
-                         data={"record": record.pk})
-            task_done = True
-    counts = dict.fromkeys(ItemResult.values, 0)
-    for value in items.values_list("result", flat=True):
-        counts[value] = counts.get(value, 0) + 1
-    record_event(record, "submitted", actor=actor, from_state=RecordState.DRAFT, to_state=RecordState.SUBMITTED,
-                 data={"results": counts, "task_done": task_done})
-    return record
+def submit_record(record: InspectionRecord, *, actor, expected_version: int | None = None) -> InspectionRecord:
+    """Submit a draft: every item must have a result (a record without items needs a summary),
+    as ``RECORD_MACHINE``'s guards say. A record for a task completes it — also when the job
+    marked the task missed meanwhile, as long as the inspection itself took place by the task's
+    due date (``TASK_MACHINE``'s guard); otherwise the task stays as it is."""
+    written: dict[str, Any] = {}
+
+    def change(locked: InspectionRecord) -> None:
+        locked.submitted_at = timezone.now()
+        counts = dict.fromkeys(ItemResult.values, 0)
+        for value in locked.items.values_list("result", flat=True):
+            counts[value] = counts.get(value, 0) + 1
+        written.update({"results": counts, "task_done": _complete_task(locked, actor)})
+
+    return _record_step(record, events.RECORD_SUBMITTED, actor=actor, change=change,
+                        expected_version=expected_version, data=written)
+
+
+def _complete_task(record: InspectionRecord, actor) -> bool:
+    """The task of ``record`` (being submitted) takes its "done" step if the machine allows it.
+    Its right is the record's submission, decided in the same transaction."""
+    if not record.task_id:
+        return False
+    task = InspectionTask.objects.get(pk=record.task_id)
+    if not TASK_MACHINE.possible(task, events.TASK_DONE):
+        return False
+
+    def change(locked: InspectionTask) -> None:
+        locked.record, locked.done_at = record, record.submitted_at
+
+    perform(task, events.TASK_DONE, actor=actor, policy=None, machine=TASK_MACHINE, change=change,
+            data={"record": record.pk})
+    return True
 
 
 @transaction.atomic
-def void_inspection_record(record: InspectionRecord, *, actor, reason: str) -> InspectionRecord:
+def void_inspection_record(record: InspectionRecord, *, actor, reason: str,
+                           expected_version: int | None = None) -> InspectionRecord:
     """Void a record entered in error (never delete it). A task it fulfilled is open again, or
     missed if its due date has passed; hazards raised from it stay in the ledger."""
-    _require(_is_admin(actor) or can_edit_record(actor, record), _("You may not void this inspection record."))
-    record = void_record(record, actor=actor, reason=reason)
-    task = InspectionTask.objects.select_for_update().filter(record=record).first()
+    voided = void(record, actor=actor, policy=policy, reason=reason, expected_version=expected_version,
+                  machine=RECORD_MACHINE)
+    follow(record, voided)
+    task = InspectionTask.objects.filter(record=voided).first()
     if task is not None:
         old = task.state
-        task.state = TaskState.OPEN if task.due_date >= timezone.localdate() else TaskState.MISSED
-        task.record, task.done_at = None, None
-        task.save(update_fields=["state", "record", "done_at"])
-        record_event(task, "reopened", actor=actor, from_state=old, to_state=task.state, comment=reason,
-                     data={"record": record.pk})
-    return record
+
+        def change(locked: InspectionTask) -> None:
+            locked.state = TaskState.OPEN if locked.due_date >= timezone.localdate() else TaskState.MISSED
+            locked.record, locked.done_at = None, None
+
+        # The step leads to one of two states, so its event (from → to) is written here.
+        task = perform(task, events.TASK_REOPENED, actor=actor, policy=None, machine=TASK_MACHINE, change=change,
+                       event=False)
+        record_event(task, events.TASK_REOPENED, actor=actor, from_state=old, to_state=task.state, comment=reason,
+                     data={"record": voided.pk})
+    return voided

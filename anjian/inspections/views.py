@@ -4,7 +4,10 @@ found / not applicable, note, photos) and raises a found item as a hazard in one
 submitting.
 
 Reads go through ``for_user`` (an out-of-scope record, task, duty or enterprise answers 404);
-writes go through ``anjian.inspections.services``, which check role and jurisdiction (403).
+writes go through ``anjian.inspections.services``, which check the app policy (403). The
+buttons are those of ``core.workflow.available_steps`` over the record's state machine, plus
+the other actions the policy allows; forms post the version of the record they showed, so a
+step taken on a stale page shows the conflict and changes nothing.
 """
 
 from __future__ import annotations
@@ -22,16 +25,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.core.events import event_label
 from anjian.core.forms import add_service_errors
 from anjian.core.services import ConflictError, events_for
+from anjian.core.workflow import available_steps
 from anjian.enterprises.models import Enterprise
 
-from . import selectors, services
-from .choices import InspectionKind, ItemResult, RecordState, TaskState
+from . import events, selectors, services
+from .choices import RECORD_MACHINE, InspectionKind, ItemResult, RecordState, TaskState
 from .forms import (
     AddItemForm,
     DutyForm,
@@ -45,30 +48,24 @@ from .forms import (
     validate_photo,
 )
 from .models import InspectionDuty, InspectionItemResult, InspectionRecord, InspectionTask
-from .permissions import role_may
+from .policy import policy
 
 PAGE_SIZE = getattr(settings, "ANJIAN_PAGE_SIZE", 50)
 # How many enterprises the "choose an enterprise" step of a new inspection lists.
 ENTERPRISE_PICK_LIMIT = 20
 
-EVENT_LABELS = {
-    "started": gettext_lazy("Inspection started"),
-    "updated": gettext_lazy("Details corrected"),
-    "item_added": gettext_lazy("Item added"),
-    "results_recorded": gettext_lazy("Results recorded"),
-    "photos_added": gettext_lazy("Photos added"),
-    "hazard_raised": gettext_lazy("Hazard raised"),
-    "submitted": gettext_lazy("Submitted"),
-    "voided": gettext_lazy("Voided"),
-    "created": gettext_lazy("Duty created"),
-    "tasks_cancelled": gettext_lazy("Open tasks cancelled"),
-    "task_scheduled": gettext_lazy("Task scheduled"),
-}
 STATE_LABELS = {**dict(RecordState.choices), **dict(TaskState.choices)}
 
 
 def _posted(request):
     return request.POST if request.method == "POST" else None
+
+
+def _posted_version(request) -> int | None:
+    """The version of the record (or duty) the page showed, posted in a hidden field; None when
+    the form did not send one (then the copy loaded for this request is the one changed)."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
 
 
 def _hazard_url(pk: int) -> str:
@@ -109,8 +106,7 @@ def task_list(request):
     drafts = selectors.drafts_by_task(page_obj.object_list)
     rows = []
     for task in page_obj.object_list:
-        can_do = task.state == TaskState.OPEN and (services.is_own_enterprise(user, task.enterprise)
-                                                   or user.is_system_admin)
+        can_do = task.state == TaskState.OPEN and policy.can(user, "start_task", task)
         rows.append({"task": task, "draft": drafts.get(task.pk), "can_start": can_do,
                      "overdue": task.state == TaskState.OPEN and task.due_date < today,
                      "due_soon": task.state == TaskState.OPEN and today <= task.due_date <= today + timedelta(
@@ -120,7 +116,7 @@ def task_list(request):
         "counts": selectors.task_counts(user, today), "today": today,
         "due_soon_until": today + timedelta(days=selectors.DUE_SOON_DAYS),
         "recent_days": selectors.RECENT_DAYS, "since": today - timedelta(days=selectors.RECENT_DAYS),
-        "can_manage_duties": role_may(user, "inspections.add_inspectionduty"),
+        "can_manage_duties": policy.can(user, "add_duty"),
     })
 
 
@@ -134,8 +130,7 @@ def task_detail(request, pk: int):
     draft = selectors.draft_for_task(task) if task.state == TaskState.OPEN else None
     return render(request, "inspections/task_detail.html", {
         "task": task, "recent": recent, "draft": draft,
-        "can_start": task.state == TaskState.OPEN and (services.is_own_enterprise(user, task.enterprise)
-                                                       or user.is_system_admin),
+        "can_start": task.state == TaskState.OPEN and policy.can(user, "start_task", task),
         "crumbs": [(_("Inspection tasks"), reverse("inspections:tasks")), (task.duty.name, "")],
     })
 
@@ -177,7 +172,7 @@ def record_list(request):
         rows.append({"record": r, "counts": c, "unraised": c["found"] - c["raised"]})
     return render(request, "inspections/list.html", {
         "filter": filterset, "form": filterset.form, "page_obj": page_obj, "rows": rows,
-        "can_add": bool(services.allowed_kinds(user)) and role_may(user, "inspections.add_inspectionrecord"),
+        "can_add": policy.can(user, "inspect"),
         "show_filters": True,
     })
 
@@ -188,7 +183,7 @@ def record_create(request):
     """Start an inspection: choose the enterprise (regional users search by name), then its
     kind, checklist, place and time."""
     user = request.user
-    if not (services.allowed_kinds(user) and role_may(user, "inspections.add_inspectionrecord")):
+    if not policy.can(user, "inspect"):
         raise PermissionDenied
     scope_ent = getattr(user, "scope_enterprise_id", None) if not user.is_system_admin else None
     ent_id = request.POST.get("enterprise") or request.GET.get("enterprise") or scope_ent
@@ -238,29 +233,38 @@ def _timeline(record: InspectionRecord, limit: int = 100) -> list[dict]:
 @login_required
 def record_detail(request, pk: int):
     """The record page: header, the walk through the items (editable while a draft, for whoever
-    may record it), raise-hazard per found item, submit, and the timeline."""
+    may record it), raise-hazard per found item, submit, and the timeline. What it offers is
+    what ``available_steps`` answers for the user on this record."""
     user = request.user
     record = _scoped_record(user, pk)
     items = list(record.items.all())
     photos = selectors.photo_map(items)
-    can_edit = services.can_edit_record(user, record) and role_may(user, "inspections.change_inspectionrecord")
-    editable = can_edit and record.state == RecordState.DRAFT
+    steps = set(available_steps(RECORD_MACHINE, policy, user, record))
+    # The walk-through saves the results and, on "save and submit", submits: submitting's own
+    # rule (every item has a result) is checked on what was just saved.
+    editable = events.RESULTS_RECORDED in steps
+    can_raise = events.HAZARD_RAISED in steps
     default_deadline = timezone.localdate() + timedelta(days=services.DEFAULT_RECTIFICATION_DAYS)
     rows = [{"item": item, "photos": photos.get(item.pk, []),
              "hazard_url": _hazard_url(item.hazard_id) if item.hazard_id else "",
-             "can_raise": can_edit and item.result == ItemResult.HAZARD_FOUND and not item.hazard_id,
+             "can_raise": can_raise and item.result == ItemResult.HAZARD_FOUND and not item.hazard_id,
              "major": bool(item.check_item_id and item.check_item.is_major_criterion)}
             for item in items]
     checked = sum(1 for i in items if i.result)
     return render(request, "inspections/detail.html", {
-        "record": record, "rows": rows, "editable": editable, "can_edit": can_edit,
+        "record": record, "rows": rows, "editable": editable, "steps": steps,
+        "can_edit_details": events.RECORD_UPDATED in steps,
         "checked": checked, "total": len(items), "percent": round(100 * checked / len(items)) if items else 0,
         "found": sum(1 for i in items if i.result == ItemResult.HAZARD_FOUND),
         "results": ItemResult.choices, "default_deadline": default_deadline,
-        "add_form": AddItemForm() if editable else None,
+        "add_form": AddItemForm() if events.ITEM_ADDED in steps else None,
         "timeline": _timeline(record),
-        "can_void": can_edit and role_may(user, "inspections.delete_inspectionrecord"),
+        "can_void": "void" in steps,
     })
+
+
+def _refusal(exc: ValidationError | ConflictError) -> str:
+    return exc.message if isinstance(exc, ConflictError) else _error_text(exc)
 
 
 @login_required
@@ -270,8 +274,9 @@ def record_results(request, pk: int):
     ``photos-<id>``); with ``action=submit`` also submit the record."""
     user = request.user
     record = _scoped_record(user, pk)
-    if not role_may(user, "inspections.change_inspectionrecord"):
+    if not policy.can(user, "edit"):
         raise PermissionDenied
+    version = _posted_version(request)
     entries = []
     try:
         for item in record.items.all():
@@ -288,16 +293,15 @@ def record_results(request, pk: int):
                 entry["photos"] = files
             entries.append(entry)
         if entries:
-            services.record_results(record, actor=user, results=entries)
+            services.record_results(record, actor=user, results=entries, expected_version=version)
+            version = None  # saved: the record's copy follows, and submitting goes on from it
         if request.POST.get("action") == "submit":
-            services.submit_record(record, actor=user)
+            services.submit_record(record, actor=user, expected_version=version)
             messages.success(request, _("Inspection record submitted."))
         else:
             messages.success(request, _("Results saved."))
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    except ConflictError as exc:
-        messages.error(request, exc.message)
+    except (ValidationError, ConflictError) as exc:
+        messages.error(request, _refusal(exc))
     return redirect("inspections:detail", pk=record.pk)
 
 
@@ -308,7 +312,7 @@ def raise_hazard(request, pk: int, item_pk: int):
     user = request.user
     record = _scoped_record(user, pk)
     item = get_object_or_404(InspectionItemResult.objects.filter(record=record), pk=item_pk)
-    if not role_may(user, "inspections.change_inspectionrecord"):
+    if not policy.can(user, "edit"):
         raise PermissionDenied
     form = RaiseHazardForm(request.POST)
     anchor = f"#item-{item.pk}"
@@ -316,11 +320,10 @@ def raise_hazard(request, pk: int, item_pk: int):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(reverse("inspections:detail", args=[record.pk]) + anchor)
     try:
-        hazard = services.raise_hazard_from_item(item, actor=user, data={"deadline": form.cleaned_data["deadline"]})
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    except ConflictError as exc:
-        messages.error(request, exc.message)
+        hazard = services.raise_hazard_from_item(item, actor=user, data={"deadline": form.cleaned_data["deadline"]},
+                                                 expected_version=_posted_version(request))
+    except (ValidationError, ConflictError) as exc:
+        messages.error(request, _refusal(exc))
     else:
         messages.success(request, _("Hazard %(number)s entered into the ledger (%(grade)s).")
                          % {"number": hazard.number, "grade": hazard.get_grade_display()})
@@ -333,15 +336,15 @@ def add_item(request, pk: int):
     """Add a check item by hand to a draft."""
     user = request.user
     record = _scoped_record(user, pk)
-    if not role_may(user, "inspections.change_inspectionrecord"):
+    if not policy.can(user, "edit"):
         raise PermissionDenied
     form = AddItemForm(request.POST)
     if form.is_valid():
         try:
             item = services.add_item(record, actor=user, content=form.cleaned_data["content"],
-                                     item_no=form.cleaned_data["item_no"])
+                                     item_no=form.cleaned_data["item_no"], expected_version=_posted_version(request))
         except (ValidationError, ConflictError) as exc:
-            messages.error(request, exc.message if isinstance(exc, ConflictError) else _error_text(exc))
+            messages.error(request, _refusal(exc))
         else:
             messages.success(request, _("Item added."))
             return redirect(reverse("inspections:detail", args=[record.pk]) + f"#item-{item.pk}")
@@ -356,14 +359,15 @@ def record_edit(request, pk: int):
     """Correct a draft's place, time, inspectors and summary."""
     user = request.user
     record = _scoped_record(user, pk)
-    if not (services.can_edit_record(user, record) and role_may(user, "inspections.change_inspectionrecord")):
+    if not policy.can(user, "edit", record):
         raise PermissionDenied
     initial = {"location": record.location, "inspected_at": timezone.localtime(record.inspected_at),
                "inspector_names": record.inspector_names, "summary": record.summary}
     form = RecordHeaderForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_record(record, actor=user, data=form.cleaned_data)
+            services.update_record(record, actor=user, data=form.cleaned_data,
+                                   expected_version=_posted_version(request))
         except ValidationError as exc:
             add_service_errors(form, exc)
         except ConflictError as exc:
@@ -381,14 +385,17 @@ def record_void(request, pk: int):
     """Void a record with a reason: it leaves every list but is never deleted."""
     user = request.user
     record = _scoped_record(user, pk)
-    if not (services.can_edit_record(user, record) and role_may(user, "inspections.delete_inspectionrecord")):
+    if not policy.can(user, "void", record):
         raise PermissionDenied
     form = VoidForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.void_inspection_record(record, actor=user, reason=form.cleaned_data["reason"])
+            services.void_inspection_record(record, actor=user, reason=form.cleaned_data["reason"],
+                                            expected_version=_posted_version(request))
         except ValidationError as exc:
             add_service_errors(form, exc, aliases={"void_reason": "reason"})
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("Inspection record voided."))
             return redirect("inspections:list")
@@ -409,8 +416,7 @@ def duty_list(request):
     return render(request, "inspections/duties.html", {
         "filter": filterset, "form": filterset.form, "page_obj": page_obj, "enterprise": None, "own": own,
         "show_filters": not filterset.is_enterprise_user, "today": timezone.localdate(),
-        "can_add": own is not None and services.can_manage_duties(user, own)
-        and role_may(user, "inspections.add_inspectionduty"),
+        "can_add": own is not None and policy.can(user, "add_duty", own),
     })
 
 
@@ -422,8 +428,9 @@ def enterprise_duties(request, pk: int):
     duties = list(selectors.duty_list(user).filter(enterprise=enterprise).order_by("cadence__sort", "id"))
     return render(request, "inspections/enterprise_duties.html", {
         "enterprise": enterprise, "duties": duties, "today": timezone.localdate(),
-        "can_add": services.can_manage_duties(user, enterprise) and role_may(user, "inspections.add_inspectionduty"),
-        "can_inspect": any(services.can_inspect(user, enterprise, k) for k in InspectionKind.values),
+        "can_add": policy.can(user, "add_duty", enterprise),
+        "can_inspect": policy.can(user, "inspect") and any(policy.records_kind_at(user, enterprise, k)
+                                                            for k in InspectionKind.values),
     })
 
 
@@ -433,7 +440,7 @@ def duty_create(request, pk: int):
     """Give an enterprise a self-inspection duty."""
     user = request.user
     enterprise = _scoped_enterprise(user, pk)
-    if not (services.can_manage_duties(user, enterprise) and role_may(user, "inspections.add_inspectionduty")):
+    if not policy.can(user, "add_duty", enterprise):
         raise PermissionDenied
     form = DutyForm(_posted(request), enterprise=enterprise, initial={"active_from": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -458,15 +465,17 @@ def duty_edit(request, pk: int):
     """Change a duty (the cadence and start are fixed once tasks exist)."""
     user = request.user
     duty = _scoped_duty(user, pk)
-    if not (services.can_manage_duties(user, duty.enterprise) and role_may(user, "inspections.change_inspectionduty")):
+    if not policy.can(user, "change_duty", duty):
         raise PermissionDenied
     form = DutyForm(_posted(request), instance=InspectionDuty.objects.get(pk=duty.pk), enterprise=duty.enterprise)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.service_data().items() if k not in form.fields or not form.fields[k].disabled}
         try:
-            services.update_duty(duty, actor=user, data=data)
+            services.update_duty(duty, actor=user, data=data, expected_version=_posted_version(request))
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("inspections:enterprise_duties", pk=duty.enterprise_id)
@@ -480,14 +489,17 @@ def duty_void(request, pk: int):
     """Void a duty entered in error; its open tasks are cancelled."""
     user = request.user
     duty = _scoped_duty(user, pk)
-    if not (services.can_manage_duties(user, duty.enterprise) and role_may(user, "inspections.delete_inspectionduty")):
+    if not policy.can(user, "void_duty", duty):
         raise PermissionDenied
     form = VoidForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.void_duty(duty, actor=user, reason=form.cleaned_data["reason"])
+            services.void_duty(duty, actor=user, reason=form.cleaned_data["reason"],
+                               expected_version=_posted_version(request))
         except ValidationError as exc:
             add_service_errors(form, exc, aliases={"void_reason": "reason"})
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("Duty “%(name)s” voided.") % {"name": duty.name})
             return redirect("inspections:enterprise_duties", pk=duty.enterprise_id)

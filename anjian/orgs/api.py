@@ -8,10 +8,10 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from anjian.core.api import HistoryActionMixin, ScopedViewSet, django_error_to_drf
-from anjian.core.services import record_event
 from anjian.enterprises.models import Enterprise, Industry
 from anjian.regions.models import Grid, Region
 
+from . import services
 from .choices import Role
 from .filters import DepartmentFilter, UserFilter
 from .models import Department, User
@@ -40,6 +40,7 @@ class DepartmentViewSet(HistoryActionMixin, ScopedViewSet):
     prefetch_related = ("industries",)
     search_fields = ["name"]
     ordering_fields = ["name", "kind"]
+    void_service = staticmethod(services.void_department)
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -103,8 +104,5 @@ class UserViewSet(ScopedViewSet):
     ordering_fields = ["username", "name", "role"]
 
     def destroy(self, request, *args, **kwargs):
-        user = self.get_object()
-        user.is_active = False
-        user.save(update_fields=["is_active"])
-        record_event(user, "deactivated", actor=request.user)
+        services.deactivate_user(self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,8 +1,11 @@
 from rest_framework import permissions
 
+from .policy import policy
+
 
 class IsSystemAdmin(permissions.BasePermission):
-    """Only system administrators manage users."""
+    """Only system administrators (the orgs policy's ``administer``): user accounts, imports of
+    reference data."""
 
     def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_system_admin)
+        return policy.can(request.user, "administer")

@@ -19,6 +19,7 @@ from anjian.core.imports import Column, ImportReport, read_rows
 from anjian.core.services import record_event
 from anjian.core.workflow import create, perform
 
+from . import events
 from .models import Region, RegionYearFigure
 from .policy import policy
 
@@ -81,17 +82,17 @@ def save_region_figures(*, actor, region: Region, year: int, data: dict[str, Any
         if figure is None:
             figure = RegionYearFigure(region=region, year=year, entered_by=actor if getattr(actor, "pk", None) else None)
             apply(figure)
-            create(figure, actor=actor, policy=policy, action="figures_entered", clean=False, event=False)
+            create(figure, actor=actor, policy=policy, action=events.FIGURES_ENTERED, clean=False, event=False)
             figure.refresh_from_db(fields=list(FIGURE_FIELDS))  # the stored values (decimal places)
-            record_event(figure, "figures_entered", actor=actor, data={"after": _snapshot(figure)})
+            record_event(figure, events.FIGURES_ENTERED, actor=actor, data={"after": _snapshot(figure)})
             return figure, True
         before = _snapshot(figure)
-        figure = perform(figure, "figures_corrected", actor=actor, policy=policy, change=apply,
+        figure = perform(figure, events.FIGURES_CORRECTED, actor=actor, policy=policy, change=apply,
                          expected_version=version if version is not None else figure.version, event=False)
         figure.refresh_from_db(fields=list(FIGURE_FIELDS))
         after = _snapshot(figure)
         changed = {k: [before[k], after[k]] for k in FIGURE_FIELDS if before[k] != after[k]}
-        record_event(figure, "figures_corrected", actor=actor, data={"changes": changed})
+        record_event(figure, events.FIGURES_CORRECTED, actor=actor, data={"changes": changed})
         return figure, False
 
 

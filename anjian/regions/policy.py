@@ -9,6 +9,7 @@ from __future__ import annotations
 from anjian.core.workflow import Policy
 from anjian.orgs.choices import Role
 
+from . import events
 from .models import Region, RegionYearFigure
 
 #: The model permission that lets a user enter figures (the committee office's and the
@@ -18,7 +19,8 @@ ENTERING_ROLES = (Role.COMMITTEE_OFFICE, Role.ADMIN)
 
 
 class RegionsPolicy(Policy):
-    aliases = {"figures_entered": "enter_figures", "figures_corrected": "enter_figures", "void": "enter_figures"}
+    aliases = {events.FIGURES_ENTERED: "enter_figures", events.FIGURES_CORRECTED: "enter_figures",
+               "void": "enter_figures"}
 
     def may_enter_figures(self, actor, obj: RegionYearFigure | Region | None) -> bool:
         """The committee office and administrators by role, anyone else granted the model

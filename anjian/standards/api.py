@@ -44,10 +44,12 @@ from .models import (
     HazardFactorClass,
     MajorHazardCriterion,
 )
+from .policy import policy
 
 
 class ReadAnyWriteSystemAdmin(permissions.BasePermission):
-    """Any logged-in user reads the standards library; only system administrators change it."""
+    """Any logged-in user reads the standards library; only those the app policy lets manage it
+    (system administrators) change it."""
 
     message = gettext_lazy("Only system administrators may change the inspection standards.")
 
@@ -55,7 +57,7 @@ class ReadAnyWriteSystemAdmin(permissions.BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        return request.method in permissions.SAFE_METHODS or bool(user.is_system_admin)
+        return request.method in permissions.SAFE_METHODS or policy.can(user, "manage")
 
 
 class IndustryCodeField(serializers.SlugRelatedField):

@@ -1,6 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.workflow import StateMachine, Step
+
+from . import events
+
 
 class HazardFactor(models.TextChoices):
     """GB/T 13861-2022 top-level classes of hazardous and harmful factors (危险和有害因素)."""
@@ -37,3 +41,23 @@ HAZARD_FACTOR_NAMES = {
     "环境因素": HazardFactor.ENVIRONMENT, "环境": HazardFactor.ENVIRONMENT,
     "管理因素": HazardFactor.MANAGEMENT, "管理": HazardFactor.MANAGEMENT,
 }
+
+
+class Activity(models.TextChoices):
+    """Whether a library record (criteria document, criterion, checklist version, check item) is
+    in use: ``is_active`` as a state (the records' ``activity``)."""
+
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Deactivated")
+
+
+# The one lifecycle of the library's records, declared once: deactivated (with a reason; they
+# leave the lists, records made under them keep pointing at them) and brought back. The
+# versions of a checklist follow from their dates (services.version_status), not from steps.
+ACTIVITY_MACHINE = StateMachine(
+    model="standards.Checklist", states=Activity, state_field="activity", steps=[
+        Step(events.DEACTIVATED, _("Deactivate"), sources=(Activity.ACTIVE,), target=Activity.INACTIVE,
+             right="manage"),
+        Step(events.REACTIVATED, _("Reactivate"), sources=(Activity.INACTIVE,), target=Activity.ACTIVE,
+             right="manage"),
+    ])

@@ -9,10 +9,26 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import Certainty, HazardFactor
+from .choices import Activity, Certainty, HazardFactor
 
 
-class CriteriaDocument(models.Model):
+class Deactivatable:
+    """A record deactivated (never deleted) and brought back: ``activity`` is ``is_active`` as
+    the state ``choices.ACTIVITY_MACHINE`` moves (active ↔ inactive)."""
+
+    @property
+    def activity(self) -> str:
+        return Activity.ACTIVE if self.is_active else Activity.INACTIVE
+
+    @activity.setter
+    def activity(self, value: str) -> None:
+        self.is_active = value == Activity.ACTIVE
+
+    def get_activity_display(self) -> str:
+        return str(Activity(self.activity).label)
+
+
+class CriteriaDocument(Deactivatable, models.Model):
     """One official criteria document, e.g. 《工贸企业重大事故隐患判定标准》(应急管理部令第10号),
     in force from ``effective_from`` until ``effective_to`` (empty while in force)."""
 
@@ -56,7 +72,7 @@ class CriteriaDocument(models.Model):
         return self.title
 
 
-class MajorHazardCriterion(models.Model):
+class MajorHazardCriterion(Deactivatable, models.Model):
     """One criterion of a criteria document: meeting it makes a hazard a major hazard (重大事故隐患).
     The text is written in our own words; ``section`` groups items (e.g. 管理类, 建材, 粉尘爆炸)."""
 
@@ -106,7 +122,7 @@ class MajorHazardCriterion(models.Model):
         return sorted(i.code for i in self.document.industries.all())
 
 
-class Checklist(models.Model):
+class Checklist(Deactivatable, models.Model):
     """A checklist (检查表) for one industry (or for all when ``industry`` is empty), in one
     version. A new version is a new row with the same ``code``; versions keep their dates.
 
@@ -157,7 +173,7 @@ class Checklist(models.Model):
         return list(self.items.filter(is_active=True).select_related("criterion").order_by("sort", "id"))
 
 
-class CheckItem(models.Model):
+class CheckItem(Deactivatable, models.Model):
     """One check item of a checklist: what to check, on which basis (the clause), which GB/T
     13861 factor class a failure belongs to, and, if failing it is itself a major hazard, which
     criterion it meets."""

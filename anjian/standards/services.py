@@ -1,11 +1,13 @@
 """Every change to the standards library goes through here: criteria documents and their
 criteria, checklists, their versions and their check items.
 
-Each function is atomic, validates (raising ValidationError naming the field), keeps the
-field history (simple-history, with the actor as history user) and records one event row
-(``anjian.core.services.record_event``). Nothing is hard-deleted: records are deactivated
-(``is_active=False``) and stay readable, because hazards and inspection records made under
-them keep pointing at them.
+Each change goes through the one write path (``core.workflow``): the row is locked, the
+actor's right is the app policy's (``policy.py``: system administrators; a change without an
+actor is the system's), the change is validated (a ValidationError naming the field), saved
+with its field history (simple-history, the actor as history user) and one event row, in one
+transaction. Nothing is hard-deleted: records are deactivated (``is_active=False``, the steps
+of ``choices.ACTIVITY_MACHINE``) and stay readable, because hazards and inspection records
+made under them keep pointing at them.
 
 Versions: a checklist revision is a new ``Checklist`` row with the same ``code``; the
 versions of one code do not overlap in time, so "the checklist in force on a date" is a
@@ -15,7 +17,7 @@ single row (``checklist_in_force``).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -26,9 +28,13 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from anjian.core.services import record_event
+from anjian.core.workflow import Policy, Unchanged, create, perform, perform_step
 from anjian.enterprises.models import Industry
 
+from . import events
+from .choices import ACTIVITY_MACHINE
 from .models import CheckItem, Checklist, CriteriaDocument, MajorHazardCriterion
+from .policy import policy
 
 # Fields the generic update services may change, per model (the rest is bookkeeping or goes
 # through a dedicated service: is_active through set_*_active, versions through
@@ -116,12 +122,33 @@ def next_version_label(code: str) -> str:
 
 # --- helpers -------------------------------------------------------------------------------
 
-def _save(obj: models.Model, actor, reason: str = "") -> None:
-    """Save with the actor (and a reason) on the history row."""
-    obj._history_user = actor if getattr(actor, "pk", None) else None
-    if reason:
-        obj._change_reason = reason[:100]
-    obj.save()
+def _policy(actor) -> Policy | None:
+    """The policy that decides ``actor``'s rights; none for a change without an actor (the
+    system's: data migrations, imports run by a command)."""
+    return None if actor is None else policy
+
+
+def _require(actor) -> None:
+    if actor is not None:
+        policy.require(actor, "manage")
+
+
+def _update(obj: models.Model, *, actor, data: dict[str, Any], allowed: Iterable[str],
+            check: Callable[[models.Model, dict[str, Any]], None]) -> models.Model:
+    """The "updated" step of a library record: the allowed fields of ``data`` set on the locked
+    row, ``check(locked, changes)`` (validation, and what else goes with the change) and an
+    event naming what changed; nothing changed, nothing is written."""
+    written: dict[str, Any] = {}
+
+    def change(locked: models.Model) -> None:
+        changes = _apply(locked, data, allowed)
+        check(locked, changes)
+        if not changes:
+            raise Unchanged
+        written.update(_describe(changes))  # the event's data (perform writes it after this)
+
+    return perform_step(obj, events.UPDATED, actor=actor, policy=_policy(actor), right="manage", change=change,
+                        data=written) or obj
 
 
 def _apply(obj: models.Model, data: dict[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
@@ -203,34 +230,32 @@ def _full_clean(obj: models.Model, exclude: Iterable[str] = ()) -> None:
     obj.full_clean(exclude=list(exclude))
 
 
-@transaction.atomic
 def _set_active(obj: models.Model, *, actor, active: bool, reason: str = "") -> models.Model:
-    """Deactivate (never delete) or reactivate a record; either way an event names who and why."""
-    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
-    if obj.is_active == active:
-        raise ValidationError({"is_active": _("This record is already active.") if active
-                               else _("This record is already inactive.")})
+    """Deactivate (never delete) or reactivate a record (a step of ``ACTIVITY_MACHINE``); either
+    way an event names who and why."""
     reason = (reason or "").strip()
-    if not active and not reason:
-        raise ValidationError({"reason": _("Give a reason for deactivating this record.")})
-    obj.is_active = active
-    if isinstance(obj, Checklist) and active:
-        _check_no_overlap(obj)
-    _save(obj, actor, reason)
-    record_event(obj, "reactivated" if active else "deactivated", actor=actor, comment=reason,
-                 from_state="inactive" if active else "active", to_state="active" if active else "inactive")
-    return obj
+
+    def change(locked: models.Model) -> None:
+        if not active and not reason:
+            raise ValidationError({"reason": _("Give a reason for deactivating this record.")})
+        if isinstance(locked, Checklist) and active:
+            locked.is_active = True
+            _check_no_overlap(locked)
+
+    return perform_step(obj, events.REACTIVATED if active else events.DEACTIVATED, actor=actor,
+                        policy=_policy(actor), machine=ACTIVITY_MACHINE, change=change, comment=reason)
 
 
 # --- checklists ----------------------------------------------------------------------------
 
 @transaction.atomic
 def create_checklist(*, actor, data: dict[str, Any], items: Iterable[dict[str, Any]] = (),
-                     action: str = "created", event_data: dict[str, Any] | None = None) -> Checklist:
+                     action: str = events.CREATED, event_data: dict[str, Any] | None = None) -> Checklist:
     """Create a checklist (version ``data['version']``, the next number by default) with its items.
 
     It must not overlap an active version of the same code: to revise a checklist that is
     in force use ``new_checklist_version`` (or ``close_open_versions`` first, as imports do)."""
+    _require(actor)
     data = dict(data)
     if not data.get("version"):
         data["version"] = next_version_label(data.get("code", ""))
@@ -239,10 +264,15 @@ def create_checklist(*, actor, data: dict[str, Any], items: Iterable[dict[str, A
     _check_dates(checklist)
     _full_clean(checklist, exclude=["created_at"])
     _check_no_overlap(checklist)
-    _save(checklist, actor)
-    created = [_new_item(checklist, item_data) for item_data in items]
-    if created:
-        bulk_create_with_history(created, CheckItem, default_user=_user(actor))
+    created: list[CheckItem] = []
+
+    def add_items(saved: Checklist) -> None:
+        created.extend(_new_item(saved, item_data) for item_data in items)
+        if created:
+            bulk_create_with_history(created, CheckItem, default_user=_user(actor))
+
+    # The right was asked above, before the checks; the event names the version created.
+    create(checklist, actor=actor, policy=None, action=action, clean=False, prepare=add_items, event=False)
     record_event(checklist, action, actor=actor, to_state=checklist.version,
                  data={"items": len(created), **(event_data or {})})
     return checklist
@@ -264,19 +294,15 @@ def _new_item(checklist: Checklist, data: dict[str, Any]) -> CheckItem:
     return item
 
 
-@transaction.atomic
 def update_checklist(checklist: Checklist, *, actor, data: dict[str, Any]) -> Checklist:
     """Change a checklist version's own fields (its items change through the item services)."""
-    checklist = Checklist.objects.select_for_update().get(pk=checklist.pk)
-    changes = _apply(checklist, data, CHECKLIST_FIELDS)
-    if not changes:
-        return checklist
-    _check_dates(checklist)
-    _full_clean(checklist, exclude=["created_at"])
-    _check_no_overlap(checklist)
-    _save(checklist, actor)
-    record_event(checklist, "updated", actor=actor, data=_describe(changes))
-    return checklist
+    def check(locked: Checklist, changes: dict[str, Any]) -> None:
+        if changes:
+            _check_dates(locked)
+            _full_clean(locked, exclude=["created_at"])
+            _check_no_overlap(locked)
+
+    return _update(checklist, actor=actor, data=data, allowed=CHECKLIST_FIELDS, check=check)
 
 
 def set_checklist_active(checklist: Checklist, *, actor, active: bool, reason: str = "") -> Checklist:
@@ -300,6 +326,7 @@ def new_checklist_version(
 
     The new version must start after every active version of the code started, so versions
     stay ordered and never overlap. ``version`` defaults to the next number."""
+    _require(actor)
     if not isinstance(effective_from, datetime.date):
         raise ValidationError({"effective_from": _("Give the date the new version takes effect.")})
     # Lock every version of the code: two administrators revising at once must not both close it.
@@ -322,30 +349,41 @@ def new_checklist_version(
     )
     _full_clean(new, exclude=["created_at", "industry"])
     closed = _close(versions, effective_from, actor=actor, new_version=version, note=note)
-    _save(new, actor, note)
-    items = [CheckItem(checklist=new, **{f: getattr(item, f) for f in ITEM_COPY_FIELDS})
-             for item in source.items.filter(is_active=True).order_by("sort", "id")]
-    if items:
-        bulk_create_with_history(items, CheckItem, default_user=_user(actor),
-                                 default_change_reason=_("Copied from version %(version)s") % {"version": source.version})
-    record_event(new, "version_created", actor=actor, from_state=source.version, to_state=version, comment=note,
-                 data={"copied_from": source.pk, "items": len(items), "effective_from": effective_from.isoformat(),
-                       "closed_versions": closed})
+    copied: list[CheckItem] = []
+
+    def copy_items(saved: Checklist) -> None:
+        copied.extend(CheckItem(checklist=saved, **{f: getattr(item, f) for f in ITEM_COPY_FIELDS})
+                      for item in source.items.filter(is_active=True).order_by("sort", "id"))
+        if copied:
+            bulk_create_with_history(
+                copied, CheckItem, default_user=_user(actor),
+                default_change_reason=_("Copied from version %(version)s") % {"version": source.version})
+
+    create(new, actor=actor, policy=None, action=events.VERSION_CREATED, clean=False, prepare=copy_items, event=False)
+    # The event names the version it follows and the new one (core.workflow.create names no states).
+    record_event(new, events.VERSION_CREATED, actor=actor, from_state=source.version, to_state=version,
+                 comment=note, data={"copied_from": source.pk, "items": len(copied),
+                                     "effective_from": effective_from.isoformat(), "closed_versions": closed})
     return new
 
 
 def _close(versions: list[Checklist], effective_from: datetime.date, *, actor, new_version: str,
            note: str = "") -> list[str]:
     """End, the day before ``effective_from``, every active version still open on that day;
-    returns their version labels. Each closure is an event on the closed version."""
+    returns their version labels. Each closure is a step on the closed version (its right is
+    the revision's, asked by the caller) with an event naming the new version."""
     day_before = effective_from - datetime.timedelta(days=1)
     closed = []
     for old in versions:
         if old.is_active and (old.effective_to is None or old.effective_to >= effective_from):
             previous_end = old.effective_to
+
+            def end(locked: Checklist) -> None:
+                locked.effective_to = day_before
+
+            perform(old, events.VERSION_CLOSED, actor=actor, policy=None, change=end, event=False)
             old.effective_to = day_before
-            _save(old, actor, _("Superseded by version %(version)s") % {"version": new_version})
-            record_event(old, "version_closed", actor=actor, to_state=new_version, comment=note,
+            record_event(old, events.VERSION_CLOSED, actor=actor, to_state=new_version, comment=note,
                          data={"effective_to": [_text(previous_end), day_before.isoformat()],
                                "new_version": new_version})
             closed.append(old.version)
@@ -357,6 +395,7 @@ def close_open_versions(code: str, effective_from: datetime.date, *, actor, new_
                         note: str = "") -> list[str]:
     """Make room for a new version of checklist ``code`` starting on ``effective_from`` (used by
     the import, which creates the new version itself): ends the versions open on that day."""
+    _require(actor)
     versions = list(Checklist.objects.select_for_update().filter(code=code).order_by("id"))
     return _close(versions, effective_from, actor=actor, new_version=new_version, note=note)
 
@@ -366,33 +405,31 @@ def close_open_versions(code: str, effective_from: datetime.date, *, actor, new_
 @transaction.atomic
 def add_check_item(checklist: Checklist, *, actor, data: dict[str, Any]) -> CheckItem:
     """Add one item to a checklist version (at the end unless ``sort`` is given)."""
+    _require(actor)
+    # Locked: two items added at once do not get the same place at the end.
     checklist = Checklist.objects.select_for_update().get(pk=checklist.pk)
     data = dict(data)
     if data.get("sort") in (None, ""):
         last = checklist.items.aggregate(m=models.Max("sort"))["m"] or 0
         data["sort"] = last + 10
     item = _new_item(checklist, data)
-    _save(item, actor)
-    record_event(item, "created", actor=actor, data={"checklist": checklist.pk, "version": checklist.version})
-    return item
+    return create(item, actor=actor, policy=None, action=events.CREATED, clean=False,
+                  data={"checklist": checklist.pk, "version": checklist.version})
 
 
-@transaction.atomic
 def update_check_item(item: CheckItem, *, actor, data: dict[str, Any]) -> CheckItem:
     """Change one check item; linking it to a criterion makes it a major-hazard item."""
-    item = CheckItem.objects.select_for_update(of=("self",)).select_related("criterion").get(pk=item.pk)
     data = dict(data)
     if data.get("criterion") is not None and "is_major_criterion" not in data:
         data["is_major_criterion"] = True
-    old_criterion = item.criterion_id
-    changes = _apply(item, data, CHECK_ITEM_FIELDS)
-    if not changes:
-        return item
-    _full_clean(item)
-    _check_item(item, linking=item.criterion_id != old_criterion)
-    _save(item, actor)
-    record_event(item, "updated", actor=actor, data=_describe(changes))
-    return item
+
+    def check(locked: CheckItem, changes: dict[str, Any]) -> None:
+        if changes:
+            _full_clean(locked)
+            # A new link must be to an active criterion; a link kept as it was stays valid.
+            _check_item(locked, linking="criterion" in changes)
+
+    return _update(item, actor=actor, data=data, allowed=CHECK_ITEM_FIELDS, check=check)
 
 
 def set_check_item_active(item: CheckItem, *, actor, active: bool, reason: str = "") -> CheckItem:
@@ -406,37 +443,37 @@ def set_check_item_active(item: CheckItem, *, actor, active: bool, reason: str =
 def create_criteria_document(*, actor, data: dict[str, Any],
                              industries: Iterable[Industry] | None = None) -> CriteriaDocument:
     """Add a criteria document (with the industries it applies to)."""
+    _require(actor)
     document = CriteriaDocument()
     _apply(document, data, DOCUMENT_FIELDS)
     _check_dates(document)
     _full_clean(document)
-    _save(document, actor)
-    if industries is not None:
-        document.industries.set(industries)
-    record_event(document, "created", actor=actor)
-    return document
+
+    def set_industries(saved: CriteriaDocument) -> None:
+        if industries is not None:
+            saved.industries.set(industries)
+
+    return create(document, actor=actor, policy=None, action=events.CREATED, clean=False, prepare=set_industries)
 
 
-@transaction.atomic
 def update_criteria_document(document: CriteriaDocument, *, actor, data: dict[str, Any],
                              industries: Iterable[Industry] | None = None) -> CriteriaDocument:
     """Change a criteria document; ``industries`` (if given) replaces the industries it applies to."""
-    document = CriteriaDocument.objects.select_for_update().get(pk=document.pk)
-    changes = _apply(document, data, DOCUMENT_FIELDS)
-    if industries is not None:
-        old = sorted(document.industries.values_list("code", flat=True))
-        new = sorted(i.code for i in industries)
-        if old != new:
-            changes["industries"] = (",".join(old), ",".join(new))
-    if not changes:
-        return document
-    _check_dates(document)
-    _full_clean(document)
-    _save(document, actor)
-    if "industries" in changes:
-        document.industries.set(industries)
-    record_event(document, "updated", actor=actor, data=_describe(changes))
-    return document
+    industries = None if industries is None else list(industries)
+
+    def check(locked: CriteriaDocument, changes: dict[str, Any]) -> None:
+        if industries is not None:
+            old = sorted(locked.industries.values_list("code", flat=True))
+            new = sorted(i.code for i in industries)
+            if old != new:
+                changes["industries"] = (",".join(old), ",".join(new))
+        if changes:
+            _check_dates(locked)
+            _full_clean(locked)
+        if "industries" in changes:
+            locked.industries.set(industries)
+
+    return _update(document, actor=actor, data=data, allowed=DOCUMENT_FIELDS, check=check)
 
 
 def set_criteria_document_active(document: CriteriaDocument, *, actor, active: bool,
@@ -448,6 +485,7 @@ def set_criteria_document_active(document: CriteriaDocument, *, actor, active: b
 @transaction.atomic
 def create_criterion(*, actor, data: dict[str, Any]) -> MajorHazardCriterion:
     """Add a criterion to a document (at the end of it unless ``sort`` is given)."""
+    _require(actor)
     data = dict(data)
     criterion = MajorHazardCriterion()
     if data.get("sort") in (None, "") and data.get("document") is not None:
@@ -455,22 +493,17 @@ def create_criterion(*, actor, data: dict[str, Any]) -> MajorHazardCriterion:
         data["sort"] = (last or 0) + 10
     _apply(criterion, data, CRITERION_FIELDS)
     _full_clean(criterion)
-    _save(criterion, actor)
-    record_event(criterion, "created", actor=actor, data={"document": criterion.document.code})
-    return criterion
+    return create(criterion, actor=actor, policy=None, action=events.CREATED, clean=False,
+                  data={"document": criterion.document.code})
 
 
-@transaction.atomic
 def update_criterion(criterion: MajorHazardCriterion, *, actor, data: dict[str, Any]) -> MajorHazardCriterion:
     """Change a criterion (its text, section, certainty, ...)."""
-    criterion = MajorHazardCriterion.objects.select_for_update().get(pk=criterion.pk)
-    changes = _apply(criterion, data, CRITERION_FIELDS)
-    if not changes:
-        return criterion
-    _full_clean(criterion)
-    _save(criterion, actor)
-    record_event(criterion, "updated", actor=actor, data=_describe(changes))
-    return criterion
+    def check(locked: MajorHazardCriterion, changes: dict[str, Any]) -> None:
+        if changes:
+            _full_clean(locked)
+
+    return _update(criterion, actor=actor, data=data, allowed=CRITERION_FIELDS, check=check)
 
 
 def set_criterion_active(criterion: MajorHazardCriterion, *, actor, active: bool,
@@ -480,6 +513,7 @@ def set_criterion_active(criterion: MajorHazardCriterion, *, actor, active: bool
 
 
 def record_admin_change(obj: models.Model, *, actor, created: bool, changed_fields: Iterable[str]) -> None:
-    """The event of a change made in the Django admin (which saves the form itself)."""
-    record_event(obj, "created" if created else "updated", actor=actor,
+    """The event of a change made in the Django admin (which saves the form itself, with its
+    own permission checks; the form runs this app's rules, ``check_*_rules``)."""
+    record_event(obj, events.CREATED if created else events.UPDATED, actor=actor,
                  data={"via": "admin", "fields": sorted(changed_fields)})

@@ -4,7 +4,9 @@ reactivate, and the major-hazard criteria catalogue grouped by document and sect
 the certainty of each.
 
 Every logged-in user reads the library (reference data, not jurisdiction-scoped); changes
-are for system administrators (403 otherwise) and go through ``standards.services``.
+are for system administrators (the app policy; 403 otherwise) and go through
+``standards.services``; the deactivate/reactivate buttons are the steps
+``core.workflow.available_steps`` offers on the checklist version.
 Detailed edits of single items and criteria are made in the Django admin, which keeps the
 same history and events.
 """
@@ -26,25 +28,18 @@ from django.views.decorators.http import require_http_methods
 from anjian.core.events import event_label
 from anjian.core.history import history_rows
 from anjian.core.models import Event
+from anjian.core.workflow import available_steps
 
+from . import events as codes
 from . import selectors, services
-from .choices import Certainty
+from .choices import ACTIVITY_MACHINE, Certainty
 from .filters import ChecklistStatus, active_unless_asked
 from .forms import ActivateForm, ChecklistListFilter, CriteriaFilterForm, DeactivateForm, NewVersionForm
 from .models import CheckItem, Checklist
+from .policy import policy
 
 PAGE_SIZE = getattr(settings, "ANJIAN_PAGE_SIZE", 50)
 
-# How the timeline names each event action (the codes are written by the services and the import).
-EVENT_LABELS = {
-    "created": gettext_lazy("Created"),
-    "updated": gettext_lazy("Changed"),
-    "imported": gettext_lazy("Imported"),
-    "version_created": gettext_lazy("New version created"),
-    "version_closed": gettext_lazy("Superseded by a new version"),
-    "deactivated": gettext_lazy("Deactivated"),
-    "reactivated": gettext_lazy("Reactivated"),
-}
 # Deactivation events carry these states; version events carry version labels, shown as they are.
 EVENT_STATES = {"active": gettext_lazy("Active"), "inactive": gettext_lazy("Deactivated")}
 STATUS_LABELS = {
@@ -61,7 +56,7 @@ def _posted(request):
 
 
 def _require_admin(user) -> None:
-    if not user.is_system_admin:
+    if not policy.can(user, "manage"):
         raise PermissionDenied
 
 
@@ -93,7 +88,7 @@ def checklist_list(request):
         "form": filterset.form,
         "page_obj": page_obj,
         "export_query": params.urlencode(),
-        "is_admin": request.user.is_system_admin,
+        "is_admin": policy.can(request.user, "manage"),
     })
 
 
@@ -111,9 +106,9 @@ def _timeline(checklist: Checklist, items: list[CheckItem], limit: int = 100) ->
         details = []
         if event.content_type_id == types[CheckItem].pk:
             details.append((_("Item"), item_names.get(event.object_id, event.object_id)))
-        if event.action == "version_created" and data.get("effective_from"):
+        if event.action == codes.VERSION_CREATED and data.get("effective_from"):
             details.append((_("Takes effect on"), data["effective_from"]))
-        if event.action == "version_closed" and data.get("effective_to"):
+        if event.action == codes.VERSION_CLOSED and data.get("effective_to"):
             details.append((_("Ends on"), data["effective_to"][-1]))
         if data.get("file"):
             details.append((_("File"), data["file"]))
@@ -137,7 +132,8 @@ def checklist_detail(request, pk: int):
         version.status = services.version_status(version, today)
         version.status_label = STATUS_LABELS[version.status]
     status = services.version_status(checklist, today)
-    is_admin = request.user.is_system_admin
+    is_admin = policy.can(request.user, "manage")
+    steps = available_steps(ACTIVITY_MACHINE, policy, request.user, checklist)
     return render(request, "standards/detail.html", {
         "checklist": checklist,
         "status": status,
@@ -149,6 +145,8 @@ def checklist_detail(request, pk: int):
         "history": history_rows(checklist, limit=50),
         "timeline": _timeline(checklist, items),
         "is_admin": is_admin,
+        "can_deactivate": codes.DEACTIVATED in steps,
+        "can_reactivate": codes.REACTIVATED in steps,
         "export_query": f"code={checklist.code}&version={checklist.version}&status=all",
         "admin_url": reverse("admin:standards_checklist_change", args=[checklist.pk]) if is_admin else "",
     })

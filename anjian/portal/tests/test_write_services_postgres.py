@@ -74,8 +74,6 @@ def key_of(fn: Callable) -> str:
 READ_ONLY = {
     # predicates: who may do what
     "hazards.available_actions", "hazards.needs_recheck",
-    "inspections.allowed_kinds", "inspections.can_edit_record", "inspections.can_inspect",
-    "inspections.can_manage_duties", "inspections.in_scope", "inspections.is_own_enterprise",
     # numbers and codes built from a row
     "accidents.accident_number", "hazards.hazard_number", "hazards.notice_number", "hazards.recheck_number",
     "majorhazards.source_number",
@@ -978,6 +976,31 @@ def _(run: Run):
     run.call(services.make_table_current, new, actor=run.admin)
     clear_table_cache()
     assert list(CriticalQuantityTable.objects.filter(is_current=True)) == [new]
+
+
+# orgs
+
+@scenario("orgs.deactivate_user")
+def _(run: Run):
+    from anjian.orgs import services
+    from anjian.orgs.choices import Role
+    from anjian.portal.testing.factories import make_user
+
+    expert = make_user(Role.EXPERT, scope_region=run.world.county_a)
+    run.call(services.deactivate_user, expert, actor=run.admin)
+    expert.refresh_from_db()
+    assert not expert.is_active and "deactivated" in event_actions(expert)
+
+
+@scenario("orgs.void_department")
+def _(run: Run):
+    from anjian.orgs import services
+    from anjian.portal.testing.factories import DepartmentFactory
+
+    department = DepartmentFactory(region=run.world.county_a)
+    run.call(services.void_department, department, actor=run.admin, reason="重复设置")
+    department.refresh_from_db()
+    assert department.is_voided and "voided" in event_actions(department)
 
 
 # regions
