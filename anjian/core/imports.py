@@ -145,6 +145,36 @@ def parse_date(text: str) -> datetime.date | None:
     return value
 
 
+def parse_industry_code(text: str) -> str:
+    """An industry code as typed, with the leading zero put back that Excel drops from a code
+    typed as a number (0504 → 504): the codes of the industry list have an even number of digits."""
+    text = (text or "").strip()
+    return "0" + text if text.isdigit() and len(text) % 2 else text
+
+
+def text_cells(rownum: int, row: dict[str, str], limits: dict[str, int], report: "ImportReport") -> dict[str, str]:
+    """The texts of the columns in ``limits`` (field → most characters); a longer text is an
+    error on its column (the text is still returned)."""
+    values = {}
+    for name, limit in limits.items():
+        text = row.get(name, "")
+        if len(text) > limit:
+            report.add(rownum, name, _("At most %(n)s characters.") % {"n": limit})
+        values[name] = text
+    return values
+
+
+def parse_cell(rownum: int, row: dict[str, str], name: str, parse: Callable[[str], Any], report: "ImportReport",
+               default: Any = None) -> Any:
+    """``parse`` of the cell ``name``; when it raises ``RowInvalid``, the error goes to the report
+    on that column and ``default`` is returned."""
+    try:
+        return parse(row.get(name, ""))
+    except RowInvalid as exc:
+        report.add(rownum, name, str(exc))
+        return default
+
+
 Rows = list[tuple[int, dict[str, str]]]
 
 

@@ -35,11 +35,14 @@ from anjian.core.imports import (
     RowInvalid,
     TemplateNotes,
     parse_bool,
+    parse_cell,
     parse_date,
+    parse_industry_code,
     parse_int,
     read_rows,
     run_import,
     template_workbook,
+    text_cells,
 )
 from anjian.core.scoping import scope_of
 from anjian.regions.choices import RegionLevel
@@ -89,6 +92,7 @@ BASIS_WORDS = {"按行业": HighRiskBasis.INDUSTRY, "行业": HighRiskBasis.INDU
 BASIS_TEXT = {HighRiskBasis.INDUSTRY: "按行业", HighRiskBasis.MANUAL: "人工"}
 TAG_SEPARATORS = re.compile(r"[、,，;；\s]+")
 SIX_PLACES = Decimal("0.000001")
+INVALID = object()
 
 
 def parse_coordinate(text: str, limit: int) -> Decimal | None:
@@ -190,12 +194,7 @@ def _validate_row(rownum: int, row: dict[str, str], lk: dict[str, Any], seen: di
     def err(field: str, message: str) -> None:
         report.add(rownum, field, message)
 
-    values: dict[str, Any] = {}
-    for field in TEXT_FIELDS:
-        text = row.get(field, "")
-        if len(text) > MAX_LENGTH[field]:
-            err(field, _("At most %(n)s characters.") % {"n": MAX_LENGTH[field]})
-        values[field] = text
+    values: dict[str, Any] = text_cells(rownum, row, MAX_LENGTH, report)
     if not values["name"]:
         err("name", _("The enterprise name is required."))
 
@@ -229,9 +228,7 @@ def _validate_row(rownum: int, row: dict[str, str], lk: dict[str, Any], seen: di
     if region is not None:
         values["region_id"], values["region_path"] = region[0], region[2]
 
-    industry_code = row.get("industry_code", "")
-    if industry_code.isdigit() and len(industry_code) % 2:  # Excel dropped the leading zero (0504 → 504)
-        industry_code = "0" + industry_code
+    industry_code = parse_industry_code(row.get("industry_code", ""))
     industry = lk["industries"].get(industry_code)
     if not industry_code:
         err("industry_code", _("The industry code is required."))
@@ -255,10 +252,9 @@ def _validate_row(rownum: int, row: dict[str, str], lk: dict[str, Any], seen: di
             values["grid_id"] = grid[0]
 
     for field, parse in PARSERS:
-        try:
-            values[field] = parse(row.get(field, ""))
-        except RowInvalid as exc:
-            err(field, str(exc))
+        value = parse_cell(rownum, row, field, parse, report, default=INVALID)
+        if value is not INVALID:  # an invalid cell has its error; the checks below leave it alone
+            values[field] = value
     if values.get("established_on") and values["established_on"] > lk["today"]:
         err("established_on", _("The date cannot be in the future."))
     if (values.get("latitude") is None) != (values.get("longitude") is None) and len(report.errors) == errors_before:
@@ -278,10 +274,7 @@ def _validate_row(rownum: int, row: dict[str, str], lk: dict[str, Any], seen: di
     values["high_risk_basis"] = basis or HighRiskBasis.INDUSTRY
     if values["high_risk_basis"] == HighRiskBasis.INDUSTRY:
         values["high_risk"] = industry[1] if industry else False
-    try:
-        values["tags"] = _parse_tags(row.get("tags", ""), lk["tags"])
-    except RowInvalid as exc:
-        err("tags", str(exc))
+    values["tags"] = parse_cell(rownum, row, "tags", lambda text: _parse_tags(text, lk["tags"]), report)
 
     if len(report.errors) != errors_before:
         return None
