@@ -41,6 +41,9 @@ class Column:
 
 @dataclass
 class RowError:
+    """One error of an import: the spreadsheet row (0: the file), the field, the message for the
+    user and the column header."""
+
     row: int
     field: str
     message: str
@@ -65,7 +68,8 @@ class ImportReport:
         self.errors.append(RowError(row, field_name, str(message), column or self.headers.get(field_name, "")))
 
     def sort_errors(self, columns: Sequence["Column"]) -> None:
-        """Row by row, and in a row in the template's column order (file-level errors last)."""
+        """Row by row (the file's own errors, row 0, first), and in a row in the template's column
+        order (fields that are no column last)."""
         order = {c.field: i for i, c in enumerate(columns)}
         self.errors.sort(key=lambda e: (e.row, order.get(e.field, len(order))))
 
@@ -382,8 +386,8 @@ def _notes_sheet(wb: Workbook, columns: list[Column], notes: TemplateNotes) -> N
         ws.column_dimensions[get_column_letter(i)].width = width
 
 
-def import_upload(request, run_import) -> ImportReport:
-    """The report of an API import: ``run_import(file, filename, actor=user)`` on the request's
+def import_upload(request, importer: Callable[..., ImportReport]) -> ImportReport:
+    """The report of an API import: ``importer(file, filename, actor=user)`` on the request's
     multipart ``file``; a missing or unreadable file is a report with one error on "file"."""
     upload = request.FILES.get("file")
     if upload is None:
@@ -391,7 +395,7 @@ def import_upload(request, run_import) -> ImportReport:
         report.add(0, "file", _("Upload the file in the multipart field “file”."))
         return report
     try:
-        return run_import(upload, upload.name, actor=request.user)
+        return importer(upload, upload.name, actor=request.user)
     except ImportFileError as exc:
         report = ImportReport()
         report.add(0, "file", str(exc))
