@@ -337,25 +337,31 @@ def import_with_copy():
 @contextlib.contextmanager
 def import_with_inserts():
     """PostgreSQL: the import written without COPY. With the one bulk writer (``core.bulk``, since
-    2026-12-07) that is its ORM path, ``bulk_create`` (``core.bulk.USE_COPY`` off); before it, the
-    enterprise import's executemany of INSERTs (``imports.USE_COPY`` off). Everything else unchanged."""
+    2026-12-07) that is its ORM path, ``bulk_create`` (``core.bulk.PAST_THE_ORM`` off); before it,
+    the enterprise import's executemany of INSERTs (``imports.USE_COPY`` off). Everything else unchanged."""
     from django.db import connection
 
     from anjian.enterprises import imports
 
     try:
-        from anjian.core import bulk as module
+        from anjian.core import bulk
+
+        module, switch = bulk, "PAST_THE_ORM"  # the ORM path on SQLite too
     except ImportError:
-        module = imports
-    if connection.vendor != "postgresql" or not getattr(module, "USE_COPY", False):
-        log("  experiment inserts: not applicable (not PostgreSQL, or the import has no COPY writer)")
+        module, switch = imports, "USE_COPY"
+        if connection.vendor != "postgresql":
+            log("  experiment inserts: not applicable (not PostgreSQL: the import writes with executemany)")
+            yield False
+            return
+    if not getattr(module, switch, False):
+        log("  experiment inserts: not applicable (the import has no writer past the ORM)")
         yield False
         return
-    module.USE_COPY = False
+    setattr(module, switch, False)
     try:
         yield True
     finally:
-        module.USE_COPY = True
+        setattr(module, switch, True)
 
 
 IMPORT = {"copy": import_with_copy, "inserts": import_with_inserts}

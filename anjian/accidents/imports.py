@@ -197,7 +197,7 @@ def import_accidents(fileobj: IO[bytes], filename: str, *, actor) -> ImportRepor
         stamp = f"{timezone.now():%H%M%S%f}"
         for i, values in enumerate(built):
             values["number"] = f"IMP{stamp}{i}"[:32]  # unique until the id gives the number
-        bulk_insert(Accident, built, actor=actor, reason=f"import: {filename}"[:100], derive=_number, copy=True,
+        bulk_insert(Accident, built, actor=actor, reason=f"import: {filename}"[:100], derive=_number, large=True,
                     event=ImportEvent("imported", data=lambda values: {"file": filename, "grade": values["grade"]}))
         report.created = len(built)
 

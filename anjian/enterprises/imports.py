@@ -323,10 +323,10 @@ def write_enterprises(rows: list[dict[str, Any]], *, actor, reason: str, event: 
     """Insert validated enterprise rows (dicts keyed by attname, all with the same keys,
     region_path included; each gets its new "id"), their "created" history rows and their
     feature-tag links (``tags``: tag ids); return the new ids. Inside the caller's transaction."""
-    ids = bulk_insert(Enterprise, rows, actor=actor, reason=reason, event=event, copy=True)
+    ids = bulk_insert(Enterprise, rows, actor=actor, reason=reason, event=event, large=True)
     actor_id = getattr(actor, "pk", None)
     links = [{"enterprise_id": r["id"], "tag_id": tag, "created_by_id": actor_id} for r in rows for tag in r.get("tags") or ()]
-    bulk_insert(EnterpriseTag, links, actor=actor, copy=True)
+    bulk_insert(EnterpriseTag, links, actor=actor, large=True)
     return ids
 
 

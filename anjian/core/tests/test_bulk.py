@@ -16,6 +16,7 @@ from anjian.accidents.tests.factories import accident_type_on
 from anjian.core import bulk
 from anjian.core.bulk import ImportEvent, bulk_insert
 from anjian.core.models import Event
+from anjian.core.testing.bulk import record_writes, sink_of_this_database
 from anjian.orgs.choices import Role
 from anjian.regions.choices import RegionLevel
 from anjian.regions.models import Region
@@ -113,29 +114,29 @@ def test_writes_only_inside_the_callers_transaction(world, monkeypatch):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="COPY is the bulk writer's PostgreSQL path; other databases only have bulk_create")
-def test_copy_writes_exactly_what_bulk_create_writes(world, monkeypatch):
+@pytest.mark.parametrize("sink", ["copy", "executemany"])
+def test_past_the_orm_writes_exactly_what_bulk_create_writes(world, monkeypatch, sink):
+    sink_of_this_database(sink)
     # Given the same accident rows, a number made from the id and an event each
     actor = world.users[Role.REGULATOR]
-    copied = []
-    real_copy = bulk._copy
-    monkeypatch.setattr(bulk, "_copy", lambda *a, **k: copied.append(a[1]._meta.db_table) or real_copy(*a, **k))
+    tables, copied = record_writes(monkeypatch)
 
     def write() -> list[int]:
         with transaction.atomic():
             return bulk_insert(Accident, accident_rows(world), actor=actor, reason="import: same.xlsx", derive=number,
-                               copy=True, event=ImportEvent("imported", data=lambda r: {"grade": r["grade"]}))
+                               large=True, event=ImportEvent("imported", data=lambda r: {"grade": r["grade"]}))
 
-    # When they are written by COPY, undone, and written again by bulk_create
+    # When they are written past the ORM, undone, and written again by bulk_create
     savepoint = transaction.savepoint()
-    by_copy = written(write())
+    past = written(write())
     transaction.savepoint_rollback(savepoint)
     assert not Accident.objects.exists()
-    monkeypatch.setattr(bulk, "USE_COPY", False)
+    monkeypatch.setattr(bulk, "PAST_THE_ORM", False)
     by_orm = written(write())
 
-    # Then COPY wrote the accidents, their history and their events, exactly as bulk_create did
-    assert copied == [Accident._meta.db_table, Accident.history.model._meta.db_table, Event._meta.db_table]
-    assert by_copy == by_orm
-    assert [len(part) for part in by_copy] == [3, 3, 3]
+    # Then the accidents, their history and their events were written past the ORM (by COPY on
+    # PostgreSQL), exactly as bulk_create wrote them
+    expected = [Accident._meta.db_table, Accident.history.model._meta.db_table, Event._meta.db_table]
+    assert tables == expected and copied == (expected if sink == "copy" else [])
+    assert past == by_orm
+    assert [len(part) for part in past] == [3, 3, 3]

@@ -7,7 +7,7 @@ import io
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
@@ -460,14 +460,15 @@ def test_a_credit_code_registered_meanwhile_rolls_everything_back(world, monkeyp
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="COPY is the PostgreSQL path of the bulk writer; other databases always use bulk_create")
-def test_copy_writes_exactly_what_bulk_create_writes(world, monkeypatch):
-    # Given rows with what COPY must escape or convert: tabs, newlines, backslashes, a literal
-    # \N, quotes, empty and missing values, decimals, dates, booleans, the largest integer, tags
+@pytest.mark.parametrize("sink", ["copy", "executemany"])
+def test_past_the_orm_writes_exactly_what_bulk_create_writes(world, monkeypatch, sink):
     from anjian.core import bulk
+    from anjian.core.testing.bulk import record_writes, sink_of_this_database
     from anjian.enterprises.models import EnterpriseTag, FeatureTag
 
+    sink_of_this_database(sink)
+    # Given rows with what COPY must escape or convert: tabs, newlines, backslashes, a literal
+    # \N, quotes, empty and missing values, decimals, dates, booleans, the largest integer, tags
     actor = world.users[Role.REGULATOR]
     township = world.township_a.code
     tag = FeatureTag.objects.filter(is_active=True).first()
@@ -500,30 +501,29 @@ def test_copy_writes_exactly_what_bulk_create_writes(world, monkeypatch):
                 [{k: v for k, v in t.items() if k not in volatile} for t in links],
                 {k: v for k, v in event["data"].items() if k not in ("first_id", "last_id")} | {"by": event["actor_id"]})
 
-    copies = []
-    real_copy = bulk._copy
-    monkeypatch.setattr(bulk, "_copy", lambda *a, **k: copies.append(a[1]._meta.db_table) or real_copy(*a, **k))
+    tables, copied = record_writes(monkeypatch)
 
-    # When the file is imported with COPY, undone, and imported again with bulk_create
+    # When the file is imported past the ORM, undone, and imported again with bulk_create
     savepoint = transaction.savepoint()
     assert import_enterprises(xlsx(rows), "same.xlsx", actor=actor).created == 3
-    by_copy = written()
+    past = written()
     stamps = {e[k] for e in Enterprise.objects.filter(credit_code__in=codes).values("created_at", "updated_at")
               for k in ("created_at", "updated_at")}
     transaction.savepoint_rollback(savepoint)
     assert not Enterprise.objects.filter(credit_code__in=codes).exists()
-    monkeypatch.setattr(bulk, "USE_COPY", False)
+    monkeypatch.setattr(bulk, "PAST_THE_ORM", False)
     assert import_enterprises(xlsx(rows), "same.xlsx", actor=actor).created == 3
     by_orm = written()
 
-    # Then COPY wrote every table, and exactly the same rows as bulk_create
-    assert copies == [Enterprise._meta.db_table, Enterprise.history.model._meta.db_table,
-                      *([EnterpriseTag._meta.db_table] if tag else [])]
-    assert by_copy == by_orm
-    assert len(by_copy[0]) == len(by_copy[1]) == 3 and len(by_copy[2]) == (1 if tag else 0)
-    assert len(stamps) == 1  # COPY stamps the whole import with one time
-    tricky = next(e for e in by_copy[0] if e["credit_code"] == code(900101))
+    # Then every table was written past the ORM (by COPY on PostgreSQL), the same rows as bulk_create
+    expected = [Enterprise._meta.db_table, Enterprise.history.model._meta.db_table,
+                *([EnterpriseTag._meta.db_table] if tag else [])]
+    assert tables == expected and copied == (expected if sink == "copy" else [])
+    assert past == by_orm
+    assert len(past[0]) == len(past[1]) == 3 and len(past[2]) == (1 if tag else 0)
+    assert len(stamps) == 1  # past the ORM, the whole import has one time
+    tricky = next(e for e in past[0] if e["credit_code"] == code(900101))
     assert tricky["name"] == '带\t制表符、\\反斜杠和"引号"的公司' and tricky["principal_phone"] == "\\N"
     assert tricky["address"] == "第一行\n第二行\r\n第三行"
-    manual = next(e for e in by_copy[0] if e["credit_code"] == code(900102))
+    manual = next(e for e in past[0] if e["credit_code"] == code(900102))
     assert manual["high_risk_basis"] == "manual" and manual["high_risk"] is False
