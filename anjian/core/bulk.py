@@ -39,7 +39,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections, models, router
+from django.db import DatabaseError, NotSupportedError, connections, models, router
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
@@ -131,8 +131,8 @@ def _orm_insert(connection, model, rows, *, actor, reason, derive, batch_size) -
     manager = model._base_manager.db_manager(connection.alias)
     manager.bulk_create(objs, batch_size=batch_size)
     pk = model._meta.pk.attname
-    if any(obj.pk is None for obj in objs[:1]):  # a database that cannot return the new keys
-        raise TransactionManagementError("bulk_insert needs a database that returns the keys of new rows.")
+    if objs[0].pk is None:
+        raise NotSupportedError("bulk_insert needs a database that returns the keys of new rows.")
     for row, obj in zip(rows, objs, strict=True):
         row[pk] = obj.pk
     if derive is not None:
@@ -209,7 +209,7 @@ def _inserted_ids(connection, model, n: int) -> list[int]:
         table, key = qn(model._meta.db_table), qn(model._meta.pk.column)
         cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {key} BETWEEN %s AND %s", [first, last])  # noqa: S608
         if cursor.fetchone()[0] != n:
-            raise TransactionManagementError("The keys of the rows just inserted are not consecutive.")
+            raise DatabaseError("The keys of the rows just inserted are not consecutive.")
     return list(range(first, last + 1))
 
 
