@@ -23,9 +23,10 @@
 ``--import-experiment copy`` runs the import again with its INSERT executemany replaced by
                              COPY (PostgreSQL), everything else unchanged (in the code since
                              2026-11-23: not applicable any more).
-``--import-experiment inserts`` the reverse: the import again without COPY (PostgreSQL): since
-                             2026-12-07 the bulk writer's ORM path (``bulk_create``), before
-                             that the executemany of INSERTs of before 2026-11-23.
+``--import-experiment inserts`` the reverse: the import again through the ORM. Since 2026-12-07
+                             (the one bulk writer, ``core.bulk``) its ORM path, ``bulk_create`` +
+                             ``bulk_history_create``, on PostgreSQL and SQLite; before that, on
+                             PostgreSQL only, the executemany of INSERTs of before 2026-11-23.
 ``--experiment previous``    the list as it was before the fixes of 2026-11-23 (commit d124580), in
                              memory: one-step page (StandardPagination), model instances with
                              select_related + prefetch through EnterpriseSerializer, the
