@@ -136,6 +136,7 @@ def import_criteria(fileobj: IO[bytes], filename: str, *, actor) -> ImportReport
 
 
 def _validate(rows: list[tuple[int, dict[str, str]]], report: ImportReport) -> list[tuple[int, dict[str, Any]]]:
+    """The change each row asks for, by row number; every error goes to the report."""
     lk = _lookups(rows)
     parsed: list[tuple[int, dict[str, Any]]] = []
     seen: dict[str, int] = {}
