@@ -23,8 +23,10 @@
 ``--import-experiment copy`` runs the import again with its INSERT executemany replaced by
                              COPY (PostgreSQL), everything else unchanged (in the code since
                              2026-11-23: not applicable any more).
-``--import-experiment inserts`` the reverse: the import again with executemany of INSERTs, as
-                             before 2026-11-23 (PostgreSQL).
+``--import-experiment inserts`` the reverse: the import again through the ORM. Since 2026-12-07
+                             (the one bulk writer, ``core.bulk``) its ORM path, ``bulk_create`` +
+                             ``bulk_history_create``, on PostgreSQL and SQLite; before that, on
+                             PostgreSQL only, the executemany of INSERTs of before 2026-11-23.
 ``--experiment previous``    the list as it was before the fixes of 2026-11-23 (commit d124580), in
                              memory: one-step page (StandardPagination), model instances with
                              select_related + prefetch through EnterpriseSerializer, the
@@ -335,21 +337,32 @@ def import_with_copy():
 
 @contextlib.contextmanager
 def import_with_inserts():
-    """PostgreSQL: the import's writer as it was before 2026-11-23 — one executemany of INSERTs
-    per 10,000 rows instead of COPY (``imports.USE_COPY`` off), everything else unchanged."""
+    """PostgreSQL: the import written without COPY. With the one bulk writer (``core.bulk``, since
+    2026-12-07) that is its ORM path, ``bulk_create`` (``core.bulk.PAST_THE_ORM`` off); before it,
+    the enterprise import's executemany of INSERTs (``imports.USE_COPY`` off). Everything else unchanged."""
     from django.db import connection
 
     from anjian.enterprises import imports
 
-    if connection.vendor != "postgresql" or not getattr(imports, "USE_COPY", False):
-        log("  experiment inserts: not applicable (not PostgreSQL, or the import has no COPY writer)")
+    try:
+        from anjian.core import bulk
+
+        module, switch = bulk, "PAST_THE_ORM"  # the ORM path on SQLite too
+    except ImportError:
+        module, switch = imports, "USE_COPY"
+        if connection.vendor != "postgresql":
+            log("  experiment inserts: not applicable (not PostgreSQL: the import writes with executemany)")
+            yield False
+            return
+    if not getattr(module, switch, False):
+        log("  experiment inserts: not applicable (the import has no writer past the ORM)")
         yield False
         return
-    imports.USE_COPY = False
+    setattr(module, switch, False)
     try:
         yield True
     finally:
-        imports.USE_COPY = True
+        setattr(module, switch, True)
 
 
 IMPORT = {"copy": import_with_copy, "inserts": import_with_inserts}

@@ -7,9 +7,12 @@ history rows, the import event) is deleted again, so the bench database stays at
 and the next run reuses it.
 
 Phases are measured by wrapping, for the duration of the run only, the functions the import
-module calls to read the file (``read_enterprise_rows``, or ``read_rows``) and to write the
-rows (``write_enterprises``, or ``bulk_create_with_history``); validation, lookups and the
-commit are what lies between.
+calls to read the file and to write the rows, and its transaction: with the one import pipeline
+(``core.imports.run_import``, since 2026-12-07) the reader is ``core.imports.read_rows`` and the
+transaction is the pipeline's; before it, ``read_enterprise_rows`` and the transaction of the
+enterprise import module. The writer is ``write_enterprises`` of the enterprise import module
+(before 2026-11: ``bulk_create_with_history``). Validation, lookups and the commit are what lies
+between.
 """
 
 from __future__ import annotations
@@ -227,10 +230,15 @@ def run(rows: int = 150_000) -> dict:
         tmp.rename(path)
         log(f"  written in {gen_s:.1f} s ({path.stat().st_size / 1e6:.1f} MB)")
 
-    # The import module's own reading and writing functions, whichever it has (it may change):
-    # the first name present is timed as that phase.
-    parse_fn = next((n for n in PARSE_FUNCTIONS if hasattr(imports, n)), None)
+    # The import's own reading and writing functions, whichever it has (it may change): the
+    # first name present is timed as that phase. With the one pipeline the reader and the
+    # transaction are core.imports'.
+    from anjian.core import imports as core_imports
+
+    pipeline = core_imports if hasattr(core_imports, "run_import") else imports
+    parse_fn = "read_rows" if pipeline is core_imports else next((n for n in PARSE_FUNCTIONS if hasattr(imports, n)), None)
     write_fn = next((n for n in WRITE_FUNCTIONS if hasattr(imports, n)), None)
+    timed_at = {"parse": pipeline if pipeline is core_imports else imports, "write": imports}
 
     # Parse only: the import's own reader over the whole file.
     t0 = time.perf_counter()
@@ -264,11 +272,12 @@ def run(rows: int = 150_000) -> dict:
 
     for phase, name in (("parse", parse_fn), ("write", write_fn)):
         if name:
-            originals[name] = getattr(imports, name)
-            setattr(imports, name, timed(phase, originals[name], materialize=name == "read_rows"))
-    real_transaction = getattr(imports, "transaction", None)
+            module = timed_at[phase]
+            originals[(module, name)] = getattr(module, name)
+            setattr(module, name, timed(phase, originals[(module, name)], materialize=name == "read_rows"))
+    real_transaction = getattr(pipeline, "transaction", None)
     if real_transaction is not None:
-        imports.transaction = _TimedTransaction(real_transaction, phases)
+        pipeline.transaction = _TimedTransaction(real_transaction, phases)
     try:
         log(f"  importing {rows:,} rows (timing phases: parse = {parse_fn}, write = {write_fn})")
         c0, t0 = time.thread_time(), time.perf_counter()
@@ -277,10 +286,10 @@ def run(rows: int = 150_000) -> dict:
         total_s = time.perf_counter() - t0
         total_cpu_s = time.thread_time() - c0
     finally:
-        for name, fn in originals.items():
-            setattr(imports, name, fn)
+        for (module, name), fn in originals.items():
+            setattr(module, name, fn)
         if real_transaction is not None:
-            imports.transaction = real_transaction
+            pipeline.transaction = real_transaction
     if not report.ok or report.created != rows:
         raise RuntimeError(f"import failed: created {report.created}, errors {report.errors[:10]}")
 

@@ -4,8 +4,10 @@ Each row is checked completely first — the place's region and the enterprise m
 importer's jurisdiction, the accident type must belong to the list in force on the accident's
 date (GB 6441-1986 before 2026-07-01, GB 6441-2025 from then; a type may be given by code or
 name), counts must be whole numbers ≥ 0 — and graded through ``grading.grade_for``. Only when no
-row has an error is everything written, in one transaction, with one ``accidents_imported``
-event on each accident. Lookups (regions, enterprises, types) are loaded once per import.
+row has an error is everything written, in one transaction (the one import pipeline,
+``core.imports.run_import``), by the one bulk writer (``core.bulk.bulk_insert``: COPY on
+PostgreSQL): each accident with its "created" history row, its number (事故编号, made from its
+id) and one ``imported`` event. Lookups (regions, enterprises, types) are loaded once per import.
 """
 
 from __future__ import annotations
@@ -14,15 +16,13 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import IO
 
-from django.conf import settings
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from anjian.core.imports import Column, ImportReport, read_rows, template_workbook
+from anjian.core.bulk import ImportEvent, bulk_insert
+from anjian.core.imports import Column, ImportReport, parse_industry_code, run_import, template_workbook
 from anjian.core.scoping import ENTERPRISE, scope_of
-from anjian.core.services import record_event
 from anjian.enterprises.models import Enterprise, Industry
 from anjian.regions.models import Region
 from anjian.standards.models import AccidentType
@@ -99,13 +99,14 @@ class _Lookups:
                     self.categories[str(label)] = value
 
 
-def _row(rownum: int, row: dict, lk: _Lookups, report: ImportReport) -> Accident | None:
+def _row(rownum: int, row: dict, lk: _Lookups, report: ImportReport) -> dict | None:
+    """The column values (by attname) of one row's accident, or None after adding its errors."""
     errors_before = len(report.errors)
 
     def err(field: str, message) -> None:
-        report.add(rownum, field, str(message), str(next(c.header for c in COLUMNS if c.field == field)))
+        report.add(rownum, field, str(message))
 
-    values: dict = {}
+    values: dict = {"learned_at": None, "reported_to_government_at": None}  # every row has the same keys
     try:
         values["occurred_at"] = _datetime(row.get("occurred_at", ""))
         if values["occurred_at"] > timezone.now():
@@ -130,7 +131,7 @@ def _row(rownum: int, row: dict, lk: _Lookups, report: ImportReport) -> Accident
         err("enterprise", _("An enterprise reports only its own accidents."))
     industry = enterprise.industry if enterprise else None
     if row.get("industry"):
-        industry = lk.industries.get(row["industry"])
+        industry = lk.industries.get(parse_industry_code(row["industry"]))
         if industry is None:
             err("industry", _("Unknown industry code."))
     category = AccidentCategory.INDUSTRIAL.value
@@ -169,40 +170,35 @@ def _row(rownum: int, row: dict, lk: _Lookups, report: ImportReport) -> Accident
     grade, _by = grade_for(deaths=values["deaths"], missing=values["missing"],
                            serious_injuries=values["serious_injuries"],
                            direct_loss_yuan=values["direct_loss_yuan"], on=timezone.localdate(values["occurred_at"]))
-    return Accident(region=region, region_path=region.path, address=row["address"][:200], enterprise=enterprise,
-                    industry=industry, grid_id=enterprise.grid_id if enterprise else None, category=category,
-                    accident_type=accident_type, grade=grade, summary=row["summary"],
-                    preliminary_cause=row.get("preliminary_cause", ""), created_by=lk.actor,
-                    # Historical records: their follow-up reports (续报) and investigation were not
-                    # followed in this system.
-                    obligations_tracked=False, **values)
+    return {"region_id": region.pk, "region_path": region.path, "address": row["address"][:200],
+            "enterprise_id": enterprise.pk if enterprise else None, "industry_id": industry.pk if industry else None,
+            "grid_id": enterprise.grid_id if enterprise else None, "category": category,
+            "accident_type_id": accident_type.pk, "grade": grade, "summary": row["summary"],
+            "preliminary_cause": row.get("preliminary_cause", ""), "created_by_id": getattr(lk.actor, "pk", None),
+            # Historical records: their follow-up reports (续报) and investigation were not
+            # followed in this system.
+            "obligations_tracked": False, **values}
+
+
+def _number(row: dict) -> dict:
+    """The accident's number (事故编号), made from its new id as the report service makes it."""
+    return {"number": accident_number(Accident(pk=row["id"], occurred_at=row["occurred_at"]))}
 
 
 def import_accidents(fileobj: IO[bytes], filename: str, *, actor) -> ImportReport:
     """Import historical accidents: every row is written, or none is. Raises
     ``core.imports.ImportFileError`` when the file itself cannot be read."""
-    report = ImportReport()
-    rows = list(read_rows(fileobj, filename, COLUMNS))
-    report.total_rows = len(rows)
-    if not rows:
-        report.add(0, "file", _("The file has no data rows."))
-        return report
-    limit = getattr(settings, "ANJIAN_IMPORT_MAX_ROWS", 50_000)
-    if len(rows) > limit:
-        report.add(0, "file", _("At most %(n)s rows can be imported at once; split the file.") % {"n": limit})
-        return report
-    lk = _Lookups(actor, rows)
-    built = [_row(n, r, lk, report) for n, r in rows]
-    if not report.ok:
-        return report
-    with transaction.atomic():
-        for i, accident in enumerate(built):
-            accident.number = f"IMP{timezone.now():%H%M%S%f}{i}"[:32]
-            accident._history_user = actor
-            accident._change_reason = f"import: {filename}"[:100]
-            accident.save()
-            accident.number = accident_number(accident)
-            Accident.objects.filter(pk=accident.pk).update(number=accident.number)
-            record_event(accident, "imported", actor=actor, data={"file": filename, "grade": accident.grade})
-    report.created = len(built)
-    return report
+
+    def validate(rows, report: ImportReport) -> list[dict]:
+        lk = _Lookups(actor, rows)
+        return [_row(n, r, lk, report) for n, r in rows]
+
+    def write(built: list[dict], report: ImportReport) -> None:
+        stamp = f"{timezone.now():%H%M%S%f}"
+        for i, values in enumerate(built):
+            values["number"] = f"IMP{stamp}{i}"[:32]  # unique until the id gives the number
+        bulk_insert(Accident, built, actor=actor, reason=f"import: {filename}"[:100], derive=_number, large=True,
+                    event=ImportEvent("imported", data=lambda values: {"file": filename, "grade": values["grade"]}))
+        report.created = len(built)
+
+    return run_import(fileobj, filename, columns=COLUMNS, validate=validate, write=write)

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from anjian.core.imports import Column, ImportReport, read_rows
+from anjian.core.imports import Column, ImportReport, run_import
 from anjian.core.services import record_event
 from anjian.core.workflow import create, perform
 
@@ -141,15 +141,27 @@ def import_region_figures(fileobj: IO[bytes], filename: str, *, actor) -> Import
     and year that already has live figures corrects them (an event each). Either every row is
     valid and all are written in one transaction, or nothing is written and the report lists
     every row's errors."""
-    report = ImportReport()
     if not can_enter_figures(actor):
+        report = ImportReport()
         report.add(0, "region_code", _("You may not enter regional figures."))
         return report
-    headers = {c.field: c.header for c in FIGURE_COLUMNS}
+
+    def write(plan, report: ImportReport) -> None:
+        parsed, regions = plan
+        for _rownum, code, values in parsed:
+            data = {k: v for k, v in values.items() if k != "year"}
+            save_region_figures(actor=actor, region=regions[code], year=values["year"], data=data)
+            report.created += 1
+
+    return run_import(fileobj, filename, columns=FIGURE_COLUMNS, write=write,
+                      validate=lambda rows, report: _validate_figures(rows, report, actor=actor))
+
+
+def _validate_figures(rows, report: ImportReport, *, actor):
+    """The rows' values and the regions they name; every error goes to the report, named by column."""
     parsed: list[tuple[int, str, dict[str, Any]]] = []
     seen: dict[tuple[str, int], int] = {}
-    for rownum, row in read_rows(fileobj, filename, FIGURE_COLUMNS):
-        report.total_rows += 1
+    for rownum, row in rows:
         values, errors = _parse_row(row)
         code = row.get("region_code", "")
         if "year" in values:
@@ -160,7 +172,7 @@ def import_region_figures(fileobj: IO[bytes], filename: str, *, actor) -> Import
             else:
                 seen[key] = rownum
         for name, message in errors:
-            report.add(rownum, name, message, headers.get(name, name))
+            report.add(rownum, name, message)
         parsed.append((rownum, code, values))
     codes = {code for _r, code, _v in parsed}
     regions = {r.code: r for r in Region.objects.for_user(actor).filter(code__in=codes)}
@@ -168,7 +180,7 @@ def import_region_figures(fileobj: IO[bytes], filename: str, *, actor) -> Import
         region = regions.get(code)
         if region is None:
             report.add(rownum, "region_code", _("Unknown region code %(code)s, or outside your jurisdiction.")
-                       % {"code": code or "—"}, headers["region_code"])
+                       % {"code": code or "—"})
             continue
         # The model's own checks (ranges, digits) on a throw-away row, named by column.
         probe = RegionYearFigure(region=region, **values)
@@ -177,12 +189,5 @@ def import_region_figures(fileobj: IO[bytes], filename: str, *, actor) -> Import
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 for message in messages:
-                    report.add(rownum, name, message, headers.get(name, name))
-    if not report.ok:
-        return report
-    with transaction.atomic():
-        for _rownum, code, values in parsed:
-            data = {k: v for k, v in values.items() if k != "year"}
-            save_region_figures(actor=actor, region=regions[code], year=values["year"], data=data)
-            report.created += 1
-    return report
+                    report.add(rownum, name, message)
+    return parsed, regions

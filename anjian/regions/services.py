@@ -2,11 +2,10 @@
 
 from typing import IO
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from anjian.core.imports import Column, ImportReport, read_rows
-from anjian.core.services import record_event
+from anjian.core.bulk import ImportEvent, bulk_insert, write_import_event
+from anjian.core.imports import Column, ImportReport, run_import
 
 from .choices import LEVEL_DEPTH, LEVEL_ORDER, RegionLevel
 from .models import Region
@@ -38,12 +37,20 @@ def parse_level(text: str) -> str | None:
 
 
 def import_regions(fileobj: IO[bytes], filename: str, *, actor=None, columns=None) -> ImportReport:
-    """Import (or rename) regions. Either every row is valid and all are written, or nothing is."""
-    report = ImportReport()
+    """Import (or rename) regions. Either every row is valid and all are written, or nothing is:
+    new regions level by level with the one bulk writer (each with its "created" history row),
+    renamed ones saved one by one (a "changed" history row each), and one ``imported`` event."""
+    columns = columns or REGION_COLUMNS
+    return run_import(fileobj, filename, columns=columns, validate=_validate,
+                      write=lambda plan, report: _write(plan, report, actor=actor, filename=filename))
+
+
+def _validate(file_rows, report: ImportReport):
+    """The rows as (row number, code, name, level, parent code) and the regions of the system they
+    name (by code); every error goes to the report."""
     rows = []
     seen: dict[str, int] = {}
-    for rownum, row in read_rows(fileobj, filename, columns or REGION_COLUMNS):
-        report.total_rows += 1
+    for rownum, row in file_rows:
         code, name = row.get("code", ""), row.get("name", "")
         level = parse_level(row.get("level", ""))
         parent_code = row.get("parent_code", "")
@@ -84,23 +91,33 @@ def import_regions(fileobj: IO[bytes], filename: str, *, actor=None, columns=Non
         if old_parent is not None and (old_parent or "") != (parent_code or ""):
             report.add(rownum, "parent_code", _("Region %(code)s already exists under another parent; "
                                                 "moving regions is not done by import.") % {"code": code})
-    if not report.ok:
-        return report
+    return rows, existing
 
-    with transaction.atomic():
-        by_code = dict(existing)
-        for _rownum, code, name, level, parent_code in sorted(rows, key=lambda r: LEVEL_DEPTH[r[3]]):
-            parent = by_code.get(parent_code) if parent_code else None
-            region = by_code.get(code)
+
+def _write(plan, report: ImportReport, *, actor, filename: str) -> None:
+    rows, existing = plan
+    # code → (id, path) of every region a row may name as its parent
+    placed = {code: (r.pk, r.path) for code, r in existing.items()}
+    created: list[int] = []
+    for depth in sorted({LEVEL_DEPTH[level] for _r, _c, _n, level, _p in rows}):
+        new = []
+        for _rownum, code, name, level, parent_code in rows:
+            if LEVEL_DEPTH[level] != depth:
+                continue
+            parent_id, parent_path = placed[parent_code] if parent_code else (None, "")
+            region = existing.get(code)
             if region is None:
-                region = Region(code=code, name=name, level=level, parent=parent)
-                report.created += 1
+                new.append({"code": code, "name": name, "level": level, "parent_id": parent_id,
+                            "path": parent_path + code})
             else:
-                region.name, region.parent = name, parent
-            region._history_user = actor
-            region.save()
-            by_code[code] = region
-        if actor is not None and rows:
-            record_event(by_code[rows[0][1]], "imported", actor=actor,
-                         data={"rows": report.total_rows, "created": report.created, "file": filename})
-    return report
+                region.name, region.parent_id = name, parent_id
+                region._history_user = actor
+                region.save()
+        # the level's new regions are the parents of the next level's
+        created += bulk_insert(Region, new, actor=actor)
+        placed.update({r["code"]: (r["id"], r["path"]) for r in new})
+    report.created = len(created)
+    if actor is not None and rows:
+        first = existing.get(rows[0][1]) or Region.objects.get(pk=placed[rows[0][1]][0])
+        write_import_event(ImportEvent("imported", on=first, data={"rows": report.total_rows, "file": filename}),
+                           Region, [], created, actor=actor)

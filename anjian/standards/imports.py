@@ -10,24 +10,32 @@ the versions still open on that day are ended the day before (as ``new_checklist
 does). An existing version is never changed by an import.
 
 Every row is checked first; one error anywhere means nothing is written, and the report
-lists every error with its spreadsheet row and column header.
+lists every error with its spreadsheet row and column header (the one import pipeline,
+``core.imports.run_import``). Checklists are written through ``services.create_checklist``, with
+their items, history and an ``imported`` event each. The criteria import (``imports_criteria``)
+runs through the same pipeline with the row helpers below.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
 from typing import IO, Any
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.styles import Font
 
-from anjian.core.imports import Column, ImportReport, read_rows, template_workbook
-from anjian.enterprises.imports import RowInvalid, parse_bool, parse_date
+from anjian.core.imports import (
+    Column,
+    ImportReport,
+    RowInvalid,
+    TemplateNotes,
+    parse_bool,
+    parse_cell,
+    parse_date,
+    parse_industry_code,
+    run_import,
+    template_workbook,
+    text_cells,
+)
 from anjian.enterprises.models import Industry
 
 from . import services
@@ -35,21 +43,20 @@ from .choices import HAZARD_FACTOR_CODES, HAZARD_FACTOR_NAMES, HazardFactor
 from .models import CheckItem, Checklist, MajorHazardCriterion
 
 CHECKLIST_COLUMNS: list[Column] = [
-    Column("checklist_code", "检查表编码", required=True, help="同一检查表的各行填写相同编码，如 CL-03"),
-    Column("version", "版本", help="空则为下一个版本号；已有检查表填写新版本号即导入修订版"),
+    Column("checklist_code", "检查表编码", required=True, help="同一检查表的各行填写相同编码，如 CL-03", text=True),
+    Column("version", "版本", help="空则为下一个版本号；已有检查表填写新版本号即导入修订版", text=True),
     Column("name", "检查表名称", required=True, help="每个检查表至少在第一行填写"),
-    Column("industry_code", "行业代码", help="空为通用检查表（适用于所有行业）"),
+    Column("industry_code", "行业代码", help="空为通用检查表（适用于所有行业）", text=True),
     Column("effective_from", "生效日期", help="如 2026-01-01；已有检查表的修订版必填"),
     Column("effective_to", "失效日期", help="可空"),
     Column("description", "检查表说明"),
-    Column("item_no", "序号"),
+    Column("item_no", "序号", text=True),
     Column("content", "检查内容", required=True),
     Column("basis", "检查依据", help="法规、标准的名称或条款"),
     Column("hazard_factor", "危险有害因素类别", help="人的因素/物的因素/环境因素/管理因素（或 1～4），空为管理因素"),
     Column("is_major_criterion", "重大隐患判定项(是/否)", help="填写判定标准条款编码时可空（视为“是”）"),
-    Column("criterion_code", "判定标准条款编码", help="见“填写说明”工作表，如 HC2017-05"),
+    Column("criterion_code", "判定标准条款编码", help="见“填写说明”工作表，如 HC2017-05", text=True),
 ]
-HEADER = {c.field: c.header for c in CHECKLIST_COLUMNS}
 # The checklist's own fields: filled on one row of the checklist, the same wherever repeated.
 CHECKLIST_LEVEL = ("name", "industry_code", "effective_from", "effective_to", "description")
 MAX_LENGTH = {
@@ -82,12 +89,6 @@ def parse_hazard_factor(text: str) -> str:
     return value
 
 
-def normalise_industry_code(code: str) -> str:
-    # Excel drops the leading zero of a code typed as a number (0503 → 503).
-    code = (code or "").strip()
-    return "0" + code if code.isdigit() and len(code) % 2 else code
-
-
 def _lookups(rows: list[tuple[int, dict[str, str]]]) -> dict[str, Any]:
     """Everything the rows refer to, in a few queries (never one per row)."""
     codes = {r.get("checklist_code", "").strip() for _n, r in rows} - {""}
@@ -106,60 +107,40 @@ def _lookups(rows: list[tuple[int, dict[str, str]]]) -> dict[str, Any]:
 
 def _parse_row(rownum: int, row: dict[str, str], lk: dict[str, Any], report: ImportReport) -> dict[str, Any]:
     """The values of one row; errors go to the report (the values may then be incomplete)."""
-
-    def err(field: str, message: str) -> None:
-        report.add(rownum, field, message, HEADER[field])
-
-    values: dict[str, Any] = {}
-    for field, limit in MAX_LENGTH.items():
-        text = row.get(field, "").strip()
-        if len(text) > limit:
-            err(field, _("At most %(n)s characters.") % {"n": limit})
-        values[field] = text
+    values: dict[str, Any] = text_cells(rownum, row, MAX_LENGTH, report)
     for field in ("description", "content", "basis"):
-        values[field] = row.get(field, "").strip()
+        values[field] = row.get(field, "")
     if not values["checklist_code"]:
-        err("checklist_code", _("The checklist code is required."))
+        report.add(rownum, "checklist_code", _("The checklist code is required."))
     if not values["content"]:
-        err("content", _("The check content is required."))
+        report.add(rownum, "content", _("The check content is required."))
 
-    industry_code = normalise_industry_code(row.get("industry_code", ""))
-    values["industry_code"] = industry_code
-    if industry_code and industry_code not in lk["industries"]:
-        err("industry_code", _("Unknown industry code %(code)s.") % {"code": industry_code})
+    values["industry_code"] = parse_industry_code(row.get("industry_code", ""))
+    if values["industry_code"] and values["industry_code"] not in lk["industries"]:
+        report.add(rownum, "industry_code", _("Unknown industry code %(code)s.") % {"code": values["industry_code"]})
         values["industry_code"] = ""  # reported once; not compared with the checklist's other rows
 
     for field in ("effective_from", "effective_to"):
-        try:
-            values[field] = parse_date(row.get(field, ""))
-        except RowInvalid as exc:
-            err(field, str(exc))
-            values[field] = None
+        values[field] = parse_cell(rownum, row, field, parse_date, report)
     if values["effective_from"] and values["effective_to"] and values["effective_to"] < values["effective_from"]:
-        err("effective_to", _("The end date cannot be before the start date."))
+        report.add(rownum, "effective_to", _("The end date cannot be before the start date."))
 
-    try:
-        values["hazard_factor"] = parse_hazard_factor(row.get("hazard_factor", ""))
-    except RowInvalid as exc:
-        err("hazard_factor", str(exc))
-    try:
-        major = parse_bool(row.get("is_major_criterion", ""))
-    except RowInvalid as exc:
-        err("is_major_criterion", str(exc))
-        major = None
-    criterion_code = row.get("criterion_code", "").strip()
+    values["hazard_factor"] = parse_cell(rownum, row, "hazard_factor", parse_hazard_factor, report)
+    major = parse_cell(rownum, row, "is_major_criterion", parse_bool, report)
+    criterion_code = row.get("criterion_code", "")
     values["criterion_id"] = None
     if criterion_code:
         found = lk["criteria"].get(criterion_code)
         if found is None:
-            err("criterion_code", _("Unknown major-hazard criterion %(code)s.") % {"code": criterion_code})
+            report.add(rownum, "criterion_code", _("Unknown major-hazard criterion %(code)s.") % {"code": criterion_code})
         elif not found[1]:
-            err("criterion_code", _("Major-hazard criterion %(code)s is no longer active.") % {"code": criterion_code})
+            report.add(rownum, "criterion_code", _("Major-hazard criterion %(code)s is no longer active.")
+                       % {"code": criterion_code})
         else:
             values["criterion_id"] = found[0]
         if major is False:
-            err("is_major_criterion", _("An item linked to a major-hazard criterion is a major-hazard item; "
-                                        "write 是 or leave the cell empty."))
+            report.add(rownum, "is_major_criterion", _("An item linked to a major-hazard criterion is a major-hazard "
+                                                       "item; write 是 or leave the cell empty."))
         major = True
     values["is_major_criterion"] = bool(major)
     return values
@@ -169,19 +150,22 @@ def import_checklists(fileobj: IO[bytes], filename: str, *, actor) -> ImportRepo
     """Import checklists (and new versions of existing ones) with their items. Either every row
     is valid and everything is written, or nothing is; ``report.checklists`` counts the
     checklists written, ``report.created`` their items."""
-    report = ImportReport()
-    report.checklists = 0
-    rows = list(read_rows(fileobj, filename, CHECKLIST_COLUMNS))
-    report.total_rows = len(rows)
-    if len(rows) > settings.ANJIAN_IMPORT_MAX_ROWS:
-        report.add(0, "file", _("At most %(n)s rows can be imported at once; split the file.")
-                   % {"n": settings.ANJIAN_IMPORT_MAX_ROWS})
-        return report
-    if not rows:
-        report.add(0, "file", _("The file has no data rows."))
-        return report
-    lk = _lookups(rows)
 
+    def write(plan: tuple[dict[str, dict[str, Any]], dict[str, Any]], report: ImportReport) -> None:
+        groups, lk = plan
+        for code, group in groups.items():
+            _write_group(code, group, lk, actor=actor, filename=filename)
+            report.checklists += 1
+            report.created += len(group["items"])
+
+    return run_import(fileobj, filename, columns=CHECKLIST_COLUMNS, validate=_validate, write=write,
+                      counts=("checklists",))
+
+
+def _validate(rows: list[tuple[int, dict[str, str]]], report: ImportReport) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The checklists of the file by code (their fields, items and first row) and the lookups;
+    every error goes to the report."""
+    lk = _lookups(rows)
     groups: dict[str, dict[str, Any]] = {}  # checklist code → its fields, items and first row
     for rownum, row in rows:
         values = _parse_row(rownum, row, lk, report)
@@ -196,7 +180,7 @@ def import_checklists(fileobj: IO[bytes], filename: str, *, actor) -> ImportRepo
             if group["version"]:
                 report.add(rownum, "version", _("Checklist %(code)s has version %(v)s on row %(row)s; one file "
                                                 "imports one version of a checklist.")
-                           % {"code": code, "v": group["version"], "row": group["row"]}, HEADER["version"])
+                           % {"code": code, "v": group["version"], "row": group["row"]})
             else:
                 group["version"] = values["version"]
         for field in CHECKLIST_LEVEL:
@@ -207,28 +191,11 @@ def import_checklists(fileobj: IO[bytes], filename: str, *, actor) -> ImportRepo
                 group["fields"][field], group["set_on"][field] = value, rownum
             elif group["fields"][field] != value:
                 report.add(rownum, field, _("Differs from row %(row)s of the same checklist.")
-                           % {"row": group["set_on"][field]}, HEADER[field])
+                           % {"row": group["set_on"][field]})
         group["items"].append(values)
-
     for code, group in groups.items():
         _check_group(code, group, lk, report)
-    if not report.ok:
-        # Row by row, in the template's column order (the checklist-level checks came last).
-        order = {c.field: i for i, c in enumerate(CHECKLIST_COLUMNS)}
-        report.errors.sort(key=lambda e: (e.row, order.get(e.field, len(order))))
-        return report
-
-    try:
-        with transaction.atomic():
-            for code, group in groups.items():
-                _write_group(code, group, lk, actor=actor, filename=filename)
-                report.checklists += 1
-                report.created += len(group["items"])
-    except ValidationError as exc:  # a rule the row checks above do not know; nothing was written
-        report.checklists = report.created = 0
-        for message in exc.messages:
-            report.add(0, "file", message)
-    return report
+    return groups, lk
 
 
 def _check_group(code: str, group: dict[str, Any], lk: dict[str, Any], report: ImportReport) -> None:
@@ -236,7 +203,7 @@ def _check_group(code: str, group: dict[str, Any], lk: dict[str, Any], report: I
     first = group["row"]
     fields = group["fields"]
     if not fields.get("name"):
-        report.add(first, "name", _("Give the name of checklist %(code)s.") % {"code": code}, HEADER["name"])
+        report.add(first, "name", _("Give the name of checklist %(code)s.") % {"code": code})
     existing = lk["versions"].get(code, [])
     if not existing:
         group["version"] = group["version"] or "1"
@@ -244,8 +211,7 @@ def _check_group(code: str, group: dict[str, Any], lk: dict[str, Any], report: I
     labels = {v for v, _start, _active in existing}
     if group["version"] in labels:
         report.add(first, "version", _("Version %(v)s of checklist %(code)s already exists; give a new version "
-                                       "number to import a revision.") % {"v": group["version"], "code": code},
-                   HEADER["version"])
+                                       "number to import a revision.") % {"v": group["version"], "code": code})
     if not group["version"]:
         numbers = [int(v) for v in labels if v.isdigit()]
         group["version"] = str(max(numbers, default=0) + 1)
@@ -253,11 +219,10 @@ def _check_group(code: str, group: dict[str, Any], lk: dict[str, Any], report: I
     starts = [s for _v, s, active in existing if active and s]
     if start is None:
         report.add(first, "effective_from", _("Checklist %(code)s already exists: give the date the new version "
-                                              "takes effect.") % {"code": code}, HEADER["effective_from"])
+                                              "takes effect.") % {"code": code})
     elif starts and start <= max(starts):
         report.add(first, "effective_from", _("The new version must take effect after %(date)s, when the latest "
-                                              "version took effect.") % {"date": max(starts).isoformat()},
-                   HEADER["effective_from"])
+                                              "version took effect.") % {"date": max(starts).isoformat()})
 
 
 def _write_group(code: str, group: dict[str, Any], lk: dict[str, Any], *, actor, filename: str) -> Checklist:
@@ -295,42 +260,20 @@ EXAMPLE_ROWS = [
 def template_bytes() -> bytes:
     """The xlsx import template: headers, two example rows, and a 填写说明 sheet listing the
     columns, the industry codes and the codes of the active major-hazard criteria."""
-    content = template_workbook(CHECKLIST_COLUMNS, "检查表", EXAMPLE_ROWS)
-    wb = load_workbook(io.BytesIO(content))
-    data = wb.worksheets[0]
-    for letter in ("A", "B", "D", "H", "M"):  # codes: keep leading zeros as typed
-        data.column_dimensions[letter].number_format = "@"
-    ws = wb.create_sheet("填写说明")
-    lines = [
-        ["填写说明"],
-        ["1. 第一个工作表为导入数据，每行一个检查项；第一行为表头，请勿修改；带 * 的列必填。示例行请替换或删除。"],
-        ["2. 同一检查表的各行填写相同的检查表编码；检查表名称、行业、日期、说明在其中一行填写即可。"],
-        ["3. 新检查表版本空则为 1。已有检查表只能导入新版本：须填写生效日期，且晚于现行版本的生效日期，"
-         "现行版本将于新版本生效前一日自动失效。"],
-        ["4. 填写判定标准条款编码的检查项即为重大隐患判定项。"],
-        ["5. 任一行有错则整个文件不导入，系统逐行列出错误，改正后重新上传。"],
-        [],
-        ["列", "必填", "说明"],
-        *[[c.header, "是" if c.required else "", c.help] for c in CHECKLIST_COLUMNS],
-        [],
-        ["行业代码", "行业名称"],
-        *[[code, name] for code, name in Industry.objects.order_by("code").values_list("code", "name")],
-        [],
-        ["判定标准条款编码", "所属文件", "判定情形"],
-        *[[c.code, c.document.title, c.text] for c in
-          MajorHazardCriterion.objects.filter(is_active=True, document__is_active=True).select_related("document")],
-    ]
-    bold = Font(bold=True)
-    for line in lines:
-        ws.append(line)
-    ws["A1"].font = bold
-    for row in ws.iter_rows():
-        if row and row[0].value in ("列", "行业代码", "判定标准条款编码"):
-            for cell in row:
-                cell.font = bold
-    ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 40
-    ws.column_dimensions["C"].width = 60
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return template_workbook(CHECKLIST_COLUMNS, "检查表", EXAMPLE_ROWS, notes=TemplateNotes(
+        lines=[
+            "1. 第一个工作表为导入数据，每行一个检查项；第一行为表头，请勿修改；带 * 的列必填。示例行请替换或删除。",
+            "2. 同一检查表的各行填写相同的检查表编码；检查表名称、行业、日期、说明在其中一行填写即可。",
+            "3. 新检查表版本空则为 1。已有检查表只能导入新版本：须填写生效日期，且晚于现行版本的生效日期，"
+            "现行版本将于新版本生效前一日自动失效。",
+            "4. 填写判定标准条款编码的检查项即为重大隐患判定项。",
+            "5. 任一行有错则整个文件不导入，系统逐行列出错误，改正后重新上传。",
+        ],
+        tables=[
+            (["行业代码", "行业名称"],
+             [[code, name] for code, name in Industry.objects.order_by("code").values_list("code", "name")]),
+            (["判定标准条款编码", "所属文件", "判定情形"],
+             [[c.code, c.document.title, c.text] for c in MajorHazardCriterion.objects.filter(
+                 is_active=True, document__is_active=True).select_related("document")]),
+        ],
+    ))

@@ -10,29 +10,38 @@ GB 35181-2025) by uploading one row per criterion:
 
 The criteria export (exports.export_criteria) has the same headers, so it can be edited and
 uploaded again. Every row is checked first; one error anywhere means nothing is written, and
-the report lists every error with its spreadsheet row and column header.
+the report lists every error with its spreadsheet row and column header: the one import
+pipeline (``core.imports.run_import``), as the checklist import; criteria are written through
+``services.update_criterion`` / ``services.create_criterion``.
 """
 
 from __future__ import annotations
 
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from anjian.core.imports import Column, ImportReport, read_rows, template_workbook
-from anjian.enterprises.imports import RowInvalid, parse_bool
+from anjian.core.imports import (
+    Column,
+    ImportReport,
+    TemplateNotes,
+    parse_bool,
+    parse_cell,
+    parse_industry_code,
+    run_import,
+    template_workbook,
+    text_cells,
+)
 from anjian.enterprises.models import Industry
 
 from . import services
-from .imports import normalise_industry_code
 from .models import CriteriaDocument, MajorHazardCriterion
 
 CRITERIA_COLUMNS: list[Column] = [
     Column("document_code", "文件编码", help="新增条款必填，如 FIRE-GB35181-2025；更新已有条款时可空"),
-    Column("criterion_code", "条款编码", required=True, help="已有条款填写其编码（见导出文件）；新增条款填写新编码"),
+    Column("criterion_code", "条款编码", required=True, help="已有条款填写其编码（见导出文件）；新增条款填写新编码",
+           text=True),
     Column("section", "类别/部分", help="空则不改（新增条款为空）"),
     Column("item_no", "条款号", help="如 （一）、4.2 c)；空则不改"),
     Column("article", "条款位置", help="在原文中的位置，如 第十一条第（二）项、4.2 c)；空则不改"),
@@ -40,7 +49,6 @@ CRITERIA_COLUMNS: list[Column] = [
     Column("industry_code", "仅适用于细分行业", help="细分行业代码（如 0503）；空则不改（新增条款为适用于整个文件）"),
     Column("is_confirmed", "文本已核实(是/否)", help="空则视为“是”（已按官方文本核实）"),
 ]
-HEADER = {c.field: c.header for c in CRITERIA_COLUMNS}
 MAX_LENGTH = {name: MajorHazardCriterion._meta.get_field(field).max_length for name, field in
               (("criterion_code", "code"), ("section", "section"), ("item_no", "item_no"), ("article", "article"))}
 
@@ -59,21 +67,16 @@ def _parse_row(rownum: int, row: dict[str, str], lk: dict[str, Any], report: Imp
     """The change one row asks for; errors go to the report (the values may then be incomplete)."""
 
     def err(field: str, message: str) -> None:
-        report.add(rownum, field, message, HEADER[field])
+        report.add(rownum, field, message)
 
-    values: dict[str, Any] = {}
-    for field, limit in MAX_LENGTH.items():
-        text = row.get(field, "").strip()
-        if len(text) > limit:
-            err(field, _("At most %(n)s characters.") % {"n": limit})
-        values[field] = text
-    values["text"] = row.get("text", "").strip()
+    values: dict[str, Any] = text_cells(rownum, row, MAX_LENGTH, report)
+    values["text"] = row.get("text", "")
     if not values["criterion_code"]:
         err("criterion_code", _("The criterion code is required."))
     if not values["text"]:
         err("text", _("The criterion text is required."))
 
-    document_code = row.get("document_code", "").strip()
+    document_code = row.get("document_code", "")
     existing = lk["criteria"].get(values["criterion_code"])
     document = lk["documents"].get(document_code) if document_code else None
     if document_code and document is None:
@@ -93,17 +96,13 @@ def _parse_row(rownum: int, row: dict[str, str], lk: dict[str, Any], report: Imp
             err("document_code", _("Document %(code)s is deactivated.") % {"code": document_code})
     values["existing"], values["document"] = existing, document
 
-    industry_code = normalise_industry_code(row.get("industry_code", "").split(" ")[0])
+    code = parse_industry_code(row.get("industry_code", "").split(" ")[0])  # the export writes "0503 name"
     values["industry"] = None
-    if industry_code:
-        values["industry"] = lk["industries"].get(industry_code)
+    if code:
+        values["industry"] = lk["industries"].get(code)
         if values["industry"] is None:
-            err("industry_code", _("Unknown industry code %(code)s.") % {"code": industry_code})
-    try:
-        confirmed = parse_bool(row.get("is_confirmed", ""))
-    except RowInvalid as exc:
-        err("is_confirmed", str(exc))
-        confirmed = None
+            err("industry_code", _("Unknown industry code %(code)s.") % {"code": code})
+    confirmed = parse_cell(rownum, row, "is_confirmed", parse_bool, report)
     # Importing the official wording is what confirms a text; an explicit 否 keeps it unconfirmed.
     values["is_confirmed"] = True if confirmed is None else confirmed
     return values
@@ -123,54 +122,36 @@ def _changes(values: dict[str, Any]) -> dict[str, Any]:
 def import_criteria(fileobj: IO[bytes], filename: str, *, actor) -> ImportReport:
     """Update (``report.updated``) and add (``report.created``) major-hazard criteria. Either
     every row is valid and everything is written in one transaction, or nothing is."""
-    report = ImportReport()
-    report.updated = 0
-    rows = list(read_rows(fileobj, filename, CRITERIA_COLUMNS))
-    report.total_rows = len(rows)
-    if len(rows) > settings.ANJIAN_IMPORT_MAX_ROWS:
-        report.add(0, "file", _("At most %(n)s rows can be imported at once; split the file.")
-                   % {"n": settings.ANJIAN_IMPORT_MAX_ROWS})
-        return report
-    if not rows:
-        report.add(0, "file", _("The file has no data rows."))
-        return report
-    lk = _lookups(rows)
 
+    def write(parsed: list[tuple[int, dict[str, Any]]], report: ImportReport) -> None:
+        for rownum, values in parsed:
+            try:
+                _write(values, actor=actor, report=report)
+            except ValidationError as exc:  # a model rule the row checks do not know: named on its row
+                for message in exc.messages:
+                    report.add(rownum, "file", message)
+
+    return run_import(fileobj, filename, columns=CRITERIA_COLUMNS, validate=_validate, write=write,
+                      counts=("updated",))
+
+
+def _validate(rows: list[tuple[int, dict[str, str]]], report: ImportReport) -> list[tuple[int, dict[str, Any]]]:
+    """The change each row asks for, by row number; every error goes to the report."""
+    lk = _lookups(rows)
     parsed: list[tuple[int, dict[str, Any]]] = []
     seen: dict[str, int] = {}
     for rownum, row in rows:
-        if not row.get("criterion_code", "").strip() and not row.get("text", "").strip():
+        if not row.get("criterion_code") and not row.get("text"):
             continue  # a document-only row of the export (a document without recorded items)
         values = _parse_row(rownum, row, lk, report)
         code = values["criterion_code"]
         if code in seen:
             report.add(rownum, "criterion_code", _("Criterion %(code)s is already on row %(row)s.")
-                       % {"code": code, "row": seen[code]}, HEADER["criterion_code"])
+                       % {"code": code, "row": seen[code]})
         elif code:
             seen[code] = rownum
         parsed.append((rownum, values))
-    if not report.ok:
-        order = {c.field: i for i, c in enumerate(CRITERIA_COLUMNS)}
-        report.errors.sort(key=lambda e: (e.row, order.get(e.field, len(order))))
-        return report
-
-    try:
-        with transaction.atomic():
-            for rownum, values in parsed:
-                try:
-                    _write(values, actor=actor, report=report)
-                except ValidationError as exc:  # a model rule the row checks above do not know
-                    for message in exc.messages:
-                        report.add(rownum, "file", message)
-            if not report.ok:
-                raise _Rollback
-    except _Rollback:
-        report.created = report.updated = 0
-    return report
-
-
-class _Rollback(Exception):
-    """Leaves the import's transaction so that nothing of a failed file is kept."""
+    return parsed
 
 
 def _write(values: dict[str, Any], *, actor, report: ImportReport) -> None:
@@ -194,38 +175,15 @@ EXAMPLE_ROWS = [
 def template_bytes() -> bytes:
     """The xlsx import template: headers, an example row, and a 填写说明 sheet with the columns
     and the criteria documents' codes. To start from the current texts, use the export."""
-    from io import BytesIO
-
-    from openpyxl import load_workbook
-    from openpyxl.styles import Font
-
-    content = template_workbook(CRITERIA_COLUMNS, "判定标准条款", EXAMPLE_ROWS)
-    wb = load_workbook(BytesIO(content))
-    ws = wb.create_sheet("填写说明")
-    lines = [
-        ["填写说明"],
-        ["1. 每行一个条款；第一行为表头，请勿修改；带 * 的列必填。示例行请替换或删除。"],
-        ["2. 条款编码已存在：用“判定情形”替换该条款的文字；其他列填写时一并修改，空则不改。"],
-        ["3. 条款编码不存在：在“文件编码”所指的文件中新增该条款。"],
-        ["4. 可先在“重大事故隐患判定标准”页面导出 Excel，修改后直接上传。"],
-        ["5. 任一行有错则整个文件不导入，系统逐行列出错误，改正后重新上传。"],
-        [],
-        ["列", "必填", "说明"],
-        *[[c.header, "是" if c.required else "", c.help] for c in CRITERIA_COLUMNS],
-        [],
-        ["文件编码", "文件名称", "文号"],
-        *[[d.code, d.title, d.document_number] for d in CriteriaDocument.objects.filter(is_active=True).order_by("code")],
-    ]
-    for line in lines:
-        ws.append(line)
-    bold = Font(bold=True)
-    ws["A1"].font = bold
-    for row in ws.iter_rows():
-        if row and row[0].value in ("列", "文件编码"):
-            for cell in row:
-                cell.font = bold
-    for letter, width in (("A", 22), ("B", 40), ("C", 60)):
-        ws.column_dimensions[letter].width = width
-    buf = BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return template_workbook(CRITERIA_COLUMNS, "判定标准条款", EXAMPLE_ROWS, notes=TemplateNotes(
+        lines=[
+            "1. 每行一个条款；第一行为表头，请勿修改；带 * 的列必填。示例行请替换或删除。",
+            "2. 条款编码已存在：用“判定情形”替换该条款的文字；其他列填写时一并修改，空则不改。",
+            "3. 条款编码不存在：在“文件编码”所指的文件中新增该条款。",
+            "4. 可先在“重大事故隐患判定标准”页面导出 Excel，修改后直接上传。",
+            "5. 任一行有错则整个文件不导入，系统逐行列出错误，改正后重新上传。",
+        ],
+        tables=[(["文件编码", "文件名称", "文号"],
+                 [[d.code, d.title, d.document_number]
+                  for d in CriteriaDocument.objects.filter(is_active=True).order_by("code")])],
+    ))

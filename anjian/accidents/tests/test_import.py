@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from anjian.accidents.imports import COLUMNS, import_accidents
 from anjian.accidents.models import Accident
+from anjian.core.services import events_for
 from anjian.orgs.choices import Role
 from anjian.portal.testing.mixins import fresh
 
@@ -67,3 +68,25 @@ def test_import_page(world, client):
     assert response.status_code == 200 and Accident.objects.count() == 1
     client.force_login(fresh(world.users[Role.COMMITTEE_OFFICE]))
     assert client.get(url).status_code == 403
+
+
+def test_each_accident_gets_its_history_row_and_imported_event(world):
+    # Given two valid rows, one with an industry code Excel turned into a number (0504 → 504)
+    actor = world.users[Role.REGULATOR]
+    rows = [row(world), row(world, deaths=3, industry=504)]
+
+    # When they are imported
+    report = import_accidents(xlsx(rows), "history.xlsx", actor=actor)
+
+    # Then each accident has one "created" history row by the importer, with its final number
+    assert report.ok, report.errors
+    accidents = list(Accident.objects.order_by("id"))
+    assert accidents[1].industry.code == "0504"
+    for accident in accidents:
+        history = list(accident.history.all())
+        assert [(h.history_type, h.history_user, h.number) for h in history] == [("+", actor, accident.number)]
+        assert "history.xlsx" in history[0].history_change_reason
+        assert accident.created_by == actor and not accident.obligations_tracked
+        # and one "imported" event naming the file and the grade
+        assert [(e.action, e.actor, e.data) for e in events_for(accident)] == \
+            [("imported", actor, {"file": "history.xlsx", "grade": accident.grade})]

@@ -7,7 +7,7 @@ import io
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
@@ -460,54 +460,70 @@ def test_a_credit_code_registered_meanwhile_rolls_everything_back(world, monkeyp
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="COPY is the PostgreSQL writer; other databases always write with executemany")
-def test_copy_writes_exactly_what_the_inserts_write(world, monkeypatch):
-    # Given rows with what COPY must escape or convert: tabs, newlines, backslashes, a literal
-    # \N, quotes, empty and missing values, decimals, dates, booleans, the largest integer
-    from anjian.enterprises import imports
+@pytest.mark.parametrize("sink", ["copy", "executemany"])
+def test_past_the_orm_writes_exactly_what_bulk_create_writes(world, monkeypatch, sink):
+    from anjian.core import bulk
+    from anjian.core.testing.bulk import record_writes, sink_of_this_database
+    from anjian.enterprises.models import EnterpriseTag, FeatureTag
 
+    sink_of_this_database(sink)
+    # Given rows with what COPY must escape or convert: tabs, newlines, backslashes, a literal
+    # \N, quotes, empty and missing values, decimals, dates, booleans, the largest integer, tags
     actor = world.users[Role.REGULATOR]
     township = world.township_a.code
+    tag = FeatureTag.objects.filter(is_active=True).first()
     rows = [
         row(name='带\t制表符、\\反斜杠和"引号"的公司', credit_code=code(900101), region_code=township,
             grid_code=world.grid_a.code, latitude=30.123456, longitude=-120.5, high_risk="是", above_scale="是",
-            address="第一行\n第二行\r\n第三行", principal_phone="\\N", legal_representative="O'Brien"),
+            address="第一行\n第二行\r\n第三行", principal_phone="\\N", legal_representative="O'Brien",
+            tags=tag.name if tag else ""),
         row(name="空值企业", credit_code=code(900102), region_code=township, industry_code="0301",
-            employees=None, established_on=None),
+            employees=None, established_on=None, high_risk_basis="人工", high_risk="否"),
         row(name="边界企业", credit_code=code(900103), region_code=township, employees=2_147_483_647,
             established_on=datetime.date(1901, 1, 1), latitude=-90, longitude=180),
     ]
     codes = [r["credit_code"] for r in rows]
-    volatile = {"id", "history_id", "created_at", "updated_at", "history_date"}
+    volatile = {"id", "history_id", "created_at", "updated_at", "history_date", "enterprise_id"}
 
-    def written() -> tuple[list[dict], list[dict]]:
+    def written() -> tuple[list[dict], ...]:
         enterprises = list(Enterprise.objects.filter(credit_code__in=codes).order_by("credit_code").values())
         history = list(Enterprise.history.filter(credit_code__in=codes).order_by("credit_code").values())
-        # one timestamp for the whole import: created = updated = the history date
-        stamps = {e[k] for e in enterprises for k in ("created_at", "updated_at")} | {h["history_date"] for h in history}
-        assert len(stamps) == 1
+        links = list(EnterpriseTag.objects.filter(enterprise__credit_code__in=codes)
+                     .order_by("enterprise__credit_code").values())
+        event = Event.objects.filter(action="enterprises_imported").order_by("-id").values("actor_id", "data").first()
+        ids = sorted(e["id"] for e in enterprises)
+        assert (event["data"]["first_id"], event["data"]["last_id"]) == (ids[0], ids[-1])
+        # each history row is its enterprise's, at the time of the import
+        by_id = {e["id"]: e for e in enterprises}
+        assert all(h["history_date"] >= by_id[h["id"]]["created_at"] for h in history)
         return ([{k: v for k, v in e.items() if k not in volatile} for e in enterprises],
-                [{k: v for k, v in h.items() if k not in volatile} for h in history])
+                [{k: v for k, v in h.items() if k not in volatile} for h in history],
+                [{k: v for k, v in t.items() if k not in volatile} for t in links],
+                {k: v for k, v in event["data"].items() if k not in ("first_id", "last_id")} | {"by": event["actor_id"]})
 
-    copies = []
-    real_copy = imports._copy
-    monkeypatch.setattr(imports, "_copy", lambda *a, **k: copies.append(a[1]) or real_copy(*a, **k))
+    tables, copied = record_writes(monkeypatch)
 
-    # When the file is imported with COPY, undone, and imported again with INSERTs
+    # When the file is imported past the ORM, undone, and imported again with bulk_create
     savepoint = transaction.savepoint()
     assert import_enterprises(xlsx(rows), "same.xlsx", actor=actor).created == 3
-    by_copy = written()
+    past = written()
+    stamps = {e[k] for e in Enterprise.objects.filter(credit_code__in=codes).values("created_at", "updated_at")
+              for k in ("created_at", "updated_at")}
     transaction.savepoint_rollback(savepoint)
     assert not Enterprise.objects.filter(credit_code__in=codes).exists()
-    monkeypatch.setattr(imports, "USE_COPY", False)
+    monkeypatch.setattr(bulk, "PAST_THE_ORM", False)
     assert import_enterprises(xlsx(rows), "same.xlsx", actor=actor).created == 3
-    by_insert = written()
+    by_orm = written()
 
-    # Then COPY wrote both tables, and exactly the same rows as the INSERTs
-    assert copies == [Enterprise._meta.db_table, Enterprise.history.model._meta.db_table]
-    assert by_copy == by_insert
-    assert len(by_copy[0]) == len(by_copy[1]) == 3
-    tricky = next(e for e in by_copy[0] if e["credit_code"] == code(900101))
+    # Then every table was written past the ORM (by COPY on PostgreSQL), the same rows as bulk_create
+    expected = [Enterprise._meta.db_table, Enterprise.history.model._meta.db_table,
+                *([EnterpriseTag._meta.db_table] if tag else [])]
+    assert tables == expected and copied == (expected if sink == "copy" else [])
+    assert past == by_orm
+    assert len(past[0]) == len(past[1]) == 3 and len(past[2]) == (1 if tag else 0)
+    assert len(stamps) == 1  # past the ORM, the whole import has one time
+    tricky = next(e for e in past[0] if e["credit_code"] == code(900101))
     assert tricky["name"] == '带\t制表符、\\反斜杠和"引号"的公司' and tricky["principal_phone"] == "\\N"
     assert tricky["address"] == "第一行\n第二行\r\n第三行"
+    manual = next(e for e in past[0] if e["credit_code"] == code(900102))
+    assert manual["high_risk_basis"] == "manual" and manual["high_risk"] is False
