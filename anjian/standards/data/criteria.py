@@ -49,13 +49,13 @@ def item(code, section, item_no, article, text, industry=None, *, confirmed=True
             "industry": industry, "is_confirmed": confirmed, "is_active": active}
 
 
-def numbered(prefix, section, article_no, texts, industry=None, *, start=1, codes=None):
+def numbered(prefix, section, article_no, texts, industry=None, *, start=1, codes=None, confirmed=True):
     """Items （一）（二）… of one article: ``texts`` in order; ``codes`` overrides the generated codes."""
     out = []
     for n, text in enumerate(texts, start=start):
         code = codes[n - start] if codes else f"{prefix}{n:02d}"
         article = f"第{cn(article_no)}条第（{cn(n)}）项" if article_no else f"第（{cn(n)}）项"
-        out.append(item(code, section, f"（{cn(n)}）", article, text, industry))
+        out.append(item(code, section, f"（{cn(n)}）", article, text, industry, confirmed=confirmed))
     return out
 
 
@@ -1137,22 +1137,17 @@ CITY_GAS_2023 = {
         "单一来源：条目 is_confirmed=False。检索（pages/code/docs）“城镇燃气经营安全重大隐患判定标准 第六条”等未找到其余条文。"
     ),
     "criteria": [
-        item(f"CG2023-04{n:02d}", CITY_GAS_SECTION_MANAGEMENT, f"（{cn(n)}）", f"第四条第（{cn(n)}）项", text,
-             confirmed=False)
-        for n, text in enumerate([
+        *numbered("CG2023-04", CITY_GAS_SECTION_MANAGEMENT, 4, [
             "没有取得燃气经营许可证就从事燃气经营。",
             "没有建立安全风险分级管控制度。",
             "没有建立事故隐患排查治理制度。",
             "没有制定生产安全事故应急救援预案。",
             "没有建立定期对燃气用户的燃气设施进行安全检查的制度。",
-        ], start=1)
-    ] + [
-        item(f"CG2023-05{n:02d}", CITY_GAS_SECTION_STATIONS, f"（{cn(n)}）", f"第五条第（{cn(n)}）项", text,
-             confirmed=False)
-        for n, text in enumerate([
+        ], confirmed=False),
+        *numbered("CG2023-05", CITY_GAS_SECTION_STATIONS, 5, [
             "燃气储罐没有设置压力、罐容或液位等显示监测装置，或者这些装置不能在超限时报警。",
             "厂站内的设备和管道没有设置在系统压力参数超过限值时自动切断和放散的装置。",
-        ], start=1)
+        ], confirmed=False),
     ],
 }
 
