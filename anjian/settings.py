@@ -217,6 +217,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "anjian.core.api.exception_handler",
 }
+# An empty choice in a filter bar reads "—" like the platform's other selects, not django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = "—"
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Anjian API",
     "DESCRIPTION": "Work-safety supervision platform (安监). Every collection is scoped to the caller's jurisdiction.",

@@ -49,13 +49,13 @@ def item(code, section, item_no, article, text, industry=None, *, confirmed=True
             "industry": industry, "is_confirmed": confirmed, "is_active": active}
 
 
-def numbered(prefix, section, article_no, texts, industry=None, *, start=1, codes=None):
+def numbered(prefix, section, article_no, texts, industry=None, *, start=1, codes=None, confirmed=True):
     """Items （一）（二）… of one article: ``texts`` in order; ``codes`` overrides the generated codes."""
     out = []
     for n, text in enumerate(texts, start=start):
         code = codes[n - start] if codes else f"{prefix}{n:02d}"
         article = f"第{cn(article_no)}条第（{cn(n)}）项" if article_no else f"第（{cn(n)}）项"
-        out.append(item(code, section, f"（{cn(n)}）", article, text, industry))
+        out.append(item(code, section, f"（{cn(n)}）", article, text, industry, confirmed=confirmed))
     return out
 
 
@@ -857,6 +857,9 @@ FIRE_2025 = {
         "[C] 日期与代替关系：资料 S68 fire114.cn/index/article/detail?i=136605（标准前言），另见 news.43u.com.cn/a/1497949.html"
         "（国家标准信息公共服务平台摘录）。条文：网页语料只能取到页面开头（前言、引言），代码语料与 docs 语料检索"
         "（“直接判定为重大火灾隐患”“多业态混合生产经营场所”等）均未找到第 5、6 章条文，因此未收录，标记为条目不完整。"
+        "再次检索（pages/code/docs/issues：“GB 35181-2025 重大火灾隐患判定规则 直接判定要素”“重大火灾隐患 直接判定 2025”"
+        "“直接判定为重大火灾隐患”“城市建成区内的加油站”等）：fire114.cn 全文页仍只取得前言和引言；另只有解读课件"
+        "（renrendoc.com/paper/501038466.html，无条文）和只列题录或关键词的公开代码数据，仍无条文可据。"
     ),
     "criteria": [],
 }
@@ -1105,6 +1108,82 @@ CIVIL_EXPLOSIVES_2024 = {
     ],
 }
 
+# --- 城镇燃气 -------------------------------------------------------------------------------
+
+CITY_GAS_SECTION_MANAGEMENT = "安全生产管理（第四条）"
+CITY_GAS_SECTION_STATIONS = "燃气厂站（第五条）"
+
+CITY_GAS_2023 = {
+    "code": "CITYGAS-2023",
+    "title": "城镇燃气经营安全重大隐患判定标准",
+    "document_number": "建城规〔2023〕4号",
+    "issuer": "住房和城乡建设部",
+    "effective_from": None,
+    "effective_to": None,
+    "industries": ["11"],
+    "cross_industry": False,
+    "items_complete": False,
+    "superseded_by": None,
+    "certainty": "C",
+    "source_note": (
+        "住房和城乡建设部印发，供县级及以上城镇燃气管理部门识别、认定燃气经营者的重大隐患；施行日期未收录。"
+        "已收录第四条（安全生产管理，5 项）和第五条（燃气厂站）的前 2 项；第五条其余各项及以后各条未收录，"
+        "判定时请查阅原文。所收条目只见于一处转载，标为未确认。" + PARAPHRASE
+    ),
+    "provenance": (
+        "[C] 条文：网页 http://www.66baike.cn/news_detail/7.html（转载“住房城乡建设部关于印发城镇燃气经营安全重大隐患"
+        "判定标准的通知”，繁体，2023-09-08），网页语料只能取到页面开头（第一条至第五条第（二）项），第五条第（三）项起未取得。"
+        "文号：任务说明与一个公开代码仓库的目录测试数据（DIR_MOHURD_CITY_GAS_2023）[CODE]，正文来源未载文号。"
+        "单一来源：条目 is_confirmed=False。检索（pages/code/docs）“城镇燃气经营安全重大隐患判定标准 第六条”等未找到其余条文。"
+    ),
+    "criteria": [
+        *numbered("CG2023-04", CITY_GAS_SECTION_MANAGEMENT, 4, [
+            "没有取得燃气经营许可证就从事燃气经营。",
+            "没有建立安全风险分级管控制度。",
+            "没有建立事故隐患排查治理制度。",
+            "没有制定生产安全事故应急救援预案。",
+            "没有建立定期对燃气用户的燃气设施进行安全检查的制度。",
+        ], confirmed=False),
+        *numbered("CG2023-05", CITY_GAS_SECTION_STATIONS, 5, [
+            "燃气储罐没有设置压力、罐容或液位等显示监测装置，或者这些装置不能在超限时报警。",
+            "厂站内的设备和管道没有设置在系统压力参数超过限值时自动切断和放散的装置。",
+        ], confirmed=False),
+    ],
+}
+
+# --- 电力 -----------------------------------------------------------------------------------
+
+POWER_2022 = {
+    "code": "POWER-2022",
+    "title": "重大电力安全隐患判定标准（试行）",
+    "document_number": "国能综通安全〔2022〕123号",
+    "issuer": "国家能源局综合司",
+    "effective_from": "2022-12-29",
+    "effective_to": None,
+    "industries": ["18"],
+    "cross_industry": False,
+    "items_complete": False,
+    "superseded_by": None,
+    "certainty": "C",
+    "source_note": (
+        "2022-12-29 印发，通知要求遵照执行，未另定施行日期，施行日期按印发日期填写。适用于国家能源局电力安全监督管理"
+        "范围内的重大隐患；危险化学品、消防（火灾）、特种设备等领域另有判定标准的，适用其规定。所指设备设施为 330 千伏"
+        "及以上电网设备设施，单机 300 兆瓦及以上的燃煤和水力发电机组，单套 200 兆瓦及以上的燃气发电机组，核电常规岛及"
+        "配套输变电设施，300 兆瓦及以上的风电场和光伏电站；施工作业指 NB/T 10096-2018 规定的超过一定规模的危险性较大的"
+        "分部分项工程。本平台尚未收录第四条列出的重大隐患情形：判定时请查阅原文；管理员可用“判定标准条款导入”导入正式条文。"
+    ),
+    "provenance": (
+        "[C] 通知（文号、日期）与第一至三条：网页 https://shanxi.news.163.com/24/0717/08/J79NID4604199ACH.html"
+        "（《重大电力安全隐患判定标准（试行）》全文及解读）；标题与第四、五条片段另见 "
+        "https://www.ceppea.net/FlipBooks/20230227/files/basic-html/page8.html（刊物“文件选登”，分栏错乱）。"
+        "网页语料只能取到页面开头，第四条各项未取得，因此未收录，标记为条目不完整。任务说明所给“国能发安全规〔2022〕116号”"
+        "未见于任何来源（疑为标准所依据的《电力安全隐患治理监督管理规定》的文号，未核实）。一个公开代码仓库的目录测试数据"
+        "另列“电力重大事故隐患判定标准及治理监督管理规定 国家发展改革委令第41号（2026年）”[CODE]，未找到正文或第二来源，"
+        "未据此把本文件标为被替代。"
+    ),
+    "criteria": [],
+}
+
 DOCUMENTS = [
     COAL_2026,
     COAL_2020,
@@ -1120,6 +1199,8 @@ DOCUMENTS = [
     FIRE_2025,
     FIRE_2017,
     ROAD_2023,
+    CITY_GAS_2023,
+    POWER_2022,
     SPECIAL_EQUIPMENT_2024,
     CIVIL_EXPLOSIVES_2024,
     CIVIL_EXPLOSIVES_2023,

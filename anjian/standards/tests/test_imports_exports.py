@@ -201,7 +201,7 @@ def test_criteria_export_lists_documents_with_and_without_items(client, world):
     assert len([c for c in codes if c]) == MajorHazardCriterion.objects.filter(
         is_active=True, document__is_active=True).count()
     assert sorted(r[0] for r in rows[1:] if not r[9]) == [
-        "CIVEXP-2023", "FIRE-GB35181-2017", "FIRE-GB35181-2025", "HOUSING-2022", "INDTRADE-2017"]
+        "CIVEXP-2023", "FIRE-GB35181-2017", "FIRE-GB35181-2025", "HOUSING-2022", "INDTRADE-2017", "POWER-2022"]
     # and the certainty is spelled out in words, without research tags
     hazchem = next(r for r in rows[1:] if r[9] == "HC2017-01")
     assert hazchem[7] == "经两个独立来源核实" and hazchem[12] == "第一项" and hazchem[15] == "是"
