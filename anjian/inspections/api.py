@@ -23,11 +23,11 @@ from anjian.core.api import (
     ScopedRelatedFieldsMixin,
     ScopedViewSet,
 )
+from anjian.core.api_fields import EnumField, VersionSerializer
 from anjian.core.pagination import DeferredJoinPagination
 from anjian.core.parsers import BoundedJSONParser
 from anjian.core.services import events_for
 from anjian.enterprises.models import Enterprise
-from anjian.hazards.api import EnumField, VersionSerializer
 from anjian.hazards.choices import HazardGrade, MajorDefinitionCondition
 from anjian.orgs.choices import Role
 from anjian.orgs.models import User
