@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anjian.core.services import ConflictError, events_for
-from anjian.core.testing.mixins import act_as, api_url
 from anjian.core.testing.workflow import succeeds
 from anjian.core.workflow import available_steps
 from anjian.enterprises import events, services
@@ -22,6 +21,7 @@ from anjian.enterprises.choices import OPERATING_STATUS_MACHINE, STATUS_TRANSITI
 from anjian.enterprises.models import Enterprise, Supervision
 from anjian.enterprises.policy import policy
 from anjian.orgs.choices import Role
+from anjian.portal.testing.mixins import act_as, api_url
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ history row by the importer, renamed ones a "changed" row, and the import one ev
 import io
 
 from anjian.core.services import events_for
-from anjian.core.testing.factories import make_user
 from anjian.orgs.choices import Role
+from anjian.portal.testing.factories import make_user
 from anjian.regions.models import Region
 from anjian.regions.services import import_regions
 
