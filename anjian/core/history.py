@@ -36,7 +36,7 @@ def history_rows(record: models.Model, limit: int = 200) -> list:
         version.type_label = TYPE_LABELS.get(version.history_type, version.history_type)
         reason = version.history_change_reason or ""
         if CODE.fullmatch(reason):  # the write path's reason is the step's code: show its name
-            label = event_label(reason, record._meta.app_label)
+            label = step_label(record, reason) or event_label(reason, record._meta.app_label)
             version.history_change_reason = "" if label == str(version.type_label) else label
         rows.append(version)
     return rows
@@ -56,3 +56,14 @@ def _display(field, value):
         related = field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related is not None else str(value)
     return str(value)
+
+
+def step_label(record: models.Model, action: str) -> str | None:
+    """The label of ``action`` as a step of a state machine declared for ``record``'s model, if any."""
+    from .statetables import machines
+
+    label = record._meta.label
+    for _app, _name, machine in machines():
+        if machine.model == label and action in machine:
+            return str(machine[action].label)
+    return None

@@ -7,6 +7,7 @@ a test fails when the file is not what the declarations say, so docs and code ca
 
 from __future__ import annotations
 
+import functools
 from importlib import import_module
 from pathlib import Path
 
@@ -24,6 +25,7 @@ HEADER = {
 }
 
 
+@functools.cache
 def machines() -> list[tuple[str, str, StateMachine]]:
     """(app label, variable name, machine) for every machine declared in an app's ``choices.py``."""
     found = []

@@ -308,6 +308,9 @@ def _raise_hazards(rng: random.Random, limit: int, today: date) -> int:
         check_item = item.check_item
         if check_item is not None and check_item.is_major_criterion and check_item.criterion_id is None:
             continue
+        # Several items of one record are raised one after another: each step moves the record's
+        # version, so take each from the record as it is now (as a person reloading the page would).
+        item.record.refresh_from_db(fields=["version", "state"])
         raised.append(services.raise_hazard_from_item(item, actor=admin).pk)
     Hazard.objects.filter(pk__in=raised).update(is_demo=True)
     return len(raised)

@@ -164,16 +164,8 @@ def _timeline(source: MajorHazardSource, limit: int = 100) -> list[dict]:
 
 
 def _history(source: MajorHazardSource) -> list:
-    """Field history rows, with the change reasons the write path stores (the step's action
-    code) named like the timeline's."""
-    rows = history_rows(source)
-    for row in rows:
-        code = row.history_change_reason
-        if code in SOURCE_MACHINE:
-            row.history_change_reason = str(SOURCE_MACHINE[code].label)
-        elif code:
-            row.history_change_reason = event_label(code, "majorhazards")
-    return rows
+    """Field history rows; core names each change by its step (the source machine's labels)."""
+    return history_rows(source)
 
 
 @login_required

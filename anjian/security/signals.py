@@ -4,6 +4,8 @@ enterprise-system API keys (their events, written by the hazards app)."""
 
 from __future__ import annotations
 
+import time
+
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -36,6 +38,13 @@ def _actor():
 @receiver(user_logged_in, dispatch_uid="anjian_security_login")
 def _logged_in(sender, request, user, **kwargs):
     log_security_event(K.LOGIN, user=user, actor=user, request=request)
+    # Start the idle clock with the session Django saves at sign-in anyway, so the first page
+    # after it does not write the session again.
+    session = getattr(request, "session", None)
+    if session is not None:
+        from .middleware import KEY
+
+        session[KEY] = int(time.time())
 
 
 @receiver(user_logged_out, dispatch_uid="anjian_security_logout")

@@ -43,3 +43,20 @@ def log_in(page, base_url: str, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("form button[type=submit]")
     page.wait_for_url(f"{base_url}/")
+
+
+def wait_until(page, expression: str, arg=None, timeout: float = 15_000) -> None:
+    """Wait until ``expression`` (a JavaScript function or expression) is truthy in ``page``.
+
+    Playwright's ``wait_for_function`` compiles its predicate with ``eval`` inside the page, which
+    the site's Content-Security-Policy forbids (no 'unsafe-eval'); ``page.evaluate`` runs through
+    the DevTools protocol instead, so this polls with it."""
+    import time
+
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        if page.evaluate(expression, arg) if arg is not None else page.evaluate(expression):
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{expression!r} still false after {timeout / 1000:.0f} s")
+        page.wait_for_timeout(100)

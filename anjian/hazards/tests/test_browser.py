@@ -19,7 +19,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from anjian.core.testing.browser import CHROMIUM, expect, launch, log_in, sync_playwright
+from anjian.core.testing.browser import CHROMIUM, expect, launch, log_in, sync_playwright, wait_until
 from anjian.hazards import services
 from anjian.hazards.choices import HazardState, ListingState
 from anjian.hazards.models import Hazard
@@ -122,7 +122,7 @@ def test_enterprise_reports_rectifies_accepts_and_closes_out(world, live_server,
             thumb = page.locator(".hz-files li.thumb img").first
             expect(thumb).to_be_visible()
             # The photo comes through the scoped download view; wait until the browser decoded it.
-            page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
+            wait_until(page, "(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
             assert page.evaluate("(img) => img.naturalWidth", thumb.element_handle()) == 320
 
             # Start, submit with evidence, accept, close out.

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from anjian.core.testing.browser import BROWSER_MARKS, launch, log_in, new_page, sync_playwright
+from anjian.core.testing.browser import BROWSER_MARKS, launch, log_in, new_page, sync_playwright, wait_until
 from anjian.core.testing.pagetext import leaks
 from anjian.orgs.choices import Role
 
@@ -142,7 +142,7 @@ def _visit(page, base_url: str, path: str, where: str, shot: Path, problems: lis
         return
     # (the risk map draws what it fetches after the page has loaded; the other charts draw at once)
     try:
-        page.wait_for_function("() => window.rkMapReady !== false", timeout=15_000)
+        wait_until(page, "() => window.rkMapReady !== false", timeout=15_000)
     except Exception as error:  # Playwright's timeout: note it and walk on
         problems.append(f"{where}: the risk map was never drawn ({type(error).__name__})")
     if page.locator("#swagger-ui").count():

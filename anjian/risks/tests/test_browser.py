@@ -11,6 +11,7 @@ from anjian.core.testing.browser import (
     launch,
     log_in,
     sync_playwright,
+    wait_until,
 )
 from anjian.orgs.choices import Role
 from anjian.portal.testing.factories import PASSWORD
@@ -38,7 +39,7 @@ def test_risk_map_draws_points_and_distribution(world, live_server, settings):
             # when county A's regulator opens the risk map
             log_in(page, live_server.url, world.users[Role.REGULATOR].username, PASSWORD)
             page.goto(f"{live_server.url}/risks/map/")
-            page.wait_for_function("window.rkMapReady === true", timeout=15000)
+            wait_until(page, "window.rkMapReady === true", timeout=15000)
             page.wait_for_timeout(1500)
             # then the scatter is drawn: one point per level, in the level colours, and the enterprise marker
             drawn = page.evaluate("""() => {
