@@ -580,7 +580,11 @@ def test_ledger_counts_read_an_index_alone(world, api, ledger):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
-    assert all("Index Only Scan using hz_" in plan(sql) for sql in counts)
+        # and no plain index scan either: whether the planner prefers one over an index-only scan
+        # on a tiny table depends on its visibility statistics, which earlier tests of the run
+        # change; what matters is that an index alone can answer the count
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    assert all("Index Only Scan using hz_" in plan(sql) for sql in counts), [plan(sql) for sql in counts]
     with connection.cursor() as cursor:
         for index in ("hz_stats_idx", "hz_path_idx", "hz_state_grade_path_idx"):
             cursor.execute(f"DROP INDEX {index}")
