@@ -90,6 +90,11 @@ REFERENCE_DATA_APPS = ["enterprises", "standards", "risks", "majorhazards", "acc
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The world's rows (the ``world`` fixture; a module-scoped fixture may build it once)."""
     ensure_reference_data()
     province = RegionFactory(name="测试省", level=RegionLevel.PROVINCE)
     city = RegionFactory(name="测试市", level=RegionLevel.CITY, parent=province)

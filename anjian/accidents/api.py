@@ -431,7 +431,6 @@ class AccidentWriteSerializer(ScopedRelatedFieldsMixin, serializers.ModelSeriali
     direct_loss_yuan = loss_field(required=False)
     reason = serializers.CharField(required=False, write_only=True, help_text="why it is corrected (PATCH)")
     version = serializers.IntegerField(required=False, min_value=1, write_only=True)
-    scoped_fields = ("region", "enterprise")
 
     class Meta:
         model = Accident
@@ -618,7 +617,7 @@ class AccidentViewSet(HistoryActionMixin, ScopedViewSet):
         return qs
 
     def detail_response(self, accident: Accident, status_code: int = status.HTTP_200_OK) -> Response:
-        fresh = (Accident.objects.for_user(self.request.user).select_related(*self.select_related)
+        fresh = (self.get_queryset()
                  .prefetch_related("casualty_updates__recorded_by", "flags__recorded_by", "flags__decided_by",
                                    "followups__recorded_by")
                  .get(pk=accident.pk))

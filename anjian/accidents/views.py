@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from anjian.core.events import event_label
 from anjian.core.forms import add_service_errors
 from anjian.core.models import Attachment
+from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.core.services import ConflictError, attachments_for, events_for
 from anjian.core.views_imports import import_upload_page
 
@@ -54,9 +55,8 @@ def _posted(request):
 
 
 def _scoped(user, pk: int, *, include_voided: bool = False) -> Accident:
-    qs = Accident.objects.for_user(user, include_voided=include_voided).select_related(
-        "region__parent", "enterprise", "industry", "accident_type", "created_by")
-    return get_object_or_404(qs, pk=pk)
+    return scoped_object_or_404(user, Accident.objects.select_related(
+        "region__parent", "enterprise", "industry", "accident_type", "created_by"), include_voided=include_voided, pk=pk)
 
 
 def _can_report(user) -> bool:
@@ -73,7 +73,7 @@ SORTS = {"-occurred_at": ("-occurred_at", "-id"), "occurred_at": ("occurred_at",
 def accident_list(request):
     """事故台账: the accidents in the user's jurisdiction, filtered, with counts per grade."""
     user = request.user
-    base = Accident.objects.for_user(user)
+    base = scoped_list(request, Accident)
     filterset = f.LedgerFilter(request.GET or None, queryset=base, user=user)
     qs = filterset.qs if filterset.is_bound else base
     sort = request.GET.get("sort", "-occurred_at")

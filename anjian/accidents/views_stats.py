@@ -15,13 +15,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from anjian.core.imports import template_workbook
+from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.core.services import ConflictError
 from anjian.core.views_imports import import_upload_page
 from anjian.core.workflow import void
@@ -215,7 +216,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied(_("You may not enter regional figures."))
         if form.is_valid():
             d = form.cleaned_data
-            region = get_object_or_404(Region.objects.for_user(user), code=d["region"])
+            region = scoped_object_or_404(request, Region, code=d["region"])
             data = {k: d[k] for k in ("gdp_100m_yuan", "industrial_employment", "count_target_pct",
                                       "deaths_target_pct", "source", "note")}
             try:
@@ -231,7 +232,8 @@ def figures_page(request: HttpRequest) -> HttpResponse:
                     "region": region.name, "year": d["year"]} if created else
                     _("Figures of %(region)s for %(year)s corrected.") % {"region": region.name, "year": d["year"]})
                 return redirect("accidents:figures")
-    qs = RegionYearFigure.objects.for_user(user).select_related("region", "entered_by").order_by("-year", "region_path")
+    qs = scoped_list(request, RegionYearFigure.objects.select_related("region", "entered_by")).order_by(
+        "-year", "region_path")
     year = request.GET.get("year", "").strip()
     if year.isdigit():
         qs = qs.filter(year=int(year))
@@ -247,7 +249,7 @@ def figures_void(request: HttpRequest, pk: int) -> HttpResponse:
     """Void one figures row (with a reason); it stays in the history. The regions policy decides
     who may (the row's region in the actor's jurisdiction), through the write path."""
     regions_policy.require(request.user, "void", message=_("You may not enter regional figures."))
-    figure = get_object_or_404(RegionYearFigure.objects.for_user(request.user), pk=pk)
+    figure = scoped_object_or_404(request, RegionYearFigure, pk=pk)
     try:
         void(figure, actor=request.user, policy=regions_policy, reason=request.POST.get("reason", ""))
     except ValidationError as exc:

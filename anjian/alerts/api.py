@@ -1,6 +1,6 @@
 """Warnings API: the caller's inbox (GET /api/warnings/), one warning, and marking read.
 
-Scoped like every collection (``Warning.objects.for_user``) and narrowed to the rules addressed
+Scoped like every collection (the viewset base reads ``Warning.objects.for_user``) and narrowed to the rules addressed
 to the caller's role: a warning outside either answers 404, as a missing one does.
 """
 
@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import django_filters
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework import permissions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from anjian.core.api import ScopedReadOnlyViewSet
 from anjian.core.filters import BaseFilterSet
 
 from .engine import (
@@ -73,7 +74,7 @@ class WarningFilter(BaseFilterSet):
         return queryset.filter(is_read=not value)
 
 
-class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class WarningViewSet(ScopedReadOnlyViewSet):
     """Your warnings (预警): open ones by default, newest first (``unread=true`` for the unread).
 
     Only warnings in your jurisdiction whose rule is addressed to your role are listed."""
@@ -82,17 +83,18 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     permission_classes = [permissions.IsAuthenticated]
     filterset_class = WarningFilter
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
-    queryset = Warning.objects.none()
+    queryset = Warning.objects.all()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
-            return Warning.objects.none()
+            return super().get_queryset()  # no rows: the schema needs only the model
         status = ALL_STATES
         if self.action in ("list", "read_all"):
             status = self.request.query_params.get("status") or OPEN
             if status not in (OPEN, CLOSED, ALL_STATES):
                 status = OPEN  # the filterset reports the invalid value
-        return inbox(self.request.user, status=status).select_related("content_type", "enterprise")
+        return inbox(self.request.user, status=status, scoped=super().get_queryset()).select_related(
+            "content_type", "enterprise")
 
     @extend_schema(request=None, responses=WarningSerializer)
     @action(detail=True, methods=["post"])

@@ -301,10 +301,11 @@ def _read_by(user) -> Exists:
     return Exists(WarningRead.objects.filter(warning=OuterRef("pk"), user_id=getattr(user, "pk", None)))
 
 
-def inbox_base(user, *, status: str = OPEN) -> models.QuerySet:
+def inbox_base(user, *, status: str = OPEN, scoped: models.QuerySet | None = None) -> models.QuerySet:
     """The warnings ``user`` sees, unannotated and unordered: in their jurisdiction, of rules
-    addressed to their role (system administrators: all rules); open, closed or all."""
-    qs = Warning.objects.for_user(user)
+    addressed to their role (system administrators: all rules); open, closed or all.
+    ``scoped``: the user's warnings already read through their scope (the API's viewset base)."""
+    qs = Warning.objects.for_user(user) if scoped is None else scoped
     if not getattr(user, "is_system_admin", False):
         qs = qs.filter(rule__in=[r.code for r in rules_for(user)])
     if status == OPEN:
@@ -315,14 +316,15 @@ def inbox_base(user, *, status: str = OPEN) -> models.QuerySet:
 
 
 def inbox(user, *, status: str = OPEN, rule: str | None = None, level: str | None = None,
-          unread: bool | None = None, enterprise: int | None = None) -> models.QuerySet:
+          unread: bool | None = None, enterprise: int | None = None,
+          scoped: models.QuerySet | None = None) -> models.QuerySet:
     """``inbox_base`` narrowed by rule, level, read state and enterprise, annotated
     ``is_read``, newest first (by id: warnings are numbered as they are raised).
 
     The order is one the database reads from the primary key backwards, stopping after a page:
     sorting a province's 600,000 open warnings by anything else costs seconds per page.
     ``UnreadFirst`` puts the unread ones first for the inbox page."""
-    qs = inbox_base(user, status=status)
+    qs = inbox_base(user, status=status, scoped=scoped)
     if rule:
         qs = qs.filter(rule=rule)
     if level:

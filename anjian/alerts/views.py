@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from anjian.core.pages import scoped_list
 from anjian.core.scoping import ENTERPRISE, scope_of
 
 from .engine import (
@@ -76,7 +77,7 @@ def _enterprise_name(user, pk: int | None) -> str:
         return ""
     from django.apps import apps
 
-    enterprises = apps.get_model("enterprises", "Enterprise").objects.for_user(user)
+    enterprises = scoped_list(user, apps.get_model("enterprises", "Enterprise"))
     return enterprises.filter(pk=pk).values_list("name", flat=True).first() or ""
 
 

@@ -1,11 +1,16 @@
-"""API plumbing shared by every app: pagination, error format, the scoped viewset base."""
+"""API plumbing shared by every app: error format, permissions, the scoped viewset bases and the
+scoping of related fields a client sends."""
 
 import json
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -15,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .history import history_rows
+from .scoping import scope_of, users_visible_to
 from .services import ConflictError, void_record
 
 
@@ -86,23 +92,64 @@ class HistoryActionMixin:
         return Response(HistorySerializer(history_rows(self.get_object()), many=True).data)
 
 
-class ScopedRelatedFieldsMixin:
-    """Serializer mixin: the related fields named in ``scoped_fields`` accept only objects the
-    caller can see, so an out-of-scope key gets the same "does not exist" error as a missing one."""
+def scoped_choices(user, queryset: QuerySet, field: str = "") -> QuerySet:
+    """The rows of a related field's ``queryset`` that ``user`` may name: an account visible to
+    them (core.scoping.users_visible_to), a scoped record through ``for_user``, reference data
+    (a model without ``Scoping``) as it is. A scoped model that cannot be read through
+    ``for_user`` must be named in the serializer's ``unscoped_fields`` with the reason."""
+    model = queryset.model
+    if model is get_user_model():
+        return users_visible_to(user, queryset)
+    if hasattr(queryset, "for_user"):
+        return queryset.for_user(user)
+    if hasattr(model, "Scoping"):
+        raise ImproperlyConfigured(f"{field or model.__name__}: {model.__name__} is scoped but has no for_user; "
+                                   "name the field in unscoped_fields with the reason (who checks it)")
+    return queryset
 
-    scoped_fields: tuple[str, ...] = ()
+
+def scope_related_fields(fields, user, unscoped: Mapping[str, str] = MappingProxyType({})) -> None:
+    """Narrow every writable related field of ``fields`` (a serializer's bound fields, nested
+    serializers included) to what ``user`` may name, except those in ``unscoped``."""
+    for name, field in fields.items():
+        if field.read_only or name in unscoped:
+            continue
+        nested = field.child if isinstance(field, serializers.ListSerializer) else field
+        if isinstance(nested, serializers.BaseSerializer):
+            if not isinstance(nested, ScopedRelatedFieldsMixin):  # the mixin scopes its own fields
+                scope_related_fields(nested.fields, user, getattr(nested, "unscoped_fields", {}))
+            continue
+        target = getattr(field, "child_relation", field)
+        if isinstance(target, serializers.RelatedField) and target.queryset is not None:
+            target.queryset = scoped_choices(user, target.queryset, f"{type(field.parent).__name__}.{name}")
+
+
+def scope_serializer(serializer, user) -> None:
+    """Scope the related fields of a serializer instance (the API base does this for every
+    serializer it builds; a serializer with ScopedRelatedFieldsMixin does it itself)."""
+    target = serializer.child if isinstance(serializer, serializers.ListSerializer) else serializer
+    if user is None or isinstance(target, ScopedRelatedFieldsMixin) or not hasattr(target, "fields"):
+        return
+    scope_related_fields(target.fields, user, getattr(target, "unscoped_fields", {}))
+
+
+class ScopedRelatedFieldsMixin:
+    """Serializer mixin: every writable related field accepts only objects the caller may name
+    (``scoped_choices``): a record out of scope gets the same "does not exist" error as a
+    missing one, and an account must be one the caller may see. A field that must reach beyond
+    the caller's scope is named in ``unscoped_fields`` with the reason (the service checks it).
+
+    Serializers an action builds itself (``X(data=…, context=…)``) need the mixin; the ones the
+    viewset builds (``get_serializer``) are scoped by the base either way."""
+
+    unscoped_fields: Mapping[str, str] = MappingProxyType({})
 
     def get_fields(self):
         fields = super().get_fields()
         request = self.context.get("request")
         user = getattr(request, "user", None)
         if user is not None:
-            for name in self.scoped_fields:
-                field = fields.get(name)
-                if field is None or field.read_only:
-                    continue
-                target = getattr(field, "child_relation", field)
-                target.queryset = target.queryset.for_user(user)
+            scope_related_fields(fields, user, self.unscoped_fields)
         return fields
 
 
@@ -110,28 +157,112 @@ class VoidSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class ScopedViewSet(
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.ListModelMixin,
-    viewsets.GenericViewSet,
-):
-    """CRUD over ``model.objects.for_user(request.user)``. DELETE voids instead of deleting."""
+# Set on the query of a viewset's restricted queryset (a Query's clones keep their attributes),
+# so the base can tell a queryset built on it from one built beside it.
+_SCOPE_MARK = "anjian_scope_token"
 
-    permission_classes = [permissions.IsAuthenticated, RoleModelPermissions]
+
+class ScopedAPIMixin:
+    """The caller's scope applied before any subclass code sees a queryset (as NetBox restricts
+    in ``initial()``): ``queryset`` is narrowed to the caller's rows once the request is
+    authenticated and permitted, and ``get_queryset()`` starts from that. Subclasses declare
+    ``queryset``, ``select_related``/``prefetch_related`` and filters; a ``get_queryset``
+    override builds on ``super().get_queryset()`` — a queryset not built on it is refused
+    (ImproperlyConfigured), so scoping cannot be skipped.
+
+    The rows: ``Model.objects.for_user(user)`` (voided rows only with ``include_voided``);
+    with ``public_rows`` (a Q), those rows for every caller plus the scoped rest (a library
+    with enterprise-owned entries). A model without ``Scoping`` is reference data: the viewset
+    says so in ``scope_exempt`` (why every logged-in user reads every row), else it is refused.
+    Every serializer the view builds has its related fields scoped (ScopedRelatedFieldsMixin)."""
+
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple = ()
-    # The service that voids one record; a domain may need more than the generic void.
-    void_service = staticmethod(void_record)
+    include_voided = False
+    public_rows: Q | None = None
+    scope_exempt = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # The rule is the model's Scoping (with the switches above), not a viewset's own.
+        if "restrict" in vars(cls):
+            raise TypeError(f"{cls.__name__} may not override restrict(): declare public_rows, include_voided "
+                            "or scope_exempt instead")
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self._scope_token = object()
+        queryset = self.restrict(self.queryset, request.user).all()
+        setattr(queryset.query, _SCOPE_MARK, self._scope_token)
+        self.queryset = queryset
+
+    def restrict(self, queryset: QuerySet, user) -> QuerySet:
+        """``queryset`` narrowed to the rows ``user`` may read through this view."""
+        model = queryset.model
+        if not hasattr(model, "Scoping"):
+            if not self.scope_exempt:
+                raise ImproperlyConfigured(f"{type(self).__name__}: {model.__name__} declares no Scoping; "
+                                           "say why it is not scoped (scope_exempt) or scope it")
+            return queryset
+        if self.scope_exempt:
+            raise ImproperlyConfigured(f"{type(self).__name__}: {model.__name__} is scoped; it cannot be exempt")
+        if self.public_rows is not None:
+            scope = scope_of(user)
+            if scope.is_all:
+                return queryset
+            own = scope.apply(model._default_manager.exclude(self.public_rows)).values("pk")
+            return queryset.filter(self.public_rows | Q(pk__in=own))
+        return queryset.for_user(user, include_voided=self.include_voided)
+
+    def is_restricted(self, queryset: QuerySet) -> bool:
+        token = getattr(self, "_scope_token", None)
+        return token is not None and getattr(queryset.query, _SCOPE_MARK, None) is token
 
     def get_queryset(self):
-        qs = self.queryset.model.objects.for_user(self.request.user)
+        # Before initial() (DRF's model-permission check, schema generation) only the model is
+        # wanted: no rows until the queryset is restricted.
+        qs = self.queryset.all() if self.is_restricted(self.queryset) else self.queryset.none()
         if self.select_related:
             qs = qs.select_related(*self.select_related)
         if self.prefetch_related:
             qs = qs.prefetch_related(*self.prefetch_related)
         return qs
+
+    def filter_queryset(self, queryset):
+        # Only a dispatched request is checked: a view built by hand (a test, the schema) has
+        # no caller to scope for.
+        dispatched = getattr(self, "_scope_token", None) is not None
+        if dispatched and not (self.scope_exempt or self.is_restricted(queryset)):
+            raise ImproperlyConfigured(f"{type(self).__name__}.get_queryset() must build on super().get_queryset(): "
+                                       "the caller's scope is applied there")
+        return super().filter_queryset(queryset)
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        scope_serializer(serializer, getattr(self.request, "user", None))
+        return serializer
+
+
+class ScopedGenericViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
+    """The base of every viewset: the caller's rows only (see ScopedAPIMixin); no actions."""
+
+
+class ScopedReadOnlyViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, ScopedGenericViewSet):
+    """List and detail of the caller's rows; no writes."""
+
+
+class ScopedViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    ScopedGenericViewSet,
+):
+    """CRUD over the caller's rows (see ScopedAPIMixin). DELETE voids instead of deleting."""
+
+    permission_classes = [permissions.IsAuthenticated, RoleModelPermissions]
+    # The service that voids one record; a domain may need more than the generic void.
+    void_service = staticmethod(void_record)
 
     def destroy(self, request, *args, **kwargs):
         obj = self.get_object()

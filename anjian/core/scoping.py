@@ -237,6 +237,33 @@ def _resolve(user) -> Scope:
     return _SOURCES.user_scope(user) if _SOURCES.user_scope else Scope(NONE)
 
 
+def users_visible_to(user, queryset: models.QuerySet | None = None) -> models.QuerySet:
+    """The accounts ``user`` may name in a record (a measure's owner, a risk point's responsible
+    person, a plate's officer): every account for a system administrator; otherwise the accounts
+    that work inside the caller's scope — region users, department members, grid officers and
+    enterprise users of the region (enterprise users only of the caller's industries, if the
+    caller is narrowed to some), the officers and enterprise users of a grid, the users of an
+    enterprise. ``User.Scoping`` keeps the user list itself to administrators; this is the set a
+    reference may point at."""
+    from django.contrib.auth import get_user_model
+
+    qs = get_user_model()._default_manager.all() if queryset is None else queryset
+    scope = scope_of(user)
+    if scope.kind == ALL:
+        return qs
+    if scope.kind == REGION:
+        enterprise_users = subtree_q("scope_enterprise__region_path", scope.path)
+        if scope.industry_ids:
+            enterprise_users &= models.Q(scope_enterprise__industry__in=sorted(scope.industry_ids))
+        return qs.filter(subtree_q("scope_region__path", scope.path) | subtree_q("department__region__path", scope.path)
+                         | subtree_q("scope_grid__region_path", scope.path) | enterprise_users)
+    if scope.kind == GRID:
+        return qs.filter(models.Q(scope_grid=scope.grid_id) | models.Q(scope_enterprise__grid=scope.grid_id))
+    if scope.kind == ENTERPRISE:
+        return qs.filter(scope_enterprise=scope.enterprise_id)
+    return qs.none()
+
+
 class ScopedQuerySet(models.QuerySet):
     """QuerySet with ``for_user``, the single scoping entry point."""
 

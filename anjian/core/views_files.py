@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 
 from .models import Attachment
+from .pages import scoped_list
 
 
 def visible_attachment(user, pk: int) -> Attachment:
@@ -18,10 +19,10 @@ def visible_attachment(user, pk: int) -> Attachment:
     if att is None:
         raise Http404
     model = att.content_type.model_class()
-    manager = getattr(model, "objects", None) if model is not None else None
-    if manager is None or not hasattr(manager, "for_user"):
+    # A record that cannot be read through its scope (no ScopedQuerySet) shows no file.
+    if model is None or not hasattr(model._default_manager, "for_user"):
         raise Http404
-    if not manager.for_user(user, include_voided=True).filter(pk=att.object_id).exists():
+    if not scoped_list(user, model, include_voided=True, pk=att.object_id).exists():
         raise Http404
     return att
 

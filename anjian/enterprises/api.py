@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.decorators import action
@@ -13,6 +14,7 @@ from anjian.core.api import (
     ScopedViewSet,
     ValuesRepresentation,
 )
+from anjian.core.pages import scoped_list
 from anjian.core.pagination import DeferredJoinPagination
 from anjian.core.services import events_for
 from anjian.orgs.choices import Role
@@ -24,7 +26,7 @@ from .choices import OPERATING_STATUS_MACHINE, OperatingStatus
 from .filters import EnterpriseFilter, SupervisionFilter
 from .models import Enterprise, FeatureTag, Industry, Supervision
 from .policy import policy
-from .selectors import CURRENT_PLATE, enterprise_list, enterprise_rows, tag_codes
+from .selectors import CURRENT_PLATE, LIST_RELATED, enterprise_rows, tag_codes
 
 
 class IndustrySerializer(serializers.ModelSerializer):
@@ -87,7 +89,6 @@ class EnterpriseSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer
     version = serializers.IntegerField(
         required=False, min_value=1,
         help_text="The version you edited (PATCH/PUT): 409 if the enterprise changed since.")
-    scoped_fields = ("region", "grid")
 
     class Meta:
         model = Enterprise
@@ -186,9 +187,12 @@ class EnterpriseViewSet(HistoryActionMixin, ScopedViewSet):
         return super().get_serializer_class()
 
     def get_queryset(self):
+        qs = super().get_queryset()
         if self.action == "list":  # the list reads keys, then its rows itself (see list)
-            return Enterprise.objects.for_user(self.request.user)
-        return enterprise_list(self.request.user)
+            return qs
+        current = Supervision.objects.filter(is_current=True).select_related("department")
+        return qs.select_related(*LIST_RELATED).prefetch_related(
+            Prefetch("supervisions", queryset=current, to_attr="_prefetched_current"), "tags")
 
     def list(self, request, *args, **kwargs):
         # The page of keys over the scoped, filtered list (COUNT + keys, from the indexes), then
@@ -236,7 +240,6 @@ class SupervisionSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerialize
     enterprise_version = serializers.IntegerField(
         required=False, min_value=1, write_only=True,
         help_text="The enterprise version you saw: 409 if the enterprise changed since.")
-    scoped_fields = ("enterprise", "department")
 
     class Meta:
         model = Supervision
@@ -249,7 +252,7 @@ class SupervisionSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerialize
     def validate_officer(self, value):
         if value is not None and not (
             value.department_id
-            and Department.objects.for_user(self.context["request"].user).filter(pk=value.department_id).exists()
+            and scoped_list(self.context["request"], Department, pk=value.department_id).exists()
         ):
             raise serializers.ValidationError(_("The officer must belong to a department in your jurisdiction."))
         return value

@@ -27,6 +27,7 @@ from anjian.core.dossier import attach_cells, build_sections
 from anjian.core.events import event_label
 from anjian.core.forms import add_service_errors
 from anjian.core.history import history_rows
+from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
 from anjian.core.services import ConflictError, events_for
@@ -66,7 +67,7 @@ def _require(user, action: str, enterprise: Enterprise | None = None) -> None:
 
 def _scoped_enterprise(user, pk: int) -> Enterprise:
     """The enterprise if it is in the user's scope (and not voided), else 404."""
-    return get_object_or_404(Enterprise.objects.for_user(user).select_related("region", "industry", "grid"), pk=pk)
+    return scoped_object_or_404(user, Enterprise.objects.select_related("region", "industry", "grid"), pk=pk)
 
 
 @login_required
@@ -215,7 +216,7 @@ def supervision_assign(request, pk: int):
     user = request.user
     enterprise = _scoped_enterprise(user, pk)
     _require(user, "assign_supervision", enterprise)
-    current = Supervision.objects.for_user(user).filter(enterprise=enterprise, is_current=True) \
+    current = scoped_list(request, Supervision, enterprise=enterprise, is_current=True) \
         .select_related("department").first()
     initial = {"started_on": timezone.localdate()}
     if current:
@@ -279,7 +280,7 @@ def blind_spots(request):
     qs = filterset.qs.order_by("region_path", "id")
     page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     # Coverage over the same slice (same region/industry filters), in one aggregate query.
-    existing = Enterprise.objects.for_user(user).exclude(status=OperatingStatus.CLOSED)
+    existing = scoped_list(request, Enterprise).exclude(status=OperatingStatus.CLOSED)
     base = EnterpriseListFilter(params, queryset=existing, user=user, only=("region", "industry"),
                                 with_sort=False).qs
     current = Exists(Supervision.objects.filter(enterprise=OuterRef("pk"), is_current=True))

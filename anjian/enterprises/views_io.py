@@ -5,11 +5,11 @@ the supervision plate (一企一牌) PDF. All of them read through the user's sc
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from anjian.core.pages import scoped_object_or_404
 from anjian.core.views_imports import import_upload_page
 
 from .documents import plate_pdf as render_plate
@@ -70,8 +70,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def plate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The supervision plate of an enterprise in the user's scope, as an inline PDF."""
-    enterprise = get_object_or_404(
-        Enterprise.objects.for_user(request.user).select_related("region", "industry"), pk=pk)
+    enterprise = scoped_object_or_404(request, Enterprise.objects.select_related("region", "industry"), pk=pk)
     pdf = render_plate(enterprise, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="plate-{enterprise.credit_code}.pdf"'

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from anjian.core.api import ScopedRelatedFieldsMixin
+from anjian.core.api import ScopedReadOnlyViewSet, ScopedRelatedFieldsMixin
 from anjian.core.api_fields import UserNameField
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import Role
@@ -19,6 +19,7 @@ from .api_common import FILTER_BACKENDS
 from .auth import issue_key, revoke_key
 from .filters import EnterpriseApiKeyFilter
 from .models import EnterpriseApiKey
+from .policy import policy
 
 # --- enterprise-system API keys -----------------------------------------------------------------
 
@@ -33,7 +34,6 @@ class EnterpriseApiKeySerializer(ScopedRelatedFieldsMixin, serializers.ModelSeri
     user_name = UserNameField(source="user")
     created_by = UserNameField()
     is_active = serializers.BooleanField(read_only=True)
-    scoped_fields = ("enterprise",)
 
     class Meta:
         model = EnterpriseApiKey
@@ -76,8 +76,17 @@ class RevokeSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class EnterpriseApiKeyViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                              viewsets.GenericViewSet):
+class KeyManagerPermission(permissions.IsAuthenticated):
+    """Reads open (scoping decides what is seen); issuing and revoking keys only for the roles
+    that manage keys at all (the policy's ``manage_keys`` then decides per enterprise)."""
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        return request.method in permissions.SAFE_METHODS or policy.manages_keys(request.user)
+
+
+class EnterpriseApiKeyViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """API keys of enterprise systems (与企业隐患排查治理系统联网) in the caller's jurisdiction.
 
     POST issues a key and answers its ``secret`` once; only its hash is kept. Keys are issued and
@@ -88,12 +97,10 @@ class EnterpriseApiKeyViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mi
     serializer_class = EnterpriseApiKeySerializer
     filterset_class = EnterpriseApiKeyFilter
     filter_backends = FILTER_BACKENDS
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [KeyManagerPermission]
     ordering_fields = ["created_at", "last_used_at", "id"]
 
-    def get_queryset(self):
-        return (EnterpriseApiKey.objects.for_user(self.request.user)
-                .select_related("enterprise", "user", "created_by"))
+    select_related = ("enterprise", "user", "created_by")
 
     @extend_schema(responses={201: IssuedApiKeySerializer})
     def create(self, request, *args, **kwargs):

@@ -27,6 +27,7 @@ from rest_framework.settings import api_settings
 from anjian.core.api import HistoryActionMixin, ScopedRelatedFieldsMixin, ScopedViewSet, ValuesRepresentation
 from anjian.core.api_fields import ActionPermission, EnumField, UserNameField, VersionSerializer, files_field
 from anjian.core.models import Attachment
+from anjian.core.pages import scoped_object_or_404
 from anjian.core.pagination import DeferredJoinPagination
 from anjian.core.services import attachments_for, events_for
 from anjian.enterprises.models import Enterprise
@@ -323,6 +324,11 @@ class CriterionChoiceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# Library check items are read by everyone and CheckItem has no for_user; the service refuses an
+# item of another enterprise's own checklist (services._validate_check_item).
+CHECK_ITEM_UNSCOPED = "library items are public; the service refuses another enterprise's own item"
+
+
 class HazardCreateSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     """Report a found hazard. Send multipart/form-data to attach ``photos``."""
 
@@ -341,7 +347,7 @@ class HazardCreateSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializ
     photos = files_field("photos of the hazard")
     definition_condition = EnumField(MajorDefinitionCondition, required=False, allow_blank=True,
                                      help_text=DEFINITION_HELP)
-    scoped_fields = ("enterprise",)
+    unscoped_fields = {"check_item": CHECK_ITEM_UNSCOPED}
 
     class Meta:
         model = Hazard
@@ -370,7 +376,7 @@ class HazardCreateSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializ
                                       source=source)
 
 
-class HazardUpdateSerializer(VersionSerializer, serializers.ModelSerializer):
+class HazardUpdateSerializer(ScopedRelatedFieldsMixin, VersionSerializer, serializers.ModelSerializer):
     """Correct a reported hazard (services.update_hazard): only these fields, only while reported."""
 
     category = EnumField(HazardFactor, required=False)
@@ -382,6 +388,7 @@ class HazardUpdateSerializer(VersionSerializer, serializers.ModelSerializer):
                                                     allow_null=True)
     definition_condition = EnumField(MajorDefinitionCondition, required=False, allow_blank=True,
                                      help_text=DEFINITION_HELP)
+    unscoped_fields = {"check_item": CHECK_ITEM_UNSCOPED}
 
     class Meta:
         model = Hazard
@@ -677,7 +684,7 @@ class HazardViewSet(HistoryActionMixin, ScopedViewSet):
         if raw:
             if not raw.isdigit():
                 raise serializers.ValidationError({"enterprise": _("Give the enterprise's id.")})
-            enterprise = get_object_or_404(Enterprise.objects.for_user(user).select_related("industry"), pk=int(raw))
+            enterprise = scoped_object_or_404(request, Enterprise.objects.select_related("industry"), pk=int(raw))
         elif user.role == Role.ENTERPRISE and user.scope_enterprise_id is not None:
             enterprise = Enterprise.objects.select_related("industry").get(pk=user.scope_enterprise_id)
         else:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from anjian.core.api import ScopedRelatedFieldsMixin
+from anjian.core.api import ScopedReadOnlyViewSet, ScopedRelatedFieldsMixin
 from anjian.core.api_fields import ActionPermission, EnumField, UserNameField, VersionSerializer
 from anjian.orgs.models import Department
 
@@ -29,7 +29,6 @@ class ListingRequestSerializer(ScopedRelatedFieldsMixin, VersionSerializer):
     deadline = serializers.DateField()
     document_number = serializers.CharField(required=False, allow_blank=True, max_length=60, default="")
     requirements = serializers.CharField(required=False, allow_blank=True, default="")
-    scoped_fields = ("department",)
 
 
 # --- listed supervision -----------------------------------------------------------------------
@@ -85,7 +84,7 @@ class DelistSerializer(VersionSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ListedSupervisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ListedSupervisionViewSet(ScopedReadOnlyViewSet):
     """Listed supervisions (挂牌督办) in the caller's jurisdiction. A hazard is listed through
     POST /api/hazards/{id}/list/; here: progress reports and delisting (only after close-out)."""
 
@@ -97,9 +96,7 @@ class ListedSupervisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     action_permissions = {"progress": TRANSITION, "delist": LIST}
     ordering_fields = ["listed_at", "deadline", "id"]
 
-    def get_queryset(self):
-        return (ListedSupervision.objects.for_user(self.request.user)
-                .select_related("hazard", "enterprise", "department", "listed_by", "delisted_by"))
+    select_related = ("hazard", "enterprise", "department", "listed_by", "delisted_by")
 
     def get_serializer_class(self):
         return ListedSupervisionSerializer if self.action == "list" else ListedSupervisionDetailSerializer

@@ -8,12 +8,12 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from anjian.core.api import ScopedRelatedFieldsMixin
+from anjian.core.api import ScopedReadOnlyViewSet, ScopedRelatedFieldsMixin
 from anjian.core.api_fields import ActionPermission, UserNameField
 from anjian.orgs.models import Department
 
@@ -40,7 +40,6 @@ class RectificationNoticeSerializer(ScopedRelatedFieldsMixin, serializers.ModelS
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True)
     issued_by = UserNameField()
-    scoped_fields = ("department", "hazards")
 
     class Meta:
         model = RectificationNotice
@@ -58,8 +57,7 @@ class RectificationNoticeSerializer(ScopedRelatedFieldsMixin, serializers.ModelS
                                      requirements=validated_data.get("requirements", ""))
 
 
-class RectificationNoticeViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                                 viewsets.GenericViewSet):
+class RectificationNoticeViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Rectification notices (整改通知单) in the caller's jurisdiction; POST issues one."""
 
     queryset = RectificationNotice.objects.all()
@@ -70,10 +68,10 @@ class RectificationNoticeViewSet(mixins.CreateModelMixin, mixins.ListModelMixin,
     action_permissions = {"create": ISSUE}
     ordering_fields = ["issued_on", "deadline", "id"]
 
+    select_related = ("enterprise", "department", "issued_by")
+
     def get_queryset(self):
-        hazards = Prefetch("hazards", queryset=Hazard.objects.order_by("id"))
-        return (RectificationNotice.objects.for_user(self.request.user)
-                .select_related("enterprise", "department", "issued_by").prefetch_related(hazards))
+        return super().get_queryset().prefetch_related(Prefetch("hazards", queryset=Hazard.objects.order_by("id")))
 
     def create(self, request, *args, **kwargs):
         ser = self.get_serializer(data=request.data)

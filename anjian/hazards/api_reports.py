@@ -8,10 +8,11 @@ from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 
+from anjian.core.api import ScopedReadOnlyViewSet, ScopedRelatedFieldsMixin
 from anjian.core.api_fields import ActionPermission, EnumField, UserNameField, VersionSerializer, files_field
 from anjian.core.filters import INT_MAX, OUT_OF_RANGE
 from anjian.core.filters import StableOrderingFilter as OrderingFilter
@@ -77,7 +78,7 @@ class RecheckRecordSerializer(_RecordSerializer):
                   "department_name", "inspectors", "checked_by", "created_at", "files", "pdf"]
         read_only_fields = fields
 
-class RecheckSerializer(VersionSerializer):
+class RecheckSerializer(ScopedRelatedFieldsMixin, VersionSerializer):
     """A re-check's outcome; send multipart/form-data to attach ``files``."""
 
     outcome = EnumField(RecheckOutcome)
@@ -92,7 +93,7 @@ class RecheckSerializer(VersionSerializer):
     files = files_field("photos or documents of the re-check")
 
 
-class DualReportSerializer(VersionSerializer):
+class DualReportSerializer(ScopedRelatedFieldsMixin, VersionSerializer):
     """One report of a major hazard (双报告); send multipart/form-data to attach ``files``."""
 
     stage = EnumField(DualReportStage, required=False, default=DualReportStage.INITIAL,
@@ -114,21 +115,23 @@ class DualReportSerializer(VersionSerializer):
     treatment_result = serializers.CharField(required=False, allow_blank=True, default="",
                                              help_text="the result of the treatment (result report)")
     files = files_field("the report's documents")
+    unscoped_fields = {"department": "a report goes to a department of the enterprise's township or a region above "
+                                     "it, beyond an enterprise user's scope; the service checks it "
+                                     "(recipient_departments)"}
 
 
 # --- the lists ------------------------------------------------------------------------------------
 
-class _HazardRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class _HazardRecordViewSet(ScopedReadOnlyViewSet):
     """A read-only list of one kind of record kept on hazards (dual reports, re-checks), scoped
     to the caller, narrowed by ``?hazard=<id>``, each printable at ``…/pdf/``."""
 
     filter_backends = [OrderingFilter]
     permission_classes = [ActionPermission]
     ordering = ["-id"]
-    related: tuple[str, ...] = ()
 
     def get_queryset(self):
-        qs = self.queryset.model.objects.for_user(self.request.user).select_related(*self.related)
+        qs = super().get_queryset()
         hazard = self.request.query_params.get("hazard", "")
         if not hazard.isdigit():
             return qs
@@ -152,7 +155,7 @@ class DualReportViewSet(_HazardRecordViewSet):
     queryset = DualReport.objects.all()
     serializer_class = DualReportRecordSerializer
     ordering_fields = ["reported_on", "id"]
-    related = ("hazard", "department", "reported_by")
+    select_related = ("hazard", "department", "reported_by")
 
 
 class RecheckViewSet(_HazardRecordViewSet):
@@ -162,4 +165,4 @@ class RecheckViewSet(_HazardRecordViewSet):
     queryset = Recheck.objects.all()
     serializer_class = RecheckRecordSerializer
     ordering_fields = ["checked_on", "id"]
-    related = ("hazard", "department", "checked_by", "notice")
+    select_related = ("hazard", "department", "checked_by", "notice")

@@ -27,6 +27,8 @@ from .models import EnterpriseApiKey, Hazard
 
 #: The roles of the regulator side.
 REGULATOR_ROLES = frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER})
+# The roles that issue and revoke enterprise-system keys (for the enterprises they may see).
+KEY_MANAGER_ROLES = frozenset({Role.ENTERPRISE, Role.REGULATOR, Role.INDUSTRY_OFFICER})
 
 #: Why a step is refused to someone the rule does not allow (a 403's message).
 REFUSALS = {
@@ -183,6 +185,10 @@ class HazardPolicy(Policy):
     def may_issue_notice(self, actor, hazard: Hazard | None = None) -> bool:
         """整改通知单 are issued by those allowed to (the hazards themselves must be in scope)."""
         return actor.has_perm("hazards.issue_notice_hazard")
+
+    def manages_keys(self, actor) -> bool:
+        """Whether ``actor`` manages enterprise-system keys at all (of some enterprise)."""
+        return bool(actor.is_system_admin or actor.role in KEY_MANAGER_ROLES)
 
     def may_manage_keys(self, actor, enterprise) -> bool:
         """Enterprise-system API keys: a regulator (or industry officer) whose jurisdiction holds

@@ -24,7 +24,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ from anjian.core.events import event_label
 from anjian.core.forms import add_service_errors
 from anjian.core.history import history_rows
 from anjian.core.models import Attachment
+from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.core.services import ConflictError, attachments_for, events_for
 from anjian.enterprises.models import Enterprise
 
@@ -102,15 +103,14 @@ def _posted(request):
 
 
 def _hazards_in_scope(user, *, include_voided: bool = False):
-    return Hazard.objects.for_user(user, include_voided=include_voided)
+    return scoped_list(user, Hazard, include_voided=include_voided)
 
 
 def _scoped_hazard(user, pk: int, *, include_voided: bool = False) -> Hazard:
     """The hazard if it is in the user's scope, else 404 (the same as a missing one)."""
-    qs = _hazards_in_scope(user, include_voided=include_voided).select_related(
+    return scoped_object_or_404(user, Hazard.objects.select_related(
         "enterprise__region__parent", "industry", "grid", "criterion__document", "check_item__checklist",
-        "finder", "created_by", "accepted_by")
-    return get_object_or_404(qs, pk=pk)
+        "finder", "created_by", "accepted_by"), include_voided=include_voided, pk=pk)
 
 
 # --- the ledger ------------------------------------------------------------------------------
@@ -163,7 +163,7 @@ def hazard_create(request):
         raise PermissionDenied
     preset = None
     if request.GET.get("enterprise", "").isdigit():
-        preset = Enterprise.objects.for_user(user).filter(pk=int(request.GET["enterprise"])).first()
+        preset = scoped_list(request, Enterprise, pk=int(request.GET["enterprise"])).first()
     form = HazardReportForm(_posted(request), request.FILES or None, user=user, enterprise=preset)
     if request.method == "POST" and form.is_valid():
         try:
@@ -296,7 +296,7 @@ def hazard_detail(request, pk: int):
     evidence = [a for a in attachments if a.kind != Attachment.Kind.PHOTO]
     listings = list(hazard.listings.select_related("department", "listed_by", "delisted_by").prefetch_related(
         Prefetch("progress", to_attr="progress_rows")))
-    notices = {n.pk: n for n in RectificationNotice.objects.for_user(user).filter(hazards=hazard)
+    notices = {n.pk: n for n in scoped_list(request, RectificationNotice, hazards=hazard)
                .select_related("department")}
     # issue #10: whether this person is kept from the acceptance (they rectified it).
     acceptance_by_other = (hazard.state == HazardState.RECTIFIED and policy.accepts(user, hazard)
@@ -624,7 +624,7 @@ def listing_list(request):
     user = request.user
     params = request.GET.copy()
     params.setdefault("state", ListingState.LISTED)
-    qs = ListedSupervision.objects.for_user(user).select_related("hazard", "enterprise__region", "department")
+    qs = scoped_list(request, ListedSupervision).select_related("hazard", "enterprise__region", "department")
     filterset = ListingFilter(params, queryset=qs, user=user)
     page_obj = Paginator(filterset.qs.order_by(*LISTING_SORT_ORDERS[filterset.sort]), PAGE_SIZE) \
         .get_page(request.GET.get("page"))
@@ -644,7 +644,7 @@ def notice_create(request):
     if not user.has_perm("hazards.issue_notice_hazard"):
         raise PermissionDenied
     raw = request.POST.get("enterprise") or request.GET.get("enterprise") or ""
-    enterprise = Enterprise.objects.for_user(user).filter(pk=int(raw)).first() if raw.isdigit() else None
+    enterprise = scoped_list(request, Enterprise, pk=int(raw)).first() if raw.isdigit() else None
     if enterprise is None:
         # Step one: which enterprise (by code or exact name).
         pick = NoticeEnterpriseForm(request.GET if "enterprise" in request.GET else None, user=user)
@@ -671,9 +671,8 @@ def notice_create(request):
 
 
 def _scoped_notice(user, pk: int) -> RectificationNotice:
-    qs = RectificationNotice.objects.for_user(user).select_related("enterprise__region", "department__region",
-                                                                   "issued_by")
-    return get_object_or_404(qs, pk=pk)
+    return scoped_object_or_404(user, RectificationNotice.objects.select_related(
+        "enterprise__region", "department__region", "issued_by"), pk=pk)
 
 
 @login_required
@@ -813,9 +812,8 @@ RECORD_PAGES = {
 
 def _scoped_record(kind: str, user, pk: int):
     page = RECORD_PAGES[kind]
-    qs = page.model.objects.for_user(user).select_related("hazard__enterprise__region", "hazard__criterion",
-                                                          *page.related)
-    return get_object_or_404(qs, pk=pk)
+    return scoped_object_or_404(user, page.model.objects.select_related(
+        "hazard__enterprise__region", "hazard__criterion", *page.related), pk=pk)
 
 
 def _record_views(kind: str) -> tuple[Callable, Callable]:

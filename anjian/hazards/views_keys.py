@@ -10,12 +10,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.core.forms import add_service_errors
+from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
 from anjian.enterprises.models import Enterprise
@@ -27,11 +28,10 @@ from .models import EnterpriseApiKey
 from .policy import policy
 
 PAGE_SIZE = 50
-MANAGER_ROLES = (Role.ENTERPRISE, Role.REGULATOR, Role.INDUSTRY_OFFICER)
 
 
 def _may_manage_some(user) -> bool:
-    return bool(user.is_system_admin or user.role in MANAGER_ROLES)
+    return policy.manages_keys(user)
 
 
 class IssueKeyForm(forms.Form):
@@ -51,7 +51,7 @@ class IssueKeyForm(forms.Form):
         self.actor = actor
         self.own = None
         if scope_of(actor).kind == ENTERPRISE_SCOPE:
-            self.own = Enterprise.objects.for_user(actor).first()
+            self.own = scoped_list(actor, Enterprise).first()
             self.fields["enterprise"].initial = self.own.name if self.own else ""
             self.fields["enterprise"].disabled = True
             self.fields["user"].initial = actor.get_username()
@@ -59,7 +59,7 @@ class IssueKeyForm(forms.Form):
     def clean_enterprise(self):
         if self.own is not None:
             return self.own
-        found = find_enterprise(Enterprise.objects.for_user(self.actor), self.cleaned_data.get("enterprise"))
+        found = find_enterprise(scoped_list(self.actor, Enterprise), self.cleaned_data.get("enterprise"))
         if found is None:
             raise forms.ValidationError(_("No enterprise in your jurisdiction has this code or name."))
         return found
@@ -83,7 +83,7 @@ def key_list(request):
     user = request.user
     if not _may_manage_some(user):
         raise PermissionDenied
-    keys = (EnterpriseApiKey.objects.for_user(user).select_related("enterprise", "user", "created_by")
+    keys = (scoped_list(request, EnterpriseApiKey).select_related("enterprise", "user", "created_by")
             .order_by("-created_at", "-id"))
     issued = None
     form = IssueKeyForm(request.POST or None, actor=user)
@@ -106,7 +106,7 @@ def key_list(request):
 @require_POST
 def key_revoke(request, pk: int):
     """Revoke a key for good (systems using it get 401 from now on)."""
-    key = get_object_or_404(EnterpriseApiKey.objects.for_user(request.user).select_related("enterprise"), pk=pk)
+    key = scoped_object_or_404(request, EnterpriseApiKey.objects.select_related("enterprise"), pk=pk)
     if not policy.can(request.user, "manage_keys", key.enterprise):
         raise PermissionDenied
     try:

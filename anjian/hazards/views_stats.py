@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from anjian.core.pages import scoped_list
+
 from .api_stats import statistics_filename, statistics_xlsx, xlsx_response
 from .choices import HazardState
 from .forms_filters import LedgerFilter
@@ -33,7 +35,7 @@ def _table(request: HttpRequest) -> tuple[StatisticsTable, LedgerFilter]:
     """The statistics of the ledger's filters as the page shows them (an invalid filter is
     shown next to its field and ignored, as on the ledger)."""
     user = request.user
-    filterset = LedgerFilter(request.GET or None, queryset=Hazard.objects.for_user(user), user=user,
+    filterset = LedgerFilter(request.GET or None, queryset=scoped_list(request, Hazard), user=user,
                              with_sort=False)
     region = ""
     if filterset.is_bound:

@@ -9,9 +9,10 @@ record's detail lists ``available_actions`` (``core.workflow.available_steps`` o
 machine, for the caller).
 """
 
+from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -20,6 +21,8 @@ from anjian.core.api import (
     AvailableActionsField,
     EventSerializer,
     RoleModelPermissions,
+    ScopedGenericViewSet,
+    ScopedReadOnlyViewSet,
     ScopedRelatedFieldsMixin,
     ScopedViewSet,
 )
@@ -50,11 +53,12 @@ class CadenceSerializer(serializers.ModelSerializer):
 
 
 class CadenceViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                     mixins.ListModelMixin, viewsets.GenericViewSet):
+                     mixins.ListModelMixin, ScopedGenericViewSet):
     """Inspection cadences (班组日查, 车间周查 …): reference data every logged-in user reads;
     administrators add and edit them (there is no delete: duties refer to them)."""
 
     queryset = InspectionCadence.objects.all()
+    scope_exempt = "reference data: every logged-in user reads the cadences"
     serializer_class = CadenceSerializer
     permission_classes = [permissions.IsAuthenticated, RoleModelPermissions]
     filterset_fields = ["unit", "is_active"]
@@ -64,6 +68,11 @@ class CadenceViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.
 
 
 # --- duties ------------------------------------------------------------------------------
+
+# Library checklists are read by everyone and Checklist has no for_user; the services refuse
+# another enterprise's own checklist (services._check_checklist_owner).
+CHECKLIST_UNSCOPED = "library checklists are public; the service refuses another enterprise's own checklist"
+
 
 class DutySerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
@@ -78,7 +87,7 @@ class DutySerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
         help_text="a user account of the enterprise")
     version = serializers.IntegerField(required=False, min_value=1,
                                        help_text="The version you edited (PATCH/PUT): 409 if the duty changed since.")
-    scoped_fields = ("enterprise",)
+    unscoped_fields = {"checklist": CHECKLIST_UNSCOPED}
 
     class Meta:
         model = InspectionDuty
@@ -133,7 +142,7 @@ class TaskSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TaskViewSet(ScopedReadOnlyViewSet):
     """Scheduled inspection tasks in the caller's jurisdiction (read-only: the daily job makes
     them, submitting a record completes them). Filter by state, due date, enterprise, region."""
 
@@ -145,9 +154,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     ordering_fields = ["due_date", "id"]
     ordering = ["due_date", "id"]
     search_fields = []
-
-    def get_queryset(self):
-        return selectors.task_list(self.request.user)
+    select_related = ("duty", "cadence", "enterprise", "record")
 
 
 # --- records -----------------------------------------------------------------------------
@@ -193,7 +200,7 @@ class RecordSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     kind = EnumField(InspectionKind, required=False)
     version = serializers.IntegerField(required=False, min_value=1,
                                        help_text="The version you edited (PATCH/PUT): 409 if the record changed since.")
-    scoped_fields = ("enterprise", "task")
+    unscoped_fields = {"checklist": CHECKLIST_UNSCOPED}
 
     class Meta:
         model = InspectionRecord
@@ -312,8 +319,10 @@ class RecordViewSet(ScopedViewSet):
     policy_actions = {"create": "inspect", "update": "edit", "results": "edit", "add_item": "edit",
                       "item_photos": "edit", "raise_hazard": "edit", "submit": "edit", "void": "void"}
 
+    select_related = ("enterprise", "checklist", "inspector", "task__duty", "task__cadence")
+
     def get_queryset(self):
-        return selectors.record_detail_queryset(self.request.user)
+        return super().get_queryset().prefetch_related(Prefetch("items", queryset=selectors.items_queryset()))
 
     def get_serializer_class(self):
         if self.action in ("retrieve", "create", "update", "partial_update"):

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.core.events import event_label
 from anjian.core.forms import add_service_errors
+from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.core.services import ConflictError, events_for
 from anjian.core.workflow import available_steps
 from anjian.enterprises.models import Enterprise
@@ -77,7 +78,7 @@ def _hazard_url(pk: int) -> str:
 
 
 def _scoped_enterprise(user, pk) -> Enterprise:
-    return get_object_or_404(Enterprise.objects.for_user(user).select_related("region__parent", "industry"), pk=pk)
+    return scoped_object_or_404(user, Enterprise.objects.select_related("region__parent", "industry"), pk=pk)
 
 
 def _scoped_record(user, pk) -> InspectionRecord:
@@ -191,7 +192,7 @@ def record_create(request):
         q = (request.GET.get("q") or "").strip()
         found = []
         if q:
-            found = list(Enterprise.objects.for_user(user).filter(Q(name__contains=q) | Q(credit_code=q.upper()))
+            found = list(scoped_list(request, Enterprise).filter(Q(name__contains=q) | Q(credit_code=q.upper()))
                          .select_related("region__parent", "industry").order_by("name")[:ENTERPRISE_PICK_LIMIT])
         return render(request, "inspections/pick_enterprise.html", {
             "q": q, "found": found, "limit": ENTERPRISE_PICK_LIMIT})

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
@@ -24,6 +24,7 @@ from anjian.core.api import (
     EventSerializer,
     HistoryActionMixin,
     RoleModelPermissions,
+    ScopedReadOnlyViewSet,
     ScopedRelatedFieldsMixin,
     ScopedViewSet,
 )
@@ -105,7 +106,6 @@ class EvaluateView(APIView):
 # --- serializers --------------------------------------------------------------------------------
 
 class SubstanceSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
-    scoped_fields = ("source",)
     chemical = serializers.PrimaryKeyRelatedField(queryset=NamedChemical.objects.all(), required=False,
                                                   allow_null=True)
     chemical_seq = serializers.IntegerField(source="chemical.seq", read_only=True, default=None)
@@ -119,14 +119,11 @@ class SubstanceSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer)
 
 
 class NestedSubstanceSerializer(SubstanceSerializer):
-    scoped_fields = ()
-
     class Meta(SubstanceSerializer.Meta):
         fields = ["id", "chemical", "chemical_seq", "name", "cas", "hazard_class", "quantity_t"]
 
 
 class PersonSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
-    scoped_fields = ("source",)
     role = EnumField(PersonRole, enum_name="MajorHazardPersonRoleEnum")
     class Meta:
         model = ResponsiblePerson
@@ -134,7 +131,7 @@ class PersonSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
         read_only_fields = ["ended_on"]
 
 
-class CheckSerializer(serializers.ModelSerializer):
+class CheckSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     hazards = serializers.PrimaryKeyRelatedField(queryset=Hazard.objects.all(), many=True, required=False)
     person = serializers.PrimaryKeyRelatedField(queryset=ResponsiblePerson.objects.all(), required=False)
     person_name = serializers.CharField(source="person.name", read_only=True)
@@ -146,17 +143,8 @@ class CheckSerializer(serializers.ModelSerializer):
         read_only_fields = ["is_voided"]
         extra_kwargs = {"checked_on": {"required": False}}
 
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["hazards"].child_relation.queryset = Hazard.objects.for_user(request.user)
-            fields["person"].queryset = ResponsiblePerson.objects.for_user(request.user)
-            fields["source"].queryset = MajorHazardSource.objects.for_user(request.user)
-        return fields
 
-
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     substances = serializers.SerializerMethodField()
@@ -172,13 +160,6 @@ class SourceSerializer(serializers.ModelSerializer):
                   "new_substances"]
         read_only_fields = ["number", "s_value", "alpha", "r_value", "grade", "is_major", "evaluated_at", "state",
                             "is_voided", "created_at"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["enterprise"].queryset = Enterprise.objects.for_user(request.user)
-        return fields
 
     def get_substances(self, obj) -> list[dict]:
         return [NestedSubstanceSerializer(s).data for s in obj.substances.all() if not s.is_voided]
@@ -201,7 +182,7 @@ class StateSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     table_label = serializers.CharField(source="table.__str__", read_only=True)
 
     class Meta:
@@ -316,8 +297,7 @@ class SourceSubstanceViewSet(ScopedViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ResponsiblePersonViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin,
-                               viewsets.GenericViewSet):
+class ResponsiblePersonViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """The three 包保责任人 per source. POST appoints (ending the current holder of the role);
     POST …/{id}/end/ ends an appointment without a successor."""
 
@@ -327,7 +307,7 @@ class ResponsiblePersonViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixi
     filterset_fields = ["source", "role"]
 
     def get_queryset(self):
-        return ResponsiblePerson.objects.for_user(self.request.user).order_by("source", "role", "-appointed_on", "-id")
+        return super().get_queryset().order_by("source", "role", "-appointed_on", "-id")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

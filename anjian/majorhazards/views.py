@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from anjian.core.events import event_label, event_state_labels
 from anjian.core.forms import add_service_errors
 from anjian.core.history import history_rows
+from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.core.services import ConflictError, events_for
 from anjian.core.workflow import available_steps
 
@@ -49,7 +50,7 @@ def _crumbs(*extra):
 
 
 def _sources(user):
-    return MajorHazardSource.objects.for_user(user).filter(is_voided=False)
+    return scoped_list(user, MajorHazardSource)
 
 
 def _can_add(user) -> bool:
@@ -109,7 +110,8 @@ def export_xlsx(request):
 # --- one source ------------------------------------------------------------------------------
 
 def _scoped(user, pk: int) -> MajorHazardSource:
-    return get_object_or_404(_sources(user).select_related("enterprise__region", "industry", "grid"), pk=pk)
+    return scoped_object_or_404(user, MajorHazardSource.objects.select_related("enterprise__region", "industry", "grid"),
+                                pk=pk)
 
 
 def explain(evaluation: SourceEvaluation | None) -> list[str]:

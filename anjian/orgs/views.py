@@ -6,10 +6,11 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from anjian.core.history import history_rows
+from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.regions.fields import RegionCodeField
 
 from .choices import DepartmentKind
@@ -27,7 +28,7 @@ def department_list(request):
     user = request.user
     filterset = DepartmentFilter(
         request.GET or None,
-        queryset=Department.objects.for_user(user).select_related("region").prefetch_related("industries"),
+        queryset=scoped_list(request, Department.objects.select_related("region").prefetch_related("industries")),
     )
     form = filterset.form
     form.fields["kind"] = forms.ChoiceField(label=_("Kind"), required=False,
@@ -42,7 +43,7 @@ def department_list(request):
         .order_by().values_list("department", "n")
     )
     supervised = dict(
-        Supervision.objects.for_user(user).filter(department__in=rows, is_current=True, enterprise__is_voided=False)
+        scoped_list(request, Supervision, department__in=rows, is_current=True, enterprise__is_voided=False)
         .values("department").annotate(n=Count("id")).order_by().values_list("department", "n")
     )
     for d in rows:
@@ -57,8 +58,8 @@ def department_detail(request, pk: int):
     from anjian.enterprises.selectors import enterprise_list
 
     user = request.user
-    department = get_object_or_404(
-        Department.objects.for_user(user).select_related("region").prefetch_related("industries"), pk=pk)
+    department = scoped_object_or_404(
+        request, Department.objects.select_related("region").prefetch_related("industries"), pk=pk)
     members = User.objects.filter(department=department, is_active=True).order_by("role", "name", "username")
     enterprises = (
         enterprise_list(user)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.alerts.engine import level_badge, warning_summary
+from anjian.core.pages import scoped_list
 from anjian.core.scoping import ENTERPRISE, GRID, scope_of
 
 from .navigation import allowed
@@ -105,7 +106,7 @@ def _enterprise_figures(user) -> dict:
     from anjian.majorhazards.selectors import major_source_counts_by_enterprise
     from anjian.risks.models import EnterpriseRiskGrade
 
-    enterprise = (Enterprise.objects.for_user(user).select_related("industry", "region__parent", "grid")
+    enterprise = (scoped_list(user, Enterprise.objects.select_related("industry", "region__parent", "grid"))
                   .filter(pk=user.scope_enterprise_id).first())
     if enterprise is None:
         return {"enterprise": None}
@@ -128,7 +129,7 @@ def _accident_figures(user) -> dict:
 
     today = timezone.localdate()
     start = timezone.make_aware(datetime.combine(today.replace(month=1, day=1), time.min))
-    figures = Accident.objects.for_user(user).filter(occurred_at__gte=start).aggregate(
+    figures = scoped_list(user, Accident, occurred_at__gte=start).aggregate(
         count=Count("pk"), deaths=Sum("deaths"))
     return {"year": today.year, "count": figures["count"], "deaths": figures["deaths"] or 0}
 

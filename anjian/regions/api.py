@@ -5,7 +5,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from anjian.core.api import HistoryActionMixin, ScopedViewSet
+from anjian.core.api import HistoryActionMixin, ScopedRelatedFieldsMixin, ScopedViewSet
 from anjian.core.imports import ImportFileError
 from anjian.orgs.permissions import IsSystemAdmin
 
@@ -14,7 +14,7 @@ from .models import Grid, Region
 from .services import import_regions
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), allow_null=True,
                                           required=False)
 
@@ -53,7 +53,7 @@ class RegionViewSet(HistoryActionMixin, ScopedViewSet):
     lookup_field = "code"
 
 
-class GridSerializer(serializers.ModelSerializer):
+class GridSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     township = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(level="township"))
 
     class Meta:

@@ -38,7 +38,6 @@ class CanEnterFigures(permissions.BasePermission):
 
 
 class RegionYearFigureSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
-    scoped_fields = ("region",)
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     region_name = serializers.CharField(source="region.name", read_only=True)
     entered_by = serializers.CharField(source="entered_by.name", read_only=True, default=None)

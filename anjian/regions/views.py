@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from anjian.core.history import history_rows
 from anjian.core.imports import ImportFileError, template_workbook
+from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.core.paths import CODE_LENGTH, subtree_q
 
 from .choices import RegionLevel
@@ -42,7 +43,7 @@ class GridListFilter(GridFilter):
 def _scoped_chain(user, region: Region) -> list[Region]:
     """The ancestors of ``region`` that lie in the user's scope, root first (for breadcrumbs)."""
     codes = [region.path[i:i + CODE_LENGTH] for i in range(0, len(region.path) - CODE_LENGTH, CODE_LENGTH)]
-    found = {r.code: r for r in Region.objects.for_user(user).filter(code__in=codes)}
+    found = {r.code: r for r in scoped_list(user, Region, code__in=codes)}
     return [found[c] for c in codes if c in found]
 
 
@@ -62,7 +63,7 @@ def _enterprise_counts_by_child(user, parent_path: str, child_path_length: int) 
     from anjian.enterprises.models import Enterprise, Supervision
 
     current = Exists(Supervision.objects.filter(enterprise=OuterRef("pk"), is_current=True))
-    qs = Enterprise.objects.for_user(user)
+    qs = scoped_list(user, Enterprise)
     if parent_path:
         qs = qs.filter(subtree_q("region_path", parent_path))
     rows = (
@@ -83,7 +84,7 @@ def region_list(request):
     """The region tree in scope: the children of ``?parent=<code>`` (or of the top of the
     user's scope) with their enterprise counts, and breadcrumbs back up the tree."""
     user = request.user
-    scoped = Region.objects.for_user(user)
+    scoped = scoped_list(request, Region)
     parent = None
     code = request.GET.get("parent", "").strip()
     if code:
@@ -136,11 +137,11 @@ def region_detail(request, code: str):
     from anjian.orgs.models import Department
 
     user = request.user
-    region = get_object_or_404(Region.objects.for_user(user), code=code)
-    children_page = Paginator(Region.objects.for_user(user).filter(parent=region).order_by("path"), PAGE_SIZE) \
+    region = scoped_object_or_404(request, Region, code=code)
+    children_page = Paginator(scoped_list(request, Region, parent=region).order_by("path"), PAGE_SIZE) \
         .get_page(request.GET.get("page"))
-    grids = Grid.objects.for_user(user).filter(subtree_q("region_path", region.path)).select_related("township")
-    departments = Department.objects.for_user(user).filter(region=region).prefetch_related("industries")
+    grids = scoped_list(request, Grid).filter(subtree_q("region_path", region.path)).select_related("township")
+    departments = scoped_list(request, Department, region=region).prefetch_related("industries")
     return render(request, "regions/detail.html", {
         "region": region,
         "chain": _scoped_chain(user, region),
@@ -149,7 +150,7 @@ def region_detail(request, code: str):
         "grid_count": grids.count(),
         "grids": grids.order_by("code")[:PAGE_SIZE] if region.level == RegionLevel.TOWNSHIP else None,
         "departments": departments,
-        "enterprise_count": Enterprise.objects.for_user(user).filter(subtree_q("region_path", region.path)).count(),
+        "enterprise_count": scoped_list(request, Enterprise).filter(subtree_q("region_path", region.path)).count(),
         "history": history_rows(region, limit=50),
     })
 
@@ -163,7 +164,7 @@ def grid_list(request):
 
     user = request.user
     data = request.GET or None
-    filterset = GridListFilter(data, queryset=Grid.objects.for_user(user).select_related("township__parent"))
+    filterset = GridListFilter(data, queryset=scoped_list(request, Grid).select_related("township__parent"))
     form = filterset.form
     form.fields["township"] = forms.ChoiceField(
         label=_("Township"), required=False,
@@ -177,7 +178,7 @@ def grid_list(request):
     rows = list(page_obj.object_list)
     # Enterprises per grid on this page, counted in the user's scope in one grouped query.
     counts = dict(
-        Enterprise.objects.for_user(user).filter(grid__in=rows).values("grid").annotate(n=Count("id"))
+        scoped_list(request, Enterprise, grid__in=rows).values("grid").annotate(n=Count("id"))
         .order_by().values_list("grid", "n")
     )
     for g in rows:

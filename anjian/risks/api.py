@@ -6,19 +6,26 @@ xlsx export of the ledger. Writes go through ``anjian.risks.services``."""
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from anjian.core.api import EventSerializer, HistoryActionMixin, ScopedRelatedFieldsMixin, ScopedViewSet
+from anjian.core.api import (
+    EventSerializer,
+    HistoryActionMixin,
+    RoleModelPermissions,
+    ScopedReadOnlyViewSet,
+    ScopedRelatedFieldsMixin,
+    ScopedViewSet,
+)
 from anjian.core.api_fields import EnumField
+from anjian.core.pages import scoped_object_or_404
 from anjian.core.services import events_for
 from anjian.enterprises.models import Enterprise
 from anjian.security.auth import CachedApiTokenAuthentication
@@ -72,7 +79,6 @@ class EvaluateView(APIView):
 # --- serializers --------------------------------------------------------------------------------
 
 class RiskPointSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
-    scoped_fields = ("enterprise",)
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     hazard_factors = serializers.SlugRelatedField(slug_field="code", many=True, required=False,
@@ -126,7 +132,7 @@ class AssessInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class RiskAssessmentSerializer(serializers.ModelSerializer):
+class RiskAssessmentSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     level = EnumField(RiskLevel, read_only=True)
     method = EnumField(Method, enum_name="RiskMethodEnum", read_only=True)
     assessed_by = serializers.SerializerMethodField()
@@ -149,7 +155,7 @@ class AssessmentCreateSerializer(AssessInputSerializer):
     risk_point = serializers.IntegerField()
 
 
-class ControlMeasureSerializer(serializers.ModelSerializer):
+class ControlMeasureSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     risk_point = serializers.PrimaryKeyRelatedField(queryset=RiskPoint.objects.all())
     control_level = EnumField(ControlLevel, required=False)
     measure_type = EnumField(MeasureType, required=False)
@@ -160,13 +166,6 @@ class ControlMeasureSerializer(serializers.ModelSerializer):
         fields = ["id", "risk_point", "content", "control_level", "measure_type", "owner_name", "owner_user",
                   "is_active", "check_item", "version", "is_voided", "created_at"]
         read_only_fields = ["check_item", "is_voided", "created_at"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["risk_point"].queryset = RiskPoint.objects.for_user(request.user)
-        return fields
 
     def create(self, validated_data):
         validated_data.pop("version", None)
@@ -249,7 +248,7 @@ class RiskPointViewSet(HistoryActionMixin, ScopedViewSet):
             pk = int(pk)
         except (TypeError, ValueError):
             raise ValidationError({"enterprise": ["Give the enterprise id."]}) from None
-        enterprise = get_object_or_404(Enterprise.objects.for_user(request.user), pk=pk)
+        enterprise = scoped_object_or_404(request, Enterprise, pk=pk)
         return Response(services.generate_check_items(enterprise, actor=request.user))
 
 
@@ -262,27 +261,28 @@ def card_response(request, point: RiskPoint) -> HttpResponse:
 
 
 @extend_schema(tags=["risks"])
-class RiskAssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                            viewsets.GenericViewSet):
+class RiskAssessmentViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Assessments (kept forever): read them to explain a level; POST assesses a risk point."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, RoleModelPermissions]
+    queryset = RiskAssessment.objects.all()
     serializer_class = RiskAssessmentSerializer
     filterset_class = RiskAssessmentFilter
     search_fields = []
     ordering_fields = ["assessed_at", "id"]
     ordering = ["-assessed_at", "-id"]
 
+    select_related = ("assessed_by",)
+
     def get_queryset(self):
-        return (RiskAssessment.objects.for_user(self.request.user).filter(risk_point__is_voided=False)
-                .select_related("assessed_by"))
+        return super().get_queryset().filter(risk_point__is_voided=False)
 
     @extend_schema(request=AssessmentCreateSerializer, responses={201: RiskAssessmentSerializer})
     def create(self, request, *args, **kwargs):
         ser = AssessmentCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
-        point = get_object_or_404(RiskPoint.objects.for_user(request.user), pk=d["risk_point"])
+        point = scoped_object_or_404(request, RiskPoint, pk=d["risk_point"])
         assessment = services.assess_risk_point(
             point, actor=request.user, method=d["method"], inputs={k: d.get(k) for k in METHOD_FACTORS[d["method"]]},
             profile_code=d.get("profile") or None, note=d.get("note", ""), version=d.get("version"))
@@ -302,10 +302,10 @@ class ControlMeasureViewSet(HistoryActionMixin, ScopedViewSet):
     void_service = staticmethod(services.void_measure)
 
     def get_queryset(self):
-        return ControlMeasure.objects.for_user(self.request.user).filter(risk_point__is_voided=False)
+        return super().get_queryset().filter(risk_point__is_voided=False)
 
 
-class GradeSerializer(serializers.ModelSerializer):
+class GradeSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     level = EnumField(RiskLevel, read_only=True)
     colour = serializers.SerializerMethodField()
@@ -324,11 +324,12 @@ class GradeSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["risks"])
-class EnterpriseRiskGradeViewSet(viewsets.ReadOnlyModelViewSet):
+class EnterpriseRiskGradeViewSet(ScopedReadOnlyViewSet):
     """Enterprises' overall risk grades with the planned regulator inspections a year
     (differentiated supervision). ``lookup`` is the enterprise id."""
 
     permission_classes = [permissions.IsAuthenticated]
+    queryset = EnterpriseRiskGrade.objects.all()
     serializer_class = GradeSerializer
     lookup_field = "enterprise"
     filterset_fields = ["level"]
@@ -336,8 +337,7 @@ class EnterpriseRiskGradeViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["enterprise"]
     ordering = ["enterprise"]
 
-    def get_queryset(self):
-        return EnterpriseRiskGrade.objects.for_user(self.request.user).select_related("enterprise")
+    select_related = ("enterprise",)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(),
@@ -361,7 +361,7 @@ class ProfileSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["risks"])
-class RiskProfileViewSet(viewsets.ReadOnlyModelViewSet):
+class RiskProfileViewSet(ScopedReadOnlyViewSet):
     """Evaluation profiles with their bands; administrators choose the default of a method."""
 
     permission_classes = [permissions.IsAuthenticated]
@@ -369,6 +369,7 @@ class RiskProfileViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
     filter_backends = []
     queryset = RiskProfile.objects.prefetch_related("bands").order_by("method", "sort", "code")
+    scope_exempt = "reference data: every logged-in user reads the evaluation profiles"
 
     @extend_schema(request=None, responses={200: ProfileSerializer})
     @action(detail=True, methods=["post"], url_path="set-default")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anjian.core.events import event_label, state_label
+from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.core.services import ConflictError, events_for
 from anjian.enterprises.models import Enterprise
 
@@ -136,7 +137,7 @@ def point_create(request):
     if not user.has_perm("risks.add_riskpoint"):
         raise PermissionDenied
     initial = {}
-    ents = Enterprise.objects.for_user(user)
+    ents = scoped_list(request, Enterprise)
     if request.GET.get("enterprise"):
         initial["enterprise"] = request.GET["enterprise"]
     elif ents.count() == 1:
@@ -282,7 +283,7 @@ def measure_create(request, pk: int):
 
 
 def _measure(user, pk: int) -> ControlMeasure:
-    return get_object_or_404(ControlMeasure.objects.for_user(user).filter(risk_point__is_voided=False)
+    return scoped_object_or_404(user, ControlMeasure.objects.filter(risk_point__is_voided=False)
                              .select_related("risk_point__enterprise"), pk=pk)
 
 
@@ -343,7 +344,7 @@ def enterprise_risk(request, pk: int):
     """An enterprise's risk page: overall grade with its explanation, the planned supervision
     frequency, its risk points by level, its generated checklists and the generate action."""
     user = request.user
-    enterprise = get_object_or_404(Enterprise.objects.for_user(user).select_related("region", "industry"), pk=pk)
+    enterprise = scoped_object_or_404(request, Enterprise.objects.select_related("region", "industry"), pk=pk)
     grade = EnterpriseRiskGrade.objects.filter(enterprise=enterprise).first()
     explained = None
     if grade is not None:
@@ -355,7 +356,7 @@ def enterprise_risk(request, pk: int):
             "source_level": LEVEL_LABELS.get(x.get("source_level") or "", ""),
         }
     freq = selectors.planned_frequencies(user, [enterprise.pk]).get(enterprise.pk)
-    points = list(RiskPoint.objects.for_user(user).filter(enterprise=enterprise)
+    points = list(scoped_list(request, RiskPoint, enterprise=enterprise)
                   .annotate(n_measures=Count("measures", filter=Q(measures__is_voided=False, measures__is_active=True)))
                   .order_by("name")[:500])
     from anjian.standards.models import Checklist
@@ -364,7 +365,7 @@ def enterprise_risk(request, pk: int):
                       .annotate(n=Count("items", filter=Q(items__is_active=True))).order_by("code"))
     from anjian.inspections.models import InspectionDuty
 
-    duties = list(InspectionDuty.objects.for_user(user).filter(enterprise=enterprise, is_voided=False,
+    duties = list(scoped_list(request, InspectionDuty).filter(enterprise=enterprise, is_voided=False,
                                                                checklist__enterprise=enterprise)
                   .select_related("cadence", "checklist"))
     return render(request, "risks/enterprise.html", {
@@ -379,7 +380,7 @@ def enterprise_risk(request, pk: int):
 @require_POST
 def generate_checks(request, pk: int):
     user = request.user
-    enterprise = get_object_or_404(Enterprise.objects.for_user(user), pk=pk)
+    enterprise = scoped_object_or_404(request, Enterprise, pk=pk)
     try:
         s = services.generate_check_items(enterprise, actor=user)
     except (ValidationError, PermissionDenied) as exc:
@@ -397,7 +398,7 @@ def generate_checks(request, pk: int):
 def grade_list(request):
     """Enterprises' overall risk grades in scope with the planned inspections a year."""
     user = request.user
-    qs = EnterpriseRiskGrade.objects.for_user(user).select_related("enterprise__region")
+    qs = scoped_list(user, EnterpriseRiskGrade).select_related("enterprise__region")
     level = request.GET.get("level", "")
     if level in RiskLevel.values:
         qs = qs.filter(level=level)
@@ -438,7 +439,7 @@ def risk_map(request):
     from anjian.regions.models import Region
 
     scope_path = selectors._base_path(request.user)
-    regions = Region.objects.for_user(request.user).filter(level__in=["province", "city", "county"]).order_by(
+    regions = scoped_list(request, Region, level__in=["province", "city", "county"]).order_by(
         "path").values_list("code", "name", "level")[:300] if scope_path or request.user.is_system_admin else []
     from anjian.enterprises.models import Industry
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from anjian.core.api import ScopedReadOnlyViewSet
 from anjian.core.pagination import StandardPagination
 from anjian.orgs.permissions import IsSystemAdmin
 
@@ -89,8 +90,10 @@ class SecurityEventSerializer(serializers.ModelSerializer):
         fields = ["id", "at", "kind", "kind_display", "username", "actor", "ip_address", "user_agent", "detail"]
 
 
-class SecurityEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SecurityEventViewSet(ScopedReadOnlyViewSet):
     """The security log, newest first; system administrators only, read-only."""
+
+    scope_exempt = "the log of the whole installation, read by system administrators only (IsSystemAdmin)"
 
     queryset = SecurityEvent.objects.select_related("actor").order_by("-at", "-id")
     serializer_class = SecurityEventSerializer

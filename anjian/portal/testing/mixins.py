@@ -16,7 +16,7 @@ import importlib
 from typing import Any
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import resolve, reverse
 
 from anjian.core.services import events_for
 from anjian.orgs.choices import Role
@@ -89,20 +89,13 @@ def assert_page_shape(page: dict) -> None:
 
 
 def ui_url(view_module: str, func: str, url_name: str, *args) -> str:
-    """URL of a UI page, or skip the test when that page has not been written yet.
-
-    Skips only when the view function is missing from its module or the URL name cannot
-    be reversed; any other error fails the test.
-    """
-    module = importlib.import_module(view_module)
-    if not callable(getattr(module, func, None)):
-        pytest.skip(f"UI page not written yet: {view_module}.{func} does not exist")
-    try:
-        return reverse(url_name, args=args)
-    except NoReverseMatch:
-        pytest.skip(f"UI page not routed yet: URL name {url_name!r} cannot be reversed")
-    except AttributeError as exc:  # the URLconf references another view that is not written yet
-        pytest.skip(f"URLconf cannot load yet: {exc}")
+    """URL of a UI page, checked to be served by ``view_module.func``. A missing view or an
+    unrouted name fails the test (the page is part of the product, not a page to come)."""
+    url = reverse(url_name, args=args)
+    view = resolve(url).func
+    expected = getattr(importlib.import_module(view_module), func)
+    assert view is expected, f"{url_name} is served by {view.__module__}.{view.__name__}, not {view_module}.{func}"
+    return url
 
 
 class ApiContract:
