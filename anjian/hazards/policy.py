@@ -21,12 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.core.scoping import ENTERPRISE, scope_of
 from anjian.core.workflow import Policy
-from anjian.orgs.choices import Role
+from anjian.orgs.choices import REGULATOR_ROLES, Role
 
 from .models import EnterpriseApiKey, Hazard
-
-#: The roles of the regulator side.
-REGULATOR_ROLES = frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER})
 
 #: Why a step is refused to someone the rule does not allow (a 403's message).
 REFUSALS = {

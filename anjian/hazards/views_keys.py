@@ -19,7 +19,7 @@ from anjian.core.forms import add_service_errors
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
 from anjian.enterprises.models import Enterprise
-from anjian.orgs.choices import Role
+from anjian.orgs.choices import REGULATOR_ROLES, Role
 
 from .auth import issue_key, revoke_key
 from .forms_report import find_enterprise
@@ -27,7 +27,7 @@ from .models import EnterpriseApiKey
 from .policy import policy
 
 PAGE_SIZE = 50
-MANAGER_ROLES = (Role.ENTERPRISE, Role.REGULATOR, Role.INDUSTRY_OFFICER)
+MANAGER_ROLES = REGULATOR_ROLES | {Role.ENTERPRISE}
 
 
 def _may_manage_some(user) -> bool:
