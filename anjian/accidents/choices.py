@@ -163,8 +163,10 @@ class AccountabilityMeasure(models.TextChoices):
 # --- the state machines, declared once --------------------------------------------------------
 # The services take these steps through ``core.workflow.perform``; the page buttons and the API's
 # ``available_actions`` come from ``core.workflow.available_steps`` over the same declarations
-# (``policy.available_actions``), so they cannot disagree. A step is named by the event it writes
-# (``events.py``); ``ACTION_OF_STEP`` gives the name the API and the pages use for it.
+# (``policy.available_actions``), so they cannot disagree. A step is named by the action the API
+# and the pages use (a public name: API clients know it); ``event`` is the code it writes
+# (``events.py``). Where the input decides the code — a casualty update counted or late, a
+# reporting step recorded or corrected — the service names the other code (``perform(event=…)``).
 
 def _investigation(accident):
     # A reverse one-to-one that does not exist raises an AttributeError subclass.
@@ -174,91 +176,72 @@ def _investigation(accident):
 HAS_INVESTIGATION = Guard(lambda a: _investigation(a) is not None, _("There is no running investigation."), "state")
 
 ACCIDENT_MACHINE = StateMachine(model="accidents.Accident", states=AccidentState, steps=[
-    Step(events.CORRECTED, _("Correct"), right="edit"),
-    Step(events.CASUALTY_UPDATE, _("Casualty update (补报)"), right="edit"),
-    Step(events.CASUALTY_UPDATE_LATE, _("Late casualty update (not counted)"), right="edit"),
-    Step(events.FOLLOWUP_RECORDED, _("Record a follow-up report (续报)"), right="edit"),
-    Step(events.STEP_RECORDED, _("Record a reporting step"), right="record_chain"),
-    Step(events.STEP_CORRECTED, _("Reporting step corrected"), right="record_chain"),
-    Step(events.SITUATION_STABLE, _("Declare the situation stable"), right="record_chain", guards=(
+    Step("update", _("Correct"), right="edit", event=events.CORRECTED),
+    # Late (after the update window): events.CASUALTY_UPDATE_LATE, the figures kept but not counted.
+    Step("casualty_update", _("Casualty update (补报)"), right="edit", event=events.CASUALTY_UPDATE),
+    Step("record_followup", _("Record a follow-up report (续报)"), right="edit", event=events.FOLLOWUP_RECORDED),
+    # A level already on file: events.STEP_CORRECTED.
+    Step("record_step", _("Record a reporting step"), right="record_chain", event=events.STEP_RECORDED),
+    Step("declare_stable", _("Declare the situation stable"), right="record_chain", guards=(
         Guard(lambda a: a.obligations_tracked, _("No follow-up reports are owed on this accident."), "stable_at"),
         Guard(lambda a: a.situation_stable_at is None, _("The situation has already been declared stable."),
               "stable_at"),
-    )),
-    Step(events.FLAG_RECORDED, _("Record a reporting flag"), right="investigate"),
-    Step(events.INVESTIGATION_STARTED, _("Start the investigation"), right="investigate",
-         sources=(AccidentState.REPORTED,), target=AccidentState.INVESTIGATING),
-    Step(events.INVESTIGATION_UPDATED, _("Edit the investigation"), right="investigate",
-         sources=(AccidentState.INVESTIGATING, AccidentState.REPORT_SUBMITTED), guards=(HAS_INVESTIGATION,)),
-    Step(events.REPORT_SUBMITTED, _("Submit the investigation report"), right="investigate",
-         sources=(AccidentState.INVESTIGATING,), target=AccidentState.REPORT_SUBMITTED, guards=(HAS_INVESTIGATION,)),
-    Step(events.REPORT_DEADLINE_EXTENDED, _("Extend the report deadline"), right="investigate",
+    ), event=events.SITUATION_STABLE),
+    Step("record_flag", _("Record a reporting flag"), right="investigate", event=events.FLAG_RECORDED),
+    Step("start_investigation", _("Start the investigation"), right="investigate",
+         sources=(AccidentState.REPORTED,), target=AccidentState.INVESTIGATING, event=events.INVESTIGATION_STARTED),
+    Step("update_investigation", _("Edit the investigation"), right="investigate",
+         sources=(AccidentState.INVESTIGATING, AccidentState.REPORT_SUBMITTED), guards=(HAS_INVESTIGATION,),
+         event=events.INVESTIGATION_UPDATED),
+    Step("submit_report", _("Submit the investigation report"), right="investigate",
+         sources=(AccidentState.INVESTIGATING,), target=AccidentState.REPORT_SUBMITTED, guards=(HAS_INVESTIGATION,),
+         event=events.REPORT_SUBMITTED),
+    Step("extend_report", _("Extend the report deadline"), right="investigate",
          sources=(AccidentState.INVESTIGATING,), guards=(
              HAS_INVESTIGATION,
              Guard(lambda a: not _investigation(a).report_extension_days,
                    _("The report deadline has already been extended once."), "days"),
-         )),
-    Step(events.REPORT_APPROVED, _("Approve the report"), right="investigate",
-         sources=(AccidentState.REPORT_SUBMITTED,), target=AccidentState.CLOSED, guards=(HAS_INVESTIGATION,)),
-    Step(events.APPROVAL_EXTENDED, _("Extend the approval"), right="investigate",
+         ), event=events.REPORT_DEADLINE_EXTENDED),
+    Step("approve_report", _("Approve the report"), right="investigate",
+         sources=(AccidentState.REPORT_SUBMITTED,), target=AccidentState.CLOSED, guards=(HAS_INVESTIGATION,),
+         event=events.REPORT_APPROVED),
+    Step("extend_approval", _("Extend the approval"), right="investigate",
          sources=(AccidentState.REPORT_SUBMITTED,), guards=(
              HAS_INVESTIGATION,
              Guard(lambda a: a.grade == AccidentGrade.PARTICULARLY_SERIOUS,
                    _("Only the approval of a particularly serious accident's report can be extended."), "days"),
              Guard(lambda a: not _investigation(a).extension_days, _("The approval has already been extended once."),
                    "days"),
-         )),
-    Step(events.RECTIFICATION_ADDED, _("Add a rectification"), right="investigate"),
-    Step(events.ACCOUNTABILITY_ADDED, _("Record accountability"), right="investigate"),
-    # core.workflow.void takes this step (its event is ``voided``).
-    Step("void", _("Void"), right="void"),
+         ), event=events.APPROVAL_EXTENDED),
+    Step("add_rectification", _("Add a rectification"), right="investigate", event=events.RECTIFICATION_ADDED),
+    Step("add_accountability", _("Record accountability"), right="investigate", event=events.ACCOUNTABILITY_ADDED),
+    # core.workflow.void takes this step.
+    Step("void", _("Void"), right="void", event=events.VOIDED),
 ])
 
 RECTIFICATION_MACHINE = StateMachine(model="accidents.AccidentRectification", states=RectificationState, steps=[
     # The responsible unit's rectification is done (the enterprise of the accident, or the regulator).
-    Step(events.RECTIFICATION_DONE, _("Report the rectification done"), right="rectify",
-         sources=(RectificationState.OPEN,), target=RectificationState.RECTIFIED),
-    Step(events.RECTIFICATION_VERIFIED, _("Verify the rectification"), right="investigate",
-         sources=(RectificationState.RECTIFIED,), target=RectificationState.VERIFIED),
+    Step("rectify", _("Report the rectification done"), right="rectify",
+         sources=(RectificationState.OPEN,), target=RectificationState.RECTIFIED, event=events.RECTIFICATION_DONE),
+    Step("verify", _("Verify the rectification"), right="investigate",
+         sources=(RectificationState.RECTIFIED,), target=RectificationState.VERIFIED,
+         event=events.RECTIFICATION_VERIFIED),
 ])
 
 #: The automatic 迟报 flag raised again when a corrected reporting chain is late again (no user
 #: takes this step: no policy rule names its right).
 FLAG_RAISED_AGAIN = "flag_raised_again"
 
+#: The one action a flag offers (the API's and the pages' name): it takes the ``confirm`` or the
+#: ``retract`` step of the flag's machine, as the decision says.
+DECIDE_FLAG = "decide_flag"
+
 FLAG_MACHINE = StateMachine(model="accidents.ReportingFlag", states=FlagState, steps=[
-    Step(events.FLAG_CONFIRMED, _("Confirm"), right="investigate",
-         sources=(FlagState.RECORDED,), target=FlagState.CONFIRMED),
-    Step(events.FLAG_RETRACTED, _("Retract"), right="investigate",
-         sources=(FlagState.RECORDED,), target=FlagState.RETRACTED),
+    Step("confirm", _("Confirm"), right="investigate",
+         sources=(FlagState.RECORDED,), target=FlagState.CONFIRMED, event=events.FLAG_CONFIRMED),
+    Step("retract", _("Retract"), right="investigate",
+         sources=(FlagState.RECORDED,), target=FlagState.RETRACTED, event=events.FLAG_RETRACTED),
     Step(FLAG_RAISED_AGAIN, _("Raised again automatically"), right="system",
          sources=(FlagState.RETRACTED,), target=FlagState.RECORDED,
          guards=(Guard(lambda f: f.is_automatic, _("Only an automatic flag is raised again."), "state"),)),
 ])
-
-ACTION_OF_STEP = {
-    events.CORRECTED: "update",
-    events.CASUALTY_UPDATE: "casualty_update",
-    events.CASUALTY_UPDATE_LATE: "casualty_update",
-    events.FOLLOWUP_RECORDED: "record_followup",
-    events.STEP_RECORDED: "record_step",
-    events.STEP_CORRECTED: "record_step",
-    events.SITUATION_STABLE: "declare_stable",
-    events.FLAG_RECORDED: "record_flag",
-    events.INVESTIGATION_STARTED: "start_investigation",
-    events.INVESTIGATION_UPDATED: "update_investigation",
-    events.REPORT_SUBMITTED: "submit_report",
-    events.REPORT_DEADLINE_EXTENDED: "extend_report",
-    events.REPORT_APPROVED: "approve_report",
-    events.APPROVAL_EXTENDED: "extend_approval",
-    events.RECTIFICATION_ADDED: "add_rectification",
-    events.ACCOUNTABILITY_ADDED: "add_accountability",
-    "void": "void",
-    events.RECTIFICATION_DONE: "rectify",
-    events.RECTIFICATION_VERIFIED: "verify",
-    events.FLAG_CONFIRMED: "decide_flag",
-    events.FLAG_RETRACTED: "decide_flag",
-}
-"""The name the API's ``available_actions`` and the pages' action URLs use for each step (a
-public name: API clients know it; several steps may share one, e.g. a casualty update counted or
-late)."""

@@ -1,9 +1,9 @@
 """The event action codes of the accidents app, and how the timeline names them.
 
 Services write these codes (``core.services.record_event`` through ``core.workflow.perform``);
-the state machines in ``choices.py`` name their steps by them, and ``core.events`` reads
-``EVENT_LABELS`` for every timeline and the admin. The codes are stored in the database: an
-existing row keeps its meaning, so a code is never renamed.
+each step of the state machines in ``choices.py`` declares the one it writes (``Step.event``), and
+``core.events`` reads ``EVENT_LABELS`` for every timeline and the admin. The codes are stored in
+the database: an existing row keeps its meaning, so a code is never renamed.
 """
 
 from django.utils.translation import gettext_lazy

@@ -4,17 +4,12 @@ filter is a range on the accident's own (region_path, occurred_at) indexes; grad
 and state each have an index with the time (acc_*_time_idx); the flags filter is an EXISTS on
 acc_flag_kind_idx."""
 
-from datetime import datetime, time, timedelta
-
 import django_filters
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from anjian.core.filters import BaseFilterSet
-from anjian.core.paths import subtree_q
-from anjian.core.scoping import industry_subtree_ids, region_path
 
 from .choices import AccidentCategory, AccidentGrade, AccidentState, FlagKind
 from .models import Accident
@@ -23,14 +18,12 @@ from .selectors import with_flags
 NUMBER_PREFIX = "SG"
 
 
-def _day_start(day):
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 class AccidentFilter(BaseFilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("Region code (with the regions below it)"))
-    occurred_from = django_filters.DateFilter(method="filter_from", label=_("Occurred on or after"))
-    occurred_to = django_filters.DateFilter(method="filter_to", label=_("Occurred on or before"))
+    occurred_from = django_filters.DateFilter(field_name="occurred_at", method="filter_from_day",
+                                              label=_("Occurred on or after"))
+    occurred_to = django_filters.DateFilter(field_name="occurred_at", method="filter_to_day",
+                                            label=_("Occurred on or before"))
     grade = django_filters.MultipleChoiceFilter(choices=AccidentGrade.choices, label=pgettext_lazy("accident", "Grade"), distinct=False)
     category = django_filters.ChoiceFilter(choices=AccidentCategory.choices, label=_("Category"))
     accident_type = django_filters.NumberFilter(field_name="accident_type_id", label=_("Accident type"))
@@ -45,20 +38,6 @@ class AccidentFilter(BaseFilterSet):
         model = Accident
         fields = ["region", "occurred_from", "occurred_to", "grade", "category", "accident_type", "industry",
                   "enterprise", "state", "flag", "q"]
-
-    def filter_region(self, queryset, name, value):
-        path = region_path(value.strip())
-        return queryset.filter(subtree_q("region_path", path)) if path else queryset.none()
-
-    def filter_industry(self, queryset, name, value):
-        ids = sorted(industry_subtree_ids([value.strip()]))
-        return queryset.filter(industry_id__in=ids) if ids else queryset.none()
-
-    def filter_from(self, queryset, name, value):
-        return queryset.filter(occurred_at__gte=_day_start(value))
-
-    def filter_to(self, queryset, name, value):
-        return queryset.filter(occurred_at__lt=_day_start(value + timedelta(days=1)))
 
     def filter_flag(self, queryset, name, value):
         return with_flags(queryset, list(value)) if value else queryset

@@ -16,12 +16,11 @@ from typing import Any
 
 from anjian.core.scoping import ENTERPRISE, scope_of
 from anjian.core.workflow import Policy, StateMachine, available_steps
-from anjian.orgs.choices import Role
+from anjian.orgs.choices import REGULATOR_ROLES, Role
 
-from .choices import ACCIDENT_MACHINE, ACTION_OF_STEP, FLAG_MACHINE, RECTIFICATION_MACHINE
+from .choices import ACCIDENT_MACHINE, DECIDE_FLAG, FLAG_MACHINE, RECTIFICATION_MACHINE
 from .models import Accident, AccidentRectification, ReportingFlag
 
-REGULATOR_ROLES = frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER})
 REPORTING_ROLES = REGULATOR_ROLES | {Role.ENTERPRISE}
 
 
@@ -109,14 +108,13 @@ MACHINES: dict[type, StateMachine] = {
 def available_actions(actor, obj: Accident | AccidentRectification | ReportingFlag) -> list[str]:
     """What ``actor`` may do on ``obj`` now, by the names the API (``available_actions``) and the
     pages (the buttons, the action URLs) use: the steps of the record's machine that its state,
-    its guards and the policy allow (``core.workflow.available_steps``). A child record of a
-    voided accident offers nothing."""
+    its guards and the policy allow (``core.workflow.available_steps``); a flag offers its one
+    decision (``decide_flag``) when it can be confirmed or retracted. A child record of a voided
+    accident offers nothing."""
     accident = accident_of(obj)
     if accident is not None and accident.is_voided:
         return []
-    out: list[str] = []
-    for step in available_steps(MACHINES[type(obj)], policy, actor, obj):
-        name = ACTION_OF_STEP.get(step)
-        if name is not None and name not in out:
-            out.append(name)
-    return out
+    steps = available_steps(MACHINES[type(obj)], policy, actor, obj)
+    if isinstance(obj, ReportingFlag):
+        return [DECIDE_FLAG] if steps else []
+    return steps

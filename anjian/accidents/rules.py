@@ -16,16 +16,16 @@ out, so voiding one closes its warnings.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anjian.alerts.engine import WarningRule, register
+from anjian.alerts.engine import ENTERPRISE, REGULATORS, WarningRule, past_due, register
 from anjian.alerts.models import Warning
-from anjian.orgs.choices import Role
+from anjian.core.filters import day_start
 
 from .choices import (
     REPORTING_LEVEL_RANK,
@@ -38,8 +38,6 @@ from .models import Accident, AccidentRectification, FollowUpReport, Investigati
 from .regulations import cadences_on, time_limits
 from .selectors import PER_LEVEL_LIMIT, UNIT_TO_GOVERNMENT_LIMIT
 
-REGULATORS = frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER})
-ENTERPRISE = frozenset({Role.ENTERPRISE})
 PAGE = "accidents:detail"
 VIA_ACCIDENT = {"region_path": "accident__region_path", "industry": "accident__industry_id",
                 "grid": "accident__grid_id", "enterprise": "accident__enterprise_id"}
@@ -105,7 +103,7 @@ register(WarningRule(
 
 def approval_overdue(now: datetime) -> QuerySet:
     """Submitted investigation reports not approved by their deadline."""
-    return Investigation.objects.filter(approved_on__isnull=True, approval_deadline__lt=timezone.localdate(now),
+    return Investigation.objects.filter(past_due(now, "approval_deadline"), approved_on__isnull=True,
                                         accident__is_voided=False)
 
 
@@ -125,26 +123,22 @@ register(WarningRule(
 ))
 
 
-def _local_midnight(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
-
-
 def report_overdue(now: datetime) -> QuerySet:
     """Accidents whose investigation report is past its deadline (条例 Art. 29): a running
     investigation past its stored due date, or no investigation started and the accident's day
     more than the days in force then behind us (one range per version of the time limit)."""
     today = timezone.localdate(now)
-    running = Q(state=AccidentState.INVESTIGATING, investigation__report_submitted_on__isnull=True,
-                investigation__report_due_on__lt=today)
+    running = past_due(now, "investigation__report_due_on") & Q(
+        state=AccidentState.INVESTIGATING, investigation__report_submitted_on__isnull=True)
     not_started = Q(pk__in=[])
     versions = time_limits()
     for i, limit in enumerate(versions):
         # Due on (day + N) and overdue after it: the accident's day is before today − N.
-        window = Q(occurred_at__lt=_local_midnight(today - timedelta(days=limit.report_days)))
+        window = Q(occurred_at__lt=day_start(today - timedelta(days=limit.report_days)))
         if i > 0:
-            window &= Q(occurred_at__gte=_local_midnight(limit.effective_from))
+            window &= Q(occurred_at__gte=day_start(limit.effective_from))
         if i + 1 < len(versions):
-            window &= Q(occurred_at__lt=_local_midnight(versions[i + 1].effective_from))
+            window &= Q(occurred_at__lt=day_start(versions[i + 1].effective_from))
         not_started |= window
     # An accident imported as history (or on file before this was tracked) is warned of only once
     # an investigation runs here: its report may have been made outside the system.
@@ -199,8 +193,8 @@ register(WarningRule(
 
 def rectification_overdue(now: datetime) -> QuerySet:
     """Open rectifications of the problems an accident exposed, past their deadline."""
-    return AccidentRectification.objects.filter(state=RectificationState.OPEN, is_voided=False,
-                                                deadline__lt=timezone.localdate(now), accident__is_voided=False)
+    return AccidentRectification.objects.filter(past_due(now), state=RectificationState.OPEN, is_voided=False,
+                                                accident__is_voided=False)
 
 
 register(WarningRule(

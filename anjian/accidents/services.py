@@ -31,13 +31,14 @@ from anjian.core.scoping import scope_of
 from anjian.core.services import ConflictError, attach_files, record_event
 from anjian.core.workflow import create, perform, void
 from anjian.enterprises.models import Enterprise
-from anjian.orgs.choices import Role
+from anjian.orgs.choices import REGULATOR_ROLES, Role
 from anjian.regions.models import Region
 from anjian.standards.selectors import accident_type_scheme_for
 
 from . import events as ev
 from .choices import (
     ACCIDENT_MACHINE,
+    DECIDE_FLAG,
     FLAG_MACHINE,
     FLAG_RAISED_AGAIN,
     INVESTIGATING_LEVEL_BY_GRADE,
@@ -58,7 +59,7 @@ from .models import (
     ReportingFlag,
     ReportingStep,
 )
-from .policy import REGULATOR_ROLES, is_enterprise_side, policy
+from .policy import is_enterprise_side, policy
 from .regulations import time_limit_on
 from .selectors import count_late_updates, reporting_chain, update_window_end
 
@@ -177,7 +178,7 @@ def _sync_late_flag(a: Accident, actor) -> None:
             f.decision_comment = _("The corrected reporting chain is on time.")
 
         # The system retracts it (no right to ask: the step that corrected the chain had it).
-        perform(flag, ev.FLAG_RETRACTED, actor=actor, policy=None, machine=FLAG_MACHINE, change=retract, event=False)
+        perform(flag, "retract", actor=actor, policy=None, machine=FLAG_MACHINE, change=retract, event=False)
         record_event(a, ev.FLAG_RETRACTED, actor=actor, data={"flag": flag.pk, "kind": FlagKind.LATE,
                                                                "automatic": True})
 
@@ -297,7 +298,7 @@ def update_accident(accident: Accident, *, actor, data: dict[str, Any], reason: 
         a.full_clean(exclude=["number", "region_path"])
         event_data.update(fields=sorted(data), before=before, grade_before=old_grade, grade=a.grade, by=by)
 
-    a = perform(accident, ev.CORRECTED, actor=actor, policy=policy, machine=M, change=change,
+    a = perform(accident, "update", actor=actor, policy=policy, machine=M, change=change,
                 expected_version=expected_version, comment=reason, data=event_data)
     _require_visible(a, actor)
     _sync_investigating_level(a, actor)
@@ -370,17 +371,17 @@ def record_casualty_update(accident: Accident, *, actor, as_of: datetime, figure
     note = (note or "").strip()
     # The step (counted or late) is read from the caller's copy; the version check guarantees the
     # locked row is that copy, and the change makes sure.
-    action = ev.CASUALTY_UPDATE if as_of is None or _counted(accident, as_of) else ev.CASUALTY_UPDATE_LATE
+    code = ev.CASUALTY_UPDATE if as_of is None or _counted(accident, as_of) else ev.CASUALTY_UPDATE_LATE
     event_data: dict[str, Any] = {}
 
     def change(a: Accident) -> CasualtyUpdate:
         update, data = _apply_casualty_update(a, actor=actor, as_of=as_of, figures=figures, note=note)
-        if _casualty_event(update) != action:
+        if _casualty_event(update) != code:
             raise _stale()
         event_data.update(data)
         return update
 
-    out = perform(accident, action, actor=actor, policy=policy, machine=M, change=change,
+    out = perform(accident, "casualty_update", actor=actor, policy=policy, machine=M, change=change, event=code,
                   expected_version=expected_version, comment=note, data=event_data, outcome=True)
     if out.result.counted:
         _sync_investigating_level(out.obj, actor)
@@ -440,7 +441,7 @@ def record_followup(accident: Accident, *, actor, reported_at: datetime, text: s
                           casualty_update=update.pk if update else None, **new)
         return report, update
 
-    out = perform(accident, ev.FOLLOWUP_RECORDED, actor=actor, policy=policy, machine=M, change=change,
+    out = perform(accident, "record_followup", actor=actor, policy=policy, machine=M, change=change,
                   expected_version=expected_version, comment=text[:300], data=event_data, outcome=True)
     report, update = out.result
     if update is not None and update.counted:
@@ -462,7 +463,7 @@ def declare_situation_stable(accident: Accident, *, actor, stable_at: datetime, 
         a.situation_stable_at, a.situation_stable_note = stable_at, note
         event_data["stable_at"] = stable_at.isoformat()
 
-    return perform(accident, ev.SITUATION_STABLE, actor=actor, policy=policy, machine=M, change=change,
+    return perform(accident, "declare_stable", actor=actor, policy=policy, machine=M, change=change,
                    expected_version=expected_version, comment=note, data=event_data)
 
 
@@ -499,8 +500,9 @@ def record_reporting_step(accident: Accident, *, actor, level: str, received_at:
                           passed_on_at=passed_on_at.isoformat() if passed_on_at else None)
         return step
 
-    out = perform(accident, ev.STEP_CORRECTED if corrects else ev.STEP_RECORDED, actor=actor, policy=policy,
-                  machine=M, change=change, expected_version=expected_version, data=event_data, outcome=True)
+    out = perform(accident, "record_step", actor=actor, policy=policy, machine=M, change=change,
+                  event=ev.STEP_CORRECTED if corrects else ev.STEP_RECORDED, expected_version=expected_version,
+                  data=event_data, outcome=True)
     _sync_late_flag(out.obj, actor)
     return out.result
 
@@ -528,7 +530,7 @@ def record_flag(accident: Accident, *, actor, kind: str, note: str = "", files: 
         event_data.update(flag=flag.pk, kind=kind)
         return flag
 
-    return perform(accident, ev.FLAG_RECORDED, actor=actor, policy=policy, machine=M, change=change,
+    return perform(accident, "record_flag", actor=actor, policy=policy, machine=M, change=change,
                    expected_version=expected_version, comment=note, data=event_data, outcome=True).result
 
 
@@ -537,7 +539,7 @@ def decide_flag(flag: ReportingFlag, *, actor, confirm: bool, comment: str = "",
     """Confirm (e.g. 瞒报 verified by investigation) or retract a recorded flag: a step of the
     flag's machine, taken within a step on its accident (locked, version checked against
     ``expected_version`` when given, bumped, with the event)."""
-    action = ev.FLAG_CONFIRMED if confirm else ev.FLAG_RETRACTED
+    step = FLAG_MACHINE["confirm" if confirm else "retract"]
     comment = (comment or "").strip()
     event_data: dict[str, Any] = {}
 
@@ -550,14 +552,16 @@ def decide_flag(flag: ReportingFlag, *, actor, confirm: bool, comment: str = "",
 
     def change(a: Accident) -> ReportingFlag:
         # The accident's lock serialises the decisions; the right was asked on the accident.
-        f = perform(flag, action, actor=actor, policy=None, machine=FLAG_MACHINE, change=decide, event=False)
+        f = perform(flag, step.action, actor=actor, policy=None, machine=FLAG_MACHINE, change=decide, event=False)
         event_data.update(flag=f.pk, kind=f.kind)
         return f
 
     # The caller holds the flag, not the accident: its copy is read now.
     accident = Accident.objects.get(pk=flag.accident_id)
-    return perform(accident, action, actor=actor, policy=policy, right="investigate", change=change,
-                   expected_version=expected_version, comment=comment, data=event_data, outcome=True).result
+    # The accident's event is the flag step's (confirmed or retracted).
+    return perform(accident, DECIDE_FLAG, actor=actor, policy=policy, right="investigate", change=change,
+                   event=step.event, expected_version=expected_version, comment=comment, data=event_data,
+                   outcome=True).result
 
 
 # --- investigation ---------------------------------------------------------------------------
@@ -614,7 +618,7 @@ def start_investigation(accident: Accident, *, actor, data: dict[str, Any],
         event_data["level"] = inv.responsible_level
         return inv
 
-    return perform(accident, ev.INVESTIGATION_STARTED, actor=actor, policy=policy, machine=M, change=change,
+    return perform(accident, "start_investigation", actor=actor, policy=policy, machine=M, change=change,
                    expected_version=expected_version, data=event_data, outcome=True).result
 
 
@@ -628,7 +632,7 @@ def update_investigation(accident: Accident, *, actor, data: dict[str, Any],
         _save_child(inv, actor)
         return inv
 
-    return perform(accident, ev.INVESTIGATION_UPDATED, actor=actor, policy=policy, machine=M, change=change,
+    return perform(accident, "update_investigation", actor=actor, policy=policy, machine=M, change=change,
                    expected_version=expected_version, data={"fields": sorted(data)}, outcome=True).result
 
 
@@ -653,7 +657,7 @@ def submit_investigation_report(accident: Accident, *, actor, submitted_on: date
                           report_due_on=inv.report_due_on.isoformat(), late=inv.report_submitted_late)
         return inv
 
-    return perform(accident, ev.REPORT_SUBMITTED, actor=actor, policy=policy, machine=M, change=change,
+    return perform(accident, "submit_report", actor=actor, policy=policy, machine=M, change=change,
                    expected_version=expected_version, data=event_data, files=files,
                    file_kind=Attachment.Kind.DOCUMENT, outcome=True).result
 
@@ -681,7 +685,7 @@ def extend_report_deadline(accident: Accident, *, actor, days: int, reason: str,
                           report_due_on=inv.report_due_on.isoformat())
         return inv
 
-    return perform(accident, ev.REPORT_DEADLINE_EXTENDED, actor=actor, policy=policy, machine=M, change=change,
+    return perform(accident, "extend_report", actor=actor, policy=policy, machine=M, change=change,
                    expected_version=expected_version, comment=reason, data=event_data, outcome=True).result
 
 
@@ -703,7 +707,7 @@ def extend_approval(accident: Accident, *, actor, days: int, reason: str,
         event_data.update(days=days, approval_deadline=inv.approval_deadline.isoformat())
         return inv
 
-    return perform(accident, ev.APPROVAL_EXTENDED, actor=actor, policy=policy, machine=M, change=change,
+    return perform(accident, "extend_approval", actor=actor, policy=policy, machine=M, change=change,
                    expected_version=expected_version, comment=reason, data=event_data, outcome=True).result
 
 
@@ -724,7 +728,7 @@ def approve_investigation_report(accident: Accident, *, actor, approved_on: date
         event_data.update(approved_on=approved_on.isoformat(), late=approved_on > inv.approval_deadline)
         return inv
 
-    return perform(accident, ev.REPORT_APPROVED, actor=actor, policy=policy, machine=M, change=change,
+    return perform(accident, "approve_report", actor=actor, policy=policy, machine=M, change=change,
                    expected_version=expected_version, comment=comment, data=event_data, outcome=True).result
 
 
@@ -751,7 +755,7 @@ def add_rectification(accident: Accident, *, actor, data: dict[str, Any],
         event_data.update(rectification=rect.pk, listed=rect.listing_level)
         return rect
 
-    return perform(accident, ev.RECTIFICATION_ADDED, actor=actor, policy=policy, machine=M, change=change,
+    return perform(accident, "add_rectification", actor=actor, policy=policy, machine=M, change=change,
                    expected_version=expected_version, data=event_data, outcome=True).result
 
 
@@ -768,7 +772,7 @@ def rectify(rect: AccidentRectification, *, actor, note: str, files: Iterable = 
             raise ValidationError({"note": _("Describe what was done.")})
         r.rectified_note, r.rectified_at = note, timezone.now()
 
-    r = perform(rect, ev.RECTIFICATION_DONE, actor=actor, policy=policy, machine=RECTIFICATION_MACHINE,
+    r = perform(rect, "rectify", actor=actor, policy=policy, machine=RECTIFICATION_MACHINE,
                 change=change, expected_version=expected_version, event=False)
     event = record_event(r.accident, ev.RECTIFICATION_DONE, actor=actor, comment=note, data={"rectification": r.pk})
     attach_files(r, files, actor=actor, kind=Attachment.Kind.EVIDENCE, event=event)
@@ -783,7 +787,7 @@ def verify_rectification(rect: AccidentRectification, *, actor, comment: str = "
     def change(r: AccidentRectification) -> None:
         r.verified_by, r.verified_at = actor, timezone.now()
 
-    r = perform(rect, ev.RECTIFICATION_VERIFIED, actor=actor, policy=policy, machine=RECTIFICATION_MACHINE,
+    r = perform(rect, "verify", actor=actor, policy=policy, machine=RECTIFICATION_MACHINE,
                 change=change, expected_version=expected_version, event=False)
     record_event(r.accident, ev.RECTIFICATION_VERIFIED, actor=actor, comment=comment, data={"rectification": r.pk})
     return r
@@ -807,7 +811,7 @@ def add_accountability(accident: Accident, *, actor, data: dict[str, Any],
         event_data.update(accountability=rec.pk, measure=rec.measure)
         return rec
 
-    return perform(accident, ev.ACCOUNTABILITY_ADDED, actor=actor, policy=policy, machine=M, change=change,
+    return perform(accident, "add_accountability", actor=actor, policy=policy, machine=M, change=change,
                    expected_version=expected_version, data=event_data, outcome=True).result
 
 

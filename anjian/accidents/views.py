@@ -37,13 +37,13 @@ from anjian.core.views_imports import import_upload_page
 
 from . import forms as f
 from . import services
-from .choices import ACTION_OF_STEP, FLAG_DEFINITIONS, AccidentGrade, FlagKind, FlagState
+from .choices import ACCIDENT_MACHINE, FLAG_DEFINITIONS, AccidentGrade, FlagKind, FlagState
 from .exports import ExportTooLarge, FilterInvalid, export_accidents, export_filename, filtered_accidents
 from .grading import grade_for
 from .imports import COLUMNS as IMPORT_COLUMNS
 from .imports import import_accidents, template_file
 from .models import Accident, AccidentRectification, Investigation, ReportingFlag
-from .policy import MACHINES, available_actions, policy
+from .policy import available_actions, policy
 from .regulations import counted_deaths, counting_source, missing_counted_as_deaths
 from .selectors import casualty_phrase, followup_status, report_deadline, reporting_chain, update_window_end
 
@@ -159,9 +159,6 @@ def accident_edit(request, pk: int):
 
 # --- one accident ------------------------------------------------------------------------------
 
-# The button of each action: the label of the (first) step it takes.
-ACTION_LABELS = {name: step.label for machine in reversed(MACHINES.values()) for step in reversed(machine.steps)
-                 if (name := ACTION_OF_STEP.get(step.action))}
 PRIMARY = {"casualty_update", "start_investigation", "submit_report", "approve_report"}
 
 
@@ -175,7 +172,7 @@ def accident_detail(request, pk: int):
     for name in actions:
         url = (reverse("accidents:edit", args=[pk]) if name == "update"
                else reverse("accidents:action", args=[pk, name]))
-        buttons.append({"name": name, "label": ACTION_LABELS[name], "url": url,
+        buttons.append({"name": name, "label": ACCIDENT_MACHINE[name].label, "url": url,
                         "style": "danger" if name == "void" else ("primary" if name in PRIMARY else "")})
     grade, by = grade_for(deaths=accident.deaths, missing=accident.missing, serious_injuries=accident.serious_injuries,
                           direct_loss_yuan=accident.direct_loss_yuan, on=services._local_date(accident.occurred_at))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from anjian.core.forms import add_service_errors
 from anjian.core.imports import template_workbook
 from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.core.services import ConflictError
@@ -93,11 +94,7 @@ def _read(request: HttpRequest, form: StatisticsForm) -> AccidentStatistics:
     try:
         return accident_statistics(request.user, **params)
     except ValidationError as exc:
-        names = {"from": "start", "to": "end"}
-        for name, msgs in exc.message_dict.items():
-            field = names.get(name, name)
-            for m in msgs:
-                form.add_error(field if field in form.fields else None, m)
+        add_service_errors(form, exc, aliases={"from": "start", "to": "end"})
         return accident_statistics(request.user, region=params["region"])
 
 
@@ -222,9 +219,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
             try:
                 _figure, created = save_region_figures(actor=user, region=region, year=d["year"], data=data)
             except ValidationError as exc:
-                for name, msgs in exc.message_dict.items():
-                    for m in msgs:
-                        form.add_error(name if name in form.fields else None, m)
+                add_service_errors(form, exc)
             except ConflictError as exc:  # pragma: no cover - the form sends no version
                 form.add_error(None, exc.message)
             else:

@@ -43,6 +43,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import pgettext_lazy
 
+from anjian.orgs.choices import REGULATOR_ROLES, Role
+
 from .models import Warning, WarningRead
 
 logger = logging.getLogger(__name__)
@@ -135,6 +137,27 @@ def rule_title(code: str) -> str:
     """The rule's title, or its code when the rule is no longer declared."""
     rule = _REGISTRY.get(code)
     return str(rule.title) if rule else code
+
+
+# --- for declaring rules (each app's ``rules.py``) -----------------------------------------------
+
+#: Who a rule tells (``WarningRule.roles``, combined with ``|``): the regulators and industry
+#: officers in whose jurisdiction the record lies, the enterprise's users, the grid officers.
+REGULATORS = REGULATOR_ROLES
+ENTERPRISE = frozenset({Role.ENTERPRISE})
+GRID_OFFICERS = frozenset({Role.GRID_OFFICER})
+
+
+def setting_days(name: str, default: int) -> int:
+    """A rule's threshold in days, from the setting ``name``: read at every scan, so a changed
+    setting applies from the next scan on."""
+    return int(getattr(settings, name, default))
+
+
+def past_due(now: datetime, field: str = "deadline") -> models.Q:
+    """The records whose date ``field`` is before ``now``'s day in the site's time zone: due on a
+    day that is over, so overdue (a deadline of today is still kept in time)."""
+    return models.Q(**{f"{field}__lt": timezone.localdate(now)})
 
 
 # --- the scan ---------------------------------------------------------------------------------

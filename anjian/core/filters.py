@@ -1,9 +1,16 @@
 """The filter base and backends shared by every list (API and pages)."""
 
+from datetime import date, datetime, time, timedelta
+
 import django_filters
 from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.filters import OrderingFilter
+
+from .paths import subtree_q
+from .scoping import industry_subtree_ids, region_path
 
 
 class StableOrderingFilter(OrderingFilter):
@@ -83,3 +90,49 @@ class BaseFilterSet(django_filters.FilterSet):
                     field.clean = _bounded(field.clean)
             self._form = form
         return self._form
+
+    # The filters every ledger offers, declared by a set as ``method="filter_region"`` (and so
+    # on); a set whose rows hold the value elsewhere overrides the method.
+    def filter_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """A division code: the rows in that region or below it (by their ``region_path``)."""
+        return in_region(queryset, value)
+
+    def filter_industry(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """An industry code: the rows in that industry or its sub-sectors (by ``industry_id``)."""
+        return in_industry(queryset, value)
+
+    def filter_from_day(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+        """A day: the rows whose timestamp ``name`` (the filter's ``field_name``) is on it or later."""
+        return queryset.filter(**{f"{name}__gte": day_start(value)})
+
+    def filter_to_day(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+        """A day: the rows whose timestamp ``name`` (the filter's ``field_name``) is on it or earlier."""
+        return queryset.filter(**{f"{name}__lt": day_start(value + timedelta(days=1))})
+
+
+# --- the filters every ledger offers -----------------------------------------------------------
+
+def in_region(queryset: QuerySet, code: str, field: str = "region_path") -> QuerySet:
+    """The records of ``queryset`` in the region with this division code or below it (``field``
+    holds their region path); an unknown code: none. The code → path lookup is cached."""
+    path = region_path(code.strip())
+    return queryset.filter(subtree_q(field, path)) if path else queryset.none()
+
+
+def in_industry(queryset: QuerySet, code: str, field: str = "industry_id") -> QuerySet:
+    """The records of ``queryset`` in the industry with this code or one of its sub-sectors
+    (``field`` holds their industry's id); an unknown code: none. A leaf industry is one
+    equality, which every industry index serves."""
+    ids = sorted(industry_subtree_ids([code.strip()]))
+    if not ids:
+        return queryset.none()
+    if len(ids) == 1:
+        return queryset.filter(**{field: ids[0]})
+    return queryset.filter(**{f"{field}__in": ids})
+
+
+def day_start(day: date) -> datetime:
+    """The moment ``day`` begins in the site's time zone (its local midnight). A "from/to day"
+    filter on a timestamp is a range between two of these, which keeps the timestamp's index
+    usable (unlike ``__date``); warning rules and statistics bound their periods the same way."""
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -19,6 +19,7 @@ Nothing is downloaded at run time.
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
 from dataclasses import dataclass
@@ -132,3 +133,17 @@ def cell_font(font: str) -> tuple:
     (Helvetica by default) even when every cell is a Paragraph, which would list an unembedded
     Helvetica in the PDF."""
     return ("FONTNAME", (0, 0), (-1, -1), font)
+
+
+def qr_png(data: str) -> io.BytesIO:
+    """``data`` (a page's address) as a QR code in PNG, black on white, medium error correction
+    (a printed plate or card stays readable when a little of it is worn): for a PDF's image."""
+    import qrcode
+
+    qr = qrcode.QRCode(border=1, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(data)
+    qr.make(fit=True)
+    buf = io.BytesIO()
+    qr.make_image(fill_color="black", back_color="white").save(buf, format="PNG")
+    buf.seek(0)
+    return buf

@@ -129,6 +129,12 @@ class Step:
         return None
 
 
+VOID_STEP = "void"
+"""The action of a machine's void step, which ``void`` takes when the machine declares one."""
+VOIDED_EVENT = "voided"
+"""The event code of every void (the void step's ``event``)."""
+
+
 @dataclass(frozen=True)
 class StateMachine:
     """The states of a model's ``state_field`` and the steps between them, declared once."""
@@ -146,6 +152,9 @@ class StateMachine:
             for state in (*s.sources, *([s.target] if s.target else [])):
                 if state not in self.states.values:
                     raise ValueError(f"{self.model}: step {s.action!r} names unknown state {state!r}")
+            if s.action == VOID_STEP and s.event != VOIDED_EVENT:
+                # ``void`` takes this step: a voided record's event is ``voided`` in every app.
+                raise ValueError(f"{self.model}: the {VOID_STEP!r} step must declare event={VOIDED_EVENT!r}")
             self._index[s.action] = s
 
     def __getitem__(self, action: str) -> Step:
@@ -241,7 +250,7 @@ def perform(
     files: Iterable = (),
     file_kind: str = Attachment.Kind.EVIDENCE,
     right: str | None = None,
-    event: bool = True,
+    event: bool | str = True,
     save: bool = True,
     allow_voided: bool = False,
     outcome: bool = False,
@@ -254,6 +263,8 @@ def perform(
     ``action``; ``policy=None`` is only for steps whose right the caller has already decided in the
     same transaction (e.g. a step taken on each hazard of a notice). ``save=False`` skips saving the
     record itself (a step that writes only child rows still bumps the version and writes the event).
+    ``event=False`` writes no event; a string is the event's code when the input decides it rather
+    than the step (a casualty update counted or late: one step, two codes).
     """
     files = list(files or [])
     with transaction.atomic():
@@ -271,8 +282,10 @@ def perform(
         result = change(locked) if change is not None else None
         if step is not None and step.target:
             setattr(locked, machine.state_field, step.target)
-        # The event's code: the step's (when it names one), else the action's.
+        # The event's code: the caller's (when the input decides it), else the step's (when it names
+        # one), else the action's.
         code = step.event if step is not None and step.event else action
+        code = event if isinstance(event, str) else code
         versioned = is_versioned(type(locked))
         if versioned:
             # A plain increment is safe: the row is locked. (An F() expression would also reach
@@ -337,8 +350,8 @@ def create(
 def void(obj: M, *, actor, policy: Policy | None, reason: str, expected_version: int | None = None,
          right: str = "void", machine: StateMachine | None = None) -> M:
     """Void a user-entered record (never delete it) through the write path; the reason is the event's
-    comment. A machine's ``void`` step (with its guards, e.g. "a closed hazard cannot be voided")
-    applies when the machine declares one."""
+    comment and the event's code is ``voided``. A machine's ``void`` step (with its sources and
+    guards, e.g. "a closed hazard cannot be voided") applies when the machine declares one."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"void_reason": _("Give a reason for voiding this record.")})
@@ -350,24 +363,13 @@ def void(obj: M, *, actor, policy: Policy | None, reason: str, expected_version:
         locked.voided_at = timezone.now()
         locked.void_reason = reason[:200]
 
-    return perform(obj, "voided", actor=actor, policy=policy, change=change, expected_version=expected_version,
-                   right=right, comment=reason, allow_voided=True,
-                   machine=_VoidMachine(machine) if machine is not None and "void" in machine else None)
-
-
-class _VoidMachine:
-    """Lets a machine's ``void`` step (its sources and guards) apply to the ``voided`` action."""
-
-    def __init__(self, machine: StateMachine):
-        self.state_field = machine.state_field
-        self._step = Step(action="voided", label=machine["void"].label, sources=machine["void"].sources,
-                          guards=machine["void"].guards, right=machine["void"].right)
-
-    def __contains__(self, action: str) -> bool:
-        return action == "voided"
-
-    def __getitem__(self, action: str) -> Step:
-        return self._step
+    # A machine's ``void`` step declares the event ``voided`` (``StateMachine`` checks it), so the
+    # record's history reads the same whether or not its model has a machine.
+    if machine is not None and VOID_STEP in machine:
+        return perform(obj, VOID_STEP, actor=actor, policy=policy, change=change, machine=machine,
+                       expected_version=expected_version, right=right, comment=reason, allow_voided=True)
+    return perform(obj, VOIDED_EVENT, actor=actor, policy=policy, change=change, expected_version=expected_version,
+                   right=right, comment=reason, allow_voided=True)
 
 
 # --- for services whose caller goes on with its copy ---------------------------------------------

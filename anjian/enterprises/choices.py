@@ -34,7 +34,7 @@ OPERATING_STATUS_MACHINE = StateMachine(
         # A closed unit is no longer supervised (closing ended its plate).
         Step(events.SUPERVISION_ASSIGNED, _("Assign supervision"), right="assign_supervision", guards=(
             Guard(_not_closed, _("A closed enterprise cannot be assigned for supervision."), field="enterprise"),)),
-        Step("void", _("Void"), right="void"),
+        Step("void", _("Void"), right="void", event=events.VOIDED),
     ])
 
 # The status step that leads to each status (one per status).

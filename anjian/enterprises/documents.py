@@ -19,7 +19,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from anjian.core.pdf import font_name
+from anjian.core.pdf import font_name, qr_png
 
 from .models import Enterprise, Supervision
 
@@ -40,15 +40,7 @@ def detail_path(enterprise: Enterprise) -> str:
 
 
 def _qr_image(data: str) -> ImageReader:
-    import qrcode
-
-    qr = qrcode.QRCode(border=1, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    qr.add_data(data)
-    qr.make(fit=True)
-    buf = io.BytesIO()
-    qr.make_image(fill_color="black", back_color="white").save(buf, format="PNG")
-    buf.seek(0)
-    return ImageReader(buf)
+    return ImageReader(qr_png(data))
 
 
 def _person(name: str, phone: str) -> str:

@@ -7,16 +7,9 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.filters import BaseFilterSet
-from anjian.core.paths import subtree_q
-from anjian.core.scoping import industry_subtree_ids, region_path
 
 from .choices import OperatingStatus
 from .models import Enterprise, EnterpriseTag, Supervision
-
-
-def industry_ids(code: str) -> list[int]:
-    """The ids of the industry with this code and its sub-sectors (cached taxonomy)."""
-    return sorted(industry_subtree_ids([code]))
 
 
 class EnterpriseFilter(BaseFilterSet):
@@ -33,19 +26,6 @@ class EnterpriseFilter(BaseFilterSet):
     class Meta:
         model = Enterprise
         fields = ["region", "industry", "grid", "status", "above_scale", "high_risk", "has_supervision", "tag", "q"]
-
-    def filter_region(self, queryset, name, value):
-        # As regions.filters.filter_region_subtree, with the code → path lookup cached.
-        path = region_path(value)
-        if not path:
-            return queryset.none()
-        return queryset.filter(subtree_q("region_path", path))
-
-    def filter_industry(self, queryset, name, value):
-        ids = industry_ids(value)
-        if len(ids) == 1:
-            return queryset.filter(industry_id=ids[0])
-        return queryset.filter(industry_id__in=ids)
 
     def filter_has_supervision(self, queryset, name, value):
         current = Exists(Supervision.objects.filter(enterprise=OuterRef("pk"), is_current=True))

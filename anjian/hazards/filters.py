@@ -5,43 +5,18 @@ Every filter reads the hazard's own columns (region path, industry, grid and ent
 copied onto the hazard), so a region or industry filter is a range or IN on Hazard's indexes.
 """
 
-from datetime import datetime, time, timedelta
-
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.filters import BaseFilterSet
-from anjian.core.paths import subtree_q
-from anjian.core.scoping import industry_subtree_ids, region_path
 from anjian.standards.choices import HazardFactor
 
 from .choices import OPEN_STATES, HazardGrade, HazardSource, HazardState, ListingLevel, ListingState
 from .models import EnterpriseApiKey, Hazard, ListedSupervision, RectificationNotice
 
 NUMBER_PREFIX = "YH"
-
-
-def _region(queryset, field: str, code: str):
-    path = region_path(code.strip())
-    if not path:
-        return queryset.none()
-    return queryset.filter(subtree_q(field, path))
-
-
-def _industry(queryset, field: str, code: str):
-    ids = sorted(industry_subtree_ids([code.strip()]))
-    if not ids:
-        return queryset.none()
-    if len(ids) == 1:
-        return queryset.filter(**{field: ids[0]})
-    return queryset.filter(**{f"{field}__in": ids})
-
-
-def _day_start(day):
-    """The aware datetime at which ``day`` begins in the project's time zone."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class HazardFilter(BaseFilterSet):
@@ -56,8 +31,10 @@ class HazardFilter(BaseFilterSet):
     category = django_filters.ChoiceFilter(choices=HazardFactor.choices, label=_("Hazard factor class"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
     listed = django_filters.BooleanFilter(field_name="is_listed", label=_("Under listed supervision"))
-    found_from = django_filters.DateFilter(method="filter_found_from", label=_("Found on or after"))
-    found_to = django_filters.DateFilter(method="filter_found_to", label=_("Found on or before"))
+    found_from = django_filters.DateFilter(field_name="found_at", method="filter_from_day",
+                                           label=_("Found on or after"))
+    found_to = django_filters.DateFilter(field_name="found_at", method="filter_to_day",
+                                         label=_("Found on or before"))
     deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte",
                                                 label=_("Deadline on or before"))
     q = django_filters.CharFilter(method="filter_q", label=_("Number, description, location or enterprise"))
@@ -67,21 +44,9 @@ class HazardFilter(BaseFilterSet):
         fields = ["region", "enterprise", "industry", "grid", "state", "grade", "source", "category", "overdue",
                   "listed", "found_from", "found_to", "deadline_before", "q"]
 
-    def filter_region(self, queryset, name, value):
-        return _region(queryset, "region_path", value)
-
-    def filter_industry(self, queryset, name, value):
-        return _industry(queryset, "industry_id", value)
-
     def filter_overdue(self, queryset, name, value):
         overdue = Q(state__in=OPEN_STATES, deadline__lt=timezone.localdate())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
-
-    def filter_found_from(self, queryset, name, value):
-        return queryset.filter(found_at__gte=_day_start(value))
-
-    def filter_found_to(self, queryset, name, value):
-        return queryset.filter(found_at__lt=_day_start(value + timedelta(days=1)))
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -106,9 +71,6 @@ class ListedSupervisionFilter(BaseFilterSet):
         model = ListedSupervision
         fields = ["region", "enterprise", "hazard", "level", "state", "overdue"]
 
-    def filter_region(self, queryset, name, value):
-        return _region(queryset, "region_path", value)
-
     def filter_overdue(self, queryset, name, value):
         overdue = Q(state=ListingState.LISTED, deadline__lt=timezone.localdate())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
@@ -125,9 +87,6 @@ class RectificationNoticeFilter(BaseFilterSet):
     class Meta:
         model = RectificationNotice
         fields = ["region", "enterprise", "department", "hazard", "issued_from", "issued_to"]
-
-    def filter_region(self, queryset, name, value):
-        return _region(queryset, "region_path", value)
 
 
 class EnterpriseApiKeyFilter(BaseFilterSet):

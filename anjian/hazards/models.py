@@ -267,10 +267,10 @@ class Hazard(VersionedModel, VoidableModel):
     @property
     def accepted_by_regulator(self) -> bool:
         """Accepted by a regulator (or a system administrator): a listed hazard is delisted only then."""
-        from anjian.orgs.choices import Role
+        from anjian.orgs.choices import REGULATOR_ROLES
 
         by = self.accepted_by
-        return by is not None and (by.role in (Role.REGULATOR, Role.INDUSTRY_OFFICER) or by.is_system_admin)
+        return by is not None and (by.role in REGULATOR_ROLES or by.is_system_admin)
 
 
 class HazardRecord(models.Model):

@@ -21,14 +21,12 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.core.scoping import ENTERPRISE, scope_of
 from anjian.core.workflow import Policy
-from anjian.orgs.choices import Role
+from anjian.orgs.choices import REGULATOR_ROLES, Role
 
 from .models import EnterpriseApiKey, Hazard
 
-#: The roles of the regulator side.
-REGULATOR_ROLES = frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER})
 # The roles that issue and revoke enterprise-system keys (for the enterprises they may see).
-KEY_MANAGER_ROLES = frozenset({Role.ENTERPRISE, Role.REGULATOR, Role.INDUSTRY_OFFICER})
+KEY_MANAGER_ROLES = REGULATOR_ROLES | {Role.ENTERPRISE}
 
 #: Why a step is refused to someone the rule does not allow (a 403's message).
 REFUSALS = {

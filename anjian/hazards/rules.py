@@ -11,29 +11,33 @@ Every rule leaves voided hazards out, so voiding a hazard closes its warnings.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from django.db.models.functions import Trim, TruncDate
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anjian.alerts.engine import WarningRule, register
+from anjian.alerts.engine import (
+    ENTERPRISE,
+    GRID_OFFICERS,
+    REGULATORS,
+    WarningRule,
+    past_due,
+    register,
+    setting_days,
+)
 from anjian.alerts.models import Warning
-from anjian.orgs.choices import Role
+from anjian.core.filters import day_start
 
 from .choices import OPEN_STATES, RECHECK_STATES, UNCLOSED_STATES, HazardGrade, HazardState, ListingState
 from .models import Hazard, ListedSupervision
 
-REGULATORS = frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER})
-ENTERPRISE = frozenset({Role.ENTERPRISE})
 HAZARD_PAGE = "hazards:detail"
-
-
-def _days(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
+#: A major hazard's warning is severe; a general one's is a warning.
+SEVERE_IF_MAJOR = Case(When(grade=HazardGrade.MAJOR, then=Value(Warning.Level.SEVERE)),
+                       default=Value(Warning.Level.WARNING), output_field=CharField())
 
 
 def _live() -> QuerySet:
@@ -44,18 +48,17 @@ def _live() -> QuerySet:
 
 def overdue(now: datetime) -> QuerySet:
     """Reported or rectifying, and the (possibly extended) deadline is before today."""
-    return _live().filter(state__in=OPEN_STATES, deadline__lt=timezone.localdate(now))
+    return _live().filter(past_due(now), state__in=OPEN_STATES)
 
 
 register(WarningRule(
     code="hazard_overdue",
     title=_("Rectification overdue"),
     # A major hazard past its deadline is severe; a general one is a warning.
-    level=Case(When(grade=HazardGrade.MAJOR, then=Value(Warning.Level.SEVERE)),
-               default=Value(Warning.Level.WARNING), output_field=CharField()),
+    level=SEVERE_IF_MAJOR,
     message=_("Hazard %(number)s is past its rectification deadline (%(deadline)s)."),
     # The enterprise must fix it, the regulators and the grid officer follow it up.
-    roles=REGULATORS | ENTERPRISE | {Role.GRID_OFFICER},
+    roles=REGULATORS | ENTERPRISE | GRID_OFFICERS,
     model=Hazard,
     matches=overdue,
     params={"number": "number", "deadline": "deadline"},
@@ -68,13 +71,13 @@ register(WarningRule(
 
 def awaiting_acceptance(now: datetime) -> QuerySet:
     """Rectified (submitted) more than ANJIAN_WARN_ACCEPTANCE_DAYS days ago and not yet accepted."""
-    days = _days("ANJIAN_WARN_ACCEPTANCE_DAYS", 7)
+    days = setting_days("ANJIAN_WARN_ACCEPTANCE_DAYS", 7)
     return _live().filter(state=HazardState.RECTIFIED, rectified_at__lt=now - timedelta(days=days))
 
 
 def _acceptance_params(now: datetime) -> dict:
     return {"number": "number", "rectified_on": TruncDate("rectified_at"),
-            "days": Value(str(_days("ANJIAN_WARN_ACCEPTANCE_DAYS", 7)))}
+            "days": Value(str(setting_days("ANJIAN_WARN_ACCEPTANCE_DAYS", 7)))}
 
 
 ACCEPTANCE_MESSAGE = _("Hazard %(number)s was rectified on %(rectified_on)s and has waited more than "
@@ -122,7 +125,7 @@ PLAN_INCOMPLETE = (_blank("plan_responsible") | _blank("plan_measures") | Q(plan
 def plan_missing(now: datetime) -> QuerySet:
     """Major, not yet submitted as rectified, found more than ANJIAN_WARN_PLAN_DAYS days ago, and
     one of the five 五落实 items (responsibility, measures, funds, time limit, contingency) missing."""
-    days = _days("ANJIAN_WARN_PLAN_DAYS", 3)
+    days = setting_days("ANJIAN_WARN_PLAN_DAYS", 3)
     return _live().filter(PLAN_INCOMPLETE, grade=HazardGrade.MAJOR, state__in=OPEN_STATES,
                           found_at__lt=now - timedelta(days=days))
 
@@ -136,7 +139,7 @@ register(WarningRule(
     roles=REGULATORS | ENTERPRISE,
     model=Hazard,
     matches=plan_missing,
-    params=lambda now: {"number": "number", "days": Value(str(_days("ANJIAN_WARN_PLAN_DAYS", 3)))},
+    params=lambda now: {"number": "number", "days": Value(str(setting_days("ANJIAN_WARN_PLAN_DAYS", 3)))},
     url_name=HAZARD_PAGE,
     description=_("Major hazards whose 五落实 plan is incomplete after the time allowed."),
 ))
@@ -147,7 +150,7 @@ register(WarningRule(
 def dual_report_missing(now: datetime) -> QuerySet:
     """Major, not closed out, found more than ANJIAN_WARN_DUAL_REPORT_DAYS days ago, and not yet
     reported both to the regulator and to the workers' congress."""
-    days = _days("ANJIAN_WARN_DUAL_REPORT_DAYS", 7)
+    days = setting_days("ANJIAN_WARN_DUAL_REPORT_DAYS", 7)
     return _live().filter(Q(reported_to_regulator_on__isnull=True) | Q(reported_to_congress_on__isnull=True),
                           grade=HazardGrade.MAJOR, state__in=UNCLOSED_STATES,
                           found_at__lt=now - timedelta(days=days))
@@ -162,7 +165,7 @@ register(WarningRule(
     roles=REGULATORS | ENTERPRISE,
     model=Hazard,
     matches=dual_report_missing,
-    params=lambda now: {"number": "number", "days": Value(str(_days("ANJIAN_WARN_DUAL_REPORT_DAYS", 7)))},
+    params=lambda now: {"number": "number", "days": Value(str(setting_days("ANJIAN_WARN_DUAL_REPORT_DAYS", 7)))},
     url_name=HAZARD_PAGE,
     description=_("Major hazards not reported to the regulator and the workers' congress in time."),
 ))
@@ -174,8 +177,7 @@ def listing_overdue(now: datetime) -> QuerySet:
     """Active listings (挂牌督办, still listed) whose supervision deadline is before today. The
     warning is about the hazard (its page shows the listing); at most one listing per hazard is
     active, so one warning per hazard."""
-    return ListedSupervision.objects.filter(state=ListingState.LISTED, deadline__lt=timezone.localdate(now),
-                                            hazard__is_voided=False)
+    return ListedSupervision.objects.filter(past_due(now), state=ListingState.LISTED, hazard__is_voided=False)
 
 
 register(WarningRule(
@@ -207,9 +209,8 @@ def recheck_overdue(now: datetime) -> QuerySet:
     from .services import recheck_days
 
     limit = timezone.localdate(now) - timedelta(days=recheck_days())
-    limit_start = timezone.make_aware(datetime.combine(limit, time.min))  # local midnight of that day
     pending = _live().filter(recheck_required=True, rechecked_at__isnull=True)
-    reported_done = Q(state__in=RECHECK_STATES) & (Q(deadline__lt=limit) | Q(rectified_at__lt=limit_start))
+    reported_done = Q(state__in=RECHECK_STATES) & (Q(deadline__lt=limit) | Q(rectified_at__lt=day_start(limit)))
     return pending.filter(Q(state__in=OPEN_STATES, deadline__lt=limit) | reported_done)
 
 
@@ -222,13 +223,12 @@ def _recheck_params(now: datetime) -> dict:
 register(WarningRule(
     code="recheck_overdue",
     title=_("Re-check overdue"),
-    level=Case(When(grade=HazardGrade.MAJOR, then=Value(Warning.Level.SEVERE)),
-               default=Value(Warning.Level.WARNING), output_field=CharField()),
+    level=SEVERE_IF_MAJOR,
     message=_("Hazard %(number)s is waiting for its re-check, due within %(days)s days of the rectification "
               "deadline (%(deadline)s) or of the enterprise's report of completion."),
     # The regulators re-check (and follow up the grid officers' and experts' findings); the grid
     # officer re-checks what a patrol found.
-    roles=REGULATORS | {Role.GRID_OFFICER},
+    roles=REGULATORS | GRID_OFFICERS,
     model=Hazard,
     matches=recheck_overdue,
     params=_recheck_params,

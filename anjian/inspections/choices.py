@@ -85,7 +85,7 @@ RECORD_MACHINE = StateMachine(
                  Guard(_items_or_summary, _("Add the items checked, or summarise the inspection."),
                        field="summary"),
              )),
-        Step("void", _("Void"), right="void"),
+        Step("void", _("Void"), right="void", event=events.VOIDED),
     ])
 
 

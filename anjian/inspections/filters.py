@@ -1,8 +1,6 @@
 """Filters of the task, record and duty lists, shared by the pages and the API so both offer
 the same ones. Region filters are ranges on the rows' own region path (indexed)."""
 
-from datetime import datetime, time, timedelta
-
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
@@ -10,24 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from anjian.core.filters import BaseFilterSet
-from anjian.core.paths import subtree_q
-from anjian.core.scoping import region_path
 
 from .choices import InspectionKind, RecordState, TaskState
 from .models import InspectionDuty, InspectionRecord, InspectionTask
-
-
-def _filter_region(queryset, value):
-    path = region_path(value)
-    if not path:
-        return queryset.none()
-    return queryset.filter(subtree_q("region_path", path))
-
-
-def _day_start(day):
-    """The aware datetime at which ``day`` starts in the site's time zone (a range on the
-    timestamp keeps its index usable, unlike ``__date``)."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class TaskFilter(BaseFilterSet):
@@ -45,9 +28,6 @@ class TaskFilter(BaseFilterSet):
         model = InspectionTask
         fields = ["state", "due_before", "due_after", "enterprise", "region", "cadence", "duty", "mine", "q"]
 
-    def filter_region(self, queryset, name, value):
-        return _filter_region(queryset, value)
-
     def filter_mine(self, queryset, name, value):
         user = getattr(self.request, "user", None)
         if not value or user is None:
@@ -64,23 +44,16 @@ class RecordFilter(BaseFilterSet):
     state = django_filters.ChoiceFilter(choices=RecordState.choices, label=_("State"))
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise id"))
     region = django_filters.CharFilter(method="filter_region", label=_("Region code"))
-    date_from = django_filters.DateFilter(method="filter_date_from", label=_("Inspected from"))
-    date_to = django_filters.DateFilter(method="filter_date_to", label=_("Inspected until"))
+    date_from = django_filters.DateFilter(field_name="inspected_at", method="filter_from_day",
+                                          label=_("Inspected from"))
+    date_to = django_filters.DateFilter(field_name="inspected_at", method="filter_to_day",
+                                        label=_("Inspected until"))
     task = django_filters.NumberFilter(field_name="task_id", label=_("Task id"))
     q = django_filters.CharFilter(method="filter_q", label=_("Enterprise name"))
 
     class Meta:
         model = InspectionRecord
         fields = ["kind", "state", "enterprise", "region", "date_from", "date_to", "task", "q"]
-
-    def filter_region(self, queryset, name, value):
-        return _filter_region(queryset, value)
-
-    def filter_date_from(self, queryset, name, value):
-        return queryset.filter(inspected_at__gte=_day_start(value))
-
-    def filter_date_to(self, queryset, name, value):
-        return queryset.filter(inspected_at__lt=_day_start(value + timedelta(days=1)))
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -97,9 +70,6 @@ class DutyFilter(BaseFilterSet):
     class Meta:
         model = InspectionDuty
         fields = ["enterprise", "cadence", "region", "active", "q"]
-
-    def filter_region(self, queryset, name, value):
-        return _filter_region(queryset, value)
 
     def filter_active(self, queryset, name, value):
         if value is None:

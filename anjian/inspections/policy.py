@@ -21,18 +21,18 @@ from __future__ import annotations
 from anjian.core.scoping import ENTERPRISE, scope_of
 from anjian.core.workflow import Policy
 from anjian.enterprises.models import Enterprise
-from anjian.orgs.choices import Role
+from anjian.orgs.choices import REGULATOR_ROLES, Role
 
 from .choices import InspectionKind
 
 # Which roles do which kind of inspection (self-inspections: the enterprise's own users).
 KIND_ROLES: dict[str, frozenset[str]] = {
-    InspectionKind.GOVERNMENT: frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER}),
+    InspectionKind.GOVERNMENT: REGULATOR_ROLES,
     InspectionKind.GRID: frozenset({Role.GRID_OFFICER}),
     InspectionKind.EXPERT: frozenset({Role.EXPERT}),
 }
 # Besides the enterprise itself, who may set up an enterprise's self-inspection duties.
-DUTY_ROLES = frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER})
+DUTY_ROLES = REGULATOR_ROLES
 
 
 def is_own_enterprise(actor, enterprise_id: int | None) -> bool:

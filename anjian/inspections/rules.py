@@ -7,9 +7,8 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from anjian.alerts.engine import WarningRule, register
+from anjian.alerts.engine import ENTERPRISE, GRID_OFFICERS, REGULATORS, WarningRule, register
 from anjian.alerts.models import Warning
-from anjian.orgs.choices import Role
 
 from .models import InspectionTask
 from .selectors import missed_tasks_qs
@@ -27,7 +26,7 @@ register(WarningRule(
     level=Warning.Level.WARNING,
     message=_("The self-inspection \"%(duty)s\" (%(cadence)s) due on %(due)s was not done."),
     # The enterprise must inspect; regulators and the grid officer follow up.
-    roles=frozenset({Role.ENTERPRISE, Role.REGULATOR, Role.INDUSTRY_OFFICER, Role.GRID_OFFICER}),
+    roles=ENTERPRISE | REGULATORS | GRID_OFFICERS,
     model=InspectionTask,
     matches=missed,
     params={"duty": "duty__name", "cadence": "cadence__name", "due": "due_date"},

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from anjian.core.filters import day_start
 from anjian.core.models import Attachment
 
 from .choices import TaskState
@@ -136,7 +137,7 @@ def enterprise_inspection_summary(user, enterprise_id: int, today: date | None =
     today = today or timezone.localdate()
     since = today - timedelta(days=RECENT_DAYS)
     records = InspectionRecord.objects.for_user(user).filter(enterprise_id=enterprise_id)
-    start = timezone.make_aware(datetime.combine(since, time.min))  # a range keeps the index usable
+    start = day_start(since)  # a range keeps the index usable
     record_counts = records.aggregate(
         total=Count("id"), recent=Count("id", filter=Q(inspected_at__gte=start)),
         **{f"recent_{k}": Count("id", filter=Q(inspected_at__gte=start, kind=k)) for k in InspectionKind.values})

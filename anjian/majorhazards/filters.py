@@ -7,8 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from anjian.core.filters import BaseFilterSet
-from anjian.core.paths import subtree_q
-from anjian.core.scoping import industry_subtree_ids, region_path
 
 from .choices import MajorGrade, SourceState, UnitKind
 from .models import MajorHazardSource
@@ -27,14 +25,6 @@ class MajorHazardSourceFilter(BaseFilterSet):
     class Meta:
         model = MajorHazardSource
         fields: list[str] = []
-
-    def filter_region(self, queryset, name, value):
-        path = region_path(value.strip())
-        return queryset.filter(subtree_q("region_path", path)) if path else queryset.none()
-
-    def filter_industry(self, queryset, name, value):
-        ids = sorted(industry_subtree_ids([value.strip()]))
-        return queryset.filter(industry_id__in=ids) if ids else queryset.none()
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -8,9 +8,8 @@ from django.utils.translation import pgettext_lazy
 
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
-from anjian.enterprises.fields import industry_label, industry_queryset
+from anjian.enterprises.fields import region_industry_fields
 from anjian.enterprises.models import Enterprise
-from anjian.regions.fields import RegionCodeField
 
 from .choices import MajorGrade, PersonRole, SourceState, UnitKind
 from .filters import MajorHazardSourceFilter
@@ -24,10 +23,7 @@ class RegistryFilter(MajorHazardSourceFilter):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         form = self.form
-        form.fields["region"] = RegionCodeField(user, label=_("Region"))
-        form.fields["industry"] = forms.ChoiceField(
-            label=_("Industry"), required=False,
-            choices=[("", _("All industries")), *((i.code, industry_label(i)) for i in industry_queryset(user))])
+        region_industry_fields(form.fields, user)
         if scope_of(user).kind == ENTERPRISE_SCOPE:
             form.fields["region"].widget = forms.HiddenInput()
             form.fields["industry"].widget = forms.HiddenInput()

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from anjian.core.scoping import ENTERPRISE, scope_of
 from anjian.core.workflow import Policy
-from anjian.orgs.choices import Role
+from anjian.orgs.choices import REGULATOR_ROLES
 
 from .models import MajorHazardSource
 
 #: The regulator-side roles that manage the sources in their jurisdiction.
-MANAGING_ROLES = (Role.REGULATOR, Role.INDUSTRY_OFFICER)
+MANAGING_ROLES = REGULATOR_ROLES
 TABLES_PERMISSION = "majorhazards.change_criticalquantitytable"
 
 

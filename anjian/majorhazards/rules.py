@@ -25,14 +25,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anjian.alerts.engine import WarningRule, register
+from anjian.alerts.engine import ENTERPRISE, REGULATORS, WarningRule, register, setting_days
 from anjian.alerts.models import Warning
-from anjian.orgs.choices import Role
 
 from .choices import PersonRole, SourceState
 from .models import MajorHazardSource, ResponsibleCheck, ResponsiblePerson
 
-AUDIENCE = frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER, Role.ENTERPRISE})
+AUDIENCE = REGULATORS | ENTERPRISE
 SOURCE_PAGE = "majorhazards:detail"
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 
@@ -89,7 +88,7 @@ def _check_due(role: str, setting: str, default: str | None):
             return _nothing()
         today = timezone.localdate(now)
         start = period_start(today, period)
-        if today < start + timedelta(days=int(getattr(settings, "ANJIAN_MH_CHECK_GRACE_DAYS", 0))):
+        if today < start + timedelta(days=setting_days("ANJIAN_MH_CHECK_GRACE_DAYS", 0)):
             return _nothing()
         done = ResponsibleCheck.objects.filter(source=OuterRef("pk"), role=role, is_voided=False,
                                                checked_on__gte=start)

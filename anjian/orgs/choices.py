@@ -21,3 +21,7 @@ class DepartmentKind(models.TextChoices):
 
 
 REGION_SCOPED_ROLES = {Role.REGULATOR, Role.INDUSTRY_OFFICER, Role.COMMITTEE_OFFICE, Role.EXPERT}
+
+#: The regulator side: the officers of the emergency-management bureau and of the industry
+#: departments ("管行业必须管安全"), who supervise, decide and are warned alike in every app.
+REGULATOR_ROLES = frozenset({Role.REGULATOR, Role.INDUSTRY_OFFICER})

@@ -1,7 +1,6 @@
 import django_filters
 
-from anjian.core.filters import BaseFilterSet
-from anjian.regions.filters import filter_region_subtree
+from anjian.core.filters import BaseFilterSet, in_region
 
 from .choices import DepartmentKind, Role
 from .models import Department, User
@@ -16,7 +15,7 @@ class DepartmentFilter(BaseFilterSet):
         fields = ["kind", "region"]
 
     def filter_region(self, queryset, name, value):
-        return filter_region_subtree(queryset, "region__path", value)
+        return in_region(queryset, value, "region__path")
 
 
 class UserFilter(BaseFilterSet):

@@ -6,8 +6,6 @@ committee office, administrators) see their jurisdiction. Every figure is read t
 user's scope, and the actions offered are only those the user's role may take: each is checked
 with ``navigation.allowed``, the same test as the side menu."""
 
-from datetime import datetime, time
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -15,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.alerts.engine import level_badge, warning_summary
+from anjian.core.filters import day_start
 from anjian.core.pages import scoped_list
 from anjian.core.scoping import ENTERPRISE, GRID, scope_of
 
@@ -128,7 +127,7 @@ def _accident_figures(user) -> dict:
     from anjian.accidents.models import Accident
 
     today = timezone.localdate()
-    start = timezone.make_aware(datetime.combine(today.replace(month=1, day=1), time.min))
+    start = day_start(today.replace(month=1, day=1))
     figures = scoped_list(user, Accident, occurred_at__gte=start).aggregate(
         count=Count("pk"), deaths=Sum("deaths"))
     return {"year": today.year, "count": figures["count"], "deaths": figures["deaths"] or 0}

@@ -1,18 +1,9 @@
 import django_filters
 
-from anjian.core.filters import BaseFilterSet
-from anjian.core.paths import subtree_q
+from anjian.core.filters import BaseFilterSet, in_region
 
 from .choices import RegionLevel
 from .models import Grid, Region
-
-
-def filter_region_subtree(queryset, path_field: str, code: str):
-    """Narrow ``queryset`` to the subtree of the region with this code (unknown code: nothing)."""
-    path = Region.objects.filter(code=code).values_list("path", flat=True).first()
-    if not path:
-        return queryset.none()
-    return queryset.filter(subtree_q(path_field, path))
 
 
 class RegionFilter(BaseFilterSet):
@@ -25,7 +16,7 @@ class RegionFilter(BaseFilterSet):
         fields = ["level", "parent", "within"]
 
     def filter_within(self, queryset, name, value):
-        return filter_region_subtree(queryset, "path", value)
+        return in_region(queryset, value, "path")
 
 
 class GridFilter(BaseFilterSet):
@@ -35,6 +26,3 @@ class GridFilter(BaseFilterSet):
     class Meta:
         model = Grid
         fields = ["township", "region"]
-
-    def filter_region(self, queryset, name, value):
-        return filter_region_subtree(queryset, "region_path", value)

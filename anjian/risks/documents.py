@@ -19,7 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from anjian.core.pdf import cell_font, font_name
+from anjian.core.pdf import cell_font, font_name, qr_png
 
 from .choices import COLOUR_ZH, LEVEL_COLOUR, LEVEL_HEX, LEVEL_ZH
 from .models import RiskPoint
@@ -37,15 +37,7 @@ def _p(text: str) -> str:
 
 
 def _qr_flowable(url: str, size: float) -> Image:
-    import qrcode
-
-    qr = qrcode.QRCode(border=1, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    qr.add_data(url)
-    qr.make(fit=True)
-    buf = io.BytesIO()
-    qr.make_image(fill_color="black", back_color="white").save(buf, format="PNG")
-    buf.seek(0)
-    return Image(buf, width=size, height=size)
+    return Image(qr_png(url), width=size, height=size)
 
 
 def card_content(point: RiskPoint, measures) -> dict:

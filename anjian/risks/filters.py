@@ -7,8 +7,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.filters import BaseFilterSet
-from anjian.core.paths import subtree_q
-from anjian.core.scoping import industry_subtree_ids, region_path
 
 from .choices import ControlLevel, MeasureType, PointKind, RiskLevel
 from .models import ControlMeasure, RiskAssessment, RiskPoint
@@ -40,18 +38,6 @@ class RiskPointFilter(BaseFilterSet):
         if not value:
             return queryset
         return queryset.filter(level__in=["" if v == "unassessed" else v for v in value])
-
-    def filter_region(self, queryset, name, value):
-        path = region_path(value.strip()) if value.strip() else None
-        if not value.strip():
-            return queryset
-        return queryset.filter(subtree_q("region_path", path)) if path else queryset.none()
-
-    def filter_industry(self, queryset, name, value):
-        if not value.strip():
-            return queryset
-        ids = sorted(industry_subtree_ids([value.strip()]))
-        return queryset.filter(industry_id__in=ids) if ids else queryset.none()
 
 
 class RiskAssessmentFilter(BaseFilterSet):

@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
-from anjian.enterprises.fields import industry_label, industry_queryset
+from anjian.enterprises.fields import region_industry_fields
 from anjian.enterprises.models import Enterprise
-from anjian.regions.fields import RegionCodeField
 from anjian.standards.models import HazardFactorClass
 from anjian.standards.selectors import accident_types_for
 
@@ -31,10 +30,7 @@ class RiskPointPageFilter(RiskPointFilter):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         form = self.form
-        form.fields["region"] = RegionCodeField(user, label=_("Region"))
-        form.fields["industry"] = forms.ChoiceField(
-            label=_("Industry"), required=False,
-            choices=[("", _("All industries")), *((i.code, industry_label(i)) for i in industry_queryset(user))])
+        region_industry_fields(form.fields, user)
         if scope_of(user).kind == ENTERPRISE_SCOPE:
             # One enterprise: its own region and industry, nothing to choose.
             for name in ("region", "industry", "enterprise"):

@@ -12,12 +12,12 @@ from __future__ import annotations
 from anjian.core.scoping import ENTERPRISE, scope_of
 from anjian.core.workflow import Policy
 from anjian.enterprises.models import Enterprise
-from anjian.orgs.choices import Role
+from anjian.orgs.choices import REGULATOR_ROLES, Role
 
 from .models import ControlMeasure, RiskPoint
 
 #: The regulator-side roles that manage the risk points of the enterprises in their jurisdiction.
-MANAGING_ROLES = (Role.REGULATOR, Role.INDUSTRY_OFFICER)
+MANAGING_ROLES = REGULATOR_ROLES
 
 
 def _enterprise_id(obj) -> int | None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anjian.core.events import event_label, state_label
+from anjian.core.forms import add_service_errors
 from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.core.services import ConflictError, events_for
 from anjian.enterprises.models import Enterprise
@@ -52,14 +53,6 @@ def _point(user, pk: int, *, include_voided: bool = False) -> RiskPoint:
         return selectors.scoped_point(user, pk, include_voided=include_voided)
     except RiskPoint.DoesNotExist:
         raise Http404 from None
-
-
-def _apply_errors(form, exc: ValidationError, mapping: dict | None = None) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, msgs in errors.items():
-        name = (mapping or {}).get(field, field)
-        for m in msgs:
-            form.add_error(name if name in form.fields else None, m)
 
 
 # --- the ledger -----------------------------------------------------------------------------
@@ -148,7 +141,7 @@ def point_create(request):
             point = services.create_risk_point(actor=user, enterprise=form.cleaned_data["enterprise"],
                                                data=form.service_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -171,7 +164,7 @@ def point_edit(request, pk: int):
             services.update_risk_point(point, actor=user, data=form.service_data(),
                                        version=request.POST.get("version") or None)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         except ConflictError as exc:
             form.add_error(None, exc.message)
         else:
@@ -195,7 +188,7 @@ def point_void(request, pk: int):
             services.void_risk_point(point, actor=user, reason=form.cleaned_data["reason"],
                                      version=request.POST.get("version") or None)
         except ValidationError as exc:
-            _apply_errors(form, exc, {"void_reason": "reason"})
+            add_service_errors(form, exc, {"void_reason": "reason"})
         except ConflictError as exc:
             form.add_error(None, exc.message)
         else:
@@ -221,7 +214,7 @@ def point_assess(request, pk: int):
                                            profile_code=form.cleaned_data["profile"] or None,
                                            note=form.cleaned_data["note"], version=request.POST.get("version") or None)
         except ValidationError as exc:
-            _apply_errors(form, exc, {f: f"{method}_{f}" for f in ("l", "e", "c", "s")})
+            add_service_errors(form, exc, {f: f"{method}_{f}" for f in ("l", "e", "c", "s")})
         except ConflictError as exc:
             form.add_error(None, exc.message)
         else:
@@ -273,7 +266,7 @@ def measure_create(request, pk: int):
         try:
             services.create_measure(point, actor=user, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Control measure added."))
             return redirect("risks:detail", pk=pk)
@@ -301,7 +294,7 @@ def measure_edit(request, pk: int):
             services.update_measure(measure, actor=user, data=form.cleaned_data,
                                     version=request.POST.get("version") or None)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         except ConflictError as exc:
             form.add_error(None, exc.message)
         else:
@@ -326,7 +319,7 @@ def measure_void(request, pk: int):
             services.void_measure(measure, actor=user, reason=form.cleaned_data["reason"],
                                   version=request.POST.get("version") or None)
         except ValidationError as exc:
-            _apply_errors(form, exc, {"void_reason": "reason"})
+            add_service_errors(form, exc, {"void_reason": "reason"})
         except ConflictError as exc:
             form.add_error(None, exc.message)
         else:

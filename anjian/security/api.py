@@ -28,6 +28,14 @@ def _answer(key: str, token: ApiToken, code=status.HTTP_200_OK) -> Response:
     return Response({"token": key, "expires_at": token.expires_at}, status=code)
 
 
+def _without_token(request, message: str) -> Response | None:
+    """The 400 answer (``message``) when the request did not come with an API token in its
+    Authorization header (only the token sent can be revoked or rotated); None when it did."""
+    if isinstance(request.auth, ApiToken):
+        return None
+    return Response({"detail": message}, status=status.HTTP_400_BAD_REQUEST)
+
+
 class TokenView(APIView):
     """POST {"username", "password"} → {"token", "expires_at"}: a new API token (shown once).
     Failed attempts count toward the lockout (django-axes); a locked account gets 429 with a
@@ -59,9 +67,8 @@ class TokenView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, *args, **kwargs):
-        if not isinstance(request.auth, ApiToken):
-            return Response({"detail": _("Send the token to revoke in the Authorization header.")},
-                            status=status.HTTP_400_BAD_REQUEST)
+        if (refused := _without_token(request, _("Send the token to revoke in the Authorization header."))) is not None:
+            return refused
         revoke_token(request.auth, actor=request.user, request=request, reason="signed out")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -74,9 +81,8 @@ class TokenRotateView(APIView):
 
     @extend_schema(request=None, responses={201: TOKEN_ANSWER})
     def post(self, request, *args, **kwargs):
-        if not isinstance(request.auth, ApiToken):
-            return Response({"detail": _("Send the token to rotate in the Authorization header.")},
-                            status=status.HTTP_400_BAD_REQUEST)
+        if (refused := _without_token(request, _("Send the token to rotate in the Authorization header."))) is not None:
+            return refused
         key, token = rotate_token(request.auth, request=request)
         return _answer(key, token, status.HTTP_201_CREATED)
 

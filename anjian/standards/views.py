@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from anjian.core.events import event_label
+from anjian.core.forms import add_service_errors
 from anjian.core.history import history_rows
 from anjian.core.models import Event
 from anjian.core.workflow import available_steps
@@ -58,14 +59,6 @@ def _posted(request):
 def _require_admin(user) -> None:
     if not policy.can(user, "manage"):
         raise PermissionDenied
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -167,7 +160,7 @@ def checklist_new_version(request, pk: int):
                 checklist, actor=request.user, effective_from=data["effective_from"], version=data["version"],
                 name=data["name"], note=data["note"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Version %(version)s created.") % {"version": new.version})
             return redirect("standards:detail", pk=new.pk)
@@ -187,7 +180,7 @@ def checklist_set_active(request, pk: int, active: bool):
             services.set_checklist_active(checklist, actor=request.user, active=active,
                                           reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Checklist reactivated.") if active else _("Checklist deactivated."))
             return redirect("standards:detail", pk=checklist.pk)

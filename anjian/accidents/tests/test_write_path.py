@@ -69,38 +69,50 @@ def in_state(world, state: str, *, deaths: int = 1) -> Accident:
 
 # One valid call of the service behind each step of the accident's machine.
 ACCIDENT_STEPS: dict[str, Callable] = {
-    ev.CORRECTED: lambda a, u, **kw: services.update_accident(a, actor=u, data={"summary": "更正后的经过"},
-                                                              reason="核实", **kw),
-    ev.CASUALTY_UPDATE: lambda a, u, **kw: services.record_casualty_update(
+    "update": lambda a, u, **kw: services.update_accident(a, actor=u, data={"summary": "更正后的经过"},
+                                                          reason="核实", **kw),
+    "casualty_update": lambda a, u, **kw: services.record_casualty_update(
         a, actor=u, as_of=a.occurred_at + DAY, figures={"minor_injuries": 1}, **kw),
-    ev.CASUALTY_UPDATE_LATE: lambda a, u, **kw: services.record_casualty_update(
-        a, actor=u, as_of=timezone.now(), figures={"minor_injuries": 2}, **kw),
-    ev.FOLLOWUP_RECORDED: lambda a, u, **kw: services.record_followup(a, actor=u, reported_at=timezone.now(),
+    "record_followup": lambda a, u, **kw: services.record_followup(a, actor=u, reported_at=timezone.now(),
                                                                       text="现场已清理", **kw),
-    ev.STEP_RECORDED: lambda a, u, **kw: services.record_reporting_step(
+    "record_step": lambda a, u, **kw: services.record_reporting_step(
         a, actor=u, level="city", received_at=a.occurred_at + datetime.timedelta(hours=2), **kw),
-    ev.STEP_CORRECTED: lambda a, u, **kw: services.record_reporting_step(
-        a, actor=u, level="county", received_at=a.occurred_at + datetime.timedelta(minutes=30), **kw),
-    ev.SITUATION_STABLE: lambda a, u, **kw: services.declare_situation_stable(a, actor=u, stable_at=timezone.now(),
+    "declare_stable": lambda a, u, **kw: services.declare_situation_stable(a, actor=u, stable_at=timezone.now(),
                                                                               note="救援结束", **kw),
-    ev.FLAG_RECORDED: lambda a, u, **kw: services.record_flag(a, actor=u, kind="omitted", note="漏报重伤人数", **kw),
-    ev.INVESTIGATION_STARTED: lambda a, u, **kw: services.start_investigation(
+    "record_flag": lambda a, u, **kw: services.record_flag(a, actor=u, kind="omitted", note="漏报重伤人数", **kw),
+    "start_investigation": lambda a, u, **kw: services.start_investigation(
         a, actor=u, data={"leader": "张三", "started_on": timezone.localdate() - 35 * DAY}, **kw),
-    ev.INVESTIGATION_UPDATED: lambda a, u, **kw: services.update_investigation(a, actor=u, data={"cause": "违章作业"},
-                                                                               **kw),
-    ev.REPORT_SUBMITTED: lambda a, u, **kw: services.submit_investigation_report(
+    "update_investigation": lambda a, u, **kw: services.update_investigation(a, actor=u, data={"cause": "违章作业"},
+                                                                             **kw),
+    "submit_report": lambda a, u, **kw: services.submit_investigation_report(
         a, actor=u, submitted_on=timezone.localdate() - 5 * DAY, **kw),
-    ev.REPORT_DEADLINE_EXTENDED: lambda a, u, **kw: services.extend_report_deadline(a, actor=u, days=10,
-                                                                                    reason="经区政府批准", **kw),
-    ev.REPORT_APPROVED: lambda a, u, **kw: services.approve_investigation_report(
+    "extend_report": lambda a, u, **kw: services.extend_report_deadline(a, actor=u, days=10, reason="经区政府批准",
+                                                                        **kw),
+    "approve_report": lambda a, u, **kw: services.approve_investigation_report(
         a, actor=u, approved_on=timezone.localdate(), **kw),
-    ev.APPROVAL_EXTENDED: lambda a, u, **kw: services.extend_approval(a, actor=u, days=10, reason="案情复杂", **kw),
-    ev.RECTIFICATION_ADDED: lambda a, u, **kw: services.add_rectification(a, actor=u, data={
+    "extend_approval": lambda a, u, **kw: services.extend_approval(a, actor=u, days=10, reason="案情复杂", **kw),
+    "add_rectification": lambda a, u, **kw: services.add_rectification(a, actor=u, data={
         "problem": "安全培训不到位", "responsible_unit": "甲公司", "deadline": timezone.localdate() + 30 * DAY}, **kw),
-    ev.ACCOUNTABILITY_ADDED: lambda a, u, **kw: services.add_accountability(
+    "add_accountability": lambda a, u, **kw: services.add_accountability(
         a, actor=u, data={"person_name": "李四", "measure": "administrative_sanction"}, **kw),
     "void": lambda a, u, **kw: services.void_accident(a, actor=u, reason="重复登记", **kw),
 }
+
+# The steps whose event the input decides: the call that writes the step's other code.
+OTHER_CODES: dict[str, tuple[str, Callable]] = {
+    "casualty_update": (ev.CASUALTY_UPDATE_LATE, lambda a, u, **kw: services.record_casualty_update(
+        a, actor=u, as_of=timezone.now(), figures={"minor_injuries": 2}, **kw)),
+    "record_step": (ev.STEP_CORRECTED, lambda a, u, **kw: services.record_reporting_step(
+        a, actor=u, level="county", received_at=a.occurred_at + datetime.timedelta(minutes=30), **kw)),
+}
+
+# Every (step, event code) pair the services write, and the call above that writes it.
+EVERY_CODE = [*((a, ACCIDENT_MACHINE[a].event) for a in ACCIDENT_STEPS),
+              *((a, code) for a, (code, _call) in OTHER_CODES.items())]
+
+
+def service_call(action: str, code: str) -> Callable:
+    return ACCIDENT_STEPS[action] if code == ACCIDENT_MACHINE[action].event else OTHER_CODES[action][1]
 
 
 class _Undo(Exception):
@@ -139,24 +151,39 @@ def test_accident_machine_matches_the_services(world, state, deaths, who):
     outcome = {step.action: succeeds(lambda step=step: ACCIDENT_STEPS[step.action](
         Accident.objects.get(pk=acc.pk), actor)) for step in ACCIDENT_MACHINE.steps}
     assert {a for a, ok in outcome.items() if ok} == set(offered)
+    # and the same step with the other code goes through exactly when the step is offered
+    for action, (_code, call) in OTHER_CODES.items():
+        assert succeeds(lambda call=call: call(Accident.objects.get(pk=acc.pk), actor)) is (action in offered)
+
+
+@pytest.mark.parametrize(("action", "code"), EVERY_CODE)
+def test_every_step_writes_its_event_code(world, regulator, action, code):
+    # given an accident in a state where the step is possible (particularly serious: every guard holds)
+    source = ACCIDENT_MACHINE[action].sources
+    acc = in_state(world, source[0] if source else AccidentState.REPORTED, deaths=30)
+    last = Event.objects.order_by("-pk").values_list("pk", flat=True).first()
+    # when the regulator takes it through its service
+    service_call(action, code)(acc, regulator)
+    # then the accident's event carries the code (the step's, or the one the input decided)
+    assert code in set(events_for(acc).filter(pk__gt=last).values_list("action", flat=True))
 
 
 def test_the_guards_of_the_accident_machine_follow_the_record(world, regulator):
     # given a particularly serious accident awaiting approval, and an ordinary one investigated
     serious = in_state(world, AccidentState.REPORT_SUBMITTED, deaths=30)
     ordinary = in_state(world, AccidentState.INVESTIGATING)
-    assert ev.APPROVAL_EXTENDED in available_steps(ACCIDENT_MACHINE, policy, regulator, serious)
-    assert ev.REPORT_DEADLINE_EXTENDED in available_steps(ACCIDENT_MACHINE, policy, regulator, ordinary)
-    assert ev.SITUATION_STABLE in available_steps(ACCIDENT_MACHINE, policy, regulator, ordinary)
+    assert "extend_approval" in available_steps(ACCIDENT_MACHINE, policy, regulator, serious)
+    assert "extend_report" in available_steps(ACCIDENT_MACHINE, policy, regulator, ordinary)
+    assert "declare_stable" in available_steps(ACCIDENT_MACHINE, policy, regulator, ordinary)
     # when each is extended once, and the situation declared stable
     services.extend_approval(serious, actor=regulator, days=5, reason="案情复杂")
     services.extend_report_deadline(ordinary, actor=regulator, days=5, reason="经批准")
     services.declare_situation_stable(Accident.objects.get(pk=ordinary.pk), actor=regulator, stable_at=timezone.now())
     # then the machine offers them no more, and the services refuse them
     serious, ordinary = Accident.objects.get(pk=serious.pk), Accident.objects.get(pk=ordinary.pk)
-    assert ev.APPROVAL_EXTENDED not in available_steps(ACCIDENT_MACHINE, policy, regulator, serious)
-    assert not succeeds(lambda: ACCIDENT_STEPS[ev.APPROVAL_EXTENDED](serious, regulator))
-    for step in (ev.REPORT_DEADLINE_EXTENDED, ev.SITUATION_STABLE):
+    assert "extend_approval" not in available_steps(ACCIDENT_MACHINE, policy, regulator, serious)
+    assert not succeeds(lambda: ACCIDENT_STEPS["extend_approval"](serious, regulator))
+    for step in ("extend_report", "declare_stable"):
         assert step not in available_steps(ACCIDENT_MACHINE, policy, regulator, ordinary)
         assert not succeeds(lambda step=step: ACCIDENT_STEPS[step](ordinary, regulator))
 
@@ -169,14 +196,14 @@ def test_an_imported_accident_owes_no_follow_ups_so_it_is_not_declared_stable(wo
     # then neither the button nor the service declares its situation stable, naming the field
     assert "declare_stable" not in available_actions(regulator, acc)
     with pytest.raises(ValidationError) as err:
-        ACCIDENT_STEPS[ev.SITUATION_STABLE](acc, regulator)
+        ACCIDENT_STEPS["declare_stable"](acc, regulator)
     assert list(err.value.message_dict) == ["stable_at"]
 
 
 def rectification_in(world, state: str) -> AccidentRectification:
     regulator = world.users[Role.REGULATOR]
     acc = make_accident(regulator, enterprise=world.ent_a)
-    rect = ACCIDENT_STEPS[ev.RECTIFICATION_ADDED](acc, regulator)
+    rect = ACCIDENT_STEPS["add_rectification"](acc, regulator)
     if state != RectificationState.OPEN:
         rect = services.rectify(rect, actor=regulator, note="已组织全员培训")
     if state == RectificationState.VERIFIED:
@@ -185,8 +212,8 @@ def rectification_in(world, state: str) -> AccidentRectification:
 
 
 RECTIFICATION_STEPS: dict[str, Callable] = {
-    ev.RECTIFICATION_DONE: lambda r, u, **kw: services.rectify(r, actor=u, note="已整改", **kw),
-    ev.RECTIFICATION_VERIFIED: lambda r, u, **kw: services.verify_rectification(r, actor=u, **kw),
+    "rectify": lambda r, u, **kw: services.rectify(r, actor=u, note="已整改", **kw),
+    "verify": lambda r, u, **kw: services.verify_rectification(r, actor=u, **kw),
 }
 
 
@@ -203,8 +230,8 @@ def test_rectification_machine_matches_the_services(world, state, who):
 
 
 FLAG_STEPS: dict[str, Callable] = {
-    ev.FLAG_CONFIRMED: lambda f, u: services.decide_flag(f, actor=u, confirm=True, comment="经查证属实"),
-    ev.FLAG_RETRACTED: lambda f, u: services.decide_flag(f, actor=u, confirm=False, comment="核实无误"),
+    "confirm": lambda f, u: services.decide_flag(f, actor=u, confirm=True, comment="经查证属实"),
+    "retract": lambda f, u: services.decide_flag(f, actor=u, confirm=False, comment="核实无误"),
 }
 
 
@@ -214,7 +241,7 @@ def test_flag_machine_matches_the_services(world, regulator, state, who):
     acc = make_accident(regulator, enterprise=world.ent_a)
     flag = services.record_flag(acc, actor=regulator, kind="concealed", note="企业隐瞒事故三天")
     if state != FlagState.RECORDED:
-        FLAG_STEPS[ev.FLAG_CONFIRMED if state == FlagState.CONFIRMED else ev.FLAG_RETRACTED](flag, regulator)
+        FLAG_STEPS["confirm" if state == FlagState.CONFIRMED else "retract"](flag, regulator)
     flag = ReportingFlag.objects.get(pk=flag.pk)
     actor = fresh(world.users[who])
     offered = available_steps(FLAG_MACHINE, policy, actor, flag)
@@ -248,8 +275,8 @@ def test_a_corrected_chain_retracts_the_automatic_flag_and_a_late_one_raises_it_
 
 # --- a stale copy is a conflict --------------------------------------------------------------------
 
-@pytest.mark.parametrize("step", list(ACCIDENT_STEPS))
-def test_every_accident_step_refuses_a_stale_copy(world, regulator, step):
+@pytest.mark.parametrize(("step", "code"), EVERY_CODE)
+def test_every_accident_step_refuses_a_stale_copy(world, regulator, step, code):
     # given a copy of an accident in a state where the step is possible
     source = ACCIDENT_MACHINE[step].sources
     stale = in_state(world, source[0] if source else AccidentState.REPORTED, deaths=30)
@@ -259,10 +286,10 @@ def test_every_accident_step_refuses_a_stale_copy(world, regulator, step):
                              reason="补充")
     # then the step on the stale copy (and with the stale version sent) is a conflict and writes nothing
     with pytest.raises(ConflictError) as caught:
-        ACCIDENT_STEPS[step](stale, regulator)
+        service_call(step, code)(stale, regulator)
     assert caught.value.current_version == stale.version + 1
     with pytest.raises(ConflictError):
-        ACCIDENT_STEPS[step](Accident.objects.get(pk=stale.pk), regulator, expected_version=stale.version)
+        service_call(step, code)(Accident.objects.get(pk=stale.pk), regulator, expected_version=stale.version)
     now = Accident.objects.get(pk=stale.pk)
     assert (now.version, now.state, now.is_voided) == (stale.version + 1, stale.state, False)
     assert Event.objects.count() == events + 1  # the other person's correction only
@@ -362,7 +389,7 @@ def test_guard_refusals_name_their_field(world, api, regulator):
     with pytest.raises(ValidationError) as err:
         services.extend_approval(acc, actor=regulator, days=5, reason="复杂")
     assert err.value.message_dict == {"days": [
-        str(ACCIDENT_MACHINE[ev.APPROVAL_EXTENDED].guards[1].message)]}
+        str(ACCIDENT_MACHINE["extend_approval"].guards[1].message)]}
     # a second declaration of the stable situation names its time, through the API too
     client = act_as(api, regulator)
     url = detail_url(acc.pk, "situation-stable")
@@ -376,8 +403,8 @@ def test_guard_refusals_name_their_field(world, api, regulator):
 
 def test_the_machine_table_lists_the_rules():
     rows = {row["action"]: row for row in ACCIDENT_MACHINE.table()}
-    assert rows[ev.INVESTIGATION_STARTED]["to"] == str(AccidentState.INVESTIGATING.label)
-    assert len(rows[ev.APPROVAL_EXTENDED]["rules"]) == 3
+    assert rows["start_investigation"]["to"] == str(AccidentState.INVESTIGATING.label)
+    assert len(rows["extend_approval"]["rules"]) == 3
 
 
 # --- one list for the buttons and the API ----------------------------------------------------------
@@ -400,10 +427,11 @@ def test_page_buttons_and_api_actions_are_the_same_list(world, api, client, who)
 def test_every_event_code_and_step_has_a_timeline_label():
     # given the event codes of events.py (the services write only these)
     codes = {value for name, value in vars(ev).items() if name.isupper() and isinstance(value, str)}
-    # then each has a label, and every step that writes its own event is one of them
+    # then each has a label, and every step declares the one it writes (the system step writes none)
     assert codes == set(ev.EVENT_LABELS)
-    steps = {s.action for m in (ACCIDENT_MACHINE, RECTIFICATION_MACHINE, FLAG_MACHINE) for s in m.steps}
-    assert steps - codes == {"void", FLAG_RAISED_AGAIN}  # void writes ``voided``; the system step writes none
+    steps = [s for m in (ACCIDENT_MACHINE, RECTIFICATION_MACHINE, FLAG_MACHINE) for s in m.steps]
+    assert {s.action for s in steps if not s.event} == {FLAG_RAISED_AGAIN}
+    assert {s.event for s in steps if s.event} | {code for code, _call in OTHER_CODES.values()} <= codes
 
 
 @pytest.mark.parametrize("who", [Role.REGULATOR, Role.ENTERPRISE])
@@ -418,7 +446,7 @@ def test_row_buttons_cost_no_query_per_row(world, client, who):
     def add_rows():
         a = Accident.objects.get(pk=acc.pk)
         services.record_flag(a, actor=regulator, kind="omitted", note="漏报")
-        ACCIDENT_STEPS[ev.RECTIFICATION_ADDED](Accident.objects.get(pk=acc.pk), regulator)
+        ACCIDENT_STEPS["add_rectification"](Accident.objects.get(pk=acc.pk), regulator)
 
     add_rows()
     client.force_login(fresh(world.users[who]))

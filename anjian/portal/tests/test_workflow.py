@@ -162,4 +162,48 @@ def test_machine_declaration_is_checked_when_declared():
         StateMachine(model="x.Y", states=Stage, steps=[Step("a", "甲", sources=("nowhere",))])
     with pytest.raises(ValueError):
         StateMachine(model="x.Y", states=Stage, steps=[Step("a", "甲"), Step("a", "乙")])
+    # a void step writes ``voided`` like every void: one that does not say so is refused
+    with pytest.raises(ValueError):
+        StateMachine(model="x.Y", states=Stage, steps=[Step("void", "作废")])
     assert MACHINE.table()[1]["rules"] == ["先填写地区生产总值"]
+
+
+VOIDABLE = StateMachine(model="regions.RegionYearFigure", states=Stage, state_field="source", steps=[
+    Step("void", "作废", sources=(Stage.DRAFT,), event="voided",
+         guards=(Guard(lambda f: not f.note, "有备注的不能作废", field="note"),)),
+])
+
+
+class MayVoid(Policy):
+    def may_void(self, actor, obj):
+        return actor.role == Role.REGULATOR
+
+
+def test_void_takes_the_machines_void_step_and_writes_voided(figure, regulator):
+    # given a figure whose machine declares a void step (from drafts only, and a guard)
+    noted = RegionYearFigure.objects.create(region=RegionFactory(), year=2024, source=Stage.DRAFT, note="已核")
+    sent = RegionYearFigure.objects.create(region=RegionFactory(), year=2023, source=Stage.SENT)
+    # when it is voided where the step's source states and guard allow, refused where not
+    voided = void(figure, actor=regulator, policy=MayVoid(), reason="录入错误", machine=VOIDABLE)
+    with pytest.raises(ValidationError) as wrong_state:
+        void(sent, actor=regulator, policy=MayVoid(), reason="录入错误", machine=VOIDABLE)
+    with pytest.raises(ValidationError) as guard:
+        void(noted, actor=regulator, policy=MayVoid(), reason="录入错误", machine=VOIDABLE)
+    with pytest.raises(PermissionDenied):
+        void(voided, actor=make_user(Role.COMMITTEE_OFFICE), policy=MayVoid(), reason="再来", machine=VOIDABLE)
+    # then the event and the history read as every void's: ``voided``, the reason as the comment
+    assert list(wrong_state.value.message_dict) == ["source"] and guard.value.message_dict == {
+        "note": ["有备注的不能作废"]}
+    event = events_for(voided).get()
+    assert (event.action, event.comment, event.from_state, event.to_state) == ("voided", "录入错误", "", "")
+    assert voided.history.latest().history_change_reason == "voided" and voided.void_reason == "录入错误"
+    assert not RegionYearFigure.objects.get(pk=sent.pk).is_voided
+    assert not RegionYearFigure.objects.get(pk=noted.pk).is_voided
+
+
+def test_the_caller_names_the_event_code_when_the_input_decides_it(figure, regulator):
+    # when a step is taken with the code its input decided
+    out = perform(figure, "annotate", actor=regulator, policy=policy, machine=MACHINE, event="annotated_late")
+    # then the event and the history carry that code, not the step's
+    assert events_for(out).get().action == "annotated_late"
+    assert out.history.latest().history_change_reason == "annotated_late"
