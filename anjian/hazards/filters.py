@@ -9,6 +9,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anjian.core.filters import BaseFilterSet
 from anjian.standards.choices import HazardFactor
@@ -27,8 +28,8 @@ class HazardFilter(BaseFilterSet):
     state = django_filters.MultipleChoiceFilter(choices=HazardState.choices, label=_("State"),
                                                distinct=False)  # no join: DISTINCT would only slow the page
     grade = django_filters.ChoiceFilter(choices=HazardGrade.choices, label=_("Grade"))
-    source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=_("Source"))
-    category = django_filters.ChoiceFilter(choices=HazardFactor.choices, label=_("Hazard factor class"))
+    source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=pgettext_lazy("hazard", "Source"))
+    category = django_filters.ChoiceFilter(choices=HazardFactor.choices, label=pgettext_lazy("hazard", "Hazard factor class"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
     listed = django_filters.BooleanFilter(field_name="is_listed", label=_("Under listed supervision"))
     found_from = django_filters.DateFilter(field_name="found_at", method="filter_from_day",
@@ -62,7 +63,7 @@ class ListedSupervisionFilter(BaseFilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("Region code (with the regions below it)"))
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
     hazard = django_filters.NumberFilter(field_name="hazard_id", label=_("Hazard"))
-    level = django_filters.ChoiceFilter(choices=ListingLevel.choices, label=_("Level"))
+    level = django_filters.ChoiceFilter(choices=ListingLevel.choices, label=pgettext_lazy("hazard listing", "Level"))
     state = django_filters.ChoiceFilter(choices=ListingState.choices, label=_("State"))
     overdue = django_filters.BooleanFilter(method="filter_overdue",
                                            label=_("Past the supervision deadline and still listed"))
@@ -91,7 +92,7 @@ class RectificationNoticeFilter(BaseFilterSet):
 
 class EnterpriseApiKeyFilter(BaseFilterSet):
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
-    active = django_filters.BooleanFilter(field_name="revoked_at", lookup_expr="isnull", label=_("Active"))
+    active = django_filters.BooleanFilter(field_name="revoked_at", lookup_expr="isnull", label=pgettext_lazy("api key", "Active"))
 
     class Meta:
         model = EnterpriseApiKey

@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anjian.core.forms import YES_NO, DateInput, FilterBarMixin
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
@@ -144,7 +145,7 @@ class ListingFilter(FilterBarMixin, ListedSupervisionFilter):
             label=_("Search"), required=False, max_length=100,
             widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Hazard number or enterprise")}))
         region_industry_fields(fields, self.user)
-        fields["level"] = forms.ChoiceField(label=_("Level"), required=False,
+        fields["level"] = forms.ChoiceField(label=pgettext_lazy("hazard listing", "Level"), required=False,
                                            choices=[("", _("Any level")), *ListingLevel.choices])
         fields["state"] = forms.ChoiceField(label=_("State"), required=False,
                                            choices=[("", _("Any state")), *ListingState.choices])

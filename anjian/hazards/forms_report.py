@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anjian.core.forms import DateInput, DateTimeLocalInput, MultipleFileField
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
@@ -210,7 +211,7 @@ class HazardReportForm(MajorBasisFields):
                               help_text=GRADE_HELP)
     check_item = forms.TypedChoiceField(label=_("Check item"), required=False, coerce=int, empty_value=None,
                                         help_text=_("Optional: the check item of the standard that failed."))
-    source = forms.ChoiceField(label=_("Source"), choices=HazardSource.choices, required=False)
+    source = forms.ChoiceField(label=pgettext_lazy("hazard", "Source"), choices=HazardSource.choices, required=False)
     finder_name = forms.CharField(label=_("Found by"), max_length=50, required=False,
                                   help_text=_("Leave empty to record yourself."))
     found_at = forms.DateTimeField(label=field_label("found_at"), widget=DateTimeLocalInput())

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anjian.core.api_fields import VERSION_MAX
 from anjian.core.forms import DateInput, DateTimeLocalInput, MultipleFileField
@@ -236,14 +237,14 @@ def departments_for(user):
 class ListForm(StepForm):
     """挂牌督办: level, supervising unit, deadline, document number and requirements."""
 
-    level = forms.ChoiceField(label=_("Level"), required=False,
+    level = forms.ChoiceField(label=pgettext_lazy("hazard listing", "Level"), required=False,
                               choices=[("", _("Follows the supervising unit")), *ListingLevel.choices],
                               help_text=_("The level of the supervising unit's region: a county's unit lists at "
                                           "county level."))
     department = forms.ModelChoiceField(queryset=Department.objects.none(), label=_("Supervising unit"),
                                         empty_label=_("Choose the unit"))
     deadline = forms.DateField(label=_("Supervision deadline"), widget=DateInput())
-    document_number = forms.CharField(label=_("Document number"), max_length=60, required=False,
+    document_number = forms.CharField(label=pgettext_lazy("hazard listing", "Document number"), max_length=60, required=False,
                                       help_text=_("For example 〔2026〕3号."))
     requirements = _comment(_("Requirements"))
     wide_fields = ("requirements",)

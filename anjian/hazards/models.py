@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from anjian.core.models import VersionedModel, VoidableModel
@@ -69,9 +70,9 @@ class Hazard(VersionedModel, VoidableModel):
                                  db_index=False, editable=False, verbose_name=_("industry"))
     grid = models.ForeignKey("regions.Grid", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                              db_index=False, editable=False, verbose_name=_("grid"))
-    location = models.CharField(_("location"), max_length=200)
-    description = models.TextField(_("description"))
-    category = models.CharField(_("hazard factor class"), max_length=16, choices=HazardFactor.choices,
+    location = models.CharField(pgettext_lazy("hazard", "location"), max_length=200)
+    description = models.TextField(pgettext_lazy("hazard", "description"))
+    category = models.CharField(pgettext_lazy("hazard", "hazard factor class"), max_length=16, choices=HazardFactor.choices,
                                 default=HazardFactor.MANAGEMENT)
     grade = models.CharField(_("grade"), max_length=16, choices=HazardGrade.choices, default=HazardGrade.GENERAL)
     criterion = models.ForeignKey("standards.MajorHazardCriterion", null=True, blank=True,
@@ -79,7 +80,7 @@ class Hazard(VersionedModel, VoidableModel):
                                   verbose_name=_("major-hazard criterion met"))
     check_item = models.ForeignKey("standards.CheckItem", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="hazards", verbose_name=_("check item"))
-    source = models.CharField(_("source"), max_length=24, choices=HazardSource.choices,
+    source = models.CharField(pgettext_lazy("hazard", "source"), max_length=24, choices=HazardSource.choices,
                               default=HazardSource.SELF_INSPECTION)
     finder = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+", verbose_name=_("finder (user)"))
@@ -99,7 +100,7 @@ class Hazard(VersionedModel, VoidableModel):
     closed_at = models.DateTimeField(_("closed out at"), null=True, blank=True, editable=False)
 
     # 五落实 plan (major hazards).
-    plan_responsible = models.CharField(_("responsible person"), max_length=50, blank=True)
+    plan_responsible = models.CharField(pgettext_lazy("hazard", "responsible person"), max_length=50, blank=True)
     plan_measures = models.TextField(_("rectification measures"), blank=True)
     plan_funds = models.DecimalField(_("funds (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
     plan_deadline = models.DateField(_("plan time limit"), null=True, blank=True)
@@ -325,10 +326,10 @@ class ListedSupervision(models.Model):
     level until it is closed out; delisting needs the close-out (with the regulator's acceptance)."""
 
     hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="listings", verbose_name=_("hazard"))
-    level = models.CharField(_("level"), max_length=16, choices=ListingLevel.choices)
+    level = models.CharField(pgettext_lazy("hazard listing", "level"), max_length=16, choices=ListingLevel.choices)
     department = models.ForeignKey("orgs.Department", on_delete=models.PROTECT, related_name="listings",
                                    verbose_name=_("supervising unit"))
-    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    document_number = models.CharField(pgettext_lazy("hazard listing", "document number"), max_length=60, blank=True)
     requirements = models.TextField(_("requirements"), blank=True)
     deadline = models.DateField(_("deadline"))
     state = models.CharField(_("state"), max_length=16, choices=ListingState.choices, default=ListingState.LISTED,

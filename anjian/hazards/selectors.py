@@ -18,6 +18,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Query
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anjian.core.paths import CODE_LENGTH
 from anjian.core.scoping import ENTERPRISE, GRID, region_path, scope_of
@@ -106,7 +107,7 @@ DIMENSIONS: dict[str, Any] = {
     "region": _("Region"),
     "industry": _("Industry"),
     "grade": _("Grade"),
-    "source": _("Source"),
+    "source": pgettext_lazy("hazard", "Source"),
     "state": _("State"),
     "month": _("Month found"),
 }

@@ -207,7 +207,7 @@ def _timeline(hazard: Hazard, attachments: list[Attachment], notices: dict[int, 
         elif event.action == "extension_approved":
             details.append((_("Deadline"), f"{data.get('previous_deadline', '')} → {data.get('deadline', '')}"))
         elif event.action == "listed":
-            details += [(_("Level"), levels.get(data.get("level"), data.get("level", ""))),
+            details += [(pgettext("hazard listing", "Level"), levels.get(data.get("level"), data.get("level", ""))),
                         (_("Supervision deadline"), data.get("deadline", ""))]
         elif event.action in ("dual_report_recorded", "rechecked"):
             details, link = report_event_details(event.action, data)

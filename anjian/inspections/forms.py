@@ -102,7 +102,7 @@ class DutyForm(forms.ModelForm):
         cleaned = super().clean()
         start, end = cleaned.get("active_from"), cleaned.get("active_to")
         if start and end and end < start:
-            self.add_error("active_to", _("The end date cannot be before the start date."))
+            self.add_error("active_to", pgettext_lazy("inspection duty", "The end date cannot be before the start date."))
         return cleaned
 
     def service_data(self) -> dict:

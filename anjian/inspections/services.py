@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from anjian.core.models import Attachment, Event
 from anjian.core.services import ConflictError, attach_files, attachments_for, record_event
@@ -101,7 +102,7 @@ def _check_duty(duty: InspectionDuty) -> None:
     if user is not None and not duty.responsible_name.strip():
         duty.responsible_name = _display_name(user)
     if duty.active_to is not None and duty.active_from and duty.active_to < duty.active_from:
-        raise ValidationError({"active_to": _("The end date cannot be before the start date.")})
+        raise ValidationError({"active_to": pgettext("inspection duty", "The end date cannot be before the start date.")})
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ class UnitKind(models.TextChoices):
 
 class SourceState(models.TextChoices):
     IN_OPERATION = "in_operation", _("In operation")
-    SUSPENDED = "suspended", _("Suspended")
+    SUSPENDED = "suspended", pgettext_lazy("major hazard", "Suspended")
     DECOMMISSIONED = "decommissioned", _("Decommissioned")
 
 

@@ -42,7 +42,7 @@ class CriticalQuantityTable(models.Model):
     code = models.CharField(pgettext_lazy("major hazard", "standard"), max_length=32, default="GB18218-2018")
     version = models.PositiveIntegerField(pgettext_lazy("major hazard", "version"), default=1)
     title = models.CharField(pgettext_lazy("major hazard", "title"), max_length=200)
-    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    effective_from = models.DateField(pgettext_lazy("major hazard", "effective from"), null=True, blank=True)
     is_current = models.BooleanField(pgettext_lazy("major hazard", "current version"), default=False)
     source_note = models.TextField(_("source and certainty"), blank=True)
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -369,7 +369,7 @@ class ResponsiblePerson(models.Model):
         enterprise = "source__enterprise"
 
     class Meta:
-        verbose_name = _("responsible person")
+        verbose_name = pgettext_lazy("major hazard", "responsible person")
         verbose_name_plural = _("responsible persons")
         ordering = ["source", "role", "-appointed_on", "-id"]
         constraints = [models.UniqueConstraint(fields=["source", "role"], condition=models.Q(ended_on__isnull=True),
@@ -387,7 +387,7 @@ class ResponsibleCheck(VoidableModel):
                                verbose_name=_("major hazard source"))
     role = models.CharField(pgettext_lazy("major hazard", "role"), max_length=16, choices=PersonRole.choices)
     person = models.ForeignKey(ResponsiblePerson, on_delete=models.PROTECT, related_name="checks",
-                               verbose_name=_("responsible person"))
+                               verbose_name=pgettext_lazy("major hazard", "responsible person"))
     checked_on = models.DateField(pgettext_lazy("major hazard", "checked on"))
     findings = models.TextField(pgettext_lazy("major hazard", "findings"), blank=True)
     hazards = models.ManyToManyField("hazards.Hazard", blank=True, related_name="+",

@@ -26,7 +26,7 @@ MENU = [
     (_("Regions"), "regions:list", None, "regional"),
     (_("Grids"), "regions:grids", None, "regional"),
     (_("Departments"), "orgs:departments", None, "regional"),
-    (_("API documentation"), "api-docs", None, None),
+    (_("API documentation"), "api-docs", None, "api"),
     (_("Security log"), "security:log", None, "admin"),
     (_("Administration"), "admin:index", None, "admin"),
 ]
@@ -35,13 +35,18 @@ MENU = [
 def allowed(user, perm: str | None, audience: str | None) -> bool:
     """Whether ``user`` is offered an entry needing ``perm`` (a permission, or None) for
     ``audience`` ("admin": system administrators; "regional": everyone but enterprise users;
-    None: everyone). The menu and the home page's actions both ask this, so a role is never
-    offered a page or an action it cannot use."""
+    "api": those who work through the REST API; None: everyone). The menu and the home page's
+    actions both ask this, so a role is never offered a page or an action it cannot use."""
     from anjian.orgs.choices import Role
 
     if perm and not user.has_perm(perm):
         return False
     if audience == "admin" and not user.is_system_admin:
+        return False
+    # The API's users are the system administrators and the enterprises, whose own systems
+    # connect through enterprise-system API keys that act as one of their users
+    # (hazards.auth); officers work in the pages, so the API reference is not theirs to read.
+    if audience == "api" and not (user.is_system_admin or user.role == Role.ENTERPRISE):
         return False
     return not (audience == "regional" and user.role == Role.ENTERPRISE and not user.is_system_admin)
 

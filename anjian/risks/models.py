@@ -20,7 +20,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -70,7 +70,7 @@ class RiskBand(models.Model):
 
     profile = models.ForeignKey(RiskProfile, on_delete=models.CASCADE, related_name="bands",
                                 verbose_name=_("profile"))
-    level = models.CharField(_("level"), max_length=16, choices=RiskLevel.choices)
+    level = models.CharField(pgettext_lazy("risk", "level"), max_length=16, choices=RiskLevel.choices)
     lower_bound = models.DecimalField(_("lower bound"), max_digits=8, decimal_places=2)
     lower_inclusive = models.BooleanField(_("lower bound belongs to this band"), default=True)
 
@@ -127,7 +127,7 @@ class RiskPoint(VoidableModel, VersionedModel):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=PointKind.choices, default=PointKind.INSTALLATION)
     department = models.CharField(_("workshop / department"), max_length=100, blank=True)
-    location = models.CharField(_("location"), max_length=200, blank=True)
+    location = models.CharField(pgettext_lazy("risk point", "location"), max_length=200, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
                                     validators=[MinValueValidator(-180), MaxValueValidator(180)])
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
@@ -136,7 +136,7 @@ class RiskPoint(VoidableModel, VersionedModel):
                                             verbose_name=_("hazard factors (GB/T 13861)"))
     accident_types = models.ManyToManyField("standards.AccidentType", blank=True, related_name="risk_points",
                                             verbose_name=_("possible accident types"))
-    responsible_name = models.CharField(_("responsible person"), max_length=50)
+    responsible_name = models.CharField(pgettext_lazy("risk point", "responsible person"), max_length=50)
     responsible_phone = models.CharField(_("responsible person's phone"), max_length=30, blank=True)
     responsible_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                          related_name="+", verbose_name=_("responsible person (user)"))

@@ -22,6 +22,7 @@ import datetime
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from anjian.core.imports import (
     Column,
@@ -123,7 +124,7 @@ def _parse_row(rownum: int, row: dict[str, str], lk: dict[str, Any], report: Imp
     for field in ("effective_from", "effective_to"):
         values[field] = parse_cell(rownum, row, field, parse_date, report)
     if values["effective_from"] and values["effective_to"] and values["effective_to"] < values["effective_from"]:
-        report.add(rownum, "effective_to", _("The end date cannot be before the start date."))
+        report.add(rownum, "effective_to", pgettext("validity period", "The end date cannot be before the start date."))
 
     values["hazard_factor"] = parse_cell(rownum, row, "hazard_factor", parse_hazard_factor, report)
     major = parse_cell(rownum, row, "is_major_criterion", parse_bool, report)

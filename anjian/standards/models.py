@@ -7,6 +7,7 @@ administrators edit them, and a record made under an older version keeps pointin
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .choices import Activity, Certainty, HazardFactor
@@ -37,7 +38,7 @@ class CriteriaDocument(Deactivatable, models.Model):
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
     issuer = models.CharField(_("issuer"), max_length=100, blank=True)
     industries = models.ManyToManyField("enterprises.Industry", blank=True, related_name="criteria_documents",
-                                        verbose_name=_("industries"))
+                                        verbose_name=pgettext_lazy("criteria document", "industries"))
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
     effective_to = models.DateField(_("effective until"), null=True, blank=True)
     source_note = models.TextField(_("source and certainty"), blank=True)

@@ -25,6 +25,7 @@ from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from simple_history.utils import bulk_create_with_history
 
 from anjian.core.services import record_event
@@ -185,7 +186,7 @@ def _text(value: Any) -> str:
 
 def _check_dates(obj: models.Model) -> None:
     if obj.effective_from and obj.effective_to and obj.effective_to < obj.effective_from:
-        raise ValidationError({"effective_to": _("The end date cannot be before the start date.")})
+        raise ValidationError({"effective_to": pgettext("validity period", "The end date cannot be before the start date.")})
 
 
 def _check_no_overlap(checklist: Checklist) -> None:

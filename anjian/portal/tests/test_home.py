@@ -113,6 +113,24 @@ def test_enterprise_user_is_not_offered_regional_actions(world):
         assert "为监管盲区分配监管责任" not in text
 
 
+@pytest.mark.parametrize(("role", "offered"), [
+    (Role.ADMIN, True), (Role.ENTERPRISE, True), (Role.REGULATOR, False), (Role.INDUSTRY_OFFICER, False),
+    (Role.GRID_OFFICER, False), (Role.COMMITTEE_OFFICE, False), (Role.EXPERT, False)])
+def test_the_api_documentation_is_in_the_menu_of_those_who_use_the_api(world, role, offered):
+    # given a user of the role (enterprises connect their own systems through API keys that act
+    # as one of their users; officers work in the pages)
+    client = Client()
+    client.force_login(world.users[role])
+    # when they open the home page in Chinese
+    html = client.get(reverse("home"), **ZH).content.decode()
+    nav = html[html.index('<nav class="sidenav'):]
+    nav = nav[:nav.index("</nav>")]
+    # then its side menu links to the API documentation only for the API's users
+    assert (reverse("api-docs") in {item["url"] for item in menu_for(world.users[role], "/")}) == offered
+    assert (f'href="{reverse("api-docs")}"' in nav) == offered
+    assert ("API 文档" in nav) == offered
+
+
 @pytest.mark.parametrize("role", [Role.REGULATOR, Role.GRID_OFFICER, Role.COMMITTEE_OFFICE, Role.ENTERPRISE])
 def test_home_page_queries_are_bounded(world, role, django_assert_max_num_queries):
     # given some hazards, so the figures have rows to count

@@ -130,6 +130,9 @@ def test_every_role_walks_its_menu_at_desktop_and_phone_width(demo_city, live_se
     assert "/enterprises/blind-spots/" in walked[Role.REGULATOR.value]
     assert "/enterprises/blind-spots/" not in walked[Role.ENTERPRISE.value]
     assert "/admin/" in walked[Role.ADMIN.value]
+    # and the API documentation only by those who use the API (administrators, enterprises' systems)
+    assert "/api/docs/" in walked[Role.ADMIN.value] and "/api/docs/" in walked[Role.ENTERPRISE.value]
+    assert "/api/docs/" not in walked[Role.REGULATOR.value]
     assert problems == [], "\n".join(problems)
 
 
