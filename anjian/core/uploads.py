@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import io
 import struct
-import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -96,7 +95,7 @@ def _is_zip(f: IO[bytes]) -> bool:
 
 
 # ISO base media file format brands of HEIF still images (and image sequences) phones write.
-HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif"})
+HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"})
 
 
 def _is_heif(f: IO[bytes]) -> bool:
@@ -282,36 +281,35 @@ def _image_problem(name: str, kind: FileKind) -> str:
 
 def _checked_image(f: IO[bytes], name: str, kind: FileKind) -> bytes:
     """The image ``f`` decoded in full (so a damaged or truncated one is refused) and re-encoded."""
-    with warnings.catch_warnings():
-        # Past Pillow's own bound it only warns (it refuses at twice the bound): refuse at once.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            f.seek(0)
-            with Image.open(f, formats=[kind.image_format]) as im:
-                width, height = im.size
-                frames = 1 if kind.image_format == "JPEG" else getattr(im, "n_frames", 1)
-                if width * height * frames > MAX_IMAGE_PIXELS:
-                    raise UploadRefused(_(
-                        "“%(name)s” has too many pixels (%(pixels)s million; at most %(max)s million).") % {
-                        "name": name, "pixels": round(width * height * frames / 1e6, 1),
-                        "max": MAX_IMAGE_PIXELS // 1_000_000})
-                im.verify()
-            f.seek(0)
-            # verify() leaves the image unusable: open it again to decode every pixel.
-            with Image.open(f, formats=[kind.image_format]) as im:
-                im.load()
-                return _reencoded(im, kind.image_format)
-        except UploadRefused:
-            raise
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise UploadRefused(_("“%(name)s” has too many pixels (at most %(max)s million).") % {
-                "name": name, "max": MAX_IMAGE_PIXELS // 1_000_000}) from exc
-        # A crafted file can make Pillow's decoders fail in many ways (OSError, SyntaxError,
-        # ValueError, struct.error, IndexError, …): each means the same, the image cannot be read.
-        except Exception as exc:
-            raise UploadRefused(_image_problem(name, kind)) from exc
-        finally:
-            f.seek(0)
+    try:
+        f.seek(0)
+        with Image.open(f, formats=[kind.image_format]) as im:
+            width, height = im.size
+            frames = 1 if kind.image_format == "JPEG" else getattr(im, "n_frames", 1)
+            if width * height * frames > MAX_IMAGE_PIXELS:
+                raise UploadRefused(_(
+                    "“%(name)s” has too many pixels (%(pixels)s million; at most %(max)s million).") % {
+                    "name": name, "pixels": round(width * height * frames / 1e6, 1),
+                    "max": MAX_IMAGE_PIXELS // 1_000_000})
+            im.verify()
+        f.seek(0)
+        # verify() leaves the image unusable: open it again to decode every pixel.
+        with Image.open(f, formats=[kind.image_format]) as im:
+            im.load()
+            return _reencoded(im, kind.image_format)
+    except UploadRefused:
+        raise
+    # Past twice its own bound Pillow refuses in Image.open, before the size is ours to see (between
+    # our bound and its own it only warns, and ours refuses).
+    except Image.DecompressionBombError as exc:
+        raise UploadRefused(_("“%(name)s” has too many pixels (at most %(max)s million).") % {
+            "name": name, "max": MAX_IMAGE_PIXELS // 1_000_000}) from exc
+    # A crafted file can make Pillow's decoders fail in many ways (OSError, SyntaxError,
+    # ValueError, struct.error, IndexError, …): each means the same, the image cannot be read.
+    except Exception as exc:
+        raise UploadRefused(_image_problem(name, kind)) from exc
+    finally:
+        f.seek(0)
 
 
 # --- the check every layer runs ---------------------------------------------------------------
@@ -325,7 +323,7 @@ def with_field(field: str, problem: str) -> str:
     return _("%(field)s: %(problem)s") % {"field": field, "problem": problem} if field else problem
 
 
-def checked_upload(f, field: str = "", *, images_only: bool = False):
+def checked_upload(f: File, field: str = "", *, images_only: bool = False) -> File:
     """The file to store for the upload ``f``: ``f`` itself, or for an image its re-encoded
     copy (under the same name). Raises ``UploadRefused`` naming ``field`` (a form field's label,
     an API field's name) and the file when ``f`` is of a type we do not keep, too large, or its
