@@ -59,14 +59,17 @@ class UserNameField(serializers.CharField):
 
 
 class UploadField(serializers.FileField):
-    """One uploaded file of a type and size the platform keeps (``core.uploads``)."""
+    """One uploaded file of a type and size the platform keeps, recognised by its content
+    (``core.uploads``); its value is the file to store (an image re-encoded, without metadata)."""
 
     def to_internal_value(self, data):
         f = super().to_internal_value(data)
-        problem = uploads.upload_problem(f)
-        if problem:
-            raise serializers.ValidationError(problem)
-        return f
+        # A list's child has no name of its own: the list's is the one the client sent.
+        field = self.field_name or getattr(self.parent, "field_name", "") or ""
+        try:
+            return uploads.checked_upload(f, field)
+        except uploads.UploadRefused as exc:
+            raise serializers.ValidationError(exc.message, code="upload") from exc
 
 
 def files_field(help_text: str) -> serializers.ListField:

@@ -50,8 +50,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input, each of a type and size the platform keeps (``core.uploads``).
-    ``images_only`` also checks each is an image Pillow can read."""
+    """Several files in one input, each of a type and size the platform keeps, recognised by its
+    content (``core.uploads``); ``images_only`` also requires each to be an image Pillow decodes.
+    Cleaning gives the files to store: images re-encoded, without metadata."""
 
     def __init__(self, *args, images_only: bool = False, max_files: int = uploads.MAX_FILES, **kwargs):
         self.images_only = images_only
@@ -68,19 +69,14 @@ class MultipleFileField(forms.FileField):
             raise forms.ValidationError(self.error_messages["required"], code="required")
         if len(items) > self.max_files:
             raise forms.ValidationError(_("Upload at most %(n)s files at a time.") % {"n": self.max_files})
-        single = forms.ImageField(required=False) if self.images_only else forms.FileField(required=False)
+        single = forms.FileField(required=False)
         out = []
         for f in items:
+            cleaned = single.clean(f)
             try:
-                cleaned = single.clean(f)
-            except forms.ValidationError as exc:
-                raise forms.ValidationError(
-                    _("“%(name)s” is not an image that can be read.") % {"name": getattr(f, "name", "")}
-                    if self.images_only else exc.messages[0]) from exc
-            problem = uploads.upload_problem(cleaned)
-            if problem:
-                raise forms.ValidationError(problem)
-            out.append(cleaned)
+                out.append(uploads.checked_upload(cleaned, str(self.label or ""), images_only=self.images_only))
+            except uploads.UploadRefused as exc:
+                raise forms.ValidationError(exc.message, code="upload") from exc
         return out
 
 

@@ -1,5 +1,7 @@
 """Shared plumbing models: workflow events, the voidable and versioned bases, attachments."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -67,8 +69,12 @@ class VersionedModel(models.Model):
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
     # Spread files by content type and month so one directory never holds millions of files.
+    # The stored name is random (the uploader's name is kept in ``Attachment.name``): it cannot
+    # be guessed, and no part of it comes from the uploader but the extension we checked.
     now = timezone.now()
-    return f"attachments/{instance.content_type.model}/{now:%Y/%m}/{filename}"
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    stored = uuid.uuid4().hex + (f".{ext}" if ext.isalnum() else "")
+    return f"attachments/{instance.content_type.model}/{now:%Y/%m}/{stored}"
 
 
 class Attachment(models.Model):

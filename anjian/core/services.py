@@ -68,22 +68,26 @@ def void_record(record: models.Model, *, actor, reason: str) -> models.Model:
 ALLOWED_UPLOAD_EXTENSIONS = uploads.ALLOWED_UPLOAD_EXTENSIONS
 
 
-def check_uploads(files, field: str = "files") -> None:
-    """Refuse files of a type or size we do not keep (``core.uploads``), naming the file."""
+def check_uploads(files, field: str = "files") -> list:
+    """The files to store for ``files`` (images re-encoded, ``core.uploads``); refuses, under
+    ``field``, a file of a type or size we do not keep or whose content is not what its
+    extension says, naming the file."""
+    out = []
     for f in files:
-        problem = uploads.upload_problem(f)
-        if problem:
-            raise ValidationError({field: problem})
+        try:
+            out.append(uploads.checked_upload(f, field))
+        except uploads.UploadRefused as exc:
+            raise ValidationError({field: exc.message}) from exc
+    return out
 
 
 def attach_files(target: models.Model, files, *, actor=None, kind: str = Attachment.Kind.PHOTO,
                  event: Event | None = None) -> list[Attachment]:
     """Store uploaded files as attachments of ``target`` (and of the workflow step ``event``).
 
-    Every file is checked first (type by extension, size), so a bad one refuses the whole
-    step — the caller's transaction then writes nothing."""
-    files = list(files or [])
-    check_uploads(files)
+    Every file is checked first (type by content, size; ``check_uploads``), so a bad one refuses
+    the whole step — the caller's transaction then writes nothing; images are stored re-encoded."""
+    files = check_uploads(list(files or []))
     ct = ContentType.objects.get_for_model(target, for_concrete_model=True)
     out = []
     for f in files:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from anjian.core.forms import DateInput
+from anjian.core.uploads import UploadRefused, checked_upload
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import Role
 from anjian.orgs.models import User
@@ -33,12 +34,19 @@ PHOTO_MAX_BYTES = 20 * 1024 * 1024
 
 
 def validate_photo(upload) -> None:
-    """A photo is an image file of at most 20 MB (phones send JPEG, PNG or HEIC)."""
+    """A photo is an image file of at most 20 MB (phones send JPEG, PNG or HEIC) that is what its
+    extension says."""
     name = getattr(upload, "name", "") or ""
     if PurePath(name).suffix.lower() not in PHOTO_EXTENSIONS:
         raise ValidationError(_("“%(name)s” is not a photo (JPEG, PNG, GIF, WebP, HEIC or BMP).") % {"name": name})
     if (getattr(upload, "size", 0) or 0) > PHOTO_MAX_BYTES:
         raise ValidationError(_("“%(name)s” is larger than 20 MB.") % {"name": name})
+    # And its content (core.uploads): a page named .jpg is refused here, under the field it came
+    # in; the checked, re-encoded copy is remembered on the upload and is what the service stores.
+    try:
+        checked_upload(upload)
+    except UploadRefused as exc:
+        raise ValidationError(exc.message) from exc
 
 
 class DateTimeInput(forms.DateTimeInput):

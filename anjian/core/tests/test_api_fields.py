@@ -18,7 +18,8 @@ MB = 1024 * 1024
 
 
 def document(size: int, name: str = "整改报告.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%" * size, content_type="application/pdf")
+    """A file of ``size`` bytes that is a PDF and plain text alike by content (``%PDF-`` then ``%``)."""
+    return SimpleUploadedFile(name, (b"%PDF-" + b"%" * size)[:size], content_type="application/pdf")
 
 
 def refusals(f) -> list[str]:

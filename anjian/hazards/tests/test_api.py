@@ -16,6 +16,7 @@ from rest_framework.renderers import JSONRenderer
 
 from anjian.core.models import Attachment
 from anjian.core.services import attachments_for
+from anjian.core.testing.files import image_upload
 from anjian.hazards import services
 from anjian.hazards.api_ledger import (
     LIST_COMPUTED,
@@ -58,7 +59,7 @@ def in_days(days: int) -> datetime.date:
 
 
 def photo(name: str = "现场.jpg") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"\xff\xd8\xff\xe0 not really a jpeg", content_type="image/jpeg")
+    return image_upload(name)
 
 
 # --- CRUD per role ------------------------------------------------------------------------------

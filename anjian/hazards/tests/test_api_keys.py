@@ -7,11 +7,11 @@ import datetime
 import hashlib
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from anjian.core.services import events_for
+from anjian.core.testing.files import image_upload
 from anjian.hazards import services
 from anjian.hazards.auth import issue_key
 from anjian.hazards.choices import HazardSource, HazardState
@@ -181,7 +181,7 @@ def test_key_reports_a_hazard_as_an_enterprise_system_find(world, secret):
     # when it pushes a hazard with a photo, naming no enterprise
     response = client.post(api_url("hazard"), {
         "location": "一号仓库", "description": "货架超载", "deadline": in_days(7).isoformat(),
-        "photos": [SimpleUploadedFile("现场.jpg", b"jpeg", content_type="image/jpeg")]}, format="multipart")
+        "photos": [image_upload("现场.jpg")]}, format="multipart")
     # then it is enterprise A's hazard, from the enterprise system, entered by the key's user
     assert response.status_code == 201, response.content
     body = response.json()
@@ -236,7 +236,7 @@ def test_key_rectifies_with_evidence(world, secret):
     assert set(started.json()["available_actions"]) == {"update_plan", "submit_rectification"}
     submitted = client.post(api_url("hazard", hazard.pk, "submit-rectification"), {
         "note": "已更换货架", "version": started.json()["version"],
-        "evidence": [SimpleUploadedFile("整改后.jpg", b"jpeg", content_type="image/jpeg")]}, format="multipart")
+        "evidence": [image_upload("整改后.jpg")]}, format="multipart")
     # then the hazard awaits acceptance, with the evidence on the step
     assert submitted.status_code == 200, submitted.content
     assert submitted.json()["state"] == HazardState.RECTIFIED

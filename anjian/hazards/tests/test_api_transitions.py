@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from anjian.core.models import Attachment
 from anjian.core.services import attachments_for, events_for
+from anjian.core.testing.files import image_upload
 from anjian.hazards import services
 from anjian.hazards.choices import ExtensionState, HazardState
 from anjian.hazards.models import PLAN_FIELDS, DeadlineExtension, Hazard
@@ -279,7 +280,7 @@ def test_plan_keeps_fields_left_out(world, api):
 def test_submission_attaches_the_evidence(world, api):
     # given a hazard under rectification
     hazard = at_state(world, S.RECTIFYING)
-    files = [SimpleUploadedFile("整改后.jpg", b"after", content_type="image/jpeg"),
+    files = [image_upload("整改后.jpg"),
              SimpleUploadedFile("验收单.pdf", b"%PDF-1.4", content_type="application/pdf")]
     # when the enterprise submits the rectification with two files (multipart)
     response = act_as(api, world.users[Role.ENTERPRISE]).post(

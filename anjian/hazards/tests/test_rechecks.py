@@ -13,7 +13,6 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +21,7 @@ from pypdf import PdfReader
 from anjian.alerts.engine import get_rule, sync_rule
 from anjian.alerts.models import Warning
 from anjian.core.services import ConflictError, attachments_for, events_for
+from anjian.core.testing.files import image_upload
 from anjian.hazards import services
 from anjian.hazards.choices import HazardSource, HazardState, RecheckOutcome
 from anjian.hazards.data.time_limits import RECHECK
@@ -152,7 +152,7 @@ def test_a_failed_recheck_sends_it_back_with_a_new_deadline(world, ent_user, reg
             services.record_recheck(h, actor=regulator, outcome="failed", opinion="防护罩未固定", new_deadline=bad)
         assert "new_deadline" in e.value.message_dict
     recheck = services.record_recheck(h, actor=regulator, outcome="failed", opinion="防护罩未固定", new_deadline=new,
-                                      files=[SimpleUploadedFile("复查.jpg", b"\xff\xd8\xff\xe0jpeg")])
+                                      files=[image_upload("复查.jpg")])
     h = fresh(h)
     # Back in rectification, acceptance withdrawn, the deadline moved (the original one kept)
     assert (h.state, h.deadline, h.accepted_at, h.accepted_by) == (S.RECTIFYING, new, None, None)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from anjian.core.models import Attachment, Event
 from anjian.core.services import ConflictError, attachments_for, events_for
+from anjian.core.testing.files import image_upload
 from anjian.hazards import services
 from anjian.hazards.choices import ExtensionState, HazardSource, HazardState, ListingState
 from anjian.hazards.models import Hazard
@@ -22,9 +23,7 @@ LATER = TODAY + datetime.timedelta(days=30)
 
 
 def _photo(name="p.jpg"):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, b"\xff\xd8\xff\xe0fakejpeg", content_type="image/jpeg")
+    return image_upload(name)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ fixed number of queries whatever the number of rows. English assertions send
 HTTP_ACCEPT_LANGUAGE="en"; the default language (zh-Hans) is checked where it matters."""
 
 import datetime
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,10 +14,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from anjian.core.models import Attachment
 from anjian.core.services import attachments_for, events_for
+from anjian.core.testing.files import image_upload
 from anjian.hazards import services
 from anjian.hazards.choices import HazardState
 from anjian.hazards.models import Hazard
@@ -31,9 +30,7 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def png(name="photo.png", color=(200, 40, 40)) -> SimpleUploadedFile:
-    buf = io.BytesIO()
-    Image.new("RGB", (64, 48), color).save(buf, format="PNG")
-    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/png")
+    return image_upload(name, size=(64, 48), color=color)
 
 
 def client_for(user) -> Client:

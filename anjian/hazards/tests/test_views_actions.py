@@ -4,7 +4,6 @@ comes back with the error next to its field. (The services themselves are tested
 test_services.py; one or two cases per step are enough here.)"""
 
 import datetime
-import io
 
 import pytest
 from django.contrib.messages import get_messages
@@ -12,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from anjian.core.models import Attachment
 from anjian.core.services import attachments_for, events_for
+from anjian.core.testing.files import image_upload
 from anjian.hazards import services
 from anjian.hazards.choices import ExtensionState, HazardState, ListingState
 from anjian.hazards.models import Hazard
@@ -29,9 +28,7 @@ S = HazardState
 
 
 def png(name="after.png") -> SimpleUploadedFile:
-    buf = io.BytesIO()
-    Image.new("RGB", (40, 30), (30, 160, 60)).save(buf, format="PNG")
-    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/png")
+    return image_upload(name, color=(30, 160, 60))
 
 
 def client_for(user) -> Client:

@@ -3,6 +3,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from anjian.core.testing.files import image_upload
+
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
@@ -10,5 +12,5 @@ def _media(settings, tmp_path):
 
 
 def photo(name: str = "现场.jpg") -> SimpleUploadedFile:
-    """A small uploaded "photo" (the content is not decoded anywhere)."""
-    return SimpleUploadedFile(name, b"\xff\xd8\xff\xe0fake-jpeg", content_type="image/jpeg")
+    """A small uploaded photo (a real JPEG: uploads are recognised by their content)."""
+    return image_upload(name)

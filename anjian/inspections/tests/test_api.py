@@ -235,6 +235,10 @@ def test_results_errors_name_the_field(world, api):
     from django.core.files.uploadedfile import SimpleUploadedFile
     response = client.post(photos_url, {"photos": [SimpleUploadedFile("a.exe", b"MZ")]}, format="multipart")
     assert response.status_code == 400 and "photos" in response.json()
+    # and so is a page named like a photo, under the field it was sent in, naming the file
+    page = SimpleUploadedFile("阀门.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg")
+    response = client.post(photos_url, {"photos": [page]}, format="multipart")
+    assert response.status_code == 400 and "阀门.jpg" in str(response.json()["photos"])
 
 
 def test_void_record_via_api(world, api):

@@ -40,6 +40,7 @@ from rest_framework.viewsets import ViewSetMixin
 
 from anjian.conftest import build_world
 from anjian.core.scoping import clear_reference_caches
+from anjian.core.testing.files import image_upload
 from anjian.orgs.choices import Role
 from anjian.portal.testing.factories import (
     SupervisionFactory,
@@ -257,7 +258,7 @@ def _enterprise_record(model) -> bool:
 
 
 def _photo() -> SimpleUploadedFile:
-    return SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff\xe0fake-jpeg", content_type="image/jpeg")
+    return image_upload("现场.jpg")
 
 
 class Records:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 
 from anjian.core.models import Attachment
 from anjian.core.services import ConflictError, events_for
+from anjian.core.testing.files import image_upload
 from anjian.core.workflow import Guard, Policy, StateMachine, Step, available_steps, create, perform, void
 from anjian.orgs.choices import Role
 from anjian.portal.testing.factories import RegionFactory, make_user
@@ -58,7 +58,7 @@ def regulator():
 
 def test_step_changes_state_bumps_version_and_writes_history_event_and_files(figure, regulator):
     # given a draft at version 1
-    photo = SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff\xe0jpeg")
+    photo = image_upload("现场.jpg")
     # when a regulator sends it with a file
     out = perform(figure, "send", actor=regulator, policy=policy, machine=MACHINE, comment="报送", files=[photo])
     # then the state, version, field history, event and attachment are all written

@@ -39,6 +39,7 @@ from django.db import connection
 from django.utils import timezone
 
 import anjian
+from anjian.core.testing.files import image_upload
 
 PG_REASON = ("needs PostgreSQL: SQLite ignores SELECT … FOR UPDATE, so a lock taken outside a transaction "
              "passes there (run with DATABASE_URL=postgres://…)")
@@ -316,7 +317,7 @@ class Run:
 
 
 def photo(name: str = "现场.jpg") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"\xff\xd8\xff\xe0fake-jpeg", content_type="image/jpeg")
+    return image_upload(name)
 
 
 def pdf(name: str = "报告.pdf") -> SimpleUploadedFile:
