@@ -1,11 +1,12 @@
-"""Checks and helpers for the settings that must be right before Django starts: the secret key
-and the database address. Imported by ``anjian/settings.py``; imports nothing of Django but its
+"""Checks and helpers for the settings that must be right before Django starts: the secret key,
+the database address and where uploads are stored. Imported by ``anjian/settings.py``; imports nothing of Django but its
 exception, so it can also run on its own (``python -m anjian.config secret-key``, which
 ``make demo`` uses to create the key of a local installation before any ``anjian`` command).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import sys
@@ -85,6 +86,33 @@ def parse_database(url: str, **kwargs) -> dict:
             f"DATABASE_URL is not a database address Anjian can use ({exc}). Expected e.g. "
             "postgres://USER:PASSWORD@HOST:5432/NAME or sqlite:////absolute/path/anjian.sqlite3.") from exc
     return config
+
+
+def media_storage(environ: Mapping[str, str], var_dir: Path) -> tuple[Path, dict]:
+    """Where uploaded files go: (MEDIA_ROOT, STORAGES["default"]).
+
+    ``ANJIAN_MEDIA_ROOT`` (or ``MEDIA_ROOT``, its earlier name) is the directory of the default
+    file-system storage, ``<var dir>/media`` when neither is set. With more than one application
+    server or worker it must be one shared directory (an NFS or other network mount) at the same
+    path on every host. ``ANJIAN_STORAGE_BACKEND`` names another Django storage class instead (for
+    example an object store's, from a package the installation adds), with ``ANJIAN_STORAGE_OPTIONS``
+    a JSON object of its options. Options that are not a JSON object are refused with a message."""
+    root = (environ.get("ANJIAN_MEDIA_ROOT") or environ.get("MEDIA_ROOT") or "").strip()
+    media_root = Path(root) if root else var_dir / "media"
+    backend = (environ.get("ANJIAN_STORAGE_BACKEND") or "").strip() or "django.core.files.storage.FileSystemStorage"
+    storage: dict = {"BACKEND": backend}
+    raw = (environ.get("ANJIAN_STORAGE_OPTIONS") or "").strip()
+    if raw:
+        try:
+            options = json.loads(raw)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"ANJIAN_STORAGE_OPTIONS is not valid JSON ({exc}). Expected an object, "
+                                       'e.g. {"bucket_name": "anjian-media"}.') from exc
+        if not isinstance(options, dict):
+            raise ImproperlyConfigured('ANJIAN_STORAGE_OPTIONS must be a JSON object, e.g. {"bucket_name": '
+                                       '"anjian-media"}.')
+        storage["OPTIONS"] = options
+    return media_root, storage
 
 
 def default_var_dir(environ: Mapping[str, str] = os.environ) -> Path:

@@ -181,9 +181,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start when it is missing
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploads: ANJIAN_MEDIA_ROOT (a directory shared by every server, e.g. an NFS mount) or another
+# storage class (ANJIAN_STORAGE_BACKEND / ANJIAN_STORAGE_OPTIONS); see config.media_storage.
+MEDIA_ROOT, _DEFAULT_STORAGE = config.media_storage(os.environ, VAR_DIR)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -4,7 +4,8 @@ the ``GradingThreshold`` reference rows, and the accident takes the highest grad
 reaches. Bounds are inclusive ("以上包括本数"); below the lowest bound is ordinary ("以下不包括本数").
 
 The thresholds are read once per process and kept until a threshold row is saved or deleted
-in this process (signal) or for at most ``REFERENCE_TTL`` seconds (other processes' edits).
+(signal: in this process at once, in the others at their next request after the commit, see
+core.reference_cache) or for at most ``REFERENCE_TTL`` seconds (bulk writes, which send no signal).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from decimal import Decimal, InvalidOperation
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from anjian.core.scoping import ReferenceCache
+from anjian.core.reference_cache import ReferenceCache
 
 from .choices import GRADE_RANK, AccidentGrade, GradingCriterion
 
-_CACHE = ReferenceCache()
+_CACHE = ReferenceCache(name="accidents.grading")
 
 CRITERIA = (GradingCriterion.DEATHS, GradingCriterion.SERIOUS_INJURIES, GradingCriterion.DIRECT_LOSS)
 
@@ -30,9 +31,9 @@ def _load(_key=None) -> tuple[tuple[str, str, Decimal, date], ...]:
     return tuple(GradingThreshold.objects.values_list("criterion", "grade", "lower_bound", "effective_from"))
 
 
-def clear_cache(**_signal_kwargs) -> None:
-    """Forget the cached thresholds (in this process)."""
-    _CACHE.clear()
+def clear_cache(**signal_kwargs) -> None:
+    """Forget the cached thresholds (here now, in every process after the commit)."""
+    _CACHE.clear(**signal_kwargs)
 
 
 post_save.connect(clear_cache, sender="accidents.GradingThreshold", weak=False,

@@ -3,8 +3,9 @@ report's time limit (条例 Art. 29), the follow-up report (续报) cadence per 
 whether missing persons count with the deaths. The rows live in ``InvestigationTimeLimit``,
 ``FollowUpCadence`` and ``CasualtyCounting`` (sources in anjian/accidents/data/regulations.py).
 
-Read once per process and kept until a row is saved or deleted in this process (signal) or for
-at most ``REFERENCE_TTL`` seconds (another process's edit), like the grading thresholds.
+Read once per process and kept until a row is saved or deleted (signal: in every process, see
+core.reference_cache) or for at most ``REFERENCE_TTL`` seconds (bulk writes), like the grading
+thresholds.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from datetime import date, datetime, timedelta
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from anjian.core.scoping import ReferenceCache
+from anjian.core.reference_cache import ReferenceCache
 
-_CACHE = ReferenceCache()
+_CACHE = ReferenceCache(name="accidents.regulations")
 
 #: Used when the reference rows are missing (never in a migrated database).
 DEFAULT_REPORT_DAYS = 60
@@ -48,9 +49,9 @@ class Cadence:
         return timedelta(hours=24) / self.per_day
 
 
-def clear_cache(**_signal_kwargs) -> None:
-    """Forget the cached rules (in this process)."""
-    _CACHE.clear()
+def clear_cache(**signal_kwargs) -> None:
+    """Forget the cached rules (here now, in every process after the commit)."""
+    _CACHE.clear(**signal_kwargs)
 
 
 for _model in ("InvestigationTimeLimit", "FollowUpCadence", "CasualtyCounting"):

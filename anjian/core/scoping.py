@@ -23,9 +23,7 @@ exactly as for missing rows.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +31,7 @@ from django.db import models
 from django.db.models.signals import post_delete, post_save
 
 from .paths import subtree_q
+from .reference_cache import ReferenceCache
 
 ALL = "all"
 REGION = "region"
@@ -96,46 +95,14 @@ class Scope:
 # - the industry taxonomy is loaded by migrations and only edited in the admin, so the whole
 #   table (≈100 rows) is cached as one snapshot.
 #
-# Saving or deleting a region or an industry clears these caches in the process that did it
-# (the owning apps connect their models with ``clear_on_change``); other processes (other server workers) see the change within
-# REFERENCE_TTL seconds. Bulk writes (QuerySet.update, bulk_create) send no signals: they
-# are seen within REFERENCE_TTL too.
+# Saving or deleting a region or an industry clears these caches (the owning apps connect their
+# models with ``clear_on_change``): at once in the process that did it, and in every other
+# process (other server workers, other hosts) at its next request after the commit, through the
+# shared generations of core.reference_cache. Bulk writes (QuerySet.update, bulk_create) send no
+# signals: they are seen within REFERENCE_TTL.
 
-REFERENCE_TTL = 60.0
-
-
-class ReferenceCache:
-    """A small per-process key → value cache whose entries expire after ``ttl`` seconds.
-    ``None`` results are not stored (a missing row may be created at any time)."""
-
-    def __init__(self, ttl: float = REFERENCE_TTL, max_entries: int = 50_000):
-        self.ttl = ttl
-        self.max_entries = max_entries
-        self._data: dict[Hashable, tuple[float, Any]] = {}
-        self._lock = threading.Lock()
-        self.clock: Callable[[], float] = time.monotonic
-
-    def get(self, key: Hashable, load: Callable[[Hashable], Any]) -> Any:
-        """The cached value of ``key``, or ``load(key)`` (stored unless None)."""
-        hit = self._data.get(key)
-        now = self.clock()
-        if hit is not None and hit[0] > now:
-            return hit[1]
-        value = load(key)
-        if value is not None:
-            with self._lock:
-                if len(self._data) >= self.max_entries:  # keys come from user input: stay bounded
-                    self._data = {}
-                self._data[key] = (now + self.ttl, value)
-        return value
-
-    def clear(self, **_signal_kwargs: Any) -> None:
-        with self._lock:
-            self._data = {}
-
-
-REGION_PATHS = ReferenceCache()  # ("code", code) / ("id", pk) → path
-INDUSTRIES = ReferenceCache()  # None → ((code, id), ...) sorted by code
+REGION_PATHS = ReferenceCache(name="scoping.region_paths")  # ("code", code) / ("id", pk) → path
+INDUSTRIES = ReferenceCache(name="scoping.industries")  # None → ((code, id), ...) sorted by code
 
 
 # --- What the apps above core tell it ------------------------------------------------------
@@ -160,14 +127,14 @@ def register_region_paths(load: Callable[[str, Any], str | None]) -> None:
     """Say how a region's path is read: ``load("code", code)`` or ``load("id", pk)`` answers
     the path of that region (voided or not), or None. The answers are cached (REGION_PATHS)."""
     _SOURCES.region_path = load
-    REGION_PATHS.clear()
+    REGION_PATHS.forget()
 
 
 def register_industries(load: Callable[[], Iterable[tuple[str, int]]]) -> None:
     """Say how the industry taxonomy is read: ``load()`` answers every (code, id), a child's code
     starting with its parent's. The table is cached as one snapshot (INDUSTRIES)."""
     _SOURCES.industries = load
-    INDUSTRIES.clear()
+    INDUSTRIES.forget()
 
 
 def register_user_scope(resolve: Callable[[Any], Scope]) -> None:
@@ -207,13 +174,14 @@ def industry_subtree_ids(codes: Iterable[str]) -> frozenset[int]:
 
 
 def clear_reference_caches(**_signal_kwargs: Any) -> None:
-    """Forget every cached region path and the industry snapshot (in this process)."""
-    REGION_PATHS.clear()
-    INDUSTRIES.clear()
+    """Forget every cached region path and the industry snapshot (in this process only)."""
+    REGION_PATHS.forget()
+    INDUSTRIES.forget()
 
 
 def clear_on_change(cache: ReferenceCache, model: type[models.Model], uid: str) -> None:
-    """Clear ``cache`` (in this process) whenever a row of ``model`` is saved or deleted."""
+    """Clear ``cache`` whenever a row of ``model`` is saved or deleted: here at once, in every
+    process after the commit (``ReferenceCache.clear``)."""
     for name, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(cache.clear, sender=model, weak=False, dispatch_uid=f"{uid}.{name}")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import logging
 import os
 import socket
 from collections.abc import Callable
@@ -12,12 +13,22 @@ from collections.abc import Callable
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import periodic_task
+from huey.contrib.djhuey import periodic_task, pre_execute
 
 from .health import record_heartbeat
+from .reference_cache import GENERATIONS
+
+log = logging.getLogger(__name__)
 
 #: Runs older than this are pruned by the heartbeat.
 KEEP_RUNS = datetime.timedelta(days=60)
+
+
+@pre_execute(name="anjian.reference_caches")
+def _fresh_reference_caches(task) -> None:
+    """A task, like a request, compares the reference caches' generations before its first read,
+    so it sees every change committed before it started (core.reference_cache)."""
+    GENERATIONS.begin_unit()
 
 
 def slot_of(moment: datetime.datetime, minutes: int) -> datetime.datetime:
@@ -53,8 +64,13 @@ def once_per_slot(minutes: int | Callable[[], int]) -> Callable:
         @functools.wraps(fn)
         def run(*args, **kwargs):
             length = minutes() if callable(minutes) else minutes
-            if not claim_slot(name, slot_of(timezone.now(), length)):
+            slot = slot_of(timezone.now(), length)
+            if not claim_slot(name, slot):
+                # Logged so that an operator (and bench/multi_server) sees each worker's share.
+                log.info("periodic job %s: slot %s already claimed by another worker, skipped", name,
+                         slot.isoformat())
                 return None
+            log.info("periodic job %s: slot %s claimed, running", name, slot.isoformat())
             return fn(*args, **kwargs)
 
         return run

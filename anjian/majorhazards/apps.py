@@ -7,7 +7,7 @@ class MajorHazardsConfig(AppConfig):
     verbose_name = _("Major hazard sources")
 
     def ready(self) -> None:
-        # Saving any row of any GB 18218 table forgets this process's cached current table.
+        # Saving any row of any GB 18218 table forgets the cached current table in every process.
         from django.db.models.signals import post_delete, post_save
 
         from . import models

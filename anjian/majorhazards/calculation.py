@@ -29,7 +29,9 @@ are entered by the caller as the pure substance (same hazard class) or by their 
 
 The current table version is cached in process memory (``current_table``), so an evaluation
 reads no database; saving any row of any table clears the cache in that process (signals), and
-other processes reload it within ``TABLE_TTL`` seconds.
+every other process reloads it at its next request after the commit (core.reference_cache: one
+read of the shared cache per request), or within ``TABLE_TTL`` seconds when the change sent no
+signal.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from anjian.core.scoping import ReferenceCache
+from anjian.core.reference_cache import ReferenceCache
 
 TABLE_TTL = 60.0
 
@@ -138,7 +140,7 @@ def load_snapshot(table) -> TableSnapshot:
                          grade_bands=grades)
 
 
-_TABLE = ReferenceCache(ttl=TABLE_TTL)
+_TABLE = ReferenceCache(ttl=TABLE_TTL, name="majorhazards.table")
 
 
 def _load_current(_key=None) -> TableSnapshot:
@@ -155,8 +157,9 @@ def current_table() -> TableSnapshot:
     return _TABLE.get("current", _load_current)
 
 
-def clear_table_cache(**_signal_kwargs) -> None:
-    _TABLE.clear()
+def clear_table_cache(**signal_kwargs) -> None:
+    """Forget the current table (here now, in every process after the commit)."""
+    _TABLE.clear(**signal_kwargs)
 
 
 # --- input parsing ---------------------------------------------------------------------------

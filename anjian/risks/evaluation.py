@@ -4,8 +4,9 @@
 tables, computes the score (D = L × E × C, R = L × S) and finds the level with the profile's
 bands. The profiles, bands and value tables are read once and kept in this process, so the
 evaluate endpoint does no query beyond authentication. Saving or deleting a profile, band or
-value clears the cache in the process that did it (signals below); other server processes
-see the change within ``CACHE_TTL`` seconds.
+value clears the cache in the process that did it (signals below) and, after the commit, in
+every other server process at its next request (core.reference_cache); a change that sent no
+signal is seen within ``CACHE_TTL`` seconds.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
-from anjian.core.scoping import ReferenceCache
+from anjian.core.reference_cache import ReferenceCache
 
 from .choices import LEVEL_COLOUR, METHOD_FACTORS, Method
 
@@ -84,7 +85,7 @@ def format_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-_TABLES = ReferenceCache(ttl=CACHE_TTL)
+_TABLES = ReferenceCache(ttl=CACHE_TTL, name="risks.tables")
 
 
 def _load(_key=None) -> Tables:
@@ -117,9 +118,9 @@ def tables() -> Tables:
     return _TABLES.get("tables", _load)
 
 
-def clear_cache(**_signal_kwargs: Any) -> None:
-    """Forget the cached profiles and values (in this process)."""
-    _TABLES.clear()
+def clear_cache(**signal_kwargs: Any) -> None:
+    """Forget the cached profiles and values (here now, in every process after the commit)."""
+    _TABLES.clear(**signal_kwargs)
 
 
 for _model in ("risks.RiskProfile", "risks.RiskBand", "risks.FactorValue"):

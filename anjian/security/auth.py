@@ -4,8 +4,9 @@
 for the two calculators only (``…/evaluate``), whose one database query would otherwise be this
 lookup (bench/README.md): it keeps a key's user for ``ANJIAN_TOKEN_CACHE_SECONDS`` (default 30) in
 this process. Revoking or issuing a token, or saving a user, clears the cache of the process that
-did it; other server processes keep accepting a revoked token on those two endpoints for at most
-that many seconds — a trade-off made on purpose and only there."""
+did it at once and, after the commit, of every other server process at its next request
+(core.reference_cache). Only when the shared cache (Redis) cannot be reached do other processes
+keep accepting a revoked token on those two endpoints, for at most that many seconds."""
 
 from __future__ import annotations
 
@@ -17,14 +18,16 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
-from anjian.core.scoping import ReferenceCache
+from anjian.core.reference_cache import ReferenceCache
 
 KEYWORDS = (b"token", b"bearer")
-_CACHE = ReferenceCache(ttl=float(getattr(settings, "ANJIAN_TOKEN_CACHE_SECONDS", 30)), max_entries=10_000)
+_CACHE = ReferenceCache(ttl=float(getattr(settings, "ANJIAN_TOKEN_CACHE_SECONDS", 30)), max_entries=10_000,
+                        name="security.tokens")
 
 
-def forget_token(**_kwargs) -> None:
-    _CACHE.clear()
+def forget_token(**kwargs) -> None:
+    """Forget every cached token lookup (here now, in every process after the commit)."""
+    _CACHE.clear(**kwargs)
 
 
 post_save.connect(forget_token, sender=get_user_model(), dispatch_uid="anjian_security_token_cache_user_save")

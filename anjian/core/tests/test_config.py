@@ -73,3 +73,37 @@ def test_the_command_defaults_to_debug_off_and_says_what_is_wrong_without_a_trac
     run = _anjian(tmp_path, DEBUG="1", DATABASE_URL="")
     assert run.returncode == 2
     assert "DATABASE_URL is set but empty" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_uploads_go_to_the_shared_directory_or_storage_configured(tmp_path):
+    # given nothing configured, then the uploads stay under the var dir, on the file system
+    root, storage = config.media_storage({}, tmp_path)
+    assert root == tmp_path / "media" and storage == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    # given a shared mount (the earlier MEDIA_ROOT still read; ANJIAN_MEDIA_ROOT wins)
+    assert config.media_storage({"MEDIA_ROOT": "/srv/old"}, tmp_path)[0] == Path("/srv/old")
+    root, _ = config.media_storage({"MEDIA_ROOT": "/srv/old", "ANJIAN_MEDIA_ROOT": "/mnt/nfs/anjian"}, tmp_path)
+    assert root == Path("/mnt/nfs/anjian")
+    # given another storage class and its options, then Django's default storage is that one
+    _, storage = config.media_storage({"ANJIAN_STORAGE_BACKEND": "storages.backends.s3.S3Storage",
+                                       "ANJIAN_STORAGE_OPTIONS": '{"bucket_name": "anjian-media"}'}, tmp_path)
+    assert storage == {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"bucket_name": "anjian-media"}}
+
+
+@pytest.mark.parametrize("options", ["{bucket: x}", '["anjian-media"]'])
+def test_storage_options_that_are_not_a_json_object_are_refused(tmp_path, options):
+    with pytest.raises(ImproperlyConfigured, match="ANJIAN_STORAGE_OPTIONS"):
+        config.media_storage({"ANJIAN_STORAGE_OPTIONS": options}, tmp_path)
+
+
+def test_the_settings_give_django_the_configured_storage(tmp_path):
+    # given the environment of a server whose uploads are on a shared mount
+    shared = tmp_path / "nfs"
+    environ = {k: v for k, v in os.environ.items() if k not in {"MEDIA_ROOT", "ANJIAN_STORAGE_BACKEND"}}
+    environ.update({"ANJIAN_VAR_DIR": str(tmp_path), "PYTHONPATH": str(ROOT), "DEBUG": "1",
+                    "ANJIAN_MEDIA_ROOT": str(shared), "DJANGO_SETTINGS_MODULE": "anjian.settings"})
+    code = ("import django; django.setup(); from django.core.files.storage import storages; "
+            "s = storages['default']; print(type(s).__name__, s.location)")
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=environ,  # noqa: S603
+                         capture_output=True, text=True, timeout=120)
+    # then Django stores files there
+    assert run.stdout.split() == ["FileSystemStorage", str(shared)], run.stderr

@@ -19,6 +19,7 @@ from rest_framework.test import APIRequestFactory
 from anjian.core import scoping
 from anjian.core.api import ValuesRepresentation
 from anjian.core.pagination import DeferredJoinPagination, StandardPagination, can_page_in_two_steps
+from anjian.core.reference_cache import REFERENCE_TTL
 from anjian.core.scoping import industry_subtree_ids, region_path, region_path_by_id, scope_of
 from anjian.enterprises import services
 from anjian.enterprises.api import EnterpriseSerializer, EnterpriseViewSet
@@ -276,7 +277,7 @@ def test_bulk_changes_are_seen_after_the_ttl(world, monkeypatch):
     # when a sub-sector is added without signals (bulk_create, another process)
     [sub] = Industry.objects.bulk_create([Industry(code="050499", name="批量子行业", parent=industry("0504"))])
     # then it is not seen before the TTL, and is after it
-    now[0] += scoping.REFERENCE_TTL - 1
+    now[0] += REFERENCE_TTL - 1
     assert industry_subtree_ids(["0504"]) == before
     now[0] += 2
     assert industry_subtree_ids(["0504"]) == before | {sub.pk}
