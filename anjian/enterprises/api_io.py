@@ -15,13 +15,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anjian.core.api import BinaryFileRenderer
+from anjian.core.downloads import XLSX, xlsx_response
+from anjian.core.exports import api_export_response
 from anjian.core.imports import import_upload
 
-from .exports import ExportTooLarge, export_enterprises
+from .exports import export_enterprises
 from .filters import EnterpriseFilter
 from .imports import import_enterprises, template_bytes
 from .selectors import enterprise_list
-from .views_io import XLSX, export_filename, template_filename, xlsx_response
+from .views_io import export_filename, template_filename
 
 
 class XlsxRenderer(BinaryFileRenderer):
@@ -96,11 +98,8 @@ class EnterpriseExportView(GenericAPIView):
         tags=["enterprises"],
     )
     def get(self, request):
-        try:
-            content = export_enterprises(self.filter_queryset(self.get_queryset()))
-        except ExportTooLarge as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        return xlsx_response(content, export_filename())
+        return api_export_response(lambda: export_enterprises(self.filter_queryset(self.get_queryset())),
+                                   export_filename())
 
 
 class EnterpriseImportTemplateView(APIView):
