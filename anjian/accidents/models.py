@@ -18,7 +18,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from anjian.core.models import AuthoredModel, VersionedModel, VoidableModel
-from anjian.core.scoping import ScopedQuerySet
+from anjian.core.scoping import EnterpriseRecordScoping, ScopedQuerySet
 
 from .choices import (
     FLAG_DEFINITIONS,
@@ -98,11 +98,7 @@ class Accident(VersionedModel, VoidableModel, AuthoredModel):
     history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
     objects = ScopedQuerySet.as_manager()
 
-    class Scoping:
-        path = "region_path"
-        industry = "industry"
-        grid = "grid"
-        enterprise = "enterprise"
+    Scoping = EnterpriseRecordScoping
 
     class Meta:
         verbose_name = _("accident")

@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from anjian.core.models import AuthoredModel, VersionedModel, VoidableModel
-from anjian.core.scoping import ScopedQuerySet
+from anjian.core.scoping import EnterpriseRecordScoping, ScopedQuerySet
 from anjian.standards.choices import Certainty, HazardFactor
 
 from .choices import (
@@ -144,11 +144,7 @@ class Hazard(VersionedModel, VoidableModel, AuthoredModel):
     history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
     objects = HazardQuerySet.as_manager()
 
-    class Scoping:
-        path = "region_path"
-        industry = "industry"
-        grid = "grid"
-        enterprise = "enterprise"
+    Scoping = EnterpriseRecordScoping
 
     class Meta:
         verbose_name = _("hazard")

@@ -28,7 +28,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from anjian.core.models import AuthoredModel, VersionedModel, VoidableModel
-from anjian.core.scoping import ScopedQuerySet
+from anjian.core.scoping import EnterpriseRecordScoping, ScopedQuerySet
 
 from .choices import InspectionKind, ItemResult, PeriodUnit, RecordState, TaskState
 
@@ -146,11 +146,7 @@ class InspectionDuty(VoidableModel, VersionedModel):
 
     history = HistoricalRecords(excluded_fields=["region_path", "version"])
 
-    class Scoping:
-        path = "region_path"
-        industry = "industry"
-        grid = "grid"
-        enterprise = "enterprise"
+    Scoping = EnterpriseRecordScoping
 
     class Meta:
         verbose_name = _("inspection duty")
@@ -212,11 +208,7 @@ class InspectionTask(VersionedModel):
 
     objects = InspectionTaskQuerySet.as_manager()
 
-    class Scoping:
-        path = "region_path"
-        industry = "industry"
-        grid = "grid"
-        enterprise = "enterprise"
+    Scoping = EnterpriseRecordScoping
 
     class Meta:
         verbose_name = _("inspection task")
@@ -272,11 +264,7 @@ class InspectionRecord(VoidableModel, VersionedModel, AuthoredModel):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
-    class Scoping:
-        path = "region_path"
-        industry = "industry"
-        grid = "grid"
-        enterprise = "enterprise"
+    Scoping = EnterpriseRecordScoping
 
     class Meta:
         verbose_name = _("inspection record")

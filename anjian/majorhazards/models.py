@@ -25,7 +25,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from anjian.core.models import AuthoredModel, VersionedModel, VoidableModel
-from anjian.core.scoping import ScopedQuerySet
+from anjian.core.scoping import EnterpriseRecordScoping, ScopedQuerySet
 
 from .choices import MajorGrade, PersonRole, SourceState, UnitKind
 
@@ -225,11 +225,7 @@ class MajorHazardSource(VoidableModel, VersionedModel, AuthoredModel):
     history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
     objects = ScopedQuerySet.as_manager()
 
-    class Scoping:
-        path = "region_path"
-        industry = "industry"
-        grid = "grid"
-        enterprise = "enterprise"
+    Scoping = EnterpriseRecordScoping
 
     class Meta:
         verbose_name = _("major hazard source")

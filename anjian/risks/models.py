@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from anjian.core.models import AuthoredModel, VersionedModel, VoidableModel
-from anjian.core.scoping import ScopedQuerySet
+from anjian.core.scoping import EnterpriseRecordScoping, ScopedQuerySet
 
 from .choices import ControlLevel, Factor, MeasureType, Method, PointKind, RiskLevel
 
@@ -158,11 +158,7 @@ class RiskPoint(VoidableModel, VersionedModel, AuthoredModel):
     history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version", "card_token"])
     objects = RiskPointQuerySet.as_manager()
 
-    class Scoping:
-        path = "region_path"
-        industry = "industry"
-        grid = "grid"
-        enterprise = "enterprise"
+    Scoping = EnterpriseRecordScoping
 
     class Meta:
         verbose_name = _("risk point")
