@@ -19,6 +19,8 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from . import bounds
+from .api_fields import Serializer
 from .history import history_rows
 from .scoping import scope_of, users_visible_to
 from .services import ConflictError, void_record
@@ -64,7 +66,7 @@ class RoleModelPermissions(permissions.DjangoModelPermissions):
         return super().has_permission(request, view)
 
 
-class EventSerializer(serializers.Serializer):
+class EventSerializer(Serializer):
     """One row of a record's timeline (core.Event), as the ``…/events/`` actions answer it."""
 
     action = serializers.CharField()
@@ -76,7 +78,7 @@ class EventSerializer(serializers.Serializer):
     data = serializers.JSONField()
 
 
-class HistorySerializer(serializers.Serializer):
+class HistorySerializer(Serializer):
     at = serializers.DateTimeField(source="history_date")
     user = serializers.CharField(source="history_user", allow_null=True)
     type = serializers.CharField(source="history_type")
@@ -153,8 +155,8 @@ class ScopedRelatedFieldsMixin:
         return fields
 
 
-class VoidSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+class VoidSerializer(Serializer):
+    reason = serializers.CharField(max_length=bounds.REASON_MAX)
 
 
 # Set on the query of a viewset's restricted queryset (a Query's clones keep their attributes),

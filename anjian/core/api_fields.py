@@ -11,10 +11,30 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import permissions, serializers
 
-from . import uploads
+from . import bounds, uploads
 
 #: The largest version a client may send: that of a PostgreSQL integer (a version never gets near).
 VERSION_MAX = 2**31 - 1
+
+
+class BoundedFieldsMixin:
+    """Serializer mixin: every writable field gets the bounds it lacks (``core.bounds``): a
+    free text at most ``TEXT_MAX`` characters, an integer in ``INT_MIN..INT_MAX``, a list at most
+    ``LIST_MAX`` items, nested serializers included. Enforced (400 naming the field) and
+    documented in the OpenAPI schema, since the schema is built from the same fields."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        bounds.bound_serializer_fields(fields)
+        return fields
+
+
+class Serializer(BoundedFieldsMixin, serializers.Serializer):
+    """The base of every serializer of the project (bounded input, ``BoundedFieldsMixin``)."""
+
+
+class ModelSerializer(BoundedFieldsMixin, serializers.ModelSerializer):
+    """The base of every model serializer of the project (bounded input, ``BoundedFieldsMixin``)."""
 
 
 class EnumField(serializers.ChoiceField):
@@ -42,6 +62,34 @@ class EnumFieldSchema(OpenApiSerializerFieldExtension):
                                       schema=schema)
         auto_schema.registry.register_on_missing(component)
         return component.ref
+
+
+class BoundedManyRelatedFieldSchema(OpenApiSerializerFieldExtension):
+    """A list of references as DRF documents it, plus the bounds of its items (drf-spectacular
+    leaves the item's validators out) and, in requests, the number of items."""
+
+    target_class = bounds.BoundedManyRelatedField
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        schema = auto_schema._map_serializer_field(field, direction, bypass_extensions=True)
+        if isinstance(schema.get("items"), dict):
+            auto_schema._insert_field_validators(field.child_relation, schema["items"])
+        return schema
+
+
+class NestedListSchema(OpenApiSerializerFieldExtension):
+    """A nested list of objects (``many=True``) as drf-spectacular documents it, with its number
+    of items in requests (``ListSerializer.max_length``; answers are not limited by it)."""
+
+    target_class = serializers.ListSerializer
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "request" and schema and self.target.max_length is not None:
+            schema["maxItems"] = self.target.max_length
+        return schema
 
 
 def user_name(user) -> str | None:
@@ -74,11 +122,12 @@ class UploadField(serializers.FileField):
 
 def files_field(help_text: str) -> serializers.ListField:
     """Several uploaded files in one field (multipart/form-data), at most ``uploads.MAX_FILES``."""
-    return serializers.ListField(child=UploadField(max_length=200), required=False, max_length=uploads.MAX_FILES,
+    return serializers.ListField(child=UploadField(max_length=bounds.FILE_NAME_MAX), required=False,
+                                 max_length=bounds.MAX_FILES,
                                  help_text=help_text)
 
 
-class VersionSerializer(serializers.Serializer):
+class VersionSerializer(Serializer):
     """The version of the record the client saw: a step taken on a record changed since answers
     409 (``core.workflow``)."""
 

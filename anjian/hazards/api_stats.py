@@ -21,6 +21,8 @@ from rest_framework import permissions, serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from anjian.core.api_fields import Serializer
+
 from .filters import HazardFilter
 from .models import Hazard
 from .selectors import COUNT_COLUMNS, DIMENSIONS, RATE_COLUMNS, StatisticsTable, hazard_statistics
@@ -68,7 +70,7 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-class StatisticsRowSerializer(serializers.Serializer):
+class StatisticsRowSerializer(Serializer):
     """One group (or the total): counts and rates (fractions 0…1, null when undefined)."""
 
     key = serializers.CharField()
@@ -94,7 +96,7 @@ class StatisticsRowSerializer(serializers.Serializer):
     listing_rate = serializers.FloatField(allow_null=True, help_text="挂牌督办完成率 = delisted_on_time / listed")
 
 
-class StatisticsSerializer(serializers.Serializer):
+class StatisticsSerializer(Serializer):
     group_by = serializers.CharField()
     dimension = serializers.CharField()
     rows = StatisticsRowSerializer(many=True)

@@ -12,6 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from anjian.core.api_fields import Serializer
 from anjian.core.imports import ImportReport, import_upload
 from anjian.enterprises.api_io import ImportErrorSerializer, ImportUploadSerializer, XlsxRenderer
 from anjian.orgs.permissions import IsSystemAdmin
@@ -27,7 +28,7 @@ from .views_io import XLSX, checklist_export_filename, criteria_export_filename,
 TEMPLATE_FILENAME = "checklist-import-template.xlsx"
 
 
-class ChecklistImportReportSerializer(serializers.Serializer):
+class ChecklistImportReportSerializer(Serializer):
     ok = serializers.BooleanField()
     total_rows = serializers.IntegerField()
     checklists = serializers.IntegerField(help_text="checklists (or new versions) written")
@@ -113,7 +114,7 @@ class CriteriaExportView(GenericAPIView):
         return xlsx_response(export_criteria(documents, criteria), criteria_export_filename())
 
 
-class CriteriaImportReportSerializer(serializers.Serializer):
+class CriteriaImportReportSerializer(Serializer):
     ok = serializers.BooleanField()
     total_rows = serializers.IntegerField()
     created = serializers.IntegerField(help_text="criteria added")
