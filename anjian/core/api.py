@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import Q, QuerySet
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -88,6 +88,7 @@ class HistorySerializer(Serializer):
 class HistoryActionMixin:
     """Adds GET …/{id}/history/: the record's field-level change history (who, when, what)."""
 
+    @extend_schema(responses={200: HistorySerializer(many=True)})
     @action(detail=True, methods=["get"], serializer_class=HistorySerializer, pagination_class=None,
             filter_backends=[])
     def history(self, request, *args, **kwargs):
@@ -266,6 +267,9 @@ class ScopedViewSet(
     # The service that voids one record; a domain may need more than the generic void.
     void_service = staticmethod(void_record)
 
+    @extend_schema(parameters=[OpenApiParameter("reason", str, description="why (when not in the body)",
+                                                required=False)],
+                   request=VoidSerializer, responses={204: None})
     def destroy(self, request, *args, **kwargs):
         obj = self.get_object()
         ser = VoidSerializer(data=request.data or {"reason": request.query_params.get("reason", "")})
@@ -273,6 +277,7 @@ class ScopedViewSet(
         self.void_service(obj, actor=request.user, reason=ser.validated_data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(responses={204: None})
     @action(detail=True, methods=["post"], serializer_class=VoidSerializer)
     def void(self, request, *args, **kwargs):
         return self.destroy(request, *args, **kwargs)

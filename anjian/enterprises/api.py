@@ -1,6 +1,7 @@
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -225,7 +226,8 @@ class EnterpriseViewSet(HistoryActionMixin, ScopedViewSet):
                                                       expected_version=data.pop("version", None), **data)
         return Response(EnterpriseSerializer(enterprise, context={"request": request}).data)
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses={200: EventSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def events(self, request, pk=None):
         enterprise = self.get_object()
         return Response(EventSerializer(events_for(enterprise)[:200], many=True).data)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -70,10 +70,19 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": True,
+                      "description": "The group: a code or state (string), an id (integer), \"total\"."})
+class GroupKeyField(serializers.Field):
+    """A statistics group's key as the table holds it (a code, a state, an id)."""
+
+    def to_representation(self, value):
+        return value
+
+
 class StatisticsRowSerializer(Serializer):
     """One group (or the total): counts and rates (fractions 0…1, null when undefined)."""
 
-    key = serializers.CharField()
+    key = GroupKeyField(read_only=True)
     label = serializers.CharField()
     code = serializers.CharField(required=False, help_text="Region code of a region group (to drill down).")
     total = serializers.IntegerField()
