@@ -263,3 +263,64 @@ def test_a_list_of_references_is_refused_by_its_length_before_any_lookup(world, 
                                 format="json")
     # then it is a 400 naming the field, without one query per item
     assert response.status_code == 400 and "scope_industries" in response.json()
+
+
+# --- fields only the server sets -----------------------------------------------------------------------
+
+# The demo label (set by the demo generator only) and the bookkeeping every record carries.
+SERVER_SET = {"is_demo", "region_path", "version_number", "created_by", "created_at", "is_voided", "voided_at"}
+
+
+def _constructible(cls):
+    try:
+        return cls()
+    except Exception:  # noqa: BLE001 -- a serializer that needs arguments: read its declared fields
+        return None
+
+
+def test_no_serializer_lets_a_client_set_a_server_field():
+    # given every serializer of the project (not only those the schema shows)
+    offenders = []
+    for cls in project_classes(serializers.BaseSerializer):
+        if issubclass(cls, serializers.ListSerializer) or (
+                issubclass(cls, serializers.ModelSerializer) and not hasattr(cls, "Meta")):
+            continue
+        serializer = _constructible(cls)
+        fields = serializer.fields if serializer is not None else cls._declared_fields
+        # then none accepts the demo label or the record's bookkeeping from a client
+        offenders += [f"{cls.__module__}.{cls.__qualname__}.{name}" for name, field in fields.items()
+                      if name in SERVER_SET and not field.read_only]
+    assert offenders == []
+
+
+def test_no_form_lets_a_client_set_a_server_field():
+    offenders = [f"{cls.__module__}.{cls.__qualname__}.{name}" for cls in project_classes(forms.BaseForm)
+                 for name, field in getattr(cls, "base_fields", {}).items()
+                 if name in SERVER_SET and not field.disabled]
+    assert offenders == []
+
+
+@pytest.mark.django_db
+def test_no_admin_page_lets_anyone_set_the_demo_label(world):
+    request = RequestFactory().get("/admin/")
+    request.user = world.users[Role.ADMIN]
+    offenders = [model.__name__ for model, model_admin in admin.site._registry.items()
+                 if model.__module__.startswith("anjian.") and "is_demo" in model_admin.get_form(request)().fields]
+    assert offenders == []
+
+
+@pytest.mark.django_db
+def test_is_demo_sent_by_a_client_is_ignored(world, api):
+    # given an administrator creating an enterprise and a hazard, each with is_demo true
+    from anjian.enterprises.models import Enterprise
+    from anjian.hazards.models import Hazard
+
+    client = act_as(api, world.users[Role.ADMIN])
+    response = client.post("/api/hazards/", {"enterprise": world.ent_a.pk, "location": "库房", "description": "通道堵塞",
+                                             "deadline": in_days(7), "is_demo": True}, format="json")
+    assert response.status_code == 201
+    # then the record is not a demo record
+    assert Hazard.objects.get(pk=response.json()["id"]).is_demo is False
+    response = client.patch(f"/api/enterprises/{world.ent_a.pk}/", {"is_demo": True}, format="json")
+    assert response.status_code in (200, 400)
+    assert Enterprise.objects.get(pk=world.ent_a.pk).is_demo is False
