@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from anjian.core.downloads import xlsx_response
-from anjian.core.forms import add_service_errors
+from anjian.core.forms import Form, ModelForm, add_service_errors
 from anjian.core.imports import template_workbook
 from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.core.services import ConflictError
@@ -64,7 +64,7 @@ class MonthInput(forms.TextInput):
     input_type = "month"
 
 
-class StatisticsForm(forms.Form):
+class StatisticsForm(Form):
     """The filter bar: region, year or months, and the 双下降 target."""
 
     year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=1990, max_value=2100)
@@ -179,7 +179,7 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
 # --- regional yearly figures ------------------------------------------------------------------------
 
 
-class FigureForm(forms.ModelForm):
+class FigureForm(ModelForm):
     """Entry (or correction) of one region's figures for one year."""
 
     region = forms.ChoiceField(label=gettext_lazy("Region"))

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anjian.core.api import BinaryFileRenderer
+from anjian.core.api_fields import Serializer
 from anjian.core.downloads import XLSX, xlsx_response
 from anjian.core.exports import api_export_response
 from anjian.core.imports import import_upload
@@ -41,21 +42,21 @@ class CanImportEnterprises(permissions.BasePermission):
         return bool(request.user and request.user.has_perm("enterprises.import_enterprise"))
 
 
-class ImportErrorSerializer(serializers.Serializer):
+class ImportErrorSerializer(Serializer):
     row = serializers.IntegerField(help_text="Spreadsheet row number (the header is row 1); 0 for the whole file.")
     field = serializers.CharField(help_text="The field (or 'file').")
     column = serializers.CharField(help_text="The column header in the template.")
     message = serializers.CharField()
 
 
-class ImportReportSerializer(serializers.Serializer):
+class ImportReportSerializer(Serializer):
     ok = serializers.BooleanField()
     total_rows = serializers.IntegerField()
     created = serializers.IntegerField()
     errors = ImportErrorSerializer(many=True)
 
 
-class ImportUploadSerializer(serializers.Serializer):
+class ImportUploadSerializer(Serializer):
     file = serializers.FileField(help_text="An .xlsx or .csv file laid out like the import template.")
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -20,6 +20,7 @@ from rest_framework import permissions, serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from anjian.core.api_fields import Serializer
 from anjian.core.downloads import XLSX, xlsx_response
 
 from .filters import HazardFilter
@@ -62,10 +63,19 @@ def statistics_filename(group_by: str) -> str:
 
 
 
-class StatisticsRowSerializer(serializers.Serializer):
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": True,
+                      "description": "The group: a code or state (string), an id (integer), \"total\"."})
+class GroupKeyField(serializers.Field):
+    """A statistics group's key as the table holds it (a code, a state, an id)."""
+
+    def to_representation(self, value):
+        return value
+
+
+class StatisticsRowSerializer(Serializer):
     """One group (or the total): counts and rates (fractions 0…1, null when undefined)."""
 
-    key = serializers.CharField()
+    key = GroupKeyField(read_only=True)
     label = serializers.CharField()
     code = serializers.CharField(required=False, help_text="Region code of a region group (to drill down).")
     total = serializers.IntegerField()
@@ -88,7 +98,7 @@ class StatisticsRowSerializer(serializers.Serializer):
     listing_rate = serializers.FloatField(allow_null=True, help_text="挂牌督办完成率 = delisted_on_time / listed")
 
 
-class StatisticsSerializer(serializers.Serializer):
+class StatisticsSerializer(Serializer):
     group_by = serializers.CharField()
     dimension = serializers.CharField()
     rows = StatisticsRowSerializer(many=True)

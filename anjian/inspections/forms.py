@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from anjian.core.forms import DateInput
+from anjian.core.forms import DateInput, Form, ModelForm
 from anjian.core.uploads import UploadRefused, checked_upload
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import Role
@@ -72,7 +72,7 @@ def checklist_queryset(enterprise: Enterprise | None):
     return active.filter(base | Q(enterprise=enterprise))
 
 
-class DutyForm(forms.ModelForm):
+class DutyForm(ModelForm):
     """A self-inspection duty of one enterprise."""
 
     class Meta:
@@ -117,7 +117,7 @@ class DutyForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class RecordStartForm(forms.Form):
+class RecordStartForm(Form):
     """Start an inspection record: its kind (what the user may do), checklist, place and time."""
 
     kind = forms.ChoiceField(label=_("Kind of inspection"))
@@ -156,7 +156,7 @@ class RecordStartForm(forms.Form):
         return {name: self.cleaned_data[name] for name in ("location", "inspected_at", "inspector_names", "summary")}
 
 
-class RecordHeaderForm(forms.Form):
+class RecordHeaderForm(Form):
     """Correct a draft's place, time, inspectors and summary."""
 
     location = forms.CharField(label=pgettext_lazy("inspection record", "Location"), max_length=200, required=False)
@@ -168,12 +168,12 @@ class RecordHeaderForm(forms.Form):
     wide_fields = ("summary",)
 
 
-class AddItemForm(forms.Form):
+class AddItemForm(Form):
     item_no = forms.CharField(label=_("No."), max_length=20, required=False)
     content = forms.CharField(label=_("What was checked"), max_length=1000)
 
 
-class RaiseHazardForm(forms.Form):
+class RaiseHazardForm(Form):
     """The one-click "raise hazard" of a found item: the deadline is pre-filled."""
 
     deadline = forms.DateField(label=_("Rectification deadline"), widget=DateInput())
@@ -185,7 +185,7 @@ class RaiseHazardForm(forms.Form):
         return value
 
 
-class VoidForm(forms.Form):
+class VoidForm(Form):
     reason = forms.CharField(label=_("Reason for voiding"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("For example: entered twice, or entered by mistake."))
 
