@@ -22,16 +22,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from anjian.core.api import BinaryFileRenderer
+from anjian.core.api import XlsxRenderer
 from anjian.core.downloads import XLSX, xlsx_response
 from anjian.orgs.choices import Role
 
 from .statistics import MEASURES, AccidentStatistics, Verdict, accident_statistics
-
-
-class XlsxRenderer(BinaryFileRenderer):
-    media_type = XLSX
-    format = "xlsx"
 
 
 class IsRegionalUser(permissions.BasePermission):

@@ -12,10 +12,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from anjian.core.api import ImportErrorSerializer, ImportUploadSerializer, XlsxRenderer
 from anjian.core.api_fields import Serializer
 from anjian.core.downloads import XLSX, xlsx_response
 from anjian.core.imports import ImportReport, import_upload
-from anjian.enterprises.api_io import ImportErrorSerializer, ImportUploadSerializer, XlsxRenderer
 from anjian.orgs.permissions import IsSystemAdmin
 
 from . import selectors
