@@ -138,11 +138,12 @@ def _example(payload: bytes | str) -> str:
     return text[:EXAMPLE_MAX]
 
 
-def decode_mqtt(topic: str, payload: bytes) -> Decoded:
-    """The readings of one MQTT message (see the module docstring), and what was refused."""
+def decode_mqtt(topic: str, payload: bytes, *, root: str = TOPIC_ROOT) -> Decoded:
+    """The readings of one MQTT message (see the module docstring), and what was refused. ``root``
+    is the topics' first level (``ANJIAN_MQTT_TOPIC_ROOT``; tests use their own)."""
     out = Decoded()
     parts = topic.split("/")
-    if len(parts) != 4 or parts[0] != TOPIC_ROOT or not parts[1].isdigit() or not parts[2].isdigit():
+    if len(parts) != 4 or parts[0] != root or not parts[1].isdigit() or not parts[2].isdigit():
         out.refusals.append(Refusal(None, BadInputReason.MALFORMED, f"{topic}: {_example(payload)}"))
         return out
     enterprise_id, source_id, code = int(parts[1]), int(parts[2]), parts[3]
