@@ -287,6 +287,8 @@ ANJIAN_MH_CHECK_GRACE_DAYS = int(os.environ.get("ANJIAN_MH_CHECK_GRACE_DAYS", "0
 # The MQTT broker of the ingest (`anjian ingest_mqtt`) and of `anjian simulate_sensors`.
 ANJIAN_MQTT_HOST = os.environ.get("ANJIAN_MQTT_HOST", "127.0.0.1")
 ANJIAN_MQTT_PORT = int(os.environ.get("ANJIAN_MQTT_PORT", "1883"))
+# The first level of the monitoring topics: <root>/<enterprise id>/<source id>/<sensor code>.
+ANJIAN_MQTT_TOPIC_ROOT = os.environ.get("ANJIAN_MQTT_TOPIC_ROOT", "anjian")
 # Days readings are kept (PostgreSQL: whole monthly partitions dropped). 总局令第40号 Art. 13 asks
 # that the electronic records be kept at least 30 days (wording from secondary copies).
 ANJIAN_MONITORING_RETENTION_DAYS = max(30, int(os.environ.get("ANJIAN_MONITORING_RETENTION_DAYS", "90")))

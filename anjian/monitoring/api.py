@@ -174,6 +174,7 @@ class MonitoredSourceViewSet(ScopedReadOnlyViewSet):
             permission_classes=[permissions.IsAuthenticated])
     def facility_type(self, request, pk=None):
         monitored = self.get_object()
+        policy.require(request.user, "set_facility_type", monitored)  # the right before the input
         ser = FacilityTypeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         done = services.set_facility_type(monitored, actor=request.user, facility_type=ser.validated_data["facility_type"],
@@ -192,6 +193,7 @@ class MonitoredSourceViewSet(ScopedReadOnlyViewSet):
             permission_classes=[permissions.IsAuthenticated])
     def sensors_import(self, request, pk=None):
         monitored = self.get_object()
+        policy.require(request.user, "import_sensors", monitored)  # the right before the file
         report = import_upload(request, lambda f, name, actor: services.import_sensors(
             f, name, actor=actor, source=monitored.source))
         body = {**report.as_dict(), "updated": getattr(report, "updated", 0)}
@@ -258,35 +260,31 @@ class AlarmViewSet(ScopedReadOnlyViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = AlarmFilter
 
-    def _step(self, request, do):
+    def _step(self, request, action: str, serializer_class, do):
         alarm = self.get_object()
-        done = do(alarm)
+        policy.require(request.user, action, alarm)  # the right before the input
+        ser = serializer_class(data=request.data)
+        ser.is_valid(raise_exception=True)
+        done = do(alarm, ser.validated_data)
         return Response(AlarmSerializer(done, context=self.get_serializer_context()).data)
 
     @action(detail=True, methods=["post"], serializer_class=StepSerializer,
             permission_classes=[permissions.IsAuthenticated])
     def acknowledge(self, request, pk=None):
-        ser = StepSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return self._step(request, lambda a: services.acknowledge(
-            a, actor=request.user, comment=ser.validated_data["comment"], version=ser.validated_data.get("version")))
+        return self._step(request, "acknowledge", StepSerializer, lambda a, d: services.acknowledge(
+            a, actor=request.user, comment=d["comment"], version=d.get("version")))
 
     @action(detail=True, methods=["post"], serializer_class=StepSerializer,
             permission_classes=[permissions.IsAuthenticated])
     def dispose(self, request, pk=None):
-        ser = StepSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return self._step(request, lambda a: services.dispose(
-            a, actor=request.user, comment=ser.validated_data["comment"], version=ser.validated_data.get("version")))
+        return self._step(request, "dispose", StepSerializer, lambda a, d: services.dispose(
+            a, actor=request.user, comment=d["comment"], version=d.get("version")))
 
     @action(detail=True, methods=["post"], url_path="raise-hazard", serializer_class=HazardStepSerializer,
             permission_classes=[permissions.IsAuthenticated])
     def raise_hazard(self, request, pk=None):
-        ser = HazardStepSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return self._step(request, lambda a: services.raise_hazard(
-            a, actor=request.user, deadline=ser.validated_data["deadline"],
-            description=ser.validated_data["description"], version=ser.validated_data.get("version")))
+        return self._step(request, "raise_hazard", HazardStepSerializer, lambda a, d: services.raise_hazard(
+            a, actor=request.user, deadline=d["deadline"], description=d["description"], version=d.get("version")))
 
 
 class BadInputViewSet(mixins.ListModelMixin, ScopedGenericViewSet):

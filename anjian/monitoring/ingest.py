@@ -303,7 +303,7 @@ def check(decoded: Decoded, *, now: datetime.datetime | None = None,
             refusals.append(Refusal(r.enterprise_id, BadInputReason.TOO_OLD, example))
         else:
             ts = r.ts.astimezone(UTC)
-            accepted[(info.id, ts)] = (info, ts, r.value)
+            accepted[(info.id, ts)] = (info, ts, float(r.value))
     return list(accepted.values()), refusals
 
 

@@ -301,13 +301,13 @@ def alarm_detail(request, pk: int):
 @require_POST
 def alarm_act(request, pk: int):
     alarm = scoped_object_or_404(request, Alarm, pk=pk)
+    if not policy.can(request.user, "respond", alarm):
+        raise PermissionDenied
     form = AlarmStepForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a step."))
         return redirect("monitoring:alarm", pk=pk)
     data = form.cleaned_data
-    if not policy.can(request.user, data["action"], alarm):
-        raise PermissionDenied
     try:
         if data["action"] == "acknowledge":
             services.acknowledge(alarm, actor=request.user, comment=data["comment"], version=data["version"])
