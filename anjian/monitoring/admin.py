@@ -31,8 +31,13 @@ class SensorRequirementAdmin(ReferenceAdmin):
 
 @admin.register(MonitoringParameter)
 class MonitoringParameterAdmin(ReferenceAdmin):
-    list_display = ["code", "name", "value", "unit", "confirmed"]
-    readonly_fields = ["code"]
+    # The code is what the program reads (not shown: the name says it); the rows are shipped, only
+    # their values and sources are edited.
+    list_display = ["name", "value", "unit", "confirmed"]
+    exclude = ["code"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 class ReadOnlyAdmin(NoDelete, admin.ModelAdmin):
