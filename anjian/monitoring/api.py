@@ -28,7 +28,7 @@ from anjian.core.api import (
 )
 from anjian.core.filters import BaseFilterSet
 from anjian.core.imports import import_upload
-from anjian.core.pages import scoped_object_or_404
+from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.core.scoping import ENTERPRISE, scope_of
 from anjian.hazards.auth import EnterpriseApiKeyAuthentication
 from anjian.majorhazards.models import MajorHazardSource
@@ -118,7 +118,7 @@ class SensorSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
         return f"anjian/{obj.enterprise_id}/{obj.source_id}/{obj.code}"
 
 
-class ReadingSerializer(serializers.ModelSerializer):
+class ReadingSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Reading
         fields = ["sensor", "ts", "value"]
@@ -137,7 +137,7 @@ class AlarmSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BadInputSerializer(serializers.ModelSerializer):
+class BadInputSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = BadInputCount
         fields = ["enterprise", "day", "reason", "channel", "count", "last_example", "last_at"]
@@ -184,7 +184,7 @@ class MonitoredSourceViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["get"], url_path="sensors-export")
     def sensors_export(self, request, pk=None):
         monitored = self.get_object()
-        sensors = Sensor.objects.for_user(request.user).filter(monitored=monitored).order_by("kind", "code")
+        sensors = scoped_list(request, Sensor, monitored=monitored).order_by("kind", "code")
         response = HttpResponse(export_sensors(sensors), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="sensors-{monitored.source.number}.xlsx"'
         return response

@@ -124,7 +124,7 @@ def run_sensor_import(fileobj: IO[bytes], filename: str, *, actor, source) -> Im
             probe.enterprise_id, probe.source_id = source.enterprise_id, source.pk
             try:
                 probe.full_clean(exclude=["monitored", "source", "enterprise", "industry", "region_path", "grid",
-                                          "risk_point"])
+                                          "risk_point"], validate_constraints=False)
             except ValidationError as exc:
                 for name, messages in exc.message_dict.items():
                     for message in messages:

@@ -118,7 +118,8 @@ def create_sensor(*, actor, source: MajorHazardSource, data: dict[str, Any]) -> 
         monitored = monitored_source(source, actor=actor)
         sensor = Sensor(monitored=monitored, source=source, created_by=_actor(actor), **data)
         _copy_scope(sensor, source)
-        sensor.full_clean()
+        # The code's uniqueness is checked below, naming the field (the constraint's own message names none).
+        sensor.full_clean(validate_constraints=False)
         _check_risk_point(sensor)
         _check_code_free(sensor)
         return create(sensor, actor=actor, policy=None, action=events.SENSOR_REGISTERED, clean=False)
@@ -134,7 +135,7 @@ def update_sensor(sensor: Sensor, *, actor, data: dict[str, Any], version: int |
             raise Unchanged
         for k, v in data.items():
             setattr(locked, k, v)
-        locked.full_clean()
+        locked.full_clean(validate_constraints=False)
         _check_risk_point(locked)
         _check_code_free(locked)
 

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -91,7 +92,8 @@ def wall(request):
         r.open_alarms, r.unack_alarms = c.get("open", 0), c.get("unack", 0)
         r.sensors_online = r.sensors_total - r.sensors_offline
     all_sources = scoped_list(request, MonitoredSource)
-    totals = {s: all_sources.filter(connection=s).count() for s in ("connected", "disconnected", "not_connected")}
+    totals = all_sources.aggregate(**{s: Count("pk", filter=Q(connection=s))
+                                      for s in ("connected", "disconnected", "not_connected")})
     unmonitored = (scoped_list(request, MajorHazardSource).filter(is_major=True, monitoring__isnull=True)
                    .select_related("enterprise").order_by("-id")[:10])
     return render(request, "monitoring/wall.html", {
@@ -111,7 +113,7 @@ def _source(request, pk: int) -> MajorHazardSource:
 def source_page(request, pk: int):
     """A source's monitoring: its sensors with live values, required kinds, alarms and charts."""
     source = _source(request, pk)
-    monitored = MonitoredSource.objects.for_user(request.user).filter(source=source).first()
+    monitored = scoped_list(request, MonitoredSource, source=source).first()
     sensors = list(source_sensors(request.user, monitored)) if monitored else []
     missing = services.missing_kinds(monitored) if monitored else []
     alarms = list(scoped_list(request, Alarm).filter(source=source).select_related("sensor").order_by("-id")[:20])
@@ -131,7 +133,7 @@ def source_page(request, pk: int):
 def source_live(request, pk: int):
     """What the source page polls every few seconds (JSON)."""
     source = _source(request, pk)
-    monitored = MonitoredSource.objects.for_user(request.user).filter(source=source).first()
+    monitored = scoped_list(request, MonitoredSource, source=source).first()
     if monitored is None:
         return JsonResponse({"connection": "", "sensors": [], "now": timezone.now().isoformat()})
     return JsonResponse(live_values(request.user, monitored))
