@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "anjian.accidents",
     "anjian.risks",
     "anjian.majorhazards",
+    "anjian.monitoring",
     "anjian.security",
     "anjian.alerts",
     "anjian.portal",
@@ -284,6 +285,20 @@ ANJIAN_WARN_SCAN_MINUTES = os.environ.get("ANJIAN_WARN_SCAN_MINUTES", "*/15")
 ANJIAN_MH_TECHNICAL_CHECK_PERIOD = os.environ.get("ANJIAN_MH_TECHNICAL_CHECK_PERIOD", "quarter") or None
 ANJIAN_MH_OPERATIONAL_CHECK_PERIOD = os.environ.get("ANJIAN_MH_OPERATIONAL_CHECK_PERIOD", "") or None
 ANJIAN_MH_CHECK_GRACE_DAYS = int(os.environ.get("ANJIAN_MH_CHECK_GRACE_DAYS", "0"))
+
+# --- Online monitoring (anjian/monitoring) --------------------------------------------
+# The MQTT broker of the ingest (`anjian ingest_mqtt`) and of `anjian simulate_sensors`.
+ANJIAN_MQTT_HOST = os.environ.get("ANJIAN_MQTT_HOST", "127.0.0.1")
+ANJIAN_MQTT_PORT = int(os.environ.get("ANJIAN_MQTT_PORT", "1883"))
+# The first level of the monitoring topics: <root>/<enterprise id>/<source id>/<sensor code>.
+ANJIAN_MQTT_TOPIC_ROOT = os.environ.get("ANJIAN_MQTT_TOPIC_ROOT", "anjian")
+# Days readings are kept (PostgreSQL: whole monthly partitions dropped). 总局令第40号 Art. 13 asks
+# that the electronic records be kept at least 30 days (wording from secondary copies).
+ANJIAN_MONITORING_RETENTION_DAYS = max(30, int(os.environ.get("ANJIAN_MONITORING_RETENTION_DAYS", "90")))
+# SQLite (embedded) keeps only this recent window of raw readings; the rollups stay.
+ANJIAN_MONITORING_SQLITE_WINDOW_DAYS = int(os.environ.get("ANJIAN_MONITORING_SQLITE_WINDOW_DAYS", "7"))
+# Days the hourly rollups (the long trend charts) are kept.
+ANJIAN_MONITORING_HOUR_ROLLUP_DAYS = int(os.environ.get("ANJIAN_MONITORING_HOUR_ROLLUP_DAYS", "1100"))
 
 # --- Hazards -------------------------------------------------------------------------
 # The person who accepts a hazard's rectification (验收) is not the person who submitted it (a

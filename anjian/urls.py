@@ -38,6 +38,7 @@ api_patterns = [
     path("", include("anjian.inspections.api_urls")),
     path("", include("anjian.accidents.api_urls")),
     path("", include("anjian.regions.api_urls")),
+    path("", include("anjian.monitoring.api_urls")),
     path("", include("anjian.alerts.api_urls")),
     path("", include(router.urls)),
 ]
@@ -59,6 +60,7 @@ urlpatterns = [
     path("risks/", include("anjian.risks.urls")),
     path("major-hazard-sources/", include("anjian.majorhazards.urls")),
     path("accidents/", include("anjian.accidents.urls")),
+    path("monitoring/", include("anjian.monitoring.urls")),
     path("security/", include("anjian.security.urls")),
     path("warnings/", include("anjian.alerts.urls")),
     path("files/<int:pk>/", attachment_download, name="attachment"),

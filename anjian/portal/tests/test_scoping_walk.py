@@ -122,6 +122,9 @@ PAGE_OBJECTS: dict[str, str] = {
     "risks/enterprise/": "enterprises.Enterprise",
     "risks/profiles/": "risks.RiskProfile",
     "major-hazard-sources/": "majorhazards.MajorHazardSource",
+    "monitoring/sources/": "majorhazards.MajorHazardSource",
+    "monitoring/sensors/": "monitoring.Sensor",
+    "monitoring/alarms/": "monitoring.Alarm",
     "accidents/": "accidents.Accident",
     "accidents/figures/": "regions.RegionYearFigure",
     "warnings/": "alerts.Warning",
@@ -274,6 +277,9 @@ class Records:
         from anjian.hazards.auth import issue_key
         from anjian.inspections import services as inspections
         from anjian.majorhazards import services as majorhazards
+        from anjian.monitoring import services as monitoring
+        from anjian.monitoring.ingest import DIRECTORY, Decoded, Incoming, Refusal, store
+        from anjian.monitoring.models import BadInputCount, Reading
         from anjian.regions.figures import save_region_figures
         from anjian.risks import services as risks
         from anjian.risks.models import EnterpriseRiskGrade, RiskProfile
@@ -326,6 +332,18 @@ class Records:
         source.refresh_from_db()  # the appointment bumped its version
         made["majorhazards.ResponsibleCheck"] = majorhazards.record_check(
             source, actor=admin, data={"role": "technical", "findings": "正常"})
+        DIRECTORY.clear()
+        sensor = monitoring.create_sensor(actor=admin, source=source, data={
+            "code": "LT-101", "name": "液位", "kind": "level", "unit": "m", "range_min": 0, "range_max": 20,
+            "high": 16})
+        made["monitoring.Sensor"] = sensor
+        made["monitoring.MonitoredSource"] = sensor.monitored
+        made["monitoring.Alarm"] = monitoring.open_alarm(kind="limit", monitored_id=sensor.monitored_id, sensor=sensor,
+                                                         limit="high", threshold=16, since=timezone.now(), value=17)
+        store(Decoded(readings=[Incoming(ent.pk, "LT-101", timezone.now() - datetime.timedelta(minutes=1), 5.0)],
+                      refusals=[Refusal(ent.pk, "malformed", "不是JSON")]), channel="mqtt")
+        made["monitoring.Reading"] = Reading.objects.filter(sensor=sensor).first()
+        made["monitoring.BadInputCount"] = BadInputCount.objects.filter(enterprise=ent).first()
 
         point = risks.create_risk_point(actor=admin, enterprise=ent, data={
             "name": "液氨储罐区", "kind": "installation", "location": "东厂区", "responsible_name": "张三",

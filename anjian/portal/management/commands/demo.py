@@ -51,6 +51,7 @@ PHASES = [
     ("排查计划、任务和检查记录", "inspection duties, tasks and records", _inspections),
     ("风险点和管控措施", "risk points and control measures", _app("risks")),
     ("重大危险源", "major hazard sources", _app("majorhazards")),
+    ("在线监测（传感器和最近一天的数据）", "online monitoring (sensors and the last day of readings)", _app("monitoring")),
     ("生产安全事故", "accidents", _app("accidents")),
     ("地区年度数据", "regional yearly figures", _figures),
     ("预警", "warnings", _warnings),
