@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "anjian.majorhazards",
     "anjian.security",
     "anjian.alerts",
+    "anjian.assessment",
     "anjian.portal",
 ]
 

@@ -38,6 +38,7 @@ api_patterns = [
     path("", include("anjian.inspections.api_urls")),
     path("", include("anjian.accidents.api_urls")),
     path("", include("anjian.alerts.api_urls")),
+    path("", include("anjian.assessment.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -60,6 +61,7 @@ urlpatterns = [
     path("accidents/", include("anjian.accidents.urls")),
     path("security/", include("anjian.security.urls")),
     path("warnings/", include("anjian.alerts.urls")),
+    path("assessment/", include("anjian.assessment.urls")),
     path("files/<int:pk>/", attachment_download, name="attachment"),
 ]
 # MEDIA_ROOT is never served by URL: every attachment goes through the scoped /files/<id>/ view.

@@ -249,7 +249,7 @@ class Value:
 def rate(numerator: int, denominator: int, *, empty_note: str = "") -> Value:
     """numerator ÷ denominator in %, None (with ``empty_note``) when there is nothing to count."""
     if not denominator:
-        return Value(None, numerator, denominator, note=empty_note or _("Nothing to count in this period."))
+        return Value(None, numerator, denominator, note=str(empty_note or _("Nothing to count in this period.")))
     return Value(quantize(Decimal(numerator) * 100 / Decimal(denominator), Unit.PERCENT), numerator, denominator)
 
 
@@ -260,8 +260,8 @@ def count(n: int) -> Value:
 def change(current: int, previous: int) -> Value:
     """(current − previous) ÷ previous × 100; None when previous is 0 (the note says so)."""
     if not previous:
-        note = _("No accidents in either period.") if not current else _("None a year before: no change in % "
-                                                                           "can be computed.")
+        note = (_("Nothing in either period.") if not current
+                else _("Nothing a year before: no year-on-year change can be computed."))
         return Value(None, current, previous, note=note)
     return Value(quantize(Decimal(current - previous) * 100 / Decimal(previous), Unit.CHANGE), current, previous)
 
