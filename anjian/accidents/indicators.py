@@ -20,7 +20,7 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from anjian.core.indicators import (
     HIGHER,
@@ -115,9 +115,9 @@ ACCIDENT_COLUMNS = (
     Column("address", gettext_lazy("Address")),
     Column("enterprise__name", gettext_lazy("Enterprise")),
     Column("category", gettext_lazy("Category"), choices=AccidentCategory.choices),
-    Column("grade", gettext_lazy("Grade"), choices=AccidentGrade.choices),
+    Column("grade", pgettext_lazy("accident", "Grade"), choices=AccidentGrade.choices),
     Column("deaths", gettext_lazy("Deaths"), kind="number"),
-    Column("missing", gettext_lazy("Missing"), kind="number"),
+    Column("missing", pgettext_lazy("accident", "Missing"), kind="number"),
 )
 
 

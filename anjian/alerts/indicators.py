@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from anjian.core.indicators import LOWER, Column, Context, Drill, DrillPart, Indicator, Unit, count, register
 
@@ -64,7 +64,7 @@ register(Indicator(
     computation=gettext_lazy("Warnings (预警) in the jurisdiction open at the end of the period, or now while it "
                              "runs: raised before that moment and not closed by then."),
     basis=gettext_lazy("A count of the platform's own warnings; no official target."),
-    numerator_label=gettext_lazy("open"),
+    numerator_label=pgettext_lazy("warnings", "open"),
     evaluate=lambda ctx: {k: count(c["open"]) for k, c in _counts(ctx).items()},
     drill=Drill("alerts.Warning", (DrillPart("open", gettext_lazy("Open warnings"), "numerator"),), _records,
                 COLUMNS, url_name="warnings:open", ordering=("-raised_at", "-pk")),

@@ -3,20 +3,45 @@ basis and certainty) are edited here, with field history and an event per save; 
 schemes, rounds and assessments are read here (they change through the pages and the API, which
 keep the state machines), never deleted."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from anjian.core import indicators
 from anjian.core.admin import NoDeleteHistoryAdmin
 from anjian.core.services import record_event
 
-from .models import Assessment, AssessmentRound, AssessmentScheme, IndicatorStandard, TargetAgreement
+from .models import (
+    Assessment,
+    AssessmentRound,
+    AssessmentScheme,
+    IndicatorStandard,
+    TargetAgreement,
+    indicator_name,
+)
+
+
+class IndicatorStandardForm(forms.ModelForm):
+    """The indicator is chosen by its name (the declared indicators), never typed as a code."""
+
+    indicator = forms.ChoiceField(label=_("indicator"), choices=indicators.choices)
+
+    class Meta:
+        model = IndicatorStandard
+        fields = ["indicator", "target", "basis", "certainty", "note"]
 
 
 @admin.register(IndicatorStandard)
 class IndicatorStandardAdmin(SimpleHistoryAdmin):
-    list_display = ["indicator", "target", "certainty", "basis"]
+    form = IndicatorStandardForm
+    list_display = ["indicator_label", "target", "certainty", "basis"]
     list_filter = ["certainty"]
     search_fields = ["indicator", "basis"]
+
+    @admin.display(description=_("indicator"), ordering="indicator")
+    def indicator_label(self, obj) -> str:
+        return indicator_name(obj.indicator)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -34,7 +34,7 @@ from rest_framework.views import APIView
 
 from anjian.core import indicators
 from anjian.core.api import AvailableActionsField, ScopedReadOnlyViewSet
-from anjian.core.api_fields import ActionPermission
+from anjian.core.api_fields import ActionPermission, VersionSerializer
 from anjian.core.pagination import StandardPagination
 
 from . import dashboard as dash
@@ -191,26 +191,22 @@ class DashboardView(APIView):
 # --- records ---------------------------------------------------------------------------------------
 
 
-class VersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False, min_value=0)
-
-
-class ReasonSerializer(VersionSerializer):
+class AssessmentReasonSerializer(VersionSerializer):
     reason = serializers.CharField(max_length=200)
 
 
-class PublishSerializer(VersionSerializer):
+class RoundPublishSerializer(VersionSerializer):
     document_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
     remarks = serializers.CharField(required=False, allow_blank=True)
 
 
-class ScoreSerializer(VersionSerializer):
+class AssessmentScoreSerializer(VersionSerializer):
     comment = serializers.CharField(required=False, allow_blank=True)
     manual = serializers.DictField(child=serializers.DictField(), required=False,
                                    help_text="{item id: {\"points\": …, \"note\": …}} for the items the assessor scores.")
 
 
-class AdjustSerializer(VersionSerializer):
+class AssessmentAdjustSerializer(VersionSerializer):
     kind = serializers.ChoiceField(choices=["deduction", "bonus"])
     points = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0)
     reason = serializers.CharField()
@@ -240,6 +236,7 @@ class SchemeItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = SchemeItem
         fields = ["id", "part", "indicator", "title", "points", "method", "target", "when_unavailable", "sort"]
+        read_only_fields = fields
 
 
 class AssessmentSchemeSerializer(serializers.ModelSerializer):
@@ -260,6 +257,7 @@ class RankSerializer(serializers.ModelSerializer):
     class Meta:
         model = Assessment
         fields = ["id", "region", "department", "unit", "state", "self_score", "score", "rank", "rank_of"]
+        read_only_fields = fields
 
 
 class AssessmentRoundSerializer(serializers.ModelSerializer):
@@ -293,12 +291,14 @@ class ScoreLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = ScoreLine
         fields = ["item", "item_id", "stage", "value", "target", "points", "note"]
+        read_only_fields = fields
 
 
 class AdjustmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Adjustment
         fields = ["id", "stage", "kind", "points", "reason", "entered_at", "is_voided"]
+        read_only_fields = fields
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -362,13 +362,13 @@ class AssessmentRoundViewSet(ScopedReadOnlyViewSet):
     filterset_fields = ["scheme", "state"]
 
     def get_serializer_class(self):
-        return PublishSerializer if self.action == "publish" else AssessmentRoundSerializer
+        return RoundPublishSerializer if self.action == "publish" else AssessmentRoundSerializer
 
-    @extend_schema(request=PublishSerializer, responses=AssessmentRoundSerializer)
+    @extend_schema(request=RoundPublishSerializer, responses=AssessmentRoundSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         rnd = self.get_object()
-        ser = PublishSerializer(data=request.data)
+        ser = RoundPublishSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
         version = data.pop("version", None)
@@ -390,8 +390,8 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
     filterset_fields = ["round", "state"]
 
     def get_serializer_class(self):
-        return {"submit_self": ScoreSerializer, "assess": ScoreSerializer, "return_": ReasonSerializer,
-                "adjust": AdjustSerializer}.get(self.action, AssessmentSerializer)
+        return {"submit_self": AssessmentScoreSerializer, "assess": AssessmentScoreSerializer, "return_": AssessmentReasonSerializer,
+                "adjust": AssessmentAdjustSerializer}.get(self.action, AssessmentSerializer)
 
     def _answer(self, obj):
         obj = self.get_queryset().get(pk=obj.pk)
@@ -399,7 +399,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
 
     def _score(self, request, step):
         assessment = self.get_object()
-        ser = ScoreSerializer(data=request.data)
+        ser = AssessmentScoreSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         manual = {int(k): (v.get("points"), str(v.get("note", ""))) for k, v in
                   (ser.validated_data.get("manual") or {}).items() if str(k).isdigit()}
@@ -407,31 +407,31 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
              expected_version=ser.validated_data.get("version"))
         return self._answer(assessment)
 
-    @extend_schema(request=ScoreSerializer, responses=AssessmentSerializer)
+    @extend_schema(request=AssessmentScoreSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"], url_path="submit-self")
     def submit_self(self, request, pk=None):
         return self._score(request, services.submit_self)
 
-    @extend_schema(request=ScoreSerializer, responses=AssessmentSerializer)
+    @extend_schema(request=AssessmentScoreSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def assess(self, request, pk=None):
         return self._score(request, services.assess)
 
-    @extend_schema(request=ReasonSerializer, responses=AssessmentSerializer)
+    @extend_schema(request=AssessmentReasonSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         assessment = self.get_object()
-        ser = ReasonSerializer(data=request.data)
+        ser = AssessmentReasonSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         services.return_assessment(assessment, actor=request.user, reason=ser.validated_data["reason"],
                                    expected_version=ser.validated_data.get("version"))
         return self._answer(assessment)
 
-    @extend_schema(request=AdjustSerializer, responses=AssessmentSerializer)
+    @extend_schema(request=AssessmentAdjustSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def adjust(self, request, pk=None):
         assessment = self.get_object()
-        ser = AdjustSerializer(data=request.data)
+        ser = AssessmentAdjustSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         data = ser.validated_data
         services.add_adjustment(assessment, actor=request.user, kind=data["kind"], points=data["points"],

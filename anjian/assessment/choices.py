@@ -39,7 +39,7 @@ class Part(models.TextChoices):
     Park, seed document: 过程考核和结果考核相结合)."""
 
     PROCESS = "process", _("Process")
-    RESULT = "result", _("Result")
+    RESULT = "result", pgettext_lazy("assessment part", "Result")
 
 
 class Method(models.TextChoices):
@@ -81,7 +81,7 @@ class RoundState(models.TextChoices):
 class AssessmentState(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("assessment", "Draft")
     SELF_ASSESSED = "self_assessed", _("Self-assessed")
-    ASSESSED = "assessed", _("Assessed")
+    ASSESSED = "assessed", pgettext_lazy("assessment", "Assessed")
 
 
 AGREEMENT_MACHINE = StateMachine(

@@ -20,6 +20,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from anjian.core.pdf import cell_font, font_name
 
 from .models import AssessmentRound
+from .selectors import competition_ranks
 
 RED = colors.HexColor("#B71C1C")
 GREY = colors.HexColor("#555555")
@@ -49,7 +50,8 @@ def _score(value) -> str:
 
 
 def circular_pdf(rnd: AssessmentRound) -> bytes:
-    """The circular of ``rnd`` (published) as PDF bytes."""
+    """The circular of ``rnd`` as PDF bytes. Before the ranking is published it is a draft: marked
+    so under the title, with the provisional ranks of the scores recorded so far."""
     font = font_name()
     base = ParagraphStyle("base", fontName=font, fontSize=12, leading=21, wordWrap="CJK")
     st = {
@@ -67,8 +69,12 @@ def circular_pdf(rnd: AssessmentRound) -> bytes:
     office = f"{region.name}安全生产委员会办公室"
     period = _period_text(rnd)
     title = f"关于{period}安全生产工作考核情况的通报"
-    rows = sorted((a for a in rnd.assessments.select_related("region", "department") if not a.is_voided),
-                  key=lambda a: (a.rank is None, a.rank or 0, a.region_path, a.pk))
+    rows = [a for a in rnd.assessments.select_related("region", "department") if not a.is_voided]
+    if not rnd.is_published:
+        ranks = competition_ranks([(a.pk, a.score) for a in rows])
+        for a in rows:
+            a.rank = ranks.get(a.pk)
+    rows.sort(key=lambda a: (a.rank is None, a.rank or 0, a.region_path, a.pk))
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=24 * mm, rightMargin=24 * mm, topMargin=20 * mm,
                             bottomMargin=20 * mm, title=title, author=office, subject="安全生产考核通报",
@@ -77,7 +83,9 @@ def circular_pdf(rnd: AssessmentRound) -> bytes:
     if rnd.document_number:
         story.append(Paragraph(_p(rnd.document_number), st["number"]))
     story += [
-        Paragraph(_p(title), st["title"]), Spacer(1, 4 * mm),
+        Paragraph(_p(title), st["title"]),
+        *([] if rnd.is_published else [Paragraph("（未发布稿：排名按目前已录入的得分暂排）", st["number"])]),
+        Spacer(1, 4 * mm),
         Paragraph("各有关单位：", st["cell"]),
         Paragraph(f"根据《{_p(scheme.name)}》，经各单位自查自评和组织考核，现将{period}安全生产工作考核结果及排名"
                   f"通报如下（共{len(rows)}个单位，得分相同的名次并列）：", st["body"]),

@@ -88,7 +88,7 @@ class SchemeForm(forms.Form):
     self_assessment = forms.BooleanField(label=_("Self-assessment first"), required=False, initial=True)
     bonus_cap = forms.DecimalField(label=_("Most bonus points"), required=False, min_value=0, max_digits=8,
                                    decimal_places=2)
-    basis = forms.CharField(label=_("Basis"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    basis = forms.CharField(label=pgettext_lazy("assessment", "Basis"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)

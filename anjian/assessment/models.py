@@ -206,7 +206,7 @@ class AssessmentScheme(OfficeRecord):
                                           help_text=_("Units assess themselves before the organised assessment."))
     bonus_cap = models.DecimalField(_("most bonus points"), max_digits=8, decimal_places=2, null=True, blank=True,
                                     validators=[MinValueValidator(Decimal("0"))])
-    basis = models.TextField(_("basis"), blank=True,
+    basis = models.TextField(pgettext_lazy("assessment", "basis"), blank=True,
                              help_text=_("The document the scheme implements (e.g. the assessment rules)."))
 
     history = HistoricalRecords(excluded_fields=["region_path", "version"])

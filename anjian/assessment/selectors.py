@@ -167,7 +167,8 @@ class Row:
     @property
     def progress(self) -> Decimal | None:
         """The figure as a share of a positive target when higher is better (for a bar), else None."""
-        if self.indicator.direction != indicators.HIGHER or not self.target or self.value.value is None:
+        if (self.indicator.direction != indicators.HIGHER or self.indicator.unit == indicators.Unit.VERDICT
+                or not self.target or self.value.value is None):
             return None
         if self.target.value <= 0:
             return None

@@ -208,7 +208,8 @@ def add_item(scheme: AssessmentScheme, *, actor, data: dict[str, Any], expected_
         return item
 
     done = perform(scheme, events.ITEMS_CHANGED, actor=actor, policy=policy, change=change, right="update_items",
-                   expected_version=expected_version, save=False, outcome=True, data={"added": item.label})
+                   expected_version=expected_version, save=False, outcome=True, data={"added": item.label},
+                   comment=item.label)
     return done.result
 
 

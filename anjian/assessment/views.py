@@ -25,6 +25,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anjian.core import indicators
@@ -318,7 +319,7 @@ def scheme_detail(request, pk: int):
                 else:
                     messages.error(request, _error_text(exc))
             else:
-                messages.success(request, _("Item added."))
+                messages.success(request, pgettext("assessment", "Item added."))
                 return redirect("assessment:scheme", pk=pk)
         elif request.POST.get("form") == "round" and round_form.is_valid():
             try:
@@ -373,12 +374,11 @@ def round_detail(request, pk: int):
 @login_required
 @require_GET
 def round_circular(request, pk: int):
-    """The circular (通报) of a published ranking, as a PDF."""
+    """The circular (通报) of a ranking, as a PDF: the published one, or before publication a
+    draft marked as such with the provisional ranks (for the office to read it first)."""
     from .documents import circular_pdf
 
     rnd = scoped_object_or_404(request, AssessmentRound.objects.select_related("scheme__region"), pk=pk)
-    if not rnd.is_published:
-        raise Http404(_("The ranking of this round is not published yet."))
     response = HttpResponse(circular_pdf(rnd), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="circular-{rnd.pk}.pdf"'
     return response
@@ -426,7 +426,8 @@ def assessment_detail(request, pk: int):
         except ValidationError:  # pragma: no cover - manual items given 0 above
             live = {}
     lines = [{"item": i, "live": live.get(i.pk), "self": stored.get((i.pk, Stage.SELF)),
-              "final": stored.get((i.pk, Stage.ORGANISED))} for i in items]
+              "final": stored.get((i.pk, Stage.ORGANISED)),
+              "unit": indicators.get(i.indicator).unit if indicators.get(i.indicator) else ""} for i in items]
     adjustments = list(assessment.adjustments.filter(is_voided=False).select_related("entered_by"))
     actions = services.available_actions(user, assessment)
     return render(request, "assessment/assessment.html", {

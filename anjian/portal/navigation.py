@@ -2,6 +2,7 @@
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MENU = [
     (_("Overview"), "home", None, None),
@@ -27,7 +28,7 @@ MENU = [
     (_("Indicators"), "assessment:indicators", None, "regional"),
     (_("Target-responsibility agreements"), "assessment:agreements", None, "regional"),
     (_("Assessment schemes and rankings"), "assessment:schemes", None, "regional"),
-    (_("Assessments"), "assessment:assessments", None, "regional"),
+    (pgettext_lazy("assessment", "Assessments"), "assessment:assessments", None, "regional"),
     (_("Regions"), "regions:list", None, "regional"),
     (_("Grids"), "regions:grids", None, "regional"),
     (_("Departments"), "orgs:departments", None, "regional"),
