@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "anjian.monitoring",
     "anjian.security",
     "anjian.alerts",
+    "anjian.assessment",
     "anjian.portal",
 ]
 

@@ -40,6 +40,7 @@ api_patterns = [
     path("", include("anjian.regions.api_urls")),
     path("", include("anjian.monitoring.api_urls")),
     path("", include("anjian.alerts.api_urls")),
+    path("", include("anjian.assessment.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -63,6 +64,7 @@ urlpatterns = [
     path("monitoring/", include("anjian.monitoring.urls")),
     path("security/", include("anjian.security.urls")),
     path("warnings/", include("anjian.alerts.urls")),
+    path("assessment/", include("anjian.assessment.urls")),
     path("files/<int:pk>/", attachment_download, name="attachment"),
 ]
 # MEDIA_ROOT is never served by URL: every attachment goes through the scoped /files/<id>/ view.

@@ -23,6 +23,11 @@ class CoreConfig(AppConfig):
         # The sections and list columns of the enterprise's file (core.dossier) are declared in
         # each Anjian app's ``profile`` module: import them all now so every process shows the
         # same sections and columns.
+        # Indicators (core.indicators) are declared in each app's ``indicators`` module, by the app
+        # that owns their data: import them all now, so every process knows the same indicators.
         for config in apps.get_app_configs():
-            if config.name.startswith("anjian.") and module_has_submodule(config.module, "profile"):
-                import_module(f"{config.name}.profile")
+            if not config.name.startswith("anjian."):
+                continue
+            for module in ("profile", "indicators"):
+                if config.name != self.name and module_has_submodule(config.module, module):
+                    import_module(f"{config.name}.{module}")

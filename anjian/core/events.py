@@ -93,3 +93,17 @@ def event_state_labels(event) -> tuple[str, str]:
 
     model = ContentType.objects.get_for_id(event.content_type_id).model_class() if event.content_type_id else None
     return state_label(model, event.from_state), state_label(model, event.to_state)
+
+
+def timeline_rows(obj, limit: int = 100) -> list[dict]:
+    """A record's events in words, newest first: when, who, the action's and the states' names
+    and the comment (for a page's timeline when the app needs no details of its own)."""
+    from .services import events_for
+
+    app_label = obj._meta.app_label
+    rows = []
+    for event in events_for(obj).select_related("actor")[:limit]:
+        from_state, to_state = event_state_labels(event)
+        rows.append({"at": event.at, "actor": event.actor, "label": event_label(event.action, app_label),
+                     "from_state": from_state, "to_state": to_state, "comment": event.comment})
+    return rows

@@ -2,6 +2,7 @@
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MENU = [
     (_("Overview"), "home", None, None),
@@ -24,6 +25,11 @@ MENU = [
     (_("Accidents"), "accidents:list", None, None),
     (_("Accident statistics"), "accidents:statistics", None, "regional"),
     (_("Regional figures"), "accidents:figures", None, "regional"),
+    (_("Dashboard"), "assessment:dashboard", None, "regional"),
+    (_("Indicators"), "assessment:indicators", None, "regional"),
+    (_("Target-responsibility agreements"), "assessment:agreements", None, "regional"),
+    (_("Assessment schemes and rankings"), "assessment:schemes", None, "regional"),
+    (pgettext_lazy("assessment", "Assessments"), "assessment:assessments", None, "regional"),
     (_("Regions"), "regions:list", None, "regional"),
     (_("Grids"), "regions:grids", None, "regional"),
     (_("Departments"), "orgs:departments", None, "regional"),

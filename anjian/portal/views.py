@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.alerts.engine import level_badge, warning_summary
 from anjian.core.filters import day_start
+from anjian.core.home import build_panels
 from anjian.core.pages import scoped_list
 from anjian.core.scoping import ENTERPRISE, GRID, scope_of
 
@@ -153,6 +154,8 @@ def home(request):
         "hazard_list_url": _url("hazards:list"),
         "actions": _actions(user, kind),
         "reading": _reading(user, kind),
+        # Panels of the apps above the portal (core.home), e.g. headline indicators against targets.
+        "panels": build_panels(user),
     }
     if kind == "enterprise":
         context.update(_enterprise_figures(user))

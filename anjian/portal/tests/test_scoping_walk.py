@@ -38,6 +38,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework.viewsets import ViewSetMixin
 
+from anjian.assessment.tests.factories import assessment_records
 from anjian.conftest import build_world
 from anjian.core.scoping import clear_reference_caches
 from anjian.core.testing.files import image_upload
@@ -129,6 +130,10 @@ PAGE_OBJECTS: dict[str, str] = {
     "accidents/figures/": "regions.RegionYearFigure",
     "warnings/": "alerts.Warning",
     "files/": "core.Attachment",
+    "assessment/targets/": "assessment.TargetAgreement",
+    "assessment/schemes/": "assessment.AssessmentScheme",
+    "assessment/rounds/": "assessment.AssessmentRound",
+    "assessment/assessments/": "assessment.Assessment",
 }
 
 
@@ -388,6 +393,7 @@ class Records:
         made["regions.RegionYearFigure"] = save_region_figures(
             actor=admin, region=world.county_a, year=today.year - 1,
             data={"gdp_100m_yuan": Decimal("123.4"), "industrial_employment": 1000})[0]
+        made.update(assessment_records(world))  # county-level: the same for both enterprises
         self.made = made
 
     def get(self, label: str):
@@ -471,7 +477,7 @@ def _key_value(record, lookup: str):
     return str(value if value is not None else getattr(record, lookup))
 
 
-ACTION_SLUGS = {"hazards:action": "void", "accidents:action": "void"}
+ACTION_SLUGS = {"hazards:action": "void", "accidents:action": "void", "assessment:assessment_action": "assess"}
 
 
 def route_kwargs(route: Route, records: Records, *, missing: bool = False) -> dict:
@@ -605,9 +611,10 @@ def test_no_list_shows_county_a_to_county_b(walk, route):
         assert _key_value(record, lookup) not in {str(row[column]) for row in rows}
 
 
-# Writes the committee office may make (the yearly figures behind the accident rates): there the
-# expert is the read-only role. test_the_committee_office_writes_only_figures keeps this right.
-COMMITTEE_WRITES = ("region-figure", "api-region-figures", "accidents:figures")
+# Writes the committee office may make (the yearly figures behind the accident rates; targets,
+# assessment and rankings): there the expert is the read-only role.
+# test_the_committee_office_writes_only_figures keeps this right.
+COMMITTEE_WRITES = ("region-figure", "api-region-figures", "accidents:figures", "assessment", "target-agreement")
 
 
 def read_only_role(route: Route) -> str:
@@ -653,10 +660,12 @@ def test_page_methods_are_read_from_the_decorators():
 
 
 def test_the_committee_office_writes_only_figures():
-    # given the role table, then the committee office changes the regional figures and nothing else
+    # given the role table, then the committee office changes the regional figures, the targets and
+    # the assessments, and nothing else
     from anjian.orgs.roles import ROLE_PERMISSIONS
 
-    assert {p.split(".")[1].split("_", 1)[1] for p in ROLE_PERMISSIONS[Role.COMMITTEE_OFFICE]} == {"regionyearfigure"}
+    assert {p.split(".")[1].split("_", 1)[1] for p in ROLE_PERMISSIONS[Role.COMMITTEE_OFFICE]} == {
+        "regionyearfigure", "targetagreement", "assessmentscheme", "assessmentround", "assessment"}
 
 
 def test_the_walk_covers_every_app():
