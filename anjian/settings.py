@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "anjian.accidents",
     "anjian.risks",
     "anjian.majorhazards",
+    "anjian.steering",
     "anjian.security",
     "anjian.alerts",
     "anjian.portal",

@@ -23,6 +23,8 @@ MENU = [
     (_("Accidents"), "accidents:list", None, None),
     (_("Accident statistics"), "accidents:statistics", None, "regional"),
     (_("Regional figures"), "accidents:figures", None, "regional"),
+    (_("Committee office"), "steering:home", None, "regional"),
+    (_("Monthly reports"), "steering:reports", None, "regional"),
     (_("Regions"), "regions:list", None, "regional"),
     (_("Grids"), "regions:grids", None, "regional"),
     (_("Departments"), "orgs:departments", None, "regional"),

@@ -1,0 +1,324 @@
+"""The committee office's API (under /api/steering/): responsible units and monthly reports.
+
+Every collection is the caller's rows (``core.api`` Scoped* viewsets); every related field a
+client sends is narrowed to what the caller may name; every write goes through
+``anjian.steering.services`` (lock, version → 409, the actor's right, the machine, history,
+event). A refused step is a 400 naming the field, a stale version a 409."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from anjian.core.api import EventSerializer, HistoryActionMixin, ScopedReadOnlyViewSet, ScopedViewSet
+from anjian.core.api_fields import ActionPermission, EnumField, UserNameField, VersionSerializer, files_field
+from anjian.core.models import Attachment
+from anjian.core.services import attachments_for, events_for
+from anjian.orgs.models import Department
+from anjian.regions.models import Region
+
+from . import services
+from .choices import CheckKind, MeetingKind, ReportState, UnitKind
+from .filters import MonthlyReportFilter, UnitFilter
+from .models import LeaderCheck, MonthlyReport, ReportMeeting, Unit
+
+
+class FileSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "size", "url", "uploaded_at"]
+
+
+def files_of(obj) -> list[dict]:
+    return FileSerializer(attachments_for(obj), many=True).data
+
+
+def events_of(obj) -> list[dict]:
+    rows = [{"action": e.action, "at": e.at, "actor": (e.actor.name or e.actor.get_username()) if e.actor else None,
+             "from_state": e.from_state, "to_state": e.to_state, "comment": e.comment, "data": e.data}
+            for e in events_for(obj).select_related("actor")]
+    return EventSerializer(rows, many=True).data
+
+
+class EventsActionMixin:
+    """GET …/{id}/events/: the record's timeline (who did what, when, from which state to which)."""
+
+    @extend_schema(responses=EventSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def events(self, request, *args, **kwargs):
+        return Response(events_of(self.get_object()))
+
+
+class StepSerializer(VersionSerializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class ReasonSerializer(VersionSerializer):
+    reason = serializers.CharField(max_length=200)
+
+
+# --- units -----------------------------------------------------------------------------------------------
+
+class UnitSerializer(serializers.ModelSerializer):
+    committee = serializers.SlugRelatedField(source="committee_region", slug_field="code",
+                                             queryset=Region.objects.all())
+    committee_name = serializers.CharField(source="committee_region.name", read_only=True)
+    kind = EnumField(UnitKind, enum_name="SteeringUnitKindEnum")
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), required=False,
+                                          allow_null=True)
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False,
+                                                    allow_null=True)
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "committee", "committee_name", "kind", "name", "region", "department", "enterprise_unit",
+                  "is_member", "files_monthly_report", "contact", "phone", "sort", "version", "is_voided",
+                  "created_at"]
+        read_only_fields = ["is_voided", "created_at"]
+
+
+class UnitViewSet(EventsActionMixin, HistoryActionMixin, ScopedViewSet):
+    """The responsible units of the committees in the caller's jurisdiction. The committee office
+    adds, corrects and voids its own committee's units."""
+
+    queryset = Unit.objects.all()
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilter
+    ordering_fields = ["id", "name", "sort"]
+    ordering = ["committee_region_id", "sort", "name", "id"]
+    select_related = ("committee_region", "region")
+    permission_classes = [ActionPermission]
+    action_permissions = {"create": ["steering.add_unit"], "update": ["steering.change_unit"],
+                          "partial_update": ["steering.change_unit"], "destroy": ["steering.delete_unit"],
+                          "void": ["steering.delete_unit"]}
+    void_service = staticmethod(services.void_unit)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        committee = data.pop("committee_region")
+        data.pop("version", None)
+        serializer.instance = services.create_unit(actor=self.request.user, committee_region=committee, data=data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        committee = data.pop("committee_region", None)
+        if committee is not None and committee.pk != serializer.instance.committee_region_id:
+            raise serializers.ValidationError({"committee": [_("A unit cannot move to another committee.")]})
+        serializer.instance = services.update_unit(serializer.instance, actor=self.request.user, data=data,
+                                                   version=version)
+
+
+# --- monthly reports ---------------------------------------------------------------------------------------
+
+class MeetingSerializer(serializers.ModelSerializer):
+    kind = EnumField(MeetingKind, enum_name="SteeringMeetingKindEnum")
+    minutes = files_field("The minutes: one or more files (multipart/form-data).")
+    version = serializers.IntegerField(required=False, write_only=True,
+                                       help_text="The report's version the client saw (409 if it changed).")
+
+    class Meta:
+        model = ReportMeeting
+        fields = ["id", "held_on", "kind", "title", "chaired_by", "decisions", "minutes", "version"]
+
+
+class CheckSerializer(serializers.ModelSerializer):
+    kind = EnumField(CheckKind, enum_name="SteeringCheckKindEnum")
+    photos = files_field("Photos of the check (multipart/form-data).")
+    version = serializers.IntegerField(required=False, write_only=True,
+                                       help_text="The report's version the client saw (409 if it changed).")
+
+    class Meta:
+        model = LeaderCheck
+        fields = ["id", "checked_on", "kind", "leader_name", "leader_position", "places", "hazards_found",
+                  "fixed_on_the_spot", "note", "photos", "version"]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    committee = serializers.CharField(source="committee_region.code", read_only=True)
+    state = EnumField(ReportState, enum_name="SteeringReportStateEnum", read_only=True)
+    submitted_by = UserNameField()
+    reviewed_by = UserNameField()
+    overdue = serializers.SerializerMethodField()
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = MonthlyReport
+        fields = ["id", "unit", "unit_name", "committee", "period", "due_on", "state", "summary", "hazard_work",
+                  "hazards_found", "hazards_found_major", "hazards_rectified", "hazards_rectified_major",
+                  "hazards_overdue", "figures_at", "meetings_held", "min_meetings", "first_submitted_at",
+                  "submitted_at", "submitted_by", "late", "overdue", "reviewed_at", "reviewed_by", "review_comment",
+                  "version", "is_voided"]
+        read_only_fields = [f for f in fields if f not in ("summary", "hazard_work", "version")]
+
+    def get_overdue(self, obj) -> bool:
+        from django.utils import timezone
+
+        return obj.state == ReportState.PENDING and obj.due_on < timezone.localdate()
+
+
+class ReportDetailSerializer(ReportSerializer):
+    meetings = serializers.SerializerMethodField()
+    checks = serializers.SerializerMethodField()
+    files = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta(ReportSerializer.Meta):
+        fields = [*ReportSerializer.Meta.fields, "meetings", "checks", "files", "available_actions"]
+
+    @extend_schema_field(MeetingSerializer(many=True))
+    def get_meetings(self, obj):
+        return [{**MeetingSerializer(m).data, "minutes": files_of(m)} for m in obj.meetings.all() if not m.is_voided]
+
+    @extend_schema_field(CheckSerializer(many=True))
+    def get_checks(self, obj):
+        return [{**CheckSerializer(c).data, "photos": files_of(c)} for c in obj.checks.all() if not c.is_voided]
+
+    @extend_schema_field(FileSerializer(many=True))
+    def get_files(self, obj):
+        return files_of(obj)
+
+    def get_available_actions(self, obj) -> list[str]:
+        return services.available_report_actions(self.context["request"].user, obj)
+
+
+class ReviewSerializer(StepSerializer):
+    decision = serializers.ChoiceField(choices=["accept", "return"])
+
+
+REPORT_FILE = ["steering.change_monthlyreport"]
+
+
+class MonthlyReportViewSet(EventsActionMixin, HistoryActionMixin, mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
+    """两议一报: the monthly reports of the units in the caller's jurisdiction. Reports are opened
+    for every filing unit each month (``anjian open_monthly_reports``, the daily job); a unit's
+    own people (or its committee office) fill them in (PATCH the texts, POST meetings and checks)
+    and submit them; the office accepts or returns them."""
+
+    queryset = MonthlyReport.objects.all()
+    serializer_class = ReportSerializer
+    filterset_class = MonthlyReportFilter
+    ordering_fields = ["id", "period", "due_on"]
+    ordering = ["-period", "id"]
+    select_related = ("unit", "committee_region", "submitted_by", "reviewed_by")
+    permission_classes = [ActionPermission]
+    action_permissions = {
+        "update": REPORT_FILE, "partial_update": REPORT_FILE, "meetings": REPORT_FILE, "remove_meeting": REPORT_FILE,
+        "checks": REPORT_FILE, "remove_check": REPORT_FILE, "submit": REPORT_FILE,
+        "review": ["steering.review_monthlyreport"], "void": ["steering.delete_monthlyreport"],
+        "destroy": ["steering.delete_monthlyreport"],
+    }
+    http_method_names = ["get", "patch", "post", "delete", "head", "options"]
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action != "list":
+            qs = qs.prefetch_related(Prefetch("meetings", queryset=ReportMeeting.objects.order_by("held_on", "id")),
+                                     Prefetch("checks", queryset=LeaderCheck.objects.order_by("checked_on", "id")))
+        return qs
+
+    def get_serializer_class(self):
+        return ReportSerializer if self.action == "list" else ReportDetailSerializer
+
+    def _answer(self, report, code=status.HTTP_200_OK):
+        fresh = self.get_queryset().get(pk=report.pk)
+        return Response(ReportDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+
+    def update(self, request, *args, **kwargs):
+        report = self.get_object()
+        ser = ReportSerializer(report, data=request.data, partial=True)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        version = data.pop("version", None)
+        services.edit_report(report, actor=request.user, data=data, version=version)
+        return self._answer(report)
+
+    def _add(self, request, serializer_class, files: str, service):
+        """POST a child row (a meeting with its minutes, a check with its photos) onto the report."""
+        report = self.get_object()
+        ser = serializer_class(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        attached, version = data.pop(files, []), data.pop("version", None)
+        service(report, actor=request.user, data=data, version=version, **{files: attached})
+        return self._answer(report, status.HTTP_201_CREATED)
+
+    def _remove(self, request, model, key, service):
+        """Remove (void) a child row of the report, with the reason."""
+        report = self.get_object()
+        ser = ReasonSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        row = model.objects.filter(report=report, is_voided=False, pk=key).first()
+        if row is None:
+            return Response({"detail": _("No such row on this report.")}, status=status.HTTP_404_NOT_FOUND)
+        service(row, actor=request.user, reason=ser.validated_data["reason"], version=ser.validated_data.get("version"))
+        return self._answer(report)
+
+    @extend_schema(request=MeetingSerializer, responses=ReportDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def meetings(self, request, pk=None):
+        return self._add(request, MeetingSerializer, "minutes", services.add_meeting)
+
+    @extend_schema(request=ReasonSerializer, responses=ReportDetailSerializer)
+    @action(detail=True, methods=["post"], url_path=r"meetings/(?P<meeting_id>\d+)/remove")
+    def remove_meeting(self, request, pk=None, meeting_id=None):
+        return self._remove(request, ReportMeeting, meeting_id, services.remove_meeting)
+
+    @extend_schema(request=CheckSerializer, responses=ReportDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def checks(self, request, pk=None):
+        return self._add(request, CheckSerializer, "photos", services.add_check)
+
+    @extend_schema(request=ReasonSerializer, responses=ReportDetailSerializer)
+    @action(detail=True, methods=["post"], url_path=r"checks/(?P<check_id>\d+)/remove")
+    def remove_check(self, request, pk=None, check_id=None):
+        return self._remove(request, LeaderCheck, check_id, services.remove_check)
+
+    @extend_schema(request=VersionSerializer, responses=ReportDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        report = self.get_object()
+        ser = VersionSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.submit_report(report, actor=request.user, version=ser.validated_data.get("version"))
+        return self._answer(report)
+
+    @extend_schema(request=ReviewSerializer, responses=ReportDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        report = self.get_object()
+        ser = ReviewSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.review_report(report, actor=request.user, accept=ser.validated_data["decision"] == "accept",
+                               comment=ser.validated_data["comment"], version=ser.validated_data.get("version"))
+        return self._answer(report)
+
+    @extend_schema(request=ReasonSerializer, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def void(self, request, pk=None):
+        return self.destroy(request)
+
+    def destroy(self, request, *args, **kwargs):
+        report = self.get_object()
+        ser = ReasonSerializer(data=request.data or {"reason": request.query_params.get("reason", "")})
+        ser.is_valid(raise_exception=True)
+        services.void_report(report, actor=request.user, reason=ser.validated_data["reason"],
+                             version=ser.validated_data.get("version"))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses=inline_serializer("SteeringReportFigures", {
+        name: serializers.IntegerField() for name in ("found", "found_major", "rectified", "rectified_major", "overdue")}))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def figures(self, request, pk=None):
+        """The hazard figures the system knows now for the report's unit and month (null: the unit
+        has no jurisdiction of its own)."""
+        return Response(services.report_figures(self.get_object()))
+

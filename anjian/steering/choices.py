@@ -1,0 +1,111 @@
+"""Choice sets of the committee office's records, and their state machines (declared once, as
+data: the services, the page buttons, the API's available actions and docs/state-machines.md
+read them).
+
+Where a choice or a rule comes from a seed document, the comment names it (document and
+article); ``data/reporting_rules.py`` holds the cadences with their sources."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from anjian.core.workflow import Guard, StateMachine, Step
+
+
+class UnitKind(models.TextChoices):
+    """What a responsible unit is. 长治市 split its 242 duties over 52 units: 4 party departments,
+    40 government departments, 3 social organisations and 5 enterprises (seed 004, 《长治：夯实安全
+    发展基石》 2017-02-21, part 1 一); the lower governments (县市区) file monthly reports beside the
+    city's departments (ibid., part 1 三)."""
+
+    LOWER_GOVERNMENT = "lower_government", _("Lower government")
+    DEPARTMENT = "department", _("Government department")
+    PARTY_DEPARTMENT = "party_department", _("Party department")
+    SOCIAL_ORGANISATION = "social_organisation", _("Social organisation")
+    ENTERPRISE = "enterprise", pgettext_lazy("steering unit", "Enterprise")
+    OTHER = "other", pgettext_lazy("steering unit", "Other unit")
+
+
+class RuleCode(models.TextChoices):
+    """The reporting cadences the committee office enforces (``ReportingRule`` rows)."""
+
+    MONTHLY_REPORT = "monthly_report", _("Monthly report (两议一报)")
+    HALF_YEAR_PROGRESS = "half_year_progress", _("Half-year progress report")
+    YEAR_END_PROGRESS = "year_end_progress", _("Year-end progress report")
+
+
+class MeetingKind(models.TextChoices):
+    """The meetings a monthly report counts (两议: meetings that study work safety)."""
+
+    PARTY_COMMITTEE = "party_committee", _("Party committee meeting")
+    GOVERNMENT_EXECUTIVE = "government_executive", _("Government executive meeting")
+    SPECIAL = "special", _("Special meeting on work safety")
+    SAFETY_COMMITTEE = "safety_committee", _("Safety committee meeting")
+    OTHER = "other", pgettext_lazy("meeting", "Other meeting")
+
+
+class CheckKind(models.TextChoices):
+    """Checks led by officials (党政领导带队夜查突查, seed 004 part 1 三: "包县（乡）检查、月轮值制、四不两直")."""
+
+    NIGHT = "night", _("Night check")
+    SURPRISE = "surprise", _("Surprise check")
+    UNANNOUNCED = "unannounced", _("Unannounced check (四不两直)")
+
+
+# --- monthly reports (两议一报) --------------------------------------------------------------------
+
+class ReportState(models.TextChoices):
+    PENDING = "pending", _("Not yet submitted")
+    SUBMITTED = "submitted", _("Submitted, awaiting review")
+    RETURNED = "returned", _("Returned for correction")
+    ACCEPTED = "accepted", pgettext_lazy("monthly report", "Accepted")
+
+
+REPORT_EDITABLE = (ReportState.PENDING, ReportState.RETURNED)
+
+
+def _has_summary(report) -> bool:
+    return bool((report.summary or "").strip())
+
+
+def _meetings_have_minutes(report) -> bool:
+    """Every meeting the report counts carries its minutes (a file): a report must have "文字、数据，
+    还要有影像资料" (seed 004 part 1 三)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from anjian.core.models import Attachment
+
+    from .models import ReportMeeting
+
+    meetings = ReportMeeting.objects.filter(report=report, is_voided=False)
+    with_minutes = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(ReportMeeting),
+                                             object_id__in=[str(pk) for pk in meetings.values_list("pk", flat=True)])
+    return meetings.count() == with_minutes.values("object_id").distinct().count()
+
+
+REPORT_MACHINE = StateMachine(
+    model="steering.MonthlyReport",
+    states=ReportState,
+    steps=[
+        Step("edit", pgettext_lazy("monthly report", "Edit the report"), sources=REPORT_EDITABLE, right="file",
+             event="updated"),
+        Step("add_meeting", _("Record a meeting"), sources=REPORT_EDITABLE, right="file", event="meeting_added"),
+        Step("remove_meeting", _("Remove a meeting"), sources=REPORT_EDITABLE, right="file",
+             event="meeting_removed"),
+        Step("add_check", _("Record a check led by officials"), sources=REPORT_EDITABLE, right="file",
+             event="check_added"),
+        Step("remove_check", _("Remove a check"), sources=REPORT_EDITABLE, right="file", event="check_removed"),
+        Step("submit", pgettext_lazy("monthly report", "Submit"), sources=REPORT_EDITABLE,
+             target=ReportState.SUBMITTED, right="file", event="report_submitted",
+             guards=(Guard(_has_summary, _("Describe the month's work safety before submitting."), "summary"),
+                     Guard(_meetings_have_minutes, _("Attach the minutes of every meeting recorded."),
+                           "meetings"))),
+        Step("return", pgettext_lazy("monthly report", "Return for correction"), sources=(ReportState.SUBMITTED,),
+             target=ReportState.RETURNED, right="review", event="report_returned"),
+        Step("accept", pgettext_lazy("monthly report", "Accept"), sources=(ReportState.SUBMITTED,),
+             target=ReportState.ACCEPTED, right="review", event="report_accepted"),
+        Step("void", pgettext_lazy("steering", "Void"), right="manage", event="voided"),
+    ],
+)

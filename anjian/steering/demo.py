@@ -1,0 +1,124 @@
+"""Demo records of the committee office for `anjian demo`: the city committee of 示范市 with its
+responsible units (the counties, the city's departments, two party departments and the trade
+union), and the year's monthly reports (两议一报) — most on time with their meetings, minutes
+and checks led by officials, some late, some missing, the current month still open. Everything
+is made through the real services (events, versions, history are what the product makes) and
+marked ``is_demo``. Idempotent: a committee that already has demo units is left as it is."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from anjian.core.demo.people import person
+from anjian.orgs.choices import DepartmentKind, Role
+from anjian.orgs.models import Department, User
+from anjian.regions.choices import RegionLevel
+from anjian.regions.models import Region
+
+from . import services
+from .models import MonthlyReport, Unit
+
+OTHER_UNITS = [("市委宣传部", "party_department"), ("市委组织部", "party_department"),
+               ("市总工会", "social_organisation")]
+MEETING_TOPICS = ["研究部署本月安全生产重点工作", "专题研究重大事故隐患挂牌督办", "分析研判汛期安全风险",
+                  "研究节假日期间安全防范措施", "通报上月安全生产形势", "研究专项整治推进情况"]
+CHAIRS = ["区长", "常务副区长", "分管副区长", "局长", "党委书记"]
+PLACES = ["化工园区", "建筑工地", "液化气充装站", "人员密集场所", "城乡结合部小作坊", "交通运输企业"]
+
+
+def minutes_file(title: str) -> SimpleUploadedFile:
+    """A small PDF standing in for the scanned minutes (the upload check reads its header)."""
+    body = f"%PDF-1.4\n% {title}\n%%EOF\n".encode()
+    return SimpleUploadedFile("会议纪要.pdf", body, content_type="application/pdf")
+
+
+def _units(city: Region, office) -> list[Unit]:
+    units = []
+    for i, county in enumerate(Region.objects.filter(parent=city, level=RegionLevel.COUNTY).order_by("code")):
+        units.append(services.create_unit(actor=office, committee_region=city, data={
+            "kind": "lower_government", "name": f"{county.name}人民政府", "region": county, "sort": i,
+            "contact": person(random.Random(i)), "is_demo": True}))
+    departments = Department.objects.filter(region=city).exclude(kind=DepartmentKind.COMMITTEE_OFFICE).order_by("pk")
+    for i, dept in enumerate(departments, start=20):
+        units.append(services.create_unit(actor=office, committee_region=city, data={
+            "kind": "department", "name": dept.name, "department": dept, "sort": i, "is_demo": True}))
+    for i, (name, kind) in enumerate(OTHER_UNITS, start=60):
+        units.append(services.create_unit(actor=office, committee_region=city, data={
+            "kind": kind, "name": f"{city.name}{name[1:]}" if name.startswith("市") else name,
+            "files_monthly_report": False, "sort": i, "is_demo": True}))
+    return units
+
+
+def _fill(report: MonthlyReport, office, rng: random.Random, *, meetings: int) -> MonthlyReport:
+    month = report.period
+    report = services.edit_report(report, actor=office, data={
+        "summary": f"{report.unit.name}{month.month}月召开安全生产专题会议{meetings}次，领导带队开展夜查突查，"
+                   "督促企业落实隐患排查治理主体责任。",
+        "hazard_work": "组织开展隐患排查治理，重大隐患实行挂牌督办，一般隐患督促企业限期整改。"})
+    for k in range(meetings):
+        topic = rng.choice(MEETING_TOPICS)
+        services.add_meeting(report, actor=office, data={
+            "held_on": month + datetime.timedelta(days=2 + 10 * k + rng.randrange(0, 5)), "kind": rng.choice(
+                ["special", "government_executive", "safety_committee"]),
+            "title": topic, "chaired_by": rng.choice(CHAIRS), "decisions": "明确责任分工和完成时限。"},
+            minutes=[minutes_file(topic)])
+    if rng.random() < 0.7:
+        found = rng.randrange(0, 6)
+        services.add_check(report, actor=office, data={
+            "checked_on": month + datetime.timedelta(days=rng.randrange(5, 25)),
+            "kind": rng.choice(["night", "surprise", "unannounced"]), "leader_name": person(rng),
+            "leader_position": rng.choice(["副区长", "副市长", "局长", "副局长"]), "places": rng.choice(PLACES),
+            "hazards_found": found, "fixed_on_the_spot": rng.randrange(0, found + 1)})
+    report.refresh_from_db()
+    return report
+
+
+def _moment(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+def _reports(city: Region, office, rng: random.Random, today: datetime.date) -> int:
+    """The year's reports to this month: the current month open, the earlier ones mostly on time,
+    one in eight late, one in fifteen never submitted; a few returned, most accepted."""
+    made = 0
+    for month in range(1, today.month + 1):
+        period = datetime.date(today.year, month, 1)
+        for report in services.open_month(period, committee_region=city, actor=office, is_demo=True):
+            made += 1
+            if report.due_on >= today and month == today.month:
+                continue  # this month's report is still being written
+            fate = rng.random()
+            if fate < 1 / 15 and report.due_on < today:
+                continue  # never submitted: overdue
+            report = _fill(report, office, rng, meetings=1 if rng.random() < 0.1 else 2)
+            late = fate < 1 / 15 + 1 / 8
+            day = report.due_on + datetime.timedelta(days=rng.randrange(1, 6)) if late else \
+                report.due_on - datetime.timedelta(days=rng.randrange(0, 4))
+            if day > today:
+                continue  # not yet: still open
+            report = services.submit_report(report, actor=office, now=_moment(day, 10))
+            if rng.random() < 0.1:
+                services.review_report(report, actor=office, accept=False, comment="请补充夜查突查影像资料。")
+            elif report.due_on + datetime.timedelta(days=10) < today:
+                services.review_report(report, actor=office, accept=True)
+    return made
+
+
+@transaction.atomic
+def build_demo(seed: int = 0) -> dict:
+    """The city committee's demo units and the year's monthly reports; answers counts made."""
+    rng = random.Random(seed)
+    office = User.objects.filter(is_demo=True, role=Role.COMMITTEE_OFFICE).select_related("scope_region").first()
+    if office is None or office.scope_region is None:
+        return {}
+    city = office.scope_region
+    if Unit.objects.filter(committee_region=city, is_demo=True).exists():
+        return {}
+    units = _units(city, office)
+    reports = _reports(city, office, rng, timezone.localdate())
+    return {"steering_units": len(units), "monthly_reports": reports}

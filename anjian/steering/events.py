@@ -1,0 +1,34 @@
+"""The event actions the committee office's services write, and how timelines name them.
+
+The codes are what the database holds: services use these constants (or the step's ``event``
+of a machine in ``choices.py``), and ``EVENT_LABELS`` (read by ``core.events`` for every page and
+the admin) is keyed by them."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# Units.
+UNIT_CREATED = "created"
+UNIT_UPDATED = "updated"
+# Monthly reports (两议一报).
+REPORT_OPENED = "report_opened"
+MEETING_ADDED = "meeting_added"
+MEETING_REMOVED = "meeting_removed"
+CHECK_ADDED = "check_added"
+CHECK_REMOVED = "check_removed"
+REPORT_SUBMITTED = "report_submitted"
+REPORT_RETURNED = "report_returned"
+REPORT_ACCEPTED = "report_accepted"
+REPORTS_OPENED = "reports_opened"  # on the committee's region: the job opened a month's reports
+
+EVENT_LABELS = {
+    REPORT_OPENED: _("Report opened for the month"),
+    MEETING_ADDED: _("Meeting recorded"),
+    MEETING_REMOVED: _("Meeting removed"),
+    CHECK_ADDED: _("Check led by an official recorded"),
+    CHECK_REMOVED: _("Check removed"),
+    REPORT_SUBMITTED: pgettext_lazy("monthly report", "Submitted"),
+    REPORT_RETURNED: _("Returned for correction"),
+    REPORT_ACCEPTED: pgettext_lazy("monthly report", "Accepted"),
+    REPORTS_OPENED: _("Monthly reports opened"),
+}

@@ -1,0 +1,55 @@
+"""Filters of the committee office's lists, shared by the API and the pages (the pages add their
+widgets in ``forms``). Every filter reads the record's own columns, each with an index
+(``models``): ``region`` is the range on ``region_path``."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from anjian.core.filters import BaseFilterSet
+
+from .choices import ReportState, UnitKind
+from .models import MonthlyReport, Unit
+
+
+class CommitteeFilter(BaseFilterSet):
+    """What every list of the office filters by: the region (with the regions below it), the
+    committee (a region code: the records of that committee only) and a search."""
+
+    region = django_filters.CharFilter(method="filter_region", label=_("Region code (with the regions below it)"))
+    committee = django_filters.CharFilter(field_name="committee_region__code", label=_("Committee (region code)"))
+
+
+class UnitFilter(CommitteeFilter):
+    kind = django_filters.ChoiceFilter(choices=UnitKind.choices, label=pgettext_lazy("steering unit", "Kind"))
+    files_monthly_report = django_filters.BooleanFilter(label=_("Files the monthly report"))
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search by name"))
+
+    class Meta:
+        model = Unit
+        fields: list[str] = []
+
+
+class MonthlyReportFilter(CommitteeFilter):
+    unit = django_filters.NumberFilter(field_name="unit_id", label=_("Responsible unit"))
+    month = django_filters.DateFilter(method="filter_month", label=_("Month (any day of it)"))
+    year = django_filters.NumberFilter(field_name="period__year", label=pgettext_lazy("steering", "Year"))
+    state = django_filters.MultipleChoiceFilter(choices=ReportState.choices, distinct=False,
+                                                label=pgettext_lazy("monthly report", "State"))
+    late = django_filters.BooleanFilter(field_name="late", label=_("Submitted late"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue (not submitted after the due day)"))
+
+    class Meta:
+        model = MonthlyReport
+        fields: list[str] = []
+
+    def filter_month(self, queryset, name, value):
+        return queryset.filter(period=value.replace(day=1))
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(state=ReportState.PENDING, due_on__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)

@@ -1,0 +1,187 @@
+"""Forms of the committee office's pages. They only parse input: every rule is checked again by
+``anjian.steering.services`` (whose errors are put back next to the fields)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from anjian.core.forms import YES_NO, DateInput, FilterBarMixin, MultipleFileField
+from anjian.enterprises.models import Enterprise
+from anjian.orgs.models import Department
+from anjian.regions.choices import RegionLevel
+from anjian.regions.fields import RegionCodeField, region_choices
+from anjian.regions.models import Region
+
+from .choices import ReportState, UnitKind
+from .filters import MonthlyReportFilter, UnitFilter
+from .models import LeaderCheck, MonthlyReport, ReportMeeting, Unit
+
+#: The levels a lower government may have (a city's counties, a county's townships, …).
+LOWER_GOVERNMENT_LEVELS = (RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
+
+
+def label(model, name: str) -> str:
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
+def committee_choices(user) -> list[tuple[str, str]]:
+    """The committees a user may pick: regions of their jurisdiction down to the township (a
+    township has its safety committee too, whose units are its villages and stations)."""
+    return region_choices(user, deepest=RegionLevel.TOWNSHIP, empty_label=_("Choose the committee"))[1:]
+
+
+class CommitteeField(forms.ChoiceField):
+    """The committee of a new record: the office's own region, fixed; a system administrator picks."""
+
+    def __init__(self, user, **kwargs):
+        super().__init__(choices=committee_choices(user), label=_("Committee"), **kwargs)
+        own = getattr(user, "scope_region", None)
+        if own is not None and not getattr(user, "is_system_admin", False):
+            self.initial = own.code
+            self.widget = forms.HiddenInput()
+
+    def region(self, code: str) -> Region:
+        return Region.objects.get(code=code)
+
+
+# --- filter bars ----------------------------------------------------------------------------------------
+
+class UnitListFilter(FilterBarMixin, UnitFilter):
+    def _shape(self, form) -> None:
+        fields = form.fields
+        fields["q"].widget = forms.TextInput(attrs={"type": "search", "placeholder": _("Unit name")})
+        fields["region"] = RegionCodeField(self.user, label=pgettext_lazy("steering", "Region"))
+        fields["kind"] = forms.ChoiceField(label=fields["kind"].label, required=False,
+                                           choices=[("", _("All kinds")), *UnitKind.choices])
+        fields["files_monthly_report"] = forms.NullBooleanField(
+            label=fields["files_monthly_report"].label, required=False, widget=forms.Select(choices=YES_NO))
+        fields["committee"].widget = forms.HiddenInput()
+        form.fields = {n: fields[n] for n in ("q", "region", "kind", "files_monthly_report", "committee")}
+
+
+class ReportListFilter(FilterBarMixin, MonthlyReportFilter):
+    sort_choices = [("-period", _("Latest month first")), ("period", _("Earliest month first")),
+                    ("due_on", _("Due day"))]
+    sort_orders = {"-period": ("-period", "unit__sort", "unit__name", "pk"),
+                   "period": ("period", "unit__sort", "unit__name", "pk"), "due_on": ("due_on", "pk")}
+
+    def _shape(self, form) -> None:
+        fields = form.fields
+        fields["region"] = RegionCodeField(self.user, label=pgettext_lazy("steering", "Region"))
+        fields["month"] = forms.DateField(label=fields["month"].label, required=False, widget=DateInput())
+        fields["state"] = forms.MultipleChoiceField(label=fields["state"].label, required=False,
+                                                    choices=ReportState.choices,
+                                                    widget=forms.CheckboxSelectMultiple)
+        for name in ("late", "overdue"):
+            fields[name] = forms.NullBooleanField(label=fields[name].label, required=False,
+                                                  widget=forms.Select(choices=YES_NO))
+        for name in ("unit", "year", "committee"):
+            fields[name].widget = forms.HiddenInput()
+        self._sort_field(fields)
+
+
+# --- units ------------------------------------------------------------------------------------------------
+
+class UnitForm(forms.ModelForm):
+    """A responsible unit: its kind decides which of region, department or enterprise it names."""
+
+    wide_fields = ()
+    region = forms.ModelChoiceField(queryset=Region.objects.none(), required=False,
+                                    label=_("Lower government's region"))
+    department = forms.ModelChoiceField(queryset=Department.objects.none(), required=False,
+                                        label=pgettext_lazy("steering unit", "Department"))
+    enterprise_code = forms.CharField(required=False, max_length=18, label=_("Enterprise's credit code"),
+                                      help_text=_("For an enterprise unit: its unified social credit code."))
+
+    class Meta:
+        model = Unit
+        fields = ["kind", "name", "region", "department", "is_member", "files_monthly_report",
+                  "contact", "phone", "sort"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk is None:
+            self.fields["committee"] = CommitteeField(user)
+        self.order_fields(["committee", "kind", "name", "region", "department", "enterprise_code"])
+        if self.instance.enterprise_unit_id:
+            self.initial["enterprise_code"] = self.instance.enterprise_unit.credit_code
+        self.fields["region"].queryset = (Region.objects.for_user(user)
+                                          .filter(level__in=LOWER_GOVERNMENT_LEVELS).order_by("path"))
+        self.fields["department"].queryset = Department.objects.for_user(user).order_by("region__path", "name")
+
+    def clean_enterprise_code(self):
+        code = (self.cleaned_data.get("enterprise_code") or "").strip().upper()
+        if not code:
+            return None
+        enterprise = Enterprise.objects.for_user(self.user).filter(credit_code=code).first()
+        if enterprise is None:
+            raise forms.ValidationError(_("No enterprise with this credit code in your jurisdiction."))
+        return enterprise
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("committee", "enterprise_code")}
+        data["enterprise_unit"] = self.cleaned_data.get("enterprise_code")
+        return data
+
+
+# --- monthly reports ------------------------------------------------------------------------------------
+
+class ReportEditForm(forms.ModelForm):
+    wide_fields = ("summary", "hazard_work", "files")
+    files = MultipleFileField(label=_("Photos and documents"), required=False)
+
+    class Meta:
+        model = MonthlyReport
+        fields = ["summary", "hazard_work"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 6}), "hazard_work": forms.Textarea(attrs={"rows": 4})}
+
+    def service_data(self) -> dict:
+        return {k: self.cleaned_data[k] for k in ("summary", "hazard_work")}
+
+
+class MeetingForm(forms.ModelForm):
+    minutes = MultipleFileField(label=_("Minutes"), required=True)
+
+    class Meta:
+        model = ReportMeeting
+        fields = ["held_on", "kind", "title", "chaired_by", "decisions"]
+        widgets = {"held_on": DateInput(), "decisions": forms.Textarea(attrs={"rows": 2})}
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "minutes"}
+
+
+class CheckForm(forms.ModelForm):
+    photos = MultipleFileField(label=_("Photos"), required=False, images_only=True)
+
+    class Meta:
+        model = LeaderCheck
+        fields = ["checked_on", "kind", "leader_name", "leader_position", "places", "hazards_found",
+                  "fixed_on_the_spot", "note"]
+        widgets = {"checked_on": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "photos"}
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", pgettext_lazy("monthly report", "Accept")),
+                                          ("return", pgettext_lazy("monthly report", "Return for correction"))],
+                                 label=_("Decision"))
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class StepForm(forms.Form):
+    """A one-click step: the version of the record the page showed (a change meanwhile is a 409)."""
+
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class ReasonForm(StepForm):
+    reason = forms.CharField(label=pgettext_lazy("steering", "Reason"), max_length=200)

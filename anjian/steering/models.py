@@ -1,0 +1,262 @@
+"""The committee office's records (安委办).
+
+Every record belongs to a committee: the safety committee (安委会) of one region, whose office
+writes the record (``committee_region``). A record about a responsible unit (a lower
+government, a department, …) copies that unit's region path and, for an enterprise unit, its
+enterprise, so scoping is one range on the record's own ``region_path``: a county's users see
+what concerns the county, the city's office everything of the city's committee and below, and
+enterprise users only what concerns their own enterprise (nothing, for most records).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from anjian.core.models import VersionedModel, VoidableModel
+from anjian.core.scoping import ScopedQuerySet
+
+from .choices import CheckKind, MeetingKind, ReportState, RuleCode, UnitKind
+
+
+class CommitteeRecord(VoidableModel, VersionedModel):
+    """What every record of the office has: its committee, the copied scope keys, who entered it
+    and when, and the demo flag. Changed only through ``anjian.steering.services`` (the
+    ``core.workflow`` write path): the version is bumped by every change, a stale one is a 409."""
+
+    committee_region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
+                                         verbose_name=_("committee"),
+                                         help_text=_("The region whose safety committee this record belongs to."))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    enterprise = models.ForeignKey("enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", editable=False, db_index=False,
+                                   verbose_name=pgettext_lazy("steering", "enterprise"))
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", editable=False, verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Scoping:
+        path = "region_path"
+        enterprise = "enterprise"
+
+    class Meta:
+        abstract = True
+
+
+# --- responsible units ------------------------------------------------------------------------------
+
+class Unit(CommitteeRecord):
+    """A responsible unit of a committee (责任单位 / 成员单位): a lower government (a sub-region), a
+    government department, a party department, a social organisation, an enterprise or another
+    body. Lower governments and departments file the monthly report (两议一报); duties, tasks,
+    tours and summons name units.
+
+    ``region_path`` is the lower government's own path, the department's region's, the
+    enterprise's, or else the committee's: the unit's own users see it, the office above too."""
+
+    kind = models.CharField(pgettext_lazy("steering unit", "kind"), max_length=24, choices=UnitKind.choices)
+    name = models.CharField(pgettext_lazy("steering unit", "name"), max_length=100)
+    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("lower government's region"))
+    department = models.ForeignKey("orgs.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=pgettext_lazy("steering unit", "department"))
+    enterprise_unit = models.ForeignKey("enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+", verbose_name=_("enterprise (for an enterprise unit)"))
+    is_member = models.BooleanField(_("member of the safety committee"), default=True)
+    files_monthly_report = models.BooleanField(_("files the monthly report"), default=True)
+    contact = models.CharField(pgettext_lazy("steering unit", "contact person"), max_length=50, blank=True)
+    phone = models.CharField(pgettext_lazy("steering unit", "phone"), max_length=30, blank=True)
+    sort = models.PositiveSmallIntegerField(pgettext_lazy("steering", "sort order"), default=0)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
+
+    class Meta:
+        verbose_name = _("responsible unit")
+        verbose_name_plural = _("responsible units")
+        ordering = ["committee_region", "sort", "kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["committee_region", "name"], condition=models.Q(is_voided=False),
+                                               name="steering_unit_name_per_committee")]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="st_unit_path_idx"),
+            models.Index(fields=["committee_region", "kind"], name="st_unit_committee_idx"),
+            models.Index(fields=["kind", "region_path"], name="st_unit_kind_path_idx"),
+            models.Index(fields=["files_monthly_report", "region_path"], name="st_unit_files_path_idx"),
+            models.Index(fields=["department"], name="st_unit_department_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- reference data: reporting cadences --------------------------------------------------------------
+
+class ReportingRule(models.Model):
+    """A reporting cadence the office enforces, with its source: the monthly report's due day
+    and minimum meetings (两议一报), the half-year and year-end progress reports of action-plan
+    tasks. Versioned by effective date (the row in force on a day applies); edited by system
+    administrators in the admin; loaded from ``data/reporting_rules.py`` by a migration."""
+
+    code = models.CharField(pgettext_lazy("reporting rule", "rule"), max_length=24, choices=RuleCode.choices)
+    effective_from = models.DateField(pgettext_lazy("reporting rule", "effective from"))
+    due_month = models.PositiveSmallIntegerField(
+        _("due month"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("Empty for the monthly report: it is due in the month after the month it reports."))
+    due_day = models.PositiveSmallIntegerField(_("due day"), validators=[MinValueValidator(1), MaxValueValidator(31)],
+                                               help_text=_("A day past the month's end means its last day."))
+    min_meetings = models.PositiveSmallIntegerField(_("minimum meetings a month"), null=True, blank=True)
+    source = models.TextField(pgettext_lazy("reporting rule", "source"))
+    is_confirmed = models.BooleanField(_("confirmed by the source"), default=False)
+    note = models.TextField(pgettext_lazy("reporting rule", "note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reporting rule")
+        verbose_name_plural = _("reporting rules")
+        ordering = ["code", "-effective_from"]
+        constraints = [models.UniqueConstraint(fields=["code", "effective_from"], name="steering_rule_code_from_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()} ({self.effective_from:%Y-%m-%d})"
+
+
+# --- monthly reports (两议一报) -------------------------------------------------------------------------
+
+class MonthlyReport(CommitteeRecord):
+    """One unit's report of one month (两议一报): the meetings held on work safety (at least the
+    rule's minimum, two), the checks led by officials, the hazard work — with the hazard figures
+    the system knows copied in when it is submitted — and the office's review.
+
+    Opened for every filing unit at the start of the month it reports (``services.open_month``)
+    and due on the rule's day of the next month. ``late`` is decided at the first submission and
+    kept: a report returned and submitted again is still on time if it first came on time."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="monthly_reports",
+                             verbose_name=_("responsible unit"))
+    period = models.DateField(_("month reported"), help_text=_("The first day of the month."))
+    due_on = models.DateField(_("due on"))
+    state = models.CharField(pgettext_lazy("monthly report", "state"), max_length=16, choices=ReportState.choices,
+                             default=ReportState.PENDING, editable=False)
+    summary = models.TextField(_("work safety in the month"), blank=True)
+    hazard_work = models.TextField(_("hazard investigation and rectification"), blank=True)
+    # The figures the system knows, copied at each submission (None before).
+    hazards_found = models.PositiveIntegerField(_("hazards found"), null=True, blank=True, editable=False)
+    hazards_found_major = models.PositiveIntegerField(_("major hazards found"), null=True, blank=True, editable=False)
+    hazards_rectified = models.PositiveIntegerField(_("hazards rectified"), null=True, blank=True, editable=False)
+    hazards_rectified_major = models.PositiveIntegerField(_("major hazards rectified"), null=True, blank=True,
+                                                          editable=False)
+    hazards_overdue = models.PositiveIntegerField(_("hazards overdue"), null=True, blank=True, editable=False)
+    figures_at = models.DateTimeField(_("figures taken at"), null=True, blank=True, editable=False)
+    meetings_held = models.PositiveSmallIntegerField(_("meetings held"), default=0, editable=False)
+    min_meetings = models.PositiveSmallIntegerField(_("meetings required"), null=True, blank=True, editable=False)
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", editable=False, verbose_name=_("submitted by"))
+    late = models.BooleanField(_("submitted late"), default=False, editable=False)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", editable=False, verbose_name=_("reviewed by"))
+    review_comment = models.TextField(_("review comment"), blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
+
+    class Meta:
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        ordering = ["-period", "unit__sort", "unit__name"]
+        permissions = [("review_monthlyreport", _("Can review monthly reports"))]
+        constraints = [models.UniqueConstraint(fields=["unit", "period"], condition=models.Q(is_voided=False),
+                                               name="steering_report_one_per_month")]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="st_report_path_idx"),
+            models.Index(fields=["period", "region_path"], name="st_report_period_path_idx"),
+            # the overdue warning and the timeliness figures
+            models.Index(fields=["state", "due_on"], name="st_report_state_due_idx"),
+            models.Index(fields=["unit", "period"], name="st_report_unit_period_idx"),
+            models.Index(fields=["late", "region_path"], name="st_report_late_path_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.period:%Y-%m}"
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period.year}年{self.period.month}月"
+
+    @property
+    def meetings_short(self) -> bool:
+        """Fewer meetings with minutes than the rule asks (shown as a flag, not refused)."""
+        return self.min_meetings is not None and self.meetings_held < self.min_meetings
+
+
+class ReportChild(VoidableModel):
+    """A row of a monthly report (a meeting, a check; each declares its ``report``): scoped through
+    the report, removed by voiding."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", editable=False, verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Scoping:
+        path = "report__region_path"
+        enterprise = "report__enterprise"
+
+    class Meta:
+        abstract = True
+
+
+class ReportMeeting(ReportChild):
+    """A meeting held in the month that studied work safety (两议), with its minutes (files)."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.PROTECT, related_name="meetings",
+                               verbose_name=_("monthly report"))
+    held_on = models.DateField(_("held on"))
+    kind = models.CharField(pgettext_lazy("meeting", "kind"), max_length=24, choices=MeetingKind.choices,
+                            default=MeetingKind.SPECIAL)
+    title = models.CharField(_("topic"), max_length=200)
+    chaired_by = models.CharField(_("chaired by"), max_length=100)
+    decisions = models.TextField(_("what was decided"), blank=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["held_on", "id"]
+        indexes = [models.Index(fields=["report", "held_on"], name="st_meeting_report_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.title}"
+
+
+class LeaderCheck(ReportChild):
+    """A night or surprise check led by an official (党政领导带队夜查突查) in the month."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.PROTECT, related_name="checks",
+                               verbose_name=_("monthly report"))
+    checked_on = models.DateField(pgettext_lazy("leader check", "checked on"))
+    kind = models.CharField(pgettext_lazy("leader check", "kind"), max_length=16, choices=CheckKind.choices)
+    leader_name = models.CharField(_("leading official"), max_length=50)
+    leader_position = models.CharField(_("official's position"), max_length=100)
+    places = models.CharField(_("places checked"), max_length=300)
+    hazards_found = models.PositiveIntegerField(_("hazards found"), default=0)
+    fixed_on_the_spot = models.PositiveIntegerField(_("fixed on the spot"), default=0)
+    note = models.TextField(pgettext_lazy("leader check", "note"), blank=True)
+
+    class Meta:
+        verbose_name = _("check led by an official")
+        verbose_name_plural = _("checks led by officials")
+        ordering = ["checked_on", "id"]
+        indexes = [models.Index(fields=["report", "checked_on"], name="st_check_report_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.checked_on:%Y-%m-%d} {self.leader_name}"

@@ -1,0 +1,362 @@
+"""Every change to the committee office's records goes through here, and through the one write
+path (``core.workflow``): lock, version (409), the actor's right (``policy``), the machine's
+state and guards (``choices``), the change, version bump, field history and event — in one
+transaction. Nothing is deleted: records are voided with a reason."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anjian.core.models import Attachment
+from anjian.core.scoping import industry_subtree_ids
+from anjian.core.services import attach_files
+from anjian.core.workflow import Unchanged, create, perform_step, void
+from anjian.hazards.selectors import area_period_counts
+from anjian.regions.models import Region
+
+from . import events
+from .choices import REPORT_MACHINE, RuleCode, UnitKind
+from .models import LeaderCheck, MonthlyReport, ReportingRule, ReportMeeting, Unit
+from .policy import policy
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _check_fields(data: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: _("This field cannot be set here.")})
+
+
+def _within(path: str, committee: Region) -> bool:
+    return path.startswith(committee.path)
+
+
+def _edit(fields: Iterable[str], data: Mapping[str, Any]):
+    """A step's change that sets ``data`` (only ``fields``) on the locked copy and validates it;
+    nothing to change raises ``Unchanged`` (no version bump, no event)."""
+    def change(locked):
+        _check_fields(data, fields)
+        changed = [k for k, v in data.items() if getattr(locked, k) != v]
+        if not changed:
+            raise Unchanged
+        for k in changed:
+            setattr(locked, k, data[k])
+        locked.full_clean()
+        return changed
+    return change
+
+
+# --- units ---------------------------------------------------------------------------------------------
+
+UNIT_FIELDS = ("kind", "name", "region", "department", "enterprise_unit", "is_member", "files_monthly_report",
+               "contact", "phone", "sort")
+
+
+def _place_unit(unit: Unit) -> None:
+    """Check what the unit names lies in its committee and copy its scope keys: a lower
+    government is a region below the committee's, a department one of the committee's region or
+    below, an enterprise one in it."""
+    committee = unit.committee_region
+    kind = unit.kind
+    if kind == UnitKind.LOWER_GOVERNMENT:
+        region = unit.region
+        if region is None:
+            raise ValidationError({"region": _("Choose the region of the lower government.")})
+        if region.path == committee.path or not _within(region.path, committee):
+            raise ValidationError({"region": _("A lower government is a region below the committee's.")})
+        unit.region_path = region.path
+    elif kind == UnitKind.DEPARTMENT:
+        department = unit.department
+        if department is None:
+            raise ValidationError({"department": _("Choose the department.")})
+        if not _within(department.region.path, committee):
+            raise ValidationError({"department": _("The department is outside this committee's region.")})
+        unit.region_path = department.region.path
+    elif kind == UnitKind.ENTERPRISE:
+        if unit.enterprise_unit is None:
+            raise ValidationError({"enterprise_unit": _("Choose the enterprise.")})
+        if not _within(unit.enterprise_unit.region_path, committee):
+            raise ValidationError({"enterprise_unit": _("The enterprise is outside this committee's region.")})
+        unit.region_path = unit.enterprise_unit.region_path
+    else:
+        unit.region_path = committee.path
+    # A unit names only what its kind needs.
+    if kind != UnitKind.LOWER_GOVERNMENT:
+        unit.region = None
+    if kind != UnitKind.DEPARTMENT:
+        unit.department = None
+    if kind != UnitKind.ENTERPRISE:
+        unit.enterprise_unit = None
+    unit.enterprise = unit.enterprise_unit
+
+
+def create_unit(*, actor, committee_region: Region, data: Mapping[str, Any]) -> Unit:
+    """Add a responsible unit to the committee of ``committee_region`` (its office only)."""
+    _check_fields(data, (*UNIT_FIELDS, "is_demo"))
+    unit = Unit(committee_region=committee_region, created_by=_user(actor), **data)
+    policy.require(actor, "create_unit", unit, _("Only the committee office manages its responsible units."))
+    _place_unit(unit)
+    return create(unit, actor=actor, policy=None, action=events.UNIT_CREATED)
+
+
+def update_unit(unit: Unit, *, actor, data: Mapping[str, Any], version: int | None = None) -> Unit:
+    """Correct a unit (its kind and what it names may change; its committee may not)."""
+    edit = _edit(UNIT_FIELDS, data)
+
+    def change(locked: Unit):
+        changed = edit(locked)
+        _place_unit(locked)
+        return changed
+
+    return perform_step(unit, events.UNIT_UPDATED, actor=actor, policy=policy, right="update_unit", change=change,
+                        expected_version=version) or unit
+
+
+def void_unit(unit: Unit, *, actor, reason: str, version: int | None = None) -> Unit:
+    """Void a unit entered by mistake (its reports and duties stay, naming it)."""
+    return void(unit, actor=actor, policy=policy, reason=reason, expected_version=version)
+
+
+# --- reporting rules ------------------------------------------------------------------------------------
+
+def rule_in_force(code: str, on: datetime.date) -> ReportingRule:
+    """The row of the reporting rule ``code`` in force on ``on`` (the latest effective one)."""
+    rule = ReportingRule.objects.filter(code=code, effective_from__lte=on).order_by("-effective_from").first()
+    if rule is None:
+        raise ValidationError({"period": _("No reporting rule is in force on %(day)s; an administrator must add one.")
+                               % {"day": on}})
+    return rule
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def month_end(day: datetime.date) -> datetime.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def next_month(day: datetime.date) -> datetime.date:
+    return (month_end(day) + datetime.timedelta(days=1)).replace(day=1)
+
+
+def day_in_month(year: int, month: int, day: int) -> datetime.date:
+    """That day of the month, or the month's last day for a day past its end (31 in June: 30)."""
+    return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def report_due_on(period: datetime.date, rule: ReportingRule) -> datetime.date:
+    """A monthly report of ``period`` is due on the rule's day of the next month."""
+    following = next_month(period)
+    return day_in_month(following.year, following.month, rule.due_day)
+
+
+# --- monthly reports (两议一报) ---------------------------------------------------------------------------
+
+def filing_units(committee_region: Region | None = None):
+    """The units that file the monthly report (not voided), of one committee or of all."""
+    units = Unit.objects.filter(is_voided=False, files_monthly_report=True,
+                                kind__in=(UnitKind.LOWER_GOVERNMENT, UnitKind.DEPARTMENT))
+    if committee_region is not None:
+        units = units.filter(committee_region=committee_region)
+    return units
+
+
+@transaction.atomic
+def open_month(period: datetime.date, *, committee_region: Region | None = None, actor=None,
+               is_demo: bool = False) -> list[MonthlyReport]:
+    """Open the month's report for every filing unit that has none yet (idempotent: the daily job
+    runs it for the current month, so a unit added mid-month gets its report the next night).
+    Each report takes the due day and minimum meetings of the rule in force for the month."""
+    period = month_start(period)
+    rule = rule_in_force(RuleCode.MONTHLY_REPORT, period)
+    due = report_due_on(period, rule)
+    units = filing_units(committee_region).exclude(
+        pk__in=MonthlyReport.objects.filter(period=period, is_voided=False).values("unit_id"))
+    opened = []
+    for unit in units.select_for_update(of=("self",)).order_by("pk"):
+        report = MonthlyReport(unit=unit, period=period, due_on=due, committee_region_id=unit.committee_region_id,
+                               region_path=unit.region_path, enterprise_id=unit.enterprise_id,
+                               min_meetings=rule.min_meetings, is_demo=is_demo or unit.is_demo,
+                               created_by=_user(actor))
+        opened.append(create(report, actor=actor, policy=None, action=events.REPORT_OPENED, clean=False,
+                             data={"period": period.isoformat(), "due_on": due.isoformat()}))
+    return opened
+
+
+def report_area(unit: Unit) -> tuple[str, list[int] | None] | None:
+    """The area whose hazards a unit's report counts: a lower government's region; a department's
+    region narrowed to the industries it supervises (all, if it names none); None for a unit
+    with no jurisdiction of its own (a party department, an enterprise, …)."""
+    if unit.kind == UnitKind.LOWER_GOVERNMENT and unit.region_id:
+        return unit.region_path, None
+    if unit.kind == UnitKind.DEPARTMENT and unit.department_id:
+        codes = list(unit.department.industries.values_list("code", flat=True))
+        return unit.region_path, sorted(industry_subtree_ids(codes)) if codes else None
+    return None
+
+
+def report_figures(report: MonthlyReport, *, today: datetime.date | None = None) -> dict[str, int] | None:
+    """The hazard figures the system knows for the report's unit and month (live; copied onto the
+    report when it is submitted). None when the unit has no area of its own."""
+    area = report_area(report.unit)
+    if area is None:
+        return None
+    path, industries = area
+    if industries == []:
+        return {"found": 0, "found_major": 0, "rectified": 0, "rectified_major": 0, "overdue": 0}
+    return area_period_counts(path, report.period, month_end(report.period), industry_ids=industries, today=today)
+
+
+REPORT_FIELDS = ("summary", "hazard_work")
+MEETING_FIELDS = ("held_on", "kind", "title", "chaired_by", "decisions")
+CHECK_FIELDS = ("checked_on", "kind", "leader_name", "leader_position", "places", "hazards_found",
+                "fixed_on_the_spot", "note")
+
+
+def edit_report(report: MonthlyReport, *, actor, data: Mapping[str, Any], files=(),
+                version: int | None = None) -> MonthlyReport:
+    """Fill in or correct the report's texts (pending or returned), adding files (photos,
+    documents: "文字、数据，还要有影像资料")."""
+    files = list(files or [])
+    edit = _edit(REPORT_FIELDS, data)
+
+    def change(locked):
+        try:
+            return edit(locked)
+        except Unchanged:
+            if not files:
+                raise
+            return []
+
+    return perform_step(report, "edit", actor=actor, policy=policy, machine=REPORT_MACHINE, change=change,
+                        expected_version=version, files=files, file_kind=Attachment.Kind.DOCUMENT) or report
+
+
+def _in_month(report: MonthlyReport, day: datetime.date | None, field: str) -> None:
+    if day is None or month_start(day) != report.period:
+        raise ValidationError({field: _("The date must be in the month reported (%(month)s).")
+                               % {"month": report.period_label}})
+
+
+def _count_meetings(report: MonthlyReport) -> None:
+    report.meetings_held = ReportMeeting.objects.filter(report=report, is_voided=False).count()
+
+
+def add_meeting(report: MonthlyReport, *, actor, data: Mapping[str, Any], minutes=(),
+                version: int | None = None) -> ReportMeeting:
+    """Record a meeting of the month that studied work safety, with its minutes (files)."""
+    minutes = list(minutes or [])
+
+    def change(locked: MonthlyReport) -> ReportMeeting:
+        _check_fields(data, MEETING_FIELDS)
+        meeting = ReportMeeting(report=locked, created_by=_user(actor), **data)
+        _in_month(locked, meeting.held_on, "held_on")
+        meeting.full_clean()
+        meeting.save()
+        attach_files(meeting, minutes, actor=actor, kind=Attachment.Kind.DOCUMENT)
+        _count_meetings(locked)
+        return meeting
+
+    return perform_step(report, "add_meeting", actor=actor, policy=policy, machine=REPORT_MACHINE, change=change,
+                        expected_version=version, outcome=True, data={"title": data.get("title", "")}).result
+
+
+def remove_meeting(meeting: ReportMeeting, *, actor, reason: str, version: int | None = None) -> ReportMeeting:
+    """Remove a meeting recorded by mistake (voided, kept). ``version`` is the report's."""
+    def change(locked: MonthlyReport) -> ReportMeeting:
+        row = void(meeting, actor=actor, policy=None, reason=reason)  # the right was decided on the report
+        _count_meetings(locked)
+        return row
+
+    return perform_step(meeting.report, "remove_meeting", actor=actor, policy=policy, machine=REPORT_MACHINE,
+                        change=change, expected_version=version, comment=reason, outcome=True,
+                        data={"meeting": meeting.pk}).result
+
+
+def add_check(report: MonthlyReport, *, actor, data: Mapping[str, Any], photos=(),
+              version: int | None = None) -> LeaderCheck:
+    """Record a night or surprise check led by an official in the month, with its photos."""
+    photos = list(photos or [])
+
+    def change(locked: MonthlyReport) -> LeaderCheck:
+        _check_fields(data, CHECK_FIELDS)
+        check = LeaderCheck(report=locked, created_by=_user(actor), **data)
+        _in_month(locked, check.checked_on, "checked_on")
+        check.full_clean()
+        if check.fixed_on_the_spot > check.hazards_found:
+            raise ValidationError({"fixed_on_the_spot": _("More hazards fixed on the spot than found.")})
+        check.save()
+        attach_files(check, photos, actor=actor, kind=Attachment.Kind.PHOTO)
+        return check
+
+    return perform_step(report, "add_check", actor=actor, policy=policy, machine=REPORT_MACHINE, change=change,
+                        expected_version=version, outcome=True, save=False,
+                        data={"leader": data.get("leader_name", "")}).result
+
+
+def remove_check(check: LeaderCheck, *, actor, reason: str, version: int | None = None) -> LeaderCheck:
+    """Remove a check recorded by mistake (voided, kept). ``version`` is the report's."""
+    return perform_step(check.report, "remove_check", actor=actor, policy=policy, machine=REPORT_MACHINE,
+                        change=lambda locked: void(check, actor=actor, policy=None, reason=reason),
+                        expected_version=version, comment=reason, outcome=True, save=False,
+                        data={"check": check.pk}).result
+
+
+def submit_report(report: MonthlyReport, *, actor, version: int | None = None,
+                  now: datetime.datetime | None = None) -> MonthlyReport:
+    """Submit the report: the hazard figures the system knows are copied onto it; the first
+    submission decides whether it came late (after its due day, in local time)."""
+    def change(locked: MonthlyReport) -> None:
+        moment = now or timezone.now()
+        figures = report_figures(locked, today=timezone.localdate(moment))
+        if figures is not None:
+            locked.hazards_found, locked.hazards_found_major = figures["found"], figures["found_major"]
+            locked.hazards_rectified, locked.hazards_rectified_major = figures["rectified"], figures["rectified_major"]
+            locked.hazards_overdue = figures["overdue"]
+            locked.figures_at = moment
+        _count_meetings(locked)
+        locked.submitted_at, locked.submitted_by = moment, _user(actor)
+        if locked.first_submitted_at is None:
+            locked.first_submitted_at = moment
+            locked.late = timezone.localdate(moment) > locked.due_on
+
+    return perform_step(report, "submit", actor=actor, policy=policy, machine=REPORT_MACHINE, change=change,
+                        expected_version=version) or report
+
+
+def review_report(report: MonthlyReport, *, actor, accept: bool, comment: str = "",
+                  version: int | None = None) -> MonthlyReport:
+    """The office accepts the report, or returns it for correction (with the reason)."""
+    comment = (comment or "").strip()
+
+    def change(locked: MonthlyReport) -> None:
+        if not accept and not comment:
+            raise ValidationError({"comment": _("Say what must be corrected.")})
+        locked.reviewed_at, locked.reviewed_by, locked.review_comment = timezone.now(), _user(actor), comment
+
+    return perform_step(report, "accept" if accept else "return", actor=actor, policy=policy, machine=REPORT_MACHINE,
+                        change=change, expected_version=version, comment=comment) or report
+
+
+def void_report(report: MonthlyReport, *, actor, reason: str, version: int | None = None) -> MonthlyReport:
+    """Void a report opened by mistake (e.g. for a unit that does not file); never deleted."""
+    return void(report, actor=actor, policy=policy, reason=reason, expected_version=version, right="void",
+                machine=REPORT_MACHINE)
+
+
+def available_report_actions(actor, report: MonthlyReport) -> list[str]:
+    from anjian.core.workflow import available_steps
+
+    return available_steps(REPORT_MACHINE, policy, actor, report)

@@ -1,0 +1,53 @@
+"""Building blocks of the committee office's tests: the committee of county A (the ``world``'s
+committee-office user is its office) with two filing units — township A (a lower government)
+and county A's emergency-management bureau (a department; the world's regulator belongs to it)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from anjian.core.testing.files import image_upload, pdf_upload
+from anjian.orgs.choices import Role
+from anjian.steering import services
+from anjian.steering.models import MonthlyReport, Unit
+
+
+@dataclass
+class Committee:
+    office: object
+    township: Unit
+    bureau: Unit
+
+
+def committee(world) -> Committee:
+    """County A's committee and its two filing units, added by its office."""
+    office = world.users[Role.COMMITTEE_OFFICE]
+    township = services.create_unit(actor=office, committee_region=world.county_a, data={
+        "kind": "lower_government", "name": "甲街道办事处", "region": world.township_a})
+    bureau = services.create_unit(actor=office, committee_region=world.county_a, data={
+        "kind": "department", "name": "甲区应急管理局", "department": world.dept_a})
+    return Committee(office, township, bureau)
+
+
+def report_of(unit: Unit, month: datetime.date) -> MonthlyReport:
+    return MonthlyReport.objects.get(unit=unit, period=month.replace(day=1), is_voided=False)
+
+
+def minutes(name: str = "会议纪要.pdf"):
+    return [pdf_upload(name)]
+
+
+def photo():
+    return [image_upload("夜查.jpg")]
+
+
+def fill(report: MonthlyReport, actor, *, meetings: int = 2) -> MonthlyReport:
+    """Fill a report as its unit does: a summary and ``meetings`` meetings with minutes."""
+    report = services.edit_report(report, actor=actor, data={"summary": "本月召开专题会议研究安全生产工作。"})
+    for i in range(meetings):
+        services.add_meeting(report, actor=actor, data={
+            "held_on": report.period + datetime.timedelta(days=3 + 7 * i), "kind": "special",
+            "title": f"安全生产专题会议（第{i + 1}次）", "chaired_by": "区长"}, minutes=minutes())
+    report.refresh_from_db()
+    return report

@@ -1,0 +1,44 @@
+"""The demo builder: the city committee's units and the year's monthly reports, made through the
+services (on time, late, missing, open), and only once."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+
+from anjian.core.services import events_for
+from anjian.portal.demo.generator import DemoBuilder, DemoSize
+from anjian.steering.demo import build_demo
+from anjian.steering.models import MonthlyReport, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_build_demo(clock):
+    # given a small demo city on 20 October 2026
+    clock("2026-10-20T10:00")
+    with transaction.atomic():
+        DemoBuilder(DemoSize(enterprises_per_township=1, townships_per_county=1, counties_per_city=3),
+                    seed=5, with_history=False).build()
+    # when the committee office's demo is built
+    made = build_demo(seed=7)
+    # then the city's committee has its counties, departments and other units, the filing ones
+    # with a report for each month to October
+    units = Unit.objects.filter(is_demo=True)
+    filing = units.filter(files_monthly_report=True)
+    assert made["steering_units"] == units.count() and filing.filter(kind="lower_government").count() == 3
+    assert units.filter(files_monthly_report=False).count() == 3
+    assert MonthlyReport.objects.count() == made["monthly_reports"] == filing.count() * 10
+    reports = MonthlyReport.objects.all()
+    # on time, late, missing (overdue) and open reports all occur, October's still open
+    assert reports.filter(first_submitted_at__isnull=False, late=False).exists()
+    assert reports.filter(late=True).exists()
+    assert reports.filter(state="pending", due_on__lt=datetime.date(2026, 10, 20)).exists()
+    assert not reports.filter(period=datetime.date(2026, 10, 1)).exclude(state="pending").exists()
+    # made through the services: events and minutes
+    report = reports.filter(state="accepted").first()
+    assert {"report_opened", "report_submitted", "report_accepted"} <= set(
+        events_for(report).values_list("action", flat=True))
+    assert report.meetings.filter(is_voided=False).count() == report.meetings_held >= 1
+    # and only once
+    assert build_demo(seed=7) == {}

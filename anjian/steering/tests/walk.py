@@ -1,0 +1,21 @@
+"""The committee office's records for the route walk (portal/tests/test_scoping_walk.py): one of
+every model its routes name, in county A's committee, built through the services. Called once per
+enterprise the walk builds for; names carry the enterprise's key so the two calls do not clash."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from anjian.orgs.choices import Role
+from anjian.steering import services
+
+
+def records(world, ent) -> dict:
+    office = world.users[Role.COMMITTEE_OFFICE]
+    unit = services.create_unit(actor=office, committee_region=world.county_a, data={
+        "kind": "department", "name": f"甲区应急管理局（{ent.pk}）", "department": world.dept_a})
+    month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+    report = next(r for r in services.open_month(month) if r.unit_id == unit.pk)
+    return {"steering.Unit": unit, "steering.MonthlyReport": report}

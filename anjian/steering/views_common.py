@@ -1,0 +1,98 @@
+"""What every page of the committee office shares: the model-permission gate (a role that may not
+change these records gets 403 before any record is read), one-click steps whose refusals come
+back as messages on the record's page, form pages, and the timeline in words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from anjian.core.events import event_label, event_state_labels
+from anjian.core.forms import add_service_errors
+from anjian.core.history import history_rows
+from anjian.core.services import ConflictError, attachments_for, events_for
+
+PAGE_SIZE = 30
+SECTION = gettext_lazy("Committee office")
+
+
+def require(user, perm: str) -> None:
+    """403 unless the user's role may change these records at all (the services then decide
+    for the record at hand)."""
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def crumbs(*extra) -> list[tuple[str, str]]:
+    return [(str(SECTION), reverse("steering:home")), *extra]
+
+
+def page(request, queryset, size: int = PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def error_text(exc: Exception) -> str:
+    if isinstance(exc, ConflictError):
+        return exc.message
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return _("You may not do this.")
+
+
+def step(request, do: Callable[[], str | None], back: str) -> HttpResponse:
+    """Run one POSTed step; its refusal (a rule, a conflict) is a message on the page ``back``;
+    a refused right is a 403."""
+    try:
+        message = do()
+    except (ValidationError, ConflictError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        if message:
+            messages.success(request, message)
+    return redirect(back)
+
+
+def form_errors(form) -> ValidationError:
+    """A bound form's errors as one ValidationError naming the fields (for one-click forms)."""
+    return ValidationError([f"{form.fields[k].label if k in form.fields else ''}：{m}".lstrip("：")
+                            for k, errs in form.errors.items() for m in errs])
+
+
+def form_page(request, form, save: Callable[[Any], HttpResponse], template: str, context: dict) -> HttpResponse:
+    """A form page: on a valid POST ``save(form)`` answers the response; a service's refusal is put
+    back on the form (next to its field), a conflict above it."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            return save(form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
+
+
+def timeline(obj, app_label: str = "steering", limit: int = 100) -> list[dict]:
+    """The record's events in words, with the files each step brought."""
+    rows = []
+    files: dict[int, list] = {}
+    for att in attachments_for(obj):
+        files.setdefault(att.event_id, []).append(att)
+    for event in events_for(obj)[:limit]:
+        from_state, to_state = event_state_labels(event)
+        rows.append({"at": event.at, "actor": event.actor, "label": event_label(event.action, app_label),
+                     "from_state": from_state if event.to_state else "", "to_state": to_state if event.to_state else "",
+                     "comment": event.comment, "files": files.get(event.pk, [])})
+    return rows
+
+
+def history(obj) -> list:
+    return history_rows(obj)
