@@ -1,4 +1,5 @@
-"""The committee office's API (under /api/steering/): responsible units and monthly reports.
+"""The committee office's API (under /api/steering/): responsible units, monthly reports,
+inspection tours and their findings.
 
 Every collection is the caller's rows (``core.api`` Scoped* viewsets); every related field a
 client sends is narrowed to what the caller may name; every write goes through
@@ -18,13 +19,25 @@ from anjian.core.api import EventSerializer, HistoryActionMixin, ScopedReadOnlyV
 from anjian.core.api_fields import ActionPermission, EnumField, UserNameField, VersionSerializer, files_field
 from anjian.core.models import Attachment
 from anjian.core.services import attachments_for, events_for
+from anjian.core.workflow import available_steps
+from anjian.hazards.models import Hazard
 from anjian.orgs.models import Department
 from anjian.regions.models import Region
 
 from . import services
-from .choices import CheckKind, MeetingKind, ReportState, UnitKind
-from .filters import MonthlyReportFilter, UnitFilter
-from .models import LeaderCheck, MonthlyReport, ReportMeeting, Unit
+from .choices import (
+    FINDING_MACHINE,
+    TOUR_MACHINE,
+    CheckKind,
+    FindingCategory,
+    FindingState,
+    MeetingKind,
+    ReportState,
+    TourState,
+    UnitKind,
+)
+from .filters import FindingFilter, MonthlyReportFilter, TourFilter, UnitFilter
+from .models import LeaderCheck, MonthlyReport, ReportMeeting, Tour, TourFinding, Unit
 
 
 class FileSerializer(serializers.ModelSerializer):
@@ -322,3 +335,219 @@ class MonthlyReportViewSet(EventsActionMixin, HistoryActionMixin, mixins.UpdateM
         has no jurisdiction of its own)."""
         return Response(services.report_figures(self.get_object()))
 
+
+
+# --- inspection tours (巡查督导) -------------------------------------------------------------------------
+
+class AvailableActionsMixin:
+    """``available_actions``: the steps of the record's machine the caller may take now."""
+
+    machine = None
+
+    def get_available_actions(self, obj) -> list[str]:
+        from .policy import policy
+
+        return available_steps(self.machine, policy, self.context["request"].user, obj)
+
+
+class TourSerializer(AvailableActionsMixin, serializers.ModelSerializer):
+    machine = TOUR_MACHINE
+    committee = serializers.SlugRelatedField(source="committee_region", slug_field="code",
+                                             queryset=Region.objects.all())
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    state = EnumField(TourState, enum_name="SteeringTourStateEnum", read_only=True)
+    available_actions = serializers.SerializerMethodField()
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Tour
+        fields = ["id", "number", "committee", "unit", "unit_name", "title", "basis", "starts_on", "ends_on",
+                  "team_leader", "team_members", "summary", "state", "feedback_on", "completed_on", "version",
+                  "is_voided", "available_actions"]
+        read_only_fields = ["number", "state", "feedback_on", "completed_on", "is_voided"]
+
+
+class FindingSerializer(AvailableActionsMixin, serializers.ModelSerializer):
+    machine = FINDING_MACHINE
+    tour_number = serializers.CharField(source="tour.number", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    category = EnumField(FindingCategory, enum_name="SteeringFindingCategoryEnum")
+    state = EnumField(FindingState, enum_name="SteeringFindingStateEnum", read_only=True)
+    hazard = serializers.PrimaryKeyRelatedField(queryset=Hazard.objects.all(), required=False, allow_null=True)
+    hazard_number = serializers.CharField(source="hazard.number", read_only=True, default=None)
+    reported_by = UserNameField()
+    closed_by = UserNameField()
+    files = files_field("Photos or documents of the finding (multipart/form-data).")
+    overdue = serializers.BooleanField(read_only=True)
+    available_actions = serializers.SerializerMethodField()
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = TourFinding
+        fields = ["id", "tour", "tour_number", "unit", "unit_name", "seq", "category", "description", "requirement",
+                  "deadline", "hazard", "hazard_number", "state", "overdue", "rectification_note", "reported_on",
+                  "reported_by", "closed_at", "closed_by", "office_comment", "files", "version", "is_voided",
+                  "available_actions"]
+        read_only_fields = ["tour", "unit", "seq", "state", "rectification_note", "reported_on", "closed_at",
+                            "office_comment", "is_voided"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["files"] = files_of(instance)
+        return data
+
+
+class FeedbackSerializer(StepSerializer):
+    feedback_on = serializers.DateField(required=False, allow_null=True)
+
+
+class RectificationSerializer(VersionSerializer):
+    note = serializers.CharField(max_length=2000)
+    files = files_field("Evidence of the rectification (multipart/form-data).")
+
+
+class VerifySerializer(StepSerializer):
+    decision = serializers.ChoiceField(choices=["close", "return"])
+
+
+class TourViewSet(EventsActionMixin, HistoryActionMixin, ScopedViewSet):
+    """巡查督导: tours of lower governments and departments by the committee office. The office
+    plans a tour (POST), records its findings (POST …/findings/), gives feedback (…/feedback/: the
+    unit then owes each required rectification by its deadline) and completes it once every
+    rectification is closed."""
+
+    queryset = Tour.objects.all()
+    serializer_class = TourSerializer
+    filterset_class = TourFilter
+    ordering_fields = ["id", "starts_on", "number"]
+    ordering = ["-starts_on", "-id"]
+    select_related = ("unit", "committee_region")
+    permission_classes = [ActionPermission]
+    action_permissions = {"create": ["steering.add_tour"], "update": ["steering.change_tour"],
+                          "partial_update": ["steering.change_tour"], "findings": ["steering.add_tourfinding"],
+                          "feedback": ["steering.change_tour"], "complete": ["steering.change_tour"],
+                          "destroy": ["steering.delete_tour"], "void": ["steering.delete_tour"]}
+    void_service = staticmethod(services.void_tour)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        committee, unit = data.pop("committee_region"), data.pop("unit")
+        data.pop("version", None)
+        serializer.instance = services.create_tour(actor=self.request.user, committee_region=committee, unit=unit,
+                                                   data=data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        for name, field in (("committee_region", "committee"), ("unit", "unit")):
+            value = data.pop(name, None)
+            if value is not None and value.pk != getattr(serializer.instance, f"{name}_id"):
+                raise serializers.ValidationError({field: [_("This cannot change after the tour is planned.")]})
+        serializer.instance = services.update_tour(serializer.instance, actor=self.request.user, data=data,
+                                                   version=version)
+
+    def _answer(self, tour, code=status.HTTP_200_OK):
+        return Response(TourSerializer(Tour.objects.get(pk=tour.pk), context=self.get_serializer_context()).data,
+                        status=code)
+
+    @extend_schema(request=FindingSerializer, responses=FindingSerializer)
+    @action(detail=True, methods=["post"])
+    def findings(self, request, pk=None):
+        tour = self.get_object()
+        ser = FindingSerializer(data=request.data, context=self.get_serializer_context())
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        files, version = data.pop("files", []), data.pop("version", None)
+        finding = services.add_finding(tour, actor=request.user, data=data, files=files, version=version)
+        return Response(FindingSerializer(finding, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=FeedbackSerializer, responses=TourSerializer)
+    @action(detail=True, methods=["post"])
+    def feedback(self, request, pk=None):
+        tour = self.get_object()
+        ser = FeedbackSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.give_feedback(tour, actor=request.user, on=ser.validated_data.get("feedback_on"),
+                               comment=ser.validated_data["comment"], version=ser.validated_data.get("version"))
+        return self._answer(tour)
+
+    @extend_schema(request=StepSerializer, responses=TourSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        tour = self.get_object()
+        ser = StepSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.complete_tour(tour, actor=request.user, comment=ser.validated_data["comment"],
+                               version=ser.validated_data.get("version"))
+        return self._answer(tour)
+
+
+FINDING_CHANGE = ["steering.change_tourfinding"]
+
+
+class TourFindingViewSet(EventsActionMixin, HistoryActionMixin, mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
+    """The findings of the tours and the rectifications they require. The toured unit reports a
+    rectification done (…/report/, with evidence); the office verifies it (…/verify/: close or
+    return). ``?overdue=true`` lists the rectifications past their deadline."""
+
+    queryset = TourFinding.objects.all()
+    serializer_class = FindingSerializer
+    filterset_class = FindingFilter
+    ordering_fields = ["id", "deadline", "seq"]
+    ordering = ["deadline", "id"]
+    select_related = ("tour", "unit", "hazard", "reported_by", "closed_by")
+    permission_classes = [ActionPermission]
+    action_permissions = {"update": FINDING_CHANGE, "partial_update": FINDING_CHANGE, "report": FINDING_CHANGE,
+                          "verify": ["steering.close_tourfinding"], "destroy": ["steering.delete_tourfinding"],
+                          "void": ["steering.delete_tourfinding"]}
+    http_method_names = ["get", "patch", "post", "delete", "head", "options"]
+
+    def _answer(self, finding):
+        fresh = self.get_queryset().get(pk=finding.pk)
+        return Response(FindingSerializer(fresh, context=self.get_serializer_context()).data)
+
+    def update(self, request, *args, **kwargs):
+        finding = self.get_object()
+        ser = FindingSerializer(finding, data=request.data, partial=True, context=self.get_serializer_context())
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        version = data.pop("version", None)
+        data.pop("files", None)
+        services.update_finding(finding, actor=request.user, data=data, version=version)
+        return self._answer(finding)
+
+    @extend_schema(request=RectificationSerializer, responses=FindingSerializer)
+    @action(detail=True, methods=["post"])
+    def report(self, request, pk=None):
+        finding = self.get_object()
+        ser = RectificationSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.report_rectification(finding, actor=request.user, note=ser.validated_data["note"],
+                                      files=ser.validated_data.get("files", []),
+                                      version=ser.validated_data.get("version"))
+        return self._answer(finding)
+
+    @extend_schema(request=VerifySerializer, responses=FindingSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        finding = self.get_object()
+        ser = VerifySerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.verify_rectification(finding, actor=request.user, accept=ser.validated_data["decision"] == "close",
+                                      comment=ser.validated_data["comment"], version=ser.validated_data.get("version"))
+        return self._answer(finding)
+
+    @extend_schema(request=ReasonSerializer, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def void(self, request, pk=None):
+        return self.destroy(request)
+
+    def destroy(self, request, *args, **kwargs):
+        finding = self.get_object()
+        ser = ReasonSerializer(data=request.data or {"reason": request.query_params.get("reason", "")})
+        ser.is_valid(raise_exception=True)
+        services.void_finding(finding, actor=request.user, reason=ser.validated_data["reason"],
+                              version=ser.validated_data.get("version"))
+        return Response(status=status.HTTP_204_NO_CONTENT)

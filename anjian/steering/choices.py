@@ -109,3 +109,90 @@ REPORT_MACHINE = StateMachine(
         Step("void", pgettext_lazy("steering", "Void"), right="manage", event="voided"),
     ],
 )
+
+
+# --- inspection tours (巡查督导) ---------------------------------------------------------------------------
+
+class TourState(models.TextChoices):
+    PLANNED = "planned", _("Planned or under way")
+    FEEDBACK = "feedback", _("Feedback given, rectifying")
+    COMPLETED = "completed", pgettext_lazy("tour", "Completed")
+
+
+class FindingCategory(models.TextChoices):
+    """What a tour finds (seed 003, 《江西省2020年安全生产工作要点》 item 4: the findings of a tour —
+    major hazards and illegal acts handed over to the toured region — feed its assessment)."""
+
+    RESPONSIBILITY = "responsibility", _("Responsibility not carried out")
+    HAZARD = "hazard", _("Accident hazard")
+    ENFORCEMENT = "enforcement", _("Supervision and enforcement")
+    ILLEGAL = "illegal", _("Illegal production or operation")
+    OTHER = "other", pgettext_lazy("finding", "Other")
+
+
+class FindingState(models.TextChoices):
+    NOTED = "noted", _("Noted, no rectification required")
+    OPEN = "open", _("To be rectified")
+    REPORTED = "reported", _("Rectification reported")
+    CLOSED = "closed", pgettext_lazy("finding", "Closed")
+
+
+def _every_finding_has_a_deadline(tour) -> bool:
+    from .models import TourFinding
+
+    return not TourFinding.objects.filter(tour=tour, is_voided=False, state=FindingState.OPEN,
+                                          deadline__isnull=True).exists()
+
+
+def _has_findings(tour) -> bool:
+    from .models import TourFinding
+
+    return TourFinding.objects.filter(tour=tour, is_voided=False).exists()
+
+
+def _every_finding_closed(tour) -> bool:
+    from .models import TourFinding
+
+    return not TourFinding.objects.filter(tour=tour, is_voided=False).exclude(
+        state__in=(FindingState.CLOSED, FindingState.NOTED)).exists()
+
+
+TOUR_MACHINE = StateMachine(
+    model="steering.Tour",
+    states=TourState,
+    steps=[
+        Step("edit", pgettext_lazy("tour", "Edit the tour"), sources=(TourState.PLANNED, TourState.FEEDBACK),
+             right="manage", event="updated"),
+        Step("add_finding", _("Record a finding"), sources=(TourState.PLANNED, TourState.FEEDBACK), right="manage",
+             event="finding_added"),
+        Step("give_feedback", _("Give feedback to the toured unit"), sources=(TourState.PLANNED,),
+             target=TourState.FEEDBACK, right="manage", event="feedback_given",
+             guards=(Guard(_has_findings, _("Record the tour's findings first."), "findings"),
+                     Guard(_every_finding_has_a_deadline, _("Give every rectification its deadline."), "deadline"))),
+        Step("complete", pgettext_lazy("tour", "Complete the tour"), sources=(TourState.FEEDBACK,),
+             target=TourState.COMPLETED, right="manage", event="tour_completed",
+             guards=(Guard(_every_finding_closed, _("Every rectification must be closed first."), "findings"),)),
+        Step("void", pgettext_lazy("steering", "Void"), right="manage", event="voided"),
+    ],
+)
+
+def _feedback_given(finding) -> bool:
+    return finding.tour.state != TourState.PLANNED
+
+
+FINDING_MACHINE = StateMachine(
+    model="steering.TourFinding",
+    states=FindingState,
+    steps=[
+        Step("edit", pgettext_lazy("finding", "Edit the finding"), sources=(FindingState.NOTED, FindingState.OPEN),
+             right="manage", event="updated"),
+        Step("report", _("Report the rectification"), sources=(FindingState.OPEN,), target=FindingState.REPORTED,
+             right="file", event="rectification_reported",
+             guards=(Guard(_feedback_given, _("The office has not given the tour's feedback yet."), "state"),)),
+        Step("close", pgettext_lazy("finding", "Verify and close"), sources=(FindingState.REPORTED,),
+             target=FindingState.CLOSED, right="manage", event="rectification_closed"),
+        Step("return", pgettext_lazy("finding", "Return: not rectified"), sources=(FindingState.REPORTED,),
+             target=FindingState.OPEN, right="manage", event="rectification_returned"),
+        Step("void", pgettext_lazy("steering", "Void"), right="manage", event="voided"),
+    ],
+)

@@ -84,15 +84,21 @@ def _moment(day: datetime.date, hour: int) -> datetime.datetime:
 
 def _reports(city: Region, office, rng: random.Random, today: datetime.date) -> int:
     """The year's reports to this month: the current month open, the earlier ones mostly on time,
-    one in eight late, one in fifteen never submitted; a few returned, most accepted."""
+    one in eight late, one in fifteen never submitted (and, in the latest month already due, the
+    first county missing and the second late, so the board always shows both); a few returned,
+    most accepted."""
     made = 0
-    for month in range(1, today.month + 1):
-        period = datetime.date(today.year, month, 1)
-        for report in services.open_month(period, committee_region=city, actor=office, is_demo=True):
+    periods = [datetime.date(today.year, month, 1) for month in range(1, today.month + 1)]
+    due_periods = [p for p in periods if services.report_due_on(p, services.rule_in_force("monthly_report", p)) < today]
+    latest_due = due_periods[-1] if due_periods else None
+    for period in periods:
+        for n, report in enumerate(services.open_month(period, committee_region=city, actor=office, is_demo=True)):
             made += 1
-            if report.due_on >= today and month == today.month:
-                continue  # this month's report is still being written
             fate = rng.random()
+            if period == latest_due and n < 2:
+                fate = 0.0 if n == 0 else 0.1  # missing, late
+            if report.due_on >= today and period.month == today.month:
+                continue  # this month's report is still being written
             if fate < 1 / 15 and report.due_on < today:
                 continue  # never submitted: overdue
             report = _fill(report, office, rng, meetings=1 if rng.random() < 0.1 else 2)
@@ -109,6 +115,54 @@ def _reports(city: Region, office, rng: random.Random, today: datetime.date) -> 
     return made
 
 
+FINDINGS = [
+    ("responsibility", "党政领导带队夜查突查次数不足，未形成月轮值制度", "建立领导带队夜查突查月轮值制度并落实"),
+    ("hazard", "辖区内一家液氨使用企业未设置氨气泄漏报警装置", "督促企业限期安装泄漏报警装置并接入监控平台"),
+    ("enforcement", "年度执法计划执行进度滞后，重点企业检查覆盖率不足", "调整执法计划，确保重点企业全覆盖"),
+    ("responsibility", "部门安全生产责任清单未及时更新", "按“三个必须”要求修订责任清单并公布"),
+    ("illegal", "城乡结合部存在无证储存瓶装液化气的窝点", "会同相关部门依法取缔并建立长效机制"),
+    ("other", "隐患排查治理台账记录规范，资料齐全", ""),
+]
+
+
+def _tours(city: Region, office, units: list[Unit], rng: random.Random, today: datetime.date) -> dict:
+    """Three tours of counties: one completed a quarter ago, one with feedback given a month ago
+    (some rectifications reported, one overdue), one planned for next week."""
+    counties = [u for u in units if u.kind == "lower_government"]
+    made = {"tours": 0, "tour_findings": 0}
+    plans = [(counties[0], 100, "completed"), (counties[1 % len(counties)], 35, "feedback"),
+             (counties[2 % len(counties)], -7, "planned")]
+    for unit, days_ago, fate in plans:
+        start = today - datetime.timedelta(days=days_ago)
+        tour = services.create_tour(actor=office, committee_region=city, unit=unit, data={
+            "title": f"{start.year}年安全生产巡查（{unit.name}）", "basis": "本市安全生产巡查工作制度、年度巡查工作方案",
+            "starts_on": start, "ends_on": start + datetime.timedelta(days=3), "team_leader": person(rng),
+            "team_members": "、".join(person(rng) for _i in range(4)), "is_demo": True,
+            "summary": "听取汇报、查阅资料、随机抽查企业，总体落实较好，存在若干问题。" if fate != "planned" else ""})
+        made["tours"] += 1
+        if fate == "planned":
+            continue
+        findings = []
+        for k, (category, description, requirement) in enumerate(rng.sample(FINDINGS, 4)):
+            findings.append(services.add_finding(tour, actor=office, data={
+                "category": category, "description": description, "requirement": requirement,
+                "deadline": start + datetime.timedelta(days=20 + 5 * k) if requirement else None}))
+        made["tour_findings"] += len(findings)
+        tour.refresh_from_db()
+        tour = services.give_feedback(tour, actor=office, on=start + datetime.timedelta(days=5))
+        for k, finding in enumerate(findings):
+            if finding.state != "open":
+                continue
+            if fate == "completed" or k % 2 == 0:
+                finding = services.report_rectification(finding, actor=office, note="已按要求完成整改，附整改佐证材料。")
+                if fate == "completed" or k == 0:
+                    services.verify_rectification(finding, actor=office, accept=True, comment="经核查，整改到位。")
+        if fate == "completed":
+            tour.refresh_from_db()
+            services.complete_tour(tour, actor=office)
+    return made
+
+
 @transaction.atomic
 def build_demo(seed: int = 0) -> dict:
     """The city committee's demo units and the year's monthly reports; answers counts made."""
@@ -120,5 +174,7 @@ def build_demo(seed: int = 0) -> dict:
     if Unit.objects.filter(committee_region=city, is_demo=True).exists():
         return {}
     units = _units(city, office)
-    reports = _reports(city, office, rng, timezone.localdate())
-    return {"steering_units": len(units), "monthly_reports": reports}
+    today = timezone.localdate()
+    reports = _reports(city, office, rng, today)
+    tours = _tours(city, office, units, rng, today)
+    return {"steering_units": len(units), "monthly_reports": reports, **tours}

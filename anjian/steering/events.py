@@ -20,6 +20,13 @@ REPORT_SUBMITTED = "report_submitted"
 REPORT_RETURNED = "report_returned"
 REPORT_ACCEPTED = "report_accepted"
 REPORTS_OPENED = "reports_opened"  # on the committee's region: the job opened a month's reports
+# Inspection tours (巡查督导) and their findings.
+FINDING_ADDED = "finding_added"
+FEEDBACK_GIVEN = "feedback_given"
+TOUR_COMPLETED = "tour_completed"
+RECTIFICATION_REPORTED = "rectification_reported"
+RECTIFICATION_CLOSED = "rectification_closed"
+RECTIFICATION_RETURNED = "rectification_returned"
 
 EVENT_LABELS = {
     REPORT_OPENED: _("Report opened for the month"),
@@ -31,4 +38,10 @@ EVENT_LABELS = {
     REPORT_RETURNED: _("Returned for correction"),
     REPORT_ACCEPTED: pgettext_lazy("monthly report", "Accepted"),
     REPORTS_OPENED: _("Monthly reports opened"),
+    FINDING_ADDED: _("Finding recorded"),
+    FEEDBACK_GIVEN: _("Feedback given"),
+    TOUR_COMPLETED: _("Tour completed"),
+    RECTIFICATION_REPORTED: _("Rectification reported"),
+    RECTIFICATION_CLOSED: _("Rectification verified and closed"),
+    RECTIFICATION_RETURNED: _("Rectification returned"),
 }

@@ -12,8 +12,8 @@ from django.utils.translation import pgettext_lazy
 
 from anjian.core.filters import BaseFilterSet
 
-from .choices import ReportState, UnitKind
-from .models import MonthlyReport, Unit
+from .choices import FindingCategory, FindingState, ReportState, TourState, UnitKind
+from .models import MonthlyReport, Tour, TourFinding, Unit
 
 
 class CommitteeFilter(BaseFilterSet):
@@ -52,4 +52,37 @@ class MonthlyReportFilter(CommitteeFilter):
 
     def filter_overdue(self, queryset, name, value):
         overdue = Q(state=ReportState.PENDING, due_on__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class TourFilter(CommitteeFilter):
+    unit = django_filters.NumberFilter(field_name="unit_id", label=_("Toured unit"))
+    state = django_filters.ChoiceFilter(choices=TourState.choices, label=pgettext_lazy("tour", "State"))
+    year = django_filters.NumberFilter(field_name="starts_on__year", label=pgettext_lazy("steering", "Year"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Search (number, title)"))
+
+    class Meta:
+        model = Tour
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value)) if value else queryset
+
+
+class FindingFilter(CommitteeFilter):
+    tour = django_filters.NumberFilter(field_name="tour_id", label=_("Inspection tour"))
+    unit = django_filters.NumberFilter(field_name="unit_id", label=_("Toured unit"))
+    state = django_filters.MultipleChoiceFilter(choices=FindingState.choices, distinct=False,
+                                                label=pgettext_lazy("finding", "State"))
+    category = django_filters.ChoiceFilter(choices=FindingCategory.choices, label=pgettext_lazy("finding", "Category"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue (not rectified after the deadline)"))
+    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label=_("Deadline on or before"))
+
+    class Meta:
+        model = TourFinding
+        fields: list[str] = []
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(state=FindingState.OPEN, deadline__lt=timezone.localdate())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)

@@ -15,9 +15,9 @@ from anjian.regions.choices import RegionLevel
 from anjian.regions.fields import RegionCodeField, region_choices
 from anjian.regions.models import Region
 
-from .choices import ReportState, UnitKind
-from .filters import MonthlyReportFilter, UnitFilter
-from .models import LeaderCheck, MonthlyReport, ReportMeeting, Unit
+from .choices import FindingCategory, FindingState, ReportState, TourState, UnitKind
+from .filters import FindingFilter, MonthlyReportFilter, TourFilter, UnitFilter
+from .models import LeaderCheck, MonthlyReport, ReportMeeting, Tour, TourFinding, Unit
 
 #: The levels a lower government may have (a city's counties, a county's townships, …).
 LOWER_GOVERNMENT_LEVELS = (RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
@@ -185,3 +185,134 @@ class StepForm(forms.Form):
 
 class ReasonForm(StepForm):
     reason = forms.CharField(label=pgettext_lazy("steering", "Reason"), max_length=200)
+
+
+# --- inspection tours ---------------------------------------------------------------------------------
+
+def unit_choices(user, *, kinds=None) -> list[tuple[int, str]]:
+    """The units a user may name (their committees' units in scope), labelled with the committee."""
+    units = Unit.objects.for_user(user).select_related("committee_region").order_by("committee_region__path", "sort",
+                                                                                      "name")
+    if kinds:
+        units = units.filter(kind__in=kinds)
+    return [(u.pk, f"{u.committee_region.name} · {u.name}") for u in units]
+
+
+class UnitChoiceField(forms.TypedChoiceField):
+    def __init__(self, user, *, kinds=None, **kwargs):
+        kwargs.setdefault("label", _("Responsible unit"))
+        super().__init__(choices=[("", "—"), *unit_choices(user, kinds=kinds)], coerce=int, **kwargs)
+
+    def unit(self, pk: int) -> Unit:
+        return Unit.objects.get(pk=pk)
+
+
+class TourListFilter(FilterBarMixin, TourFilter):
+    def _shape(self, form) -> None:
+        fields = form.fields
+        fields["q"].widget = forms.TextInput(attrs={"type": "search", "placeholder": _("Number or title")})
+        fields["region"] = RegionCodeField(self.user, label=pgettext_lazy("steering", "Region"))
+        fields["state"] = forms.ChoiceField(label=fields["state"].label, required=False,
+                                            choices=[("", _("All states")), *TourState.choices])
+        for name in ("unit", "year", "committee"):
+            fields[name].widget = forms.HiddenInput()
+        form.fields = {n: fields[n] for n in ("q", "region", "state", "unit", "year", "committee")}
+
+
+class FindingListFilter(FilterBarMixin, FindingFilter):
+    def _shape(self, form) -> None:
+        fields = form.fields
+        fields["region"] = RegionCodeField(self.user, label=pgettext_lazy("steering", "Region"))
+        fields["state"] = forms.MultipleChoiceField(label=fields["state"].label, required=False,
+                                                    choices=FindingState.choices, widget=forms.CheckboxSelectMultiple)
+        fields["category"] = forms.ChoiceField(label=fields["category"].label, required=False,
+                                               choices=[("", _("All categories")), *FindingCategory.choices])
+        fields["overdue"] = forms.NullBooleanField(label=fields["overdue"].label, required=False,
+                                                   widget=forms.Select(choices=YES_NO))
+        fields["deadline_before"] = forms.DateField(label=fields["deadline_before"].label, required=False,
+                                                    widget=DateInput())
+        for name in ("tour", "unit", "committee"):
+            fields[name].widget = forms.HiddenInput()
+
+
+class TourForm(forms.ModelForm):
+    wide_fields = ("basis", "summary")
+
+    class Meta:
+        model = Tour
+        fields = ["title", "basis", "starts_on", "ends_on", "team_leader", "team_members", "summary"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "basis": forms.Textarea(attrs={"rows": 2}),
+                   "summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["committee"] = CommitteeField(user)
+            self.fields["unit"] = UnitChoiceField(user, kinds=(UnitKind.LOWER_GOVERNMENT, UnitKind.DEPARTMENT),
+                                                  label=_("Toured unit"))
+            self.order_fields(["committee", "unit"])
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("committee", "unit")}
+
+
+class HazardNumberField(forms.CharField):
+    """A hazard of the ledger named by its number (YH…), in the user's jurisdiction."""
+
+    def __init__(self, user, **kwargs):
+        self.user = user
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        from anjian.hazards.models import Hazard
+
+        number = (super().clean(value) or "").strip().upper()
+        if not number:
+            return None
+        hazard = Hazard.objects.for_user(self.user).filter(number=number).first()
+        if hazard is None:
+            raise forms.ValidationError(_("No hazard with this number in your jurisdiction."))
+        return hazard
+
+
+class FindingForm(forms.ModelForm):
+    wide_fields = ("description", "requirement", "files")
+    files = MultipleFileField(label=_("Photos and documents"), required=False)
+
+    class Meta:
+        model = TourFinding
+        fields = ["category", "description", "requirement", "deadline"]
+        widgets = {"deadline": DateInput(), "description": forms.Textarea(attrs={"rows": 3}),
+                   "requirement": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, with_files=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hazard"] = HazardNumberField(user, label=_("Hazard handed over (number)"),
+                                                  help_text=_("A major hazard found on the tour, entered in the ledger."))
+        if self.instance.hazard_id:
+            self.initial["hazard"] = self.instance.hazard.number
+        if not with_files:
+            del self.fields["files"]
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "files"}
+
+
+class RectificationReportForm(StepForm):
+    note = forms.CharField(label=_("What was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label=_("Evidence"), required=False)
+
+
+class VerifyForm(StepForm):
+    decision = forms.ChoiceField(choices=[("close", pgettext_lazy("finding", "Verify and close")),
+                                          ("return", pgettext_lazy("finding", "Return: not rectified"))],
+                                 label=_("Decision"))
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FeedbackForm(StepForm):
+    feedback_on = forms.DateField(label=_("Feedback given on"), required=False, widget=DateInput())
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=1000)

@@ -20,7 +20,16 @@ from simple_history.models import HistoricalRecords
 from anjian.core.models import VersionedModel, VoidableModel
 from anjian.core.scoping import ScopedQuerySet
 
-from .choices import CheckKind, MeetingKind, ReportState, RuleCode, UnitKind
+from .choices import (
+    CheckKind,
+    FindingCategory,
+    FindingState,
+    MeetingKind,
+    ReportState,
+    RuleCode,
+    TourState,
+    UnitKind,
+)
 
 
 class CommitteeRecord(VoidableModel, VersionedModel):
@@ -260,3 +269,97 @@ class LeaderCheck(ReportChild):
 
     def __str__(self) -> str:
         return f"{self.checked_on:%Y-%m-%d} {self.leader_name}"
+
+
+# --- inspection tours (巡查督导) -------------------------------------------------------------------------
+
+class Tour(CommitteeRecord):
+    """An inspection tour (巡查督导) of a lower government or a department by the committee's
+    office: its team and dates, its findings (``TourFinding``), the feedback that hands the
+    required rectifications to the toured unit, and the follow-up until every one is closed
+    (seed 003, 《江西省2020年安全生产工作要点》 item 4; seed 000, 三年行动工作方案 四(一)2 "建立安全生产
+    巡查工作制度")."""
+
+    number = models.CharField(pgettext_lazy("tour", "number"), max_length=32, unique=True, editable=False)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="tours", verbose_name=_("toured unit"))
+    title = models.CharField(pgettext_lazy("tour", "title"), max_length=200)
+    basis = models.TextField(_("basis"), blank=True, help_text=_("The work plan or rule the tour follows."))
+    starts_on = models.DateField(pgettext_lazy("tour", "starts on"))
+    ends_on = models.DateField(pgettext_lazy("tour", "ends on"))
+    team_leader = models.CharField(_("team leader"), max_length=50)
+    team_members = models.CharField(_("team members"), max_length=300, blank=True)
+    summary = models.TextField(_("overall findings"), blank=True)
+    state = models.CharField(pgettext_lazy("tour", "state"), max_length=16, choices=TourState.choices,
+                             default=TourState.PLANNED, editable=False)
+    feedback_on = models.DateField(_("feedback given on"), null=True, blank=True, editable=False)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
+
+    class Meta:
+        verbose_name = _("inspection tour")
+        verbose_name_plural = _("inspection tours")
+        ordering = ["-starts_on", "-id"]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="st_tour_path_idx"),
+            models.Index(fields=["state", "region_path"], name="st_tour_state_path_idx"),
+            models.Index(fields=["unit", "starts_on"], name="st_tour_unit_idx"),
+            models.Index(fields=["starts_on", "region_path"], name="st_tour_start_path_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class TourFinding(CommitteeRecord):
+    """A finding of a tour and, when it asks for one, the rectification the toured unit owes by
+    its deadline: the unit reports it done (with evidence), the office verifies and closes it or
+    returns it. A major hazard handed over to the toured region is linked to its hazard in the
+    ledger. Copies the tour's unit, committee and scope keys."""
+
+    tour = models.ForeignKey(Tour, on_delete=models.PROTECT, related_name="findings", verbose_name=_("inspection tour"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", editable=False,
+                             verbose_name=_("toured unit"))
+    seq = models.PositiveSmallIntegerField(pgettext_lazy("finding", "no."), editable=False)
+    category = models.CharField(pgettext_lazy("finding", "category"), max_length=16, choices=FindingCategory.choices)
+    description = models.TextField(pgettext_lazy("finding", "what was found"))
+    requirement = models.TextField(_("rectification required"), blank=True,
+                                   help_text=_("Empty: noted, nothing to rectify."))
+    deadline = models.DateField(_("rectification deadline"), null=True, blank=True)
+    hazard = models.ForeignKey("hazards.Hazard", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("hazard handed over"))
+    state = models.CharField(pgettext_lazy("finding", "state"), max_length=16, choices=FindingState.choices,
+                             default=FindingState.OPEN, editable=False)
+    rectification_note = models.TextField(_("rectification done"), blank=True, editable=False)
+    reported_on = models.DateField(_("rectification reported on"), null=True, blank=True, editable=False)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", editable=False, verbose_name=_("reported by"))
+    closed_at = models.DateTimeField(pgettext_lazy("finding", "closed at"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", editable=False, verbose_name=pgettext_lazy("finding", "closed by"))
+    office_comment = models.TextField(_("office's comment"), blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
+
+    class Meta:
+        verbose_name = _("tour finding")
+        verbose_name_plural = _("tour findings")
+        ordering = ["tour", "seq"]
+        permissions = [("close_tourfinding", _("Can verify and close rectifications of tour findings"))]
+        constraints = [models.UniqueConstraint(fields=["tour", "seq"], name="steering_finding_seq_uniq")]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="st_finding_path_idx"),
+            # the overdue warning and the follow-up figure
+            models.Index(fields=["state", "deadline"], name="st_finding_state_due_idx"),
+            models.Index(fields=["deadline", "region_path"], name="st_finding_due_path_idx"),
+            models.Index(fields=["category", "region_path"], name="st_finding_cat_path_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tour.number}-{self.seq}"
+
+    @property
+    def overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.state == FindingState.OPEN and self.deadline is not None and self.deadline < timezone.localdate()

@@ -67,6 +67,7 @@ class SteeringPolicy(Policy):
     aliases = {
         # units
         "create_unit": "manage", "update_unit": "manage",
+        "create_tour": "manage",
         # monthly reports: the steps of choices.REPORT_MACHINE name "file", "review" and "manage"
     }
 

@@ -10,10 +10,13 @@ from anjian.orgs.choices import Role
 
 FILING = [
     "steering.change_monthlyreport",
+    "steering.change_tourfinding",  # a toured unit reports its rectifications
 ]
 OFFICE = [
     "steering.add_unit", "steering.change_unit", "steering.delete_unit",
     *FILING, "steering.review_monthlyreport", "steering.delete_monthlyreport",
+    "steering.add_tour", "steering.change_tour", "steering.delete_tour",
+    "steering.add_tourfinding", "steering.close_tourfinding", "steering.delete_tourfinding",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

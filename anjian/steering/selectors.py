@@ -8,7 +8,10 @@ the registry narrows the region to the caller's scope before it asks:
 
 - ``report_timeliness(path, start, end)`` → ``Figure``, with ``report_timeliness_records(…, part=…)``:
   monthly reports (两议一报) submitted on time / reports due;
-- (further selectors are added with their records: tours, tasks, campaigns).
+- ``tour_rectification(path, start, end)`` → ``Figure``, with ``tour_rectification_records(…, part=…)``:
+  rectifications required by inspection tours (巡查督导反馈问题整改) reported done by their deadline /
+  rectifications due;
+- (further selectors are added with their records: tasks, campaigns).
 
 A ``Figure`` says how it was computed (``numerator``/``denominator`` names and the counts of each
 part); the records function answers exactly the rows behind a part, so a rate of 93% lists the
@@ -21,12 +24,13 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from anjian.core.paths import subtree_q
 
-from .models import MonthlyReport
+from .choices import FindingState, TourState
+from .models import MonthlyReport, TourFinding
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,50 @@ def report_timeliness_records(path: str, start: datetime.date, end: datetime.dat
     today = today or timezone.localdate()
     return (_due_reports(path, start, end, today).filter(_report_part(part))
             .select_related("unit").order_by("period", "unit__sort", "unit__name", "pk"))
+
+
+# --- tour rectifications (巡查督导整改) --------------------------------------------------------------------
+
+RECTIFICATION_PARTS = ("on_time", "late", "overdue")
+"""The parts of the follow-up figure: reported done on or before the deadline (closed or awaiting
+the office's verification), reported after it, still not reported after it."""
+
+
+def _due_rectifications(path: str, start: datetime.date, end: datetime.date, today: datetime.date) -> QuerySet:
+    return (TourFinding.objects.filter(subtree_q("region_path", path), is_voided=False, tour__is_voided=False,
+                                       deadline__gte=start, deadline__lte=end)
+            .exclude(state=FindingState.NOTED).exclude(tour__state=TourState.PLANNED)
+            .filter(Q(reported_on__isnull=False, state__in=(FindingState.REPORTED, FindingState.CLOSED))
+                    | Q(deadline__lt=today)))
+
+
+def _rectification_part(part: str) -> Q:
+    done = Q(state__in=(FindingState.REPORTED, FindingState.CLOSED))
+    return {"on_time": done & Q(reported_on__lte=F("deadline")), "late": done & Q(reported_on__gt=F("deadline")),
+            "overdue": Q(state=FindingState.OPEN)}[part]
+
+
+def tour_rectification(path: str, start: datetime.date, end: datetime.date, *,
+                       today: datetime.date | None = None) -> Figure:
+    """Follow-up of tour rectifications (巡查督导反馈问题按期整改率) in the region ``path``: the
+    rectifications whose deadline falls from ``start`` to ``end`` and has passed by ``today`` (or
+    that were reported already), reported done on or before the deadline. One aggregate."""
+    today = today or timezone.localdate()
+    counts = _due_rectifications(path, start, end, today).aggregate(
+        **{part: Count("pk", filter=_rectification_part(part)) for part in RECTIFICATION_PARTS})
+    return Figure(numerator=counts["on_time"], denominator=sum(counts.values()), parts=counts,
+                  explanation="巡查督导问题按期整改率 = 在整改期限内报告整改完成的问题数 ÷ 整改期限已到（或已报告整改）的问题数；"
+                              "被退回重新整改的问题按最近一次报告日期计。")
+
+
+def tour_rectification_records(path: str, start: datetime.date, end: datetime.date, *, part: str = "overdue",
+                               today: datetime.date | None = None) -> QuerySet:
+    """The findings behind one part of ``tour_rectification`` (``on_time``, ``late``, ``overdue``)."""
+    if part not in RECTIFICATION_PARTS:
+        raise ValueError(f"part must be one of {RECTIFICATION_PARTS}")
+    today = today or timezone.localdate()
+    return (_due_rectifications(path, start, end, today).filter(_rectification_part(part))
+            .select_related("tour", "unit").order_by("deadline", "pk"))
 
 
 # --- pages ------------------------------------------------------------------------------------------------

@@ -23,8 +23,16 @@ from anjian.hazards.selectors import area_period_counts
 from anjian.regions.models import Region
 
 from . import events
-from .choices import REPORT_MACHINE, RuleCode, UnitKind
-from .models import LeaderCheck, MonthlyReport, ReportingRule, ReportMeeting, Unit
+from .choices import (
+    FINDING_MACHINE,
+    REPORT_MACHINE,
+    TOUR_MACHINE,
+    FindingState,
+    RuleCode,
+    TourState,
+    UnitKind,
+)
+from .models import LeaderCheck, MonthlyReport, ReportingRule, ReportMeeting, Tour, TourFinding, Unit
 from .policy import policy
 
 
@@ -360,3 +368,178 @@ def available_report_actions(actor, report: MonthlyReport) -> list[str]:
     from anjian.core.workflow import available_steps
 
     return available_steps(REPORT_MACHINE, policy, actor, report)
+
+
+# --- inspection tours (巡查督导) -------------------------------------------------------------------------
+
+TOUR_FIELDS = ("title", "basis", "starts_on", "ends_on", "team_leader", "team_members", "summary")
+FINDING_FIELDS = ("category", "description", "requirement", "deadline", "hazard")
+TOURED_KINDS = (UnitKind.LOWER_GOVERNMENT, UnitKind.DEPARTMENT)
+
+
+def _number(prefix: str, obj) -> str:
+    """A record's number: prefix + the year it was made + its id, zero-padded (unique, stable)."""
+    return f"{prefix}{timezone.localdate():%Y}{obj.pk:06d}"
+
+
+def _check_dates(start: datetime.date | None, end: datetime.date | None, field: str = "ends_on") -> None:
+    if start and end and end < start:
+        raise ValidationError({field: _("The end cannot be before the start.")})
+
+
+def _same_committee(unit: Unit, committee_region: Region, field: str = "unit") -> None:
+    if unit.is_voided or unit.committee_region_id != committee_region.pk:
+        raise ValidationError({field: _("Choose a unit of this committee.")})
+
+
+def create_tour(*, actor, committee_region: Region, unit: Unit, data: Mapping[str, Any]) -> Tour:
+    """Plan an inspection tour of a lower government or department of the committee."""
+    _check_fields(data, (*TOUR_FIELDS, "is_demo"))
+    tour = Tour(committee_region=committee_region, unit=unit, created_by=_user(actor), **data)
+    policy.require(actor, "create_tour", tour, _("Only the committee office plans inspection tours."))
+    _same_committee(unit, committee_region)
+    if unit.kind not in TOURED_KINDS:
+        raise ValidationError({"unit": _("A tour visits a lower government or a department.")})
+    _check_dates(tour.starts_on, tour.ends_on)
+    tour.region_path, tour.enterprise_id = unit.region_path, unit.enterprise_id
+    tour.number = f"TMP{timezone.now().timestamp():.6f}"[:32]
+
+    def prepare(new: Tour) -> None:
+        new.number = _number("XC", new)
+        Tour.objects.filter(pk=new.pk).update(number=new.number)
+
+    return create(tour, actor=actor, policy=None, prepare=prepare)
+
+
+def update_tour(tour: Tour, *, actor, data: Mapping[str, Any], version: int | None = None) -> Tour:
+    """Correct a tour's details (before it is completed)."""
+    edit = _edit(TOUR_FIELDS, data)
+
+    def change(locked: Tour):
+        changed = edit(locked)
+        _check_dates(locked.starts_on, locked.ends_on)
+        return changed
+
+    return perform_step(tour, "edit", actor=actor, policy=policy, machine=TOUR_MACHINE, change=change,
+                        expected_version=version) or tour
+
+
+def _check_finding(actor, tour: Tour, finding: TourFinding) -> None:
+    """What a finding names must fit: a required rectification has a deadline once feedback is
+    due (and never before the tour starts); a hazard handed over lies in the toured unit's area
+    and in the actor's jurisdiction."""
+    finding.requirement = (finding.requirement or "").strip()
+    if finding.requirement:
+        if finding.deadline is None and tour.state != TourState.PLANNED:
+            raise ValidationError({"deadline": _("Give the rectification's deadline.")})
+        if finding.deadline is not None and finding.deadline < tour.starts_on:
+            raise ValidationError({"deadline": _("The deadline cannot be before the tour.")})
+    else:
+        finding.deadline = None
+    if finding.hazard_id is not None:
+        from anjian.hazards.models import Hazard
+
+        visible = Hazard.objects.for_user(actor).filter(pk=finding.hazard_id).exists()
+        if not visible or not finding.hazard.region_path.startswith(tour.region_path):
+            raise ValidationError({"hazard": _("Choose a hazard of the toured unit's area in your jurisdiction.")})
+
+
+def add_finding(tour: Tour, *, actor, data: Mapping[str, Any], files=(), version: int | None = None) -> TourFinding:
+    """Record a finding of the tour (with photos or documents); with a requirement it is a
+    rectification the unit owes by its deadline, else it is only noted."""
+    files = list(files or [])
+
+    def change(locked: Tour) -> TourFinding:
+        _check_fields(data, FINDING_FIELDS)
+        last = TourFinding.objects.filter(tour=locked).order_by("-seq").values_list("seq", flat=True).first() or 0
+        finding = TourFinding(tour=locked, unit=locked.unit, seq=last + 1, committee_region=locked.committee_region,
+                              region_path=locked.region_path, enterprise=locked.enterprise, is_demo=locked.is_demo,
+                              created_by=_user(actor), **data)
+        _check_finding(actor, locked, finding)
+        finding.state = FindingState.OPEN if finding.requirement else FindingState.NOTED
+        finding.full_clean()
+        finding.save()
+        attach_files(finding, files, actor=actor, kind=Attachment.Kind.DOCUMENT)
+        return finding
+
+    return perform_step(tour, "add_finding", actor=actor, policy=policy, machine=TOUR_MACHINE, change=change,
+                        expected_version=version, outcome=True, save=False,
+                        data={"category": data.get("category", "")}).result
+
+
+def update_finding(finding: TourFinding, *, actor, data: Mapping[str, Any],
+                   version: int | None = None) -> TourFinding:
+    """Correct a finding not yet reported (its text, requirement, deadline, hazard)."""
+    edit = _edit(FINDING_FIELDS, data)
+
+    def change(locked: TourFinding):
+        changed = edit(locked)
+        _check_finding(actor, locked.tour, locked)
+        locked.state = FindingState.OPEN if locked.requirement else FindingState.NOTED
+        return changed
+
+    return perform_step(finding, "edit", actor=actor, policy=policy, machine=FINDING_MACHINE, change=change,
+                        expected_version=version) or finding
+
+
+def give_feedback(tour: Tour, *, actor, on: datetime.date | None = None, comment: str = "",
+                  version: int | None = None) -> Tour:
+    """The office hands the findings to the toured unit (巡查反馈): from now on the unit owes each
+    required rectification by its deadline."""
+    def change(locked: Tour) -> None:
+        locked.feedback_on = on or timezone.localdate()
+        if locked.feedback_on < locked.starts_on:
+            raise ValidationError({"feedback_on": _("The feedback cannot be before the tour.")})
+
+    return perform_step(tour, "give_feedback", actor=actor, policy=policy, machine=TOUR_MACHINE, change=change,
+                        expected_version=version, comment=comment) or tour
+
+
+def complete_tour(tour: Tour, *, actor, comment: str = "", version: int | None = None) -> Tour:
+    """Close the tour once every rectification it required is closed."""
+    def change(locked: Tour) -> None:
+        locked.completed_on = timezone.localdate()
+
+    return perform_step(tour, "complete", actor=actor, policy=policy, machine=TOUR_MACHINE, change=change,
+                        expected_version=version, comment=comment) or tour
+
+
+def report_rectification(finding: TourFinding, *, actor, note: str, files=(),
+                         version: int | None = None) -> TourFinding:
+    """The toured unit reports the rectification done, with its evidence."""
+    note = (note or "").strip()
+
+    def change(locked: TourFinding) -> None:
+        if not note:
+            raise ValidationError({"note": _("Say what was done.")})
+        locked.rectification_note, locked.reported_on, locked.reported_by = note, timezone.localdate(), _user(actor)
+
+    return perform_step(finding, "report", actor=actor, policy=policy, machine=FINDING_MACHINE, change=change,
+                        expected_version=version, comment=note, files=files) or finding
+
+
+def verify_rectification(finding: TourFinding, *, actor, accept: bool, comment: str = "",
+                         version: int | None = None) -> TourFinding:
+    """The office verifies a reported rectification: closes it, or returns it (with the reason)."""
+    comment = (comment or "").strip()
+
+    def change(locked: TourFinding) -> None:
+        if not accept and not comment:
+            raise ValidationError({"comment": _("Say what is still not rectified.")})
+        locked.office_comment = comment
+        if accept:
+            locked.closed_at, locked.closed_by = timezone.now(), _user(actor)
+
+    return perform_step(finding, "close" if accept else "return", actor=actor, policy=policy,
+                        machine=FINDING_MACHINE, change=change, expected_version=version, comment=comment) or finding
+
+
+def void_tour(tour: Tour, *, actor, reason: str, version: int | None = None) -> Tour:
+    """Void a tour entered by mistake (its findings stay, with it)."""
+    return void(tour, actor=actor, policy=policy, reason=reason, expected_version=version, machine=TOUR_MACHINE)
+
+
+def void_finding(finding: TourFinding, *, actor, reason: str, version: int | None = None) -> TourFinding:
+    """Void a finding recorded by mistake."""
+    return void(finding, actor=actor, policy=policy, reason=reason, expected_version=version,
+                machine=FINDING_MACHINE)

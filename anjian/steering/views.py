@@ -20,7 +20,7 @@ from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.core.services import ConflictError, attachments_for
 
 from . import events, services
-from .choices import REPORT_MACHINE, ReportState
+from .choices import REPORT_MACHINE, FindingState, ReportState, TourState
 from .forms import (
     CheckForm,
     MeetingForm,
@@ -32,7 +32,7 @@ from .forms import (
     UnitForm,
     UnitListFilter,
 )
-from .models import LeaderCheck, MonthlyReport, ReportMeeting, Unit
+from .models import LeaderCheck, MonthlyReport, ReportMeeting, Tour, TourFinding, Unit
 from .policy import is_office, policy
 from .selectors import report_board
 from .views_common import crumbs, error_text, form_errors, form_page, history, page, require, step, timeline
@@ -58,8 +58,19 @@ def home(request):
         pending=Count("pk", filter=Q(state=ReportState.PENDING)),
         overdue=Count("pk", filter=Q(state=ReportState.PENDING, due_on__lt=today)),
         to_review=Count("pk", filter=Q(state=ReportState.SUBMITTED)))
+    findings = scoped_list(user, TourFinding).exclude(tour__state=TourState.PLANNED).aggregate(
+        open=Count("pk", filter=Q(state=FindingState.OPEN)),
+        overdue=Count("pk", filter=Q(state=FindingState.OPEN, deadline__lt=today)),
+        to_verify=Count("pk", filter=Q(state=FindingState.REPORTED)))
+    tours = scoped_list(user, Tour).exclude(state=TourState.COMPLETED).count()
+    sections = [
+        {"title": _("Inspection tours"), "url": reverse("steering:tours"),
+         "figures": [(tours, _("tours under way")), (findings["open"], _("rectifications open")),
+                     (findings["overdue"], _("overdue")), (findings["to_verify"], _("to verify"))],
+         "link": (reverse("steering:findings") + "?overdue=true", _("Overdue rectifications"))},
+    ]
     return render(request, "steering/home.html", {
-        "reports": reports, "is_office": is_office(user, None) or user.is_system_admin,
+        "reports": reports, "sections": sections, "is_office": is_office(user, None) or user.is_system_admin,
         "crumbs": crumbs(),
     })
 

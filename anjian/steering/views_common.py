@@ -96,3 +96,20 @@ def timeline(obj, app_label: str = "steering", limit: int = 100) -> list[dict]:
 
 def history(obj) -> list:
     return history_rows(obj)
+
+
+def record_step(request, perm: str, get: Callable[[Any, int], Any], pk: int, do: Callable[[Any], str | None],
+                back: str) -> HttpResponse:
+    """A POSTed step on one record: 403 without the role's permission, 404 outside the scope, the
+    step's refusal a message on the record's page (``back``: its URL name)."""
+    require(request.user, perm)
+    record = get(request.user, pk)
+    return step(request, lambda: do(record), reverse(back, args=[pk]))
+
+
+def posted(form_class, request, **kwargs):
+    """The valid form of a one-click step, or the ValidationError naming its fields."""
+    form = form_class(request.POST, request.FILES, **kwargs)
+    if not form.is_valid():
+        raise form_errors(form)
+    return form

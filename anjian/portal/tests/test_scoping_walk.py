@@ -128,6 +128,8 @@ PAGE_OBJECTS: dict[str, str] = {
     "files/": "core.Attachment",
     "steering/units/": "steering.Unit",
     "steering/reports/": "steering.MonthlyReport",
+    "steering/tours/": "steering.Tour",
+    "steering/findings/": "steering.TourFinding",
 }
 
 

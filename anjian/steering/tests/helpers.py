@@ -51,3 +51,11 @@ def fill(report: MonthlyReport, actor, *, meetings: int = 2) -> MonthlyReport:
             "title": f"安全生产专题会议（第{i + 1}次）", "chaired_by": "区长"}, minutes=minutes())
     report.refresh_from_db()
     return report
+
+
+def tour_of(c: Committee, unit=None, **data):
+    """A tour of the bureau (its officer, the world's regulator, reports its rectifications)."""
+    fields = {"title": "2026年度安全生产巡查", "starts_on": datetime.date(2026, 3, 2),
+              "ends_on": datetime.date(2026, 3, 6), "team_leader": "李组长", **data}
+    return services.create_tour(actor=c.office, committee_region=c.bureau.committee_region, unit=unit or c.bureau,
+                                data=fields)

@@ -15,30 +15,36 @@ pytestmark = pytest.mark.django_db
 
 
 def test_build_demo(clock):
-    # given a small demo city on 20 October 2026
-    clock("2026-10-20T10:00")
+    # given a small demo city on 20 March 2026
+    clock("2026-03-20T10:00")
     with transaction.atomic():
         DemoBuilder(DemoSize(enterprises_per_township=1, townships_per_county=1, counties_per_city=3),
                     seed=5, with_history=False).build()
     # when the committee office's demo is built
     made = build_demo(seed=7)
     # then the city's committee has its counties, departments and other units, the filing ones
-    # with a report for each month to October
+    # with a report for each month to March
     units = Unit.objects.filter(is_demo=True)
     filing = units.filter(files_monthly_report=True)
     assert made["steering_units"] == units.count() and filing.filter(kind="lower_government").count() == 3
     assert units.filter(files_monthly_report=False).count() == 3
-    assert MonthlyReport.objects.count() == made["monthly_reports"] == filing.count() * 10
+    assert MonthlyReport.objects.count() == made["monthly_reports"] == filing.count() * 3
     reports = MonthlyReport.objects.all()
-    # on time, late, missing (overdue) and open reports all occur, October's still open
+    # on time, late, missing (overdue) and open reports all occur, March's still open
     assert reports.filter(first_submitted_at__isnull=False, late=False).exists()
     assert reports.filter(late=True).exists()
-    assert reports.filter(state="pending", due_on__lt=datetime.date(2026, 10, 20)).exists()
-    assert not reports.filter(period=datetime.date(2026, 10, 1)).exclude(state="pending").exists()
+    assert reports.filter(state="pending", due_on__lt=datetime.date(2026, 3, 20)).exists()
+    assert not reports.filter(period=datetime.date(2026, 3, 1)).exclude(state="pending").exists()
     # made through the services: events and minutes
     report = reports.filter(state="accepted").first()
     assert {"report_opened", "report_submitted", "report_accepted"} <= set(
         events_for(report).values_list("action", flat=True))
     assert report.meetings.filter(is_voided=False).count() == report.meetings_held >= 1
+    # three tours: completed, rectifying (one rectification overdue), planned
+    from anjian.steering.models import Tour, TourFinding
+
+    assert set(Tour.objects.values_list("state", flat=True)) == {"completed", "feedback", "planned"}
+    assert TourFinding.objects.filter(state="open", deadline__lt=datetime.date(2026, 3, 20)).exists()
+    assert made["tour_findings"] == TourFinding.objects.count() == 8
     # and only once
     assert build_demo(seed=7) == {}

@@ -19,7 +19,7 @@ from anjian.orgs.choices import Role
 from anjian.steering import services
 from anjian.steering.models import Unit
 
-from .helpers import committee, fill, report_of
+from .helpers import committee, fill, report_of, tour_of
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,13 @@ def filled(world, clock):
     services.add_check(march, actor=c.office, data={
         "checked_on": datetime.date(2026, 3, 6), "kind": "night", "leader_name": "王明", "leader_position": "副区长",
         "places": "甲机械有限公司", "hazards_found": 2, "fixed_on_the_spot": 1})
+    tour = tour_of(c)
+    c.finding = services.add_finding(tour, actor=c.office, data={
+        "category": "responsibility", "description": "专题会议未按月召开", "requirement": "按月召开",
+        "deadline": datetime.date(2026, 3, 9)})
+    tour.refresh_from_db()
+    c.tour = services.give_feedback(tour, actor=c.office)
+    services.report_rectification(c.finding, actor=c.office, note="已整改")
     return c
 
 
@@ -61,7 +68,11 @@ def test_every_role_reads_the_pages_in_chinese(world, filled, role):
             reverse("steering:report_detail", args=[report_of(filled.bureau, MARCH).pk]),
             reverse("steering:report_detail", args=[report_of(filled.bureau, datetime.date(2026, 2, 1)).pk]),
             reverse("steering:report_edit", args=[report_of(filled.bureau, MARCH).pk]),
-            reverse("steering:unit_edit", args=[filled.bureau.pk])]
+            reverse("steering:unit_edit", args=[filled.bureau.pk]),
+            reverse("steering:tours"), reverse("steering:findings"), reverse("steering:tour_create"),
+            reverse("steering:tour_detail", args=[filled.tour.pk]), reverse("steering:tour_edit", args=[filled.tour.pk]),
+            reverse("steering:finding_detail", args=[filled.finding.pk]),
+            reverse("steering:finding_edit", args=[filled.finding.pk])]
     found = {}
     for url in urls:
         response = client.get(url, **ZH)

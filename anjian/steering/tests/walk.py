@@ -18,4 +18,9 @@ def records(world, ent) -> dict:
         "kind": "department", "name": f"甲区应急管理局（{ent.pk}）", "department": world.dept_a})
     month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
     report = next(r for r in services.open_month(month) if r.unit_id == unit.pk)
-    return {"steering.Unit": unit, "steering.MonthlyReport": report}
+    tour = services.create_tour(actor=office, committee_region=world.county_a, unit=unit, data={
+        "title": "巡查", "starts_on": month, "ends_on": month, "team_leader": "李组长"})
+    finding = services.add_finding(tour, actor=office, data={
+        "category": "other", "description": "问题", "requirement": "整改", "deadline": month})
+    return {"steering.Unit": unit, "steering.MonthlyReport": report, "steering.Tour": tour,
+            "steering.TourFinding": finding}
