@@ -35,7 +35,17 @@ from .forms import (
 from .models import LeaderCheck, MonthlyReport, ReportMeeting, Tour, TourFinding, Unit
 from .policy import is_office, policy
 from .selectors import report_board
-from .views_common import crumbs, error_text, form_errors, form_page, history, page, require, step, timeline
+from .views_common import (
+    crumbs,
+    error_text,
+    form_errors,
+    form_page,
+    history,
+    list_page,
+    require,
+    step,
+    timeline,
+)
 
 #: How each action reads in the timelines of this app's pages (core.events reads it too).
 EVENT_LABELS = {
@@ -85,18 +95,13 @@ def _unit(user, pk: int) -> Unit:
 @login_required
 def unit_list(request):
     """成员单位: the responsible units of the committees in the user's jurisdiction."""
-    user = request.user
-    filterset = UnitListFilter(request.GET or None, queryset=scoped_list(user, Unit).select_related(
-        "committee_region", "region", "department"), user=user)
-    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    return render(request, "steering/unit_list.html", {
-        "form": filterset.form, "page_obj": page(request, qs.order_by("committee_region__path", "sort", "kind", "name",
-                                                                      "pk")),
-        "can_add": user.has_perm("steering.add_unit"), "crumbs": crumbs((_("Responsible units"), "")),
-        "title": _("Responsible units"),
-        "sub": _("The units of each safety committee: lower governments and departments file the monthly report; "
-                 "every unit may carry duties and tasks."),
-    })
+    return list_page(
+        request, scoped_list(request.user, Unit).select_related("committee_region", "region", "department"),
+        UnitListFilter, "steering/unit_list.html", order=("committee_region__path", "sort", "kind", "name", "pk"),
+        can_add=request.user.has_perm("steering.add_unit"), crumbs=crumbs((_("Responsible units"), "")),
+        title=_("Responsible units"),
+        sub=_("The units of each safety committee: lower governments and departments file the monthly report; "
+              "every unit may carry duties and tasks."))
 
 
 @login_required
@@ -176,17 +181,12 @@ def _report(user, pk: int) -> MonthlyReport:
 @login_required
 def report_list(request):
     """两议一报: the monthly reports of the units in the user's jurisdiction."""
-    user = request.user
-    filterset = ReportListFilter(request.GET or None, queryset=scoped_list(user, MonthlyReport).select_related(
-        "unit", "committee_region"), user=user)
-    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    return render(request, "steering/report_list.html", {
-        "form": filterset.form, "page_obj": page(request, qs.order_by(*filterset.sort_orders[filterset.sort])),
-        "today": timezone.localdate(), "crumbs": crumbs((_("Monthly reports"), "")),
-        "title": _("Monthly reports"),
-        "sub": _("Each lower government and department reports its month (两议一报): at least two meetings on work "
-                 "safety, the checks led by officials, and its hazard work."),
-    })
+    return list_page(
+        request, scoped_list(request.user, MonthlyReport).select_related("unit", "committee_region"),
+        ReportListFilter, "steering/report_list.html", today=timezone.localdate(),
+        crumbs=crumbs((_("Monthly reports"), "")), title=_("Monthly reports"),
+        sub=_("Each lower government and department reports its month (两议一报): at least two meetings on work "
+              "safety, the checks led by officials, and its hazard work."))
 
 
 @login_required

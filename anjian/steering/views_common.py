@@ -113,3 +113,14 @@ def posted(form_class, request, **kwargs):
     if not form.is_valid():
         raise form_errors(form)
     return form
+
+
+def list_page(request, queryset, filter_class, template: str, *, order=None, **context) -> HttpResponse:
+    """A list page: the caller's rows of ``queryset`` (already scoped) narrowed by the filter bar
+    (the API's filters, the page's widgets), ordered by ``order`` (or the filter's sort), paged."""
+    filterset = filter_class(request.GET or None, queryset=queryset, user=request.user)
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    if order is None:
+        order = filterset.sort_orders[filterset.sort]
+    return render(request, template, {"form": filterset.form, "page_obj": page(request, qs.order_by(*order)),
+                                      **context})

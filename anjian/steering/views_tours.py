@@ -32,7 +32,17 @@ from .forms import (
 )
 from .models import Tour, TourFinding
 from .policy import policy
-from .views_common import crumbs, error_text, form_page, history, page, posted, record_step, require, timeline
+from .views_common import (
+    crumbs,
+    error_text,
+    form_page,
+    history,
+    list_page,
+    posted,
+    record_step,
+    require,
+    timeline,
+)
 
 TOUR_PERM = "steering.change_tour"
 FINDING_PERM = "steering.change_tourfinding"
@@ -54,17 +64,12 @@ def _finding(user, pk: int) -> TourFinding:
 @login_required
 def tour_list(request):
     """巡查督导: the tours of lower governments and departments in the user's jurisdiction."""
-    user = request.user
-    filterset = TourListFilter(request.GET or None, queryset=scoped_list(user, Tour).select_related(
-        "unit", "committee_region"), user=user)
-    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    return render(request, "steering/tour_list.html", {
-        "form": filterset.form, "page_obj": page(request, qs.order_by("-starts_on", "-pk")),
-        "can_add": user.has_perm("steering.add_tour"), "crumbs": crumbs((_("Inspection tours"), "")),
-        "title": _("Inspection tours"),
-        "sub": _("Tours of lower governments and departments by the committee office: findings, the rectifications "
-                 "they require, and their follow-up to closure."),
-    })
+    return list_page(
+        request, scoped_list(request.user, Tour).select_related("unit", "committee_region"), TourListFilter,
+        "steering/tour_list.html", order=("-starts_on", "-pk"), can_add=request.user.has_perm("steering.add_tour"),
+        crumbs=crumbs((_("Inspection tours"), "")), title=_("Inspection tours"),
+        sub=_("Tours of lower governments and departments by the committee office: findings, the rectifications "
+              "they require, and their follow-up to closure."))
 
 
 @login_required
@@ -182,16 +187,11 @@ def tour_void(request, pk: int):
 @login_required
 def finding_list(request):
     """巡查问题整改: every finding that requires a rectification, with its deadline and state."""
-    user = request.user
-    filterset = FindingListFilter(request.GET or None, queryset=scoped_list(user, TourFinding).select_related(
-        "tour", "unit"), user=user)
-    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    return render(request, "steering/finding_list.html", {
-        "form": filterset.form, "page_obj": page(request, qs.order_by("deadline", "pk")),
-        "today": timezone.localdate(), "crumbs": crumbs(_tours_crumb(), (_("Rectifications"), "")),
-        "title": _("Rectifications required by tours"),
-        "sub": _("What each tour found and asked to rectify, by when, and how far each rectification is."),
-    })
+    return list_page(
+        request, scoped_list(request.user, TourFinding).select_related("tour", "unit"), FindingListFilter,
+        "steering/finding_list.html", order=("deadline", "pk"), today=timezone.localdate(),
+        crumbs=crumbs(_tours_crumb(), (_("Rectifications"), "")), title=_("Rectifications required by tours"),
+        sub=_("What each tour found and asked to rectify, by when, and how far each rectification is."))
 
 
 @login_required
