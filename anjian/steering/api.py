@@ -15,7 +15,13 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from anjian.core.api import EventSerializer, HistoryActionMixin, ScopedReadOnlyViewSet, ScopedViewSet
+from anjian.core.api import (
+    EventSerializer,
+    HistoryActionMixin,
+    ScopedReadOnlyViewSet,
+    ScopedRelatedFieldsMixin,
+    ScopedViewSet,
+)
 from anjian.core.api_fields import ActionPermission, EnumField, UserNameField, VersionSerializer, files_field
 from anjian.core.models import Attachment
 from anjian.core.services import attachments_for, events_for
@@ -27,17 +33,43 @@ from anjian.regions.models import Region
 from . import services
 from .choices import (
     FINDING_MACHINE,
+    TASK_MACHINE,
     TOUR_MACHINE,
+    AssignmentRole,
     CheckKind,
     FindingCategory,
     FindingState,
     MeetingKind,
+    PlanKind,
+    ProgressKind,
     ReportState,
+    TaskState,
     TourState,
     UnitKind,
 )
-from .filters import FindingFilter, MonthlyReportFilter, TourFilter, UnitFilter
-from .models import LeaderCheck, MonthlyReport, ReportMeeting, Tour, TourFinding, Unit
+from .filters import (
+    AssignmentFilter,
+    FindingFilter,
+    MonthlyReportFilter,
+    PlanFilter,
+    ProgressFilter,
+    TaskFilter,
+    TourFilter,
+    UnitFilter,
+)
+from .models import (
+    LeaderCheck,
+    MonthlyReport,
+    Plan,
+    PlanPhase,
+    PlanTask,
+    ProgressReport,
+    ReportMeeting,
+    TaskAssignment,
+    Tour,
+    TourFinding,
+    Unit,
+)
 
 
 class FileSerializer(serializers.ModelSerializer):
@@ -368,7 +400,7 @@ class TourSerializer(AvailableActionsMixin, serializers.ModelSerializer):
         read_only_fields = ["number", "state", "feedback_on", "completed_on", "is_voided"]
 
 
-class FindingSerializer(AvailableActionsMixin, serializers.ModelSerializer):
+class FindingSerializer(ScopedRelatedFieldsMixin, AvailableActionsMixin, serializers.ModelSerializer):
     machine = FINDING_MACHINE
     tour_number = serializers.CharField(source="tour.number", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
@@ -550,4 +582,300 @@ class TourFindingViewSet(EventsActionMixin, HistoryActionMixin, mixins.UpdateMod
         ser.is_valid(raise_exception=True)
         services.void_finding(finding, actor=request.user, reason=ser.validated_data["reason"],
                               version=ser.validated_data.get("version"))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- action plans and their tasks (三年行动, 工作要点) -------------------------------------------------------
+
+class PhaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanPhase
+        fields = ["id", "seq", "name", "starts_on", "ends_on"]
+        read_only_fields = ["seq"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    committee = serializers.SlugRelatedField(source="committee_region", slug_field="code",
+                                             queryset=Region.objects.all())
+    kind = EnumField(PlanKind, enum_name="SteeringPlanKindEnum")
+    phases = serializers.SerializerMethodField()
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Plan
+        fields = ["id", "committee", "kind", "title", "document_number", "issued_on", "year_from", "year_to",
+                  "description", "phases", "version", "is_voided"]
+        read_only_fields = ["is_voided"]
+
+    @extend_schema_field(PhaseSerializer(many=True))
+    def get_phases(self, obj):
+        return PhaseSerializer([p for p in obj.phases.all() if not p.is_voided], many=True).data
+
+
+class PlanViewSet(EventsActionMixin, HistoryActionMixin, ScopedViewSet):
+    """三年行动、工作要点: the committees' plans, with their phases (POST …/phases/)."""
+
+    queryset = Plan.objects.all()
+    serializer_class = PlanSerializer
+    filterset_class = PlanFilter
+    ordering_fields = ["id", "year_from"]
+    ordering = ["-year_from", "-id"]
+    select_related = ("committee_region",)
+    prefetch_related = (Prefetch("phases", queryset=PlanPhase.objects.order_by("seq")),)
+    permission_classes = [ActionPermission]
+    action_permissions = {"create": ["steering.add_plan"], "update": ["steering.change_plan"],
+                          "partial_update": ["steering.change_plan"], "phases": ["steering.change_plan"],
+                          "remove_phase": ["steering.change_plan"], "destroy": ["steering.delete_plan"],
+                          "void": ["steering.delete_plan"]}
+    void_service = staticmethod(services.void_plan)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        committee = data.pop("committee_region")
+        data.pop("version", None)
+        serializer.instance = services.create_plan(actor=self.request.user, committee_region=committee, data=data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        committee = data.pop("committee_region", None)
+        if committee is not None and committee.pk != serializer.instance.committee_region_id:
+            raise serializers.ValidationError({"committee": [_("A plan cannot move to another committee.")]})
+        serializer.instance = services.update_plan(serializer.instance, actor=self.request.user, data=data,
+                                                   version=version)
+
+    def _answer(self, plan, code=status.HTTP_200_OK):
+        return Response(PlanSerializer(self.get_queryset().get(pk=plan.pk), context=self.get_serializer_context()).data,
+                        status=code)
+
+    @extend_schema(request=PhaseSerializer, responses=PlanSerializer)
+    @action(detail=True, methods=["post"])
+    def phases(self, request, pk=None):
+        plan = self.get_object()
+        ser = PhaseSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.add_phase(plan, actor=request.user, data=dict(ser.validated_data),
+                           version=request.data.get("version"))
+        return self._answer(plan, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReasonSerializer, responses=PlanSerializer)
+    @action(detail=True, methods=["post"], url_path=r"phases/(?P<phase_id>\d+)/remove")
+    def remove_phase(self, request, pk=None, phase_id=None):
+        plan = self.get_object()
+        ser = ReasonSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        phase = PlanPhase.objects.filter(plan=plan, is_voided=False, pk=phase_id).first()
+        if phase is None:
+            return Response({"detail": _("No such phase in this plan.")}, status=status.HTTP_404_NOT_FOUND)
+        services.remove_phase(phase, actor=request.user, reason=ser.validated_data["reason"],
+                              version=ser.validated_data.get("version"))
+        return self._answer(plan)
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    role = EnumField(AssignmentRole, enum_name="SteeringAssignmentRoleEnum")
+    task_number = serializers.CharField(source="task.number", read_only=True)
+    task_title = serializers.CharField(source="task.title", read_only=True)
+    task_deadline = serializers.DateField(source="task.deadline", read_only=True)
+    task_state = EnumField(TaskState, enum_name="SteeringTaskStateEnum", source="task.state", read_only=True)
+
+    class Meta:
+        model = TaskAssignment
+        fields = ["id", "task", "task_number", "task_title", "task_deadline", "task_state", "unit", "unit_name", "role",
+                  "version", "is_voided"]
+        read_only_fields = fields
+
+
+class TaskSerializer(AvailableActionsMixin, serializers.ModelSerializer):
+    machine = TASK_MACHINE
+    plan = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.all())
+    state = EnumField(TaskState, enum_name="SteeringTaskStateEnum", read_only=True)
+    phase = serializers.PrimaryKeyRelatedField(queryset=PlanPhase.objects.all(), required=False, allow_null=True)
+    lead_units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True, write_only=True,
+                                                    required=False)
+    cooperating_units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True, write_only=True,
+                                                           required=False)
+    assignments = serializers.SerializerMethodField()
+    overdue = serializers.BooleanField(read_only=True)
+    available_actions = serializers.SerializerMethodField()
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = PlanTask
+        fields = ["id", "plan", "number", "title", "content", "phase", "deadline", "sort", "state", "overdue",
+                  "completed_on", "lead_units", "cooperating_units", "assignments", "version", "is_voided",
+                  "available_actions"]
+        read_only_fields = ["state", "completed_on", "is_voided"]
+
+    @extend_schema_field(AssignmentSerializer(many=True))
+    def get_assignments(self, obj):
+        return [{"id": a.id, "unit": a.unit_id, "unit_name": a.unit.name, "role": a.role}
+                for a in obj.assignments.all() if not a.is_voided]
+
+
+class AssignSerializer(ScopedRelatedFieldsMixin, VersionSerializer):
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    role = serializers.ChoiceField(choices=AssignmentRole.choices)
+
+
+class TaskStepSerializer(StepSerializer):
+    completed_on = serializers.DateField(required=False, allow_null=True)
+
+
+class PlanTaskViewSet(EventsActionMixin, HistoryActionMixin, ScopedViewSet):
+    """The tasks of the plans: who leads and cooperates (POST …/assign/, …/units/{id}/remove/), and
+    their completion as the office records it (…/complete/, …/cancel/, …/reopen/)."""
+
+    queryset = PlanTask.objects.all()
+    serializer_class = TaskSerializer
+    filterset_class = TaskFilter
+    ordering_fields = ["id", "deadline", "sort"]
+    ordering = ["deadline", "id"]
+    select_related = ("plan",)
+    prefetch_related = (Prefetch("assignments", queryset=TaskAssignment.objects.select_related("unit")),)
+    permission_classes = [ActionPermission]
+    TASK = ["steering.change_plantask"]
+    action_permissions = {"create": ["steering.add_plantask"], "update": TASK, "partial_update": TASK, "assign": TASK,
+                          "unassign": TASK, "complete": TASK, "cancel": TASK, "reopen": TASK,
+                          "destroy": ["steering.delete_plantask"], "void": ["steering.delete_plantask"]}
+    void_service = staticmethod(services.void_task)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        plan = data.pop("plan")
+        data.pop("version", None)
+        units = [(u, AssignmentRole.LEAD) for u in data.pop("lead_units", [])]
+        units += [(u, AssignmentRole.COOPERATING) for u in data.pop("cooperating_units", [])]
+        serializer.instance = services.create_task(actor=self.request.user, plan=plan, data=data, units=units)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        plan = data.pop("plan", None)
+        if plan is not None and plan.pk != serializer.instance.plan_id:
+            raise serializers.ValidationError({"plan": [_("A task cannot move to another plan.")]})
+        if data.pop("lead_units", None) or data.pop("cooperating_units", None):
+            raise serializers.ValidationError({"lead_units": [_("Assign units through their own action.")]})
+        serializer.instance = services.update_task(serializer.instance, actor=self.request.user, data=data,
+                                                   version=version)
+
+    def _answer(self, task):
+        return Response(TaskSerializer(self.get_queryset().get(pk=task.pk), context=self.get_serializer_context()).data)
+
+    @extend_schema(request=AssignSerializer, responses=TaskSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        task = self.get_object()
+        ser = AssignSerializer(data=request.data, context=self.get_serializer_context())
+        ser.is_valid(raise_exception=True)
+        services.assign_unit(task, actor=request.user, unit=ser.validated_data["unit"],
+                             role=ser.validated_data["role"], version=ser.validated_data.get("version"))
+        return self._answer(task)
+
+    @extend_schema(request=ReasonSerializer, responses=TaskSerializer)
+    @action(detail=True, methods=["post"], url_path=r"units/(?P<assignment_id>\d+)/remove")
+    def unassign(self, request, pk=None, assignment_id=None):
+        task = self.get_object()
+        ser = ReasonSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        assignment = TaskAssignment.objects.filter(task=task, is_voided=False, pk=assignment_id).first()
+        if assignment is None:
+            return Response({"detail": _("No such unit on this task.")}, status=status.HTTP_404_NOT_FOUND)
+        services.unassign_unit(assignment, actor=request.user, reason=ser.validated_data["reason"],
+                               version=ser.validated_data.get("version"))
+        return self._answer(task)
+
+    def _step(self, request, run):
+        task = self.get_object()
+        ser = TaskStepSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        run(task, ser.validated_data)
+        return self._answer(task)
+
+    @extend_schema(request=TaskStepSerializer, responses=TaskSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        return self._step(request, lambda task, d: services.complete_task(
+            task, actor=request.user, on=d.get("completed_on"), comment=d["comment"], version=d.get("version")))
+
+    @extend_schema(request=TaskStepSerializer, responses=TaskSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._step(request, lambda task, d: services.cancel_task(
+            task, actor=request.user, reason=d["comment"], version=d.get("version")))
+
+    @extend_schema(request=TaskStepSerializer, responses=TaskSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._step(request, lambda task, d: services.reopen_task(
+            task, actor=request.user, comment=d["comment"], version=d.get("version")))
+
+
+class ProgressSerializer(serializers.ModelSerializer):
+    kind = EnumField(ProgressKind, enum_name="SteeringProgressKindEnum")
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    files = files_field("Documents of the report (multipart/form-data).")
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "assignment", "task", "unit", "unit_name", "kind", "year", "content", "completion",
+                  "submitted_at", "files", "version", "is_voided"]
+        read_only_fields = ["assignment", "task", "unit", "submitted_at", "is_voided"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["files"] = files_of(instance)
+        return data
+
+
+class TaskAssignmentViewSet(EventsActionMixin, ScopedReadOnlyViewSet):
+    """Each unit's part in a task (how a lower government reads the city's task it works on); the
+    unit's own people, or its committee office, report progress on it (POST …/progress/)."""
+
+    queryset = TaskAssignment.objects.all()
+    serializer_class = AssignmentSerializer
+    filterset_class = AssignmentFilter
+    ordering_fields = ["id"]
+    ordering = ["id"]
+    select_related = ("task", "unit")
+    permission_classes = [ActionPermission]
+    action_permissions = {"progress": ["steering.add_progressreport"]}
+
+    @extend_schema(request=ProgressSerializer, responses=ProgressSerializer)
+    @action(detail=True, methods=["post"])
+    def progress(self, request, pk=None):
+        assignment = self.get_object()
+        ser = ProgressSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        files, version = data.pop("files", []), data.pop("version", None)
+        report = services.report_progress(assignment, actor=request.user, data=data, files=files, version=version)
+        return Response(ProgressSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class ProgressReportViewSet(ScopedReadOnlyViewSet):
+    """Progress reports of the units on their tasks; the office voids one filed by mistake."""
+
+    queryset = ProgressReport.objects.all()
+    serializer_class = ProgressSerializer
+    filterset_class = ProgressFilter
+    ordering_fields = ["id", "submitted_at"]
+    ordering = ["-submitted_at", "-id"]
+    select_related = ("unit",)
+    permission_classes = [ActionPermission]
+    action_permissions = {"void": ["steering.delete_progressreport"], "destroy": ["steering.delete_progressreport"]}
+
+    @extend_schema(request=ReasonSerializer, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def void(self, request, pk=None):
+        return self.destroy(request)
+
+    def destroy(self, request, *args, **kwargs):
+        report = self.get_object()
+        ser = ReasonSerializer(data=request.data or {"reason": request.query_params.get("reason", "")})
+        ser.is_valid(raise_exception=True)
+        services.void_progress(report, actor=request.user, reason=ser.validated_data["reason"],
+                               version=ser.validated_data.get("version"))
         return Response(status=status.HTTP_204_NO_CONTENT)

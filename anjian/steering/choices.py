@@ -196,3 +196,54 @@ FINDING_MACHINE = StateMachine(
         Step("void", pgettext_lazy("steering", "Void"), right="manage", event="voided"),
     ],
 )
+
+
+# --- action plans and their tasks (三年行动, 工作要点) --------------------------------------------------------
+
+class PlanKind(models.TextChoices):
+    """The kinds of plan the office tracks: a three-year action (seed 000, 安全生产综合治理三年行动工作方案,
+    with its phases 组织动员 / 部署实施 / 巩固推进 / 总结评估) and the year's work points (seed 003,
+    《江西省2020年安全生产工作要点》: numbered tasks, each with its lead and implementing units)."""
+
+    THREE_YEAR_ACTION = "three_year_action", _("Three-year action plan")
+    WORK_POINTS = "work_points", _("Work points of the year")
+    OTHER = "other", pgettext_lazy("plan", "Other plan")
+
+
+class AssignmentRole(models.TextChoices):
+    """A unit's part in a task (seed 003: "（省应急厅牵头，省有关部门、各市、县（区）政府负责落实）")."""
+
+    LEAD = "lead", _("Lead unit")
+    COOPERATING = "cooperating", _("Cooperating unit")
+
+
+class ProgressKind(models.TextChoices):
+    """Progress reports of a task (seed 003: 半年度和年度工作完成情况), and any report in between."""
+
+    HALF_YEAR = "half_year", _("Half-year report")
+    YEAR_END = "year_end", _("Year-end report")
+    INTERIM = "interim", _("Interim report")
+
+
+class TaskState(models.TextChoices):
+    OPEN = "open", pgettext_lazy("task", "In progress")
+    COMPLETED = "completed", pgettext_lazy("task", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("task", "Cancelled")
+
+
+TASK_MACHINE = StateMachine(
+    model="steering.PlanTask",
+    states=TaskState,
+    steps=[
+        Step("edit", pgettext_lazy("task", "Edit the task"), sources=(TaskState.OPEN,), right="manage", event="updated"),
+        Step("assign", _("Assign a unit"), sources=(TaskState.OPEN,), right="manage", event="unit_assigned"),
+        Step("unassign", _("Remove a unit"), sources=(TaskState.OPEN,), right="manage", event="unit_unassigned"),
+        Step("complete", pgettext_lazy("task", "Mark completed"), sources=(TaskState.OPEN,),
+             target=TaskState.COMPLETED, right="manage", event="task_completed"),
+        Step("cancel", pgettext_lazy("task", "Cancel the task"), sources=(TaskState.OPEN,),
+             target=TaskState.CANCELLED, right="manage", event="task_cancelled"),
+        Step("reopen", pgettext_lazy("task", "Reopen"), sources=(TaskState.COMPLETED, TaskState.CANCELLED),
+             target=TaskState.OPEN, right="manage", event="task_reopened"),
+        Step("void", pgettext_lazy("steering", "Void"), right="manage", event="voided"),
+    ],
+)

@@ -163,6 +163,93 @@ def _tours(city: Region, office, units: list[Unit], rng: random.Random, today: d
     return made
 
 
+# (number, task, lead department name ending, cooperating: "counties" or a department ending, months to deadline)
+WORK_POINTS = [
+    ("4", "严格落实属地管理责任，制定年度巡查工作方案并开展巡查督导", "应急管理局", "counties", 5),
+    ("5", "强化部门监管责任，修订安全生产工作职责规定，消除监管盲区", "应急管理局", "住房和城乡建设局", 3),
+    ("11", "强化建设工程施工安全整治，严厉打击违法分包、无证上岗", "住房和城乡建设局", "counties", 8),
+    ("10", "强化交通运输安全整治，重点整治“两客一危一校”车辆", "交通运输局", "counties", 10),
+    ("19", "强化特种设备安全整治，开展液化石油气气瓶专项排查治理", "市场监督管理局", "counties", 6),
+    ("16", "强化消防安全整治，打通“生命通道”集中整治", "消防救援支队", "counties", 11),
+]
+THREE_YEAR_PHASES = [("组织动员", 0, 2), ("部署实施", 3, 14), ("巩固推进", 15, 29), ("总结评估", 30, 35)]
+THREE_YEAR_TASKS = [
+    ("一、1", "全面清查各类事故隐患和安全风险点，规上企业基本情况入库率达到100%", 1, 9),
+    ("二、2", "建立与企业隐患排查治理系统联网的信息平台，实行分级差别化监管", 1, 12),
+    ("三、1", "规范重大隐患排查治理，落实重大隐患挂牌督办和“双报告”制度", 2, 20),
+]
+
+
+def _month_after(day: datetime.date, months: int) -> datetime.date:
+    total = day.year * 12 + day.month - 1 + months
+    return datetime.date(total // 12, total % 12 + 1, 1)
+
+
+def _plans(city: Region, office, units: list[Unit], rng: random.Random, today: datetime.date) -> dict:
+    """The year's work points (tasks led by the city's departments, the counties implementing)
+    and a three-year action begun last year with its phases; some tasks overdue, some completed,
+    half-year reports filed by most units."""
+    by_name = {u.name: u for u in units}
+    counties = [u for u in units if u.kind == "lower_government"]
+    made = {"plans": 0, "plan_tasks": 0, "progress_reports": 0}
+    year_start = datetime.date(today.year, 1, 1)
+    points = services.create_plan(actor=office, committee_region=city, data={
+        "kind": "work_points", "title": f"{city.name}{today.year}年安全生产工作要点",
+        "document_number": f"{city.name[:2]}安委〔{today.year}〕1号", "issued_on": datetime.date(today.year, 3, 2),
+        "year_from": today.year, "year_to": today.year, "is_demo": True,
+        "description": "各县（区）、各有关部门于6月底和年底前分别将半年度和年度工作完成情况报送市安委会办公室。"})
+    made["plans"] += 1
+    for number, title, lead_end, cooperating, months in WORK_POINTS:
+        lead = next((u for n, u in by_name.items() if n.endswith(lead_end)), None)
+        if lead is None:
+            continue
+        helpers = counties if cooperating == "counties" else [u for n, u in by_name.items() if n.endswith(cooperating)]
+        deadline = _month_after(year_start, months) - datetime.timedelta(days=1)
+        task = services.create_task(actor=office, plan=points, data={
+            "number": number, "title": title, "content": title + "。", "deadline": deadline, "sort": int(number)},
+            units=[(lead, "lead"), *((u, "cooperating") for u in helpers if u.pk != lead.pk)])
+        made["plan_tasks"] += 1
+        if deadline < today and rng.random() < 0.7:
+            services.complete_task(task, actor=office, on=min(today, deadline + datetime.timedelta(
+                days=rng.randrange(-20, 15))))
+        if today > datetime.date(today.year, 6, 30):
+            for assignment in task.assignments.all():
+                if rng.random() < 0.85:
+                    services.report_progress(assignment, actor=office, data={
+                        "kind": "half_year", "year": today.year, "content": "已按计划推进，完成阶段目标。",
+                        "completion": rng.choice([40, 50, 60, 70])})
+                    made["progress_reports"] += 1
+    start = datetime.date(today.year - 1, 1, 1)
+    action = services.create_plan(actor=office, committee_region=city, data={
+        "kind": "three_year_action", "title": f"{city.name}安全生产专项整治三年行动方案", "issued_on": start,
+        "year_from": start.year, "year_to": start.year + 2, "is_demo": True,
+        "description": "分组织动员、部署实施、巩固推进、总结评估四个阶段推进。"})
+    made["plans"] += 1
+    phases = []
+    for name, first, last in THREE_YEAR_PHASES:
+        phases.append(services.add_phase(action, actor=office, data={
+            "name": name, "starts_on": _month_after(start, first),
+            "ends_on": _month_after(start, last + 1) - datetime.timedelta(days=1)}))
+        action.refresh_from_db()
+    regulator = next((u for n, u in by_name.items() if n.endswith("应急管理局")), None)
+    for number, title, phase, months in THREE_YEAR_TASKS:
+        if regulator is None:
+            break
+        deadline = _month_after(start, months) - datetime.timedelta(days=1)
+        task = services.create_task(actor=office, plan=action, data={
+            "number": number, "title": title, "deadline": deadline, "phase": phases[phase]},
+            units=[(regulator, "lead"), *((u, "cooperating") for u in counties)])
+        made["plan_tasks"] += 1
+        if deadline < today and rng.random() < 0.5:
+            services.complete_task(task, actor=office, on=deadline)
+        for assignment in task.assignments.all():
+            if rng.random() < 0.9:
+                services.report_progress(assignment, actor=office, data={
+                    "kind": "year_end", "year": start.year, "content": "全年任务总体完成。", "completion": 100})
+                made["progress_reports"] += 1
+    return made
+
+
 @transaction.atomic
 def build_demo(seed: int = 0) -> dict:
     """The city committee's demo units and the year's monthly reports; answers counts made."""
@@ -177,4 +264,5 @@ def build_demo(seed: int = 0) -> dict:
     today = timezone.localdate()
     reports = _reports(city, office, rng, today)
     tours = _tours(city, office, units, rng, today)
-    return {"steering_units": len(units), "monthly_reports": reports, **tours}
+    plans = _plans(city, office, units, rng, today)
+    return {"steering_units": len(units), "monthly_reports": reports, **tours, **plans}

@@ -27,6 +27,15 @@ TOUR_COMPLETED = "tour_completed"
 RECTIFICATION_REPORTED = "rectification_reported"
 RECTIFICATION_CLOSED = "rectification_closed"
 RECTIFICATION_RETURNED = "rectification_returned"
+# Action plans and their tasks.
+PHASE_ADDED = "phase_added"
+PHASE_REMOVED = "phase_removed"
+UNIT_ASSIGNED = "unit_assigned"
+UNIT_UNASSIGNED = "unit_unassigned"
+TASK_COMPLETED = "task_completed"
+TASK_CANCELLED = "task_cancelled"
+TASK_REOPENED = "task_reopened"
+PROGRESS_REPORTED = "progress_reported"
 
 EVENT_LABELS = {
     REPORT_OPENED: _("Report opened for the month"),
@@ -44,4 +53,12 @@ EVENT_LABELS = {
     RECTIFICATION_REPORTED: _("Rectification reported"),
     RECTIFICATION_CLOSED: _("Rectification verified and closed"),
     RECTIFICATION_RETURNED: _("Rectification returned"),
+    PHASE_ADDED: _("Phase added"),
+    PHASE_REMOVED: _("Phase removed"),
+    UNIT_ASSIGNED: _("Unit assigned"),
+    UNIT_UNASSIGNED: _("Unit removed from the task"),
+    TASK_COMPLETED: _("Task completed"),
+    TASK_CANCELLED: _("Task cancelled"),
+    TASK_REOPENED: _("Task reopened"),
+    PROGRESS_REPORTED: _("Progress reported"),
 }

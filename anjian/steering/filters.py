@@ -12,8 +12,18 @@ from django.utils.translation import pgettext_lazy
 
 from anjian.core.filters import BaseFilterSet
 
-from .choices import FindingCategory, FindingState, ReportState, TourState, UnitKind
-from .models import MonthlyReport, Tour, TourFinding, Unit
+from .choices import (
+    AssignmentRole,
+    FindingCategory,
+    FindingState,
+    PlanKind,
+    ProgressKind,
+    ReportState,
+    TaskState,
+    TourState,
+    UnitKind,
+)
+from .models import MonthlyReport, Plan, PlanTask, ProgressReport, TaskAssignment, Tour, TourFinding, Unit
 
 
 class CommitteeFilter(BaseFilterSet):
@@ -86,3 +96,74 @@ class FindingFilter(CommitteeFilter):
     def filter_overdue(self, queryset, name, value):
         overdue = Q(state=FindingState.OPEN, deadline__lt=timezone.localdate())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class PlanFilter(CommitteeFilter):
+    kind = django_filters.ChoiceFilter(choices=PlanKind.choices, label=pgettext_lazy("plan", "Kind"))
+    year = django_filters.NumberFilter(method="filter_year", label=_("Year (within the plan's years)"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Search (title, document number)"))
+
+    class Meta:
+        model = Plan
+        fields: list[str] = []
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(year_from__lte=value, year_to__gte=value)
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(title__icontains=value) | Q(document_number__icontains=value)) if value else queryset
+
+
+class TaskFilter(CommitteeFilter):
+    plan = django_filters.NumberFilter(field_name="plan_id", label=_("Action plan"))
+    state = django_filters.ChoiceFilter(choices=TaskState.choices, label=pgettext_lazy("task", "State"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue (open after the deadline)"))
+    unit = django_filters.NumberFilter(method="filter_unit", label=_("Unit with a part in it"))
+    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte",
+                                                label=_("Deadline on or before"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Search (number, task)"))
+
+    class Meta:
+        model = PlanTask
+        fields: list[str] = []
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(state=TaskState.OPEN, deadline__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(pk__in=TaskAssignment.objects.filter(unit_id=value, is_voided=False).values("task_id"))
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value)) if value else queryset
+
+
+class AssignmentFilter(CommitteeFilter):
+    unit = django_filters.NumberFilter(field_name="unit_id", label=_("Responsible unit"))
+    task = django_filters.NumberFilter(field_name="task_id", label=_("Plan task"))
+    role = django_filters.ChoiceFilter(choices=AssignmentRole.choices, label=pgettext_lazy("task assignment", "Part"))
+    state = django_filters.ChoiceFilter(field_name="task__state", choices=TaskState.choices,
+                                        label=pgettext_lazy("task", "State"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue (open after the deadline)"))
+
+    class Meta:
+        model = TaskAssignment
+        fields: list[str] = []
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(task__state=TaskState.OPEN, task__deadline__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class ProgressFilter(CommitteeFilter):
+    assignment = django_filters.NumberFilter(field_name="assignment_id", label=_("Task assignment"))
+    task = django_filters.NumberFilter(field_name="task_id", label=_("Plan task"))
+    unit = django_filters.NumberFilter(field_name="unit_id", label=_("Responsible unit"))
+    kind = django_filters.ChoiceFilter(choices=ProgressKind.choices, label=pgettext_lazy("progress report", "Kind"))
+    year = django_filters.NumberFilter(field_name="year", label=pgettext_lazy("steering", "Year"))
+
+    class Meta:
+        model = ProgressReport
+        fields: list[str] = []

@@ -15,9 +15,37 @@ from anjian.regions.choices import RegionLevel
 from anjian.regions.fields import RegionCodeField, region_choices
 from anjian.regions.models import Region
 
-from .choices import FindingCategory, FindingState, ReportState, TourState, UnitKind
-from .filters import FindingFilter, MonthlyReportFilter, TourFilter, UnitFilter
-from .models import LeaderCheck, MonthlyReport, ReportMeeting, Tour, TourFinding, Unit
+from .choices import (
+    AssignmentRole,
+    FindingCategory,
+    FindingState,
+    PlanKind,
+    ReportState,
+    TaskState,
+    TourState,
+    UnitKind,
+)
+from .filters import (
+    AssignmentFilter,
+    FindingFilter,
+    MonthlyReportFilter,
+    PlanFilter,
+    TaskFilter,
+    TourFilter,
+    UnitFilter,
+)
+from .models import (
+    LeaderCheck,
+    MonthlyReport,
+    Plan,
+    PlanPhase,
+    PlanTask,
+    ProgressReport,
+    ReportMeeting,
+    Tour,
+    TourFinding,
+    Unit,
+)
 
 #: The levels a lower government may have (a city's counties, a county's townships, …).
 LOWER_GOVERNMENT_LEVELS = (RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
@@ -316,3 +344,138 @@ class VerifyForm(StepForm):
 class FeedbackForm(StepForm):
     feedback_on = forms.DateField(label=_("Feedback given on"), required=False, widget=DateInput())
     comment = forms.CharField(label=_("Comment"), required=False, max_length=1000)
+
+
+# --- action plans and tasks -------------------------------------------------------------------------------
+
+class PlanListFilter(FilterBarMixin, PlanFilter):
+    def _shape(self, form) -> None:
+        fields = form.fields
+        fields["q"].widget = forms.TextInput(attrs={"type": "search", "placeholder": _("Title or document number")})
+        fields["region"] = RegionCodeField(self.user, label=pgettext_lazy("steering", "Region"))
+        fields["kind"] = forms.ChoiceField(label=fields["kind"].label, required=False,
+                                           choices=[("", _("All kinds")), *PlanKind.choices])
+        fields["committee"].widget = forms.HiddenInput()
+
+
+class TaskListFilter(FilterBarMixin, TaskFilter):
+    def _shape(self, form) -> None:
+        fields = form.fields
+        fields["q"].widget = forms.TextInput(attrs={"type": "search", "placeholder": _("Number or task")})
+        fields["region"] = RegionCodeField(self.user, label=pgettext_lazy("steering", "Region"))
+        fields["state"] = forms.ChoiceField(label=fields["state"].label, required=False,
+                                            choices=[("", _("All states")), *TaskState.choices])
+        fields["overdue"] = forms.NullBooleanField(label=fields["overdue"].label, required=False,
+                                                   widget=forms.Select(choices=YES_NO))
+        fields["deadline_before"] = forms.DateField(label=fields["deadline_before"].label, required=False,
+                                                    widget=DateInput())
+        for name in ("plan", "unit", "committee"):
+            fields[name].widget = forms.HiddenInput()
+
+
+class AssignmentListFilter(FilterBarMixin, AssignmentFilter):
+    def _shape(self, form) -> None:
+        fields = form.fields
+        fields["region"] = RegionCodeField(self.user, label=pgettext_lazy("steering", "Region"))
+        fields["role"] = forms.ChoiceField(label=fields["role"].label, required=False,
+                                           choices=[("", _("Any part")), *AssignmentRole.choices])
+        fields["state"] = forms.ChoiceField(label=fields["state"].label, required=False,
+                                            choices=[("", _("All states")), *TaskState.choices])
+        fields["overdue"] = forms.NullBooleanField(label=fields["overdue"].label, required=False,
+                                                   widget=forms.Select(choices=YES_NO))
+        for name in ("unit", "task", "committee"):
+            fields[name].widget = forms.HiddenInput()
+
+
+class PlanForm(forms.ModelForm):
+    wide_fields = ("description",)
+
+    class Meta:
+        model = Plan
+        fields = ["kind", "title", "document_number", "issued_on", "year_from", "year_to", "description"]
+        widgets = {"issued_on": DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["committee"] = CommitteeField(user)
+            self.order_fields(["committee"])
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "committee"}
+
+
+class PhaseForm(forms.ModelForm):
+    class Meta:
+        model = PlanPhase
+        fields = ["name", "starts_on", "ends_on"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+
+class TaskForm(forms.ModelForm):
+    """A task of a plan; on a new task, its lead and cooperating units (units of the plan's committee)."""
+
+    wide_fields = ("content",)
+
+    class Meta:
+        model = PlanTask
+        fields = ["number", "title", "content", "phase", "deadline", "sort"]
+        widgets = {"deadline": DateInput(), "content": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].queryset = PlanPhase.objects.filter(plan=plan, is_voided=False).order_by("seq")
+        if self.instance.pk is None:
+            choices = [(u.pk, u.name) for u in Unit.objects.for_user(user).filter(
+                committee_region=plan.committee_region).order_by("sort", "name")]
+            self.fields["lead_units"] = forms.TypedMultipleChoiceField(
+                label=_("Lead units"), choices=choices, coerce=int, required=False,
+                widget=forms.SelectMultiple(attrs={"size": 4}))
+            self.fields["cooperating_units"] = forms.TypedMultipleChoiceField(
+                label=_("Cooperating units"), choices=choices, coerce=int, required=False,
+                widget=forms.SelectMultiple(attrs={"size": 4}))
+
+    def clean(self):
+        data = super().clean()
+        both = set(data.get("lead_units") or ()) & set(data.get("cooperating_units") or ())
+        if both:
+            self.add_error("cooperating_units", _("A unit cannot both lead and cooperate."))
+        return data
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("lead_units", "cooperating_units")}
+
+    def units(self) -> list[tuple[Unit, str]]:
+        chosen = [(pk, AssignmentRole.LEAD) for pk in self.cleaned_data.get("lead_units") or ()]
+        chosen += [(pk, AssignmentRole.COOPERATING) for pk in self.cleaned_data.get("cooperating_units") or ()]
+        units = Unit.objects.in_bulk([pk for pk, _role in chosen])
+        return [(units[pk], role) for pk, role in chosen]
+
+
+class AssignForm(StepForm):
+    role = forms.ChoiceField(choices=AssignmentRole.choices, label=pgettext_lazy("task assignment", "Part"))
+
+    def __init__(self, *args, user, task, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = forms.TypedChoiceField(
+            label=_("Responsible unit"), coerce=int,
+            choices=[(u.pk, u.name) for u in Unit.objects.for_user(user).filter(
+                committee_region=task.committee_region).order_by("sort", "name")])
+        self.order_fields(["unit", "role"])
+
+
+class TaskStepForm(StepForm):
+    completed_on = forms.DateField(label=_("Completed on"), required=False, widget=DateInput())
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=1000)
+
+
+class ProgressForm(forms.ModelForm):
+    files = MultipleFileField(label=_("Files"), required=False)
+
+    class Meta:
+        model = ProgressReport
+        fields = ["kind", "year", "content", "completion"]
+        widgets = {"content": forms.Textarea(attrs={"rows": 3})}
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "files"}

@@ -21,12 +21,16 @@ from anjian.core.models import VersionedModel, VoidableModel
 from anjian.core.scoping import ScopedQuerySet
 
 from .choices import (
+    AssignmentRole,
     CheckKind,
     FindingCategory,
     FindingState,
     MeetingKind,
+    PlanKind,
+    ProgressKind,
     ReportState,
     RuleCode,
+    TaskState,
     TourState,
     UnitKind,
 )
@@ -363,3 +367,162 @@ class TourFinding(CommitteeRecord):
         from django.utils import timezone
 
         return self.state == FindingState.OPEN and self.deadline is not None and self.deadline < timezone.localdate()
+
+
+# --- action plans and their tasks (三年行动, 工作要点) -----------------------------------------------------------
+
+class Plan(CommitteeRecord):
+    """A plan the committee issues: a three-year action (三年行动, with its phases) or the year's
+    work points (工作要点), made of numbered tasks. Scoped at the committee's region."""
+
+    kind = models.CharField(pgettext_lazy("plan", "kind"), max_length=24, choices=PlanKind.choices)
+    title = models.CharField(pgettext_lazy("plan", "title"), max_length=200)
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    issued_on = models.DateField(pgettext_lazy("plan", "issued on"), null=True, blank=True)
+    year_from = models.PositiveSmallIntegerField(_("first year"), validators=[MinValueValidator(2000),
+                                                                             MaxValueValidator(2100)])
+    year_to = models.PositiveSmallIntegerField(_("last year"), validators=[MinValueValidator(2000),
+                                                                          MaxValueValidator(2100)])
+    description = models.TextField(pgettext_lazy("plan", "description"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
+
+    class Meta:
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        ordering = ["-year_from", "-id"]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="st_plan_path_idx"),
+            models.Index(fields=["kind", "region_path"], name="st_plan_kind_path_idx"),
+            models.Index(fields=["year_from", "year_to"], name="st_plan_years_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanPhase(VoidableModel):
+    """A phase of a plan with its dates (三年行动: 组织动员, 部署实施, 巩固推进, 总结评估; seed 000 五)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="phases", verbose_name=_("action plan"))
+    seq = models.PositiveSmallIntegerField(pgettext_lazy("plan phase", "no."))
+    name = models.CharField(pgettext_lazy("plan phase", "name"), max_length=100)
+    starts_on = models.DateField(pgettext_lazy("plan phase", "starts on"))
+    ends_on = models.DateField(pgettext_lazy("plan phase", "ends on"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Scoping:
+        path = "plan__region_path"
+        enterprise = "plan__enterprise"
+
+    class Meta:
+        verbose_name = _("plan phase")
+        verbose_name_plural = _("plan phases")
+        ordering = ["plan", "seq"]
+        indexes = [models.Index(fields=["plan", "seq"], name="st_phase_plan_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanTask(CommitteeRecord):
+    """A task of a plan: its number in the document, what must be done, its phase and deadline,
+    the units that lead it and cooperate (``TaskAssignment``), their progress reports, and its
+    completion as the office records it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("action plan"))
+    number = models.CharField(pgettext_lazy("task", "no."), max_length=20)
+    title = models.CharField(pgettext_lazy("task", "task"), max_length=200)
+    content = models.TextField(pgettext_lazy("task", "what must be done"), blank=True)
+    phase = models.ForeignKey(PlanPhase, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks",
+                              verbose_name=_("plan phase"))
+    deadline = models.DateField(pgettext_lazy("task", "deadline"))
+    state = models.CharField(pgettext_lazy("task", "state"), max_length=16, choices=TaskState.choices,
+                             default=TaskState.OPEN, editable=False)
+    completed_on = models.DateField(pgettext_lazy("task", "completed on"), null=True, blank=True, editable=False)
+    sort = models.PositiveSmallIntegerField(pgettext_lazy("steering", "sort order"), default=0)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
+
+    class Meta:
+        verbose_name = _("plan task")
+        verbose_name_plural = _("plan tasks")
+        ordering = ["plan", "sort", "id"]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="st_task_path_idx"),
+            models.Index(fields=["state", "deadline"], name="st_task_state_due_idx"),
+            models.Index(fields=["plan", "sort"], name="st_task_plan_idx"),
+            models.Index(fields=["deadline", "region_path"], name="st_task_due_path_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.state == TaskState.OPEN and self.deadline < timezone.localdate()
+
+
+class TaskAssignment(CommitteeRecord):
+    """A unit's part in a task (lead or cooperating). It carries the unit's scope keys, so a lower
+    government reads the city's task through its assignment and files its progress reports on it."""
+
+    task = models.ForeignKey(PlanTask, on_delete=models.PROTECT, related_name="assignments",
+                             verbose_name=_("plan task"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments",
+                             verbose_name=_("responsible unit"))
+    role = models.CharField(pgettext_lazy("task assignment", "part"), max_length=16, choices=AssignmentRole.choices)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
+
+    class Meta:
+        verbose_name = _("task assignment")
+        verbose_name_plural = _("task assignments")
+        ordering = ["task", "role", "unit__sort", "id"]
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], condition=models.Q(is_voided=False),
+                                               name="steering_assignment_one_per_unit")]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="st_assign_path_idx"),
+            models.Index(fields=["unit", "role"], name="st_assign_unit_idx"),
+            models.Index(fields=["role", "region_path"], name="st_assign_role_path_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.unit}"
+
+
+class ProgressReport(CommitteeRecord):
+    """A progress report of a unit on its part of a task (半年度、年度工作完成情况), with files."""
+
+    assignment = models.ForeignKey(TaskAssignment, on_delete=models.PROTECT, related_name="reports",
+                                   verbose_name=_("task assignment"))
+    task = models.ForeignKey(PlanTask, on_delete=models.PROTECT, related_name="progress_reports", editable=False,
+                             verbose_name=_("plan task"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", editable=False,
+                             verbose_name=_("responsible unit"))
+    kind = models.CharField(pgettext_lazy("progress report", "kind"), max_length=16, choices=ProgressKind.choices)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("progress report", "year"),
+                                            validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    content = models.TextField(_("progress made"))
+    completion = models.PositiveSmallIntegerField(_("completion (%)"), null=True, blank=True,
+                                                  validators=[MaxValueValidator(100)])
+    submitted_at = models.DateTimeField(pgettext_lazy("progress report", "submitted at"), editable=False)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="st_progress_path_idx"),
+            # the missing-report warnings look a unit's report of a kind and year up
+            models.Index(fields=["assignment", "kind", "year"], name="st_progress_assign_idx"),
+            models.Index(fields=["task", "submitted_at"], name="st_progress_task_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year} {self.get_kind_display()}"

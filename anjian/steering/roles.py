@@ -11,12 +11,16 @@ from anjian.orgs.choices import Role
 FILING = [
     "steering.change_monthlyreport",
     "steering.change_tourfinding",  # a toured unit reports its rectifications
+    "steering.add_progressreport",  # a unit reports progress on its part of a task
 ]
 OFFICE = [
     "steering.add_unit", "steering.change_unit", "steering.delete_unit",
     *FILING, "steering.review_monthlyreport", "steering.delete_monthlyreport",
     "steering.add_tour", "steering.change_tour", "steering.delete_tour",
     "steering.add_tourfinding", "steering.close_tourfinding", "steering.delete_tourfinding",
+    "steering.add_plan", "steering.change_plan", "steering.delete_plan",
+    "steering.add_plantask", "steering.change_plantask", "steering.delete_plantask",
+    "steering.delete_progressreport",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -11,7 +11,10 @@ the registry narrows the region to the caller's scope before it asks:
 - ``tour_rectification(path, start, end)`` → ``Figure``, with ``tour_rectification_records(…, part=…)``:
   rectifications required by inspection tours (巡查督导反馈问题整改) reported done by their deadline /
   rectifications due;
-- (further selectors are added with their records: tasks, campaigns).
+- ``task_completion(path, start, end)`` → ``Figure``, with ``task_completion_records(…, part=…)``:
+  action-plan tasks (三年行动, 工作要点) led by units of the region, completed by their deadline /
+  tasks due (the overdue ones are the ``overdue`` part);
+- (further selectors are added with their records: campaigns).
 
 A ``Figure`` says how it was computed (``numerator``/``denominator`` names and the counts of each
 part); the records function answers exactly the rows behind a part, so a rate of 93% lists the
@@ -29,8 +32,8 @@ from django.utils import timezone
 
 from anjian.core.paths import subtree_q
 
-from .choices import FindingState, TourState
-from .models import MonthlyReport, TourFinding
+from .choices import AssignmentRole, FindingState, TaskState, TourState
+from .models import MonthlyReport, TaskAssignment, TourFinding
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,50 @@ def tour_rectification_records(path: str, start: datetime.date, end: datetime.da
     today = today or timezone.localdate()
     return (_due_rectifications(path, start, end, today).filter(_rectification_part(part))
             .select_related("tour", "unit").order_by("deadline", "pk"))
+
+
+# --- action-plan tasks (三年行动, 工作要点) ---------------------------------------------------------------
+
+TASK_PARTS = ("on_time", "late", "overdue")
+"""The parts of the task figure: completed on or before the deadline, completed after it, still
+open after it. Cancelled tasks are not counted."""
+
+
+def _due_tasks(path: str, start: datetime.date, end: datetime.date, today: datetime.date) -> QuerySet:
+    return (TaskAssignment.objects.filter(subtree_q("region_path", path), is_voided=False, role=AssignmentRole.LEAD,
+                                          task__is_voided=False, task__deadline__gte=start, task__deadline__lte=end)
+            .exclude(task__state=TaskState.CANCELLED)
+            .filter(Q(task__state=TaskState.COMPLETED) | Q(task__deadline__lt=today)))
+
+
+def _task_part(part: str) -> Q:
+    done = Q(task__state=TaskState.COMPLETED)
+    return {"on_time": done & Q(task__completed_on__lte=F("task__deadline")),
+            "late": done & Q(task__completed_on__gt=F("task__deadline")),
+            "overdue": Q(task__state=TaskState.OPEN)}[part]
+
+
+def task_completion(path: str, start: datetime.date, end: datetime.date, *,
+                    today: datetime.date | None = None) -> Figure:
+    """Action-plan tasks completed on time (重点任务按期完成率) by the lead units of the region
+    ``path``: each lead unit's part in a task whose deadline falls from ``start`` to ``end`` and has
+    passed by ``today`` (or that is completed already). One aggregate."""
+    today = today or timezone.localdate()
+    counts = _due_tasks(path, start, end, today).aggregate(
+        **{part: Count("pk", filter=_task_part(part)) for part in TASK_PARTS})
+    return Figure(numerator=counts["on_time"], denominator=sum(counts.values()), parts=counts,
+                  explanation="重点任务按期完成率 = 按期办结的任务数 ÷ 期限已到（或已办结）的任务数，按牵头单位计；"
+                              "已取消的任务不计。")
+
+
+def task_completion_records(path: str, start: datetime.date, end: datetime.date, *, part: str = "overdue",
+                            today: datetime.date | None = None) -> QuerySet:
+    """The lead units' parts (``TaskAssignment``) behind one part of ``task_completion``."""
+    if part not in TASK_PARTS:
+        raise ValueError(f"part must be one of {TASK_PARTS}")
+    today = today or timezone.localdate()
+    return (_due_tasks(path, start, end, today).filter(_task_part(part))
+            .select_related("task__plan", "unit").order_by("task__deadline", "pk"))
 
 
 # --- pages ------------------------------------------------------------------------------------------------

@@ -26,13 +26,29 @@ from . import events
 from .choices import (
     FINDING_MACHINE,
     REPORT_MACHINE,
+    TASK_MACHINE,
     TOUR_MACHINE,
+    AssignmentRole,
     FindingState,
     RuleCode,
+    TaskState,
     TourState,
     UnitKind,
 )
-from .models import LeaderCheck, MonthlyReport, ReportingRule, ReportMeeting, Tour, TourFinding, Unit
+from .models import (
+    LeaderCheck,
+    MonthlyReport,
+    Plan,
+    PlanPhase,
+    PlanTask,
+    ProgressReport,
+    ReportingRule,
+    ReportMeeting,
+    TaskAssignment,
+    Tour,
+    TourFinding,
+    Unit,
+)
 from .policy import policy
 
 
@@ -543,3 +559,209 @@ def void_finding(finding: TourFinding, *, actor, reason: str, version: int | Non
     """Void a finding recorded by mistake."""
     return void(finding, actor=actor, policy=policy, reason=reason, expected_version=version,
                 machine=FINDING_MACHINE)
+
+
+# --- action plans and their tasks (三年行动, 工作要点) ------------------------------------------------------
+
+PLAN_FIELDS = ("kind", "title", "document_number", "issued_on", "year_from", "year_to", "description")
+PHASE_FIELDS = ("name", "starts_on", "ends_on")
+TASK_FIELDS = ("number", "title", "content", "phase", "deadline", "sort")
+PROGRESS_FIELDS = ("kind", "year", "content", "completion")
+
+
+def _check_years(plan: Plan) -> None:
+    if plan.year_from and plan.year_to and plan.year_to < plan.year_from:
+        raise ValidationError({"year_to": _("The last year cannot be before the first.")})
+
+
+def create_plan(*, actor, committee_region: Region, data: Mapping[str, Any]) -> Plan:
+    """Issue a plan of the committee (a three-year action, the year's work points)."""
+    _check_fields(data, (*PLAN_FIELDS, "is_demo"))
+    plan = Plan(committee_region=committee_region, region_path=committee_region.path, created_by=_user(actor), **data)
+    policy.require(actor, "create_plan", plan, _("Only the committee office issues its plans."))
+    _check_years(plan)
+    return create(plan, actor=actor, policy=None)
+
+
+def update_plan(plan: Plan, *, actor, data: Mapping[str, Any], version: int | None = None) -> Plan:
+    """Correct a plan's details."""
+    edit = _edit(PLAN_FIELDS, data)
+
+    def change(locked: Plan):
+        changed = edit(locked)
+        _check_years(locked)
+        return changed
+
+    return perform_step(plan, events.UNIT_UPDATED, actor=actor, policy=policy, right="update_plan", change=change,
+                        expected_version=version) or plan
+
+
+def void_plan(plan: Plan, *, actor, reason: str, version: int | None = None) -> Plan:
+    """Void a plan entered by mistake (its tasks stay, with it)."""
+    return void(plan, actor=actor, policy=policy, reason=reason, expected_version=version)
+
+
+def add_phase(plan: Plan, *, actor, data: Mapping[str, Any], version: int | None = None) -> PlanPhase:
+    """Add a phase to a plan (numbered in order)."""
+    def change(locked: Plan) -> PlanPhase:
+        _check_fields(data, PHASE_FIELDS)
+        last = PlanPhase.objects.filter(plan=locked).order_by("-seq").values_list("seq", flat=True).first() or 0
+        phase = PlanPhase(plan=locked, seq=last + 1, **data)
+        phase.full_clean()
+        _check_dates(phase.starts_on, phase.ends_on)
+        phase.save()
+        return phase
+
+    return perform_step(plan, events.PHASE_ADDED, actor=actor, policy=policy, right="update_plan", change=change,
+                        expected_version=version, outcome=True, save=False,
+                        data={"name": data.get("name", "")}).result
+
+
+def remove_phase(phase: PlanPhase, *, actor, reason: str, version: int | None = None) -> PlanPhase:
+    """Remove a phase (voided, kept); tasks in it keep naming it. ``version`` is the plan's."""
+    return perform_step(phase.plan, events.PHASE_REMOVED, actor=actor, policy=policy, right="update_plan",
+                        change=lambda locked: void(phase, actor=actor, policy=None, reason=reason),
+                        expected_version=version, outcome=True, save=False, comment=reason,
+                        data={"phase": phase.pk}).result
+
+
+def _check_task(task: PlanTask) -> None:
+    plan = task.plan
+    if task.phase_id is not None and (task.phase.plan_id != plan.pk or task.phase.is_voided):
+        raise ValidationError({"phase": _("Choose a phase of this plan.")})
+    if task.deadline and not (plan.year_from <= task.deadline.year <= plan.year_to):
+        raise ValidationError({"deadline": _("The deadline must fall within the plan's years (%(a)s–%(b)s).")
+                               % {"a": plan.year_from, "b": plan.year_to}})
+
+
+def _assignment(task: PlanTask, unit: Unit, role: str, actor) -> TaskAssignment:
+    _same_committee(unit, task.committee_region)
+    if TaskAssignment.objects.filter(task=task, unit=unit, is_voided=False).exists():
+        raise ValidationError({"unit": _("This unit already has a part in the task.")})
+    assignment = TaskAssignment(task=task, unit=unit, role=role, committee_region=task.committee_region,
+                                region_path=unit.region_path, enterprise=unit.enterprise, is_demo=task.is_demo,
+                                created_by=_user(actor))
+    assignment.full_clean(validate_constraints=False)
+    assignment.save()
+    return assignment
+
+
+def create_task(*, actor, plan: Plan, data: Mapping[str, Any],
+                units: Iterable[tuple[Unit, str]] = ()) -> PlanTask:
+    """Add a task to a plan, with the units that lead it and cooperate."""
+    _check_fields(data, (*TASK_FIELDS, "is_demo"))
+    task = PlanTask(plan=plan, committee_region=plan.committee_region, region_path=plan.region_path,
+                    created_by=_user(actor), **data)
+    policy.require(actor, "create_task", task, _("Only the committee office manages its plans' tasks."))
+    if plan.is_voided:
+        raise ValidationError({"plan": _("This plan is voided.")})
+    task.is_demo = task.is_demo or plan.is_demo
+    _check_task(task)
+
+    def prepare(new: PlanTask) -> None:
+        for unit, role in units:
+            _assignment(new, unit, role, actor)
+
+    return create(task, actor=actor, policy=None, prepare=prepare)
+
+
+def update_task(task: PlanTask, *, actor, data: Mapping[str, Any], version: int | None = None) -> PlanTask:
+    """Correct an open task (its number, text, phase, deadline)."""
+    edit = _edit(TASK_FIELDS, data)
+
+    def change(locked: PlanTask):
+        changed = edit(locked)
+        _check_task(locked)
+        return changed
+
+    return perform_step(task, "edit", actor=actor, policy=policy, machine=TASK_MACHINE, change=change,
+                        expected_version=version) or task
+
+
+def assign_unit(task: PlanTask, *, actor, unit: Unit, role: str, version: int | None = None) -> TaskAssignment:
+    """Give a unit of the committee a part in the task (lead or cooperating)."""
+    if role not in AssignmentRole.values:
+        raise ValidationError({"role": _("Choose the unit's part.")})
+    return perform_step(task, "assign", actor=actor, policy=policy, machine=TASK_MACHINE,
+                        change=lambda locked: _assignment(locked, unit, role, actor), expected_version=version,
+                        outcome=True, save=False, data={"unit": unit.pk, "role": role}).result
+
+
+def unassign_unit(assignment: TaskAssignment, *, actor, reason: str, version: int | None = None) -> TaskAssignment:
+    """Take a unit's part in the task away (voided, kept with its progress reports)."""
+    return perform_step(assignment.task, "unassign", actor=actor, policy=policy, machine=TASK_MACHINE,
+                        change=lambda locked: void(assignment, actor=actor, policy=None, reason=reason),
+                        expected_version=version, outcome=True, save=False, comment=reason,
+                        data={"unit": assignment.unit_id}).result
+
+
+def complete_task(task: PlanTask, *, actor, on: datetime.date | None = None, comment: str = "",
+                  version: int | None = None) -> PlanTask:
+    """The office records the task completed (办结), on the day given (default today)."""
+    def change(locked: PlanTask) -> None:
+        locked.completed_on = on or timezone.localdate()
+        if locked.completed_on > timezone.localdate():
+            raise ValidationError({"completed_on": _("The completion cannot be in the future.")})
+
+    return perform_step(task, "complete", actor=actor, policy=policy, machine=TASK_MACHINE, change=change,
+                        expected_version=version, comment=comment) or task
+
+
+def cancel_task(task: PlanTask, *, actor, reason: str, version: int | None = None) -> PlanTask:
+    """Cancel a task no longer pursued (with the reason); it is then neither due nor overdue."""
+    reason = (reason or "").strip()
+
+    def change(locked: PlanTask) -> None:
+        if not reason:
+            raise ValidationError({"reason": _("Give the reason.")})
+
+    return perform_step(task, "cancel", actor=actor, policy=policy, machine=TASK_MACHINE, change=change,
+                        expected_version=version, comment=reason) or task
+
+
+def reopen_task(task: PlanTask, *, actor, comment: str = "", version: int | None = None) -> PlanTask:
+    """Reopen a completed or cancelled task."""
+    def change(locked: PlanTask) -> None:
+        locked.completed_on = None
+
+    return perform_step(task, "reopen", actor=actor, policy=policy, machine=TASK_MACHINE, change=change,
+                        expected_version=version, comment=comment) or task
+
+
+def void_task(task: PlanTask, *, actor, reason: str, version: int | None = None) -> PlanTask:
+    """Void a task entered by mistake."""
+    return void(task, actor=actor, policy=policy, reason=reason, expected_version=version, machine=TASK_MACHINE)
+
+
+def report_progress(assignment: TaskAssignment, *, actor, data: Mapping[str, Any], files=(),
+                    version: int | None = None) -> ProgressReport:
+    """A unit reports its progress on its part of a task (half-year, year-end or in between), with
+    files. The year must be one of the plan's; a cancelled task takes no report."""
+    files = list(files or [])
+
+    def change(locked: TaskAssignment) -> ProgressReport:
+        _check_fields(data, PROGRESS_FIELDS)
+        task = locked.task
+        if task.state == TaskState.CANCELLED or task.is_voided:
+            raise ValidationError({"task": _("This task was cancelled.")})
+        report = ProgressReport(assignment=locked, task=task, unit=locked.unit,
+                                committee_region=locked.committee_region, region_path=locked.region_path,
+                                enterprise=locked.enterprise, is_demo=locked.is_demo, created_by=_user(actor),
+                                submitted_at=timezone.now(), **data)
+        plan = task.plan
+        if report.year is not None and not (plan.year_from <= report.year <= plan.year_to):
+            raise ValidationError({"year": _("The year must be one of the plan's (%(a)s–%(b)s).")
+                                   % {"a": plan.year_from, "b": plan.year_to}})
+        report.full_clean()
+        report.save()
+        attach_files(report, files, actor=actor, kind=Attachment.Kind.DOCUMENT)
+        return report
+
+    return perform_step(assignment, events.PROGRESS_REPORTED, actor=actor, policy=policy, right="file",
+                        change=change, expected_version=version, outcome=True, save=False,
+                        data={"kind": data.get("kind", ""), "year": data.get("year")}).result
+
+
+def void_progress(report: ProgressReport, *, actor, reason: str, version: int | None = None) -> ProgressReport:
+    """Void a progress report filed by mistake (the office)."""
+    return void(report, actor=actor, policy=policy, reason=reason, expected_version=version)

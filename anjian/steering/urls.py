@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_tours
+from . import views, views_plans, views_tours
 
 app_name = "steering"
 urlpatterns = [
@@ -37,4 +37,25 @@ urlpatterns = [
     path("findings/<int:pk>/report/", views_tours.finding_report, name="finding_report"),
     path("findings/<int:pk>/verify/", views_tours.finding_verify, name="finding_verify"),
     path("findings/<int:pk>/void/", views_tours.finding_void, name="finding_void"),
+    path("plans/", views_plans.plan_list, name="plans"),
+    path("plans/new/", views_plans.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views_plans.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", views_plans.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/phases/", views_plans.phase_add, name="phase_add"),
+    path("plans/<int:pk>/phases/<int:phase_pk>/remove/", views_plans.phase_remove, name="phase_remove"),
+    path("plans/<int:pk>/tasks/", views_plans.task_add, name="task_add"),
+    path("plans/<int:pk>/void/", views_plans.plan_void, name="plan_void"),
+    path("tasks/", views_plans.task_list, name="tasks"),
+    path("tasks/<int:pk>/", views_plans.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/edit/", views_plans.task_edit, name="task_edit"),
+    path("tasks/<int:pk>/assign/", views_plans.task_assign, name="task_assign"),
+    path("tasks/<int:pk>/units/<int:assignment_pk>/remove/", views_plans.task_unassign, name="task_unassign"),
+    path("tasks/<int:pk>/complete/", views_plans.task_complete, name="task_complete"),
+    path("tasks/<int:pk>/cancel/", views_plans.task_cancel, name="task_cancel"),
+    path("tasks/<int:pk>/reopen/", views_plans.task_reopen, name="task_reopen"),
+    path("tasks/<int:pk>/void/", views_plans.task_void, name="task_void"),
+    path("assignments/", views_plans.assignment_list, name="assignments"),
+    path("assignments/<int:pk>/", views_plans.assignment_detail, name="assignment_detail"),
+    path("assignments/<int:pk>/progress/", views_plans.progress_add, name="progress_add"),
+    path("progress/<int:pk>/void/", views_plans.progress_void, name="progress_void"),
 ]

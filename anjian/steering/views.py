@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,12 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anjian.core.models import Attachment
 from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.core.services import ConflictError, attachments_for
 
 from . import events, services
-from .choices import REPORT_MACHINE, FindingState, ReportState, TourState
+from .choices import REPORT_MACHINE, FindingState, ReportState, TaskState, TourState
 from .forms import (
     CheckForm,
     MeetingForm,
@@ -32,12 +30,13 @@ from .forms import (
     UnitForm,
     UnitListFilter,
 )
-from .models import LeaderCheck, MonthlyReport, ReportMeeting, Tour, TourFinding, Unit
+from .models import LeaderCheck, MonthlyReport, ReportMeeting, TaskAssignment, Tour, TourFinding, Unit
 from .policy import is_office, policy
 from .selectors import report_board
 from .views_common import (
     crumbs,
     error_text,
+    files_by,
     form_errors,
     form_page,
     history,
@@ -73,11 +72,17 @@ def home(request):
         overdue=Count("pk", filter=Q(state=FindingState.OPEN, deadline__lt=today)),
         to_verify=Count("pk", filter=Q(state=FindingState.REPORTED)))
     tours = scoped_list(user, Tour).exclude(state=TourState.COMPLETED).count()
+    # A unit's parts in tasks carry its scope: a lower government counts the city's tasks it owes.
+    tasks = scoped_list(user, TaskAssignment).filter(task__is_voided=False, task__state=TaskState.OPEN).aggregate(
+        open=Count("task", distinct=True), overdue=Count("task", distinct=True, filter=Q(task__deadline__lt=today)))
     sections = [
         {"title": _("Inspection tours"), "url": reverse("steering:tours"),
          "figures": [(tours, _("tours under way")), (findings["open"], _("rectifications open")),
                      (findings["overdue"], _("overdue")), (findings["to_verify"], _("to verify"))],
          "link": (reverse("steering:findings") + "?overdue=true", _("Overdue rectifications"))},
+        {"title": _("Action plans"), "url": reverse("steering:plans"),
+         "figures": [(tasks["open"], _("tasks in progress")), (tasks["overdue"], _("overdue"))],
+         "link": (reverse("steering:assignments") + "?overdue=true", _("Overdue tasks by unit"))},
     ]
     return render(request, "steering/home.html", {
         "reports": reports, "sections": sections, "is_office": is_office(user, None) or user.is_system_admin,
@@ -206,24 +211,13 @@ def report_board_page(request):
     })
 
 
-def _files_by(model, rows) -> dict[int, list[Attachment]]:
-    """The files of some child rows, in one query."""
-    ids = [str(r.pk) for r in rows]
-    out: dict[int, list[Attachment]] = {}
-    if ids:
-        ct = ContentType.objects.get_for_model(model)
-        for att in Attachment.objects.filter(content_type=ct, object_id__in=ids):
-            out.setdefault(int(att.object_id), []).append(att)
-    return out
-
-
 @login_required
 def report_detail(request, pk: int):
     user = request.user
     report = _report(user, pk)
     meetings = list(ReportMeeting.objects.filter(report=report, is_voided=False))
     checks = list(LeaderCheck.objects.filter(report=report, is_voided=False))
-    minutes, photos = _files_by(ReportMeeting, meetings), _files_by(LeaderCheck, checks)
+    minutes, photos = files_by(ReportMeeting, meetings), files_by(LeaderCheck, checks)
     for m in meetings:
         m.files = minutes.get(m.pk, [])
     for c in checks:

@@ -124,3 +124,36 @@ def list_page(request, queryset, filter_class, template: str, *, order=None, **c
         order = filterset.sort_orders[filterset.sort]
     return render(request, template, {"form": filterset.form, "page_obj": page(request, qs.order_by(*order)),
                                       **context})
+
+
+def void_page(request, pk: int, perm: str, get: Callable[[Any, int], Any], service, detail: str,
+              listing: str) -> HttpResponse:
+    """Void a record from its page (with the reason and the version the page showed): back to the
+    list when done, to the record's page with the refusal."""
+    from .forms import ReasonForm
+
+    require(request.user, perm)
+    record = get(request.user, pk)
+    try:
+        form = posted(ReasonForm, request)
+        service(record, actor=request.user, reason=form.cleaned_data["reason"], version=form.cleaned_data["version"])
+    except (ValidationError, ConflictError) as exc:
+        messages.error(request, error_text(exc))
+        return redirect(detail, pk=pk)
+    messages.success(request, _("Voided."))
+    return redirect(listing)
+
+
+def files_by(model, rows) -> dict[int, list]:
+    """The files of some rows of ``model`` (meetings, checks, progress reports), in one query."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from anjian.core.models import Attachment
+
+    ids = [str(r.pk) for r in rows]
+    out: dict[int, list] = {}
+    if ids:
+        ct = ContentType.objects.get_for_model(model)
+        for att in Attachment.objects.filter(content_type=ct, object_id__in=ids):
+            out.setdefault(int(att.object_id), []).append(att)
+    return out

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.core.pages import scoped_list, scoped_object_or_404
-from anjian.core.services import ConflictError, attachments_for
+from anjian.core.services import attachments_for
 from anjian.core.workflow import available_steps
 
 from . import services
@@ -23,7 +23,6 @@ from .forms import (
     FeedbackForm,
     FindingForm,
     FindingListFilter,
-    ReasonForm,
     RectificationReportForm,
     StepForm,
     TourForm,
@@ -34,7 +33,6 @@ from .models import Tour, TourFinding
 from .policy import policy
 from .views_common import (
     crumbs,
-    error_text,
     form_page,
     history,
     list_page,
@@ -42,6 +40,7 @@ from .views_common import (
     record_step,
     require,
     timeline,
+    void_page,
 )
 
 TOUR_PERM = "steering.change_tour"
@@ -161,24 +160,10 @@ def tour_complete(request, pk: int):
     return record_step(request, TOUR_PERM, _tour, pk, do, "steering:tour_detail")
 
 
-def _void(request, pk: int, perm: str, get, service, detail: str, listing: str):
-    """Void a record from its page: back to the list when done, to the page with the refusal."""
-    require(request.user, perm)
-    record = get(request.user, pk)
-    try:
-        form = posted(ReasonForm, request)
-        service(record, actor=request.user, reason=form.cleaned_data["reason"], version=form.cleaned_data["version"])
-    except (ValidationError, ConflictError) as exc:
-        messages.error(request, error_text(exc))
-        return redirect(detail, pk=pk)
-    messages.success(request, _("Voided."))
-    return redirect(listing)
-
-
 @login_required
 @require_POST
 def tour_void(request, pk: int):
-    return _void(request, pk, "steering.delete_tour", _tour, services.void_tour, "steering:tour_detail",
+    return void_page(request, pk, "steering.delete_tour", _tour, services.void_tour, "steering:tour_detail",
                  "steering:tours")
 
 
@@ -254,5 +239,5 @@ def finding_verify(request, pk: int):
 @login_required
 @require_POST
 def finding_void(request, pk: int):
-    return _void(request, pk, "steering.delete_tourfinding", _finding, services.void_finding,
+    return void_page(request, pk, "steering.delete_tourfinding", _finding, services.void_finding,
                  "steering:finding_detail", "steering:findings")

@@ -130,6 +130,10 @@ PAGE_OBJECTS: dict[str, str] = {
     "steering/reports/": "steering.MonthlyReport",
     "steering/tours/": "steering.Tour",
     "steering/findings/": "steering.TourFinding",
+    "steering/plans/": "steering.Plan",
+    "steering/tasks/": "steering.PlanTask",
+    "steering/assignments/": "steering.TaskAssignment",
+    "steering/progress/": "steering.ProgressReport",
 }
 
 

@@ -59,3 +59,15 @@ def tour_of(c: Committee, unit=None, **data):
               "ends_on": datetime.date(2026, 3, 6), "team_leader": "李组长", **data}
     return services.create_tour(actor=c.office, committee_region=c.bureau.committee_region, unit=unit or c.bureau,
                                 data=fields)
+
+
+def plan_of(c: Committee, **data):
+    """County A's work points of 2026 (its office issues them)."""
+    fields = {"kind": "work_points", "title": "2026年安全生产工作要点", "year_from": 2026, "year_to": 2026, **data}
+    return services.create_plan(actor=c.office, committee_region=c.bureau.committee_region, data=fields)
+
+
+def task_of(c: Committee, plan, *, deadline=datetime.date(2026, 6, 30), number="1", lead=None, cooperating=()):
+    units = [(lead or c.bureau, "lead"), *((u, "cooperating") for u in cooperating)]
+    return services.create_task(actor=c.office, plan=plan, data={
+        "number": number, "title": f"任务{number}", "content": "抓好落实", "deadline": deadline}, units=units)

@@ -46,5 +46,13 @@ def test_build_demo(clock):
     assert set(Tour.objects.values_list("state", flat=True)) == {"completed", "feedback", "planned"}
     assert TourFinding.objects.filter(state="open", deadline__lt=datetime.date(2026, 3, 20)).exists()
     assert made["tour_findings"] == TourFinding.objects.count() == 8
+    # the year's work points and a three-year action with its four phases; an overdue task warns
+    from anjian.steering.models import Plan, PlanTask, ProgressReport
+
+    assert set(Plan.objects.values_list("kind", flat=True)) == {"work_points", "three_year_action"}
+    assert Plan.objects.get(kind="three_year_action").phases.count() == 4
+    assert made["plan_tasks"] == PlanTask.objects.count() >= 6
+    assert PlanTask.objects.filter(state="open", deadline__lt=datetime.date(2026, 3, 20)).exists()
+    assert ProgressReport.objects.filter(kind="year_end", year=2025).exists()
     # and only once
     assert build_demo(seed=7) == {}

@@ -19,7 +19,7 @@ from anjian.orgs.choices import Role
 from anjian.steering import services
 from anjian.steering.models import Unit
 
-from .helpers import committee, fill, report_of, tour_of
+from .helpers import committee, fill, plan_of, report_of, task_of, tour_of
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +54,13 @@ def filled(world, clock):
     tour.refresh_from_db()
     c.tour = services.give_feedback(tour, actor=c.office)
     services.report_rectification(c.finding, actor=c.office, note="已整改")
+    c.plan = plan_of(c)
+    services.add_phase(c.plan, actor=c.office, data={"name": "部署实施", "starts_on": datetime.date(2026, 1, 1),
+                                                    "ends_on": datetime.date(2026, 6, 30)})
+    c.task = task_of(c, c.plan, deadline=datetime.date(2026, 3, 1), cooperating=[c.township])
+    c.assignment = c.task.assignments.get(unit=c.bureau)
+    services.report_progress(c.assignment, actor=c.office, data={"kind": "interim", "year": 2026, "content": "推进中",
+                                                                 "completion": 40})
     return c
 
 
@@ -72,7 +79,12 @@ def test_every_role_reads_the_pages_in_chinese(world, filled, role):
             reverse("steering:tours"), reverse("steering:findings"), reverse("steering:tour_create"),
             reverse("steering:tour_detail", args=[filled.tour.pk]), reverse("steering:tour_edit", args=[filled.tour.pk]),
             reverse("steering:finding_detail", args=[filled.finding.pk]),
-            reverse("steering:finding_edit", args=[filled.finding.pk])]
+            reverse("steering:finding_edit", args=[filled.finding.pk]),
+            reverse("steering:plans"), reverse("steering:plan_create"), reverse("steering:tasks"),
+            reverse("steering:assignments"), reverse("steering:plan_detail", args=[filled.plan.pk]),
+            reverse("steering:plan_edit", args=[filled.plan.pk]), reverse("steering:task_detail", args=[filled.task.pk]),
+            reverse("steering:task_edit", args=[filled.task.pk]),
+            reverse("steering:assignment_detail", args=[filled.assignment.pk])]
     found = {}
     for url in urls:
         response = client.get(url, **ZH)

@@ -22,5 +22,13 @@ def records(world, ent) -> dict:
         "title": "巡查", "starts_on": month, "ends_on": month, "team_leader": "李组长"})
     finding = services.add_finding(tour, actor=office, data={
         "category": "other", "description": "问题", "requirement": "整改", "deadline": month})
+    plan = services.create_plan(actor=office, committee_region=world.county_a, data={
+        "kind": "work_points", "title": f"工作要点（{ent.pk}）", "year_from": month.year, "year_to": month.year})
+    task = services.create_task(actor=office, plan=plan, data={"number": "1", "title": "任务", "deadline": month},
+                                units=[(unit, "lead")])
+    assignment = task.assignments.get()
+    progress = services.report_progress(assignment, actor=office, data={
+        "kind": "interim", "year": month.year, "content": "进展"})
     return {"steering.Unit": unit, "steering.MonthlyReport": report, "steering.Tour": tour,
-            "steering.TourFinding": finding}
+            "steering.TourFinding": finding, "steering.Plan": plan, "steering.PlanTask": task,
+            "steering.TaskAssignment": assignment, "steering.ProgressReport": progress}
