@@ -6,7 +6,7 @@ the write path, its checks and events)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import MonthlyReport, ReportingRule, Unit
+from .models import Duty, MonthlyReport, Plan, ReportingRule, Tour, Unit
 
 
 @admin.register(ReportingRule)
@@ -50,3 +50,25 @@ class MonthlyReportAdmin(ReadOnlyRecordAdmin):
     list_filter = ["state", "late", "is_voided"]
     date_hierarchy = "period"
     list_select_related = ["unit"]
+
+
+@admin.register(Tour)
+class TourAdmin(ReadOnlyRecordAdmin):
+    list_display = ["number", "title", "unit", "starts_on", "state", "is_voided"]
+    list_filter = ["state", "is_voided"]
+    list_select_related = ["unit"]
+
+
+@admin.register(Plan)
+class PlanAdmin(ReadOnlyRecordAdmin):
+    list_display = ["title", "kind", "year_from", "year_to", "committee_region", "is_voided"]
+    list_filter = ["kind", "is_voided"]
+    list_select_related = ["committee_region"]
+
+
+@admin.register(Duty)
+class DutyAdmin(ReadOnlyRecordAdmin):
+    list_display = ["seq", "holder", "unit", "leader_position", "category", "committee_region", "is_voided"]
+    list_filter = ["holder", "leader_role", "is_voided"]
+    search_fields = ["content"]
+    list_select_related = ["unit", "committee_region"]

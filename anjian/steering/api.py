@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from anjian.core.api import (
@@ -21,6 +22,7 @@ from anjian.core.api import (
     ScopedReadOnlyViewSet,
     ScopedRelatedFieldsMixin,
     ScopedViewSet,
+    scope_serializer,
 )
 from anjian.core.api_fields import ActionPermission, EnumField, UserNameField, VersionSerializer, files_field
 from anjian.core.models import Attachment
@@ -37,8 +39,10 @@ from .choices import (
     TOUR_MACHINE,
     AssignmentRole,
     CheckKind,
+    DutyHolder,
     FindingCategory,
     FindingState,
+    LeaderRole,
     MeetingKind,
     PlanKind,
     ProgressKind,
@@ -49,6 +53,7 @@ from .choices import (
 )
 from .filters import (
     AssignmentFilter,
+    DutyFilter,
     FindingFilter,
     MonthlyReportFilter,
     PlanFilter,
@@ -58,6 +63,7 @@ from .filters import (
     UnitFilter,
 )
 from .models import (
+    Duty,
     LeaderCheck,
     MonthlyReport,
     Plan,
@@ -879,3 +885,94 @@ class ProgressReportViewSet(ScopedReadOnlyViewSet):
         services.void_progress(report, actor=request.user, reason=ser.validated_data["reason"],
                                version=ser.validated_data.get("version"))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- duty lists (责任清单) ---------------------------------------------------------------------------------
+
+class DutySerializer(serializers.ModelSerializer):
+    committee = serializers.SlugRelatedField(source="committee_region", slug_field="code",
+                                             queryset=Region.objects.all())
+    holder = EnumField(DutyHolder, enum_name="SteeringDutyHolderEnum")
+    leader_role = EnumField(LeaderRole, enum_name="SteeringLeaderRoleEnum", required=False, allow_blank=True)
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    task = serializers.PrimaryKeyRelatedField(queryset=PlanTask.objects.all(), required=False, allow_null=True)
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Duty
+        fields = ["id", "committee", "seq", "holder", "unit", "unit_name", "leader_name", "leader_position",
+                  "leader_role", "category", "content", "basis", "task", "indicator_code", "version", "is_voided"]
+        read_only_fields = ["seq", "is_voided"]
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    field = serializers.CharField()
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    total_rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    errors = ImportErrorSerializer(many=True)
+
+
+class DutyImportSerializer(serializers.Serializer):
+    committee = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    file = serializers.FileField(help_text="An .xlsx or .csv file laid out like the import template.")
+
+
+class DutyViewSet(EventsActionMixin, HistoryActionMixin, ScopedViewSet):
+    """责任清单: the duties of the committees, per member unit and per leader. The office adds,
+    corrects and voids its own committee's duties, or imports a whole list (…/import/: all or
+    nothing, a 400 with every row's errors)."""
+
+    queryset = Duty.objects.all()
+    serializer_class = DutySerializer
+    filterset_class = DutyFilter
+    ordering_fields = ["id", "seq"]
+    ordering = ["committee_region_id", "seq"]
+    select_related = ("committee_region", "unit")
+    permission_classes = [ActionPermission]
+    action_permissions = {"create": ["steering.add_duty"], "update": ["steering.change_duty"],
+                          "partial_update": ["steering.change_duty"], "import_file": ["steering.add_duty"],
+                          "destroy": ["steering.delete_duty"], "void": ["steering.delete_duty"]}
+    void_service = staticmethod(services.void_duty)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        committee = data.pop("committee_region")
+        data.pop("version", None)
+        serializer.instance = services.create_duty(actor=self.request.user, committee_region=committee, data=data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        committee = data.pop("committee_region", None)
+        if committee is not None and committee.pk != serializer.instance.committee_region_id:
+            raise serializers.ValidationError({"committee": [_("A duty cannot move to another committee.")]})
+        serializer.instance = services.update_duty(serializer.instance, actor=self.request.user, data=data,
+                                                   version=version)
+
+    @extend_schema(request={"multipart/form-data": DutyImportSerializer},
+                   responses={201: ImportReportSerializer, 400: ImportReportSerializer})
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def import_file(self, request):
+        from anjian.core.imports import ImportFileError, ImportReport
+
+        from .imports import import_duties
+
+        ser = DutyImportSerializer(data=request.data, context=self.get_serializer_context())
+        scope_serializer(ser, request.user)
+        ser.is_valid(raise_exception=True)
+        upload = ser.validated_data["file"]
+        try:
+            report = import_duties(upload, upload.name, actor=request.user,
+                                   committee_region=ser.validated_data["committee"])
+        except ImportFileError as exc:
+            report = ImportReport()
+            report.add(0, "file", str(exc))
+        return Response(report.as_dict(), status=status.HTTP_201_CREATED if report.ok else status.HTTP_400_BAD_REQUEST)

@@ -4,6 +4,7 @@
 from rest_framework.routers import SimpleRouter
 
 from .api import (
+    DutyViewSet,
     MonthlyReportViewSet,
     PlanTaskViewSet,
     PlanViewSet,
@@ -23,5 +24,6 @@ router.register("steering/plans", PlanViewSet, basename="steering-plan")
 router.register("steering/tasks", PlanTaskViewSet, basename="steering-task")
 router.register("steering/task-assignments", TaskAssignmentViewSet, basename="steering-task-assignment")
 router.register("steering/progress-reports", ProgressReportViewSet, basename="steering-progress-report")
+router.register("steering/duties", DutyViewSet, basename="steering-duty")
 
 urlpatterns = router.urls

@@ -247,3 +247,24 @@ TASK_MACHINE = StateMachine(
         Step("void", pgettext_lazy("steering", "Void"), right="manage", event="voided"),
     ],
 )
+
+
+# --- duty lists (责任清单) -----------------------------------------------------------------------------------
+
+class DutyHolder(models.TextChoices):
+    """Who carries a duty: a member unit of the committee, or a leader (党政同责、一岗双责)."""
+
+    UNIT = "unit", _("Member unit")
+    LEADER = "leader", _("Leader")
+
+
+class LeaderRole(models.TextChoices):
+    """The leaders the duty list names, after 《地方党政领导干部安全生产责任制规定》 (厅字〔2018〕13号,
+    2018-04-08) Art. 2 (party committee and government leaders) and the rule that the main leaders
+    are the region's first responsible persons and the other members answer for their fields
+    ("一岗双责")."""
+
+    PARTY_SECRETARY = "party_secretary", _("Party committee's principal leader")
+    GOVERNMENT_HEAD = "government_head", _("Government's principal leader")
+    DEPUTY_IN_CHARGE = "deputy_in_charge", _("Leader in charge of work safety")
+    OTHER_MEMBER = "other_member", _("Other leader (one post, two duties)")

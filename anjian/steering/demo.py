@@ -250,6 +250,58 @@ def _plans(city: Region, office, units: list[Unit], rng: random.Random, today: d
     return made
 
 
+# Duties of the city's leaders (党政同责、一岗双责): (position, role, category, duty, basis, indicator code)
+LEADER_DUTIES = [
+    ("市委书记", "party_secretary", "领导责任", "对本地区安全生产工作负总责，定期主持召开常委会研究安全生产重大问题",
+     "《地方党政领导干部安全生产责任制规定》第五条", ""),
+    ("市长", "government_head", "领导责任", "担任市安委会主任，组织制定安全生产规划和年度目标，研究解决重大问题",
+     "《地方党政领导干部安全生产责任制规定》第六条", "accident_deaths_yoy"),
+    ("常务副市长", "deputy_in_charge", "综合协调", "协助市长分管安全生产工作，组织开展安全生产巡查和考核",
+     "《地方党政领导干部安全生产责任制规定》第七条", "tour_rectification_on_time"),
+    ("副市长（分管住建、交通）", "other_member", "一岗双责", "督促分管行业领域落实“管行业必须管安全”",
+     "《地方党政领导干部安全生产责任制规定》第八条", ""),
+]
+# Duties of a department by the end of its name: (category, duty, indicator code)
+DEPARTMENT_DUTIES = {
+    "应急管理局": [("综合监管", "负责全市安全生产综合监督管理，指导协调、监督检查各部门和各县（区）安全生产工作",
+                  "hazard_rectification_rate"),
+              ("隐患治理", "督促重大事故隐患整改，实行挂牌督办并跟踪销号", "major_hazard_rectification_rate")],
+    "住房和城乡建设局": [("行业监管", "负责房屋建筑和市政工程施工安全监督管理", "")],
+    "交通运输局": [("行业监管", "负责道路运输企业和“两客一危”车辆安全监管", "")],
+    "市场监督管理局": [("行业监管", "负责特种设备安全监督管理，组织气瓶专项整治", "")],
+}
+
+
+def _duties(city: Region, office, units: list[Unit]) -> int:
+    """The city's duty list: its leaders' duties and its departments', some linked to a task of the
+    work points or to an indicator code."""
+    from .models import PlanTask
+
+    tasks = {t.number: t for t in PlanTask.objects.filter(committee_region=city, plan__kind="work_points")}
+    made = 0
+    for position, role, category, content, basis, indicator in LEADER_DUTIES:
+        services.create_duty(actor=office, committee_region=city, data={
+            "holder": "leader", "leader_position": position, "leader_role": role, "category": category,
+            "content": content, "basis": basis, "indicator_code": indicator, "task": tasks.get("4"),
+            "is_demo": True})
+        made += 1
+    for unit in units:
+        for ending, duties in DEPARTMENT_DUTIES.items():
+            if unit.kind == "department" and unit.name.endswith(ending):
+                for category, content, indicator in duties:
+                    services.create_duty(actor=office, committee_region=city, data={
+                        "holder": "unit", "unit": unit, "category": category, "content": content,
+                        "basis": "《安全生产法》第十条", "indicator_code": indicator, "is_demo": True})
+                    made += 1
+    for unit in units:
+        if unit.kind == "lower_government":
+            services.create_duty(actor=office, committee_region=city, data={
+                "holder": "unit", "unit": unit, "category": "属地管理", "content": "落实属地监管责任，按月报送两议一报",
+                "indicator_code": "monthly_report_timeliness", "is_demo": True})
+            made += 1
+    return made
+
+
 @transaction.atomic
 def build_demo(seed: int = 0) -> dict:
     """The city committee's demo units and the year's monthly reports; answers counts made."""
@@ -265,4 +317,5 @@ def build_demo(seed: int = 0) -> dict:
     reports = _reports(city, office, rng, today)
     tours = _tours(city, office, units, rng, today)
     plans = _plans(city, office, units, rng, today)
-    return {"steering_units": len(units), "monthly_reports": reports, **tours, **plans}
+    duties = _duties(city, office, units)
+    return {"steering_units": len(units), "monthly_reports": reports, **tours, **plans, "duties": duties}

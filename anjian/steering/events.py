@@ -36,6 +36,8 @@ TASK_COMPLETED = "task_completed"
 TASK_CANCELLED = "task_cancelled"
 TASK_REOPENED = "task_reopened"
 PROGRESS_REPORTED = "progress_reported"
+# Duty lists.
+DUTIES_IMPORTED = "duties_imported"  # on the importing user: one event per file
 
 EVENT_LABELS = {
     REPORT_OPENED: _("Report opened for the month"),
@@ -61,4 +63,5 @@ EVENT_LABELS = {
     TASK_CANCELLED: _("Task cancelled"),
     TASK_REOPENED: _("Task reopened"),
     PROGRESS_REPORTED: _("Progress reported"),
+    DUTIES_IMPORTED: _("Duty list imported"),
 }

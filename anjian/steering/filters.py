@@ -14,8 +14,10 @@ from anjian.core.filters import BaseFilterSet
 
 from .choices import (
     AssignmentRole,
+    DutyHolder,
     FindingCategory,
     FindingState,
+    LeaderRole,
     PlanKind,
     ProgressKind,
     ReportState,
@@ -23,7 +25,17 @@ from .choices import (
     TourState,
     UnitKind,
 )
-from .models import MonthlyReport, Plan, PlanTask, ProgressReport, TaskAssignment, Tour, TourFinding, Unit
+from .models import (
+    Duty,
+    MonthlyReport,
+    Plan,
+    PlanTask,
+    ProgressReport,
+    TaskAssignment,
+    Tour,
+    TourFinding,
+    Unit,
+)
 
 
 class CommitteeFilter(BaseFilterSet):
@@ -121,7 +133,7 @@ class TaskFilter(CommitteeFilter):
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue (open after the deadline)"))
     unit = django_filters.NumberFilter(method="filter_unit", label=_("Unit with a part in it"))
     deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte",
-                                                label=_("Deadline on or before"))
+                                                label=pgettext_lazy("task", "Deadline on or before"))
     q = django_filters.CharFilter(method="filter_q", label=_("Search (number, task)"))
 
     class Meta:
@@ -167,3 +179,28 @@ class ProgressFilter(CommitteeFilter):
     class Meta:
         model = ProgressReport
         fields: list[str] = []
+
+
+class DutyFilter(CommitteeFilter):
+    holder = django_filters.ChoiceFilter(choices=DutyHolder.choices, label=_("Carried by"))
+    unit = django_filters.NumberFilter(field_name="unit_id", label=_("Member unit"))
+    leader_role = django_filters.ChoiceFilter(choices=LeaderRole.choices, label=_("Leader's role"))
+    task = django_filters.NumberFilter(field_name="task_id", label=_("Plan task"))
+    indicator = django_filters.CharFilter(field_name="indicator_code", label=_("Indicator code"))
+    linked = django_filters.BooleanFilter(method="filter_linked", label=_("Linked to a task or an indicator"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Search (duty, category, leader)"))
+
+    class Meta:
+        model = Duty
+        fields: list[str] = []
+
+    def filter_linked(self, queryset, name, value):
+        linked = Q(task__isnull=False) | ~Q(indicator_code="")
+        return queryset.filter(linked) if value else queryset.exclude(linked)
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(content__icontains=value) | Q(category__icontains=value)
+                               | Q(leader_name__icontains=value) | Q(leader_position__icontains=value))

@@ -17,8 +17,10 @@ from anjian.regions.models import Region
 
 from .choices import (
     AssignmentRole,
+    DutyHolder,
     FindingCategory,
     FindingState,
+    LeaderRole,
     PlanKind,
     ReportState,
     TaskState,
@@ -27,6 +29,7 @@ from .choices import (
 )
 from .filters import (
     AssignmentFilter,
+    DutyFilter,
     FindingFilter,
     MonthlyReportFilter,
     PlanFilter,
@@ -35,6 +38,7 @@ from .filters import (
     UnitFilter,
 )
 from .models import (
+    Duty,
     LeaderCheck,
     MonthlyReport,
     Plan,
@@ -172,7 +176,7 @@ class ReportEditForm(forms.ModelForm):
 
 
 class MeetingForm(forms.ModelForm):
-    minutes = MultipleFileField(label=_("Minutes"), required=True)
+    minutes = MultipleFileField(label=pgettext_lazy("meeting", "Minutes"), required=True)
 
     class Meta:
         model = ReportMeeting
@@ -184,7 +188,7 @@ class MeetingForm(forms.ModelForm):
 
 
 class CheckForm(forms.ModelForm):
-    photos = MultipleFileField(label=_("Photos"), required=False, images_only=True)
+    photos = MultipleFileField(label=pgettext_lazy("steering", "Photos"), required=False, images_only=True)
 
     class Meta:
         model = LeaderCheck
@@ -199,7 +203,7 @@ class CheckForm(forms.ModelForm):
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", pgettext_lazy("monthly report", "Accept")),
                                           ("return", pgettext_lazy("monthly report", "Return for correction"))],
-                                 label=_("Decision"))
+                                 label=pgettext_lazy("steering", "Decision"))
     comment = forms.CharField(label=_("Comment"), required=False, max_length=1000,
                               widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
@@ -336,7 +340,7 @@ class RectificationReportForm(StepForm):
 class VerifyForm(StepForm):
     decision = forms.ChoiceField(choices=[("close", pgettext_lazy("finding", "Verify and close")),
                                           ("return", pgettext_lazy("finding", "Return: not rectified"))],
-                                 label=_("Decision"))
+                                 label=pgettext_lazy("steering", "Decision"))
     comment = forms.CharField(label=_("Comment"), required=False, max_length=1000,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -479,3 +483,57 @@ class ProgressForm(forms.ModelForm):
 
     def service_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "files"}
+
+
+# --- duty lists --------------------------------------------------------------------------------------------
+
+class DutyListFilter(FilterBarMixin, DutyFilter):
+    def _shape(self, form) -> None:
+        fields = form.fields
+        fields["q"].widget = forms.TextInput(attrs={"type": "search", "placeholder": _("Duty, category or leader")})
+        fields["region"] = RegionCodeField(self.user, label=pgettext_lazy("steering", "Region"))
+        fields["holder"] = forms.ChoiceField(label=fields["holder"].label, required=False,
+                                             choices=[("", _("Units and leaders")), *DutyHolder.choices])
+        fields["leader_role"] = forms.ChoiceField(label=fields["leader_role"].label, required=False,
+                                                  choices=[("", _("All roles")), *LeaderRole.choices])
+        fields["linked"] = forms.NullBooleanField(label=fields["linked"].label, required=False,
+                                                  widget=forms.Select(choices=YES_NO))
+        for name in ("unit", "task", "indicator", "committee"):
+            fields[name].widget = forms.HiddenInput()
+        form.fields = {n: fields[n] for n in ("q", "region", "holder", "leader_role", "linked", "unit", "task",
+                                              "indicator", "committee")}
+
+
+class DutyForm(forms.ModelForm):
+    """A duty of a committee's list: carried by a member unit or by a leader."""
+
+    wide_fields = ("content",)
+
+    class Meta:
+        model = Duty
+        fields = ["holder", "unit", "leader_name", "leader_position", "leader_role", "category", "content", "basis",
+                  "task", "indicator_code"]
+        widgets = {"content": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["committee"] = CommitteeField(user)
+            self.order_fields(["committee"])
+        committee = self.instance.committee_region if self.instance.pk else None
+        units = Unit.objects.for_user(user)
+        tasks = PlanTask.objects.for_user(user).select_related("plan")
+        if committee is not None:
+            units, tasks = units.filter(committee_region=committee), tasks.filter(committee_region=committee)
+        self.fields["unit"].queryset = units.order_by("committee_region__path", "sort", "name")
+        self.fields["task"].queryset = tasks.order_by("plan_id", "sort")
+        self.fields["task"].label_from_instance = lambda t: f"{t.plan.title} · {t.number} {t.title}"
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "committee"}
+
+
+class DutyImportCommitteeForm(forms.Form):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"] = CommitteeField(user)

@@ -23,8 +23,10 @@ from anjian.core.scoping import ScopedQuerySet
 from .choices import (
     AssignmentRole,
     CheckKind,
+    DutyHolder,
     FindingCategory,
     FindingState,
+    LeaderRole,
     MeetingKind,
     PlanKind,
     ProgressKind,
@@ -287,11 +289,11 @@ class Tour(CommitteeRecord):
     number = models.CharField(pgettext_lazy("tour", "number"), max_length=32, unique=True, editable=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="tours", verbose_name=_("toured unit"))
     title = models.CharField(pgettext_lazy("tour", "title"), max_length=200)
-    basis = models.TextField(_("basis"), blank=True, help_text=_("The work plan or rule the tour follows."))
+    basis = models.TextField(pgettext_lazy("tour", "basis"), blank=True, help_text=_("The work plan or rule the tour follows."))
     starts_on = models.DateField(pgettext_lazy("tour", "starts on"))
     ends_on = models.DateField(pgettext_lazy("tour", "ends on"))
-    team_leader = models.CharField(_("team leader"), max_length=50)
-    team_members = models.CharField(_("team members"), max_length=300, blank=True)
+    team_leader = models.CharField(pgettext_lazy("tour", "team leader"), max_length=50)
+    team_members = models.CharField(pgettext_lazy("tour", "team members"), max_length=300, blank=True)
     summary = models.TextField(_("overall findings"), blank=True)
     state = models.CharField(pgettext_lazy("tour", "state"), max_length=16, choices=TourState.choices,
                              default=TourState.PLANNED, editable=False)
@@ -526,3 +528,51 @@ class ProgressReport(CommitteeRecord):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.year} {self.get_kind_display()}"
+
+
+# --- duty lists (责任清单) --------------------------------------------------------------------------------
+
+class Duty(CommitteeRecord):
+    """One itemised duty of the committee's duty list (责任清单): carried by a member unit, or by a
+    leader (党政同责、一岗双责), with its source, and optionally linked to the task or the indicator
+    (a plain code, until the indicator registry names it) that shows it is done. 长治市 split 242
+    duties over 52 units (seed 004 part 1 一)."""
+
+    holder = models.CharField(_("carried by"), max_length=8, choices=DutyHolder.choices)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="duties",
+                             verbose_name=_("member unit"))
+    leader_name = models.CharField(_("leader's name"), max_length=50, blank=True)
+    leader_position = models.CharField(_("leader's position"), max_length=100, blank=True)
+    leader_role = models.CharField(_("leader's role"), max_length=24, choices=LeaderRole.choices, blank=True)
+    seq = models.PositiveIntegerField(pgettext_lazy("duty", "no."), editable=False)
+    category = models.CharField(pgettext_lazy("duty", "category"), max_length=60, blank=True)
+    content = models.TextField(pgettext_lazy("duty", "duty"))
+    basis = models.CharField(pgettext_lazy("duty", "basis"), max_length=300, blank=True,
+                             help_text=_("The document and article the duty comes from."))
+    task = models.ForeignKey(PlanTask, null=True, blank=True, on_delete=models.PROTECT, related_name="duties",
+                             verbose_name=_("task that shows it"))
+    indicator_code = models.CharField(_("indicator code"), max_length=60, blank=True,
+                                      help_text=_("The code of the indicator that shows it is done."))
+
+    history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
+
+    class Meta:
+        verbose_name = pgettext_lazy("steering", "duty")
+        verbose_name_plural = _("duty list")
+        ordering = ["committee_region", "seq"]
+        constraints = [models.UniqueConstraint(fields=["committee_region", "seq"], name="steering_duty_seq_uniq")]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="st_duty_path_idx"),
+            models.Index(fields=["holder", "region_path"], name="st_duty_holder_path_idx"),
+            models.Index(fields=["leader_role", "region_path"], name="st_duty_role_path_idx"),
+            models.Index(fields=["indicator_code"], name="st_duty_indicator_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seq}. {self.content[:30]}"
+
+    @property
+    def holder_label(self) -> str:
+        if self.holder == DutyHolder.UNIT:
+            return self.unit.name if self.unit_id else ""
+        return " ".join(p for p in (self.leader_position, self.leader_name) if p)

@@ -21,6 +21,7 @@ OFFICE = [
     "steering.add_plan", "steering.change_plan", "steering.delete_plan",
     "steering.add_plantask", "steering.change_plantask", "steering.delete_plantask",
     "steering.delete_progressreport",
+    "steering.add_duty", "steering.change_duty", "steering.delete_duty",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -29,6 +29,7 @@ from .choices import (
     TASK_MACHINE,
     TOUR_MACHINE,
     AssignmentRole,
+    DutyHolder,
     FindingState,
     RuleCode,
     TaskState,
@@ -36,6 +37,7 @@ from .choices import (
     UnitKind,
 )
 from .models import (
+    Duty,
     LeaderCheck,
     MonthlyReport,
     Plan,
@@ -765,3 +767,65 @@ def report_progress(assignment: TaskAssignment, *, actor, data: Mapping[str, Any
 def void_progress(report: ProgressReport, *, actor, reason: str, version: int | None = None) -> ProgressReport:
     """Void a progress report filed by mistake (the office)."""
     return void(report, actor=actor, policy=policy, reason=reason, expected_version=version)
+
+
+# --- duty lists (责任清单) ---------------------------------------------------------------------------------
+
+DUTY_FIELDS = ("holder", "unit", "leader_name", "leader_position", "leader_role", "category", "content", "basis",
+               "task", "indicator_code")
+
+
+def _place_duty(duty: Duty) -> None:
+    """A unit's duty names a unit of the committee (and takes its scope keys); a leader's duty
+    names the leader (and stays at the committee's region); a linked task is one of the
+    committee's."""
+    committee = duty.committee_region
+    if duty.holder == DutyHolder.UNIT:
+        if duty.unit is None:
+            raise ValidationError({"unit": _("Choose the member unit.")})
+        _same_committee(duty.unit, committee)
+        duty.leader_name = duty.leader_position = duty.leader_role = ""
+        duty.region_path, duty.enterprise_id = duty.unit.region_path, duty.unit.enterprise_id
+    else:
+        if not (duty.leader_name or duty.leader_position):
+            raise ValidationError({"leader_position": _("Name the leader (or at least the position).")})
+        duty.unit = None
+        duty.region_path, duty.enterprise_id = committee.path, None
+    if duty.task_id is not None and (duty.task.committee_region_id != committee.pk or duty.task.is_voided):
+        raise ValidationError({"task": _("Choose a task of this committee's plans.")})
+    duty.indicator_code = (duty.indicator_code or "").strip()
+
+
+def _next_duty_seq(committee_region: Region) -> int:
+    last = Duty.objects.filter(committee_region=committee_region).order_by("-seq").values_list("seq", flat=True)
+    return (last.first() or 0) + 1
+
+
+def create_duty(*, actor, committee_region: Region, data: Mapping[str, Any]) -> Duty:
+    """Add a duty to the committee's list (numbered after the last one)."""
+    _check_fields(data, (*DUTY_FIELDS, "is_demo"))
+    duty = Duty(committee_region=committee_region, created_by=_user(actor), seq=0, **data)
+    policy.require(actor, "create_duty", duty, _("Only the committee office keeps its duty list."))
+    _place_duty(duty)
+    # Numbered under a lock on the committee's region row, so two additions never take one number.
+    Region.objects.select_for_update().filter(pk=committee_region.pk).first()
+    duty.seq = _next_duty_seq(committee_region)
+    return create(duty, actor=actor, policy=None)
+
+
+def update_duty(duty: Duty, *, actor, data: Mapping[str, Any], version: int | None = None) -> Duty:
+    """Correct a duty (its holder, text, source, linked task or indicator)."""
+    edit = _edit(DUTY_FIELDS, data)
+
+    def change(locked: Duty):
+        changed = edit(locked)
+        _place_duty(locked)
+        return changed
+
+    return perform_step(duty, events.UNIT_UPDATED, actor=actor, policy=policy, right="update_duty", change=change,
+                        expected_version=version) or duty
+
+
+def void_duty(duty: Duty, *, actor, reason: str, version: int | None = None) -> Duty:
+    """Void a duty (kept, with its number) — a duty no longer carried, or entered by mistake."""
+    return void(duty, actor=actor, policy=policy, reason=reason, expected_version=version)

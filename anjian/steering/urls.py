@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_plans, views_tours
+from . import views, views_duties, views_plans, views_tours
 
 app_name = "steering"
 urlpatterns = [
@@ -58,4 +58,11 @@ urlpatterns = [
     path("assignments/<int:pk>/", views_plans.assignment_detail, name="assignment_detail"),
     path("assignments/<int:pk>/progress/", views_plans.progress_add, name="progress_add"),
     path("progress/<int:pk>/void/", views_plans.progress_void, name="progress_void"),
+    path("duties/", views_duties.duty_list, name="duties"),
+    path("duties/new/", views_duties.duty_create, name="duty_create"),
+    path("duties/import/", views_duties.duty_import, name="duty_import"),
+    path("duties/import/template/", views_duties.duty_import_template, name="duty_import_template"),
+    path("duties/<int:pk>/", views_duties.duty_detail, name="duty_detail"),
+    path("duties/<int:pk>/edit/", views_duties.duty_edit, name="duty_edit"),
+    path("duties/<int:pk>/void/", views_duties.duty_void, name="duty_void"),
 ]

@@ -30,7 +30,7 @@ from .forms import (
     UnitForm,
     UnitListFilter,
 )
-from .models import LeaderCheck, MonthlyReport, ReportMeeting, TaskAssignment, Tour, TourFinding, Unit
+from .models import Duty, LeaderCheck, MonthlyReport, ReportMeeting, TaskAssignment, Tour, TourFinding, Unit
 from .policy import is_office, policy
 from .selectors import report_board
 from .views_common import (
@@ -72,6 +72,8 @@ def home(request):
         overdue=Count("pk", filter=Q(state=FindingState.OPEN, deadline__lt=today)),
         to_verify=Count("pk", filter=Q(state=FindingState.REPORTED)))
     tours = scoped_list(user, Tour).exclude(state=TourState.COMPLETED).count()
+    duties = scoped_list(user, Duty).aggregate(total=Count("pk"), unlinked=Count(
+        "pk", filter=Q(task__isnull=True, indicator_code="")))
     # A unit's parts in tasks carry its scope: a lower government counts the city's tasks it owes.
     tasks = scoped_list(user, TaskAssignment).filter(task__is_voided=False, task__state=TaskState.OPEN).aggregate(
         open=Count("task", distinct=True), overdue=Count("task", distinct=True, filter=Q(task__deadline__lt=today)))
@@ -83,6 +85,8 @@ def home(request):
         {"title": _("Action plans"), "url": reverse("steering:plans"),
          "figures": [(tasks["open"], _("tasks in progress")), (tasks["overdue"], _("overdue"))],
          "link": (reverse("steering:assignments") + "?overdue=true", _("Overdue tasks by unit"))},
+        {"title": _("Duty lists"), "url": reverse("steering:duties"),
+         "figures": [(duties["total"], _("duties")), (duties["unlinked"], _("not yet linked to a task or indicator"))]},
     ]
     return render(request, "steering/home.html", {
         "reports": reports, "sections": sections, "is_office": is_office(user, None) or user.is_system_admin,

@@ -326,7 +326,7 @@ def progress_add(request, pk: int):
         form = posted(ProgressForm, request)
         services.report_progress(assignment, actor=request.user, data=form.service_data(),
                                  files=form.cleaned_data["files"], version=request.POST.get("version") or None)
-        return _("Progress reported.")
+        return _("Progress report filed.")
     return record_step(request, "steering.add_progressreport", _assignment, pk, do, "steering:assignment_detail")
 
 

@@ -134,6 +134,7 @@ PAGE_OBJECTS: dict[str, str] = {
     "steering/tasks/": "steering.PlanTask",
     "steering/assignments/": "steering.TaskAssignment",
     "steering/progress/": "steering.ProgressReport",
+    "steering/duties/": "steering.Duty",
 }
 
 

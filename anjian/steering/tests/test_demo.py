@@ -54,5 +54,10 @@ def test_build_demo(clock):
     assert made["plan_tasks"] == PlanTask.objects.count() >= 6
     assert PlanTask.objects.filter(state="open", deadline__lt=datetime.date(2026, 3, 20)).exists()
     assert ProgressReport.objects.filter(kind="year_end", year=2025).exists()
+    # the city's duty list: leaders' and units' duties, some linked
+    from anjian.steering.models import Duty
+
+    assert Duty.objects.filter(holder="leader").count() == 4 and Duty.objects.filter(holder="unit").exists()
+    assert made["duties"] == Duty.objects.count() and Duty.objects.exclude(indicator_code="").exists()
     # and only once
     assert build_demo(seed=7) == {}

@@ -61,6 +61,9 @@ def filled(world, clock):
     c.assignment = c.task.assignments.get(unit=c.bureau)
     services.report_progress(c.assignment, actor=c.office, data={"kind": "interim", "year": 2026, "content": "推进中",
                                                                  "completion": 40})
+    c.duty = services.create_duty(actor=c.office, committee_region=world.county_a, data={
+        "holder": "leader", "leader_position": "区长", "leader_role": "government_head", "content": "第一责任人",
+        "task": c.task, "indicator_code": "hazard_rectification_rate"})
     return c
 
 
@@ -84,7 +87,9 @@ def test_every_role_reads_the_pages_in_chinese(world, filled, role):
             reverse("steering:assignments"), reverse("steering:plan_detail", args=[filled.plan.pk]),
             reverse("steering:plan_edit", args=[filled.plan.pk]), reverse("steering:task_detail", args=[filled.task.pk]),
             reverse("steering:task_edit", args=[filled.task.pk]),
-            reverse("steering:assignment_detail", args=[filled.assignment.pk])]
+            reverse("steering:assignment_detail", args=[filled.assignment.pk]),
+            reverse("steering:duties"), reverse("steering:duty_create"), reverse("steering:duty_import"),
+            reverse("steering:duty_detail", args=[filled.duty.pk]), reverse("steering:duty_edit", args=[filled.duty.pk])]
     found = {}
     for url in urls:
         response = client.get(url, **ZH)

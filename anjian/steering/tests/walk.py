@@ -31,4 +31,6 @@ def records(world, ent) -> dict:
         "kind": "interim", "year": month.year, "content": "进展"})
     return {"steering.Unit": unit, "steering.MonthlyReport": report, "steering.Tour": tour,
             "steering.TourFinding": finding, "steering.Plan": plan, "steering.PlanTask": task,
-            "steering.TaskAssignment": assignment, "steering.ProgressReport": progress}
+            "steering.TaskAssignment": assignment, "steering.ProgressReport": progress,
+            "steering.Duty": services.create_duty(actor=office, committee_region=world.county_a, data={
+                "holder": "unit", "unit": unit, "content": "职责"})}
