@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "anjian.risks",
     "anjian.majorhazards",
     "anjian.monitoring",
+    "anjian.steering",
     "anjian.security",
     "anjian.alerts",
     "anjian.assessment",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -82,6 +82,38 @@ def open_hazard_counts(user, enterprise_ids: Sequence[int]) -> dict[int, int]:
     rows = (Hazard.objects.for_user(user).filter(enterprise_id__in=list(enterprise_ids), state__in=UNCLOSED_STATES)
             .order_by().values("enterprise_id").annotate(n=Count("pk")).values_list("enterprise_id", "n"))
     return dict(rows)
+
+
+# --- one area and one period (the committee office's monthly report, h/steer) --------------------
+
+
+def area_period_counts(path: str, start: date, end: date, *, industry_ids: Sequence[int] | None = None,
+                       today: date | None = None) -> dict[str, int]:
+    """The hazard work of an area in a period, for a report the area's own unit files (so it
+    is not narrowed to a user: the caller names the area it answers for). The area is the
+    region with path ``path`` and below it, narrowed to ``industry_ids`` when given (a
+    department's industries). Voided hazards are never counted.
+
+    - ``found`` / ``found_major``: hazards found (``found_at``) from ``start`` to ``end`` inclusive;
+    - ``rectified`` / ``rectified_major``: hazards whose rectification was accepted (``accepted_at``)
+      in the period, whenever they were found;
+    - ``overdue``: hazards still open (reported, rectifying) past their deadline on ``today``.
+
+    Two aggregates on the (region path …) indexes; the period's bounds are local midnights."""
+    from anjian.core.filters import day_start
+    from anjian.core.paths import subtree_q
+
+    today = today or timezone.localdate()
+    since, until = day_start(start), day_start(end + timedelta(days=1))
+    area = Hazard.objects.filter(subtree_q("region_path", path), is_voided=False)
+    if industry_ids:
+        area = area.filter(industry_id__in=sorted(industry_ids))
+    found = area.filter(found_at__gte=since, found_at__lt=until).aggregate(
+        found=Count("pk"), found_major=Count("pk", filter=Q(grade=HazardGrade.MAJOR)))
+    done = area.filter(accepted_at__gte=since, accepted_at__lt=until).aggregate(
+        rectified=Count("pk"), rectified_major=Count("pk", filter=Q(grade=HazardGrade.MAJOR)))
+    overdue = area.filter(state__in=OPEN_STATES, deadline__lt=today).count()
+    return {**found, **done, "overdue": overdue}
 
 
 # --- the ledger ---------------------------------------------------------------------------------

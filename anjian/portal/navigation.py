@@ -30,6 +30,8 @@ MENU = [
     (_("Target-responsibility agreements"), "assessment:agreements", None, "regional"),
     (_("Assessment schemes and rankings"), "assessment:schemes", None, "regional"),
     (pgettext_lazy("assessment", "Assessments"), "assessment:assessments", None, "regional"),
+    (_("Committee office"), "steering:home", None, "regional"),
+    (_("Monthly reports"), "steering:reports", None, "regional"),
     (_("Regions"), "regions:list", None, "regional"),
     (_("Grids"), "regions:grids", None, "regional"),
     (_("Departments"), "orgs:departments", None, "regional"),

@@ -134,6 +134,15 @@ PAGE_OBJECTS: dict[str, str] = {
     "assessment/schemes/": "assessment.AssessmentScheme",
     "assessment/rounds/": "assessment.AssessmentRound",
     "assessment/assessments/": "assessment.Assessment",
+    "steering/units/": "steering.Unit",
+    "steering/reports/": "steering.MonthlyReport",
+    "steering/tours/": "steering.Tour",
+    "steering/findings/": "steering.TourFinding",
+    "steering/plans/": "steering.Plan",
+    "steering/tasks/": "steering.PlanTask",
+    "steering/assignments/": "steering.TaskAssignment",
+    "steering/progress/": "steering.ProgressReport",
+    "steering/duties/": "steering.Duty",
 }
 
 
@@ -394,6 +403,9 @@ class Records:
             actor=admin, region=world.county_a, year=today.year - 1,
             data={"gdp_100m_yuan": Decimal("123.4"), "industrial_employment": 1000})[0]
         made.update(assessment_records(world))  # county-level: the same for both enterprises
+        from anjian.steering.tests.walk import records as steering_records
+
+        made.update(steering_records(world, ent))
         self.made = made
 
     def get(self, label: str):
@@ -612,9 +624,10 @@ def test_no_list_shows_county_a_to_county_b(walk, route):
 
 
 # Writes the committee office may make (the yearly figures behind the accident rates; targets,
-# assessment and rankings): there the expert is the read-only role.
+# assessment and rankings; its own steering records): there the expert is the read-only role.
 # test_the_committee_office_writes_only_figures keeps this right.
-COMMITTEE_WRITES = ("region-figure", "api-region-figures", "accidents:figures", "assessment", "target-agreement")
+COMMITTEE_WRITES = ("region-figure", "api-region-figures", "accidents:figures", "assessment", "target-agreement",
+                    "steering-", "steering:")
 
 
 def read_only_role(route: Route) -> str:
@@ -661,10 +674,11 @@ def test_page_methods_are_read_from_the_decorators():
 
 def test_the_committee_office_writes_only_figures():
     # given the role table, then the committee office changes the regional figures, the targets and
-    # the assessments, and nothing else
+    # the assessments, its own steering records, and nothing else
     from anjian.orgs.roles import ROLE_PERMISSIONS
 
-    assert {p.split(".")[1].split("_", 1)[1] for p in ROLE_PERMISSIONS[Role.COMMITTEE_OFFICE]} == {
+    others = [p for p in ROLE_PERMISSIONS[Role.COMMITTEE_OFFICE] if not p.startswith("steering.")]
+    assert {p.split(".")[1].split("_", 1)[1] for p in others} == {
         "regionyearfigure", "targetagreement", "assessmentscheme", "assessmentround", "assessment"}
 
 

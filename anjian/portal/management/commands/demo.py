@@ -54,6 +54,7 @@ PHASES = [
     ("在线监测（传感器和最近一天的数据）", "online monitoring (sensors and the last day of readings)", _app("monitoring")),
     ("生产安全事故", "accidents", _app("accidents")),
     ("地区年度数据", "regional yearly figures", _figures),
+    ("安委办：责任单位、两议一报等", "committee office: units, monthly reports, …", _app("steering")),
     ("预警", "warnings", _warnings),
     ("目标责任书、考核与排名", "targets, assessment and rankings", _app("assessment")),
 ]
