@@ -16,7 +16,9 @@ from collections import defaultdict
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -36,6 +38,23 @@ EXAMPLES = int(os.environ.get("ANJIAN_CONTRACT_EXAMPLES", "3"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # Operations that answer a file or run long by design: checked for 5xx and status code only.
 BINARY = re.compile(r"(export|template|\.pdf|/pdf/|card|download|files)")
+
+
+class InTestWSGIHandler(WSGIHandler):
+    """Django's WSGI application as its test client runs it: neither the start nor the end of a
+    request closes the database connection (on PostgreSQL that would end the test's transaction)."""
+
+    def __call__(self, environ, start_response):
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        try:
+            response = super().__call__(environ, start_response)
+            body = b"".join(response)
+            response.close()  # sends request_finished, as a WSGI server would
+        finally:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
+        return [body]
 
 
 def _schema_document(client) -> dict:
@@ -72,7 +91,7 @@ def run_contract(world, api, user) -> list[str]:
     api.force_authenticate(user)
     document = _schema_document(api)
     schema = schemathesis.openapi.from_dict(document)
-    schema.app = WSGIHandler()
+    schema.app = InTestWSGIHandler()
     keys = _existing_keys(api, document["paths"])
     headers = _headers(user)
     failures: list[str] = []
