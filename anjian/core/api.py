@@ -21,6 +21,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import bounds
 from .api_fields import Serializer
+from .downloads import XLSX
 from .history import history_rows
 from .scoping import scope_of, users_visible_to
 from .services import ConflictError, void_record
@@ -408,6 +409,37 @@ class BinaryFileRenderer(BaseRenderer):
         if renderer_context and renderer_context.get("response") is not None:
             renderer_context["response"]["Content-Type"] = "application/json"
         return json.dumps(data, ensure_ascii=False).encode()
+
+
+class XlsxRenderer(BinaryFileRenderer):
+    """Lets clients ask for xlsx (``Accept`` or ``?format=xlsx``) on an export endpoint."""
+
+    media_type = XLSX
+    format = "xlsx"
+
+
+class ImportErrorSerializer(Serializer):
+    """One error of a refused import: where it is and what is wrong."""
+
+    row = serializers.IntegerField(help_text="Spreadsheet row number (the header is row 1); 0 for the whole file.")
+    field = serializers.CharField(help_text="The field (or 'file').")
+    column = serializers.CharField(help_text="The column header in the template.")
+    message = serializers.CharField()
+
+
+class ImportReportSerializer(Serializer):
+    """The answer of an import (core.imports.run_import): written, or refused with every error."""
+
+    ok = serializers.BooleanField()
+    total_rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    errors = ImportErrorSerializer(many=True)
+
+
+class ImportUploadSerializer(Serializer):
+    """The body of an import endpoint: one file."""
+
+    file = serializers.FileField(help_text="An .xlsx or .csv file laid out like the import template.")
 
 
 @extend_schema_field(serializers.ListField(child=serializers.CharField()))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,12 +21,11 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from anjian.core.api_fields import Serializer
+from anjian.core.downloads import XLSX, xlsx_response
 
 from .filters import HazardFilter
 from .models import Hazard
 from .selectors import COUNT_COLUMNS, DIMENSIONS, RATE_COLUMNS, StatisticsTable, hazard_statistics
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def statistics_xlsx(table: StatisticsTable) -> bytes:
@@ -63,11 +61,6 @@ def statistics_xlsx(table: StatisticsTable) -> bytes:
 def statistics_filename(group_by: str) -> str:
     return f"hazard-statistics-{group_by}-{timezone.localdate():%Y%m%d}.xlsx"
 
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": True,

@@ -11,7 +11,6 @@ from pathlib import PurePath
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -28,6 +27,7 @@ from .choices import InspectionKind, RecordState, TaskState
 from .filters import DutyFilter, RecordFilter, TaskFilter
 from .models import InspectionCadence, InspectionDuty
 from .policy import policy
+from .selectors import checklist_queryset
 
 PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".heif", ".bmp")
 PHOTO_MAX_BYTES = 20 * 1024 * 1024
@@ -56,20 +56,6 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-def checklist_queryset(enterprise: Enterprise | None):
-    """Active library checklists for the enterprise's industry (or one of its parent sectors)
-    and the general ones (all active library checklists when none matches), plus the
-    enterprise's own active checklists (e.g. generated from its risk control measures).
-    Another enterprise's own checklists are never offered."""
-    active = Checklist.objects.filter(is_active=True).select_related("industry").order_by("code", "-id")
-    library = active.filter(enterprise__isnull=True)
-    if enterprise is None:
-        return library
-    code = enterprise.industry.code
-    prefixes = [code[:i] for i in range(2, len(code) + 1, 2)]
-    matching = library.filter(Q(industry__isnull=True) | Q(industry__code__in=prefixes))
-    base = Q(pk__in=matching.values("pk")) if matching.exists() else Q(enterprise__isnull=True)
-    return active.filter(base | Q(enterprise=enterprise))
 
 
 class DutyForm(ModelForm):

@@ -29,6 +29,7 @@ from anjian.core.api import (
     ScopedViewSet,
 )
 from anjian.core.api_fields import EnumField, ModelSerializer, Serializer
+from anjian.core.exports import api_export_response
 from anjian.core.services import events_for
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.models import Hazard
@@ -37,7 +38,7 @@ from anjian.security.auth import CachedApiTokenAuthentication
 from . import services
 from .calculation import MAX_POPULATION, MAX_SUBSTANCES, EvaluationError, evaluate_request
 from .choices import PersonRole, SourceState
-from .exports import ExportTooLarge, FilterInvalid, export_filename, export_registry
+from .exports import export_filename, export_registry
 from .filters import MajorHazardSourceFilter
 from .models import (
     MajorHazardSource,
@@ -47,9 +48,6 @@ from .models import (
     SourceEvaluation,
     SourceSubstance,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 # --- the calculator ---------------------------------------------------------------------------
 
@@ -254,15 +252,8 @@ class MajorHazardSourceViewSet(HistoryActionMixin, ScopedViewSet):
 
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def export(self, request):
-        try:
-            content = export_registry(request.user, request.query_params)
-        except FilterInvalid as exc:
-            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
-        except ExportTooLarge as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{export_filename()}"'
-        return response
+        return api_export_response(lambda: export_registry(request.user, request.query_params),
+                                   export_filename())
 
 
 class SourceSubstanceViewSet(ScopedViewSet):

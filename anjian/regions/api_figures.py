@@ -1,5 +1,5 @@
-"""API of the regional yearly figures (mounted at /api/region-figures/ by the accidents app's
-api_urls_stats.py): list and read in your jurisdiction; the committee office and
+"""API of the regional yearly figures (mounted at /api/region-figures/ by
+regions/api_urls.py): list and read in your jurisdiction; the committee office and
 administrators enter (POST: create, or correct the live row of that region and year), correct
 (PATCH with ``version``), void (DELETE with a reason) and import (xlsx/CSV, all-or-nothing)."""
 

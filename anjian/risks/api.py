@@ -26,6 +26,8 @@ from anjian.core.api import (
     ScopedViewSet,
 )
 from anjian.core.api_fields import EnumField, ModelSerializer, Serializer
+from anjian.core.downloads import XLSX
+from anjian.core.exports import api_export_response
 from anjian.core.pages import scoped_object_or_404
 from anjian.core.services import events_for
 from anjian.enterprises.models import Enterprise
@@ -35,7 +37,7 @@ from anjian.standards.models import AccidentType, HazardFactorClass
 from . import evaluation, selectors, services
 from .choices import LEVEL_COLOUR, METHOD_FACTORS, ControlLevel, MeasureType, Method, PointKind, RiskLevel
 from .documents import card_pdf
-from .exports import ExportTooLarge, FilterInvalid, export_filename, export_risk_points, filtered_points
+from .exports import export_filename, export_risk_points, filtered_points
 from .filters import ControlMeasureFilter, RiskAssessmentFilter, RiskPointFilter
 from .models import (
     ControlMeasure,
@@ -46,9 +48,6 @@ from .models import (
     RiskProfile,
     SupervisionFrequency,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 # --- evaluate ----------------------------------------------------------------------------------
 
@@ -229,15 +228,8 @@ class RiskPointViewSet(HistoryActionMixin, ScopedViewSet):
     @action(detail=False, methods=["get"], pagination_class=None)
     def export(self, request, *args, **kwargs):
         """The filtered ledger as xlsx (same filters as the list)."""
-        try:
-            body = export_risk_points(filtered_points(request.user, request.query_params))
-        except FilterInvalid as exc:
-            raise ValidationError(exc.errors) from None
-        except ExportTooLarge:
-            raise ValidationError({"detail": ["Too many rows: narrow the filters."]}) from None
-        response = HttpResponse(body, content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{export_filename()}"'
-        return response
+        return api_export_response(
+            lambda: export_risk_points(filtered_points(request.user, request.query_params)), export_filename())
 
     @extend_schema(request=inline_serializer("GenerateChecksRequest", {
         "enterprise": serializers.IntegerField(min_value=1, max_value=bounds.KEY_MAX)}),
