@@ -4,9 +4,11 @@ operation gets a few generated requests (valid and invalid bodies, parameters an
 plus the keys of records that exist); no answer may be a 5xx, and every answer must be one the
 document describes (its status code, its content type, its body's schema).
 
-Bounded in time: a fixed number of examples per operation (``ANJIAN_CONTRACT_EXAMPLES``, 3 by
-default), derandomized so a run is repeatable, with no shrinking. The operations are walked in
-one test per role (not one test per operation) so that the data is built once."""
+Bounded in time: a fixed number of examples per operation (``ANJIAN_CONTRACT_EXAMPLES``, 2 by
+default, which keeps both roles near a minute and a half on the CI machine; raise it for a deeper
+run), derandomized so a run is repeatable, with no shrinking. The operations are walked in one
+test per role (not one test per operation) so that the data is built once. File answers (exports,
+PDFs) are checked for their status code only."""
 
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ from anjian.security.services import issue_token
 
 pytestmark = [pytest.mark.django_db(transaction=False)]
 
-EXAMPLES = int(os.environ.get("ANJIAN_CONTRACT_EXAMPLES", "3"))
+EXAMPLES = int(os.environ.get("ANJIAN_CONTRACT_EXAMPLES", "2"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # Operations that answer a file or run long by design: checked for 5xx and status code only.
 BINARY = re.compile(r"(export|template|\.pdf|/pdf/|card|download|files)")
