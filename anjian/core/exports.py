@@ -117,12 +117,18 @@ _EPOCH_DT = datetime.datetime(1899, 12, 30)
 _BATCH = 1000
 
 
+def clean_text(value):
+    """``value`` without the characters a worksheet cannot hold (control characters, lone
+    surrogates): text that came in through the API may carry them, and openpyxl refuses the whole
+    file over one of them."""
+    return _ILLEGAL.sub("", value) if isinstance(value, str) and _ILLEGAL.search(value) else value
+
+
 def _cell(ref: str, value) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, str):
-        if _ILLEGAL.search(value):
-            value = _ILLEGAL.sub("", value)
+        value = clean_text(value)
         text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
         return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from . import uploads
+from . import bounds, uploads
 from .models import Attachment, Event
 
 
@@ -93,7 +93,7 @@ def attach_files(target: models.Model, files, *, actor=None, kind: str = Attachm
     for f in files:
         out.append(Attachment.objects.create(
             content_type=ct, object_id=str(target.pk), event=event, kind=kind, file=f,
-            name=(getattr(f, "name", "") or "file")[:200], size=getattr(f, "size", 0) or 0,
+            name=(getattr(f, "name", "") or "file")[:bounds.FILE_NAME_MAX], size=getattr(f, "size", 0) or 0,
             uploaded_by=actor if getattr(actor, "pk", None) else None,
         ))
     return out

@@ -20,6 +20,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from anjian.core.exports import clean_text
+
 from .choices import Certainty
 from .imports import CHECKLIST_COLUMNS, FACTOR_LABELS_ZH
 from .models import CheckItem, MajorHazardCriterion
@@ -56,7 +58,7 @@ def _workbook(title: str, headers: list[str], rows: Iterable[list], widths: dict
         header_cells.append(cell)
     ws.append(header_cells)
     for row in rows:
-        ws.append(row)
+        ws.append([clean_text(value) for value in row])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
