@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "anjian.accidents",
     "anjian.risks",
     "anjian.majorhazards",
+    "anjian.enforcement",
     "anjian.security",
     "anjian.alerts",
     "anjian.portal",

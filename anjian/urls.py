@@ -38,6 +38,7 @@ api_patterns = [
     path("", include("anjian.inspections.api_urls")),
     path("", include("anjian.accidents.api_urls")),
     path("", include("anjian.alerts.api_urls")),
+    path("", include("anjian.enforcement.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -58,6 +59,7 @@ urlpatterns = [
     path("risks/", include("anjian.risks.urls")),
     path("major-hazard-sources/", include("anjian.majorhazards.urls")),
     path("accidents/", include("anjian.accidents.urls")),
+    path("enforcement/", include("anjian.enforcement.urls")),
     path("security/", include("anjian.security.urls")),
     path("warnings/", include("anjian.alerts.urls")),
     path("files/<int:pk>/", attachment_download, name="attachment"),

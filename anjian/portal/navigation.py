@@ -20,6 +20,7 @@ MENU = [
     (_("Risk points"), "risks:list", None, None),
     (_("Risk map"), "risks:map", None, None),
     (_("Major hazard sources"), "majorhazards:list", None, None),
+    (_("Enforcement"), "enforcement:home", None, "regional"),
     (_("Accidents"), "accidents:list", None, None),
     (_("Accident statistics"), "accidents:statistics", None, "regional"),
     (_("Regional figures"), "accidents:figures", None, "regional"),

@@ -48,7 +48,7 @@ def test_demo_command_builds_a_labelled_city_one_user_per_role_and_runs_once(cap
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
     assert DEMO_PASSWORD in out
     # and it said what it was doing: a line per phase, with counts, and one per county
-    assert "[1/8] 示范市" in out and "[2/8] 隐患台账" in out and "[8/8] 预警" in out
+    assert "[1/9] 示范市" in out and "[2/9] 隐患台账" in out and "[9/9] 预警" in out
     assert "示范市东城区：" in out and "hazards 600" in out
     # and the grid officer log-in is its grid's officer
     officer = User.objects.get(username="grid_officer")

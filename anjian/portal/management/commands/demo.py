@@ -53,6 +53,7 @@ PHASES = [
     ("重大危险源", "major hazard sources", _app("majorhazards")),
     ("生产安全事故", "accidents", _app("accidents")),
     ("地区年度数据", "regional yearly figures", _figures),
+    ("监管执法", "enforcement", _app("enforcement")),
     ("预警", "warnings", _warnings),
 ]
 

@@ -1,0 +1,12 @@
+"""API routes of the enforcement app, mounted under /api/ by the project URLconf."""
+
+from rest_framework.routers import SimpleRouter
+
+from .api import CertificateViewSet, ConflictViewSet, ExpertViewSet
+
+router = SimpleRouter()
+router.register("enforcement-experts", ExpertViewSet, basename="enforcement-expert")
+router.register("enforcement-certificates", CertificateViewSet, basename="enforcement-certificate")
+router.register("enforcement-conflicts", ConflictViewSet, basename="enforcement-conflict")
+
+urlpatterns = router.urls

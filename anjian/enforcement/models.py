@@ -1,0 +1,198 @@
+"""Enforcement (监管执法): the regulator's own work on the enterprises it supervises.
+
+- the expert pool (``Expert``), officers' enforcement certificates (``EnforcementCertificate``)
+  and the conflicts officers and experts declare (``ConflictDeclaration``);
+- (later sections) annual enforcement plans, random draws, enforcement inspections, cases.
+
+Records about an enterprise copy its region path, industry and grid (as hazards do), so every
+jurisdiction filter is a range on the table's own index. Records that are the regulators' own
+(certificates, conflicts, the expert pool, plans, draws not yet carried out) declare
+``Scoping.hidden_from``: an enterprise or a grid officer sees none of them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from anjian.core.models import VersionedModel, VoidableModel
+
+from .choices import CertificateState, ConflictKind, ConflictState, ExpertState
+
+OFFICIALS_ONLY = ("enterprise", "grid")
+"""``Scoping.hidden_from`` of the regulators' own records (see the module docstring)."""
+
+
+def _user_fk(related_name: str = "+", **kwargs):
+    return models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name=related_name, **kwargs)
+
+
+# --- expert pool --------------------------------------------------------------------------------
+
+class Expert(VoidableModel, VersionedModel):
+    """An expert of a region's pool (专家库): fields (the industries they know), qualifications,
+    employer (an expert never inspects their own employer: 回避) and availability. ``user`` is the
+    expert's log-in, when they have one: their assignments are their to-do list.
+
+    Changed only through ``enforcement.services`` (``EXPERT_MACHINE``)."""
+
+    name = models.CharField(pgettext_lazy("expert", "name"), max_length=50)
+    title = models.CharField(_("professional title"), max_length=50, blank=True)
+    employer_name = models.CharField(_("employer"), max_length=200, blank=True)
+    employer = models.ForeignKey("enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", db_index=False,
+                                 verbose_name=_("employer (registered enterprise)"))
+    fields = models.ManyToManyField("enterprises.Industry", blank=True, related_name="+",
+                                    verbose_name=_("fields of expertise"))
+    specialties = models.CharField(_("specialties"), max_length=200, blank=True)
+    qualifications = models.TextField(_("qualifications"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("pool region"))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="expert_profile", verbose_name=_("log-in account"))
+    state = models.CharField(pgettext_lazy("expert", "state"), max_length=16, choices=ExpertState.choices,
+                             default=ExpertState.AVAILABLE, editable=False)
+    unavailable_until = models.DateField(_("unavailable until"), null=True, blank=True, editable=False)
+    note = models.TextField(pgettext_lazy("expert", "note"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = _user_fk(editable=False, verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "version"])
+
+    class Scoping:
+        path = "region_path"
+        hidden_from = OFFICIALS_ONLY
+
+    class Meta:
+        verbose_name = _("expert")
+        verbose_name_plural = _("experts")
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="enf_expert_path_idx"),
+            models.Index(fields=["state", "region_path"], name="enf_expert_state_idx"),
+            models.Index(fields=["employer"], name="enf_expert_employer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_available_on(self, day) -> bool:
+        """Available on ``day``: in the pool, not retired, and not marked unavailable then."""
+        if self.is_voided or self.state == ExpertState.RETIRED:
+            return False
+        return self.state == ExpertState.AVAILABLE or (
+            self.unavailable_until is not None and self.unavailable_until < day)
+
+
+# --- officers -----------------------------------------------------------------------------------
+
+class EnforcementCertificate(VoidableModel, VersionedModel):
+    """An officer's administrative enforcement certificate (行政执法证): only an officer holding a
+    valid one on the day is drawn to inspect (《安全生产法》第六十七条: inspectors show a valid
+    enforcement certificate). ``region_path`` is the officer's jurisdiction when it was recorded."""
+
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates",
+                                db_index=False, verbose_name=pgettext_lazy("enforcement", "officer"))
+    number = models.CharField(_("certificate number"), max_length=40)
+    issuer = models.CharField(pgettext_lazy("certificate", "issued by"), max_length=100)
+    issued_on = models.DateField(pgettext_lazy("certificate", "issued on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    state = models.CharField(pgettext_lazy("certificate", "state"), max_length=16, choices=CertificateState.choices,
+                             default=CertificateState.VALID, editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = _user_fk(editable=False, verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "version"])
+
+    class Scoping:
+        path = "region_path"
+        hidden_from = OFFICIALS_ONLY
+
+    class Meta:
+        verbose_name = _("enforcement certificate")
+        verbose_name_plural = _("enforcement certificates")
+        ordering = ["officer_id", "-issued_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["number"], condition=Q(is_voided=False), name="enf_cert_number_uniq"),
+            models.CheckConstraint(condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("issued_on")),
+                                   name="enf_cert_valid_range"),
+        ]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="enf_cert_path_idx"),
+            # "Which officers hold a valid certificate on a day" (the draw's eligibility).
+            models.Index(fields=["officer", "state", "valid_until"], name="enf_cert_officer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def is_valid_on(self, day) -> bool:
+        return (not self.is_voided and self.state == CertificateState.VALID and self.issued_on <= day
+                and (self.valid_until is None or self.valid_until >= day))
+
+
+class ConflictDeclaration(VoidableModel, VersionedModel):
+    """A declared conflict of interest (回避): an officer or an expert (exactly one) must not
+    inspect or handle the cases of an enterprise while it is in force. Officers declare their
+    own; regulators record them for officers and experts of their jurisdiction."""
+
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="declared_conflicts", db_index=False,
+                                verbose_name=pgettext_lazy("enforcement", "officer"))
+    expert = models.ForeignKey(Expert, null=True, blank=True, on_delete=models.PROTECT, related_name="conflicts",
+                               verbose_name=_("expert"))
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   db_index=False, verbose_name=pgettext_lazy("enforcement", "enterprise"))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    industry = models.ForeignKey("enterprises.Industry", on_delete=models.PROTECT, related_name="+", editable=False,
+                                 verbose_name=_("industry"))
+    kind = models.CharField(pgettext_lazy("conflict", "kind"), max_length=24, choices=ConflictKind.choices)
+    reason = models.CharField(pgettext_lazy("conflict", "reason"), max_length=200)
+    declared_on = models.DateField(_("declared on"), default=timezone.localdate)
+    valid_until = models.DateField(_("in force until"), null=True, blank=True)
+    state = models.CharField(pgettext_lazy("conflict", "state"), max_length=16, choices=ConflictState.choices,
+                             default=ConflictState.IN_FORCE, editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = _user_fk(editable=False, verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "version"])
+
+    class Scoping:
+        path = "region_path"
+        industry = "industry"
+        hidden_from = OFFICIALS_ONLY
+
+    class Meta:
+        verbose_name = _("declared conflict")
+        verbose_name_plural = _("declared conflicts")
+        ordering = ["-declared_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=(Q(officer__isnull=False) & Q(expert__isnull=True))
+                                   | (Q(officer__isnull=True) & Q(expert__isnull=False)),
+                                   name="enf_conflict_one_person"),
+        ]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="enf_conflict_path_idx"),
+            # The draw reads the conflicts in force of the drawn enterprises.
+            models.Index(fields=["enterprise", "state"], name="enf_conflict_ent_idx"),
+            models.Index(fields=["officer", "state"], name="enf_conflict_officer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer or self.expert} — {self.enterprise}"
+
+    def in_force_on(self, day) -> bool:
+        return (not self.is_voided and self.state == ConflictState.IN_FORCE and self.declared_on <= day
+                and (self.valid_until is None or self.valid_until >= day))

@@ -1,0 +1,21 @@
+"""The enforcement demo: made through the services, labelled, idempotent."""
+
+import pytest
+
+from anjian.enforcement import demo
+from anjian.enforcement.models import ConflictDeclaration, EnforcementCertificate, Expert
+from anjian.portal.demo.generator import DemoBuilder, DemoSize
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_builds_a_pool_officers_and_conflicts_once():
+    DemoBuilder(DemoSize(counties_per_city=2, townships_per_county=2, grids_per_township=1,
+                         enterprises_per_township=6), seed=7, with_history=False).build()
+    made = demo.build_demo(seed=3)
+    assert made["experts"] == 12 and made["certificates"] > 16 and made["conflicts"] >= 2
+    assert not Expert.objects.filter(is_demo=False).exists()
+    assert EnforcementCertificate.objects.filter(is_demo=True).count() == made["certificates"]
+    assert ConflictDeclaration.objects.count() == made["conflicts"]
+    # and a second run adds nothing
+    assert sum(demo.build_demo(seed=3).values()) == 0

@@ -1,0 +1,23 @@
+"""Pages of the enforcement app, mounted under /enforcement/ by the project URLconf."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "enforcement"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("experts/", views.expert_list, name="experts"),
+    path("experts/new/", views.expert_create, name="expert_create"),
+    path("experts/<int:pk>/", views.expert_detail, name="expert"),
+    path("experts/<int:pk>/edit/", views.expert_edit, name="expert_edit"),
+    path("experts/<int:pk>/step/<str:action>/", views.expert_step, name="expert_step"),
+    path("officers/", views.officers, name="officers"),
+    path("certificates/", views.certificate_list, name="certificates"),
+    path("certificates/new/", views.certificate_create, name="certificate_create"),
+    path("certificates/<int:pk>/", views.certificate_detail, name="certificate"),
+    path("certificates/<int:pk>/step/<str:action>/", views.certificate_step, name="certificate_step"),
+    path("conflicts/", views.conflict_list, name="conflicts"),
+    path("conflicts/new/", views.conflict_create, name="conflict_create"),
+    path("conflicts/<int:pk>/step/<str:action>/", views.conflict_step, name="conflict_step"),
+]
