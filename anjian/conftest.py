@@ -85,7 +85,8 @@ def ensure_reference_data() -> None:
 
 
 # Apps whose migrations load reference data, reloaded after a transactional test's flush.
-REFERENCE_DATA_APPS = ["enterprises", "standards", "risks", "majorhazards", "accidents", "inspections"]
+REFERENCE_DATA_APPS = ["enterprises", "standards", "risks", "majorhazards", "accidents", "inspections",
+                       "enforcement"]
 
 
 @pytest.fixture

@@ -3,10 +3,13 @@
 from rest_framework.routers import SimpleRouter
 
 from .api import CertificateViewSet, ConflictViewSet, ExpertViewSet
+from .api_plans import PlanEntryViewSet, PlanViewSet
 
 router = SimpleRouter()
 router.register("enforcement-experts", ExpertViewSet, basename="enforcement-expert")
 router.register("enforcement-certificates", CertificateViewSet, basename="enforcement-certificate")
 router.register("enforcement-conflicts", ConflictViewSet, basename="enforcement-conflict")
+router.register("enforcement-plans", PlanViewSet, basename="enforcement-plan")
+router.register("enforcement-plan-entries", PlanEntryViewSet, basename="enforcement-plan-entry")
 
 urlpatterns = router.urls

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from anjian.core.workflow import StateMachine, Step
+from anjian.core.workflow import Guard, StateMachine, Step
 
 from . import events
 
@@ -79,4 +79,47 @@ CONFLICT_MACHINE = StateMachine(model="enforcement.ConflictDeclaration", states=
     Step("end", _("End the declaration"), sources=(ConflictState.IN_FORCE,), target=ConflictState.ENDED,
          right="manage_conflict", event=events.CONFLICT_ENDED),
     Step("void", pgettext_lazy("enforcement", "Void"), right="manage_conflict", event=events.VOIDED),
+])
+
+
+# --- annual enforcement plans (执法计划) ------------------------------------------------------------
+
+class PlanState(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("plan", "Draft")
+    APPROVED = "approved", pgettext_lazy("plan", "Approved")
+    CLOSED = "closed", pgettext_lazy("plan", "Closed")
+
+
+class UpliftFactor(models.TextChoices):
+    """What adds visits to an enterprise's yearly frequency beyond its risk grade (分级差别化)."""
+
+    OPEN_MAJOR_HAZARD = "open_major_hazard", _("Open major hazard")
+    ACCIDENT_LAST_YEAR = "accident_last_year", _("Accident last year")
+    CASE_LAST_YEAR = "case_last_year", _("Enforcement case last year")
+
+
+def _has_entries(plan) -> bool:
+    return plan.entries.filter(is_voided=False).exists()
+
+
+PLAN_MACHINE = StateMachine(model="enforcement.EnforcementPlan", states=PlanState, steps=[
+    Step("update", pgettext_lazy("enforcement", "Correct"), sources=(PlanState.DRAFT,), right="plan",
+         event=events.UPDATED),
+    Step("add_enterprises", _("Add enterprises"), sources=(PlanState.DRAFT,), right="plan",
+         event=events.PLAN_ENTERPRISES_ADDED),
+    Step("refresh", _("Recompute frequencies"), sources=(PlanState.DRAFT,), right="plan",
+         event=events.PLAN_REFRESHED),
+    Step("set_visits", _("Set planned visits"), sources=(PlanState.DRAFT,), right="plan",
+         event=events.PLAN_VISITS_SET),
+    Step("remove_entries", _("Remove enterprises"), sources=(PlanState.DRAFT,), right="plan",
+         event=events.PLAN_ENTERPRISES_REMOVED),
+    Step("approve", pgettext_lazy("plan", "Approve"), sources=(PlanState.DRAFT,), target=PlanState.APPROVED,
+         right="approve_plan", event=events.PLAN_APPROVED,
+         guards=(Guard(_has_entries, _("Add the enterprises the plan covers first."), field="entries"),)),
+    Step("revise", pgettext_lazy("plan", "Revise"), sources=(PlanState.APPROVED,), target=PlanState.DRAFT,
+         right="approve_plan", event=events.PLAN_REVISED),
+    Step("close", pgettext_lazy("plan", "Close"), sources=(PlanState.APPROVED,), target=PlanState.CLOSED,
+         right="approve_plan", event=events.PLAN_CLOSED),
+    Step("void", pgettext_lazy("enforcement", "Void"), sources=(PlanState.DRAFT,), right="plan",
+         event=events.VOIDED),
 ])

@@ -96,4 +96,29 @@ def build_demo(seed: int = 0) -> dict:
             services.declare_conflict(actor=admin, enterprise=enterprises[2], officer=officers[0], data={
                 "kind": "relative", "reason": "配偶在该企业任安全管理员", "is_demo": True})
             made["conflicts"] += 1
+    made.update(_plans(admin, today))
+    return made
+
+
+def _plans(admin, today) -> dict:
+    """This year's approved plan of every demo county's bureau: the high-risk enterprises as key
+    enterprises, the rest of the county too (visits by grade), a fifth of the visits random."""
+    from .models import EnforcementPlan
+
+    made = {"plans": 0, "plan_entries": 0}
+    for dept in Department.objects.filter(is_demo=True, kind=DepartmentKind.REGULATOR,
+                                          region__level=RegionLevel.COUNTY).select_related("region"):
+        if EnforcementPlan.objects.filter(department=dept, year=today.year).exists():
+            continue
+        plan = services.create_plan(actor=admin, department=dept, year=today.year, data={
+            "random_share": 20, "coverage_target": 100, "is_demo": True,
+            "note": "依据年度安全生产工作要点和重点监管企业清单编制；高危行业企业全部列为重点监管企业。"})
+        county = Enterprise.objects.filter(is_demo=True, region_path__startswith=dept.region.path)
+        made["plan_entries"] += services.add_enterprises(plan, actor=admin, enterprises=county.filter(high_risk=True),
+                                                         is_key=True)
+        plan.refresh_from_db()
+        made["plan_entries"] += services.add_enterprises(plan, actor=admin, enterprises=county, is_key=False)
+        plan.refresh_from_db()
+        services.approve_plan(plan, actor=admin, comment="局长办公会审议通过")
+        made["plans"] += 1
     return made

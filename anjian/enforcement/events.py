@@ -20,6 +20,15 @@ CERTIFICATE_REINSTATED = "certificate_reinstated"
 CERTIFICATE_REVOKED = "certificate_revoked"
 CONFLICT_ENDED = "conflict_ended"
 
+# --- plans ------------------------------------------------------------------------------------
+PLAN_ENTERPRISES_ADDED = "plan_enterprises_added"
+PLAN_ENTERPRISES_REMOVED = "plan_enterprises_removed"
+PLAN_REFRESHED = "plan_refreshed"
+PLAN_VISITS_SET = "plan_visits_set"
+PLAN_APPROVED = "plan_approved"
+PLAN_REVISED = "plan_revised"
+PLAN_CLOSED = "plan_closed"
+
 EVENT_LABELS = {
     CREATED: pgettext_lazy("enforcement event", "Recorded"),
     UPDATED: pgettext_lazy("enforcement event", "Details corrected"),
@@ -31,4 +40,11 @@ EVENT_LABELS = {
     CERTIFICATE_REINSTATED: _("Enforcement certificate reinstated"),
     CERTIFICATE_REVOKED: _("Enforcement certificate revoked"),
     CONFLICT_ENDED: _("Declared conflict ended"),
+    PLAN_ENTERPRISES_ADDED: _("Enterprises added to the plan"),
+    PLAN_ENTERPRISES_REMOVED: _("Enterprises removed from the plan"),
+    PLAN_REFRESHED: _("Frequencies recomputed"),
+    PLAN_VISITS_SET: _("Planned visits set"),
+    PLAN_APPROVED: _("Plan approved"),
+    PLAN_REVISED: _("Plan reopened for revision"),
+    PLAN_CLOSED: _("Plan closed"),
 }

@@ -4,6 +4,7 @@ ValidationError is shown next to the field it names, ``core.forms.add_service_er
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -17,7 +18,7 @@ from anjian.regions.models import Region
 
 from .choices import ConflictKind
 from .filters import CertificateFilter, ConflictFilter, ExpertFilter
-from .models import ConflictDeclaration, EnforcementCertificate, Expert
+from .models import ConflictDeclaration, EnforcementCertificate, EnforcementPlan, Expert
 
 
 def enterprise_field(user, **kwargs) -> forms.ModelChoiceField:
@@ -183,3 +184,112 @@ class ConflictListFilter(ConflictFilter):
         region_industry_fields(self.form.fields, user)
         for name in ("enterprise", "officer", "expert"):
             self.form.fields[name].widget = forms.HiddenInput()
+
+
+# --- plans ---------------------------------------------------------------------------------------
+
+class DepartmentField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.region.name} · {obj.name}"
+
+
+def departments_of(user):
+    from anjian.orgs.models import Department
+
+    return Department.objects.for_user(user).select_related("region").order_by("region__path", "name")
+
+
+class PlanForm(forms.ModelForm):
+    wide_fields = ("note",)
+
+    class Meta:
+        model = EnforcementPlan
+        fields = ["department", "year", "title", "random_share", "coverage_target", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"] = DepartmentField(queryset=departments_of(user),
+                                                    label=pgettext_lazy("enforcement", "Department"))
+        self.fields["title"].required = False
+        self.fields["title"].help_text = _("Empty: named after the department and the year.")
+        if self.instance.pk:
+            del self.fields["department"]
+            del self.fields["year"]
+        elif not self.is_bound:
+            from django.utils import timezone
+
+            self.fields["year"].initial = timezone.localdate().year
+            own = getattr(user, "department_id", None)
+            if own:
+                self.fields["department"].initial = own
+
+
+class AddEnterprisesForm(VersionedForm):
+    """Which enterprises of the department's region to add: the enterprise list's filters."""
+
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    industry = forms.ChoiceField(label=_("Industry"), required=False)
+    tag = forms.ChoiceField(label=_("Feature tag"), required=False)
+    risk_level = forms.MultipleChoiceField(label=_("Risk level"), required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    high_risk = forms.BooleanField(label=_("High-risk enterprises only"), required=False)
+    is_key = forms.BooleanField(label=_("As key enterprises (重点监管)"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from anjian.enterprises.models import FeatureTag
+        from anjian.risks.choices import RiskLevel
+
+        region_industry_fields(self.fields, self.user)
+        self.fields["tag"].choices = [("", _("Any tag"))] + list(
+            FeatureTag.objects.filter(is_active=True).order_by("sort", "code").values_list("code", "name"))
+        self.fields["risk_level"].choices = [*RiskLevel.choices, ("ungraded", _("Not graded yet"))]
+
+    def enterprises(self, user):
+        """The enterprises these filters pick (the service narrows them to the jurisdiction)."""
+        from anjian.core.filters import in_industry, in_region
+
+        data = self.cleaned_data
+        qs = Enterprise.objects.for_user(user)
+        if data.get("region"):
+            qs = in_region(qs, data["region"])
+        if data.get("industry"):
+            qs = in_industry(qs, data["industry"])
+        if data.get("tag"):
+            qs = qs.filter(tag_links__tag__code=data["tag"])
+        if data.get("high_risk"):
+            qs = qs.filter(high_risk=True)
+        levels = data.get("risk_level") or []
+        if levels:
+            graded = [lv for lv in levels if lv != "ungraded"]
+            cond = Q(risk_grade__level__in=graded) if graded else Q(pk__in=[])
+            if "ungraded" in levels:
+                cond |= Q(risk_grade__isnull=True) | Q(risk_grade__level="")
+            qs = qs.filter(cond)
+        return qs
+
+
+class SetVisitsForm(VersionedForm):
+    planned_visits = forms.IntegerField(label=_("Planned visits"), min_value=0, max_value=366)
+    is_key = forms.BooleanField(label=_("Key enterprise"), required=False)
+    reason = forms.CharField(label=pgettext_lazy("enforcement", "Reason"), max_length=200, required=False,
+                             help_text=_("Needed when the visits differ from the computed ones."))
+
+
+class PlanListFilter(forms.Form):
+    year = forms.IntegerField(label=pgettext_lazy("plan", "Year"), required=False, min_value=2000, max_value=2100)
+    state = forms.ChoiceField(label=pgettext_lazy("plan", "State"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .choices import PlanState
+
+        self.fields["state"].choices = [("", _("All states")), *PlanState.choices]
+
+
+class PlanEntryFilter(forms.Form):
+    q = forms.CharField(label=_("Enterprise name"), required=False)
+    key = forms.ChoiceField(label=_("Key enterprise"), required=False,
+                            choices=[("", _("All")), ("true", _("Key enterprises")), ("false", _("Others"))])
+    behind = forms.BooleanField(label=_("Behind schedule only"), required=False)

@@ -13,6 +13,7 @@ jurisdiction filter is a range on the table's own index. Records that are the re
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -22,7 +23,15 @@ from simple_history.models import HistoricalRecords
 
 from anjian.core.models import VersionedModel, VoidableModel
 
-from .choices import CertificateState, ConflictKind, ConflictState, ExpertState
+from .choices import (
+    Certainty,
+    CertificateState,
+    ConflictKind,
+    ConflictState,
+    ExpertState,
+    PlanState,
+    UpliftFactor,
+)
 
 OFFICIALS_ONLY = ("enterprise", "grid")
 """``Scoping.hidden_from`` of the regulators' own records (see the module docstring)."""
@@ -196,3 +205,140 @@ class ConflictDeclaration(VoidableModel, VersionedModel):
     def in_force_on(self, day) -> bool:
         return (not self.is_voided and self.state == ConflictState.IN_FORCE and self.declared_on <= day
                 and (self.valid_until is None or self.valid_until >= day))
+
+
+# --- annual enforcement plans --------------------------------------------------------------------
+
+class FrequencyUplift(models.Model):
+    """Differentiated supervision (分级差别化): the visits a year a factor adds to an enterprise's
+    base frequency (the base comes from its risk grade, ``risks.SupervisionFrequency``). Reference
+    data with its source and certainty, edited by administrators."""
+
+    factor = models.CharField(_("factor"), max_length=32, choices=UpliftFactor.choices, unique=True)
+    extra_visits = models.PositiveSmallIntegerField(_("extra visits a year"))
+    source = models.TextField(_("source"), blank=True)
+    certainty = models.CharField(_("certainty"), max_length=16, choices=Certainty.choices,
+                                 default=Certainty.UNCONFIRMED)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("frequency uplift")
+        verbose_name_plural = _("frequency uplifts")
+        ordering = ["factor"]
+
+    def __str__(self) -> str:
+        return f"{self.get_factor_display()} +{self.extra_visits}"
+
+
+class EnforcementPlan(VoidableModel, VersionedModel):
+    """A department's annual enforcement plan (年度执法计划): the enterprises it covers, the key
+    ones (重点监管企业清单), each one's planned visits (from its risk grade and the uplifts), the
+    share of random inspections and the coverage target. Progress is counted from the
+    inspections linked to its entries. Changed only through ``enforcement.services``
+    (``PLAN_MACHINE``)."""
+
+    department = models.ForeignKey("orgs.Department", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=pgettext_lazy("enforcement", "department"))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("plan", "year"))
+    title = models.CharField(pgettext_lazy("plan", "title"), max_length=200)
+    random_share = models.PositiveSmallIntegerField(_("share of random inspections (%)"), default=0,
+                                                    validators=[MaxValueValidator(100)])
+    coverage_target = models.PositiveSmallIntegerField(_("coverage target of key enterprises (%)"), default=100,
+                                                       validators=[MaxValueValidator(100)])
+    note = models.TextField(pgettext_lazy("plan", "note"), blank=True)
+    state = models.CharField(pgettext_lazy("plan", "state"), max_length=16, choices=PlanState.choices,
+                             default=PlanState.DRAFT, editable=False)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
+    approved_by = _user_fk(editable=False, verbose_name=_("approved by"))
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = _user_fk(editable=False, verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "version"])
+
+    class Scoping:
+        path = "region_path"
+        hidden_from = OFFICIALS_ONLY
+
+    class Meta:
+        verbose_name = _("enforcement plan")
+        verbose_name_plural = _("enforcement plans")
+        permissions = [("approve_enforcementplan", _("Can approve, revise and close enforcement plans"))]
+        ordering = ["-year", "region_path", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "year"], condition=Q(is_voided=False),
+                                    name="enf_plan_one_per_department_year"),
+        ]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="enf_plan_path_idx"),
+            models.Index(fields=["year", "state"], name="enf_plan_year_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanEntry(VoidableModel):
+    """One enterprise of a plan: whether it is a key enterprise, the factors its frequency came
+    from (a snapshot when the plan was built or refreshed), its planned visits (computed, or set
+    by hand with the reason) and the visits done so far (counted by the inspection services).
+    Removing an enterprise from a draft voids its entry (with the reason)."""
+
+    plan = models.ForeignKey(EnforcementPlan, on_delete=models.PROTECT, related_name="entries",
+                             verbose_name=_("plan"))
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   db_index=False, verbose_name=pgettext_lazy("enforcement", "enterprise"))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    industry = models.ForeignKey("enterprises.Industry", on_delete=models.PROTECT, related_name="+", editable=False,
+                                 db_index=False, verbose_name=_("industry"))
+    grid = models.ForeignKey("regions.Grid", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             editable=False, db_index=False, verbose_name=_("grid"))
+    is_key = models.BooleanField(_("key enterprise"), default=True)
+    risk_level = models.CharField(_("risk level"), max_length=16, blank=True)
+    open_major_hazards = models.PositiveIntegerField(_("open major hazards"), default=0)
+    accident_last_year = models.BooleanField(_("accident last year"), default=False)
+    case_last_year = models.BooleanField(_("case last year"), default=False)
+    base_visits = models.PositiveSmallIntegerField(_("visits by risk grade"), default=0)
+    computed_visits = models.PositiveSmallIntegerField(_("computed visits"), default=0)
+    planned_visits = models.PositiveSmallIntegerField(_("planned visits"), default=0)
+    override_reason = models.CharField(_("reason for the planned visits"), max_length=200, blank=True)
+    done_visits = models.PositiveSmallIntegerField(_("visits done"), default=0, editable=False)
+    last_inspected_on = models.DateField(_("last inspected on"), null=True, blank=True, editable=False)
+
+    class Scoping:
+        path = "region_path"
+        industry = "industry"
+        hidden_from = OFFICIALS_ONLY
+
+    class Meta:
+        verbose_name = _("plan entry")
+        verbose_name_plural = _("plan entries")
+        ordering = ["plan", "-is_key", "-planned_visits", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "enterprise"], condition=Q(is_voided=False),
+                                               name="enf_plan_entry_uniq")]
+        indexes = [
+            models.Index(fields=["plan", "is_voided", "is_key", "id"], name="enf_entry_plan_idx"),
+            models.Index(fields=["enterprise", "plan"], name="enf_entry_ent_idx"),
+            models.Index(fields=["region_path", "plan"], name="enf_entry_path_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} — {self.enterprise}"
+
+    def expected_by(self, day) -> int:
+        """Visits due by ``day`` in the plan's year, spread evenly over it (rounded down)."""
+        import calendar
+        from datetime import date
+
+        if day.year < self.plan.year:
+            return 0
+        if day.year > self.plan.year:
+            return self.planned_visits
+        days = 366 if calendar.isleap(day.year) else 365
+        elapsed = (day - date(day.year, 1, 1)).days + 1
+        return self.planned_visits * elapsed // days
+
+    def is_behind(self, day) -> bool:
+        return self.done_visits < self.expected_by(day)

@@ -106,5 +106,19 @@ class EnforcementPolicy(Policy):
             return False
         return decl is None or decl.officer_id == actor.pk or getattr(actor, "role", None) == Role.REGULATOR
 
+    # --- plans ------------------------------------------------------------------------------------
+
+    def may_add_plan(self, actor, plan) -> bool:
+        return officer_on(actor, "enforcement.add_enforcementplan", plan)
+
+    def may_plan(self, actor, plan) -> bool:
+        """Build a draft plan: add and remove enterprises, set visits, correct, void."""
+        return officer_on(actor, "enforcement.change_enforcementplan", plan)
+
+    def may_approve_plan(self, actor, plan) -> bool:
+        """Approve, revise and close a plan: the bureau's officers with the right (审批)."""
+        return getattr(actor, "role", None) == Role.REGULATOR and officer_on(
+            actor, "enforcement.approve_enforcementplan", plan)
+
 
 policy = EnforcementPolicy()

@@ -16,9 +16,13 @@ POOL = [
     "enforcement.delete_conflictdeclaration",
 ]
 
-OFFICER = [*POOL]
+PLANS = ["enforcement.add_enforcementplan", "enforcement.change_enforcementplan",
+         "enforcement.delete_enforcementplan"]
+APPROVE = ["enforcement.approve_enforcementplan"]
+
+OFFICER = [*POOL, *PLANS]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.REGULATOR: OFFICER,
+    Role.REGULATOR: [*OFFICER, *APPROVE],
     Role.INDUSTRY_OFFICER: OFFICER,
 }

@@ -61,3 +61,47 @@ def hub_summary(user) -> dict[str, Any]:
         "certificates_valid": EnforcementCertificate.objects.for_user(user).filter(
             valid_certificate_q(timezone.localdate())).count(),
     }
+
+
+def cases_filed_between(enterprise_ids: list[int], start, end) -> set[int]:
+    """The enterprises among ``enterprise_ids`` with an enforcement case filed in [start, end)
+    (filled in when cases exist)."""
+    return set()
+
+
+# --- plans ----------------------------------------------------------------------------------------
+
+def plan_progress(plan, day=None) -> dict[str, Any]:
+    """The plan's progress on ``day`` (default today): enterprises and key enterprises, visits
+    planned and done, key enterprises covered (visited at least once) against the coverage target,
+    random inspections against their share, and the entries behind schedule. Two queries."""
+    from django.db.models import Sum
+
+    from .models import PlanEntry
+    from .rules import behind_schedule
+
+    day = day or timezone.localdate()
+    entries = PlanEntry.objects.filter(plan=plan, is_voided=False)
+    agg = entries.aggregate(
+        entries=Count("id"), key=Count("id", filter=Q(is_key=True)),
+        planned=Sum("planned_visits"), done=Sum("done_visits"),
+        key_covered=Count("id", filter=Q(is_key=True, done_visits__gt=0)))
+    agg = {k: v or 0 for k, v in agg.items()}
+    behind = behind_schedule(entries, day).count() if plan.state == "approved" and day.year == plan.year else 0
+    random_planned = round(agg["planned"] * plan.random_share / 100)
+    random_done = random_inspections_done(plan)
+    coverage = round(100 * agg["key_covered"] / agg["key"], 1) if agg["key"] else None
+    done_rate = round(100 * agg["done"] / agg["planned"], 1) if agg["planned"] else None
+    return {**agg, "behind": behind, "coverage": coverage, "coverage_target": plan.coverage_target,
+            "coverage_met": coverage is not None and coverage >= plan.coverage_target,
+            "done_rate": done_rate, "random_planned": random_planned, "random_done": random_done}
+
+
+def random_inspections_done(plan) -> int:
+    """The plan's inspections of the random kind done so far (filled in when inspections exist)."""
+    return 0
+
+
+def entry_inspections(user, entry) -> list:
+    """The inspections counted on a plan entry (filled in when inspections exist)."""
+    return []

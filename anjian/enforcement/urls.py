@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_plans
 
 app_name = "enforcement"
 urlpatterns = [
@@ -20,4 +20,13 @@ urlpatterns = [
     path("conflicts/", views.conflict_list, name="conflicts"),
     path("conflicts/new/", views.conflict_create, name="conflict_create"),
     path("conflicts/<int:pk>/step/<str:action>/", views.conflict_step, name="conflict_step"),
+    path("plans/", views_plans.plan_list, name="plans"),
+    path("plans/new/", views_plans.plan_create, name="plan_create"),
+    path("plans/frequency/", views_plans.frequency_table, name="frequency"),
+    path("plans/<int:pk>/", views_plans.plan_detail, name="plan"),
+    path("plans/<int:pk>/edit/", views_plans.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/add/", views_plans.plan_add, name="plan_add"),
+    path("plans/<int:pk>/step/<str:action>/", views_plans.plan_step, name="plan_step"),
+    path("plans/entries/<int:pk>/", views_plans.plan_entry, name="plan_entry"),
+    path("plans/entries/<int:pk>/step/<str:action>/", views_plans.plan_entry_step, name="plan_entry_step"),
 ]

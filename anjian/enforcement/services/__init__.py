@@ -5,4 +5,5 @@ transaction. Pages, the API, the admin and the demo call them; nothing else sets
 
 The functions live in one module per record family and are all importable from here."""
 
+from .plans import *  # noqa: F403
 from .pool import *  # noqa: F403

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import Role
 
 from .. import services
@@ -35,4 +36,22 @@ def walk_records(world, ent, ent_user) -> dict[str, Any]:
     made["enforcement.EnforcementCertificate"] = make_certificate(regulator, admin, number=f"ZF-W-{ent.pk}")
     made["enforcement.ConflictDeclaration"] = services.declare_conflict(
         actor=admin, enterprise=ent, officer=regulator, data={"kind": "relative", "reason": "亲属在该企业任职"})
+    plan = make_plan(world, admin, year=timezone.localdate().year, title=f"计划{ent.pk}",
+                     department=world.dept_a if ent == world.ent_a else make_department(world))
+    services.add_enterprises(plan, actor=admin, enterprises=Enterprise.objects.filter(pk=ent.pk))
+    made["enforcement.EnforcementPlan"] = plan
+    made["enforcement.PlanEntry"] = plan.entries.get()
     return made
+
+
+def make_department(world, name: str = "甲区住房和城乡建设局"):
+    from anjian.orgs.choices import DepartmentKind
+    from anjian.portal.testing.factories import DepartmentFactory
+
+    return DepartmentFactory(name=name, region=world.county_a, kind=DepartmentKind.INDUSTRY)
+
+
+def make_plan(world, actor=None, *, department=None, year: int | None = None, **data):
+    actor = actor or world.users[Role.REGULATOR]
+    return services.create_plan(actor=actor, department=department or world.dept_a,
+                                year=year or timezone.localdate().year, data=data)

@@ -3,7 +3,7 @@
 import pytest
 
 from anjian.enforcement import demo
-from anjian.enforcement.models import ConflictDeclaration, EnforcementCertificate, Expert
+from anjian.enforcement.models import ConflictDeclaration, EnforcementCertificate, Expert, PlanEntry
 from anjian.portal.demo.generator import DemoBuilder, DemoSize
 
 pytestmark = pytest.mark.django_db
@@ -17,5 +17,7 @@ def test_the_demo_builds_a_pool_officers_and_conflicts_once():
     assert not Expert.objects.filter(is_demo=False).exists()
     assert EnforcementCertificate.objects.filter(is_demo=True).count() == made["certificates"]
     assert ConflictDeclaration.objects.count() == made["conflicts"]
+    # (closed demo enterprises are left out of the plans)
+    assert made["plans"] == 2 and 0 < made["plan_entries"] == PlanEntry.objects.count() <= 24
     # and a second run adds nothing
     assert sum(demo.build_demo(seed=3).values()) == 0

@@ -29,8 +29,10 @@ def enforcement_routes():
 
 def urls_for(records) -> list[str]:
     """Each GET page with the keys of the records built (steps and documents left to their tests)."""
+    # Longest prefix first: "plan_entry" before "plan".
     by_prefix = {"expert": "enforcement.Expert", "certificate": "enforcement.EnforcementCertificate",
-                 "conflict": "enforcement.ConflictDeclaration"}
+                 "conflict": "enforcement.ConflictDeclaration", "plan_entry": "enforcement.PlanEntry",
+                 "plan": "enforcement.EnforcementPlan"}
     urls = []
     for name, keys in enforcement_routes():
         short = name.split(":", 1)[1]
@@ -39,7 +41,7 @@ def urls_for(records) -> list[str]:
         if not keys:
             urls.append(reverse(name))
             continue
-        label = next((v for k, v in by_prefix.items() if short.startswith(k)), None)
+        label = next((by_prefix[k] for k in sorted(by_prefix, key=len, reverse=True) if short.startswith(k)), None)
         record = records.get(label)
         if record is not None and keys == ("pk",):
             urls.append(reverse(name, args=[record.pk]))

@@ -127,6 +127,8 @@ PAGE_OBJECTS: dict[str, str] = {
     "enforcement/experts/": "enforcement.Expert",
     "enforcement/certificates/": "enforcement.EnforcementCertificate",
     "enforcement/conflicts/": "enforcement.ConflictDeclaration",
+    "enforcement/plans/": "enforcement.EnforcementPlan",
+    "enforcement/plans/entries/": "enforcement.PlanEntry",
     "warnings/": "alerts.Warning",
     "files/": "core.Attachment",
 }
@@ -460,7 +462,8 @@ def _key_value(record, lookup: str):
 
 
 ACTION_SLUGS = {"hazards:action": "void", "accidents:action": "void",
-                **{f"enforcement:{name}_step": "void" for name in ("expert", "certificate", "conflict")}}
+                **{f"enforcement:{name}_step": "void" for name in ("expert", "certificate", "conflict", "plan")},
+                "enforcement:plan_entry_step": "remove_entries"}
 
 
 def route_kwargs(route: Route, records: Records, *, missing: bool = False) -> dict:
