@@ -3,6 +3,7 @@
 from rest_framework.routers import SimpleRouter
 
 from .api import CertificateViewSet, ConflictViewSet, ExpertViewSet
+from .api_draws import DrawEntryViewSet, DrawViewSet
 from .api_plans import PlanEntryViewSet, PlanViewSet
 
 router = SimpleRouter()
@@ -11,5 +12,7 @@ router.register("enforcement-certificates", CertificateViewSet, basename="enforc
 router.register("enforcement-conflicts", ConflictViewSet, basename="enforcement-conflict")
 router.register("enforcement-plans", PlanViewSet, basename="enforcement-plan")
 router.register("enforcement-plan-entries", PlanEntryViewSet, basename="enforcement-plan-entry")
+router.register("enforcement-draws", DrawViewSet, basename="enforcement-draw")
+router.register("enforcement-draw-entries", DrawEntryViewSet, basename="enforcement-draw-entry")
 
 urlpatterns = router.urls

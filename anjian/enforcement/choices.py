@@ -123,3 +123,31 @@ PLAN_MACHINE = StateMachine(model="enforcement.EnforcementPlan", states=PlanStat
     Step("void", pgettext_lazy("enforcement", "Void"), sources=(PlanState.DRAFT,), right="plan",
          event=events.VOIDED),
 ])
+
+
+# --- random draws (双随机) -------------------------------------------------------------------------
+
+class DrawState(models.TextChoices):
+    DRAWN = "drawn", pgettext_lazy("draw", "Drawn")
+    PUBLISHED = "published", pgettext_lazy("draw", "Published")
+    SUPERSEDED = "superseded", pgettext_lazy("draw", "Superseded by a redraw")
+
+
+def _no_inspection_started(draw) -> bool:
+    from .selectors import draw_has_inspections
+
+    return not draw_has_inspections(draw)
+
+
+DRAW_MACHINE = StateMachine(model="enforcement.RandomDraw", states=DrawState, steps=[
+    Step("publish", pgettext_lazy("draw", "Publish"), sources=(DrawState.DRAWN,), target=DrawState.PUBLISHED,
+         right="draw", event=events.DRAW_PUBLISHED),
+    # Only the redraw service takes this step, in the same transaction as the new draw it records.
+    Step("redraw", pgettext_lazy("draw", "Redraw"), sources=(DrawState.DRAWN, DrawState.PUBLISHED),
+         target=DrawState.SUPERSEDED, right="draw", event=events.DRAW_SUPERSEDED,
+         guards=(Guard(_no_inspection_started, _("An inspection has started from this draw; it cannot be redrawn."),
+                       field="state"),)),
+    Step("void", pgettext_lazy("enforcement", "Void"), sources=(DrawState.DRAWN,), right="draw", event=events.VOIDED,
+         guards=(Guard(_no_inspection_started, _("An inspection has started from this draw; it cannot be voided."),
+                       field="state"),)),
+])

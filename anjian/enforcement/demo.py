@@ -97,6 +97,27 @@ def build_demo(seed: int = 0) -> dict:
                 "kind": "relative", "reason": "配偶在该企业任安全管理员", "is_demo": True})
             made["conflicts"] += 1
     made.update(_plans(admin, today))
+    made.update(_draws(admin, today))
+    return made
+
+
+def _draws(admin, today) -> dict:
+    """One published random draw per demo county from its plan: a tenth of the plan's enterprises
+    (at least one), two officers each, one expert for every draw."""
+    from .models import EnforcementPlan, RandomDraw
+
+    made = {"draws": 0}
+    for plan in EnforcementPlan.objects.filter(is_demo=True, year=today.year).select_related("department"):
+        if RandomDraw.objects.filter(plan=plan).exists():
+            continue
+        size = plan.entries.filter(is_voided=False).count()
+        draw = services.make_draw(actor=admin, department=plan.department, data={
+            "title": f"{plan.department.name}{today.year}年第一批双随机抽查", "plan": plan,
+            "n_enterprises": max(1, size // 10), "officers_per_enterprise": 2, "experts_per_enterprise": 1,
+            "inspect_from": today, "inspect_to": today + datetime.timedelta(days=30), "is_demo": True},
+            criteria={"plan": plan.pk}, seed=f"demo-{plan.pk}")
+        services.publish_draw(draw, actor=admin)
+        made["draws"] += 1
     return made
 
 

@@ -29,6 +29,11 @@ PLAN_APPROVED = "plan_approved"
 PLAN_REVISED = "plan_revised"
 PLAN_CLOSED = "plan_closed"
 
+# --- draws ------------------------------------------------------------------------------------
+DRAW_MADE = "draw_made"
+DRAW_PUBLISHED = "draw_published"
+DRAW_SUPERSEDED = "draw_superseded"
+
 EVENT_LABELS = {
     CREATED: pgettext_lazy("enforcement event", "Recorded"),
     UPDATED: pgettext_lazy("enforcement event", "Details corrected"),
@@ -47,4 +52,7 @@ EVENT_LABELS = {
     PLAN_APPROVED: _("Plan approved"),
     PLAN_REVISED: _("Plan reopened for revision"),
     PLAN_CLOSED: _("Plan closed"),
+    DRAW_MADE: _("Random draw made"),
+    DRAW_PUBLISHED: _("Draw published"),
+    DRAW_SUPERSEDED: _("Superseded by a redraw"),
 }

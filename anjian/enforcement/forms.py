@@ -293,3 +293,68 @@ class PlanEntryFilter(forms.Form):
     key = forms.ChoiceField(label=_("Key enterprise"), required=False,
                             choices=[("", _("All")), ("true", _("Key enterprises")), ("false", _("Others"))])
     behind = forms.BooleanField(label=_("Behind schedule only"), required=False)
+
+
+# --- draws ---------------------------------------------------------------------------------------
+
+class DrawForm(forms.Form):
+    """A new random draw: the department, the pool's filters, how many and whom to draw."""
+
+    department = DepartmentField(queryset=EnforcementPlan.objects.none(),
+                                 label=pgettext_lazy("enforcement", "Department"))
+    title = forms.CharField(label=pgettext_lazy("draw", "Title"), max_length=200, required=False,
+                            help_text=_("Empty: named after the department and the day."))
+    plan = forms.ModelChoiceField(queryset=EnforcementPlan.objects.none(), required=False,
+                                  label=_("From the plan's enterprises"))
+    key_only = forms.BooleanField(label=_("Key enterprises of the plan only"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    industry = forms.ChoiceField(label=_("Industry"), required=False)
+    tag = forms.ChoiceField(label=_("Feature tag"), required=False)
+    risk_level = forms.MultipleChoiceField(label=_("Risk level"), required=False, widget=forms.CheckboxSelectMultiple)
+    high_risk = forms.BooleanField(label=_("High-risk enterprises only"), required=False)
+    not_inspected_since = forms.DateField(label=_("Not inspected since"), required=False, widget=DateInput,
+                                          help_text=_("Leave out enterprises with a government inspection on or "
+                                                      "after this day."))
+    n_enterprises = forms.IntegerField(label=_("Enterprises to draw"), min_value=1, max_value=100_000)
+    officers_per_enterprise = forms.IntegerField(label=_("Officers per enterprise"), min_value=1, max_value=10,
+                                                 initial=2)
+    experts_per_enterprise = forms.IntegerField(label=_("Experts per enterprise"), min_value=0, max_value=5,
+                                                initial=0)
+    max_per_officer = forms.IntegerField(label=_("At most enterprises per officer"), min_value=1, required=False)
+    officers_from_department = forms.BooleanField(label=_("Officers of this department only"), required=False,
+                                                  initial=True)
+    inspect_from = forms.DateField(label=_("Inspections from"), required=False, widget=DateInput)
+    inspect_to = forms.DateField(label=_("Inspections until"), required=False, widget=DateInput)
+    seed = forms.CharField(label=_("Seed"), max_length=64, required=False,
+                           help_text=_("Empty: a random seed. A seed drawn in public (e.g. a lottery number) may be "
+                                       "entered; the same seed and pool always give the same draw."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from anjian.enterprises.models import FeatureTag
+        from anjian.risks.choices import RiskLevel
+
+        self.fields["department"].queryset = departments_of(user)
+        own = getattr(user, "department_id", None)
+        if own and not self.is_bound:
+            self.fields["department"].initial = own
+        self.fields["plan"].queryset = EnforcementPlan.objects.for_user(user).order_by("-year", "title")
+        region_industry_fields(self.fields, user)
+        self.fields["tag"].choices = [("", _("Any tag"))] + list(
+            FeatureTag.objects.filter(is_active=True).order_by("sort", "code").values_list("code", "name"))
+        self.fields["risk_level"].choices = [*RiskLevel.choices, ("ungraded", _("Not graded yet"))]
+
+    DATA = ("title", "plan", "n_enterprises", "officers_per_enterprise", "experts_per_enterprise", "max_per_officer",
+            "inspect_from", "inspect_to")
+    CRITERIA = ("region", "industry", "tag", "risk_level", "high_risk", "not_inspected_since", "plan", "key_only",
+                "officers_from_department")
+
+    def split(self) -> tuple[dict, dict]:
+        data = {k: self.cleaned_data[k] for k in self.DATA}
+        criteria = {k: self.cleaned_data[k] for k in self.CRITERIA}
+        return data, criteria
+
+
+class RedrawForm(ReasonForm):
+    seed = forms.CharField(label=_("Seed"), max_length=64, required=False,
+                           help_text=_("Empty: a new random seed."))

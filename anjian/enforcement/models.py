@@ -22,12 +22,14 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from anjian.core.models import VersionedModel, VoidableModel
+from anjian.core.scoping import ScopedQuerySet
 
 from .choices import (
     Certainty,
     CertificateState,
     ConflictKind,
     ConflictState,
+    DrawState,
     ExpertState,
     PlanState,
     UpliftFactor,
@@ -342,3 +344,135 @@ class PlanEntry(VoidableModel):
 
     def is_behind(self, day) -> bool:
         return self.done_visits < self.expected_by(day)
+
+
+# --- random draws ---------------------------------------------------------------------------------
+
+class RandomDraw(VoidableModel, VersionedModel):
+    """A random draw (双随机抽查): N enterprises from a filtered pool and, for each, officers from the
+    eligible ones (and experts when asked). Everything the draw depended on is stored (``inputs``:
+    the pool, the candidates and their exclusions; ``seed``; the parameters), with who drew it and
+    when, so anyone in scope can re-run it (``draw.run``) and get the same result (``digest``).
+    A draw is never redone in place: a redraw is a new draw that ``replaces`` this one, with a reason,
+    and this one is marked superseded."""
+
+    number = models.CharField(pgettext_lazy("draw", "number"), max_length=32, unique=True, editable=False)
+    department = models.ForeignKey("orgs.Department", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=pgettext_lazy("enforcement", "department"))
+    plan = models.ForeignKey(EnforcementPlan, null=True, blank=True, on_delete=models.PROTECT, related_name="draws",
+                             verbose_name=_("plan"))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    title = models.CharField(pgettext_lazy("draw", "title"), max_length=200)
+    criteria = models.JSONField(_("pool filters"), default=dict, editable=False)
+    n_enterprises = models.PositiveIntegerField(_("enterprises to draw"))
+    officers_per_enterprise = models.PositiveSmallIntegerField(_("officers per enterprise"), default=2)
+    experts_per_enterprise = models.PositiveSmallIntegerField(_("experts per enterprise"), default=0)
+    max_per_officer = models.PositiveSmallIntegerField(_("at most enterprises per officer"), null=True, blank=True)
+    inspect_from = models.DateField(_("inspections from"), null=True, blank=True)
+    inspect_to = models.DateField(_("inspections until"), null=True, blank=True)
+    seed = models.CharField(_("seed"), max_length=64, editable=False)
+    inputs = models.JSONField(_("stored inputs"), default=dict, editable=False)
+    pool_size = models.PositiveIntegerField(_("pool size"), default=0, editable=False)
+    digest = models.CharField(_("result digest"), max_length=64, editable=False)
+    short_entries = models.PositiveIntegerField(_("enterprises short of officers"), default=0, editable=False)
+    replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="replaced_by", editable=False, verbose_name=_("replaces"))
+    redraw_reason = models.CharField(_("reason for the redraw"), max_length=200, blank=True, editable=False)
+    state = models.CharField(pgettext_lazy("draw", "state"), max_length=16, choices=DrawState.choices,
+                             default=DrawState.DRAWN, editable=False)
+    drawn_by = _user_fk(editable=False, verbose_name=_("drawn by"))
+    drawn_at = models.DateTimeField(_("drawn at"), default=timezone.now, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "version", "inputs", "criteria"])
+
+    class Scoping:
+        path = "region_path"
+        hidden_from = OFFICIALS_ONLY
+
+    class Meta:
+        verbose_name = _("random draw")
+        verbose_name_plural = _("random draws")
+        ordering = ["-drawn_at", "-id"]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="enf_draw_path_idx"),
+            models.Index(fields=["state", "drawn_at"], name="enf_draw_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class DrawEntry(models.Model):
+    """One enterprise drawn, in draw order, with the officers (and experts) drawn for it; the
+    enforcement inspection made from it is linked when it starts."""
+
+    draw = models.ForeignKey(RandomDraw, on_delete=models.PROTECT, related_name="entries", verbose_name=_("draw"))
+    order = models.PositiveIntegerField(pgettext_lazy("draw", "order"))
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   db_index=False, verbose_name=pgettext_lazy("enforcement", "enterprise"))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    industry = models.ForeignKey("enterprises.Industry", on_delete=models.PROTECT, related_name="+", editable=False,
+                                 db_index=False, verbose_name=_("industry"))
+    grid = models.ForeignKey("regions.Grid", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             editable=False, db_index=False, verbose_name=_("grid"))
+    officers = models.ManyToManyField(settings.AUTH_USER_MODEL, through="DrawOfficer", related_name="+",
+                                      verbose_name=_("officers drawn"))
+    experts = models.ManyToManyField(Expert, through="DrawExpert", related_name="+", verbose_name=_("experts drawn"))
+    short = models.BooleanField(_("short of officers"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Scoping:
+        path = "region_path"
+        industry = "industry"
+        hidden_from = OFFICIALS_ONLY
+
+    class Meta:
+        verbose_name = _("drawn enterprise")
+        verbose_name_plural = _("drawn enterprises")
+        ordering = ["draw", "order"]
+        constraints = [models.UniqueConstraint(fields=["draw", "order"], name="enf_draw_entry_order_uniq")]
+        indexes = [
+            models.Index(fields=["enterprise", "draw"], name="enf_draw_entry_ent_idx"),
+            models.Index(fields=["region_path", "draw"], name="enf_draw_entry_path_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draw.number} #{self.order}"
+
+
+class DrawOfficer(models.Model):
+    """An officer drawn for an enterprise (the link of ``DrawEntry.officers``)."""
+
+    entry = models.ForeignKey(DrawEntry, on_delete=models.PROTECT, related_name="officer_links")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=pgettext_lazy("enforcement", "officer"))
+    order = models.PositiveSmallIntegerField(pgettext_lazy("draw", "order"))
+
+    class Meta:
+        verbose_name = _("officer drawn")
+        verbose_name_plural = _("officers drawn")
+        ordering = ["entry", "order"]
+        constraints = [models.UniqueConstraint(fields=["entry", "officer"], name="enf_draw_officer_uniq")]
+
+    def __str__(self) -> str:
+        return str(self.officer_id)
+
+
+class DrawExpert(models.Model):
+    """An expert drawn for an enterprise (the link of ``DrawEntry.experts``)."""
+
+    entry = models.ForeignKey(DrawEntry, on_delete=models.PROTECT, related_name="expert_links")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="+", verbose_name=_("expert"))
+    order = models.PositiveSmallIntegerField(pgettext_lazy("draw", "order"))
+
+    class Meta:
+        verbose_name = _("expert drawn")
+        verbose_name_plural = _("experts drawn")
+        ordering = ["entry", "order"]
+        constraints = [models.UniqueConstraint(fields=["entry", "expert"], name="enf_draw_expert_uniq")]
+
+    def __str__(self) -> str:
+        return str(self.expert_id)

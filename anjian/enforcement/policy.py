@@ -120,5 +120,11 @@ class EnforcementPolicy(Policy):
         return getattr(actor, "role", None) == Role.REGULATOR and officer_on(
             actor, "enforcement.approve_enforcementplan", plan)
 
+    # --- draws ------------------------------------------------------------------------------------
+
+    def may_draw(self, actor, draw) -> bool:
+        """Make, publish, redraw or void a draw of a department of the jurisdiction."""
+        return officer_on(actor, "enforcement.add_randomdraw", draw)
+
 
 policy = EnforcementPolicy()

@@ -20,7 +20,9 @@ PLANS = ["enforcement.add_enforcementplan", "enforcement.change_enforcementplan"
          "enforcement.delete_enforcementplan"]
 APPROVE = ["enforcement.approve_enforcementplan"]
 
-OFFICER = [*POOL, *PLANS]
+DRAWS = ["enforcement.add_randomdraw", "enforcement.change_randomdraw", "enforcement.delete_randomdraw"]
+
+OFFICER = [*POOL, *PLANS, *DRAWS]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.REGULATOR: [*OFFICER, *APPROVE],

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_plans
+from . import views, views_draws, views_plans
 
 app_name = "enforcement"
 urlpatterns = [
@@ -20,6 +20,11 @@ urlpatterns = [
     path("conflicts/", views.conflict_list, name="conflicts"),
     path("conflicts/new/", views.conflict_create, name="conflict_create"),
     path("conflicts/<int:pk>/step/<str:action>/", views.conflict_step, name="conflict_step"),
+    path("draws/", views_draws.draw_list, name="draws"),
+    path("draws/new/", views_draws.draw_create, name="draw_create"),
+    path("draws/<int:pk>/", views_draws.draw_detail, name="draw"),
+    path("draws/<int:pk>/verify/", views_draws.draw_verify, name="draw_verify"),
+    path("draws/<int:pk>/step/<str:action>/", views_draws.draw_step, name="draw_step"),
     path("plans/", views_plans.plan_list, name="plans"),
     path("plans/new/", views_plans.plan_create, name="plan_create"),
     path("plans/frequency/", views_plans.frequency_table, name="frequency"),

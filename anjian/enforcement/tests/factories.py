@@ -41,6 +41,10 @@ def walk_records(world, ent, ent_user) -> dict[str, Any]:
     services.add_enterprises(plan, actor=admin, enterprises=Enterprise.objects.filter(pk=ent.pk))
     made["enforcement.EnforcementPlan"] = plan
     made["enforcement.PlanEntry"] = plan.entries.get()
+    draw = services.make_draw(actor=admin, department=world.dept_a, data={"n_enterprises": 1},
+                              criteria={"plan": plan.pk, "officers_from_department": False})
+    made["enforcement.RandomDraw"] = draw
+    made["enforcement.DrawEntry"] = draw.entries.get()
     return made
 
 

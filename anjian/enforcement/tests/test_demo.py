@@ -19,5 +19,9 @@ def test_the_demo_builds_a_pool_officers_and_conflicts_once():
     assert ConflictDeclaration.objects.count() == made["conflicts"]
     # (closed demo enterprises are left out of the plans)
     assert made["plans"] == 2 and 0 < made["plan_entries"] == PlanEntry.objects.count() <= 24
+    from anjian.enforcement.models import RandomDraw
+    from anjian.enforcement.services import verify_draw
+
+    assert made["draws"] == 2 and all(verify_draw(d)["same"] for d in RandomDraw.objects.all())
     # and a second run adds nothing
     assert sum(demo.build_demo(seed=3).values()) == 0

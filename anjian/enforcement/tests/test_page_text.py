@@ -32,7 +32,7 @@ def urls_for(records) -> list[str]:
     # Longest prefix first: "plan_entry" before "plan".
     by_prefix = {"expert": "enforcement.Expert", "certificate": "enforcement.EnforcementCertificate",
                  "conflict": "enforcement.ConflictDeclaration", "plan_entry": "enforcement.PlanEntry",
-                 "plan": "enforcement.EnforcementPlan"}
+                 "plan": "enforcement.EnforcementPlan", "draw": "enforcement.RandomDraw"}
     urls = []
     for name, keys in enforcement_routes():
         short = name.split(":", 1)[1]

@@ -129,6 +129,7 @@ PAGE_OBJECTS: dict[str, str] = {
     "enforcement/conflicts/": "enforcement.ConflictDeclaration",
     "enforcement/plans/": "enforcement.EnforcementPlan",
     "enforcement/plans/entries/": "enforcement.PlanEntry",
+    "enforcement/draws/": "enforcement.RandomDraw",
     "warnings/": "alerts.Warning",
     "files/": "core.Attachment",
 }
@@ -462,7 +463,7 @@ def _key_value(record, lookup: str):
 
 
 ACTION_SLUGS = {"hazards:action": "void", "accidents:action": "void",
-                **{f"enforcement:{name}_step": "void" for name in ("expert", "certificate", "conflict", "plan")},
+                **{f"enforcement:{name}_step": "void" for name in ("expert", "certificate", "conflict", "plan", "draw")},
                 "enforcement:plan_entry_step": "remove_entries"}
 
 
