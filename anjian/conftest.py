@@ -86,7 +86,8 @@ def ensure_reference_data() -> None:
 
 # Apps whose migrations load reference data, reloaded after a transactional test's flush.
 REFERENCE_DATA_APPS = ["enterprises", "standards", "risks", "majorhazards", "accidents", "inspections",
-                       "monitoring", "assessment", "steering"]
+                       "monitoring", "assessment", "steering",
+                       "enforcement"]
 
 
 @pytest.fixture

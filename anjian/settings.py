@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "anjian.majorhazards",
     "anjian.monitoring",
     "anjian.steering",
+    "anjian.enforcement",
     "anjian.security",
     "anjian.alerts",
     "anjian.assessment",

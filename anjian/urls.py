@@ -42,6 +42,7 @@ api_patterns = [
     path("", include("anjian.steering.api_urls")),
     path("", include("anjian.alerts.api_urls")),
     path("", include("anjian.assessment.api_urls")),
+    path("", include("anjian.enforcement.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -64,6 +65,7 @@ urlpatterns = [
     path("accidents/", include("anjian.accidents.urls")),
     path("monitoring/", include("anjian.monitoring.urls")),
     path("steering/", include("anjian.steering.urls")),
+    path("enforcement/", include("anjian.enforcement.urls")),
     path("security/", include("anjian.security.urls")),
     path("warnings/", include("anjian.alerts.urls")),
     path("assessment/", include("anjian.assessment.urls")),

@@ -16,6 +16,7 @@ names the lookups leading to the scoped keys::
         industry = "industry"       # FK to the industry taxonomy (optional)
         enterprise = "pk"           # the enterprise key (optional)
         grid = "grid"               # FK to a grid (optional)
+        hidden_from = ("enterprise", "grid")  # scope kinds that see none of it (optional)
 
 A record an enterprise owns, with the enterprise's region path, industry and grid copied onto it
 (hazards, accidents, risk points, major hazard sources, inspections, warnings), says
@@ -78,7 +79,10 @@ class Scope:
             raise TypeError(f"{qs.model.__name__} declares no Scoping; it cannot be read through for_user")
         if self.kind == ALL:
             return qs
-        if self.kind == NONE:
+        if self.kind == NONE or self.kind in getattr(spec, "hidden_from", ()):
+            # ``hidden_from``: the regulators' own records (officers' certificates and declared
+            # conflicts, enforcement plans and draws not yet carried out) that an enterprise or a
+            # grid must not see, though they lie in its township.
             return qs.none()
         path_field = getattr(spec, "path", None)
         if self.kind == REGION:

@@ -22,6 +22,7 @@ MENU = [
     (_("Risk map"), "risks:map", None, None),
     (_("Major hazard sources"), "majorhazards:list", None, None),
     (_("Online monitoring"), "monitoring:wall", None, None),
+    (_("Enforcement"), "enforcement:home", None, "regional"),
     (_("Accidents"), "accidents:list", None, None),
     (_("Accident statistics"), "accidents:statistics", None, "regional"),
     (_("Regional figures"), "accidents:figures", None, "regional"),

@@ -48,7 +48,7 @@ def test_demo_command_builds_a_labelled_city_one_user_per_role_and_runs_once(cap
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
     assert DEMO_PASSWORD in out
     # and it said what it was doing: a line per phase, with counts, and one per county
-    assert "[1/11] 示范市" in out and "[2/11] 隐患台账" in out and "[10/11] 预警" in out and "[11/11] 目标责任书" in out
+    assert "[1/12] 示范市" in out and "[2/12] 隐患台账" in out and "[11/12] 预警" in out and "[12/12] 目标责任书" in out
     # and the demo's major hazard sources have sensors and a day of readings (no broker needed)
     from anjian.monitoring.models import Reading, Sensor
 

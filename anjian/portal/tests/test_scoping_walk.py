@@ -128,6 +128,12 @@ PAGE_OBJECTS: dict[str, str] = {
     "monitoring/alarms/": "monitoring.Alarm",
     "accidents/": "accidents.Accident",
     "accidents/figures/": "regions.RegionYearFigure",
+    "enforcement/experts/": "enforcement.Expert",
+    "enforcement/certificates/": "enforcement.EnforcementCertificate",
+    "enforcement/conflicts/": "enforcement.ConflictDeclaration",
+    "enforcement/plans/": "enforcement.EnforcementPlan",
+    "enforcement/plans/entries/": "enforcement.PlanEntry",
+    "enforcement/draws/": "enforcement.RandomDraw",
     "warnings/": "alerts.Warning",
     "files/": "core.Attachment",
     "assessment/targets/": "assessment.TargetAgreement",
@@ -399,6 +405,9 @@ class Records:
         made["regions.Grid"] = world.grid_a
         made["orgs.Department"] = world.dept_a
         made["orgs.User"] = ent_user
+        from anjian.enforcement.tests.factories import walk_records
+
+        made.update(walk_records(world, ent, ent_user))
         made["regions.RegionYearFigure"] = save_region_figures(
             actor=admin, region=world.county_a, year=today.year - 1,
             data={"gdp_100m_yuan": Decimal("123.4"), "industrial_employment": 1000})[0]
@@ -489,7 +498,9 @@ def _key_value(record, lookup: str):
     return str(value if value is not None else getattr(record, lookup))
 
 
-ACTION_SLUGS = {"hazards:action": "void", "accidents:action": "void", "assessment:assessment_action": "assess"}
+ACTION_SLUGS = {"hazards:action": "void", "accidents:action": "void", "assessment:assessment_action": "assess",
+                **{f"enforcement:{name}_step": "void" for name in ("expert", "certificate", "conflict", "plan", "draw")},
+                "enforcement:plan_entry_step": "remove_entries"}
 
 
 def route_kwargs(route: Route, records: Records, *, missing: bool = False) -> dict:

@@ -55,6 +55,7 @@ PHASES = [
     ("生产安全事故", "accidents", _app("accidents")),
     ("地区年度数据", "regional yearly figures", _figures),
     ("安委办：责任单位、两议一报等", "committee office: units, monthly reports, …", _app("steering")),
+    ("监管执法", "enforcement", _app("enforcement")),
     ("预警", "warnings", _warnings),
     ("目标责任书、考核与排名", "targets, assessment and rankings", _app("assessment")),
 ]

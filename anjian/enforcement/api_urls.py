@@ -1,0 +1,18 @@
+"""API routes of the enforcement app, mounted under /api/ by the project URLconf."""
+
+from rest_framework.routers import SimpleRouter
+
+from .api import CertificateViewSet, ConflictViewSet, ExpertViewSet
+from .api_draws import DrawEntryViewSet, DrawViewSet
+from .api_plans import PlanEntryViewSet, PlanViewSet
+
+router = SimpleRouter()
+router.register("enforcement-experts", ExpertViewSet, basename="enforcement-expert")
+router.register("enforcement-certificates", CertificateViewSet, basename="enforcement-certificate")
+router.register("enforcement-conflicts", ConflictViewSet, basename="enforcement-conflict")
+router.register("enforcement-plans", PlanViewSet, basename="enforcement-plan")
+router.register("enforcement-plan-entries", PlanEntryViewSet, basename="enforcement-plan-entry")
+router.register("enforcement-draws", DrawViewSet, basename="enforcement-draw")
+router.register("enforcement-draw-entries", DrawEntryViewSet, basename="enforcement-draw-entry")
+
+urlpatterns = router.urls

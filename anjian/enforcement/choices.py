@@ -1,0 +1,153 @@
+"""Choice sets of the enforcement app (监管执法) and its state machines, declared once as data:
+the services take these steps through ``core.workflow``, the pages' buttons and the API's
+``available_actions`` read them (``core.workflow.available_steps``), and the documentation's state
+tables come from ``StateMachine.table``."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from anjian.core.workflow import Guard, StateMachine, Step
+
+from . import events
+
+
+class Certainty(models.TextChoices):
+    """How sure a reference row (a time limit, a frequency, a penalty range) is of its source."""
+
+    CONFIRMED = "confirmed", _("Confirmed in the text")
+    UNCONFIRMED = "unconfirmed", _("Unconfirmed: check the official text")
+
+
+# --- expert pool (专家库) -----------------------------------------------------------------------
+
+class ExpertState(models.TextChoices):
+    AVAILABLE = "available", pgettext_lazy("expert", "Available")
+    UNAVAILABLE = "unavailable", pgettext_lazy("expert", "Unavailable")
+    RETIRED = "retired", pgettext_lazy("expert", "Retired")
+
+
+EXPERT_MACHINE = StateMachine(model="enforcement.Expert", states=ExpertState, steps=[
+    Step("update", pgettext_lazy("enforcement", "Correct"), right="manage", event=events.UPDATED),
+    Step("mark_unavailable", _("Mark unavailable"), sources=(ExpertState.AVAILABLE,),
+         target=ExpertState.UNAVAILABLE, right="manage", event=events.EXPERT_UNAVAILABLE),
+    Step("mark_available", _("Available again"), sources=(ExpertState.UNAVAILABLE,),
+         target=ExpertState.AVAILABLE, right="manage", event=events.EXPERT_AVAILABLE),
+    Step("retire", _("Retire from the pool"), sources=(ExpertState.AVAILABLE, ExpertState.UNAVAILABLE),
+         target=ExpertState.RETIRED, right="manage", event=events.EXPERT_RETIRED),
+    Step("void", pgettext_lazy("enforcement", "Void"), right="manage", event=events.VOIDED),
+])
+
+
+# --- officers' enforcement certificates (行政执法证) ------------------------------------------
+
+class CertificateState(models.TextChoices):
+    VALID = "valid", pgettext_lazy("certificate", "Valid")
+    SUSPENDED = "suspended", pgettext_lazy("certificate", "Suspended")
+    REVOKED = "revoked", pgettext_lazy("certificate", "Revoked")
+
+
+CERTIFICATE_MACHINE = StateMachine(model="enforcement.EnforcementCertificate", states=CertificateState, steps=[
+    Step("suspend", pgettext_lazy("certificate", "Suspend"), sources=(CertificateState.VALID,),
+         target=CertificateState.SUSPENDED, right="manage_certificates", event=events.CERTIFICATE_SUSPENDED),
+    Step("reinstate", pgettext_lazy("certificate", "Reinstate"), sources=(CertificateState.SUSPENDED,),
+         target=CertificateState.VALID, right="manage_certificates", event=events.CERTIFICATE_REINSTATED),
+    Step("revoke", pgettext_lazy("certificate", "Revoke"), sources=(CertificateState.VALID, CertificateState.SUSPENDED),
+         target=CertificateState.REVOKED, right="manage_certificates", event=events.CERTIFICATE_REVOKED),
+    Step("void", pgettext_lazy("enforcement", "Void"), right="manage_certificates", event=events.VOIDED),
+])
+
+
+# --- declared conflicts of interest (回避) ------------------------------------------------------
+
+class ConflictState(models.TextChoices):
+    IN_FORCE = "in_force", pgettext_lazy("conflict", "In force")
+    ENDED = "ended", pgettext_lazy("conflict", "Ended")
+
+
+class ConflictKind(models.TextChoices):
+    """Why an officer or an expert must not inspect an enterprise (回避情形)."""
+
+    RELATIVE = "relative", _("A close relative works there")
+    FORMER_EMPLOYER = "former_employer", _("Worked there")
+    FINANCIAL = "financial", _("Financial interest")
+    SERVICE = "service", _("Provided paid services to it")
+    OTHER = "other", pgettext_lazy("conflict", "Other")
+
+
+CONFLICT_MACHINE = StateMachine(model="enforcement.ConflictDeclaration", states=ConflictState, steps=[
+    Step("end", _("End the declaration"), sources=(ConflictState.IN_FORCE,), target=ConflictState.ENDED,
+         right="manage_conflict", event=events.CONFLICT_ENDED),
+    Step("void", pgettext_lazy("enforcement", "Void"), right="manage_conflict", event=events.VOIDED),
+])
+
+
+# --- annual enforcement plans (执法计划) ------------------------------------------------------------
+
+class PlanState(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("plan", "Draft")
+    APPROVED = "approved", pgettext_lazy("plan", "Approved")
+    CLOSED = "closed", pgettext_lazy("plan", "Closed")
+
+
+class UpliftFactor(models.TextChoices):
+    """What adds visits to an enterprise's yearly frequency beyond its risk grade (分级差别化)."""
+
+    OPEN_MAJOR_HAZARD = "open_major_hazard", _("Open major hazard")
+    ACCIDENT_LAST_YEAR = "accident_last_year", _("Accident last year")
+    CASE_LAST_YEAR = "case_last_year", _("Enforcement case last year")
+
+
+def _has_entries(plan) -> bool:
+    return plan.entries.filter(is_voided=False).exists()
+
+
+PLAN_MACHINE = StateMachine(model="enforcement.EnforcementPlan", states=PlanState, steps=[
+    Step("update", pgettext_lazy("enforcement", "Correct"), sources=(PlanState.DRAFT,), right="plan",
+         event=events.UPDATED),
+    Step("add_enterprises", _("Add enterprises"), sources=(PlanState.DRAFT,), right="plan",
+         event=events.PLAN_ENTERPRISES_ADDED),
+    Step("refresh", _("Recompute frequencies"), sources=(PlanState.DRAFT,), right="plan",
+         event=events.PLAN_REFRESHED),
+    Step("set_visits", _("Set planned visits"), sources=(PlanState.DRAFT,), right="plan",
+         event=events.PLAN_VISITS_SET),
+    Step("remove_entries", _("Remove enterprises"), sources=(PlanState.DRAFT,), right="plan",
+         event=events.PLAN_ENTERPRISES_REMOVED),
+    Step("approve", pgettext_lazy("plan", "Approve"), sources=(PlanState.DRAFT,), target=PlanState.APPROVED,
+         right="approve_plan", event=events.PLAN_APPROVED,
+         guards=(Guard(_has_entries, _("Add the enterprises the plan covers first."), field="entries"),)),
+    Step("revise", pgettext_lazy("plan", "Revise"), sources=(PlanState.APPROVED,), target=PlanState.DRAFT,
+         right="approve_plan", event=events.PLAN_REVISED),
+    Step("close", pgettext_lazy("plan", "Close"), sources=(PlanState.APPROVED,), target=PlanState.CLOSED,
+         right="approve_plan", event=events.PLAN_CLOSED),
+    Step("void", pgettext_lazy("enforcement", "Void"), sources=(PlanState.DRAFT,), right="plan",
+         event=events.VOIDED),
+])
+
+
+# --- random draws (双随机) -------------------------------------------------------------------------
+
+class DrawState(models.TextChoices):
+    DRAWN = "drawn", pgettext_lazy("draw", "Drawn")
+    PUBLISHED = "published", pgettext_lazy("draw", "Published")
+    SUPERSEDED = "superseded", pgettext_lazy("draw", "Superseded by a redraw")
+
+
+def _no_inspection_started(draw) -> bool:
+    from .selectors import draw_has_inspections
+
+    return not draw_has_inspections(draw)
+
+
+DRAW_MACHINE = StateMachine(model="enforcement.RandomDraw", states=DrawState, steps=[
+    Step("publish", pgettext_lazy("draw", "Publish"), sources=(DrawState.DRAWN,), target=DrawState.PUBLISHED,
+         right="draw", event=events.DRAW_PUBLISHED),
+    # Only the redraw service takes this step, in the same transaction as the new draw it records.
+    Step("redraw", pgettext_lazy("draw", "Redraw"), sources=(DrawState.DRAWN, DrawState.PUBLISHED),
+         target=DrawState.SUPERSEDED, right="draw", event=events.DRAW_SUPERSEDED,
+         guards=(Guard(_no_inspection_started, _("An inspection has started from this draw; it cannot be redrawn."),
+                       field="state"),)),
+    Step("void", pgettext_lazy("enforcement", "Void"), sources=(DrawState.DRAWN,), right="draw", event=events.VOIDED,
+         guards=(Guard(_no_inspection_started, _("An inspection has started from this draw; it cannot be voided."),
+                       field="state"),)),
+])

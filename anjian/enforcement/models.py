@@ -1,0 +1,478 @@
+"""Enforcement (监管执法): the regulator's own work on the enterprises it supervises.
+
+- the expert pool (``Expert``), officers' enforcement certificates (``EnforcementCertificate``)
+  and the conflicts officers and experts declare (``ConflictDeclaration``);
+- (later sections) annual enforcement plans, random draws, enforcement inspections, cases.
+
+Records about an enterprise copy its region path, industry and grid (as hazards do), so every
+jurisdiction filter is a range on the table's own index. Records that are the regulators' own
+(certificates, conflicts, the expert pool, plans, draws not yet carried out) declare
+``Scoping.hidden_from``: an enterprise or a grid officer sees none of them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from anjian.core.models import VersionedModel, VoidableModel
+from anjian.core.scoping import ScopedQuerySet
+
+from .choices import (
+    Certainty,
+    CertificateState,
+    ConflictKind,
+    ConflictState,
+    DrawState,
+    ExpertState,
+    PlanState,
+    UpliftFactor,
+)
+
+OFFICIALS_ONLY = ("enterprise", "grid")
+"""``Scoping.hidden_from`` of the regulators' own records (see the module docstring)."""
+
+
+def _user_fk(related_name: str = "+", **kwargs):
+    return models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name=related_name, **kwargs)
+
+
+# --- expert pool --------------------------------------------------------------------------------
+
+class Expert(VoidableModel, VersionedModel):
+    """An expert of a region's pool (专家库): fields (the industries they know), qualifications,
+    employer (an expert never inspects their own employer: 回避) and availability. ``user`` is the
+    expert's log-in, when they have one: their assignments are their to-do list.
+
+    Changed only through ``enforcement.services`` (``EXPERT_MACHINE``)."""
+
+    name = models.CharField(pgettext_lazy("expert", "name"), max_length=50)
+    title = models.CharField(_("professional title"), max_length=50, blank=True)
+    employer_name = models.CharField(_("employer"), max_length=200, blank=True)
+    employer = models.ForeignKey("enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", db_index=False,
+                                 verbose_name=_("employer (registered enterprise)"))
+    fields = models.ManyToManyField("enterprises.Industry", blank=True, related_name="+",
+                                    verbose_name=_("fields of expertise"))
+    specialties = models.CharField(_("specialties"), max_length=200, blank=True)
+    qualifications = models.TextField(_("qualifications"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("pool region"))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="expert_profile", verbose_name=_("log-in account"))
+    state = models.CharField(pgettext_lazy("expert", "state"), max_length=16, choices=ExpertState.choices,
+                             default=ExpertState.AVAILABLE, editable=False)
+    unavailable_until = models.DateField(_("unavailable until"), null=True, blank=True, editable=False)
+    note = models.TextField(pgettext_lazy("expert", "note"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = _user_fk(editable=False, verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "version"])
+
+    class Scoping:
+        path = "region_path"
+        hidden_from = OFFICIALS_ONLY
+
+    class Meta:
+        verbose_name = _("expert")
+        verbose_name_plural = _("experts")
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="enf_expert_path_idx"),
+            models.Index(fields=["state", "region_path"], name="enf_expert_state_idx"),
+            models.Index(fields=["employer"], name="enf_expert_employer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_available_on(self, day) -> bool:
+        """Available on ``day``: in the pool, not retired, and not marked unavailable then."""
+        if self.is_voided or self.state == ExpertState.RETIRED:
+            return False
+        return self.state == ExpertState.AVAILABLE or (
+            self.unavailable_until is not None and self.unavailable_until < day)
+
+
+# --- officers -----------------------------------------------------------------------------------
+
+class EnforcementCertificate(VoidableModel, VersionedModel):
+    """An officer's administrative enforcement certificate (行政执法证): only an officer holding a
+    valid one on the day is drawn to inspect (《安全生产法》第六十七条: inspectors show a valid
+    enforcement certificate). ``region_path`` is the officer's jurisdiction when it was recorded."""
+
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates",
+                                db_index=False, verbose_name=pgettext_lazy("enforcement", "officer"))
+    number = models.CharField(_("certificate number"), max_length=40)
+    issuer = models.CharField(pgettext_lazy("certificate", "issued by"), max_length=100)
+    issued_on = models.DateField(pgettext_lazy("certificate", "issued on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    state = models.CharField(pgettext_lazy("certificate", "state"), max_length=16, choices=CertificateState.choices,
+                             default=CertificateState.VALID, editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = _user_fk(editable=False, verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "version"])
+
+    class Scoping:
+        path = "region_path"
+        hidden_from = OFFICIALS_ONLY
+
+    class Meta:
+        verbose_name = _("enforcement certificate")
+        verbose_name_plural = _("enforcement certificates")
+        ordering = ["officer_id", "-issued_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["number"], condition=Q(is_voided=False), name="enf_cert_number_uniq"),
+            models.CheckConstraint(condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("issued_on")),
+                                   name="enf_cert_valid_range"),
+        ]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="enf_cert_path_idx"),
+            # "Which officers hold a valid certificate on a day" (the draw's eligibility).
+            models.Index(fields=["officer", "state", "valid_until"], name="enf_cert_officer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def is_valid_on(self, day) -> bool:
+        return (not self.is_voided and self.state == CertificateState.VALID and self.issued_on <= day
+                and (self.valid_until is None or self.valid_until >= day))
+
+
+class ConflictDeclaration(VoidableModel, VersionedModel):
+    """A declared conflict of interest (回避): an officer or an expert (exactly one) must not
+    inspect or handle the cases of an enterprise while it is in force. Officers declare their
+    own; regulators record them for officers and experts of their jurisdiction."""
+
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="declared_conflicts", db_index=False,
+                                verbose_name=pgettext_lazy("enforcement", "officer"))
+    expert = models.ForeignKey(Expert, null=True, blank=True, on_delete=models.PROTECT, related_name="conflicts",
+                               verbose_name=_("expert"))
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   db_index=False, verbose_name=pgettext_lazy("enforcement", "enterprise"))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    industry = models.ForeignKey("enterprises.Industry", on_delete=models.PROTECT, related_name="+", editable=False,
+                                 verbose_name=_("industry"))
+    kind = models.CharField(pgettext_lazy("conflict", "kind"), max_length=24, choices=ConflictKind.choices)
+    reason = models.CharField(pgettext_lazy("conflict", "reason"), max_length=200)
+    declared_on = models.DateField(_("declared on"), default=timezone.localdate)
+    valid_until = models.DateField(_("in force until"), null=True, blank=True)
+    state = models.CharField(pgettext_lazy("conflict", "state"), max_length=16, choices=ConflictState.choices,
+                             default=ConflictState.IN_FORCE, editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = _user_fk(editable=False, verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "version"])
+
+    class Scoping:
+        path = "region_path"
+        industry = "industry"
+        hidden_from = OFFICIALS_ONLY
+
+    class Meta:
+        verbose_name = _("declared conflict")
+        verbose_name_plural = _("declared conflicts")
+        ordering = ["-declared_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=(Q(officer__isnull=False) & Q(expert__isnull=True))
+                                   | (Q(officer__isnull=True) & Q(expert__isnull=False)),
+                                   name="enf_conflict_one_person"),
+        ]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="enf_conflict_path_idx"),
+            # The draw reads the conflicts in force of the drawn enterprises.
+            models.Index(fields=["enterprise", "state"], name="enf_conflict_ent_idx"),
+            models.Index(fields=["officer", "state"], name="enf_conflict_officer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer or self.expert} — {self.enterprise}"
+
+    def in_force_on(self, day) -> bool:
+        return (not self.is_voided and self.state == ConflictState.IN_FORCE and self.declared_on <= day
+                and (self.valid_until is None or self.valid_until >= day))
+
+
+# --- annual enforcement plans --------------------------------------------------------------------
+
+class FrequencyUplift(models.Model):
+    """Differentiated supervision (分级差别化): the visits a year a factor adds to an enterprise's
+    base frequency (the base comes from its risk grade, ``risks.SupervisionFrequency``). Reference
+    data with its source and certainty, edited by administrators."""
+
+    factor = models.CharField(_("factor"), max_length=32, choices=UpliftFactor.choices, unique=True)
+    extra_visits = models.PositiveSmallIntegerField(_("extra visits a year"))
+    source = models.TextField(_("source"), blank=True)
+    certainty = models.CharField(_("certainty"), max_length=16, choices=Certainty.choices,
+                                 default=Certainty.UNCONFIRMED)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("frequency uplift")
+        verbose_name_plural = _("frequency uplifts")
+        ordering = ["factor"]
+
+    def __str__(self) -> str:
+        return f"{self.get_factor_display()} +{self.extra_visits}"
+
+
+class EnforcementPlan(VoidableModel, VersionedModel):
+    """A department's annual enforcement plan (年度执法计划): the enterprises it covers, the key
+    ones (重点监管企业清单), each one's planned visits (from its risk grade and the uplifts), the
+    share of random inspections and the coverage target. Progress is counted from the
+    inspections linked to its entries. Changed only through ``enforcement.services``
+    (``PLAN_MACHINE``)."""
+
+    department = models.ForeignKey("orgs.Department", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=pgettext_lazy("enforcement", "department"))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("plan", "year"))
+    title = models.CharField(pgettext_lazy("plan", "title"), max_length=200)
+    random_share = models.PositiveSmallIntegerField(_("share of random inspections (%)"), default=0,
+                                                    validators=[MaxValueValidator(100)])
+    coverage_target = models.PositiveSmallIntegerField(_("coverage target of key enterprises (%)"), default=100,
+                                                       validators=[MaxValueValidator(100)])
+    note = models.TextField(pgettext_lazy("plan", "note"), blank=True)
+    state = models.CharField(pgettext_lazy("plan", "state"), max_length=16, choices=PlanState.choices,
+                             default=PlanState.DRAFT, editable=False)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
+    approved_by = _user_fk(editable=False, verbose_name=_("approved by"))
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = _user_fk(editable=False, verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "version"])
+
+    class Scoping:
+        path = "region_path"
+        hidden_from = OFFICIALS_ONLY
+
+    class Meta:
+        verbose_name = _("enforcement plan")
+        verbose_name_plural = _("enforcement plans")
+        permissions = [("approve_enforcementplan", _("Can approve, revise and close enforcement plans"))]
+        ordering = ["-year", "region_path", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "year"], condition=Q(is_voided=False),
+                                    name="enf_plan_one_per_department_year"),
+        ]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="enf_plan_path_idx"),
+            models.Index(fields=["year", "state"], name="enf_plan_year_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanEntry(VoidableModel):
+    """One enterprise of a plan: whether it is a key enterprise, the factors its frequency came
+    from (a snapshot when the plan was built or refreshed), its planned visits (computed, or set
+    by hand with the reason) and the visits done so far (counted by the inspection services).
+    Removing an enterprise from a draft voids its entry (with the reason)."""
+
+    plan = models.ForeignKey(EnforcementPlan, on_delete=models.PROTECT, related_name="entries",
+                             verbose_name=_("plan"))
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   db_index=False, verbose_name=pgettext_lazy("enforcement", "enterprise"))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    industry = models.ForeignKey("enterprises.Industry", on_delete=models.PROTECT, related_name="+", editable=False,
+                                 db_index=False, verbose_name=_("industry"))
+    grid = models.ForeignKey("regions.Grid", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             editable=False, db_index=False, verbose_name=_("grid"))
+    is_key = models.BooleanField(_("key enterprise"), default=True)
+    risk_level = models.CharField(_("risk level"), max_length=16, blank=True)
+    open_major_hazards = models.PositiveIntegerField(_("open major hazards"), default=0)
+    accident_last_year = models.BooleanField(_("accident last year"), default=False)
+    case_last_year = models.BooleanField(_("case last year"), default=False)
+    base_visits = models.PositiveSmallIntegerField(_("visits by risk grade"), default=0)
+    computed_visits = models.PositiveSmallIntegerField(_("computed visits"), default=0)
+    planned_visits = models.PositiveSmallIntegerField(_("planned visits"), default=0)
+    override_reason = models.CharField(_("reason for the planned visits"), max_length=200, blank=True)
+    done_visits = models.PositiveSmallIntegerField(_("visits done"), default=0, editable=False)
+    last_inspected_on = models.DateField(_("last inspected on"), null=True, blank=True, editable=False)
+
+    class Scoping:
+        path = "region_path"
+        industry = "industry"
+        hidden_from = OFFICIALS_ONLY
+
+    class Meta:
+        verbose_name = _("plan entry")
+        verbose_name_plural = _("plan entries")
+        ordering = ["plan", "-is_key", "-planned_visits", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "enterprise"], condition=Q(is_voided=False),
+                                               name="enf_plan_entry_uniq")]
+        indexes = [
+            models.Index(fields=["plan", "is_voided", "is_key", "id"], name="enf_entry_plan_idx"),
+            models.Index(fields=["enterprise", "plan"], name="enf_entry_ent_idx"),
+            models.Index(fields=["region_path", "plan"], name="enf_entry_path_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} — {self.enterprise}"
+
+    def expected_by(self, day) -> int:
+        """Visits due by ``day`` in the plan's year, spread evenly over it (rounded down)."""
+        import calendar
+        from datetime import date
+
+        if day.year < self.plan.year:
+            return 0
+        if day.year > self.plan.year:
+            return self.planned_visits
+        days = 366 if calendar.isleap(day.year) else 365
+        elapsed = (day - date(day.year, 1, 1)).days + 1
+        return self.planned_visits * elapsed // days
+
+    def is_behind(self, day) -> bool:
+        return self.done_visits < self.expected_by(day)
+
+
+# --- random draws ---------------------------------------------------------------------------------
+
+class RandomDraw(VoidableModel, VersionedModel):
+    """A random draw (双随机抽查): N enterprises from a filtered pool and, for each, officers from the
+    eligible ones (and experts when asked). Everything the draw depended on is stored (``inputs``:
+    the pool, the candidates and their exclusions; ``seed``; the parameters), with who drew it and
+    when, so anyone in scope can re-run it (``draw.run``) and get the same result (``digest``).
+    A draw is never redone in place: a redraw is a new draw that ``replaces`` this one, with a reason,
+    and this one is marked superseded."""
+
+    number = models.CharField(pgettext_lazy("draw", "number"), max_length=32, unique=True, editable=False)
+    department = models.ForeignKey("orgs.Department", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=pgettext_lazy("enforcement", "department"))
+    plan = models.ForeignKey(EnforcementPlan, null=True, blank=True, on_delete=models.PROTECT, related_name="draws",
+                             verbose_name=_("plan"))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    title = models.CharField(pgettext_lazy("draw", "title"), max_length=200)
+    criteria = models.JSONField(_("pool filters"), default=dict, editable=False)
+    n_enterprises = models.PositiveIntegerField(_("enterprises to draw"))
+    officers_per_enterprise = models.PositiveSmallIntegerField(_("officers per enterprise"), default=2)
+    experts_per_enterprise = models.PositiveSmallIntegerField(_("experts per enterprise"), default=0)
+    max_per_officer = models.PositiveSmallIntegerField(_("at most enterprises per officer"), null=True, blank=True)
+    inspect_from = models.DateField(_("inspections from"), null=True, blank=True)
+    inspect_to = models.DateField(_("inspections until"), null=True, blank=True)
+    seed = models.CharField(_("seed"), max_length=64, editable=False)
+    inputs = models.JSONField(_("stored inputs"), default=dict, editable=False)
+    pool_size = models.PositiveIntegerField(_("pool size"), default=0, editable=False)
+    digest = models.CharField(_("result digest"), max_length=64, editable=False)
+    short_entries = models.PositiveIntegerField(_("enterprises short of officers"), default=0, editable=False)
+    replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="replaced_by", editable=False, verbose_name=_("replaces"))
+    redraw_reason = models.CharField(_("reason for the redraw"), max_length=200, blank=True, editable=False)
+    state = models.CharField(pgettext_lazy("draw", "state"), max_length=16, choices=DrawState.choices,
+                             default=DrawState.DRAWN, editable=False)
+    drawn_by = _user_fk(editable=False, verbose_name=_("drawn by"))
+    drawn_at = models.DateTimeField(_("drawn at"), default=timezone.now, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "version", "inputs", "criteria"])
+
+    class Scoping:
+        path = "region_path"
+        hidden_from = OFFICIALS_ONLY
+
+    class Meta:
+        verbose_name = _("random draw")
+        verbose_name_plural = _("random draws")
+        ordering = ["-drawn_at", "-id"]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="enf_draw_path_idx"),
+            models.Index(fields=["state", "drawn_at"], name="enf_draw_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class DrawEntry(models.Model):
+    """One enterprise drawn, in draw order, with the officers (and experts) drawn for it; the
+    enforcement inspection made from it is linked when it starts."""
+
+    draw = models.ForeignKey(RandomDraw, on_delete=models.PROTECT, related_name="entries", verbose_name=_("draw"))
+    order = models.PositiveIntegerField(pgettext_lazy("draw", "order"))
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   db_index=False, verbose_name=pgettext_lazy("enforcement", "enterprise"))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    industry = models.ForeignKey("enterprises.Industry", on_delete=models.PROTECT, related_name="+", editable=False,
+                                 db_index=False, verbose_name=_("industry"))
+    grid = models.ForeignKey("regions.Grid", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             editable=False, db_index=False, verbose_name=_("grid"))
+    officers = models.ManyToManyField(settings.AUTH_USER_MODEL, through="DrawOfficer", related_name="+",
+                                      verbose_name=_("officers drawn"))
+    experts = models.ManyToManyField(Expert, through="DrawExpert", related_name="+", verbose_name=_("experts drawn"))
+    short = models.BooleanField(_("short of officers"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Scoping:
+        path = "region_path"
+        industry = "industry"
+        hidden_from = OFFICIALS_ONLY
+
+    class Meta:
+        verbose_name = _("drawn enterprise")
+        verbose_name_plural = _("drawn enterprises")
+        ordering = ["draw", "order"]
+        constraints = [models.UniqueConstraint(fields=["draw", "order"], name="enf_draw_entry_order_uniq")]
+        indexes = [
+            models.Index(fields=["enterprise", "draw"], name="enf_draw_entry_ent_idx"),
+            models.Index(fields=["region_path", "draw"], name="enf_draw_entry_path_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draw.number} #{self.order}"
+
+
+class DrawOfficer(models.Model):
+    """An officer drawn for an enterprise (the link of ``DrawEntry.officers``)."""
+
+    entry = models.ForeignKey(DrawEntry, on_delete=models.PROTECT, related_name="officer_links")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=pgettext_lazy("enforcement", "officer"))
+    order = models.PositiveSmallIntegerField(pgettext_lazy("draw", "order"))
+
+    class Meta:
+        verbose_name = _("officer drawn")
+        verbose_name_plural = _("officers drawn")
+        ordering = ["entry", "order"]
+        constraints = [models.UniqueConstraint(fields=["entry", "officer"], name="enf_draw_officer_uniq")]
+
+    def __str__(self) -> str:
+        return str(self.officer_id)
+
+
+class DrawExpert(models.Model):
+    """An expert drawn for an enterprise (the link of ``DrawEntry.experts``)."""
+
+    entry = models.ForeignKey(DrawEntry, on_delete=models.PROTECT, related_name="expert_links")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="+", verbose_name=_("expert"))
+    order = models.PositiveSmallIntegerField(pgettext_lazy("draw", "order"))
+
+    class Meta:
+        verbose_name = _("expert drawn")
+        verbose_name_plural = _("experts drawn")
+        ordering = ["entry", "order"]
+        constraints = [models.UniqueConstraint(fields=["entry", "expert"], name="enf_draw_expert_uniq")]
+
+    def __str__(self) -> str:
+        return str(self.expert_id)

@@ -1,0 +1,37 @@
+"""Pages of the enforcement app, mounted under /enforcement/ by the project URLconf."""
+
+from django.urls import path
+
+from . import views, views_draws, views_plans
+
+app_name = "enforcement"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("experts/", views.expert_list, name="experts"),
+    path("experts/new/", views.expert_create, name="expert_create"),
+    path("experts/<int:pk>/", views.expert_detail, name="expert"),
+    path("experts/<int:pk>/edit/", views.expert_edit, name="expert_edit"),
+    path("experts/<int:pk>/step/<str:action>/", views.expert_step, name="expert_step"),
+    path("officers/", views.officers, name="officers"),
+    path("certificates/", views.certificate_list, name="certificates"),
+    path("certificates/new/", views.certificate_create, name="certificate_create"),
+    path("certificates/<int:pk>/", views.certificate_detail, name="certificate"),
+    path("certificates/<int:pk>/step/<str:action>/", views.certificate_step, name="certificate_step"),
+    path("conflicts/", views.conflict_list, name="conflicts"),
+    path("conflicts/new/", views.conflict_create, name="conflict_create"),
+    path("conflicts/<int:pk>/step/<str:action>/", views.conflict_step, name="conflict_step"),
+    path("draws/", views_draws.draw_list, name="draws"),
+    path("draws/new/", views_draws.draw_create, name="draw_create"),
+    path("draws/<int:pk>/", views_draws.draw_detail, name="draw"),
+    path("draws/<int:pk>/verify/", views_draws.draw_verify, name="draw_verify"),
+    path("draws/<int:pk>/step/<str:action>/", views_draws.draw_step, name="draw_step"),
+    path("plans/", views_plans.plan_list, name="plans"),
+    path("plans/new/", views_plans.plan_create, name="plan_create"),
+    path("plans/frequency/", views_plans.frequency_table, name="frequency"),
+    path("plans/<int:pk>/", views_plans.plan_detail, name="plan"),
+    path("plans/<int:pk>/edit/", views_plans.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/add/", views_plans.plan_add, name="plan_add"),
+    path("plans/<int:pk>/step/<str:action>/", views_plans.plan_step, name="plan_step"),
+    path("plans/entries/<int:pk>/", views_plans.plan_entry, name="plan_entry"),
+    path("plans/entries/<int:pk>/step/<str:action>/", views_plans.plan_entry_step, name="plan_entry_step"),
+]
