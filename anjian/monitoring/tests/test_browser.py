@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from anjian.core.testing.browser import BROWSER_MARKS, expect, launch, log_in, new_page, sync_playwright, wait_until
+from anjian.core.testing.browser import (
+    BROWSER_MARKS,
+    expect,
+    launch,
+    log_in,
+    new_page,
+    sync_playwright,
+    wait_until,
+)
 from anjian.monitoring.ingest import Decoded, Incoming, store
 from anjian.orgs.choices import Role
 from anjian.portal.testing.factories import PASSWORD
