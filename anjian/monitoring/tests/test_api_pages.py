@@ -248,3 +248,17 @@ def test_retention_keeps_the_recent_readings_and_the_rollups(world, sensor, sett
         apply_retention()
         assert list(Reading.objects.filter(sensor=sensor).values_list("value", flat=True)) == [7.0]
         assert Rollup.objects.filter(sensor=sensor, grain="hour").count() == 2
+
+
+def test_the_pages_say_plainly_when_the_broker_cannot_be_reached(world, sensor, settings):
+    import socket
+
+    from anjian.monitoring import views
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        settings.ANJIAN_MQTT_PORT = s.getsockname()[1]
+    views._broker_seen = (0.0, False)
+    html = page(world.users[Role.ENTERPRISE]).get(f"/monitoring/sources/{sensor.source_id}/").content.decode()
+    assert "MQTT 代理（消息服务器）无法连接" in html
+    views._broker_seen = (0.0, False)
