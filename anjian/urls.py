@@ -38,6 +38,7 @@ api_patterns = [
     path("", include("anjian.inspections.api_urls")),
     path("", include("anjian.accidents.api_urls")),
     path("", include("anjian.monitoring.api_urls")),
+    path("", include("anjian.regions.api_urls")),
     path("", include("anjian.alerts.api_urls")),
     path("", include(router.urls)),
 ]

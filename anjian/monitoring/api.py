@@ -26,6 +26,7 @@ from anjian.core.api import (
     ScopedRelatedFieldsMixin,
     ScopedViewSet,
 )
+from anjian.core.api_fields import ModelSerializer, Serializer
 from anjian.core.filters import BaseFilterSet
 from anjian.core.imports import import_upload
 from anjian.core.pages import scoped_list, scoped_object_or_404
@@ -88,7 +89,7 @@ class MonitoredSourceFilter(BaseFilterSet):
 
 # --- serializers -----------------------------------------------------------------------------------
 
-class MonitoredSourceSerializer(serializers.ModelSerializer):
+class MonitoredSourceSerializer(ModelSerializer):
     source_number = serializers.CharField(source="source.number", read_only=True)
     source_name = serializers.CharField(source="source.name", read_only=True)
 
@@ -99,7 +100,7 @@ class MonitoredSourceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SensorSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class SensorSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     source = serializers.PrimaryKeyRelatedField(queryset=MajorHazardSource.objects.all())
     risk_point = serializers.PrimaryKeyRelatedField(queryset=RiskPoint.objects.all(), required=False,
                                                     allow_null=True)
@@ -118,13 +119,13 @@ class SensorSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
         return f"anjian/{obj.enterprise_id}/{obj.source_id}/{obj.code}"
 
 
-class ReadingSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class ReadingSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     class Meta:
         model = Reading
         fields = ["sensor", "ts", "value"]
 
 
-class AlarmSerializer(serializers.ModelSerializer):
+class AlarmSerializer(ModelSerializer):
     sensor_code = serializers.CharField(source="sensor.code", read_only=True, default=None)
     available_actions = AvailableActionsField(ALARM_MACHINE, policy)
 
@@ -137,24 +138,24 @@ class AlarmSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BadInputSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class BadInputSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     class Meta:
         model = BadInputCount
         fields = ["enterprise", "day", "reason", "channel", "count", "last_example", "last_at"]
 
 
-class StepSerializer(serializers.Serializer):
+class StepSerializer(Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False)
 
 
-class HazardStepSerializer(serializers.Serializer):
+class HazardStepSerializer(Serializer):
     deadline = serializers.DateField()
     description = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False)
 
 
-class FacilityTypeSerializer(serializers.Serializer):
+class FacilityTypeSerializer(Serializer):
     facility_type = serializers.ChoiceField(choices=FacilityType.choices)
     version = serializers.IntegerField(required=False)
 

@@ -4,13 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from anjian.core.forms import DateInput
+from anjian.core.forms import DateInput, Form, ModelForm
 
 from .choices import ConnectionState, FacilityType
 from .models import Sensor
 
 
-class SensorForm(forms.ModelForm):
+class SensorForm(ModelForm):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     class Meta:
@@ -34,12 +34,12 @@ class SensorForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
-class FacilityTypeForm(forms.Form):
+class FacilityTypeForm(Form):
     facility_type = forms.ChoiceField(label=_("facility type"), choices=FacilityType.choices)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class AlarmStepForm(forms.Form):
+class AlarmStepForm(Form):
     action = forms.ChoiceField(choices=[("acknowledge", ""), ("dispose", ""), ("raise_hazard", "")])
     comment = forms.CharField(label=pgettext_lazy("alarm", "comment"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
@@ -47,6 +47,6 @@ class AlarmStepForm(forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class WallFilter(forms.Form):
+class WallFilter(Form):
     connection = forms.ChoiceField(label=_("connection"), required=False,
                                    choices=[("", pgettext_lazy("monitoring", "All")), *ConnectionState.choices])
