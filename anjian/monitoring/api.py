@@ -44,6 +44,8 @@ from .policy import policy
 from .selectors import SPANS, trend
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: The most readings one HTTP batch may carry.
+MAX_BATCH = 5000
 
 
 # --- filters ----------------------------------------------------------------------------------------
@@ -295,10 +297,6 @@ class BadInputViewSet(mixins.ListModelMixin, ScopedGenericViewSet):
     serializer_class = BadInputSerializer
 
 
-# One HTTP batch at the most (an MQTT batch has its own bound in ingest.py).
-MAX_READINGS_PER_REQUEST = 5000
-
-
 class IngestView(APIView):
     """POST /api/monitoring/ingest/ — readings from an enterprise system (the HTTP batch).
 
@@ -312,11 +310,11 @@ class IngestView(APIView):
 
     authentication_classes = [*api_settings.DEFAULT_AUTHENTICATION_CLASSES, EnterpriseApiKeyAuthentication]
     permission_classes = [permissions.IsAuthenticated]
-    MAX_READINGS = MAX_READINGS_PER_REQUEST
+    MAX_READINGS = MAX_BATCH
 
     @extend_schema(
         request=inline_serializer("ReadingBatch", {"readings": serializers.ListField(
-            child=serializers.DictField(), max_length=MAX_READINGS_PER_REQUEST)}),
+            child=serializers.DictField(), max_length=MAX_BATCH)}),
         responses={200: inline_serializer("IngestResult", {
             "received": serializers.IntegerField(), "stored": serializers.IntegerField(),
             "duplicates": serializers.IntegerField(), "refused": serializers.DictField(),

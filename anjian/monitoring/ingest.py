@@ -50,6 +50,8 @@ TOPIC_ROOT = "anjian"
 BATCH_LEVEL = "_batch"
 EXAMPLE_MAX = 300
 UTC = datetime.UTC
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = datetime.timedelta(microseconds=1)
 
 
 # --- decoding -----------------------------------------------------------------------------------
@@ -313,13 +315,15 @@ def _insert_readings(rows: list[tuple[SensorInfo, datetime.datetime, float]]) ->
         return []
     table = "monitoring_reading"
     if connection.vendor == "postgresql":
+        # The inserted rows come back as (sensor, microseconds since the epoch): integers match
+        # much faster than time-zone-aware datetimes (measured, bench/monitoring).
         sql = (f"INSERT INTO {table} (sensor_id, ts, value) "  # noqa: S608 — constant table name, values bound
                "SELECT * FROM unnest(%s::bigint[], %s::timestamptz[], %s::float8[]) "
-               "ON CONFLICT DO NOTHING RETURNING sensor_id, ts")
+               "ON CONFLICT DO NOTHING RETURNING sensor_id, (extract(epoch from ts) * 1000000)::bigint")
         with connection.cursor() as cursor:
             cursor.execute(sql, [[i.id for i, _t, _v in rows], [t for _i, t, _v in rows], [v for _i, _t, v in rows]])
-            inserted = {(sid, ts) for sid, ts in cursor.fetchall()}
-        return [(i.id, t, v) for i, t, v in rows if (i.id, t) in inserted]
+            inserted = set(cursor.fetchall())
+        return [(i.id, t, v) for i, t, v in rows if (i.id, (t - EPOCH) // MICROSECOND) in inserted]
     # SQLite: the same statement, with the stored text form of the time to match what came back.
     adapt = connection.ops.adapt_datetimefield_value
     out: list[tuple[int, datetime.datetime, float]] = []
@@ -557,7 +561,10 @@ def _evaluate_alarms(inserted: list[tuple[int, datetime.datetime, float]], resul
     for sid, ts, v in inserted:
         by_sensor[sid].append((ts, v))
     ids = sorted(by_sensor)
-    sensors = list(Sensor.objects.select_for_update().filter(pk__in=ids).order_by("id"))
+    sensors = list(Sensor.objects.select_for_update().filter(pk__in=ids).order_by("id").only(
+        "id", "monitored_id", "source_id", "enterprise_id", "region_path", "industry_id", "grid_id", "is_demo",
+        "high_high", "high", "low", "low_low", "hysteresis", "min_duration_seconds", "last_value", "last_reading_at",
+        "breach_limit", "breach_since", "is_offline", "unit", "code", "name"))
     alarms = {a.sensor_id: a for a in Alarm.objects.filter(sensor_id__in=ids, kind=AlarmKind.LIMIT,
                                                            state__in=NOT_CLOSED)}
     now_offline: list[int] = []
@@ -584,12 +591,30 @@ def _evaluate_alarms(inserted: list[tuple[int, datetime.datetime, float]], resul
         if last is None or fresh[-1][0] > last:
             monitored_last[sensor.monitored_id] = fresh[-1][0]
     if changed:
-        # The live value and the machine's memory: not steps of the sensor (no version, no history).
-        Sensor.objects.bulk_update(changed, ["breach_limit", "breach_since", "last_reading_at", "last_value"],
-                                   batch_size=500)
+        _save_sensor_state(changed)
     if now_offline:
         services.clear_offline(now_offline, at=max(monitored_last.values()))
     _touch_sources(monitored_last)
+
+
+def _save_sensor_state(sensors: list[Sensor]) -> None:
+    """The live value and the machine's memory of the batch's sensors, in one statement: not steps
+    of the sensor (no version, no history). (Django's ``bulk_update`` builds a CASE per field and
+    row: measured, most of a 5,000-reading batch's time; bench/monitoring.)"""
+    rows = [(s.pk, s.last_value, s.last_reading_at, s.breach_limit, s.breach_since) for s in sensors]
+    if connection.vendor == "postgresql":
+        cols = list(zip(*rows, strict=True))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE monitoring_sensor s SET last_value = v.lv, last_reading_at = v.lt, breach_limit = v.bl, "
+                "breach_since = v.bs FROM unnest(%s::bigint[], %s::float8[], %s::timestamptz[], %s::varchar[], "
+                "%s::timestamptz[]) AS v(id, lv, lt, bl, bs) WHERE s.id = v.id", [list(c) for c in cols])
+        return
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE monitoring_sensor SET last_value = %s, last_reading_at = %s, breach_limit = %s, breach_since = %s "
+            "WHERE id = %s", [(lv, adapt(lt), bl, adapt(bs), pk) for pk, lv, lt, bl, bs in rows])
 
 
 def _touch_sources(monitored_last: dict[int, datetime.datetime]) -> None:

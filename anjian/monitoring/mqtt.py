@@ -78,6 +78,7 @@ class MqttIngestor:
         self.session_expiry, self.keepalive = session_expiry, keepalive
         self.stats = Stats()
         self.connected = threading.Event()
+        self.subscribed = threading.Event()
         self._queue: queue.Queue = queue.Queue(maxsize=batch_size * 20)
         self._generation = 0
         self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5,
@@ -89,6 +90,7 @@ class MqttIngestor:
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
+        self.client.on_subscribe = self._on_subscribe
 
     @property
     def subscription(self) -> str:
@@ -106,6 +108,12 @@ class MqttIngestor:
                  flags.session_present, self.subscription)
         client.subscribe(self.subscription, qos=1)
         self.connected.set()
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties):
+        if all(not rc.is_failure for rc in reason_codes):
+            self.subscribed.set()
+        else:
+            log.error("MQTT subscription %s refused: %s", self.subscription, reason_codes)
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties):
         self.connected.clear()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 TABLE = "monitoring_reading"
@@ -89,7 +89,10 @@ def apply_retention(now: datetime.datetime | None = None) -> dict[str, int]:
         for name in partitions():
             month = datetime.date(int(name[-6:-2]), int(name[-2:]), 1)
             if datetime.datetime.combine(next_month(month), datetime.time(), UTC) <= cutoff:
-                with connection.cursor() as cursor:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    # Rows written earlier in the same transaction leave deferred foreign-key checks
+                    # pending, and PostgreSQL drops no table with pending trigger events: run them now.
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                     cursor.execute(f"DROP TABLE IF EXISTS {name}")
                 out["partitions_dropped"] += 1
     else:

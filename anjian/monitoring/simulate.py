@@ -58,8 +58,10 @@ class SimSensor:
         return max(hi - lo, 1e-6)
 
 
-def next_value(s: SimSensor, now: float, rng: random.Random, breach_chance: float, silence_chance: float) -> float | None:
-    """The sensor's next value at ``now`` (None: silent)."""
+def next_value(s: SimSensor, now: float, rng: random.Random, breach_chance: float, silence_chance: float,
+               speed: float = 1.0) -> float | None:
+    """The sensor's next value at ``now`` (simulated seconds; None: silent). A breach lasts past the
+    minimum duration in real time (the readings carry the wall clock), whatever the speed."""
     if s.mode != "normal" and now >= s.mode_until:
         s.mode = "normal"
     if s.mode == "normal":
@@ -67,7 +69,7 @@ def next_value(s: SimSensor, now: float, rng: random.Random, breach_chance: floa
         if roll < silence_chance:
             s.mode, s.mode_until = "silent", now + s.period * rng.randint(4, 8)
         elif roll < silence_chance + breach_chance and (s.high is not None or s.low is not None):
-            s.mode, s.mode_until = "breach", now + s.min_duration + s.period * rng.randint(3, 6)
+            s.mode, s.mode_until = "breach", now + s.min_duration * speed + s.period * rng.randint(3, 6)
     if s.mode == "silent":
         return None
     band = s.band()
@@ -143,7 +145,7 @@ def run(sensors: list[SimSensor], publisher: Publisher, *, root: str, seconds: f
             if s.next_at > now:
                 continue
             s.next_at = now + s.period / speed
-            value = next_value(s, (now - started) * speed, rng, breach_chance, silence_chance)
+            value = next_value(s, (now - started) * speed, rng, breach_chance, silence_chance, speed)
             if value is None:
                 counts["silent"] += 1
                 continue

@@ -41,8 +41,6 @@ from .selectors import wall as wall_rows
 PAGE_SIZE = 30
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-EVENT_LABELS: dict = {}  # every action of this app is named in events.EVENT_LABELS
-
 _broker_seen: tuple[float, bool] = (0.0, False)
 
 

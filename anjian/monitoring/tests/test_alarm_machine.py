@@ -72,3 +72,21 @@ def test_switching_sides_restarts_the_duration():
     # the low breach started at 20 s: 30 s later is 50 s, beyond these readings (last at 40 s)
     assert out == []
     assert memory.breach_limit == "low" and memory.breach_since == T0 + datetime.timedelta(seconds=20)
+
+
+def test_the_simulator_breaches_long_enough_to_open_an_alarm_and_falls_silent():
+    import random
+
+    from anjian.monitoring.simulate import SimSensor, next_value
+
+    rng = random.Random(1)
+    s = SimSensor(1, 1, 1, "LT-1", "m", 0, 20, 2, 16, period=10, min_duration=30)
+    s.value = s.normal_mid()
+    # a breach: the values climb past the high limit and stay there beyond the minimum duration
+    values = [next_value(s, t * 10, rng, breach_chance=1.0, silence_chance=0.0) for t in range(8)]
+    above = [v for v in values if v is not None and v >= 16]
+    assert s.mode == "breach" or len(above) >= 3
+    assert len(above) * 10 >= 30
+    # a silence: no value for several periods
+    s = SimSensor(2, 1, 1, "LT-2", "m", 0, 20, 2, 16, period=10, min_duration=30)
+    assert next_value(s, 0, rng, breach_chance=0.0, silence_chance=1.0) is None and s.mode_until >= 40

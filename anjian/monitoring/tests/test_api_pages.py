@@ -248,3 +248,41 @@ def test_retention_keeps_the_recent_readings_and_the_rollups(world, sensor, sett
         apply_retention()
         assert list(Reading.objects.filter(sensor=sensor).values_list("value", flat=True)) == [7.0]
         assert Rollup.objects.filter(sensor=sensor, grain="hour").count() == 2
+
+
+def test_the_pages_say_plainly_when_the_broker_cannot_be_reached(world, sensor, settings):
+    import socket
+
+    from anjian.monitoring import views
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        settings.ANJIAN_MQTT_PORT = s.getsockname()[1]
+    views._broker_seen = (0.0, False)
+    html = page(world.users[Role.ENTERPRISE]).get(f"/monitoring/sources/{sensor.source_id}/").content.decode()
+    assert "MQTT 代理（消息服务器）无法连接" in html
+    views._broker_seen = (0.0, False)
+
+
+def test_alarms_feed_the_warnings_inbox(world, sensor):
+    from anjian.alerts.engine import inbox, run_all_rules
+    from anjian.monitoring import services
+
+    codes = ["mon_alarm_unacknowledged", "mon_alarm_escalated", "mon_sensor_offline", "mon_source_disconnected"]
+    send(sensor, [17, 17, 17, 19])
+    alarm = Alarm.objects.get(sensor=sensor)
+    result = run_all_rules(codes=codes)
+    assert result["mon_alarm_unacknowledged"]["raised"] == 1
+    ent_user = world.users[Role.ENTERPRISE]
+    warning = inbox(ent_user).get(rule="mon_alarm_unacknowledged")
+    assert warning.level == "severe" and alarm.number in warning.message and "LT-101" in warning.message
+    assert not inbox(world.users["other_county"]).exists()
+    # escalated to the regulator: the regulators are told
+    services.escalate_due(alarm.opened_at + datetime.timedelta(minutes=11))
+    services.escalate_due(alarm.opened_at + datetime.timedelta(minutes=31))
+    run_all_rules(codes=codes)
+    assert inbox(world.users[Role.REGULATOR]).filter(rule="mon_alarm_escalated").count() == 1
+    # acknowledged: both warnings close at the next scan
+    services.acknowledge(Alarm.objects.get(pk=alarm.pk), actor=ent_user)
+    closed = run_all_rules(codes=codes)
+    assert closed["mon_alarm_unacknowledged"]["closed"] == 1 and closed["mon_alarm_escalated"]["closed"] == 1

@@ -94,7 +94,7 @@ class Running:
     def __enter__(self):
         self.ingestor.start()
         assert self.ingestor.connected.wait(10), "the ingest did not connect"
-        time.sleep(0.3)  # the SUBSCRIBE is on its way
+        assert self.ingestor.subscribed.wait(10), "the broker did not grant the subscription"
         self.thread.start()
         return self
 

@@ -40,6 +40,11 @@ class Command(BaseCommand):
                                 group=group, root=root, batch_size=batch, batch_seconds=batch_ms / 1000)
         self.stdout.write(f"ingest_mqtt: {host}:{port} {ingestor.subscription} as {ingestor.client._client_id.decode()}")
         ingestor.start()
+        if ingestor.subscribed.wait(30):
+            self.stdout.write("ingest_mqtt: subscribed")
+            self.stdout.flush()
+        else:
+            self.stderr.write("ingest_mqtt: not subscribed yet (is the broker running?); paho keeps trying")
         if seconds:
             threading.Timer(seconds, stop.set).start()
         started = time.monotonic()
