@@ -13,6 +13,7 @@
       if (!el) { return null; }
       var c = window.echarts.init(el);
       c.setOption(option);
+      el.setAttribute("data-drawn", "1");
       charts.push(c);
       return c;
     }
