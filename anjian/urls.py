@@ -37,6 +37,7 @@ api_patterns = [
     path("", include("anjian.hazards.api_urls")),
     path("", include("anjian.inspections.api_urls")),
     path("", include("anjian.accidents.api_urls")),
+    path("", include("anjian.regions.api_urls")),
     path("", include("anjian.alerts.api_urls")),
     path("", include("anjian.assessment.api_urls")),
     path("", include(router.urls)),

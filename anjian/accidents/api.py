@@ -21,8 +21,16 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from anjian.core import bounds
 from anjian.core.api import EventSerializer, HistoryActionMixin, ScopedRelatedFieldsMixin, ScopedViewSet
-from anjian.core.api_fields import ActionPermission, EnumField, UserNameField, user_name
+from anjian.core.api_fields import (
+    ActionPermission,
+    EnumField,
+    ModelSerializer,
+    Serializer,
+    UserNameField,
+    user_name,
+)
 from anjian.core.pagination import DeferredJoinPagination
 from anjian.core.services import attachments_for, events_for
 from anjian.enterprises.models import Enterprise, Industry
@@ -92,7 +100,7 @@ def loss_field(**kwargs) -> serializers.DecimalField:
 
 # --- grading -------------------------------------------------------------------------------
 
-class AccidentGradeRequestSerializer(serializers.Serializer):
+class AccidentGradeRequestSerializer(Serializer):
     deaths = count_field()
     missing = count_field(required=False, default=0,
                           help_text="missing persons (失踪): counted with the deaths unless the setting counts them "
@@ -107,13 +115,13 @@ def grade_field(**kwargs) -> EnumField:
     return EnumField(AccidentGrade, enum_name="AccidentGradeEnum", **kwargs)
 
 
-class AccidentGradeBySerializer(serializers.Serializer):
+class AccidentGradeBySerializer(Serializer):
     deaths = grade_field()
     serious_injuries = grade_field()
     direct_loss = grade_field()
 
 
-class AccidentGradeResponseSerializer(serializers.Serializer):
+class AccidentGradeResponseSerializer(Serializer):
     grade = grade_field()
     by = AccidentGradeBySerializer()
     counted_deaths = serializers.IntegerField(help_text="the deaths as graded: with the missing persons unless the "
@@ -147,7 +155,7 @@ class GradeView(APIView):
 
 # --- read serializers -------------------------------------------------------------------------
 
-class AccidentSerializer(serializers.ModelSerializer):
+class AccidentSerializer(ModelSerializer):
     """A ledger row."""
 
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -181,7 +189,7 @@ class AccidentSerializer(serializers.ModelSerializer):
         return counted_deaths(obj.deaths, obj.missing)
 
 
-class AccidentReportingStepSerializer(serializers.ModelSerializer):
+class AccidentReportingStepSerializer(ModelSerializer):
     level = EnumField(ReportingLevel, enum_name="AccidentReportingLevelEnum", read_only=True)
     recorded_by = UserNameField()
 
@@ -192,7 +200,7 @@ class AccidentReportingStepSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "recorded_by", "recorded_at"]
 
 
-class AccidentCasualtyUpdateSerializer(serializers.ModelSerializer):
+class AccidentCasualtyUpdateSerializer(ModelSerializer):
     grade_before = grade_field(read_only=True)
     grade_after = grade_field(read_only=True)
     recorded_by = UserNameField()
@@ -206,7 +214,7 @@ class AccidentCasualtyUpdateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AccidentFollowUpSerializer(serializers.ModelSerializer):
+class AccidentFollowUpSerializer(ModelSerializer):
     recorded_by = UserNameField()
     casualty_update = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True,
                                                          help_text="the casualty update (补报) this report made "
@@ -219,7 +227,7 @@ class AccidentFollowUpSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AccidentFollowUpStatusSerializer(serializers.Serializer):
+class AccidentFollowUpStatusSerializer(Serializer):
     required = serializers.BooleanField(help_text="false for imported accidents and those entered before follow-up "
                                                   "reports were tracked")
     per_day = serializers.IntegerField(allow_null=True, help_text="at least this many follow-up reports a day")
@@ -231,7 +239,7 @@ class AccidentFollowUpStatusSerializer(serializers.Serializer):
     stable_note = serializers.CharField()
 
 
-class AccidentReportDeadlineSerializer(serializers.Serializer):
+class AccidentReportDeadlineSerializer(Serializer):
     due_on = serializers.DateField()
     base_days = serializers.IntegerField()
     extension_days = serializers.IntegerField()
@@ -243,7 +251,7 @@ class AccidentReportDeadlineSerializer(serializers.Serializer):
     source = serializers.CharField(source="source_note")
 
 
-class AccidentFlagSerializer(serializers.ModelSerializer):
+class AccidentFlagSerializer(ModelSerializer):
     kind = EnumField(FlagKind, enum_name="AccidentFlagKindEnum", read_only=True)
     state = EnumField(FlagState, enum_name="AccidentFlagStateEnum", read_only=True)
     recorded_by = UserNameField()
@@ -260,7 +268,7 @@ class AccidentFlagSerializer(serializers.ModelSerializer):
         return str(FLAG_DEFINITIONS[FlagKind(obj.kind)])
 
 
-class AccidentInvestigationSerializer(serializers.ModelSerializer):
+class AccidentInvestigationSerializer(ModelSerializer):
     responsible_level = EnumField(InvestigatingLevel, enum_name="AccidentInvestigatingLevelEnum", read_only=True)
     approval_deadline = serializers.DateField(read_only=True, allow_null=True)
     is_approval_overdue = serializers.BooleanField(read_only=True)
@@ -276,7 +284,7 @@ class AccidentInvestigationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AccidentRectificationSerializer(serializers.ModelSerializer):
+class AccidentRectificationSerializer(ModelSerializer):
     state = EnumField(RectificationState, enum_name="AccidentRectificationStateEnum", read_only=True)
     listing_level = serializers.CharField(read_only=True, help_text="province / city / county / township, or "
                                                                     "empty when not listed")
@@ -291,7 +299,7 @@ class AccidentRectificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AccidentAccountabilitySerializer(serializers.ModelSerializer):
+class AccidentAccountabilitySerializer(ModelSerializer):
     measure = EnumField(AccountabilityMeasure, enum_name="AccidentAccountabilityMeasureEnum", read_only=True)
 
     class Meta:
@@ -301,7 +309,7 @@ class AccidentAccountabilitySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AccidentChainLinkSerializer(serializers.Serializer):
+class AccidentChainLinkSerializer(Serializer):
     level = serializers.CharField()
     label = serializers.CharField()
     received_at = serializers.DateTimeField(allow_null=True)
@@ -318,14 +326,14 @@ class AccidentChainLinkSerializer(serializers.Serializer):
         return None if link.limit is None else int(link.limit.total_seconds() // 60)
 
 
-class AccidentChainSerializer(serializers.Serializer):
+class AccidentChainSerializer(Serializer):
     required_top_level = serializers.CharField()
     is_late = serializers.BooleanField()
     reached_top = serializers.BooleanField()
     links = AccidentChainLinkSerializer(many=True)
 
 
-class AccidentAttachmentSerializer(serializers.Serializer):
+class AccidentAttachmentSerializer(Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     size = serializers.IntegerField()
@@ -412,7 +420,7 @@ class AccidentDetailSerializer(AccidentSerializer):
 
 # --- write serializers -------------------------------------------------------------------------
 
-class AccidentWriteSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class AccidentWriteSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     """Report an accident (POST) or correct it (PATCH, with ``reason`` and optional ``version``)."""
 
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_voided=False),
@@ -453,7 +461,7 @@ class AccidentWriteSerializer(ScopedRelatedFieldsMixin, serializers.ModelSeriali
                                         expected_version=version)
 
 
-class AccidentCasualtyUpdateWriteSerializer(serializers.Serializer):
+class AccidentCasualtyUpdateWriteSerializer(Serializer):
     as_of = serializers.DateTimeField()
     deaths = count_field(required=False)
     missing = count_field(required=False)
@@ -464,7 +472,7 @@ class AccidentCasualtyUpdateWriteSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class AccidentFollowUpWriteSerializer(serializers.Serializer):
+class AccidentFollowUpWriteSerializer(Serializer):
     reported_at = serializers.DateTimeField()
     reported_by = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     text = serializers.CharField(help_text="the situation reported")
@@ -476,20 +484,20 @@ class AccidentFollowUpWriteSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class AccidentSituationStableSerializer(serializers.Serializer):
+class AccidentSituationStableSerializer(Serializer):
     stable_at = serializers.DateTimeField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class AccidentExtendReportSerializer(serializers.Serializer):
+class AccidentExtendReportSerializer(Serializer):
     days = serializers.IntegerField(min_value=1, help_text="at most the longest extension of the time limit in force "
                                                           "(60)")
-    reason = serializers.CharField(max_length=200, help_text="why, and who approved it")
+    reason = serializers.CharField(max_length=bounds.REASON_MAX, help_text="why, and who approved it")
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class AccidentStepWriteSerializer(serializers.Serializer):
+class AccidentStepWriteSerializer(Serializer):
     level = EnumField(ReportingLevel, enum_name="AccidentReportingLevelEnum",
                       help_text="a government level (unit_head is refused: it is on the accident)")
     received_at = serializers.DateTimeField()
@@ -500,19 +508,19 @@ class AccidentStepWriteSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class AccidentFlagWriteSerializer(serializers.Serializer):
+class AccidentFlagWriteSerializer(Serializer):
     kind = EnumField(FlagKind, enum_name="AccidentFlagKindEnum")
     note = serializers.CharField()
     files = serializers.ListField(child=serializers.FileField(), required=False)
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class AccidentFlagDecisionSerializer(serializers.Serializer):
+class AccidentFlagDecisionSerializer(Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False, min_value=1, help_text="the accident's version")
 
 
-class AccidentInvestigationWriteSerializer(serializers.Serializer):
+class AccidentInvestigationWriteSerializer(Serializer):
     leader = serializers.CharField(required=False, allow_blank=True, max_length=50)
     members = serializers.CharField(required=False, allow_blank=True)
     departments = serializers.CharField(required=False, allow_blank=True)
@@ -528,19 +536,19 @@ class AccidentSubmitReportSerializer(AccidentInvestigationWriteSerializer):
     files = serializers.ListField(child=serializers.FileField(), required=False)
 
 
-class AccidentExtendApprovalSerializer(serializers.Serializer):
+class AccidentExtendApprovalSerializer(Serializer):
     days = serializers.IntegerField(min_value=1, max_value=30)
-    reason = serializers.CharField(max_length=200)
+    reason = serializers.CharField(max_length=bounds.REASON_MAX)
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class AccidentApproveReportSerializer(serializers.Serializer):
+class AccidentApproveReportSerializer(Serializer):
     approved_on = serializers.DateField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class AccidentRectificationWriteSerializer(serializers.Serializer):
+class AccidentRectificationWriteSerializer(Serializer):
     problem = serializers.CharField()
     measures = serializers.CharField(required=False, allow_blank=True, default="")
     responsible_unit = serializers.CharField(max_length=100)
@@ -551,18 +559,18 @@ class AccidentRectificationWriteSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1, help_text="the accident's version")
 
 
-class AccidentRectifySerializer(serializers.Serializer):
+class AccidentRectifySerializer(Serializer):
     note = serializers.CharField()
     files = serializers.ListField(child=serializers.FileField(), required=False)
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class AccidentVerifySerializer(serializers.Serializer):
+class AccidentVerifySerializer(Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class AccidentAccountabilityWriteSerializer(serializers.Serializer):
+class AccidentAccountabilityWriteSerializer(Serializer):
     person_name = serializers.CharField(max_length=100)
     position = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     unit = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)

@@ -9,7 +9,6 @@ import io
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -23,17 +22,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from anjian.core.api import BinaryFileRenderer
+from anjian.core.api import XlsxRenderer
+from anjian.core.downloads import XLSX, xlsx_response
 from anjian.orgs.choices import Role
 
 from .statistics import MEASURES, AccidentStatistics, Verdict, accident_statistics
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class XlsxRenderer(BinaryFileRenderer):
-    media_type = XLSX
-    format = "xlsx"
 
 
 class IsRegionalUser(permissions.BasePermission):
@@ -136,11 +129,6 @@ def statistics_filename(stats: AccidentStatistics) -> str:
     code = stats.region.code if stats.region is not None else "all"
     return f"accident-statistics-{code}-{stats.period.label.replace(' ', '')}.xlsx"
 
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # --- views --------------------------------------------------------------------------------------

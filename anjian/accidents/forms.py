@@ -15,7 +15,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from anjian.core.forms import DateInput, DateTimeLocalInput, MultipleFileField
+from anjian.core import bounds
+from anjian.core.forms import DateInput, DateTimeLocalInput, Form, MultipleFileField
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
 from anjian.enterprises.models import Enterprise
@@ -94,7 +95,7 @@ class LedgerFilter(AccidentFilter):
 
 # --- reporting an accident -------------------------------------------------------------------
 
-class AccidentForm(forms.Form):
+class AccidentForm(Form):
     """生产安全事故报告: when and where, the enterprise (none for road and public-place accidents),
     category and type, the casualties and loss, what happened, and the first links of the
     reporting chain. For a correction, also the reason."""
@@ -163,7 +164,7 @@ class AccidentForm(forms.Form):
             field.queryset = enterprises
         self._enterprises = enterprises
         if accident is not None:
-            self.fields["reason"] = forms.CharField(label=_("Reason for the correction"), max_length=200,
+            self.fields["reason"] = forms.CharField(label=_("Reason for the correction"), max_length=bounds.REASON_MAX,
                                                     widget=forms.Textarea(attrs={"rows": 2}))
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
             del self.fields["files"]
@@ -198,7 +199,7 @@ class AccidentForm(forms.Form):
 
 # --- actions on one accident -----------------------------------------------------------------
 
-class ActionForm(forms.Form):
+class ActionForm(Form):
     """An action on one accident: carries the version of the accident the user saw."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -271,7 +272,7 @@ class SituationStableForm(ActionForm):
 
 class ExtendReportForm(ActionForm):
     days = forms.IntegerField(label=_("Extend by (days)"), min_value=1)
-    reason = forms.CharField(label=_("Reason and approval"), max_length=200,
+    reason = forms.CharField(label=_("Reason and approval"), max_length=bounds.REASON_MAX,
                              help_text=_("Approved by the government in charge of the investigation, in special "
                                          "cases (Regulation Art. 29)."))
 
@@ -346,7 +347,7 @@ class SubmitReportForm(ActionForm):
 
 class ExtendApprovalForm(ActionForm):
     days = forms.IntegerField(label=_("Extend by (days)"), min_value=1, max_value=30)
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+    reason = forms.CharField(label=_("Reason"), max_length=bounds.REASON_MAX)
 
 
 class ApproveReportForm(ActionForm):
@@ -394,7 +395,7 @@ class AccountabilityForm(ActionForm):
 
 
 class VoidForm(ActionForm):
-    reason = forms.CharField(label=_("Reason for voiding"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
+    reason = forms.CharField(label=_("Reason for voiding"), max_length=bounds.REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("For example: reported twice, or entered by mistake."))
     wide_fields = ("reason",)
 

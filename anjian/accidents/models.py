@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from anjian.core.models import VersionedModel, VoidableModel
-from anjian.core.scoping import ScopedQuerySet
+from anjian.core.models import AuthoredModel, VersionedModel, VoidableModel
+from anjian.core.scoping import EnterpriseRecordScoping, ScopedQuerySet
 
 from .choices import (
     FLAG_DEFINITIONS,
@@ -36,7 +36,7 @@ from .choices import (
 )
 
 
-class Accident(VersionedModel, VoidableModel):
+class Accident(VersionedModel, VoidableModel, AuthoredModel):
     """One production-safety accident. Its grade is computed from the casualty and loss
     figures by ``anjian.accidents.services`` (never typed in) and is re-computed by every
     casualty update inside the update window; ``state`` and ``version`` change only there."""
@@ -94,19 +94,11 @@ class Accident(VersionedModel, VoidableModel):
     situation_stable_at = models.DateTimeField(_("situation stable since"), null=True, blank=True, editable=False)
     situation_stable_note = models.TextField(_("situation when declared stable"), blank=True, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", editable=False, verbose_name=_("created by"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
     objects = ScopedQuerySet.as_manager()
 
-    class Scoping:
-        path = "region_path"
-        industry = "industry"
-        grid = "grid"
-        enterprise = "enterprise"
+    Scoping = EnterpriseRecordScoping
 
     class Meta:
         verbose_name = _("accident")

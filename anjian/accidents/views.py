@@ -15,30 +15,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from anjian.core.downloads import xlsx_response
 from anjian.core.events import event_label
-from anjian.core.forms import add_service_errors
+from anjian.core.exports import export_response
 from anjian.core.models import Attachment
-from anjian.core.pages import scoped_list, scoped_object_or_404
-from anjian.core.services import ConflictError, attachments_for, events_for
+from anjian.core.pages import form_page, scoped_list, scoped_object_or_404, submit
+from anjian.core.services import attachments_for, events_for
 from anjian.core.views_imports import import_upload_page
 
 from . import forms as f
 from . import services
 from .choices import ACCIDENT_MACHINE, FLAG_DEFINITIONS, AccidentGrade, FlagKind, FlagState
-from .exports import ExportTooLarge, FilterInvalid, export_accidents, export_filename, filtered_accidents
+from .exports import export_accidents, export_filename, filtered_accidents
 from .grading import grade_for
 from .imports import COLUMNS as IMPORT_COLUMNS
 from .imports import import_accidents, template_file
@@ -48,7 +48,6 @@ from .regulations import counted_deaths, counting_source, missing_counted_as_dea
 from .selectors import casualty_phrase, followup_status, report_deadline, reporting_chain, update_window_end
 
 PAGE_SIZE = getattr(settings, "ANJIAN_PAGE_SIZE", 50)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _posted(request):
     return request.POST if request.method == "POST" else None
@@ -97,16 +96,8 @@ def accident_list(request):
 @require_GET
 def accident_export(request):
     """The ledger (same filters) as an xlsx file."""
-    try:
-        data = export_accidents(filtered_accidents(request.user, request.GET))
-    except FilterInvalid as exc:
-        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    except ExportTooLarge as exc:
-        messages.error(request, str(exc))
-        return redirect(reverse("accidents:list") + ("?" + request.GET.urlencode() if request.GET else ""))
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{export_filename()}"'
-    return response
+    return export_response(lambda: export_accidents(filtered_accidents(request.user, request.GET)),
+                           export_filename())
 
 
 # --- reporting and correcting ------------------------------------------------------------------
@@ -118,19 +109,14 @@ def accident_create(request):
     if not _can_report(request.user):
         raise PermissionDenied
     form = f.AccidentForm(_posted(request), request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            accident = services.report_accident(actor=request.user, data=form.service_data(),
-                                                files=form.cleaned_data.get("files") or [])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("You may not report accidents."))
-        else:
-            messages.success(request, _("Accident %(number)s reported: %(grade)s.")
-                             % {"number": accident.number, "grade": accident.get_grade_display()})
-            return redirect("accidents:detail", accident.pk)
-    return render(request, "accidents/form.html", {"form": form, "title": _("Report an accident")})
+    done = submit(
+        request, form,
+        lambda data: services.report_accident(actor=request.user, data=form.service_data(),
+                                              files=data.get("files") or []),
+        success=lambda accident: _("Accident %(number)s reported: %(grade)s.")
+        % {"number": accident.number, "grade": accident.get_grade_display()},
+        then=lambda accident: reverse("accidents:detail", args=[accident.pk]), denied_on_form=True)
+    return done or form_page(request, "accidents/form.html", {"form": form, "title": _("Report an accident")})
 
 
 @login_required
@@ -141,20 +127,15 @@ def accident_edit(request, pk: int):
     if "update" not in available_actions(request.user, accident):
         raise PermissionDenied
     form = f.AccidentForm(_posted(request), user=request.user, accident=accident)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_accident(accident, actor=request.user, data=form.service_data(),
-                                     reason=form.cleaned_data["reason"],
-                                     expected_version=form.cleaned_data.get("version"))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The accident was corrected."))
-            return redirect("accidents:detail", accident.pk)
-    return render(request, "accidents/form.html", {"form": form, "accident": accident,
-                                                   "title": _("Correct the accident")})
+    done = submit(
+        request, form,
+        lambda data: services.update_accident(accident, actor=request.user, data=form.service_data(),
+                                              reason=form.cleaned_data["reason"],
+                                              expected_version=form.cleaned_data.get("version")),
+        success=_("The accident was corrected."),
+        then=reverse("accidents:detail", args=[accident.pk]))
+    return done or form_page(request, "accidents/form.html", {"form": form, "accident": accident,
+                                                              "title": _("Correct the accident")})
 
 
 # --- one accident ------------------------------------------------------------------------------
@@ -325,20 +306,12 @@ def accident_action(request, pk: int, action: str):
     if action in ("rectify", "verify"):
         initial["rectification"] = request.GET.get("rectification")
     form = spec.form(_posted(request), request.FILES or None, accident=accident, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _run(action, accident, request.user, dict(form.cleaned_data), request)
-        except ValidationError as exc:
-            add_service_errors(form, exc, aliases={"submitted_on": "submitted_on"})
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("You may not do this on this accident."))
-        else:
-            messages.success(request, _("Saved: %(action)s.") % {"action": spec.title})
-            return redirect("accidents:list" if action == "void" else "accidents:detail", *(
-                [] if action == "void" else [accident.pk]))
-    return render(request, "accidents/action.html", {
+    done = submit(
+        request, form, lambda data: _run(action, accident, request.user, dict(data), request),
+        success=_("Saved: %(action)s.") % {"action": spec.title},
+        then=reverse("accidents:list") if action == "void" else reverse("accidents:detail", args=[accident.pk]),
+        denied_on_form=True)
+    return done or form_page(request, "accidents/action.html", {
         "accident": accident, "form": form, "spec": spec, "action": action,
         "window_end": update_window_end(accident) if action in ("casualty_update", "record_followup") else None,
         "followup": followup_status(accident) if action in ("record_followup", "declare_stable") else None,
@@ -363,6 +336,4 @@ def accident_import(request):
 @login_required
 @require_GET
 def accident_import_template(request):
-    response = HttpResponse(template_file(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="accidents-template.xlsx"'
-    return response
+    return xlsx_response(template_file(), "accidents-template.xlsx")

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from anjian.core.forms import add_service_errors
+from anjian.core.downloads import xlsx_response
+from anjian.core.forms import Form, ModelForm, add_service_errors
 from anjian.core.imports import template_workbook
 from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.core.services import ConflictError
@@ -39,7 +40,7 @@ from anjian.regions.figures import (
 from anjian.regions.models import Region, RegionYearFigure
 from anjian.regions.policy import policy as regions_policy
 
-from .api_stats import statistics_filename, statistics_xlsx, xlsx_response
+from .api_stats import statistics_filename, statistics_xlsx
 from .choices import AccidentGrade
 from .statistics import MEASURES, AccidentStatistics, StatRow, accident_statistics, root_region
 
@@ -63,7 +64,7 @@ class MonthInput(forms.TextInput):
     input_type = "month"
 
 
-class StatisticsForm(forms.Form):
+class StatisticsForm(Form):
     """The filter bar: region, year or months, and the 双下降 target."""
 
     year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=1990, max_value=2100)
@@ -178,7 +179,7 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
 # --- regional yearly figures ------------------------------------------------------------------------
 
 
-class FigureForm(forms.ModelForm):
+class FigureForm(ModelForm):
     """Entry (or correction) of one region's figures for one year."""
 
     region = forms.ChoiceField(label=gettext_lazy("Region"))
@@ -273,6 +274,4 @@ def figures_template(request: HttpRequest) -> HttpResponse:
     example = [[root.code if (root := root_region(request.user)) is not None else "110000000000",
                 timezone.localdate().year - 1, 12345.67, 250000, -20, -20, "统计年鉴", ""]]
     content = template_workbook(FIGURE_COLUMNS, "地区年度数据", example)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="region-figures-template.xlsx"'
-    return response
+    return xlsx_response(content, "region-figures-template.xlsx")

@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from anjian.core.api import ScopedReadOnlyViewSet
+from anjian.core.api_fields import ModelSerializer
 from anjian.core.filters import BaseFilterSet
 
 from .engine import (
@@ -29,7 +30,7 @@ from .engine import (
 from .models import Warning
 
 
-class WarningSerializer(serializers.ModelSerializer):
+class WarningSerializer(ModelSerializer):
     rule_title = serializers.SerializerMethodField(help_text="The rule's title, in the request's language.")
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     object_type = serializers.SerializerMethodField(help_text="app_label.model of the record, e.g. hazards.hazard.")

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.scoping import ScopedQuerySet
+from anjian.core.scoping import EnterpriseRecordScoping, ScopedQuerySet
 
 
 class WarningQuerySet(ScopedQuerySet):
@@ -53,11 +53,7 @@ class Warning(models.Model):
 
     objects = WarningQuerySet.as_manager()
 
-    class Scoping:
-        path = "region_path"
-        industry = "industry"
-        grid = "grid"
-        enterprise = "enterprise"
+    Scoping = EnterpriseRecordScoping
 
     class Meta:
         db_table = "core_warning"

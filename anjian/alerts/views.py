@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from anjian.core.forms import Form
 from anjian.core.pages import scoped_list
 from anjian.core.scoping import ENTERPRISE, scope_of
 
@@ -42,7 +43,7 @@ from .models import Warning
 PAGE_SIZE = getattr(settings, "ANJIAN_PAGE_SIZE", 50)
 
 
-class InboxFilter(forms.Form):
+class InboxFilter(Form):
     """The inbox's filters: rule (those addressed to the user), level, only unread."""
 
     rule = forms.ChoiceField(label=gettext_lazy("Rule"), required=False)

@@ -7,7 +7,32 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .events import event_label, event_state_labels, known_actions
+from .forms import BoundedFormMixin
 from .models import Event
+
+
+def _bounded(form_class):
+    if issubclass(form_class, BoundedFormMixin):
+        return form_class
+    return type(form_class.__name__, (BoundedFormMixin, form_class), {"__module__": form_class.__module__})
+
+
+def bound_admin_forms(site: admin.AdminSite = admin.site) -> None:
+    """Every admin page of the project's models bounds its input as the pages do
+    (``core.forms.BoundedFormMixin``): the form of each registered admin (its add form and
+    inlines too) becomes a bounded subclass of itself; and the demo label (``is_demo``, set by
+    the demo generator only) is read-only there. Called once the admin modules are loaded
+    (``CoreConfig.ready``), so an app's new admin is covered without declaring anything."""
+    for model, model_admin in site._registry.items():
+        if not model.__module__.startswith("anjian."):
+            continue
+        if any(f.name == "is_demo" for f in model._meta.get_fields()) and "is_demo" not in model_admin.readonly_fields:
+            model_admin.readonly_fields = (*model_admin.readonly_fields, "is_demo")
+        model_admin.form = _bounded(model_admin.form)
+        if getattr(model_admin, "add_form", None) is not None:
+            model_admin.add_form = _bounded(model_admin.add_form)
+        for inline in model_admin.inlines:
+            inline.form = _bounded(inline.form)
 
 
 class NoDeleteHistoryAdmin(SimpleHistoryAdmin):

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import Q, QuerySet
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -19,6 +19,9 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from . import bounds
+from .api_fields import Serializer
+from .downloads import XLSX
 from .history import history_rows
 from .scoping import scope_of, users_visible_to
 from .services import ConflictError, void_record
@@ -64,7 +67,7 @@ class RoleModelPermissions(permissions.DjangoModelPermissions):
         return super().has_permission(request, view)
 
 
-class EventSerializer(serializers.Serializer):
+class EventSerializer(Serializer):
     """One row of a record's timeline (core.Event), as the ``…/events/`` actions answer it."""
 
     action = serializers.CharField()
@@ -76,7 +79,7 @@ class EventSerializer(serializers.Serializer):
     data = serializers.JSONField()
 
 
-class HistorySerializer(serializers.Serializer):
+class HistorySerializer(Serializer):
     at = serializers.DateTimeField(source="history_date")
     user = serializers.CharField(source="history_user", allow_null=True)
     type = serializers.CharField(source="history_type")
@@ -86,6 +89,7 @@ class HistorySerializer(serializers.Serializer):
 class HistoryActionMixin:
     """Adds GET …/{id}/history/: the record's field-level change history (who, when, what)."""
 
+    @extend_schema(responses={200: HistorySerializer(many=True)})
     @action(detail=True, methods=["get"], serializer_class=HistorySerializer, pagination_class=None,
             filter_backends=[])
     def history(self, request, *args, **kwargs):
@@ -153,8 +157,8 @@ class ScopedRelatedFieldsMixin:
         return fields
 
 
-class VoidSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+class VoidSerializer(Serializer):
+    reason = serializers.CharField(max_length=bounds.REASON_MAX)
 
 
 # Set on the query of a viewset's restricted queryset (a Query's clones keep their attributes),
@@ -264,6 +268,9 @@ class ScopedViewSet(
     # The service that voids one record; a domain may need more than the generic void.
     void_service = staticmethod(void_record)
 
+    @extend_schema(parameters=[OpenApiParameter("reason", str, description="why (when not in the body)",
+                                                required=False)],
+                   request=VoidSerializer, responses={204: None})
     def destroy(self, request, *args, **kwargs):
         obj = self.get_object()
         ser = VoidSerializer(data=request.data or {"reason": request.query_params.get("reason", "")})
@@ -271,6 +278,7 @@ class ScopedViewSet(
         self.void_service(obj, actor=request.user, reason=ser.validated_data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(responses={204: None})
     @action(detail=True, methods=["post"], serializer_class=VoidSerializer)
     def void(self, request, *args, **kwargs):
         return self.destroy(request, *args, **kwargs)
@@ -401,6 +409,37 @@ class BinaryFileRenderer(BaseRenderer):
         if renderer_context and renderer_context.get("response") is not None:
             renderer_context["response"]["Content-Type"] = "application/json"
         return json.dumps(data, ensure_ascii=False).encode()
+
+
+class XlsxRenderer(BinaryFileRenderer):
+    """Lets clients ask for xlsx (``Accept`` or ``?format=xlsx``) on an export endpoint."""
+
+    media_type = XLSX
+    format = "xlsx"
+
+
+class ImportErrorSerializer(Serializer):
+    """One error of a refused import: where it is and what is wrong."""
+
+    row = serializers.IntegerField(help_text="Spreadsheet row number (the header is row 1); 0 for the whole file.")
+    field = serializers.CharField(help_text="The field (or 'file').")
+    column = serializers.CharField(help_text="The column header in the template.")
+    message = serializers.CharField()
+
+
+class ImportReportSerializer(Serializer):
+    """The answer of an import (core.imports.run_import): written, or refused with every error."""
+
+    ok = serializers.BooleanField()
+    total_rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    errors = ImportErrorSerializer(many=True)
+
+
+class ImportUploadSerializer(Serializer):
+    """The body of an import endpoint: one file."""
+
+    file = serializers.FileField(help_text="An .xlsx or .csv file laid out like the import template.")
 
 
 @extend_schema_field(serializers.ListField(child=serializers.CharField()))

@@ -11,6 +11,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 -- registers the installation's system checks
+        from .admin import bound_admin_forms
+
+        # The admin modules are loaded by now (django.contrib.admin is ready before us).
+        bound_admin_forms()
 
         # django-axes names its admin section after its label ("Axes") without a translation;
         # administrators read the section in Chinese.

@@ -2,10 +2,9 @@
 
 Services write an ``Event`` with a short code as its action (``risk_checks_generated``) and the
 state codes of the record (``in_operation``); a reader must never see those codes. Each Anjian
-app names its actions where its timeline is built, in ``views.EVENT_LABELS`` (a dict of lazy
-translations), and the actions no page of its own shows (those of background jobs, imports, API
-keys) in ``events.EVENT_LABELS``; this module reads them all (once, on first use), so a page or the admin can name
-an event written by another app (the risks app writes ``risk_checks_generated`` on an
+app declares its action codes as constants in its ``events.py`` and names each in
+``events.EVENT_LABELS`` (a dict of lazy translations); this module reads them all (once, on first
+use), so a page or the admin can name an event written by another app (the risks app writes ``risk_checks_generated`` on an
 enterprise) and an action nobody named reads as a neutral "Other action", not as its code.
 
 States are named by the model's own choices: ``state_label(model, code)`` looks the code up in
@@ -39,19 +38,17 @@ _by_app: dict[str, dict] | None = None
 
 
 def _labels() -> dict[str, dict]:
-    """{app label: {action: label}} from every Anjian app's ``views.EVENT_LABELS`` and
-    ``events.EVENT_LABELS`` (read once)."""
+    """{app label: {action: label}} from every Anjian app's ``events.EVENT_LABELS`` (read once)."""
     global _by_app
     if _by_app is None:
         found: dict[str, dict] = {}
         for config in apps.get_app_configs():
             if not config.name.startswith("anjian."):
                 continue
-            for module in ("views", "events"):
-                if module_has_submodule(config.module, module):
-                    labels = getattr(import_module(f"{config.name}.{module}"), "EVENT_LABELS", None)
-                    if labels:
-                        found.setdefault(config.label, {}).update(labels)
+            if module_has_submodule(config.module, "events"):
+                labels = getattr(import_module(f"{config.name}.events"), "EVENT_LABELS", None)
+                if labels:
+                    found.setdefault(config.label, {}).update(labels)
         _by_app = found
     return _by_app
 

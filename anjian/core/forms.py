@@ -12,9 +12,32 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import uploads
+from . import bounds, uploads
 
 YES_NO = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+
+
+class BoundedFormMixin:
+    """Form mixin: every field gets the bounds it lacks (``core.bounds``): a free text at most
+    ``TEXT_MAX`` characters, a number within a range, stated on the widget (``maxlength``,
+    ``min``, ``max``) and checked on submit (a form error on the field). Fields a form adds in
+    its own ``__init__`` after this one runs are bounded before cleaning."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bounds.bound_form_fields(self.fields)
+
+    def full_clean(self):
+        bounds.bound_form_fields(self.fields)
+        super().full_clean()
+
+
+class Form(BoundedFormMixin, forms.Form):
+    """The base of every page form of the project (bounded input, ``BoundedFormMixin``)."""
+
+
+class ModelForm(BoundedFormMixin, forms.ModelForm):
+    """The base of every model form of the project, the admin's included (``BoundedFormMixin``)."""
 
 
 class DateInput(forms.DateInput):

@@ -57,6 +57,19 @@ class VoidableModel(models.Model):
         abstract = True
 
 
+class AuthoredModel(models.Model):
+    """Base for the main records users enter: who entered it and when, and when it last changed.
+    The field history leaves ``updated_at`` out (every change would show it)."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", editable=False, verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
 class VersionedModel(models.Model):
     """Base for records changed through the write path (``core.workflow.perform``): ``version``
     counts the changes, and a change made from a stale copy is refused with a conflict (409)."""

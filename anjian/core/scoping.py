@@ -17,6 +17,10 @@ names the lookups leading to the scoped keys::
         enterprise = "pk"           # the enterprise key (optional)
         grid = "grid"               # FK to a grid (optional)
 
+A record an enterprise owns, with the enterprise's region path, industry and grid copied onto it
+(hazards, accidents, risk points, major hazard sources, inspections, warnings), says
+``Scoping = EnterpriseRecordScoping``.
+
 Out-of-scope rows simply are not in the queryset, so detail views answer 404 for them
 exactly as for missing rows.
 """
@@ -34,6 +38,17 @@ from .paths import subtree_q
 from .reference_cache import ReferenceCache
 
 ALL = "all"
+
+
+class EnterpriseRecordScoping:
+    """The scoping of a record an enterprise owns, carrying copies of the enterprise's region
+    path, industry and grid (kept by the app's services) for index-only filtering."""
+
+    path = "region_path"
+    industry = "industry"
+    grid = "grid"
+    enterprise = "enterprise"
+
 REGION = "region"
 GRID = "grid"
 ENTERPRISE = "enterprise"

@@ -28,8 +28,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import ExifTags, Image, ImageOps, ImageSequence
 
-#: At most this many files in one field of one step (a report's photos, a rectification's evidence).
-MAX_FILES = 20
+from . import bounds
+
+#: At most this many files in one field of one step (a report's photos, a rectification's evidence):
+#: the one limit of ``core.bounds``.
+MAX_FILES = bounds.MAX_FILES
 DEFAULT_MAX_MB = 20
 #: The most pixels an uploaded image may decode to, all its frames together: a 48-megapixel phone
 #: photo passes; a few-kilobyte "decompression bomb" that claims 100 000 × 100 000 pixels is

@@ -1,6 +1,7 @@
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -14,6 +15,7 @@ from anjian.core.api import (
     ScopedViewSet,
     ValuesRepresentation,
 )
+from anjian.core.api_fields import ModelSerializer, Serializer
 from anjian.core.pages import scoped_list
 from anjian.core.pagination import DeferredJoinPagination
 from anjian.core.services import events_for
@@ -29,7 +31,7 @@ from .policy import policy
 from .selectors import CURRENT_PLATE, LIST_RELATED, enterprise_rows, tag_codes
 
 
-class IndustrySerializer(serializers.ModelSerializer):
+class IndustrySerializer(ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -37,7 +39,7 @@ class IndustrySerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "name_en", "parent", "high_risk", "high_risk_source"]
 
 
-class FeatureTagSerializer(serializers.ModelSerializer):
+class FeatureTagSerializer(ModelSerializer):
     class Meta:
         model = FeatureTag
         fields = ["code", "name", "description", "source", "source_confirmed", "is_active"]
@@ -64,7 +66,7 @@ class EnterpriseListSerializer(serializers.ListSerializer):
         return super().to_representation(items)
 
 
-class SupervisionSummarySerializer(serializers.ModelSerializer):
+class SupervisionSummarySerializer(ModelSerializer):
     department = serializers.CharField(source="department.name")
 
     class Meta:
@@ -72,7 +74,7 @@ class SupervisionSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "department", "leader_name", "leader_phone", "officer_name", "officer_phone", "started_on"]
 
 
-class EnterpriseSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class EnterpriseSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(level="township"),
                                           help_text="township division code")
     region_name = serializers.CharField(source="region.name", read_only=True)
@@ -157,7 +159,7 @@ LIST_REPRESENTATION = ValuesRepresentation(EnterpriseSerializer, nested={"superv
                                            supplied=lambda: ["tags", *(c.code for c in dossier.columns())])
 
 
-class StatusChangeSerializer(serializers.Serializer):
+class StatusChangeSerializer(Serializer):
     status = serializers.ChoiceField(choices=OperatingStatus.choices)
     on = serializers.DateField(required=False, help_text="the effective date: today by default, never later")
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -224,13 +226,14 @@ class EnterpriseViewSet(HistoryActionMixin, ScopedViewSet):
                                                       expected_version=data.pop("version", None), **data)
         return Response(EnterpriseSerializer(enterprise, context={"request": request}).data)
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses={200: EventSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def events(self, request, pk=None):
         enterprise = self.get_object()
         return Response(EventSerializer(events_for(enterprise)[:200], many=True).data)
 
 
-class SupervisionSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class SupervisionSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
     department_name = serializers.CharField(source="department.name", read_only=True)

@@ -7,29 +7,23 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import permissions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from anjian.core.api import BinaryFileRenderer
+from anjian.core.api import ImportReportSerializer, ImportUploadSerializer, XlsxRenderer
+from anjian.core.downloads import XLSX, xlsx_response
+from anjian.core.exports import api_export_response
 from anjian.core.imports import import_upload
 
-from .exports import ExportTooLarge, export_enterprises
+from .exports import export_enterprises
 from .filters import EnterpriseFilter
 from .imports import import_enterprises, template_bytes
 from .selectors import enterprise_list
-from .views_io import XLSX, export_filename, template_filename, xlsx_response
-
-
-class XlsxRenderer(BinaryFileRenderer):
-    """Lets clients ask for the xlsx media type; views return the file themselves, and an
-    error (a dict) is still sent as JSON."""
-
-    media_type = XLSX
-    format = "xlsx"
+from .views_io import export_filename, template_filename
 
 
 class CanImportEnterprises(permissions.BasePermission):
@@ -39,22 +33,10 @@ class CanImportEnterprises(permissions.BasePermission):
         return bool(request.user and request.user.has_perm("enterprises.import_enterprise"))
 
 
-class ImportErrorSerializer(serializers.Serializer):
-    row = serializers.IntegerField(help_text="Spreadsheet row number (the header is row 1); 0 for the whole file.")
-    field = serializers.CharField(help_text="The field (or 'file').")
-    column = serializers.CharField(help_text="The column header in the template.")
-    message = serializers.CharField()
 
 
-class ImportReportSerializer(serializers.Serializer):
-    ok = serializers.BooleanField()
-    total_rows = serializers.IntegerField()
-    created = serializers.IntegerField()
-    errors = ImportErrorSerializer(many=True)
 
 
-class ImportUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="An .xlsx or .csv file laid out like the import template.")
 
 
 class EnterpriseImportView(APIView):
@@ -96,11 +78,8 @@ class EnterpriseExportView(GenericAPIView):
         tags=["enterprises"],
     )
     def get(self, request):
-        try:
-            content = export_enterprises(self.filter_queryset(self.get_queryset()))
-        except ExportTooLarge as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        return xlsx_response(content, export_filename())
+        return api_export_response(lambda: export_enterprises(self.filter_queryset(self.get_queryset())),
+                                   export_filename())
 
 
 class EnterpriseImportTemplateView(APIView):

@@ -8,7 +8,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.forms import DateInput, add_service_errors  # noqa: F401 -- the views import it here
+from anjian.core.forms import (  # noqa: F401 -- the views import it here
+    DateInput,
+    Form,
+    ModelForm,
+    add_service_errors,
+)
 from anjian.core.paths import subtree_q
 from anjian.core.workflow import available_steps
 from anjian.orgs.choices import Role
@@ -72,7 +77,7 @@ def high_risk_choice(enterprise: Enterprise) -> str:
     return "yes" if enterprise.high_risk else "no"
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(ModelForm):
     """The registry fields of an enterprise, its high-risk basis and its feature tags.
     Township, grid and industry are limited to the user's jurisdiction; the service checks
     placement again on save."""
@@ -176,7 +181,7 @@ class EnterpriseForm(forms.ModelForm):
         return changed
 
 
-class StatusForm(forms.Form):
+class StatusForm(Form):
     """Operating status change: only the statuses the steps available to the user lead to
     (``OPERATING_STATUS_MACHINE``) are offered. The date may not be in the future (the
     service's rule, shown on the field)."""
@@ -206,7 +211,7 @@ def covering_departments(user, enterprise: Enterprise):
     )
 
 
-class SupervisionForm(forms.Form):
+class SupervisionForm(Form):
     """Hang the supervision plate (一企一牌): department, responsible leader, supervising officer."""
 
     department = forms.ModelChoiceField(queryset=Department.objects.none(), label=_("Supervising department"),
@@ -250,7 +255,7 @@ class SupervisionForm(forms.Form):
         return cleaned
 
 
-class VoidForm(forms.Form):
+class VoidForm(Form):
     """Voiding keeps the record (nothing is deleted) but takes it out of every list."""
 
     reason = forms.CharField(label=_("Reason for voiding"), max_length=200,

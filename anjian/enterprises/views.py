@@ -15,22 +15,22 @@ import copy
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from anjian.core.dossier import attach_cells, build_sections
 from anjian.core.events import event_label
-from anjian.core.forms import add_service_errors
 from anjian.core.history import history_rows
-from anjian.core.pages import scoped_list, scoped_object_or_404
+from anjian.core.pages import form_page, scoped_list, scoped_object_or_404, submit
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
-from anjian.core.services import ConflictError, events_for
+from anjian.core.services import events_for
 from anjian.core.workflow import available_steps
 
 from . import events, selectors, services
@@ -101,16 +101,10 @@ def enterprise_create(request):
     user = request.user
     _require(user, "register")
     form = EnterpriseForm(_posted(request), user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            enterprise = services.create_enterprise(actor=user, data=form.service_data())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Enterprise “%(name)s” registered.") % {"name": enterprise.name})
-            return redirect("enterprises:detail", pk=enterprise.pk)
-    return render(request, "enterprises/form.html", {"form": form, "enterprise": None},
-                  status=400 if form.errors else 200)
+    done = submit(request, form, lambda data: services.create_enterprise(actor=user, data=form.service_data()),
+                  success=lambda made: _("Enterprise “%(name)s” registered.") % {"name": made.name},
+                  then=lambda made: reverse("enterprises:detail", args=[made.pk]))
+    return done or form_page(request, "enterprises/form.html", {"form": form, "enterprise": None})
 
 
 @login_required
@@ -122,23 +116,14 @@ def enterprise_edit(request, pk: int):
     _require(user, "edit", enterprise)
     # The form works on a copy so a rejected edit does not show up in the page title.
     form = EnterpriseForm(_posted(request), instance=copy.copy(enterprise), user=user)
-    if request.method == "POST" and form.is_valid():
-        changed = form.changed_service_data(enterprise)
-        if not changed:
-            messages.info(request, _("Nothing was changed."))
-            return redirect("enterprises:detail", pk=enterprise.pk)
-        try:
-            services.update_enterprise(enterprise, actor=user, data=changed,
-                                       expected_version=_posted_version(request))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("enterprises:detail", pk=enterprise.pk)
-    return render(request, "enterprises/form.html", {"form": form, "enterprise": enterprise},
-                  status=400 if form.errors else 200)
+    detail = reverse("enterprises:detail", args=[enterprise.pk])
+    if request.method == "POST" and form.is_valid() and not form.changed_service_data(enterprise):
+        messages.info(request, _("Nothing was changed."))
+        return redirect(detail)
+    done = submit(request, form, lambda data: services.update_enterprise(
+        enterprise, actor=user, data=form.changed_service_data(enterprise),
+        expected_version=_posted_version(request)), success=_("Changes saved."), then=detail)
+    return done or form_page(request, "enterprises/form.html", {"form": form, "enterprise": enterprise})
 
 
 def _timeline(enterprise: Enterprise, limit: int = 100) -> list[dict]:
@@ -193,20 +178,11 @@ def enterprise_status(request, pk: int):
     enterprise = _scoped_enterprise(user, pk)
     _require(user, "change_status", enterprise)
     form = StatusForm(_posted(request), enterprise=enterprise, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_operating_status(
-                enterprise, actor=user, status=form.cleaned_data["status"], on=form.cleaned_data["on"],
-                reason=form.cleaned_data["reason"], expected_version=_posted_version(request))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Operating status changed."))
-            return redirect("enterprises:detail", pk=enterprise.pk)
-    return render(request, "enterprises/status.html", {"form": form, "enterprise": enterprise},
-                  status=400 if form.errors else 200)
+    done = submit(request, form, lambda data: services.change_operating_status(
+        enterprise, actor=user, status=data["status"], on=data["on"], reason=data["reason"],
+        expected_version=_posted_version(request)),
+        success=_("Operating status changed."), then=reverse("enterprises:detail", args=[enterprise.pk]))
+    return done or form_page(request, "enterprises/status.html", {"form": form, "enterprise": enterprise})
 
 
 @login_required
@@ -224,26 +200,17 @@ def supervision_assign(request, pk: int):
         initial.update(department=current.department_id, leader_name=current.leader_name,
                        leader_phone=current.leader_phone)
     form = SupervisionForm(_posted(request), initial=initial, user=user, enterprise=enterprise)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.assign_supervision(
-                enterprise, actor=user, department=data["department"], leader_name=data["leader_name"],
-                leader_phone=data["leader_phone"], officer=data["officer"], officer_name=data["officer_name"],
-                officer_phone=data["officer_phone"], started_on=data["started_on"], note=data["note"],
-                expected_version=_posted_version(request))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Supervision assigned."))
-            return redirect("enterprises:detail", pk=enterprise.pk)
-    return render(request, "enterprises/supervision.html", {
+    done = submit(request, form, lambda data: services.assign_supervision(
+        enterprise, actor=user, department=data["department"], leader_name=data["leader_name"],
+        leader_phone=data["leader_phone"], officer=data["officer"], officer_name=data["officer_name"],
+        officer_phone=data["officer_phone"], started_on=data["started_on"], note=data["note"],
+        expected_version=_posted_version(request)),
+        success=_("Supervision assigned."), then=reverse("enterprises:detail", args=[enterprise.pk]))
+    return done or form_page(request, "enterprises/supervision.html", {
         "form": form, "enterprise": enterprise, "current": current,
         "closed": enterprise.status == OperatingStatus.CLOSED,
         "no_departments": not form.fields["department"].queryset.exists(),
-    }, status=400 if form.errors else 200)
+    })
 
 
 @login_required
@@ -254,19 +221,10 @@ def enterprise_void(request, pk: int):
     enterprise = _scoped_enterprise(user, pk)
     _require(user, "void", enterprise)
     form = VoidForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.void_enterprise(enterprise, actor=user, reason=form.cleaned_data["reason"],
-                                     expected_version=_posted_version(request))
-        except ValidationError as exc:
-            add_service_errors(form, exc, aliases={"void_reason": "reason"})
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Enterprise “%(name)s” voided.") % {"name": enterprise.name})
-            return redirect("enterprises:list")
-    return render(request, "enterprises/void.html", {"form": form, "enterprise": enterprise},
-                  status=400 if form.errors else 200)
+    done = submit(request, form, lambda data: services.void_enterprise(
+        enterprise, actor=user, reason=data["reason"], expected_version=_posted_version(request)),
+        success=_("Enterprise “%(name)s” voided.") % {"name": enterprise.name}, then="enterprises:list")
+    return done or form_page(request, "enterprises/void.html", {"form": form, "enterprise": enterprise})
 
 
 @login_required

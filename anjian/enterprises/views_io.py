@@ -6,24 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from anjian.core.downloads import xlsx_response
+from anjian.core.exports import export_response
 from anjian.core.pages import scoped_object_or_404
 from anjian.core.views_imports import import_upload_page
 
 from .documents import plate_pdf as render_plate
-from .exports import ExportTooLarge, FilterInvalid, export_enterprises, filtered_enterprises
+from .exports import export_enterprises, filtered_enterprises
 from .imports import ENTERPRISE_COLUMNS, import_enterprises, template_bytes
 from .models import Enterprise
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def export_filename() -> str:
@@ -34,21 +27,13 @@ def template_filename() -> str:
     return "enterprise-import-template.xlsx"
 
 
-def _text(message: str, status: int) -> HttpResponse:
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
-
 
 @login_required
 @require_GET
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     """The list page's filtered enterprises (same query string) as an xlsx attachment."""
-    try:
-        content = export_enterprises(filtered_enterprises(request.user, request.GET))
-    except FilterInvalid as exc:
-        return _text(_("Invalid filter: %(errors)s") % {"errors": exc}, 400)
-    except ExportTooLarge as exc:
-        return _text(str(exc), 400)
-    return xlsx_response(content, export_filename())
+    return export_response(lambda: export_enterprises(filtered_enterprises(request.user, request.GET)),
+                           export_filename())
 
 
 @login_required

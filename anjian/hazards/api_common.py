@@ -16,7 +16,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 
 from anjian.core.api import BinaryFileRenderer
-from anjian.core.api_fields import EnumField, UserNameField
+from anjian.core.api_fields import EnumField, ModelSerializer, Serializer, UserNameField
 from anjian.core.filters import StableOrderingFilter as OrderingFilter
 from anjian.core.models import Attachment
 
@@ -40,7 +40,7 @@ KEY_STEPS = frozenset({"start_rectification", "update_plan", "submit_rectificati
 
 # --- shared pieces --------------------------------------------------------------------------
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     kind = EnumField(Attachment.Kind, enum_name="AttachmentKindEnum", read_only=True)
     url = serializers.SerializerMethodField()
     uploaded_by = UserNameField()
@@ -53,7 +53,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return absolute(self.context, obj.get_absolute_url())  # the scoped download view, never the storage URL
 
 
-class TimelineEventSerializer(serializers.Serializer):
+class TimelineEventSerializer(Serializer):
     id = serializers.IntegerField()
     action = serializers.CharField()
     at = serializers.DateTimeField()

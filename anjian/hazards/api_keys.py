@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from anjian.core.api import ScopedReadOnlyViewSet, ScopedRelatedFieldsMixin
-from anjian.core.api_fields import UserNameField
+from anjian.core.api_fields import ModelSerializer, Serializer, UserNameField
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import Role
 from anjian.orgs.models import User
@@ -23,7 +23,7 @@ from .policy import policy
 
 # --- enterprise-system API keys -----------------------------------------------------------------
 
-class EnterpriseApiKeySerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class EnterpriseApiKeySerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(
         queryset=Enterprise.objects.all(), required=False,
         help_text="the enterprise (an enterprise user may leave it out: their own)")
@@ -72,7 +72,7 @@ class IssuedApiKeySerializer(EnterpriseApiKeySerializer):
         fields = [*EnterpriseApiKeySerializer.Meta.fields, "secret"]
 
 
-class RevokeSerializer(serializers.Serializer):
+class RevokeSerializer(Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 

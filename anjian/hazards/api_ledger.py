@@ -24,8 +24,16 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from anjian.core import bounds
 from anjian.core.api import HistoryActionMixin, ScopedRelatedFieldsMixin, ScopedViewSet, ValuesRepresentation
-from anjian.core.api_fields import ActionPermission, EnumField, UserNameField, VersionSerializer, files_field
+from anjian.core.api_fields import (
+    ActionPermission,
+    EnumField,
+    ModelSerializer,
+    UserNameField,
+    VersionSerializer,
+    files_field,
+)
 from anjian.core.models import Attachment
 from anjian.core.pages import scoped_object_or_404
 from anjian.core.pagination import DeferredJoinPagination
@@ -72,7 +80,7 @@ from .models import PLAN_FIELDS, DeadlineExtension, Hazard, ListedSupervision
 from .selectors import deadline_mismatches, hazard_rows
 
 
-class ExtensionSerializer(serializers.ModelSerializer):
+class ExtensionSerializer(ModelSerializer):
     state = EnumField(ExtensionState, read_only=True)
     requested_by = UserNameField()
     decided_by = UserNameField()
@@ -84,7 +92,7 @@ class ExtensionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ListingSummarySerializer(serializers.ModelSerializer):
+class ListingSummarySerializer(ModelSerializer):
     level = EnumField(ListingLevel, read_only=True)
     state = EnumField(ListingState, read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True)
@@ -98,7 +106,7 @@ class ListingSummarySerializer(serializers.ModelSerializer):
 
 # --- hazards --------------------------------------------------------------------------------
 
-class HazardSerializer(serializers.ModelSerializer):
+class HazardSerializer(ModelSerializer):
     """A ledger row (the list); the detail adds the rectification record, the caller's available
     steps, the timeline and the files."""
 
@@ -310,7 +318,7 @@ DEFINITION_HELP = ("major without a listed criterion: the condition of the gener
                    "regulator's confirmation unless a regulator reports it")
 
 
-class CriterionChoiceSerializer(serializers.ModelSerializer):
+class CriterionChoiceSerializer(ModelSerializer):
     """A major-hazard criterion a hazard may name (issue #10)."""
 
     document_code = serializers.CharField(source="document.code", read_only=True)
@@ -329,7 +337,7 @@ class CriterionChoiceSerializer(serializers.ModelSerializer):
 CHECK_ITEM_UNSCOPED = "library items are public; the service refuses another enterprise's own item"
 
 
-class HazardCreateSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class HazardCreateSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     """Report a found hazard. Send multipart/form-data to attach ``photos``."""
 
     enterprise = serializers.PrimaryKeyRelatedField(
@@ -376,7 +384,7 @@ class HazardCreateSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializ
                                       source=source)
 
 
-class HazardUpdateSerializer(ScopedRelatedFieldsMixin, VersionSerializer, serializers.ModelSerializer):
+class HazardUpdateSerializer(ScopedRelatedFieldsMixin, VersionSerializer, ModelSerializer):
     """Correct a reported hazard (services.update_hazard): only these fields, only while reported."""
 
     category = EnumField(HazardFactor, required=False)
@@ -402,7 +410,7 @@ class HazardUpdateSerializer(ScopedRelatedFieldsMixin, VersionSerializer, serial
 
 
 class VoidRequestSerializer(VersionSerializer):
-    reason = serializers.CharField(max_length=200)
+    reason = serializers.CharField(max_length=bounds.REASON_MAX)
 
 
 class CommentSerializer(VersionSerializer):
@@ -422,7 +430,7 @@ class RefuseAcceptanceSerializer(VersionSerializer):
     reason = serializers.CharField()
 
 
-class PlanSerializer(VersionSerializer, serializers.ModelSerializer):
+class PlanSerializer(VersionSerializer, ModelSerializer):
     """The 五落实 plan: fields sent are set, fields left out are kept."""
 
     plan_funds = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False,

@@ -10,7 +10,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from anjian.core.api import ScopedReadOnlyViewSet, ScopedRelatedFieldsMixin
-from anjian.core.api_fields import ActionPermission, EnumField, UserNameField, VersionSerializer
+from anjian.core.api_fields import (
+    ActionPermission,
+    EnumField,
+    ModelSerializer,
+    Serializer,
+    UserNameField,
+    VersionSerializer,
+)
 from anjian.orgs.models import Department
 
 from . import services
@@ -33,14 +40,14 @@ class ListingRequestSerializer(ScopedRelatedFieldsMixin, VersionSerializer):
 
 # --- listed supervision -----------------------------------------------------------------------
 
-class ListingProgressSerializer(serializers.Serializer):
+class ListingProgressSerializer(Serializer):
     id = serializers.IntegerField()
     content = serializers.CharField()
     reported_by = UserNameField()
     reported_at = serializers.DateTimeField()
 
 
-class ListedSupervisionSerializer(serializers.ModelSerializer):
+class ListedSupervisionSerializer(ModelSerializer):
     hazard_number = serializers.CharField(source="hazard.number", read_only=True)
     hazard_state = serializers.CharField(source="hazard.state", read_only=True)
     hazard_description = serializers.CharField(source="hazard.description", read_only=True)
@@ -76,7 +83,7 @@ class ListedSupervisionDetailSerializer(ListedSupervisionSerializer):
         return ListingProgressSerializer(obj.progress.select_related("reported_by"), many=True).data
 
 
-class ProgressSerializer(serializers.Serializer):
+class ProgressSerializer(Serializer):
     content = serializers.CharField()
 
 

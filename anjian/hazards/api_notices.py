@@ -14,7 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from anjian.core.api import ScopedReadOnlyViewSet, ScopedRelatedFieldsMixin
-from anjian.core.api_fields import ActionPermission, UserNameField
+from anjian.core.api_fields import ActionPermission, ModelSerializer, UserNameField
 from anjian.orgs.models import Department
 
 from . import services
@@ -24,13 +24,13 @@ from .filters import RectificationNoticeFilter
 from .models import Hazard, RectificationNotice
 
 
-class NoticeHazardSerializer(serializers.ModelSerializer):
+class NoticeHazardSerializer(ModelSerializer):
     class Meta:
         model = Hazard
         fields = ["id", "number", "description", "state"]
 
 
-class RectificationNoticeSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class RectificationNoticeSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     department = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.all(), required=False,
         help_text="the issuing unit; by default the caller's department")

@@ -13,7 +13,14 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 
 from anjian.core.api import ScopedReadOnlyViewSet, ScopedRelatedFieldsMixin
-from anjian.core.api_fields import ActionPermission, EnumField, UserNameField, VersionSerializer, files_field
+from anjian.core.api_fields import (
+    ActionPermission,
+    EnumField,
+    ModelSerializer,
+    UserNameField,
+    VersionSerializer,
+    files_field,
+)
 from anjian.core.filters import INT_MAX, OUT_OF_RANGE
 from anjian.core.filters import StableOrderingFilter as OrderingFilter
 from anjian.core.services import attachments_for
@@ -25,7 +32,7 @@ from .documents import record_pdf
 from .models import DualReport, Recheck
 
 
-class _RecordSerializer(serializers.ModelSerializer):
+class _RecordSerializer(ModelSerializer):
     """A record kept on a hazard (a dual report, a re-check), with its files and the URL of its PDF
     (the route ``pdf_url_name``)."""
 

@@ -7,13 +7,12 @@ from __future__ import annotations
 import io
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -21,11 +20,12 @@ from rest_framework import permissions, serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from anjian.core.api_fields import Serializer
+from anjian.core.downloads import XLSX, xlsx_response
+
 from .filters import HazardFilter
 from .models import Hazard
 from .selectors import COUNT_COLUMNS, DIMENSIONS, RATE_COLUMNS, StatisticsTable, hazard_statistics
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def statistics_xlsx(table: StatisticsTable) -> bytes:
@@ -62,16 +62,20 @@ def statistics_filename(group_by: str) -> str:
     return f"hazard-statistics-{group_by}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": True,
+                      "description": "The group: a code or state (string), an id (integer), \"total\"."})
+class GroupKeyField(serializers.Field):
+    """A statistics group's key as the table holds it (a code, a state, an id)."""
+
+    def to_representation(self, value):
+        return value
 
 
-class StatisticsRowSerializer(serializers.Serializer):
+class StatisticsRowSerializer(Serializer):
     """One group (or the total): counts and rates (fractions 0…1, null when undefined)."""
 
-    key = serializers.CharField()
+    key = GroupKeyField(read_only=True)
     label = serializers.CharField()
     code = serializers.CharField(required=False, help_text="Region code of a region group (to drill down).")
     total = serializers.IntegerField()
@@ -94,7 +98,7 @@ class StatisticsRowSerializer(serializers.Serializer):
     listing_rate = serializers.FloatField(allow_null=True, help_text="挂牌督办完成率 = delisted_on_time / listed")
 
 
-class StatisticsSerializer(serializers.Serializer):
+class StatisticsSerializer(Serializer):
     group_by = serializers.CharField()
     dimension = serializers.CharField()
     rows = StatisticsRowSerializer(many=True)

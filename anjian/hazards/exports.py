@@ -3,7 +3,7 @@
 The query string is the ledger page's (and the API's): the same HazardFilter narrows
 ``Hazard.objects.for_user(user)``. Rows are streamed: one query with the joined names, read
 in chunks with ``values_list().iterator()``, written by the enterprise export's streaming
-xlsx writer (anjian.enterprises.exports.write_xlsx).
+xlsx writer (anjian.core.exports.write_xlsx).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
-from anjian.enterprises.exports import CHUNK_SIZE, MAX_EXPORT_ROWS, ExportTooLarge, FilterInvalid, write_xlsx
+from anjian.core.exports import CHUNK_SIZE, MAX_EXPORT_ROWS, ExportTooLarge, FilterInvalid, write_xlsx
 from anjian.standards.choices import HazardFactor
 
 from .choices import OPEN_STATES, HazardGrade, HazardSource, HazardState

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from anjian.core.forms import DateInput, DateTimeLocalInput, MultipleFileField
+from anjian.core.forms import DateInput, DateTimeLocalInput, Form, MultipleFileField
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
 from anjian.core.uploads import MAX_FILES, upload_limit_label
@@ -135,7 +135,7 @@ def criteria_industry_map(criteria) -> dict[str, dict]:
     return out
 
 
-class MajorBasisFields(forms.Form):
+class MajorBasisFields(Form):
     """The grade's basis on the report and correction forms: a listed criterion (offered by the
     enterprise's industry), or — when no listed item names the hazard — the general definition
     of a major hazard (国家安监总局令第16号 第三条): which of its two conditions, and why."""

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from anjian.core import bounds
 from anjian.core.api_fields import VERSION_MAX
-from anjian.core.forms import DateInput, DateTimeLocalInput, MultipleFileField
+from anjian.core.forms import DateInput, DateTimeLocalInput, Form, MultipleFileField
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.models import Department
 from anjian.standards.choices import HazardFactor
@@ -42,7 +43,7 @@ from .services import listing_level_for
 
 # --- the steps of the loop --------------------------------------------------------------------
 
-class StepForm(forms.Form):
+class StepForm(Form):
     """A step on one hazard: carries the version of the hazard the user saw."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, label=_("Version"), min_value=0, max_value=VERSION_MAX)
@@ -276,7 +277,7 @@ class DowngradeMajorForm(StepForm):
 
 
 class VoidForm(StepForm):
-    reason = forms.CharField(label=_("Reason for voiding"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
+    reason = forms.CharField(label=_("Reason for voiding"), max_length=bounds.REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("For example: reported twice, or entered by mistake."))
     wide_fields = ("reason",)
 
@@ -290,7 +291,7 @@ class HazardChoiceField(forms.ModelMultipleChoiceField):
         return obj  # the template renders the hazard's own columns
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(Form):
     """整改通知单: unclosed hazards of one enterprise, the issuing unit, deadline, requirements."""
 
     hazards = HazardChoiceField(queryset=Hazard.objects.none(), label=_("Hazards"),
@@ -312,7 +313,7 @@ class NoticeForm(forms.Form):
         self.fields["deadline"].initial = timezone.localdate() + timezone.timedelta(days=15)
 
 
-class NoticeEnterpriseForm(forms.Form):
+class NoticeEnterpriseForm(Form):
     """Step one of a notice when no enterprise was given: which enterprise."""
 
     enterprise = forms.CharField(label=_("Enterprise"), max_length=200,

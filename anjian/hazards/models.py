@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from anjian.core.models import VersionedModel, VoidableModel
-from anjian.core.scoping import ScopedQuerySet
+from anjian.core.models import AuthoredModel, VersionedModel, VoidableModel
+from anjian.core.scoping import EnterpriseRecordScoping, ScopedQuerySet
 from anjian.standards.choices import Certainty, HazardFactor
 
 from .choices import (
@@ -47,7 +47,7 @@ class HazardQuerySet(ScopedQuerySet):
         return self.exclude(state=HazardState.CLOSED)
 
 
-class Hazard(VersionedModel, VoidableModel):
+class Hazard(VersionedModel, VoidableModel, AuthoredModel):
     """A hidden hazard (事故隐患): a defect found at an enterprise that can cause an accident.
 
     ``state`` changes only through ``anjian.hazards.services``, along the steps of
@@ -121,10 +121,6 @@ class Hazard(VersionedModel, VoidableModel):
 
     is_listed = models.BooleanField(_("under listed supervision"), default=False, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", editable=False, verbose_name=_("created by"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     # --- issue #10 (h/loop1): who rectified; major by the general definition -------------------
     # The person who submitted the rectification: the acceptance is someone else's
@@ -148,11 +144,7 @@ class Hazard(VersionedModel, VoidableModel):
     history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
     objects = HazardQuerySet.as_manager()
 
-    class Scoping:
-        path = "region_path"
-        industry = "industry"
-        grid = "grid"
-        enterprise = "enterprise"
+    Scoping = EnterpriseRecordScoping
 
     class Meta:
         verbose_name = _("hazard")

@@ -32,10 +32,11 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from anjian.core.events import event_label
+from anjian.core.exports import export_response
 from anjian.core.forms import add_service_errors
 from anjian.core.history import history_rows
 from anjian.core.models import Attachment
-from anjian.core.pages import scoped_list, scoped_object_or_404
+from anjian.core.pages import form_page, scoped_list, scoped_object_or_404, submit
 from anjian.core.services import ConflictError, attachments_for, events_for
 from anjian.enterprises.models import Enterprise
 
@@ -58,7 +59,7 @@ from .choices import (
 from .documents import notice_pdf as render_notice
 from .documents import record_pdf
 from .events import EVENT_LABELS
-from .exports import ExportTooLarge, FilterInvalid, export_filename, export_hazards, filtered_hazards
+from .exports import export_filename, export_hazards, filtered_hazards
 from .forms_filters import LISTING_SORT_ORDERS, SORT_ORDERS, LedgerFilter, ListingFilter
 from .forms_report import HazardReportForm
 from .forms_steps import (
@@ -92,7 +93,6 @@ from .policy import policy
 from .selectors import deadline_mismatches
 
 PAGE_SIZE = getattr(settings, "ANJIAN_PAGE_SIZE", 50)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 PLAN_LABELS = {name: Hazard._meta.get_field(name).verbose_name for name in PLAN_FIELDS}
 CONDITIONS = dict(MajorDefinitionCondition.choices)
@@ -165,17 +165,14 @@ def hazard_create(request):
     if request.GET.get("enterprise", "").isdigit():
         preset = scoped_list(request, Enterprise, pk=int(request.GET["enterprise"])).first()
     form = HazardReportForm(_posted(request), request.FILES or None, user=user, enterprise=preset)
-    if request.method == "POST" and form.is_valid():
-        try:
-            hazard = services.report_hazard(actor=user, enterprise=form.cleaned_data["enterprise"],
+    done = submit(
+        request, form,
+        lambda data: services.report_hazard(actor=user, enterprise=form.cleaned_data["enterprise"],
                                             data=form.service_data(), photos=form.cleaned_data["photos"],
-                                            source=form.cleaned_data.get("source") or None)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Hazard %(number)s entered in the ledger.") % {"number": hazard.number})
-            return redirect("hazards:detail", pk=hazard.pk)
-    return render(request, "hazards/form.html", {"form": form}, status=400 if form.errors else 200)
+                                            source=form.cleaned_data.get("source") or None),
+        success=lambda hazard: _("Hazard %(number)s entered in the ledger.") % {"number": hazard.number},
+        then=lambda hazard: reverse("hazards:detail", args=[hazard.pk]))
+    return done or form_page(request, "hazards/form.html", {"form": form})
 
 
 # --- one hazard --------------------------------------------------------------------------------
@@ -654,20 +651,16 @@ def notice_create(request):
                       status=400 if pick.errors else 200)
     initial = {"hazards": [int(v) for v in request.GET.getlist("hazards") if v.isdigit()]}
     form = NoticeForm(_posted(request), user=user, enterprise=enterprise, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            notice = services.issue_notice(actor=user, department=data["department"], hazards=list(data["hazards"]),
-                                           deadline=data["deadline"], requirements=data["requirements"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Rectification notice %(number)s issued.") % {"number": notice.number})
-            return redirect("hazards:notice_detail", pk=notice.pk)
-    return render(request, "hazards/notice_form.html", {
+    done = submit(
+        request, form,
+        lambda data: services.issue_notice(actor=user, department=data["department"], hazards=list(data["hazards"]),
+                                           deadline=data["deadline"], requirements=data["requirements"]),
+        success=lambda notice: _("Rectification notice %(number)s issued.") % {"number": notice.number},
+        then=lambda notice: reverse("hazards:notice_detail", args=[notice.pk]))
+    return done or form_page(request, "hazards/notice_form.html", {
         "form": form, "enterprise": enterprise, "today": timezone.localdate(),
         "no_departments": not form.fields["department"].queryset.exists(),
-    }, status=400 if form.errors else 200)
+    })
 
 
 def _scoped_notice(user, pk: int) -> RectificationNotice:
@@ -697,23 +690,12 @@ def notice_pdf(request, pk: int):
 
 # --- export ----------------------------------------------------------------------------------------
 
-def _text(message: str, status: int) -> HttpResponse:
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
-
 
 @login_required
 @require_GET
 def export_xlsx(request):
     """The ledger's filtered hazards (same query string as the page) as an xlsx attachment."""
-    try:
-        content = export_hazards(filtered_hazards(request.user, request.GET))
-    except FilterInvalid as exc:
-        return _text(_("Invalid filter: %(errors)s") % {"errors": exc}, 400)
-    except ExportTooLarge as exc:
-        return _text(str(exc), 400)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{export_filename()}"'
-    return response
+    return export_response(lambda: export_hazards(filtered_hazards(request.user, request.GET)), export_filename())
 
 
 

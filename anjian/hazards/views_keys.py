@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anjian.core.forms import add_service_errors
+from anjian.core.forms import Form, add_service_errors
 from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
@@ -34,7 +34,7 @@ def _may_manage_some(user) -> bool:
     return policy.manages_keys(user)
 
 
-class IssueKeyForm(forms.Form):
+class IssueKeyForm(Form):
     """Issue a key: which enterprise (fixed for an enterprise user), which of its users the key
     acts as, and a name saying which system uses it."""
 

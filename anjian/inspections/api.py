@@ -26,7 +26,7 @@ from anjian.core.api import (
     ScopedRelatedFieldsMixin,
     ScopedViewSet,
 )
-from anjian.core.api_fields import EnumField, VersionSerializer
+from anjian.core.api_fields import EnumField, ModelSerializer, Serializer, VersionSerializer
 from anjian.core.pagination import DeferredJoinPagination
 from anjian.core.parsers import BoundedJSONParser
 from anjian.core.services import events_for
@@ -46,7 +46,7 @@ from .permissions import InspectionPermissions
 from .policy import policy
 
 
-class CadenceSerializer(serializers.ModelSerializer):
+class CadenceSerializer(ModelSerializer):
     class Meta:
         model = InspectionCadence
         fields = ["id", "code", "name", "name_en", "unit", "every", "sort", "is_active"]
@@ -74,7 +74,7 @@ class CadenceViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.
 CHECKLIST_UNSCOPED = "library checklists are public; the service refuses another enterprise's own checklist"
 
 
-class DutySerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class DutySerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     cadence = serializers.SlugRelatedField(slug_field="code", queryset=InspectionCadence.objects.all())
@@ -129,7 +129,7 @@ class DutyViewSet(ScopedViewSet):
 
 # --- tasks -------------------------------------------------------------------------------
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(ModelSerializer):
     duty_name = serializers.CharField(source="duty.name", read_only=True)
     cadence = serializers.CharField(source="cadence.code", read_only=True)
     cadence_name = serializers.CharField(source="cadence.name", read_only=True)
@@ -159,7 +159,7 @@ class TaskViewSet(ScopedReadOnlyViewSet):
 
 # --- records -----------------------------------------------------------------------------
 
-class PhotoSerializer(serializers.Serializer):
+class PhotoSerializer(Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     size = serializers.IntegerField()
@@ -167,7 +167,7 @@ class PhotoSerializer(serializers.Serializer):
     uploaded_at = serializers.DateTimeField()
 
 
-class ItemResultSerializer(serializers.ModelSerializer):
+class ItemResultSerializer(ModelSerializer):
     hazard_number = serializers.CharField(source="hazard.number", read_only=True, allow_null=True)
     hazard_factor = serializers.CharField(source="check_item.hazard_factor", read_only=True, allow_null=True)
     is_major_criterion = serializers.BooleanField(source="check_item.is_major_criterion", read_only=True,
@@ -187,7 +187,7 @@ class ItemResultSerializer(serializers.ModelSerializer):
         return PhotoSerializer(photos, many=True).data
 
 
-class RecordSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class RecordSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     task = serializers.PrimaryKeyRelatedField(queryset=InspectionTask.objects.all(), allow_null=True,
@@ -238,7 +238,7 @@ class RecordDetailSerializer(RecordSerializer):
         fields = [*RecordSerializer.Meta.fields, "available_actions"]
 
 
-class ResultEntrySerializer(serializers.Serializer):
+class ResultEntrySerializer(Serializer):
     item = serializers.IntegerField(help_text="id of the item result row")
     result = serializers.ChoiceField(choices=ItemResult.choices, allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True)
@@ -289,7 +289,7 @@ class RaiseHazardSerializer(VersionSerializer):
     photos = serializers.ListField(child=serializers.FileField(validators=[validate_photo]), required=False)
 
 
-class RaisedHazardSerializer(serializers.Serializer):
+class RaisedHazardSerializer(Serializer):
     hazard = serializers.IntegerField()
     number = serializers.CharField()
     grade = serializers.CharField()

@@ -11,12 +11,11 @@ from pathlib import PurePath
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from anjian.core.forms import DateInput
+from anjian.core.forms import DateInput, Form, ModelForm
 from anjian.core.uploads import UploadRefused, checked_upload
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import Role
@@ -28,6 +27,7 @@ from .choices import InspectionKind, RecordState, TaskState
 from .filters import DutyFilter, RecordFilter, TaskFilter
 from .models import InspectionCadence, InspectionDuty
 from .policy import policy
+from .selectors import checklist_queryset
 
 PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".heif", ".bmp")
 PHOTO_MAX_BYTES = 20 * 1024 * 1024
@@ -56,23 +56,9 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-def checklist_queryset(enterprise: Enterprise | None):
-    """Active library checklists for the enterprise's industry (or one of its parent sectors)
-    and the general ones (all active library checklists when none matches), plus the
-    enterprise's own active checklists (e.g. generated from its risk control measures).
-    Another enterprise's own checklists are never offered."""
-    active = Checklist.objects.filter(is_active=True).select_related("industry").order_by("code", "-id")
-    library = active.filter(enterprise__isnull=True)
-    if enterprise is None:
-        return library
-    code = enterprise.industry.code
-    prefixes = [code[:i] for i in range(2, len(code) + 1, 2)]
-    matching = library.filter(Q(industry__isnull=True) | Q(industry__code__in=prefixes))
-    base = Q(pk__in=matching.values("pk")) if matching.exists() else Q(enterprise__isnull=True)
-    return active.filter(base | Q(enterprise=enterprise))
 
 
-class DutyForm(forms.ModelForm):
+class DutyForm(ModelForm):
     """A self-inspection duty of one enterprise."""
 
     class Meta:
@@ -117,7 +103,7 @@ class DutyForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class RecordStartForm(forms.Form):
+class RecordStartForm(Form):
     """Start an inspection record: its kind (what the user may do), checklist, place and time."""
 
     kind = forms.ChoiceField(label=_("Kind of inspection"))
@@ -156,7 +142,7 @@ class RecordStartForm(forms.Form):
         return {name: self.cleaned_data[name] for name in ("location", "inspected_at", "inspector_names", "summary")}
 
 
-class RecordHeaderForm(forms.Form):
+class RecordHeaderForm(Form):
     """Correct a draft's place, time, inspectors and summary."""
 
     location = forms.CharField(label=pgettext_lazy("inspection record", "Location"), max_length=200, required=False)
@@ -168,12 +154,12 @@ class RecordHeaderForm(forms.Form):
     wide_fields = ("summary",)
 
 
-class AddItemForm(forms.Form):
+class AddItemForm(Form):
     item_no = forms.CharField(label=_("No."), max_length=20, required=False)
     content = forms.CharField(label=_("What was checked"), max_length=1000)
 
 
-class RaiseHazardForm(forms.Form):
+class RaiseHazardForm(Form):
     """The one-click "raise hazard" of a found item: the deadline is pre-filled."""
 
     deadline = forms.DateField(label=_("Rectification deadline"), widget=DateInput())
@@ -185,7 +171,7 @@ class RaiseHazardForm(forms.Form):
         return value
 
 
-class VoidForm(forms.Form):
+class VoidForm(Form):
     reason = forms.CharField(label=_("Reason for voiding"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("For example: entered twice, or entered by mistake."))
 

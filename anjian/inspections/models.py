@@ -27,8 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from anjian.core.models import VersionedModel, VoidableModel
-from anjian.core.scoping import ScopedQuerySet
+from anjian.core.models import AuthoredModel, VersionedModel, VoidableModel
+from anjian.core.scoping import EnterpriseRecordScoping, ScopedQuerySet
 
 from .choices import InspectionKind, ItemResult, PeriodUnit, RecordState, TaskState
 
@@ -146,11 +146,7 @@ class InspectionDuty(VoidableModel, VersionedModel):
 
     history = HistoricalRecords(excluded_fields=["region_path", "version"])
 
-    class Scoping:
-        path = "region_path"
-        industry = "industry"
-        grid = "grid"
-        enterprise = "enterprise"
+    Scoping = EnterpriseRecordScoping
 
     class Meta:
         verbose_name = _("inspection duty")
@@ -212,11 +208,7 @@ class InspectionTask(VersionedModel):
 
     objects = InspectionTaskQuerySet.as_manager()
 
-    class Scoping:
-        path = "region_path"
-        industry = "industry"
-        grid = "grid"
-        enterprise = "enterprise"
+    Scoping = EnterpriseRecordScoping
 
     class Meta:
         verbose_name = _("inspection task")
@@ -239,7 +231,7 @@ class InspectionTask(VersionedModel):
         return f"{self.duty} {self.period_start:%Y-%m-%d}"
 
 
-class InspectionRecord(VoidableModel, VersionedModel):
+class InspectionRecord(VoidableModel, VersionedModel, AuthoredModel):
     """One inspection of one enterprise: who (the inspector's account and the names of the
     inspectors), when, where, with which checklist, and what was found, item by item.
 
@@ -271,16 +263,8 @@ class InspectionRecord(VoidableModel, VersionedModel):
                              editable=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", editable=False, verbose_name=_("created by"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    class Scoping:
-        path = "region_path"
-        industry = "industry"
-        grid = "grid"
-        enterprise = "enterprise"
+    Scoping = EnterpriseRecordScoping
 
     class Meta:
         verbose_name = _("inspection record")

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from anjian.core.filters import day_start
 from anjian.core.models import Attachment
+from anjian.enterprises.models import Enterprise
+from anjian.standards.models import Checklist
 
 from .choices import TaskState
 from .models import InspectionDuty, InspectionItemResult, InspectionRecord, InspectionTask
@@ -149,3 +151,19 @@ def enterprise_inspection_summary(user, enterprise_id: int, today: date | None =
     in_force = ~Q(active_from__gt=today) & (Q(active_to__isnull=True) | Q(active_to__gte=today))
     duties = InspectionDuty.objects.for_user(user).filter(in_force, enterprise_id=enterprise_id).count()
     return {"records": record_counts, "latest": latest, "tasks": task_counts, "duties": duties, "since": since}
+
+
+def checklist_queryset(enterprise: Enterprise | None):
+    """Active library checklists for the enterprise's industry (or one of its parent sectors)
+    and the general ones (all active library checklists when none matches), plus the
+    enterprise's own active checklists (e.g. generated from its risk control measures).
+    Another enterprise's own checklists are never offered."""
+    active = Checklist.objects.filter(is_active=True).select_related("industry").order_by("code", "-id")
+    library = active.filter(enterprise__isnull=True)
+    if enterprise is None:
+        return library
+    code = enterprise.industry.code
+    prefixes = [code[:i] for i in range(2, len(code) + 1, 2)]
+    matching = library.filter(Q(industry__isnull=True) | Q(industry__code__in=prefixes))
+    base = Q(pk__in=matching.values("pk")) if matching.exists() else Q(enterprise__isnull=True)
+    return active.filter(base | Q(enterprise=enterprise))

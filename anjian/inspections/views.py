@@ -28,8 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.core.events import event_label
-from anjian.core.forms import add_service_errors
-from anjian.core.pages import scoped_list, scoped_object_or_404
+from anjian.core.pages import form_page, scoped_list, scoped_object_or_404, submit
 from anjian.core.services import ConflictError, events_for
 from anjian.core.workflow import available_steps
 from anjian.enterprises.models import Enterprise
@@ -203,17 +202,13 @@ def record_create(request):
     form = RecordStartForm(_posted(request), user=user, enterprise=enterprise)
     if not form.fields["kind"].choices:
         raise PermissionDenied
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = services.start_record(actor=user, enterprise=enterprise, kind=form.cleaned_data["kind"],
-                                           checklist=form.cleaned_data["checklist"], data=form.service_data())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Inspection started: go through the items below."))
-            return redirect("inspections:detail", pk=record.pk)
-    return render(request, "inspections/start.html", {"form": form, "enterprise": enterprise},
-                  status=400 if form.errors else 200)
+    done = submit(
+        request, form,
+        lambda data: services.start_record(actor=user, enterprise=enterprise, kind=form.cleaned_data["kind"],
+                                           checklist=form.cleaned_data["checklist"], data=form.service_data()),
+        success=_("Inspection started: go through the items below."),
+        then=lambda record: reverse("inspections:detail", args=[record.pk]))
+    return done or form_page(request, "inspections/start.html", {"form": form, "enterprise": enterprise})
 
 
 def _timeline(record: InspectionRecord, limit: int = 100) -> list[dict]:
@@ -365,19 +360,13 @@ def record_edit(request, pk: int):
     initial = {"location": record.location, "inspected_at": timezone.localtime(record.inspected_at),
                "inspector_names": record.inspector_names, "summary": record.summary}
     form = RecordHeaderForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_record(record, actor=user, data=form.cleaned_data,
-                                   expected_version=_posted_version(request))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("inspections:detail", pk=record.pk)
-    return render(request, "inspections/edit.html", {"form": form, "record": record},
-                  status=400 if form.errors else 200)
+    done = submit(
+        request, form,
+        lambda data: services.update_record(record, actor=user, data=form.cleaned_data,
+                                            expected_version=_posted_version(request)),
+        success=_("Changes saved."),
+        then=reverse("inspections:detail", args=[record.pk]))
+    return done or form_page(request, "inspections/edit.html", {"form": form, "record": record})
 
 
 @login_required
@@ -389,19 +378,13 @@ def record_void(request, pk: int):
     if not policy.can(user, "void", record):
         raise PermissionDenied
     form = VoidForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.void_inspection_record(record, actor=user, reason=form.cleaned_data["reason"],
-                                            expected_version=_posted_version(request))
-        except ValidationError as exc:
-            add_service_errors(form, exc, aliases={"void_reason": "reason"})
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Inspection record voided."))
-            return redirect("inspections:list")
-    return render(request, "inspections/void.html", {"form": form, "record": record, "duty": None},
-                  status=400 if form.errors else 200)
+    done = submit(
+        request, form,
+        lambda data: services.void_inspection_record(record, actor=user, reason=form.cleaned_data["reason"],
+                                                     expected_version=_posted_version(request)),
+        success=_("Inspection record voided."),
+        then="inspections:list")
+    return done or form_page(request, "inspections/void.html", {"form": form, "record": record, "duty": None})
 
 
 # --- duties ------------------------------------------------------------------------------
@@ -444,16 +427,12 @@ def duty_create(request, pk: int):
     if not policy.can(user, "add_duty", enterprise):
         raise PermissionDenied
     form = DutyForm(_posted(request), enterprise=enterprise, initial={"active_from": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            duty = services.create_duty(actor=user, enterprise=enterprise, data=form.service_data())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Duty “%(name)s” created.") % {"name": duty.name})
-            return redirect("inspections:enterprise_duties", pk=enterprise.pk)
-    return render(request, "inspections/duty_form.html", {"form": form, "enterprise": enterprise, "duty": None},
-                  status=400 if form.errors else 200)
+    done = submit(
+        request, form,
+        lambda data: services.create_duty(actor=user, enterprise=enterprise, data=form.service_data()),
+        success=lambda duty: _("Duty “%(name)s” created.") % {"name": duty.name},
+        then=reverse("inspections:enterprise_duties", args=[enterprise.pk]))
+    return done or form_page(request, "inspections/duty_form.html", {"form": form, "enterprise": enterprise, "duty": None})
 
 
 def _scoped_duty(user, pk) -> InspectionDuty:
@@ -469,19 +448,14 @@ def duty_edit(request, pk: int):
     if not policy.can(user, "change_duty", duty):
         raise PermissionDenied
     form = DutyForm(_posted(request), instance=InspectionDuty.objects.get(pk=duty.pk), enterprise=duty.enterprise)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.service_data().items() if k not in form.fields or not form.fields[k].disabled}
-        try:
-            services.update_duty(duty, actor=user, data=data, expected_version=_posted_version(request))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("inspections:enterprise_duties", pk=duty.enterprise_id)
-    return render(request, "inspections/duty_form.html", {"form": form, "enterprise": duty.enterprise, "duty": duty},
-                  status=400 if form.errors else 200)
+    done = submit(
+        request, form,
+        lambda data: services.update_duty(
+            duty, actor=user, expected_version=_posted_version(request),
+            data={k: v for k, v in form.service_data().items() if k not in form.fields or not form.fields[k].disabled}),
+        success=_("Changes saved."), then=reverse("inspections:enterprise_duties", args=[duty.enterprise_id]))
+    return done or form_page(request, "inspections/duty_form.html",
+                             {"form": form, "enterprise": duty.enterprise, "duty": duty})
 
 
 @login_required
@@ -493,16 +467,10 @@ def duty_void(request, pk: int):
     if not policy.can(user, "void_duty", duty):
         raise PermissionDenied
     form = VoidForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.void_duty(duty, actor=user, reason=form.cleaned_data["reason"],
-                               expected_version=_posted_version(request))
-        except ValidationError as exc:
-            add_service_errors(form, exc, aliases={"void_reason": "reason"})
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Duty “%(name)s” voided.") % {"name": duty.name})
-            return redirect("inspections:enterprise_duties", pk=duty.enterprise_id)
-    return render(request, "inspections/void.html", {"form": form, "record": None, "duty": duty},
-                  status=400 if form.errors else 200)
+    done = submit(
+        request, form,
+        lambda data: services.void_duty(duty, actor=user, reason=data["reason"],
+                                        expected_version=_posted_version(request)),
+        success=_("Duty “%(name)s” voided.") % {"name": duty.name},
+        then=reverse("inspections:enterprise_duties", args=[duty.enterprise_id]))
+    return done or form_page(request, "inspections/void.html", {"form": form, "record": None, "duty": duty})

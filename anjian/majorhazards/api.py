@@ -28,16 +28,17 @@ from anjian.core.api import (
     ScopedRelatedFieldsMixin,
     ScopedViewSet,
 )
-from anjian.core.api_fields import EnumField
+from anjian.core.api_fields import EnumField, ModelSerializer, Serializer
+from anjian.core.exports import api_export_response
 from anjian.core.services import events_for
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.models import Hazard
 from anjian.security.auth import CachedApiTokenAuthentication
 
 from . import services
-from .calculation import EvaluationError, evaluate_request
+from .calculation import MAX_POPULATION, MAX_SUBSTANCES, EvaluationError, evaluate_request
 from .choices import PersonRole, SourceState
-from .exports import ExportTooLarge, FilterInvalid, export_filename, export_registry
+from .exports import export_filename, export_registry
 from .filters import MajorHazardSourceFilter
 from .models import (
     MajorHazardSource,
@@ -47,9 +48,6 @@ from .models import (
     SourceEvaluation,
     SourceSubstance,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 # --- the calculator ---------------------------------------------------------------------------
 
@@ -80,8 +78,8 @@ class EvaluateView(APIView):
 
     @extend_schema(
         request=inline_serializer("MajorHazardEvaluateRequest", {
-            "population_500m": serializers.IntegerField(min_value=0),
-            "substances": serializers.ListField(child=serializers.DictField()),
+            "population_500m": serializers.IntegerField(min_value=0, max_value=MAX_POPULATION),
+            "substances": serializers.ListField(child=serializers.DictField(), max_length=MAX_SUBSTANCES),
         }),
         responses={200: inline_serializer("MajorHazardEvaluation", {
             "S": serializers.FloatField(), "is_major": serializers.BooleanField(),
@@ -105,7 +103,7 @@ class EvaluateView(APIView):
 
 # --- serializers --------------------------------------------------------------------------------
 
-class SubstanceSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class SubstanceSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     chemical = serializers.PrimaryKeyRelatedField(queryset=NamedChemical.objects.all(), required=False,
                                                   allow_null=True)
     chemical_seq = serializers.IntegerField(source="chemical.seq", read_only=True, default=None)
@@ -123,7 +121,7 @@ class NestedSubstanceSerializer(SubstanceSerializer):
         fields = ["id", "chemical", "chemical_seq", "name", "cas", "hazard_class", "quantity_t"]
 
 
-class PersonSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class PersonSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     role = EnumField(PersonRole, enum_name="MajorHazardPersonRoleEnum")
     class Meta:
         model = ResponsiblePerson
@@ -131,7 +129,7 @@ class PersonSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
         read_only_fields = ["ended_on"]
 
 
-class CheckSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class CheckSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     hazards = serializers.PrimaryKeyRelatedField(queryset=Hazard.objects.all(), many=True, required=False)
     person = serializers.PrimaryKeyRelatedField(queryset=ResponsiblePerson.objects.all(), required=False)
     person_name = serializers.CharField(source="person.name", read_only=True)
@@ -144,7 +142,7 @@ class CheckSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
         extra_kwargs = {"checked_on": {"required": False}}
 
 
-class SourceSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class SourceSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     substances = serializers.SerializerMethodField()
@@ -176,13 +174,13 @@ def _substance_data(validated: dict) -> dict:
 
 # --- viewsets -----------------------------------------------------------------------------------
 
-class StateSerializer(serializers.Serializer):
+class StateSerializer(Serializer):
     to_state = serializers.ChoiceField(choices=SourceState.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False)
 
 
-class EvaluationSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class EvaluationSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     table_label = serializers.CharField(source="table.__str__", read_only=True)
 
     class Meta:
@@ -254,15 +252,8 @@ class MajorHazardSourceViewSet(HistoryActionMixin, ScopedViewSet):
 
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def export(self, request):
-        try:
-            content = export_registry(request.user, request.query_params)
-        except FilterInvalid as exc:
-            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
-        except ExportTooLarge as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{export_filename()}"'
-        return response
+        return api_export_response(lambda: export_registry(request.user, request.query_params),
+                                   export_filename())
 
 
 class SourceSubstanceViewSet(ScopedViewSet):

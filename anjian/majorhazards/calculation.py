@@ -179,6 +179,7 @@ class SubstanceInput:
 # most populous city has some 30 million people), so that no figure overflows a float.
 MAX_QUANTITY_T = Decimal("1e9")
 MAX_POPULATION = 100_000_000
+MAX_SUBSTANCES = 500
 
 
 class OutOfRange(ValueError):
@@ -212,7 +213,7 @@ def parse_substances(raw) -> list[SubstanceInput]:
     """Check the ``substances`` list of a request; errors name the index and the field."""
     if not isinstance(raw, list) or not raw:
         raise EvaluationError({"substances": [_("Give a non-empty list of substances.")]})
-    if len(raw) > 500:
+    if len(raw) > MAX_SUBSTANCES:
         raise EvaluationError({"substances": [_("At most 500 substances per unit.")]})
     out, errors = [], {}
     for i, spec in enumerate(raw):

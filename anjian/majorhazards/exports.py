@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from anjian.enterprises.exports import MAX_EXPORT_ROWS, ExportTooLarge, FilterInvalid, write_xlsx
+from anjian.core.exports import MAX_EXPORT_ROWS, ExportTooLarge, FilterInvalid, write_xlsx
 
 from .choices import MajorGrade, PersonRole, SourceState, UnitKind
 from .filters import MajorHazardSourceFilter

@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from anjian.core import bounds
+from anjian.core.forms import Form, ModelForm
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
 from anjian.enterprises.fields import region_industry_fields
@@ -36,7 +38,7 @@ class RegistryFilter(MajorHazardSourceFilter):
         form.fields = {"q": form.fields.pop("q"), **form.fields}
 
 
-class SourceForm(forms.ModelForm):
+class SourceForm(ModelForm):
     enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=pgettext_lazy("major hazard", "Enterprise"))
 
     wide_fields = ("description",)
@@ -60,7 +62,7 @@ class SourceForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "enterprise"}
 
 
-class SubstanceForm(forms.ModelForm):
+class SubstanceForm(ModelForm):
     class Meta:
         model = SourceSubstance
         fields = ["name", "cas", "hazard_class", "quantity_t"]
@@ -73,36 +75,36 @@ class SubstanceForm(forms.ModelForm):
                                                   "for a Table 1 chemical it only sets β.")
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(ModelForm):
     class Meta:
         model = ResponsiblePerson
         fields = ["role", "name", "position", "phone", "appointed_on"]
         widgets = {"appointed_on": forms.DateInput(attrs={"type": "date"})}
 
 
-class CheckForm(forms.Form):
+class CheckForm(Form):
     role = forms.ChoiceField(choices=PersonRole.choices, label=pgettext_lazy("major hazard", "Role"))
     checked_on = forms.DateField(label=pgettext_lazy("major hazard", "Checked on"), widget=forms.DateInput(attrs={"type": "date"}))
     findings = forms.CharField(label=pgettext_lazy("major hazard", "Findings"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(Form):
     to_state = forms.ChoiceField(choices=SourceState.choices)
     comment = forms.CharField(required=False, max_length=500)
     # The version of the source the page showed: a change made meanwhile is refused (409).
     version = forms.IntegerField(required=False, min_value=1)
 
 
-class VoidForm(forms.Form):
-    reason = forms.CharField(label=pgettext_lazy("major hazard", "Reason"), max_length=200)
+class VoidForm(Form):
+    reason = forms.CharField(label=pgettext_lazy("major hazard", "Reason"), max_length=bounds.REASON_MAX)
 
 
-class CalculatorForm(forms.Form):
+class CalculatorForm(Form):
     population_500m = forms.IntegerField(label=_("Residents within 500 m"), min_value=0, initial=0,
                                          help_text=_("Resident population within 500 m outside the plant boundary."))
 
 
-class CalculatorRowForm(forms.Form):
+class CalculatorRowForm(Form):
     name = forms.CharField(label=pgettext_lazy("major hazard", "Name"), required=False, max_length=120)
     cas = forms.CharField(label=pgettext_lazy("major hazard", "CAS number"), required=False, max_length=20)
     hazard_class = forms.CharField(label=_("Hazard class (Table 2)"), required=False, max_length=60)

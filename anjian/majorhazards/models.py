@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from anjian.core.models import VersionedModel, VoidableModel
-from anjian.core.scoping import ScopedQuerySet
+from anjian.core.models import AuthoredModel, VersionedModel, VoidableModel
+from anjian.core.scoping import EnterpriseRecordScoping, ScopedQuerySet
 
 from .choices import MajorGrade, PersonRole, SourceState, UnitKind
 
@@ -182,7 +182,7 @@ class GradeBand(models.Model):
 
 # --- registry -----------------------------------------------------------------------------------
 
-class MajorHazardSource(VoidableModel, VersionedModel):
+class MajorHazardSource(VoidableModel, VersionedModel, AuthoredModel):
     """A unit (production or storage) of an enterprise that holds hazardous chemicals, with its
     identification (S) and grade (R) from its latest evaluation, copied here for lists.
 
@@ -221,19 +221,11 @@ class MajorHazardSource(VoidableModel, VersionedModel):
     state = models.CharField(pgettext_lazy("major hazard", "state"), max_length=16, choices=SourceState.choices,
                              default=SourceState.IN_OPERATION, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", editable=False, verbose_name=_("created by"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
     objects = ScopedQuerySet.as_manager()
 
-    class Scoping:
-        path = "region_path"
-        industry = "industry"
-        grid = "grid"
-        enterprise = "enterprise"
+    Scoping = EnterpriseRecordScoping
 
     class Meta:
         verbose_name = _("major hazard source")

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anjian.core.events import event_label, event_state_labels
-from anjian.core.forms import add_service_errors
+from anjian.core.exports import export_response
 from anjian.core.history import history_rows
-from anjian.core.pages import scoped_list, scoped_object_or_404
+from anjian.core.pages import form_page, scoped_list, scoped_object_or_404, submit
 from anjian.core.services import ConflictError, events_for
 from anjian.core.workflow import available_steps
 
@@ -26,7 +26,7 @@ from . import services
 from .calculation import EvaluationError, current_table, evaluate, parse_substances
 from .choices import SOURCE_MACHINE, MajorGrade, PersonRole
 from .events import EVALUATION_REASONS, SOURCE_EVALUATED
-from .exports import ExportTooLarge, FilterInvalid, export_filename, export_registry
+from .exports import export_filename, export_registry
 from .forms import (
     CalculatorForm,
     CalculatorRows,
@@ -42,7 +42,6 @@ from .models import CriticalQuantityTable, MajorHazardSource, SourceEvaluation
 from .policy import policy
 
 PAGE_SIZE = 30
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _crumbs(*extra):
@@ -95,16 +94,7 @@ def source_list(request):
 @login_required
 @require_GET
 def export_xlsx(request):
-    try:
-        content = export_registry(request.user, request.GET)
-    except FilterInvalid as exc:
-        return HttpResponse(_("Invalid filter: %(errors)s") % {"errors": exc}, status=400,
-                            content_type="text/plain; charset=utf-8")
-    except ExportTooLarge as exc:
-        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{export_filename()}"'
-    return response
+    return export_response(lambda: export_registry(request.user, request.GET), export_filename())
 
 
 # --- one source ------------------------------------------------------------------------------
@@ -205,18 +195,15 @@ def source_create(request):
     if not _can_add(request.user):
         raise PermissionDenied
     form = SourceForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            source = services.create_source(actor=request.user, enterprise=form.cleaned_data["enterprise"],
-                                            data=form.service_data())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Major hazard source %(number)s registered; now add its chemicals.")
-                             % {"number": source.number})
-            return redirect("majorhazards:detail", pk=source.pk)
-    return render(request, "majorhazards/form.html", {"form": form, "crumbs": _crumbs((_("Register"), ""))},
-                  status=400 if form.errors else 200)
+    done = submit(
+        request, form,
+        lambda data: services.create_source(actor=request.user, enterprise=data["enterprise"],
+                                            data=form.service_data()),
+        success=lambda source: _("Major hazard source %(number)s registered; now add its chemicals.")
+        % {"number": source.number},
+        then=lambda source: reverse("majorhazards:detail", args=[source.pk]))
+    return done or form_page(request, "majorhazards/form.html",
+                             {"form": form, "crumbs": _crumbs((_("Register"), ""))})
 
 
 @login_required
@@ -226,21 +213,16 @@ def source_edit(request, pk: int):
     if not policy.can(request.user, "update", source):
         raise PermissionDenied
     form = SourceForm(request.POST or None, instance=source, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_source(source, actor=request.user, data=form.service_data(),
-                                   version=request.POST.get("version") or None)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("majorhazards:detail", pk=source.pk)
-    return render(request, "majorhazards/form.html", {
+    done = submit(
+        request, form,
+        lambda data: services.update_source(source, actor=request.user, data=form.service_data(),
+                                            version=request.POST.get("version") or None),
+        success=_("Saved."),
+        then=reverse("majorhazards:detail", args=[source.pk]))
+    return done or form_page(request, "majorhazards/form.html", {
         "form": form, "source": source, "crumbs": _crumbs((source.number, reverse("majorhazards:detail",
                                                                                   args=[source.pk])),
-                                                          (_("Edit"), ""))}, status=400 if form.errors else 200)
+                                                          (_("Edit"), ""))})
 
 
 def _error_text(exc: Exception) -> str:

@@ -8,6 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from anjian.core.api import HistoryActionMixin, ScopedRelatedFieldsMixin, ScopedViewSet, django_error_to_drf
+from anjian.core.api_fields import ModelSerializer
 from anjian.enterprises.models import Enterprise, Industry
 from anjian.regions.models import Grid, Region
 
@@ -19,7 +20,7 @@ from .permissions import IsSystemAdmin
 from .roles import apply_role_group
 
 
-class DepartmentSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class DepartmentSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     industries = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Industry.objects.all(),
                                               required=False)
@@ -43,7 +44,7 @@ class DepartmentViewSet(HistoryActionMixin, ScopedViewSet):
     void_service = staticmethod(services.void_department)
 
 
-class UserSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class UserSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
     scope_region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), allow_null=True,
                                                 required=False)

@@ -20,8 +20,11 @@ from .policy import policy
 
 def deactivate_user(user: User, *, actor) -> User:
     """Deactivate an account (never delete it: its name stays on what it did); it can no longer
-    log in. A deactivated account is not deactivated twice."""
+    log in. A deactivated account is not deactivated twice, and nobody deactivates their own
+    (an administrator would lock themselves out mid-session)."""
     def change(locked: User) -> None:
+        if actor is not None and locked.pk == actor.pk:
+            raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
         if not locked.is_active:
             raise ValidationError({"is_active": _("This account is already deactivated.")})
         locked.is_active = False

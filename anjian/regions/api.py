@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anjian.core.api import HistoryActionMixin, ScopedRelatedFieldsMixin, ScopedViewSet
+from anjian.core.api_fields import ModelSerializer, Serializer
 from anjian.core.imports import ImportFileError
 from anjian.orgs.permissions import IsSystemAdmin
 
@@ -14,7 +15,7 @@ from .models import Grid, Region
 from .services import import_regions
 
 
-class RegionSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class RegionSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), allow_null=True,
                                           required=False)
 
@@ -53,7 +54,7 @@ class RegionViewSet(HistoryActionMixin, ScopedViewSet):
     lookup_field = "code"
 
 
-class GridSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class GridSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     township = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(level="township"))
 
     class Meta:
@@ -79,7 +80,7 @@ class GridViewSet(HistoryActionMixin, ScopedViewSet):
     ordering_fields = ["code", "name"]
 
 
-class RegionImportSerializer(serializers.Serializer):
+class RegionImportSerializer(Serializer):
     file = serializers.FileField(help_text="xlsx or csv with columns 区划代码, 名称, 级别, 上级代码")
 
 

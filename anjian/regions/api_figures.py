@@ -1,5 +1,5 @@
-"""API of the regional yearly figures (mounted at /api/region-figures/ by the accidents app's
-api_urls_stats.py): list and read in your jurisdiction; the committee office and
+"""API of the regional yearly figures (mounted at /api/region-figures/ by
+regions/api_urls.py): list and read in your jurisdiction; the committee office and
 administrators enter (POST: create, or correct the live row of that region and year), correct
 (PATCH with ``version``), void (DELETE with a reason) and import (xlsx/CSV, all-or-nothing)."""
 
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anjian.core.api import HistoryActionMixin, ScopedRelatedFieldsMixin, ScopedViewSet
+from anjian.core.api_fields import ModelSerializer, Serializer
 from anjian.core.filters import BaseFilterSet
 from anjian.core.imports import import_upload
 from anjian.core.paths import subtree_q
@@ -37,7 +38,7 @@ class CanEnterFigures(permissions.BasePermission):
         return can_enter_figures(request.user)
 
 
-class RegionYearFigureSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class RegionYearFigureSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     region_name = serializers.CharField(source="region.name", read_only=True)
     entered_by = serializers.CharField(source="entered_by.name", read_only=True, default=None)
@@ -93,7 +94,7 @@ class RegionYearFigureViewSet(HistoryActionMixin, ScopedViewSet):
     ordering = ["-year", "region_path"]
 
 
-class FigureImportUploadSerializer(serializers.Serializer):
+class FigureImportUploadSerializer(Serializer):
     file = serializers.FileField(help_text="xlsx or csv: 区划代码, 年度, 地区生产总值（亿元）, 工矿商贸就业人员（人）, "
                                            "事故起数控制目标（%）, 死亡人数控制目标（%）, 数据来源, 备注")
 

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.forms import Form
+
 from .fields import (  # noqa: F401 -- the region pages take them from here
     INDENT,
     RegionCodeField,
@@ -12,7 +14,7 @@ from .fields import (  # noqa: F401 -- the region pages take them from here
 )
 
 
-class RegionImportForm(forms.Form):
+class RegionImportForm(Form):
     """Upload of a region list (xlsx or csv)."""
 
     file = forms.FileField(

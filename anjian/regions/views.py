@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Length, Substr
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from anjian.core.downloads import xlsx_response
 from anjian.core.history import history_rows
 from anjian.core.imports import ImportFileError, template_workbook
 from anjian.core.pages import scoped_list, scoped_object_or_404
@@ -196,10 +196,7 @@ def region_import(request):
     if request.GET.get("template"):
         content = template_workbook(REGION_COLUMNS, _("Regions"), examples=[
             ["990000000000", "示范省", "province", ""], ["990100000000", "示范市", "city", "990000000000"]])
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = 'attachment; filename="region-import-template.xlsx"'
-        return response
+        return xlsx_response(content, "region-import-template.xlsx")
     form = RegionImportForm(request.POST, request.FILES) if request.method == "POST" else RegionImportForm()
     report = None
     status = 200

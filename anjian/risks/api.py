@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from anjian.core import bounds
 from anjian.core.api import (
     EventSerializer,
     HistoryActionMixin,
@@ -24,7 +25,9 @@ from anjian.core.api import (
     ScopedRelatedFieldsMixin,
     ScopedViewSet,
 )
-from anjian.core.api_fields import EnumField
+from anjian.core.api_fields import EnumField, ModelSerializer, Serializer
+from anjian.core.downloads import XLSX
+from anjian.core.exports import api_export_response
 from anjian.core.pages import scoped_object_or_404
 from anjian.core.services import events_for
 from anjian.enterprises.models import Enterprise
@@ -34,7 +37,7 @@ from anjian.standards.models import AccidentType, HazardFactorClass
 from . import evaluation, selectors, services
 from .choices import LEVEL_COLOUR, METHOD_FACTORS, ControlLevel, MeasureType, Method, PointKind, RiskLevel
 from .documents import card_pdf
-from .exports import ExportTooLarge, FilterInvalid, export_filename, export_risk_points, filtered_points
+from .exports import export_filename, export_risk_points, filtered_points
 from .filters import ControlMeasureFilter, RiskAssessmentFilter, RiskPointFilter
 from .models import (
     ControlMeasure,
@@ -45,9 +48,6 @@ from .models import (
     RiskProfile,
     SupervisionFrequency,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 # --- evaluate ----------------------------------------------------------------------------------
 
@@ -65,7 +65,7 @@ class EvaluateView(APIView):
         request=inline_serializer("RiskEvaluateRequest", {
             "method": EnumField(Method, enum_name="RiskMethodEnum"), "l": serializers.DecimalField(6, 2),
             "e": serializers.DecimalField(6, 2, required=False), "c": serializers.DecimalField(6, 2, required=False),
-            "s": serializers.DecimalField(6, 2, required=False), "profile": serializers.CharField(required=False)}),
+            "s": serializers.DecimalField(6, 2, required=False), "profile": serializers.CharField(required=False, max_length=32)}),
         responses={200: inline_serializer("RiskEvaluateResponse", {
             "score": serializers.FloatField(), "level": serializers.CharField(), "colour": serializers.CharField(),
             "profile": serializers.CharField()})},
@@ -78,7 +78,7 @@ class EvaluateView(APIView):
 
 # --- serializers --------------------------------------------------------------------------------
 
-class RiskPointSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class RiskPointSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     hazard_factors = serializers.SlugRelatedField(slug_field="code", many=True, required=False,
@@ -121,7 +121,7 @@ class RiskPointSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer)
                                           version=version)
 
 
-class AssessInputSerializer(serializers.Serializer):
+class AssessInputSerializer(Serializer):
     method = EnumField(Method, enum_name="RiskMethodEnum")
     l = serializers.CharField()  # noqa: E741  (the method's own letter)
     e = serializers.CharField(required=False)
@@ -132,7 +132,7 @@ class AssessInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class RiskAssessmentSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class RiskAssessmentSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     level = EnumField(RiskLevel, read_only=True)
     method = EnumField(Method, enum_name="RiskMethodEnum", read_only=True)
     assessed_by = serializers.SerializerMethodField()
@@ -155,7 +155,7 @@ class AssessmentCreateSerializer(AssessInputSerializer):
     risk_point = serializers.IntegerField()
 
 
-class ControlMeasureSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class ControlMeasureSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     risk_point = serializers.PrimaryKeyRelatedField(queryset=RiskPoint.objects.all())
     control_level = EnumField(ControlLevel, required=False)
     measure_type = EnumField(MeasureType, required=False)
@@ -228,17 +228,11 @@ class RiskPointViewSet(HistoryActionMixin, ScopedViewSet):
     @action(detail=False, methods=["get"], pagination_class=None)
     def export(self, request, *args, **kwargs):
         """The filtered ledger as xlsx (same filters as the list)."""
-        try:
-            body = export_risk_points(filtered_points(request.user, request.query_params))
-        except FilterInvalid as exc:
-            raise ValidationError(exc.errors) from None
-        except ExportTooLarge:
-            raise ValidationError({"detail": ["Too many rows: narrow the filters."]}) from None
-        response = HttpResponse(body, content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{export_filename()}"'
-        return response
+        return api_export_response(
+            lambda: export_risk_points(filtered_points(request.user, request.query_params)), export_filename())
 
-    @extend_schema(request=inline_serializer("GenerateChecksRequest", {"enterprise": serializers.IntegerField()}),
+    @extend_schema(request=inline_serializer("GenerateChecksRequest", {
+        "enterprise": serializers.IntegerField(min_value=1, max_value=bounds.KEY_MAX)}),
                    responses={200: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["post"], url_path="generate-check-items", serializer_class=None)
     def generate_check_items(self, request, *args, **kwargs):
@@ -305,7 +299,7 @@ class ControlMeasureViewSet(HistoryActionMixin, ScopedViewSet):
         return super().get_queryset().filter(risk_point__is_voided=False)
 
 
-class GradeSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class GradeSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     level = EnumField(RiskLevel, read_only=True)
     colour = serializers.SerializerMethodField()
@@ -344,13 +338,13 @@ class EnterpriseRiskGradeViewSet(ScopedReadOnlyViewSet):
                 "frequencies": dict(SupervisionFrequency.objects.values_list("level", "per_year"))}
 
 
-class BandSerializer(serializers.Serializer):
+class BandSerializer(Serializer):
     level = serializers.CharField()
     lower_bound = serializers.DecimalField(8, 2)
     lower_inclusive = serializers.BooleanField()
 
 
-class ProfileSerializer(serializers.ModelSerializer):
+class ProfileSerializer(ModelSerializer):
     bands = BandSerializer(many=True, read_only=True)
     method = EnumField(Method, enum_name="RiskMethodEnum", read_only=True)
 

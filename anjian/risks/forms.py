@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core import bounds
+from anjian.core.forms import Form, ModelForm
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
 from anjian.enterprises.fields import region_industry_fields
@@ -50,7 +52,7 @@ class RiskPointPageFilter(RiskPointFilter):
         form.fields = {"q": form.fields.pop("q"), **form.fields}
 
 
-class RiskPointForm(forms.ModelForm):
+class RiskPointForm(ModelForm):
     """A risk point; ``enterprise`` is offered from the user's jurisdiction (fixed for
     enterprise users)."""
 
@@ -86,7 +88,7 @@ def _value_choices(method: str, factor: str) -> list[tuple[str, str]]:
                           for v, meaning in evaluation.allowed_values(method, factor).items()]
 
 
-class AssessForm(forms.Form):
+class AssessForm(Form):
     """LEC (L, E, C) or LS (L, S) with a profile (the method's default when left empty)."""
 
     method = forms.ChoiceField(label=_("Method"), choices=Method.choices, widget=forms.RadioSelect,
@@ -125,7 +127,7 @@ class AssessForm(forms.Form):
         return {f: self.cleaned_data[f"{method}_{f}"] for f in METHOD_FACTORS[method]}
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(ModelForm):
     wide_fields = ("content",)
 
     class Meta:
@@ -134,5 +136,5 @@ class MeasureForm(forms.ModelForm):
         widgets = {"content": forms.Textarea(attrs={"rows": 3})}
 
 
-class VoidForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+class VoidForm(Form):
+    reason = forms.CharField(label=_("Reason"), max_length=bounds.REASON_MAX)

@@ -24,8 +24,8 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from anjian.core.models import VersionedModel, VoidableModel
-from anjian.core.scoping import ScopedQuerySet
+from anjian.core.models import AuthoredModel, VersionedModel, VoidableModel
+from anjian.core.scoping import EnterpriseRecordScoping, ScopedQuerySet
 
 from .choices import ControlLevel, Factor, MeasureType, Method, PointKind, RiskLevel
 
@@ -110,7 +110,7 @@ class RiskPointQuerySet(ScopedQuerySet):
     pass
 
 
-class RiskPoint(VoidableModel, VersionedModel):
+class RiskPoint(VoidableModel, VersionedModel, AuthoredModel):
     """A risk point (风险点): an installation, site, activity or post of one enterprise that
     carries risk. ``level``/``score``/``method``/``profile`` are copied from its latest
     assessment (empty until assessed). Changed through ``core.workflow``: ``version`` (from
@@ -154,19 +154,11 @@ class RiskPoint(VoidableModel, VersionedModel):
     card_token = models.CharField(_("card token"), max_length=64, unique=True, default=new_card_token,
                                   editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", editable=False, verbose_name=_("created by"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version", "card_token"])
     objects = RiskPointQuerySet.as_manager()
 
-    class Scoping:
-        path = "region_path"
-        industry = "industry"
-        grid = "grid"
-        enterprise = "enterprise"
+    Scoping = EnterpriseRecordScoping
 
     class Meta:
         verbose_name = _("risk point")

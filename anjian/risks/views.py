@@ -10,23 +10,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anjian.core.events import event_label, state_label
-from anjian.core.forms import add_service_errors
-from anjian.core.pages import scoped_list, scoped_object_or_404
-from anjian.core.services import ConflictError, events_for
+from anjian.core.exports import export_response
+from anjian.core.pages import form_page, scoped_list, scoped_object_or_404, submit
+from anjian.core.services import events_for
 from anjian.enterprises.models import Enterprise
 
 from . import selectors, services
 from .api import card_response
 from .choices import LEVEL_HEX, LEVEL_ORDER, RiskLevel
 from .documents import card_content
-from .exports import ExportTooLarge, FilterInvalid, export_filename, export_risk_points, filtered_points
+from .exports import export_filename, export_risk_points, filtered_points
 from .forms import AssessForm, MeasureForm, RiskPointForm, RiskPointPageFilter, VoidForm
 from .models import ControlMeasure, EnterpriseRiskGrade, RiskPoint, RiskProfile, SupervisionFrequency
 from .policy import policy
@@ -41,7 +41,6 @@ def _band_rows(bands: list[dict]) -> list[dict]:
              "op": "≥" if b.get("lower_inclusive") else ">", "bound": b.get("lower_bound")} for b in bands]
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _crumbs(*items):
@@ -78,17 +77,8 @@ def point_list(request):
 @login_required
 @require_GET
 def export_xlsx(request):
-    try:
-        body = export_risk_points(filtered_points(request.user, request.GET))
-    except FilterInvalid as exc:
-        return HttpResponse("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items()), status=400,
-                            content_type="text/plain; charset=utf-8")
-    except ExportTooLarge:
-        return HttpResponse(_("Too many rows: narrow the filters."), status=400,
-                            content_type="text/plain; charset=utf-8")
-    response = HttpResponse(body, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{export_filename()}"'
-    return response
+    return export_response(lambda: export_risk_points(filtered_points(request.user, request.GET)),
+                           export_filename())
 
 
 # --- one risk point ---------------------------------------------------------------------------
@@ -136,19 +126,14 @@ def point_create(request):
     elif ents.count() == 1:
         initial["enterprise"] = ents.first()
     form = RiskPointForm(request.POST or None, user=user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            point = services.create_risk_point(actor=user, enterprise=form.cleaned_data["enterprise"],
-                                               data=form.service_data())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Risk point registered. Assess it to give it a level."))
-            return redirect("risks:detail", pk=point.pk)
-    return render(request, "risks/form.html", {"form": form, "title": _("New risk point"),
-                                               "crumbs": _crumbs((_("New risk point"), ""))})
+    done = submit(
+        request, form,
+        lambda data: services.create_risk_point(actor=user, enterprise=form.cleaned_data["enterprise"],
+                                                data=form.service_data()),
+        success=_("Risk point registered. Assess it to give it a level."),
+        then=lambda point: reverse("risks:detail", args=[point.pk]), denied_on_form=True)
+    return done or form_page(request, "risks/form.html", {"form": form, "title": _("New risk point"),
+                                                          "crumbs": _crumbs((_("New risk point"), ""))})
 
 
 @login_required
@@ -159,20 +144,15 @@ def point_edit(request, pk: int):
     if not policy.can(user, "update", point):
         raise PermissionDenied
     form = RiskPointForm(request.POST or None, instance=point, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_risk_point(point, actor=user, data=form.service_data(),
-                                       version=request.POST.get("version") or None)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Risk point saved."))
-            return redirect("risks:detail", pk=point.pk)
-    return render(request, "risks/form.html", {"form": form, "point": point, "title": _("Edit risk point"),
-                                               "crumbs": _crumbs((point.name, reverse("risks:detail", args=[pk])),
-                                                                 (_("Edit"), ""))})
+    done = submit(
+        request, form,
+        lambda data: services.update_risk_point(point, actor=user, data=form.service_data(),
+                                                version=request.POST.get("version") or None),
+        success=_("Risk point saved."),
+        then=reverse("risks:detail", args=[point.pk]))
+    return done or form_page(request, "risks/form.html", {"form": form, "point": point, "title": _("Edit risk point"),
+                                                          "crumbs": _crumbs((point.name, reverse("risks:detail", args=[pk])),
+                                                                            (_("Edit"), ""))})
 
 
 @login_required
@@ -183,20 +163,15 @@ def point_void(request, pk: int):
     if not policy.can(user, "void", point):
         raise PermissionDenied
     form = VoidForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.void_risk_point(point, actor=user, reason=form.cleaned_data["reason"],
-                                     version=request.POST.get("version") or None)
-        except ValidationError as exc:
-            add_service_errors(form, exc, {"void_reason": "reason"})
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Risk point voided."))
-            return redirect("risks:list")
-    return render(request, "risks/confirm.html", {"form": form, "title": _("Void risk point"), "object": point,
-                                                  "crumbs": _crumbs((point.name, reverse("risks:detail", args=[pk])),
-                                                                    (_("Void"), ""))})
+    done = submit(
+        request, form,
+        lambda data: services.void_risk_point(point, actor=user, reason=form.cleaned_data["reason"],
+                                              version=request.POST.get("version") or None),
+        success=_("Risk point voided."),
+        then="risks:list")
+    return done or form_page(request, "risks/confirm.html", {"form": form, "title": _("Void risk point"), "object": point,
+                                                             "crumbs": _crumbs((point.name, reverse("risks:detail", args=[pk])),
+                                                                               (_("Void"), ""))})
 
 
 @login_required
@@ -207,22 +182,21 @@ def point_assess(request, pk: int):
     if not policy.can(user, "assess", point):
         raise PermissionDenied
     form = AssessForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        method = form.cleaned_data["method"]
-        try:
-            a = services.assess_risk_point(point, actor=user, method=method, inputs=form.inputs(),
-                                           profile_code=form.cleaned_data["profile"] or None,
-                                           note=form.cleaned_data["note"], version=request.POST.get("version") or None)
-        except ValidationError as exc:
-            add_service_errors(form, exc, {f: f"{method}_{f}" for f in ("l", "e", "c", "s")})
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Assessed: %(level)s (score %(score)s, profile %(profile)s).") % {
-                "level": a.get_level_display(), "score": a.score.normalize(), "profile": a.profile.name if a.profile_id else a.profile_code})
-            return redirect("risks:detail", pk=point.pk)
+    method = form.data.get("method", "") if form.is_bound else ""
+    done = submit(
+        request, form,
+        lambda data: services.assess_risk_point(point, actor=user, method=data["method"], inputs=form.inputs(),
+                                                profile_code=data["profile"] or None, note=data["note"],
+                                                version=request.POST.get("version") or None),
+        success=lambda a: _("Assessed: %(level)s (score %(score)s, profile %(profile)s).") % {
+            "level": a.get_level_display(), "score": a.score.normalize(),
+            "profile": a.profile.name if a.profile_id else a.profile_code},
+        then=reverse("risks:detail", args=[point.pk]),
+        aliases={f: f"{method}_{f}" for f in ("l", "e", "c", "s")})
+    if done:
+        return done
     profiles = RiskProfile.objects.filter(is_active=True).prefetch_related("bands").order_by("method", "sort")
-    return render(request, "risks/assess.html", {
+    return form_page(request, "risks/assess.html", {
         "form": form, "point": point, "profiles": profiles,
         "crumbs": _crumbs((point.name, reverse("risks:detail", args=[pk])), (_("Assess"), ""))})
 
@@ -262,15 +236,12 @@ def measure_create(request, pk: int):
     if not policy.can(user, "add_measure", point):
         raise PermissionDenied
     form = MeasureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_measure(point, actor=user, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Control measure added."))
-            return redirect("risks:detail", pk=pk)
-    return render(request, "risks/form.html", {
+    done = submit(
+        request, form,
+        lambda data: services.create_measure(point, actor=user, data=form.cleaned_data),
+        success=_("Control measure added."),
+        then=reverse("risks:detail", args=[pk]))
+    return done or form_page(request, "risks/form.html", {
         "form": form, "point": point, "title": _("New control measure"),
         "crumbs": _crumbs((point.name, reverse("risks:detail", args=[pk])), (_("New control measure"), ""))})
 
@@ -289,18 +260,13 @@ def measure_edit(request, pk: int):
     if not policy.can(user, "update_measure", measure):
         raise PermissionDenied
     form = MeasureForm(request.POST or None, instance=measure)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_measure(measure, actor=user, data=form.cleaned_data,
-                                    version=request.POST.get("version") or None)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Control measure saved."))
-            return redirect("risks:detail", pk=point.pk)
-    return render(request, "risks/form.html", {
+    done = submit(
+        request, form,
+        lambda data: services.update_measure(measure, actor=user, data=form.cleaned_data,
+                                             version=request.POST.get("version") or None),
+        success=_("Control measure saved."),
+        then=reverse("risks:detail", args=[point.pk]))
+    return done or form_page(request, "risks/form.html", {
         "form": form, "point": point, "measure": measure, "title": _("Edit control measure"),
         "crumbs": _crumbs((point.name, reverse("risks:detail", args=[point.pk])), (_("Edit control measure"), ""))})
 
@@ -314,18 +280,13 @@ def measure_void(request, pk: int):
     if not policy.can(user, "void_measure", measure):
         raise PermissionDenied
     form = VoidForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.void_measure(measure, actor=user, reason=form.cleaned_data["reason"],
-                                  version=request.POST.get("version") or None)
-        except ValidationError as exc:
-            add_service_errors(form, exc, {"void_reason": "reason"})
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Control measure voided."))
-            return redirect("risks:detail", pk=point.pk)
-    return render(request, "risks/confirm.html", {
+    done = submit(
+        request, form,
+        lambda data: services.void_measure(measure, actor=user, reason=form.cleaned_data["reason"],
+                                           version=request.POST.get("version") or None),
+        success=_("Control measure voided."),
+        then=reverse("risks:detail", args=[point.pk]))
+    return done or form_page(request, "risks/confirm.html", {
         "form": form, "title": _("Void control measure"), "object": measure,
         "crumbs": _crumbs((point.name, reverse("risks:detail", args=[point.pk])), (_("Void"), ""))})
 

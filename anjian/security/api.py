@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anjian.core.api import ScopedReadOnlyViewSet
+from anjian.core.api_fields import BoundedFieldsMixin, ModelSerializer
 from anjian.core.pagination import StandardPagination
 from anjian.orgs.permissions import IsSystemAdmin
 
@@ -36,6 +37,10 @@ def _without_token(request, message: str) -> Response | None:
     return Response({"detail": message}, status=status.HTTP_400_BAD_REQUEST)
 
 
+class TokenRequestSerializer(BoundedFieldsMixin, AuthTokenSerializer):
+    """DRF's user name and password, bounded like every other input (``core.bounds``)."""
+
+
 class TokenView(APIView):
     """POST {"username", "password"} → {"token", "expires_at"}: a new API token (shown once).
     Failed attempts count toward the lockout (django-axes); a locked account gets 429 with a
@@ -45,7 +50,7 @@ class TokenView(APIView):
     authentication_classes = [ApiTokenAuthentication]
     throttle_classes: list = []
 
-    @extend_schema(request=AuthTokenSerializer, responses={200: TOKEN_ANSWER})
+    @extend_schema(request=TokenRequestSerializer, responses={200: TOKEN_ANSWER})
     def post(self, request, *args, **kwargs):
         from axes.handlers.proxy import AxesProxyHandler
         from axes.helpers import get_cool_off
@@ -60,7 +65,7 @@ class TokenView(APIView):
                  % {"minutes": minutes}},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
             )
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         key, token = issue_token(serializer.validated_data["user"], request=request)
         return _answer(key, token)
@@ -87,7 +92,7 @@ class TokenRotateView(APIView):
         return _answer(key, token, status.HTTP_201_CREATED)
 
 
-class SecurityEventSerializer(serializers.ModelSerializer):
+class SecurityEventSerializer(ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     actor = serializers.CharField(source="actor.username", default=None, read_only=True)
 

@@ -10,6 +10,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from anjian.core.forms import ModelForm
+
 from . import services
 from .models import (
     AccidentType,
@@ -43,7 +45,7 @@ class StandardsAdmin(NoDeleteMixin, SimpleHistoryAdmin):
             services.record_admin_change(obj, actor=request.user, created=False, changed_fields=fields)
 
 
-class RuleCheckedForm(forms.ModelForm):
+class RuleCheckedForm(ModelForm):
     """Runs the service rules on the edited instance, so the admin cannot break them."""
 
     def check_rules(self, instance) -> None:

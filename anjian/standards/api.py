@@ -23,6 +23,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from anjian.core import bounds
 from anjian.core.api import (
     EventSerializer,
     HistoryActionMixin,
@@ -30,6 +31,7 @@ from anjian.core.api import (
     ScopedReadOnlyViewSet,
     ScopedRelatedFieldsMixin,
 )
+from anjian.core.api_fields import ModelSerializer, Serializer
 from anjian.core.pagination import StandardPagination
 from anjian.core.services import events_for
 from anjian.enterprises.models import Industry
@@ -75,7 +77,7 @@ class IndustryCodeField(serializers.SlugRelatedField):
 
 # --- serializers ---------------------------------------------------------------------------
 
-class CriteriaDocumentSerializer(serializers.ModelSerializer):
+class CriteriaDocumentSerializer(ModelSerializer):
     industries = IndustryCodeField(many=True, required=False, help_text="industry codes it applies to")
     certainty_display = serializers.CharField(source="get_certainty_display", read_only=True)
     criteria_count = serializers.IntegerField(read_only=True, default=0, help_text="active criteria")
@@ -111,7 +113,7 @@ class CriteriaDocumentSerializer(serializers.ModelSerializer):
                                                  data=validated_data, industries=industries)
 
 
-class MajorHazardCriterionSerializer(serializers.ModelSerializer):
+class MajorHazardCriterionSerializer(ModelSerializer):
     document = serializers.PrimaryKeyRelatedField(queryset=CriteriaDocument.objects.all())
     document_code = serializers.CharField(source="document.code", read_only=True)
     document_title = serializers.CharField(source="document.title", read_only=True)
@@ -137,7 +139,7 @@ class MajorHazardCriterionSerializer(serializers.ModelSerializer):
         return services.update_criterion(instance, actor=self.context["request"].user, data=validated_data)
 
 
-class CheckItemNestedSerializer(serializers.ModelSerializer):
+class CheckItemNestedSerializer(ModelSerializer):
     """A check item inside its checklist."""
 
     hazard_factor_display = serializers.CharField(source="get_hazard_factor_display", read_only=True)
@@ -178,7 +180,7 @@ class CheckItemSerializer(ScopedRelatedFieldsMixin, CheckItemNestedSerializer):
         return services.update_check_item(instance, actor=self.context["request"].user, data=validated_data)
 
 
-class ChecklistSerializer(serializers.ModelSerializer):
+class ChecklistSerializer(ModelSerializer):
     industry = IndustryCodeField(allow_null=True, required=False, help_text="industry code; null: general checklist")
     industry_name = serializers.CharField(source="industry.name", read_only=True, allow_null=True, default=None)
     status = serializers.SerializerMethodField(help_text="in_force, upcoming, superseded or inactive (today)")
@@ -209,7 +211,7 @@ class ChecklistSerializer(serializers.ModelSerializer):
         return services.update_checklist(instance, actor=self.context["request"].user, data=validated_data)
 
 
-class NewVersionSerializer(serializers.Serializer):
+class NewVersionSerializer(Serializer):
     effective_from = serializers.DateField(help_text="the day the new version takes effect")
     version = serializers.CharField(max_length=20, required=False, allow_blank=True,
                                     help_text="version label; empty: the next number")
@@ -218,12 +220,12 @@ class NewVersionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, help_text="why the checklist is revised")
 
 
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+class ReasonSerializer(Serializer):
+    reason = serializers.CharField(max_length=bounds.REASON_MAX)
 
 
-class ActivateSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+class ActivateSerializer(Serializer):
+    reason = serializers.CharField(max_length=bounds.REASON_MAX, required=False, allow_blank=True)
 
 
 # --- viewsets ------------------------------------------------------------------------------
@@ -409,13 +411,13 @@ class CheckItemViewSet(StandardsViewSet):
         return qs if self.action in ChecklistViewSet.READ_ONE else qs.filter(checklist__enterprise__isnull=True)
 
 
-class AccidentTypeSerializer(serializers.ModelSerializer):
+class AccidentTypeSerializer(ModelSerializer):
     class Meta:
         model = AccidentType
         fields = ["id", "scheme", "code", "name", "is_code_confirmed", "sort"]
 
 
-class HazardFactorClassSerializer(serializers.ModelSerializer):
+class HazardFactorClassSerializer(ModelSerializer):
     parent_code = serializers.CharField(source="parent.code", read_only=True, default=None)
 
     class Meta:

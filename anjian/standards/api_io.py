@@ -12,8 +12,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from anjian.core.api import ImportErrorSerializer, ImportUploadSerializer, XlsxRenderer
+from anjian.core.api_fields import Serializer
+from anjian.core.downloads import XLSX, xlsx_response
 from anjian.core.imports import ImportReport, import_upload
-from anjian.enterprises.api_io import ImportErrorSerializer, ImportUploadSerializer, XlsxRenderer
 from anjian.orgs.permissions import IsSystemAdmin
 
 from . import selectors
@@ -22,12 +24,12 @@ from .filters import ChecklistFilter, CriteriaDocumentFilter, MajorHazardCriteri
 from .imports import import_checklists, template_bytes
 from .imports_criteria import import_criteria
 from .imports_criteria import template_bytes as criteria_template_bytes
-from .views_io import XLSX, checklist_export_filename, criteria_export_filename, xlsx_response
+from .views_io import checklist_export_filename, criteria_export_filename
 
 TEMPLATE_FILENAME = "checklist-import-template.xlsx"
 
 
-class ChecklistImportReportSerializer(serializers.Serializer):
+class ChecklistImportReportSerializer(Serializer):
     ok = serializers.BooleanField()
     total_rows = serializers.IntegerField()
     checklists = serializers.IntegerField(help_text="checklists (or new versions) written")
@@ -113,7 +115,7 @@ class CriteriaExportView(GenericAPIView):
         return xlsx_response(export_criteria(documents, criteria), criteria_export_filename())
 
 
-class CriteriaImportReportSerializer(serializers.Serializer):
+class CriteriaImportReportSerializer(Serializer):
     ok = serializers.BooleanField()
     total_rows = serializers.IntegerField()
     created = serializers.IntegerField(help_text="criteria added")

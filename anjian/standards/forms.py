@@ -5,7 +5,8 @@ input; changes go through ``standards.services``."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.forms import DateInput
+from anjian.core import bounds
+from anjian.core.forms import DateInput, Form
 from anjian.enterprises.models import Industry
 from anjian.regions.fields import INDENT
 
@@ -47,7 +48,7 @@ class ChecklistListFilter(ChecklistFilter):
         return self._form
 
 
-class CriteriaFilterForm(forms.Form):
+class CriteriaFilterForm(Form):
     """Filters of the criteria catalogue page (and its export)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=forms.TextInput(
@@ -70,7 +71,7 @@ class CriteriaFilterForm(forms.Form):
         return {name: data.get(name) for name in self.fields if data.get(name) not in (None, "")}
 
 
-class NewVersionForm(forms.Form):
+class NewVersionForm(Form):
     """A new version of a checklist: from which day, its label, and why."""
 
     effective_from = forms.DateField(label=_("Takes effect on"), widget=DateInput(),
@@ -85,17 +86,17 @@ class NewVersionForm(forms.Form):
     wide_fields = ("name", "note")
 
 
-class DeactivateForm(forms.Form):
+class DeactivateForm(Form):
     """Deactivating keeps the record (nothing is deleted) but takes it out of use."""
 
-    reason = forms.CharField(label=_("Reason"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
+    reason = forms.CharField(label=_("Reason"), max_length=bounds.REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("For example: replaced by a local checklist, or created by mistake."))
 
     wide_fields = ("reason",)
 
 
-class ActivateForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=200, required=False,
+class ActivateForm(Form):
+    reason = forms.CharField(label=_("Reason"), max_length=bounds.REASON_MAX, required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
     wide_fields = ("reason",)

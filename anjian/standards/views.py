@@ -12,13 +12,12 @@ same history and events.
 """
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,9 +25,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from anjian.core.events import event_label
-from anjian.core.forms import add_service_errors
 from anjian.core.history import history_rows
 from anjian.core.models import Event
+from anjian.core.pages import form_page, submit
 from anjian.core.workflow import available_steps
 
 from . import events as codes
@@ -153,19 +152,14 @@ def checklist_new_version(request, pk: int):
     checklist = get_object_or_404(selectors.checklists(), pk=pk)
     form = NewVersionForm(_posted(request), initial={
         "version": services.next_version_label(checklist.code), "name": checklist.name})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            new = services.new_checklist_version(
-                checklist, actor=request.user, effective_from=data["effective_from"], version=data["version"],
-                name=data["name"], note=data["note"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Version %(version)s created.") % {"version": new.version})
-            return redirect("standards:detail", pk=new.pk)
-    return render(request, "standards/new_version.html", {"form": form, "checklist": checklist},
-                  status=400 if form.errors else 200)
+    done = submit(
+        request, form,
+        lambda data: services.new_checklist_version(
+            checklist, actor=request.user, effective_from=data["effective_from"], version=data["version"],
+            name=data["name"], note=data["note"]),
+        success=lambda new: _("Version %(version)s created.") % {"version": new.version},
+        then=lambda new: reverse("standards:detail", args=[new.pk]))
+    return done or form_page(request, "standards/new_version.html", {"form": form, "checklist": checklist})
 
 
 @login_required
@@ -175,17 +169,13 @@ def checklist_set_active(request, pk: int, active: bool):
     _require_admin(request.user)
     checklist = get_object_or_404(selectors.checklists(), pk=pk)
     form = (ActivateForm if active else DeactivateForm)(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_checklist_active(checklist, actor=request.user, active=active,
-                                          reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Checklist reactivated.") if active else _("Checklist deactivated."))
-            return redirect("standards:detail", pk=checklist.pk)
-    return render(request, "standards/set_active.html", {"form": form, "checklist": checklist, "active": active},
-                  status=400 if form.errors else 200)
+    done = submit(
+        request, form,
+        lambda data: services.set_checklist_active(checklist, actor=request.user, active=active,
+                                                   reason=form.cleaned_data["reason"]),
+        success=_("Checklist reactivated.") if active else _("Checklist deactivated."),
+        then=reverse("standards:detail", args=[checklist.pk]))
+    return done or form_page(request, "standards/set_active.html", {"form": form, "checklist": checklist, "active": active})
 
 
 CERTAINTY_BADGES = {

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from anjian.core.downloads import text_response, xlsx_response
 from anjian.core.views_imports import import_upload_page
 
 from . import selectors
@@ -21,14 +22,6 @@ from .imports import CHECKLIST_COLUMNS, import_checklists, template_bytes
 from .imports_criteria import CRITERIA_COLUMNS, import_criteria
 from .imports_criteria import template_bytes as criteria_template_bytes
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
 
 def checklist_export_filename() -> str:
     return f"checklists-{timezone.localdate():%Y%m%d}.xlsx"
@@ -38,9 +31,6 @@ def criteria_export_filename() -> str:
     return f"major-hazard-criteria-{timezone.localdate():%Y%m%d}.xlsx"
 
 
-def _text(message: str, status: int) -> HttpResponse:
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
-
 
 @login_required
 @require_GET
@@ -49,7 +39,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     filterset = ChecklistFilter(request.GET, queryset=selectors.checklists())
     if not filterset.is_valid():
         errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items())
-        return _text(_("Invalid filter: %(errors)s") % {"errors": errors}, 400)
+        return text_response(_("Invalid filter: %(errors)s") % {"errors": errors}, 400)
     queryset = active_unless_asked(filterset.qs, request.GET)
     return xlsx_response(export_checklists(queryset), checklist_export_filename())
 

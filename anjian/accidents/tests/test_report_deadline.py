@@ -209,7 +209,7 @@ def test_page_shows_the_deadline_and_extends_it(world, regulator, client, clock)
     # a form error names the field; a valid extension lands back on the accident
     bad = client.post(reverse("accidents:action", args=[acc.pk, "extend_report"]),
                       {"days": 61, "reason": "x", "version": acc.version})
-    assert bad.status_code == 200 and bad.context["form"].errors["days"]
+    assert bad.status_code == 400 and bad.context["form"].errors["days"]
     done = client.post(reverse("accidents:action", args=[acc.pk, "extend_report"]),
                        {"days": 45, "reason": "经批准延期", "version": acc.version})
     assert done.status_code == 302

@@ -171,7 +171,7 @@ def test_api_export_accepts_the_xlsx_media_type(world, api):
 
 
 def exports_media() -> str:
-    from anjian.enterprises.views_io import XLSX
+    from anjian.core.downloads import XLSX
 
     return XLSX
 

@@ -184,6 +184,16 @@ def test_deactivated_user_can_no_longer_log_in(world, api):
     assert User.objects.filter(pk=expert.pk, is_active=False).exists()
 
 
+def test_an_administrator_cannot_deactivate_their_own_account(world, api):
+    # given the administrator deactivating their own account (found by the API contract run:
+    # every later request of theirs answered 401)
+    admin = world.users[Role.ADMIN]
+    response = act_as(api, admin).delete(api_url("user", admin.pk))
+    # then it is refused naming the field, and the account stays active
+    assert response.status_code == 400 and "is_active" in response.json()
+    assert User.objects.get(pk=admin.pk).is_active
+
+
 @pytest.mark.parametrize(
     "password",
     ["short1!", "12345678901", "password1234", "newofficer2026"],

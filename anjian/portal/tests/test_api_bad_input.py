@@ -76,6 +76,20 @@ def test_deeply_nested_json_is_a_400(world):
     assert response.status_code == 400
 
 
+def test_a_json_body_beyond_the_upload_limit_is_a_400_read_no_further(world, settings):
+    # given a JSON body one byte over Django's limit for request bodies (DRF does not apply it)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = APIClient()
+    client.force_authenticate(world.users[Role.ADMIN])
+    body = json.dumps({"location": "x", "description": "y" * 1000})
+    response = client.post("/api/hazards/", body, content_type="application/json")
+    # then it is refused before it is parsed
+    assert response.status_code == 400 and "detail" in response.json()
+    # and a body within the limit is parsed as before (here: refused by its fields)
+    response = client.post("/api/hazards/", json.dumps({"location": "x"}), content_type="application/json")
+    assert response.status_code == 400 and "description" in response.json()
+
+
 def test_numbers_beyond_their_bounds_are_a_400_naming_the_field(world):
     client = APIClient()
     client.force_authenticate(world.users[Role.ADMIN])
@@ -131,3 +145,25 @@ def test_hazard_record_lists_refuse_a_hazard_id_beyond_the_database(world, path)
     response = client.get(path, {"hazard": HUGE})
     assert response.status_code == 400 and "hazard" in response.json()
     assert client.get(path, {"hazard": "1"}).status_code == 200
+
+
+def test_inspection_results_refuse_an_item_beyond_the_database_and_an_oversized_note(world, api):
+    # given the enterprise user's draft inspection record
+    from anjian.inspections.models import InspectionTask
+    from anjian.portal.testing.factories import make_checklist, make_duty
+
+    user = world.users[Role.ENTERPRISE]
+    task = InspectionTask.objects.get(duty=make_duty(world.ent_a, user, checklist=make_checklist(2)))
+    client = APIClient()
+    client.force_authenticate(user)
+    record = client.post("/api/inspection-records/", {"task": task.pk, "location": "储罐区"}, format="json").json()
+    url = f"/api/inspection-records/{record['id']}/results/"
+    item = record["items"][0]["id"]
+    # when a result names an item id beyond any database integer, then 400 naming `item` (was a 500)
+    response = client.post(url, {"results": [{"item": int(HUGE), "result": "pass"}]}, format="json")
+    assert response.status_code == 400 and "item" in response.json()["results"][0], response.content
+    # and a note of 2 MB is refused naming `note` (was stored)
+    response = client.post(url, {"results": [{"item": item, "result": "pass", "note": "漏" * 700_000}]},
+                           format="json")
+    assert response.status_code == 400 and "note" in response.json()["results"][0], response.content
+    assert client.post(url, {"results": [{"item": item, "result": "pass"}]}, format="json").status_code == 200

@@ -139,7 +139,8 @@ def serializer_classes() -> list[type]:
         module = importlib.import_module(info.name)
         for _name, cls in inspect.getmembers(module, inspect.isclass):
             if (cls.__module__ == module.__name__ and issubclass(cls, serializers.Serializer)
-                    and not cls.__name__.startswith("_") and cls not in out):  # "_": an abstract base
+                    and not cls.__name__.startswith("_") and cls not in out  # "_": an abstract base
+                    and not (issubclass(cls, serializers.ModelSerializer) and not hasattr(cls, "Meta"))):
                 out.append(cls)
     return out
 

@@ -62,7 +62,7 @@ def test_create_edit_assess_measure_void_through_pages(world, client):
     point.refresh_from_db()
     assert point.level == "major" and point.score == 252  # D = 252 > 160 under LEC-V3
     r = client.post(reverse("risks:assess", args=[point.pk]), {"method": "ls", "ls_l": "4"})
-    assert r.status_code == 200 and RiskAssessment.objects.filter(risk_point=point).count() == 1
+    assert r.status_code == 400 and RiskAssessment.objects.filter(risk_point=point).count() == 1
     r = client.post(reverse("risks:measure_create", args=[point.pk]), {
         "content": "配电室门常闭并上锁", "control_level": "post", "measure_type": "management", "is_active": "on"})
     assert r.status_code == 302
@@ -88,7 +88,7 @@ def test_other_enterprise_cannot_create_for_ent_a(world, client):
     login(client, world, "other_county")
     r = client.post(reverse("risks:create"), {"enterprise": world.ent_a.pk, "name": "x", "kind": "site",
                                               "responsible_name": "y"})
-    assert r.status_code == 200 and not RiskPoint.objects.exists()
+    assert r.status_code == 400 and not RiskPoint.objects.exists()
     login(client, world, Role.COMMITTEE_OFFICE)
     assert client.get(reverse("risks:create")).status_code == 403
 

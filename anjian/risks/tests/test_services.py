@@ -122,7 +122,7 @@ def test_own_checklists_stay_out_of_the_library_and_other_enterprises(world, api
         inspections.start_record(actor=world.users[Role.ADMIN], enterprise=world.ent_b, kind="government",
                                  checklist=own)
     # the duty form offers it to its own enterprise only
-    from anjian.inspections.forms import checklist_queryset
+    from anjian.inspections.selectors import checklist_queryset
     assert own in checklist_queryset(world.ent_a)
     assert own not in checklist_queryset(world.ent_b)
 

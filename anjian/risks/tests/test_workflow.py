@@ -132,12 +132,12 @@ def test_pages_send_the_version_they_showed(world, client):
     r = client.post(reverse("risks:measure_edit", args=[measure.pk]),
                     {"content": "我改的", "control_level": "team", "measure_type": "management", "version": "1"},
                     HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert r.status_code == 200 and "请刷新后重试" in r.content.decode()
+    assert r.status_code == 400 and "请刷新后重试" in r.content.decode()
     assert ControlMeasure.objects.get(pk=measure.pk).content == "别人改的"
     # and so is an assessment made on the page shown before the change
     r = client.post(reverse("risks:assess", args=[point.pk]),
                     {"method": "ls", "ls_l": "4", "ls_s": "5", "version": "1"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert r.status_code == 200 and "请刷新后重试" in r.content.decode()
+    assert r.status_code == 400 and "请刷新后重试" in r.content.decode()
     assert not RiskAssessment.objects.exists()
 
 
