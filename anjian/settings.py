@@ -280,6 +280,10 @@ ANJIAN_WARN_PLAN_DAYS = int(os.environ.get("ANJIAN_WARN_PLAN_DAYS", "3"))
 ANJIAN_WARN_DUAL_REPORT_DAYS = int(os.environ.get("ANJIAN_WARN_DUAL_REPORT_DAYS", "7"))
 # How often (hours) an open warning's "last confirmed at" is rewritten; 0 = at every scan.
 ANJIAN_WARN_SEEN_REFRESH_HOURS = int(os.environ.get("ANJIAN_WARN_SEEN_REFRESH_HOURS", "24"))
+# Indicators and the wall (assessment): days a warning may stay open before it counts as overdue
+# (our rule, not a regulation), and how often the wall (大屏) reloads itself.
+ANJIAN_WARNING_HANDLING_DAYS = int(os.environ.get("ANJIAN_WARNING_HANDLING_DAYS", "7"))
+ANJIAN_WALL_REFRESH_SECONDS = int(os.environ.get("ANJIAN_WALL_REFRESH_SECONDS", "300"))
 # The scan's schedule (crontab minute field of the periodic task): every 15 minutes.
 ANJIAN_WARN_SCAN_MINUTES = os.environ.get("ANJIAN_WARN_SCAN_MINUTES", "*/15")
 # 包保责任人 checks of major hazard sources: the period of the technical person's check

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.indicator_list, name="indicators"),
     path("indicator/", views.indicator_detail, name="indicator"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("wall/", views.wall, name="wall"),
     path("targets/", views.agreement_list, name="agreements"),
     path("targets/<int:pk>/", views.agreement_detail, name="agreement"),
     path("targets/<int:pk>/sign/", views.agreement_sign, name="agreement_sign"),

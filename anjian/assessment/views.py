@@ -24,6 +24,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -155,6 +156,24 @@ def dashboard(request):
     return render(request, "assessment/dashboard.html", {
         "subject": subject, "region": region, "department": department, "period": period, "form": form,
         "data": data, "charts": dash.charts(data), "ancestors": _ancestors(request.user, region)})
+
+
+WALL_REFRESH_SECONDS = getattr(settings, "ANJIAN_WALL_REFRESH_SECONDS", 300)
+
+
+@login_required
+@require_GET
+def wall(request):
+    """The dashboard full screen (大屏) for the command centre: the headline figures against their
+    targets and the charts, without the menu, reloading itself every few minutes
+    (``ANJIAN_WALL_REFRESH_SECONDS``, 300 by default)."""
+    subject, region, department, period, _form = _unit(request)
+    rows = dash.headline(request.user, subject, period)
+    query = request.GET.urlencode()
+    return render(request, "assessment/wall.html", {
+        "subject": subject, "period": period, "rows": rows, "refresh": WALL_REFRESH_SECONDS,
+        "data_url": f"{reverse('api-indicator-dashboard')}{'?' + query if query else ''}",
+        "now": timezone.localtime()})
 
 
 # --- target-responsibility agreements --------------------------------------------------------------

@@ -152,3 +152,10 @@ def test_lists_cost_a_bounded_number_of_queries(city, django_assert_max_num_quer
 
 
 
+
+
+def test_wall_mode(world, hazards, settings):
+    """The full-screen wall: the headline figures, no menu, reloading itself."""
+    html = client_for(world.users[Role.COMMITTEE_OFFICE]).get(reverse("assessment:wall"), **ZH).content.decode()
+    assert 'http-equiv="refresh"' in html and "33.33%" in html and 'data-theme="dark"' in html
+    assert "as-wall" in html and not leaks(html)

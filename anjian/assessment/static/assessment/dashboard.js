@@ -11,8 +11,10 @@
     function chart(name, option) {
       var el = root.querySelector('[data-chart="' + name + '"]');
       if (!el) { return null; }
-      var c = window.echarts.init(el);
+      var c = window.echarts.init(el, root.getAttribute("data-theme") || null);
+      option.backgroundColor = "transparent";
       c.setOption(option);
+      el.setAttribute("data-drawn", "1");
       charts.push(c);
       return c;
     }
