@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from anjian.core.api import AvailableActionsField, ScopedReadOnlyViewSet, ScopedRelatedFieldsMixin
 from anjian.core.api_fields import ActionPermission, EnumField, ModelSerializer, Serializer, UserNameField
 from anjian.core.filters import BaseFilterSet, in_industry, in_region
+from anjian.core.pages import scoped_list
 from anjian.core.pagination import StandardPagination
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.models import Department
@@ -106,7 +107,7 @@ class AddEnterprisesInput(StepInput):
 def _add(plan, user, data, version):
     from django.db.models import Q
 
-    qs = Enterprise.objects.for_user(user)
+    qs = scoped_list(user, Enterprise)
     if data.get("region"):
         qs = in_region(qs, data["region"])
     if data.get("industry"):

@@ -125,7 +125,7 @@ class SteeringReasonSerializer(VersionSerializer):
 
 # --- units -----------------------------------------------------------------------------------------------
 
-class UnitSerializer(ModelSerializer):
+class UnitSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     committee = serializers.SlugRelatedField(source="committee_region", slug_field="code",
                                              queryset=Region.objects.all())
     committee_name = serializers.CharField(source="committee_region.name", read_only=True)
@@ -397,7 +397,7 @@ class AvailableActionsMixin:
         return available_steps(self.machine, policy, self.context["request"].user, obj)
 
 
-class TourSerializer(AvailableActionsMixin, ModelSerializer):
+class TourSerializer(ScopedRelatedFieldsMixin, AvailableActionsMixin, ModelSerializer):
     machine = TOUR_MACHINE
     committee = serializers.SlugRelatedField(source="committee_region", slug_field="code",
                                              queryset=Region.objects.all())
@@ -609,7 +609,7 @@ class PhaseSerializer(ModelSerializer):
         read_only_fields = ["seq"]
 
 
-class SteeringPlanSerializer(ModelSerializer):
+class SteeringPlanSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     committee = serializers.SlugRelatedField(source="committee_region", slug_field="code",
                                              queryset=Region.objects.all())
     kind = EnumField(PlanKind, enum_name="SteeringPlanKindEnum")
@@ -702,7 +702,7 @@ class AssignmentSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class SteeringTaskSerializer(AvailableActionsMixin, ModelSerializer):
+class SteeringTaskSerializer(ScopedRelatedFieldsMixin, AvailableActionsMixin, ModelSerializer):
     machine = TASK_MACHINE
     plan = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.all())
     state = EnumField(TaskState, enum_name="SteeringTaskStateEnum", read_only=True)
@@ -898,7 +898,7 @@ class ProgressReportViewSet(ScopedReadOnlyViewSet):
 
 # --- duty lists (责任清单) ---------------------------------------------------------------------------------
 
-class SteeringDutySerializer(ModelSerializer):
+class SteeringDutySerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     committee = serializers.SlugRelatedField(source="committee_region", slug_field="code",
                                              queryset=Region.objects.all())
     holder = EnumField(DutyHolder, enum_name="SteeringDutyHolderEnum")
@@ -915,7 +915,7 @@ class SteeringDutySerializer(ModelSerializer):
         read_only_fields = ["seq", "is_voided"]
 
 
-class DutyImportSerializer(Serializer):
+class DutyImportSerializer(ScopedRelatedFieldsMixin, Serializer):
     committee = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     file = serializers.FileField(help_text="An .xlsx or .csv file laid out like the import template.")
 

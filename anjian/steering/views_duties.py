@@ -107,7 +107,7 @@ def _import_committee(request) -> Region | None:
     (?committee=<division code>) among the regions of their scope."""
     code = request.GET.get("committee") or ""
     if code:
-        return Region.objects.for_user(request.user).filter(code=code).first()
+        return scoped_list(request, Region).filter(code=code).first()
     own = getattr(request.user, "scope_region", None)
     return own if not getattr(request.user, "is_system_admin", False) else None
 
