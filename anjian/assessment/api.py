@@ -98,7 +98,7 @@ class IndicatorListView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: {"type": "array", "items": {"type": "object", "additionalProperties": {}}}})
     def get(self, request):
         return Response([declaration(i) for i in indicators.all_indicators()])
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 
 COMPONENTS: dict[str, dict[str, Any]] = {
@@ -83,7 +85,12 @@ def add_error_responses(result: dict[str, Any], generator, request, public) -> d
     """drf-spectacular post-processing hook: the error answers of every operation."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     for name, component in COMPONENTS.items():
-        schemas.setdefault(name, component)
+        # A serializer named like a shared error body would silently replace it (enforcement's
+        # declared conflicts once turned every 409 into a conflict record): refuse.
+        if name in schemas and schemas[name] != component:
+            raise ImproperlyConfigured(f"A serializer's component is named {name!r}, like the shared error "
+                                       "body of core/schema.py: give the serializer another name")
+        schemas[name] = component
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:

@@ -312,7 +312,7 @@ class CertificateViewSet(RecordViewSet):
 
 # --- conflicts -------------------------------------------------------------------------------------
 
-class ConflictSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
+class DeclaredConflictSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     officer = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True,
                                                  help_text="the officer (default: the caller, unless an expert "
                                                            "is named)")
@@ -336,11 +336,11 @@ class ConflictSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
                                          expert=expert, data=validated)
 
 
-class ConflictDetailSerializer(ConflictSerializer):
+class DeclaredConflictDetailSerializer(DeclaredConflictSerializer):
     available_actions = AvailableActionsField(CONFLICT_MACHINE, policy)
 
-    class Meta(ConflictSerializer.Meta):
-        fields = [*ConflictSerializer.Meta.fields, "available_actions"]
+    class Meta(DeclaredConflictSerializer.Meta):
+        fields = [*DeclaredConflictSerializer.Meta.fields, "available_actions"]
         read_only_fields = fields
 
 
@@ -356,9 +356,9 @@ class ConflictViewSet(RecordViewSet):
 
     http_method_names = ["get", "post", "delete", "head", "options"]
     queryset = ConflictDeclaration.objects.all()
-    serializer_class = ConflictSerializer
-    detail_serializer = ConflictDetailSerializer
-    write_serializer = ConflictSerializer
+    serializer_class = DeclaredConflictSerializer
+    detail_serializer = DeclaredConflictDetailSerializer
+    write_serializer = DeclaredConflictSerializer
     basename_for_schema = "enforcement_conflicts"
     filterset_class = ConflictFilter
     ordering_fields = ["declared_on", "id"]

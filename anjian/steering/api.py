@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -953,7 +954,7 @@ class DutyViewSet(EventsActionMixin, HistoryActionMixin, ScopedViewSet):
                                                    version=version)
 
     @extend_schema(request={"multipart/form-data": DutyImportSerializer},
-                   responses={201: ImportReportSerializer, 400: ImportReportSerializer})
+                   responses={201: ImportReportSerializer, 400: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_file(self, request):
         from anjian.core.imports import ImportFileError, ImportReport
