@@ -22,6 +22,13 @@ TODAY = timezone.localdate()
 LATER = TODAY + datetime.timedelta(days=30)
 
 
+@pytest.fixture(autouse=True)
+def _on_today(clock):
+    """TODAY is read once, when the module is collected; the clock stays on that day (at local noon),
+    so a run that crosses local midnight does not move "today" under the tests."""
+    clock(TODAY)
+
+
 def _photo(name="p.jpg"):
     return image_upload(name)
 
