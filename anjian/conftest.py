@@ -29,6 +29,21 @@ def pytest_sessionstart(session):
         raise pytest.UsageError(f"ANJIAN_REQUIRE_BROWSER=1 but Chromium ({CHROMIUM}) or Playwright is missing")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_sqlite():
+    """On SQLite the test database is in memory, and Django's live server hands every request
+    thread the test's own connection. Two requests at once on that one connection (a page and
+    the figures it fetches) can deadlock inside the sqlite3 module: one thread holds the
+    connection's mutex while a Django SQL function waits for the GIL, the other holds the GIL
+    while it waits for the mutex, and the whole interpreter stops (no timeout can fire). The
+    browser tests' live server therefore serves one request at a time on SQLite (each body read
+    out under the lock); PostgreSQL gives every thread its own connection and stays concurrent."""
+    from anjian.core.testing.browser import serialise_live_server_on_sqlite
+
+    with serialise_live_server_on_sqlite():
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_reference_caches():
     """Region paths and the industry taxonomy are cached per process (core.scoping); a test's

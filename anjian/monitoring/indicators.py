@@ -1,118 +1,196 @@
-"""Indicator selectors of online monitoring, for the assessment app's indicator registry.
+"""Online monitoring's indicators (core.indicators): how many major hazard sources and sensors
+report, how many limit alarms open and how many of those are acknowledged and disposed of.
 
-Each is ``f(user, *, start, end, region=None) -> IndicatorValue``: the caller's jurisdiction
-(``for_user``), optionally narrowed to a region's subtree (``region``: a region code), over the
-period [start, end). Each answers the value, its numerator and denominator, and the queryset of the
-records behind it (what a drill-down lists). ``None`` as the value means "not available" (no
-denominator), never zero.
-
-- ``connection_rate``: major hazard sources in operation that reported a reading in the period ÷
-  major hazard sources in operation (S ≥ 1, not voided). Records: the sources.
-- ``online_rate``: active sensors that reported in the period ÷ active sensors. Records: the sensors.
-- ``alarms_per_source``: limit alarms opened in the period ÷ monitored sources. Records: the alarms.
-- ``acknowledgement_minutes``: mean minutes from opening to acknowledgement of the alarms opened in
-  the period and acknowledged. Records: those alarms.
-- ``disposal_rate``: alarms opened in the period and disposed of (disposed or closed after
-  disposal) ÷ alarms opened in the period. Records: the alarms opened.
-"""
+"Reported in the period" reads the hourly rollups (``Rollup``, kept after the raw readings are
+dropped by retention), so a past month is judged by what arrived in that month, not by a sensor's
+latest reading. Every figure is one grouped query per table for all subjects (``Context.by_subject``)."""
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
-from typing import Any
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from django.db.models import Avg, DurationField, ExpressionWrapper, F, QuerySet
+from anjian.core.indicators import (
+    HIGHER,
+    LOWER,
+    Column,
+    Context,
+    Drill,
+    DrillPart,
+    Indicator,
+    Unit,
+    count,
+    missing_and_counted,
+    rate,
+    register,
+)
+from anjian.majorhazards.choices import SourceState
+from anjian.majorhazards.models import MajorHazardSource
 
-from anjian.core.paths import subtree_q
+from .choices import AlarmKind, AlarmState, Grain
+from .models import Alarm, Rollup, Sensor
 
-from .choices import AlarmKind
-from .models import Alarm, MonitoredSource, Sensor
+GROUP = "monitoring"
+ORDER = 600
 
-
-@dataclass
-class IndicatorValue:
-    value: float | None
-    numerator: float
-    denominator: float
-    records: QuerySet
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "numerator": self.numerator, "denominator": self.denominator}
+BASIS = gettext_lazy("《危险化学品重大危险源监督管理暂行规定》 (原国家安全监管总局令第40号) Art. 13 (monitoring and "
+                     "alarm systems of a major hazard source) and the seeds' “重大危险源在线监测接入率” target; the "
+                     "formula is ours — unconfirmed.")
 
 
-def _region(qs: QuerySet, region: str | None, field: str = "region_path") -> QuerySet:
-    if not region:
+def _reported(ctx: Context, sensor_field: str) -> Q:
+    """An hourly rollup of the record's sensor(s) in the period: it reported then."""
+    start, end = ctx.period.bounds()
+    return Q(Exists(Rollup.objects.filter(**{sensor_field: OuterRef("pk")}, grain=Grain.HOUR,
+                                          start__gte=start, start__lt=end)))
+
+
+# --- connection of major hazard sources -------------------------------------------------------------
+
+def _sources(ctx: Context):
+    """Major hazard sources (S ≥ 1) in operation: what must be connected."""
+    return ctx.scoped(MajorHazardSource).filter(is_major=True, state=SourceState.IN_OPERATION)
+
+
+def _connection(ctx: Context):
+    return ctx.memo("monitoring.sources", lambda: ctx.by_subject(
+        _sources(ctx), sources=Count("pk"), reported=Count("pk", filter=_reported(ctx, "sensor__source"))))
+
+
+def _source_records(ctx: Context, part: str):
+    qs = _sources(ctx).filter(_reported(ctx, "sensor__source"))
+    if part == "counted":
         return qs
-    from anjian.core.scoping import region_path
-
-    path = region_path(region)
-    if path is None:
-        return qs.none()
-    return qs.filter(subtree_q(field, path))
+    return _sources(ctx).exclude(pk__in=qs.values("pk"))
 
 
-def _rate(num: int, den: int) -> float | None:
-    return round(num / den, 4) if den else None
+SOURCE_COLUMNS = (
+    Column("enterprise__name", gettext_lazy("Enterprise")),
+    Column("name", pgettext_lazy("major hazard", "Name")),
+    Column("grade", pgettext_lazy("major hazard", "Grade")),
+)
+
+register(Indicator(
+    code="monitoring_connection_rate", name=gettext_lazy("Online monitoring connection rate of major hazard sources"),
+    unit=Unit.PERCENT, direction=HIGHER, group=GROUP, order=ORDER + 1,
+    computation=gettext_lazy("Major hazard sources in operation with at least one sensor reading in the period ÷ all "
+                             "major hazard sources in operation."),
+    basis=BASIS, numerator_label=gettext_lazy("reporting"), denominator_label=gettext_lazy("sources"),
+    evaluate=lambda ctx: {k: rate(c["reported"], c["sources"],
+                                  empty_note=str(gettext_lazy("No major hazard source is in operation.")))
+                          for k, c in _connection(ctx).items()},
+    drill=Drill("majorhazards.MajorHazardSource",
+                missing_and_counted(gettext_lazy("Not reporting"), gettext_lazy("Reporting")),
+                _source_records, SOURCE_COLUMNS, url_name="majorhazards:detail"),
+))
 
 
-def connection_rate(user, *, start: datetime.datetime, end: datetime.datetime,
-                    region: str | None = None) -> IndicatorValue:
-    from anjian.majorhazards.choices import SourceState
-    from anjian.majorhazards.models import MajorHazardSource
+# --- sensors online ---------------------------------------------------------------------------------
 
-    sources = _region(MajorHazardSource.objects.for_user(user).filter(
-        is_major=True, state=SourceState.IN_OPERATION), region)
-    reporting = MonitoredSource.objects.filter(last_reading_at__gte=start, connected_at__lt=end)
-    connected = sources.filter(monitoring__in=reporting)
-    den, num = sources.count(), connected.count()
-    return IndicatorValue(_rate(num, den), num, den, sources)
+def _sensors(ctx: Context):
+    """The sensors registered before the period ended (voided ones are not counted)."""
+    return ctx.scoped(Sensor).filter(created_at__lt=ctx.period.bounds()[1])
 
 
-def online_rate(user, *, start: datetime.datetime, end: datetime.datetime, region: str | None = None) -> IndicatorValue:
-    sensors = _region(Sensor.objects.for_user(user).filter(created_at__lt=end), region)
-    den = sensors.count()
-    num = sensors.filter(last_reading_at__gte=start).count()
-    return IndicatorValue(_rate(num, den), num, den, sensors)
+def _online(ctx: Context):
+    return ctx.memo("monitoring.sensors", lambda: ctx.by_subject(
+        _sensors(ctx), sensors=Count("pk"), reported=Count("pk", filter=_reported(ctx, "sensor"))))
 
 
-def _opened(user, start, end, region) -> QuerySet:
-    return _region(Alarm.objects.for_user(user).filter(kind=AlarmKind.LIMIT, opened_at__gte=start,
-                                                        opened_at__lt=end), region)
+def _sensor_records(ctx: Context, part: str):
+    qs = _sensors(ctx).filter(_reported(ctx, "sensor"))
+    if part == "counted":
+        return qs
+    return _sensors(ctx).exclude(pk__in=qs.values("pk"))
 
 
-def alarms_per_source(user, *, start: datetime.datetime, end: datetime.datetime,
-                      region: str | None = None) -> IndicatorValue:
-    alarms = _opened(user, start, end, region)
-    den = _region(MonitoredSource.objects.for_user(user), region).count()
-    num = alarms.count()
-    return IndicatorValue(round(num / den, 4) if den else None, num, den, alarms)
+SENSOR_COLUMNS = (
+    Column("enterprise__name", gettext_lazy("Enterprise")),
+    Column("source__name", gettext_lazy("Major hazard source")),
+    Column("code", gettext_lazy("Code")),
+    Column("name", pgettext_lazy("sensor", "Name")),
+)
+
+register(Indicator(
+    code="monitoring_online_rate", name=gettext_lazy("Sensor online rate"), unit=Unit.PERCENT, direction=HIGHER,
+    group=GROUP, order=ORDER + 2,
+    computation=gettext_lazy("Sensors with at least one reading in the period ÷ sensors registered before the period "
+                             "ended (voided sensors are not counted)."),
+    basis=BASIS, numerator_label=gettext_lazy("reporting"), denominator_label=gettext_lazy("sensors"),
+    evaluate=lambda ctx: {k: rate(c["reported"], c["sensors"],
+                                  empty_note=str(gettext_lazy("No sensor is registered.")))
+                          for k, c in _online(ctx).items()},
+    drill=Drill("monitoring.Sensor", missing_and_counted(gettext_lazy("Silent"), gettext_lazy("Reporting")),
+                _sensor_records, SENSOR_COLUMNS),
+))
 
 
-def acknowledgement_minutes(user, *, start: datetime.datetime, end: datetime.datetime,
-                            region: str | None = None) -> IndicatorValue:
-    acked = _opened(user, start, end, region).filter(acknowledged_at__isnull=False)
-    took = ExpressionWrapper(F("acknowledged_at") - F("opened_at"), output_field=DurationField())
-    agg = acked.aggregate(mean=Avg(took))
-    n = acked.count()
-    mean = agg["mean"]
-    value = round(mean.total_seconds() / 60, 2) if mean is not None else None
-    return IndicatorValue(value, value * n if value is not None else 0, n, acked)
+# --- limit alarms -----------------------------------------------------------------------------------
+
+def _limit_alarms(ctx: Context):
+    return ctx.scoped(Alarm).filter(ctx.period.q("opened_at"), kind=AlarmKind.LIMIT)
 
 
-def disposal_rate(user, *, start: datetime.datetime, end: datetime.datetime,
-                  region: str | None = None) -> IndicatorValue:
-    alarms = _opened(user, start, end, region)
-    den = alarms.count()
-    num = alarms.filter(disposed_at__isnull=False).count()
-    return IndicatorValue(_rate(num, den), num, den, alarms)
+def _alarm_counts(ctx: Context):
+    return ctx.memo("monitoring.alarms", lambda: ctx.by_subject(
+        _limit_alarms(ctx), opened=Count("pk"),
+        acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+        disposed=Count("pk", filter=Q(disposed_at__isnull=False))))
 
 
-#: Name → selector, for the indicator registry.
-INDICATORS = {
-    "monitoring_connection_rate": connection_rate,
-    "monitoring_online_rate": online_rate,
-    "monitoring_alarms_per_source": alarms_per_source,
-    "monitoring_acknowledgement_minutes": acknowledgement_minutes,
-    "monitoring_disposal_rate": disposal_rate,
-}
+ALARM_COLUMNS = (
+    Column("number", pgettext_lazy("alarm", "Number")),
+    Column("enterprise__name", gettext_lazy("Enterprise")),
+    Column("source__name", gettext_lazy("Major hazard source")),
+    Column("opened_at", gettext_lazy("Opened at"), kind="datetime"),
+    Column("state", gettext_lazy("State"), choices=AlarmState.choices),
+)
+
+
+def _alarm_records(field: str):
+    def records(ctx: Context, part: str):
+        qs = _limit_alarms(ctx)
+        if part == "opened":
+            return qs
+        done = qs.filter(**{f"{field}__isnull": False})
+        return done if part == "counted" else qs.filter(**{f"{field}__isnull": True})
+    return records
+
+
+NO_ALARMS = gettext_lazy("No limit alarm opened in this period.")
+
+register(Indicator(
+    code="monitoring_limit_alarms", name=gettext_lazy("Limit alarms"), unit=Unit.COUNT, direction=LOWER,
+    group=GROUP, order=ORDER + 3,
+    computation=gettext_lazy("Alarms opened in the period because a sensor breached a limit for its minimum "
+                             "duration (silent sensors and disconnections are not counted)."),
+    basis=BASIS,
+    evaluate=lambda ctx: {k: count(c["opened"]) for k, c in _alarm_counts(ctx).items()},
+    drill=Drill("monitoring.Alarm", (DrillPart("opened", gettext_lazy("Opened"), "numerator"),),
+                _alarm_records("opened_at"), ALARM_COLUMNS, url_name="monitoring:alarm"),
+))
+
+register(Indicator(
+    code="monitoring_acknowledgement_rate", name=gettext_lazy("Alarm acknowledgement rate"), unit=Unit.PERCENT,
+    direction=HIGHER, group=GROUP, order=ORDER + 4,
+    computation=gettext_lazy("Limit alarms opened in the period that were acknowledged ÷ limit alarms opened in the "
+                             "period."),
+    basis=BASIS, numerator_label=gettext_lazy("acknowledged"), denominator_label=gettext_lazy("opened"),
+    evaluate=lambda ctx: {k: rate(c["acknowledged"], c["opened"], empty_note=str(NO_ALARMS))
+                          for k, c in _alarm_counts(ctx).items()},
+    drill=Drill("monitoring.Alarm", missing_and_counted(gettext_lazy("Not acknowledged"),
+                                                        gettext_lazy("Acknowledged")),
+                _alarm_records("acknowledged_at"), ALARM_COLUMNS, url_name="monitoring:alarm"),
+))
+
+register(Indicator(
+    code="monitoring_disposal_rate", name=gettext_lazy("Alarm disposal rate"), unit=Unit.PERCENT, direction=HIGHER,
+    group=GROUP, order=ORDER + 5,
+    computation=gettext_lazy("Limit alarms opened in the period whose disposal was recorded ÷ limit alarms opened in "
+                             "the period."),
+    basis=BASIS, numerator_label=gettext_lazy("disposed"), denominator_label=gettext_lazy("opened"),
+    evaluate=lambda ctx: {k: rate(c["disposed"], c["opened"], empty_note=str(NO_ALARMS))
+                          for k, c in _alarm_counts(ctx).items()},
+    drill=Drill("monitoring.Alarm", missing_and_counted(gettext_lazy("Not disposed"), gettext_lazy("Disposed")),
+                _alarm_records("disposed_at"), ALARM_COLUMNS, url_name="monitoring:alarm"),
+))

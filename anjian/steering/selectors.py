@@ -69,12 +69,17 @@ REPORT_PARTS = ("on_time", "late", "missing")
 still not submitted after it. Reports not yet due and not submitted are not counted."""
 
 
-def _due_reports(path: str, start: datetime.date, end: datetime.date, today: datetime.date) -> QuerySet:
-    return (MonthlyReport.objects.filter(subtree_q("region_path", path), _months(start, end), is_voided=False)
+def due_reports(reports: QuerySet, start: datetime.date, end: datetime.date, today: datetime.date) -> QuerySet:
+    """The ``reports`` of the months from ``start`` to ``end`` that count: submitted, or past due."""
+    return (reports.filter(_months(start, end), is_voided=False)
             .filter(Q(first_submitted_at__isnull=False) | Q(due_on__lt=today)))
 
 
-def _report_part(part: str) -> Q:
+def _due_reports(path: str, start: datetime.date, end: datetime.date, today: datetime.date) -> QuerySet:
+    return due_reports(MonthlyReport.objects.filter(subtree_q("region_path", path)), start, end, today)
+
+
+def report_part(part: str) -> Q:
     submitted = Q(first_submitted_at__isnull=False)
     return {"on_time": submitted & Q(late=False), "late": submitted & Q(late=True),
             "missing": Q(first_submitted_at__isnull=True)}[part]
@@ -87,7 +92,7 @@ def report_timeliness(path: str, start: datetime.date, end: datetime.date, *,
     due by ``today`` (a report submitted early counts even before its due day). One aggregate."""
     today = today or timezone.localdate()
     counts = _due_reports(path, start, end, today).aggregate(
-        **{part: Count("pk", filter=_report_part(part)) for part in REPORT_PARTS})
+        **{part: Count("pk", filter=report_part(part)) for part in REPORT_PARTS})
     due = sum(counts.values())
     return Figure(numerator=counts["on_time"], denominator=due, parts=counts,
                   explanation="两议一报及时率 = 按期报送的月度报告数 ÷ 已到截止日（或已报送）的月度报告数；"
@@ -100,7 +105,7 @@ def report_timeliness_records(path: str, start: datetime.date, end: datetime.dat
     if part not in REPORT_PARTS:
         raise ValueError(f"part must be one of {REPORT_PARTS}")
     today = today or timezone.localdate()
-    return (_due_reports(path, start, end, today).filter(_report_part(part))
+    return (_due_reports(path, start, end, today).filter(report_part(part))
             .select_related("unit").order_by("period", "unit__sort", "unit__name", "pk"))
 
 
@@ -111,15 +116,21 @@ RECTIFICATION_PARTS = ("on_time", "late", "overdue")
 the office's verification), reported after it, still not reported after it."""
 
 
-def _due_rectifications(path: str, start: datetime.date, end: datetime.date, today: datetime.date) -> QuerySet:
-    return (TourFinding.objects.filter(subtree_q("region_path", path), is_voided=False, tour__is_voided=False,
-                                       deadline__gte=start, deadline__lte=end)
+def due_rectifications(findings: QuerySet, start: datetime.date, end: datetime.date,
+                       today: datetime.date) -> QuerySet:
+    """The tour ``findings`` whose rectification deadline falls from ``start`` to ``end`` and counts:
+    reported done, or past the deadline."""
+    return (findings.filter(is_voided=False, tour__is_voided=False, deadline__gte=start, deadline__lte=end)
             .exclude(state=FindingState.NOTED).exclude(tour__state=TourState.PLANNED)
             .filter(Q(reported_on__isnull=False, state__in=(FindingState.REPORTED, FindingState.CLOSED))
                     | Q(deadline__lt=today)))
 
 
-def _rectification_part(part: str) -> Q:
+def _due_rectifications(path: str, start: datetime.date, end: datetime.date, today: datetime.date) -> QuerySet:
+    return due_rectifications(TourFinding.objects.filter(subtree_q("region_path", path)), start, end, today)
+
+
+def rectification_part(part: str) -> Q:
     done = Q(state__in=(FindingState.REPORTED, FindingState.CLOSED))
     return {"on_time": done & Q(reported_on__lte=F("deadline")), "late": done & Q(reported_on__gt=F("deadline")),
             "overdue": Q(state=FindingState.OPEN)}[part]
@@ -132,7 +143,7 @@ def tour_rectification(path: str, start: datetime.date, end: datetime.date, *,
     that were reported already), reported done on or before the deadline. One aggregate."""
     today = today or timezone.localdate()
     counts = _due_rectifications(path, start, end, today).aggregate(
-        **{part: Count("pk", filter=_rectification_part(part)) for part in RECTIFICATION_PARTS})
+        **{part: Count("pk", filter=rectification_part(part)) for part in RECTIFICATION_PARTS})
     return Figure(numerator=counts["on_time"], denominator=sum(counts.values()), parts=counts,
                   explanation="巡查督导问题按期整改率 = 在整改期限内报告整改完成的问题数 ÷ 整改期限已到（或已报告整改）的问题数；"
                               "被退回重新整改的问题按最近一次报告日期计。")
@@ -144,7 +155,7 @@ def tour_rectification_records(path: str, start: datetime.date, end: datetime.da
     if part not in RECTIFICATION_PARTS:
         raise ValueError(f"part must be one of {RECTIFICATION_PARTS}")
     today = today or timezone.localdate()
-    return (_due_rectifications(path, start, end, today).filter(_rectification_part(part))
+    return (_due_rectifications(path, start, end, today).filter(rectification_part(part))
             .select_related("tour", "unit").order_by("deadline", "pk"))
 
 
@@ -155,14 +166,20 @@ TASK_PARTS = ("on_time", "late", "overdue")
 open after it. Cancelled tasks are not counted."""
 
 
-def _due_tasks(path: str, start: datetime.date, end: datetime.date, today: datetime.date) -> QuerySet:
-    return (TaskAssignment.objects.filter(subtree_q("region_path", path), is_voided=False, role=AssignmentRole.LEAD,
-                                          task__is_voided=False, task__deadline__gte=start, task__deadline__lte=end)
+def due_tasks(assignments: QuerySet, start: datetime.date, end: datetime.date, today: datetime.date) -> QuerySet:
+    """The lead units' parts among ``assignments`` in tasks whose deadline falls from ``start`` to
+    ``end`` and count: completed, or past the deadline (cancelled tasks never count)."""
+    return (assignments.filter(is_voided=False, role=AssignmentRole.LEAD, task__is_voided=False,
+                               task__deadline__gte=start, task__deadline__lte=end)
             .exclude(task__state=TaskState.CANCELLED)
             .filter(Q(task__state=TaskState.COMPLETED) | Q(task__deadline__lt=today)))
 
 
-def _task_part(part: str) -> Q:
+def _due_tasks(path: str, start: datetime.date, end: datetime.date, today: datetime.date) -> QuerySet:
+    return due_tasks(TaskAssignment.objects.filter(subtree_q("region_path", path)), start, end, today)
+
+
+def task_part(part: str) -> Q:
     done = Q(task__state=TaskState.COMPLETED)
     return {"on_time": done & Q(task__completed_on__lte=F("task__deadline")),
             "late": done & Q(task__completed_on__gt=F("task__deadline")),
@@ -176,7 +193,7 @@ def task_completion(path: str, start: datetime.date, end: datetime.date, *,
     passed by ``today`` (or that is completed already). One aggregate."""
     today = today or timezone.localdate()
     counts = _due_tasks(path, start, end, today).aggregate(
-        **{part: Count("pk", filter=_task_part(part)) for part in TASK_PARTS})
+        **{part: Count("pk", filter=task_part(part)) for part in TASK_PARTS})
     return Figure(numerator=counts["on_time"], denominator=sum(counts.values()), parts=counts,
                   explanation="重点任务按期完成率 = 按期办结的任务数 ÷ 期限已到（或已办结）的任务数，按牵头单位计；"
                               "已取消的任务不计。")
@@ -188,7 +205,7 @@ def task_completion_records(path: str, start: datetime.date, end: datetime.date,
     if part not in TASK_PARTS:
         raise ValueError(f"part must be one of {TASK_PARTS}")
     today = today or timezone.localdate()
-    return (_due_tasks(path, start, end, today).filter(_task_part(part))
+    return (_due_tasks(path, start, end, today).filter(task_part(part))
             .select_related("task__plan", "unit").order_by("task__deadline", "pk"))
 
 

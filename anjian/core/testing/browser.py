@@ -3,6 +3,8 @@ downloaded browser. A test module marks itself with ``BROWSER_MARKS`` (skipped w
 reason where Chromium or Playwright is missing) and opens pages with ``launch``/``new_page``."""
 
 import os
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,41 @@ def wait_until(page, expression: str, arg=None, timeout: float = 15_000) -> None
         if time.monotonic() > deadline:
             raise TimeoutError(f"{expression!r} still false after {timeout / 1000:.0f} s")
         page.wait_for_timeout(100)
+
+
+@contextmanager
+def serialise_live_server_on_sqlite():
+    """While active, a live server on SQLite handles one request at a time (see the
+    ``_one_request_at_a_time_on_sqlite`` fixture in anjian/conftest.py for why)."""
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    lock = threading.Lock()
+    create_server = LiveServerThread._create_server
+
+    def serialised(app):
+        def handle(environ, start_response):
+            with lock:
+                result = app(environ, start_response)
+                try:
+                    body = b"".join(result)
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+            return [body]
+        return handle
+
+    def _create_server(self, *args, **kwargs):
+        server = create_server(self, *args, **kwargs)
+        set_app = server.set_app
+        server.set_app = lambda app: set_app(serialised(app))
+        return server
+
+    LiveServerThread._create_server = _create_server
+    try:
+        yield
+    finally:
+        LiveServerThread._create_server = create_server

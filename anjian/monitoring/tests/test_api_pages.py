@@ -11,7 +11,6 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from anjian.monitoring import indicators
 from anjian.monitoring.choices import AlarmState
 from anjian.monitoring.ingest import Decoded, Incoming, store
 from anjian.monitoring.models import Alarm, Reading, Rollup, Sensor
@@ -198,36 +197,6 @@ def test_the_sensor_form_names_the_field_in_error(world, source):
 
 
 # --- indicators and storage --------------------------------------------------------------------------
-
-def test_indicators_answer_a_value_and_the_records_behind_it(world, source):
-    a = make_sensor(world, source)
-    make_sensor(world, source, code="LT-102")
-    make_source(world, name="未接入罐区")  # a major source with no sensors
-    send(a, [17, 17, 17, 17])
-    alarm = Alarm.objects.get(sensor=a)
-    from anjian.monitoring import services
-
-    services.acknowledge(alarm, actor=world.users[Role.ENTERPRISE])
-    user = world.users[Role.REGULATOR]
-    start, end = timezone.now() - datetime.timedelta(days=1), timezone.now() + datetime.timedelta(minutes=1)
-    connection_rate = indicators.connection_rate(user, start=start, end=end)
-    assert (connection_rate.numerator, connection_rate.denominator, connection_rate.value) == (1, 2, 0.5)
-    assert connection_rate.records.count() == 2
-    online = indicators.online_rate(user, start=start, end=end)
-    assert (online.numerator, online.denominator) == (1, 2)
-    per_source = indicators.alarms_per_source(user, start=start, end=end)
-    assert (per_source.numerator, per_source.denominator, per_source.value) == (1, 1, 1.0)
-    ack = indicators.acknowledgement_minutes(user, start=start, end=end)
-    assert ack.denominator == 1 and ack.value is not None and ack.value >= 0
-    assert indicators.disposal_rate(user, start=start, end=end).value == 0.0
-    # another county's regulator: nothing, and "not available" rather than zero
-    other = indicators.connection_rate(world.users["other_county"], start=start, end=end)
-    assert (other.value, other.denominator) == (None, 0)
-    assert indicators.connection_rate(user, start=start, end=end, region=world.county_b.code).denominator == 0
-    assert set(indicators.INDICATORS) == {"monitoring_connection_rate", "monitoring_online_rate",
-                                          "monitoring_alarms_per_source", "monitoring_acknowledgement_minutes",
-                                          "monitoring_disposal_rate"}
-
 
 def test_retention_keeps_the_recent_readings_and_the_rollups(world, sensor, settings):
     from anjian.monitoring.partitions import apply_retention, ensure_partitions, partitions

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from anjian.alerts.engine import get_rule, sync_rule
 from anjian.alerts.models import Warning
 from anjian.core.testing.files import pdf_upload
+from anjian.core.testing.indicators import assert_drills_match, month
+from anjian.core.testing.indicators import figure as indicator_figure
 from anjian.orgs.choices import Role
 from anjian.portal.testing.factories import make_user
 from anjian.portal.testing.mixins import ACTORS, act_as, actor_id, expect, get_page
@@ -145,6 +147,13 @@ def test_overdue_tasks_warn_each_lead_unit_and_the_figure_counts_them(world, clo
     # the township's own figure counts only the task it leads
     assert selectors.task_completion(world.township_a.path, D(2026, 4, 1), D(2026, 5, 31)).parts == \
         {"on_time": 0, "late": 0, "overdue": 1}
+    # the indicator registry counts the same for county A's regulator (April and May), nothing for another county's
+    regulator = world.users[Role.REGULATOR]
+    counts = [assert_drills_match("plan_task_completion_on_time", regulator, world.county_a, month(2026, m))
+              for m in (4, 5)]
+    assert [(v.numerator, v.denominator) for v in counts] == [(1, 1), (0, 2)]
+    assert indicator_figure("plan_task_completion_on_time", world.users["other_county"], world.county_a,
+                  month(2026, 5)).denominator == 0
     # completing it closes the warning
     overdue.refresh_from_db()
     services.complete_task(overdue, actor=c.office)

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from anjian.alerts.engine import get_rule, sync_rule
 from anjian.alerts.models import Warning
 from anjian.core.services import ConflictError, events_for
+from anjian.core.testing.indicators import assert_drills_match, year
+from anjian.core.testing.indicators import figure as indicator_figure
 from anjian.orgs.choices import Role
 from anjian.portal.testing.factories import make_hazard
 from anjian.steering import selectors, services
@@ -241,6 +243,12 @@ def test_timeliness_counts_on_time_late_and_missing_reports_by_hand(world, clock
     # and county B's figure counts none of them
     assert selectors.report_timeliness(world.county_b.path, datetime.date(2026, 1, 1),
                                        datetime.date(2026, 3, 31)).denominator == 0
+    # and the indicator registry (the year to date: January–March) counts the same for county A's
+    # regulator, each drill-down listing its reports; another county's regulator counts none
+    value = assert_drills_match("monthly_report_timeliness", world.users[Role.REGULATOR], world.county_a, year(2026))
+    assert (value.numerator, value.denominator) == (3, 5)
+    assert indicator_figure("monthly_report_timeliness", world.users["other_county"], world.county_a,
+                  year(2026)).denominator == 0
 
 
 def test_a_meeting_removed_is_voided_and_uncounted(world, clock):

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from anjian.alerts.engine import get_rule, sync_rule
 from anjian.alerts.models import Warning
 from anjian.core.testing.files import pdf_upload
+from anjian.core.testing.indicators import assert_drills_match, month
+from anjian.core.testing.indicators import figure as indicator_figure
 from anjian.orgs.choices import Role
 from anjian.portal.testing.factories import make_hazard
 from anjian.portal.testing.mixins import ACTORS, act_as, actor_id, expect, get_page
@@ -146,6 +148,11 @@ def test_overdue_warning_and_the_follow_up_figure(world, clock):
     assert figure.parts == {"on_time": 1, "late": 1, "overdue": 1} and (figure.numerator, figure.denominator) == (1, 3)
     assert [f.pk for f in selectors.tour_rectification_records(world.county_a.path, D(2026, 4, 1), D(2026, 4, 30))] \
         == [due[2].pk]
+    # and the indicator registry counts the same for county A's regulator, nothing for another county's
+    value = assert_drills_match("tour_rectification_on_time", regulator, world.county_a, month(2026, 4))
+    assert (value.numerator, value.denominator) == (1, 3)
+    assert indicator_figure("tour_rectification_on_time", world.users["other_county"], world.county_a,
+                  month(2026, 4)).denominator == 0
     # read on 25 April, the third is not yet due: 1 of 2
     clock("2026-04-25T10:00")
     assert selectors.tour_rectification(world.county_a.path, D(2026, 4, 1), D(2026, 4, 30)).denominator == 2
