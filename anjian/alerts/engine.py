@@ -217,8 +217,10 @@ def _insert_new(rule: WarningRule, content_type: ContentType, now: datetime) -> 
     for name in SCOPE_FIELDS:
         lookup = rule.scope.get(name)
         if lookup is None:
-            columns[f"w_{name}"] = Value(None, output_field=CharField() if name == "region_path"
-                                         else BigIntegerField())
+            # Cast, not a bare NULL: in a sub-SELECT PostgreSQL types an untyped NULL as text, which
+            # the INSERT then refuses for the bigint industry_id and grid_id columns.
+            field = CharField(max_length=80) if name == "region_path" else BigIntegerField()
+            columns[f"w_{name}"] = Cast(Value(None), output_field=field)
         else:
             columns[f"w_{name}"] = F(lookup)
     select = rule.matches(now).order_by().values(**columns)

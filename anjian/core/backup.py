@@ -23,6 +23,7 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -171,8 +172,17 @@ def restore(src: Path) -> dict[str, Any]:
         args, env = _pg_env()
         for conn in connections.all():
             conn.close()
-        subprocess.run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",  # noqa: S603
-                        *args, str(src / "database.pgdump")], check=True, env=env)
+        # pg_restore --clean cannot drop the partitions of a partitioned table (monitoring's
+        # readings: "cannot drop inherited constraint"), so the schema is emptied and refilled
+        # instead, all in ONE transaction: the backup is turned into SQL, and psql runs the drop,
+        # the re-creation and that SQL together, or nothing when any statement fails.
+        with tempfile.TemporaryDirectory() as tmp:
+            script = Path(tmp) / "restore.sql"
+            subprocess.run([_tool("pg_restore"), "--no-owner", "--file", str(script),  # noqa: S603
+                            str(src / "database.pgdump")], check=True, env=env)
+            subprocess.run([_tool("psql"), *args, "--quiet", "--no-psqlrc", "--set", "ON_ERROR_STOP=1",  # noqa: S603
+                            "--single-transaction", "--command", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;",
+                            "--file", str(script)], check=True, env=env, stdout=subprocess.DEVNULL)
     media_root = Path(settings.MEDIA_ROOT)
     with tarfile.open(src / MEDIA, "r:gz") as tar:
         staging = media_root.parent / (media_root.name + ".restoring")

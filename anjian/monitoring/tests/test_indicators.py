@@ -35,7 +35,10 @@ def monitored(world, clock):
     """County A: a source with two sensors of which one reports (four readings above the high
     limit, long enough to open an alarm, which is then acknowledged), and a second major source with
     no sensor at all."""
+    from anjian.monitoring.partitions import ensure_partitions
+
     clock.set("2026-03-10T09:00")
+    ensure_partitions()  # PostgreSQL keeps readings in monthly partitions around "now"
     source = make_source(world)
     reporting = make_sensor(world, source)
     silent = make_sensor(world, source, code="LT-102")
