@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from anjian.core.testing.engines import only_on
 from anjian.enterprises.models import Enterprise, Supervision
 from anjian.enterprises.validators import credit_code_error
 from anjian.orgs.choices import Role
@@ -24,6 +25,7 @@ def _build_and_capture(seed: int) -> list[tuple[str, str]]:
     return rows
 
 
+@only_on("sqlite", "`make demo` builds its city on the embedded database")
 @pytest.mark.django_db
 def test_demo_command_builds_a_labelled_city_one_user_per_role_and_runs_once(capsys):
     # when the demo command runs on an empty database
