@@ -59,3 +59,12 @@ def make_plan(world, actor=None, *, department=None, year: int | None = None, **
     actor = actor or world.users[Role.REGULATOR]
     return services.create_plan(actor=actor, department=department or world.dept_a,
                                 year=year or timezone.localdate().year, data=data)
+
+
+def make_case(world, actor=None, *, enterprise=None, department=None, **data):
+    """A clue awaiting filing about county A's enterprise, registered by county A's regulator."""
+    actor = actor or world.users[Role.REGULATOR]
+    data.setdefault("title", "未设置安全警示标志")
+    data.setdefault("discovered_on", timezone.localdate())
+    return services.open_case(actor=actor, department=department or world.dept_a,
+                              enterprise=enterprise or world.ent_a, data=data)
