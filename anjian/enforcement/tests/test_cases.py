@@ -9,11 +9,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
 
 from anjian.core.services import ConflictError
-from anjian.enforcement import services
 from anjian.enforcement import selectors_cases as sel
+from anjian.enforcement import services
 from anjian.enforcement.choices import CaseState
 from anjian.enforcement.models import Case, Violation
 from anjian.orgs.choices import Role
