@@ -62,6 +62,7 @@ class Unit(models.TextChoices):
     PER_100M_YUAN = "per_100m_yuan", gettext_lazy("deaths per 100 million yuan")
     PER_100K = "per_100k", gettext_lazy("deaths per 100,000 workers")
     VERDICT = "verdict", gettext_lazy("verdict")
+    YUAN = "yuan", gettext_lazy("yuan")
 
 
 REGION = "region"

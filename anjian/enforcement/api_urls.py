@@ -3,6 +3,7 @@
 from rest_framework.routers import SimpleRouter
 
 from .api import CertificateViewSet, ConflictViewSet, ExpertViewSet
+from .api_cases import AdmonitionViewSet, CaseViewSet, ViolationViewSet
 from .api_draws import DrawEntryViewSet, DrawViewSet
 from .api_plans import PlanEntryViewSet, PlanViewSet
 
@@ -14,5 +15,8 @@ router.register("enforcement-plans", PlanViewSet, basename="enforcement-plan")
 router.register("enforcement-plan-entries", PlanEntryViewSet, basename="enforcement-plan-entry")
 router.register("enforcement-draws", DrawViewSet, basename="enforcement-draw")
 router.register("enforcement-draw-entries", DrawEntryViewSet, basename="enforcement-draw-entry")
+router.register("enforcement-cases", CaseViewSet, basename="enforcement-case")
+router.register("enforcement-violations", ViolationViewSet, basename="enforcement-violation")
+router.register("enforcement-admonitions", AdmonitionViewSet, basename="enforcement-admonition")
 
 urlpatterns = router.urls

@@ -151,3 +151,177 @@ DRAW_MACHINE = StateMachine(model="enforcement.RandomDraw", states=DrawState, st
          guards=(Guard(_no_inspection_started, _("An inspection has started from this draw; it cannot be voided."),
                        field="state"),)),
 ])
+
+
+# --- cases --------------------------------------------------------------------------------------
+# Administrative cases (行政执法案件): 立案 → 调查取证 → 告知(陈述申辩/听证) → 法制审核 → 决定 → 执行 → 结案,
+# with 不予立案, 撤销 and 移送 as recorded outcomes. The guards read the case (its violations, its
+# dates) and the editable reference rows (time limits, review thresholds): ``selectors_cases``.
+
+class CaseState(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("case", "Awaiting filing")
+    INVESTIGATING = "investigating", pgettext_lazy("case", "Investigating")
+    NOTIFIED = "notified", pgettext_lazy("case", "Party notified")
+    REVIEWING = "reviewing", pgettext_lazy("case", "Legal review")
+    DECIDED = "decided", pgettext_lazy("case", "Decided")
+    EXECUTED = "executed", pgettext_lazy("case", "Executed")
+    CLOSED = "closed", pgettext_lazy("case", "Closed")
+    NOT_FILED = "not_filed", pgettext_lazy("case", "Not filed")
+    REVOKED = "revoked", pgettext_lazy("case", "Withdrawn")
+    TRANSFERRED = "transferred", pgettext_lazy("case", "Transferred to public security")
+
+
+OPEN_CASE_STATES = (CaseState.INVESTIGATING, CaseState.NOTIFIED, CaseState.REVIEWING)
+"""A filed case not yet decided: the decision deadline runs."""
+CONCLUDED_CASE_STATES = (CaseState.DECIDED, CaseState.EXECUTED, CaseState.CLOSED, CaseState.REVOKED,
+                         CaseState.TRANSFERRED)
+"""A filed case that reached its outcome (a decision, a withdrawal or a transfer)."""
+
+
+class CaseSource(models.TextChoices):
+    INSPECTION = "inspection", pgettext_lazy("case source", "Inspection")
+    TIP = "tip", pgettext_lazy("case source", "Tip-off")
+    REFERRAL = "referral", pgettext_lazy("case source", "Referral")
+    ACCIDENT = "accident", pgettext_lazy("case source", "Accident investigation")
+    OTHER = "other", pgettext_lazy("case source", "Other")
+
+
+class DiscretionTierCode(models.TextChoices):
+    """裁量阶次 (《应急管理行政裁量权基准暂行规定》): lighter, general, heavier."""
+
+    LIGHTER = "lighter", pgettext_lazy("discretion", "Lighter")
+    GENERAL = "general", pgettext_lazy("discretion", "General")
+    HEAVIER = "heavier", pgettext_lazy("discretion", "Heavier")
+
+
+class CaseMeasure(models.TextChoices):
+    """The measures a decision may order besides a fine (and what a catalogue entry provides for)."""
+
+    NONE = "", pgettext_lazy("case measure", "None")
+    SUSPENSION = "suspension", pgettext_lazy("case measure", "Suspend production for rectification")
+    LICENCE_SUSPENSION = "licence_suspension", pgettext_lazy("case measure", "Suspend the licence")
+    LICENCE_REVOCATION = "licence_revocation", pgettext_lazy("case measure", "Revoke the licence")
+    CLOSURE = "closure", pgettext_lazy("case measure", "Closure")
+
+
+MAJOR_MEASURES = (CaseMeasure.SUSPENSION, CaseMeasure.LICENCE_SUSPENSION, CaseMeasure.LICENCE_REVOCATION,
+                  CaseMeasure.CLOSURE)
+"""Measures that make a decision major (法制审核 required, hearing offered)."""
+
+
+class DayKind(models.TextChoices):
+    NATURAL = "natural", pgettext_lazy("time limit", "Natural days")
+    WORKING = "working", pgettext_lazy("time limit", "Working days")
+
+
+class PartyKind(models.TextChoices):
+    UNIT = "unit", pgettext_lazy("party", "Unit")
+    PERSON = "person", pgettext_lazy("party", "Responsible person")
+
+
+def _case_has_violations(case) -> bool:
+    from .selectors_cases import case_violations
+
+    return bool(case_violations(case))
+
+
+def _fines_within_range(case) -> bool:
+    from .selectors_cases import out_of_range_without_reason
+
+    return not out_of_range_without_reason(case)
+
+
+def _review_done_if_required(case) -> bool:
+    from .selectors_cases import review_required
+
+    return case.reviewed_at is not None or not review_required(case)
+
+
+def _review_required(case) -> bool:
+    from .selectors_cases import review_required
+
+    return review_required(case)
+
+
+def _reply_period_over(case) -> bool:
+    from .selectors_cases import reply_period_over
+
+    return reply_period_over(case)
+
+
+CASE_MACHINE = StateMachine(model="enforcement.Case", states=CaseState, steps=[
+    Step("update", pgettext_lazy("enforcement", "Correct"), sources=(CaseState.PENDING, CaseState.INVESTIGATING),
+         right="handle_case", event=events.UPDATED),
+    Step("file", pgettext_lazy("case", "File the case"), sources=(CaseState.PENDING,),
+         target=CaseState.INVESTIGATING, right="file_case", event=events.CASE_FILED),
+    Step("decline", pgettext_lazy("case", "Do not file"), sources=(CaseState.PENDING,), target=CaseState.NOT_FILED,
+         right="file_case", event=events.CASE_DECLINED),
+    Step("set_violations", pgettext_lazy("case", "Violations and fines"),
+         sources=(CaseState.INVESTIGATING, CaseState.NOTIFIED), right="handle_case",
+         event=events.CASE_VIOLATIONS_SET),
+    Step("add_party", pgettext_lazy("case", "Add a party"), sources=(CaseState.PENDING, CaseState.INVESTIGATING),
+         right="handle_case", event=events.CASE_PARTY_ADDED),
+    Step("add_evidence", pgettext_lazy("case", "Add evidence"),
+         sources=(CaseState.INVESTIGATING, CaseState.NOTIFIED, CaseState.REVIEWING), right="handle_case",
+         event=events.CASE_EVIDENCE_ADDED),
+    Step("extend", pgettext_lazy("case", "Extend the time limit"), sources=OPEN_CASE_STATES, right="decide_case",
+         event=events.CASE_EXTENDED),
+    Step("notify", pgettext_lazy("case", "Notify the party"), sources=(CaseState.INVESTIGATING,),
+         target=CaseState.NOTIFIED, right="handle_case", event=events.CASE_NOTIFIED,
+         guards=(Guard(_case_has_violations, _("Record at least one violation first."), field="violations"),
+                 Guard(_fines_within_range, _("A fine outside the discretion range of its tier needs a reason."),
+                       field="violations"))),
+    Step("record_statement", pgettext_lazy("case", "Record statement or hearing"), sources=(CaseState.NOTIFIED,),
+         right="handle_case", event=events.CASE_STATEMENT_RECORDED),
+    Step("submit_review", pgettext_lazy("case", "Submit for legal review"), sources=(CaseState.NOTIFIED,),
+         target=CaseState.REVIEWING, right="handle_case", event=events.CASE_REVIEW_SUBMITTED,
+         guards=(Guard(_reply_period_over, _("The party's time to state its case or ask for a hearing has not "
+                                             "ended, and no statement was recorded."), field="notified_on"),
+                 Guard(_fines_within_range, _("A fine outside the discretion range of its tier needs a reason."),
+                       field="violations"))),
+    Step("review", pgettext_lazy("case", "Legal review opinion"), sources=(CaseState.REVIEWING,),
+         right="review_case", event=events.CASE_REVIEWED),
+    Step("decide", pgettext_lazy("case", "Decide"), sources=(CaseState.NOTIFIED, CaseState.REVIEWING),
+         target=CaseState.DECIDED, right="decide_case", event=events.CASE_DECIDED,
+         guards=(Guard(_reply_period_over, _("The party's time to state its case or ask for a hearing has not "
+                                             "ended, and no statement was recorded."), field="notified_on"),
+                 Guard(_fines_within_range, _("A fine outside the discretion range of its tier needs a reason."),
+                       field="violations"),
+                 Guard(_review_done_if_required, _("This decision needs a legal review (法制审核) first."),
+                       field="reviewed_at"))),
+    Step("publish", pgettext_lazy("case", "Publish the decision"),
+         sources=(CaseState.DECIDED, CaseState.EXECUTED, CaseState.CLOSED), right="decide_case",
+         event=events.CASE_PUBLISHED),
+    Step("record_execution", pgettext_lazy("case", "Record execution"), sources=(CaseState.DECIDED,),
+         target=CaseState.EXECUTED, right="handle_case", event=events.CASE_EXECUTED),
+    Step("close", pgettext_lazy("case", "Close the case"), sources=(CaseState.EXECUTED,), target=CaseState.CLOSED,
+         right="decide_case", event=events.CASE_CLOSED),
+    Step("revoke", pgettext_lazy("case", "Withdraw the case"), sources=OPEN_CASE_STATES, target=CaseState.REVOKED,
+         right="decide_case", event=events.CASE_REVOKED),
+    Step("transfer", pgettext_lazy("case", "Transfer to public security"),
+         sources=(CaseState.PENDING, *OPEN_CASE_STATES), target=CaseState.TRANSFERRED, right="decide_case",
+         event=events.CASE_TRANSFERRED),
+    Step("void", pgettext_lazy("enforcement", "Void"), sources=(CaseState.PENDING,), right="handle_case",
+         event=events.VOIDED),
+])
+
+
+# --- summons, circulars, exposure (约谈、通报、曝光) ----------------------------------------------
+
+class AdmonitionKind(models.TextChoices):
+    SUMMONS = "summons", pgettext_lazy("admonition", "Summons")
+    CIRCULAR = "circular", pgettext_lazy("admonition", "Circular")
+    EXPOSURE = "exposure", pgettext_lazy("admonition", "Public exposure")
+
+
+class AdmonitionState(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("admonition", "Draft")
+    ISSUED = "issued", pgettext_lazy("admonition", "Issued")
+
+
+ADMONITION_MACHINE = StateMachine(model="enforcement.Admonition", states=AdmonitionState, steps=[
+    Step("issue", pgettext_lazy("admonition", "Issue"), sources=(AdmonitionState.DRAFT,),
+         target=AdmonitionState.ISSUED, right="admonish", event=events.ADMONITION_ISSUED),
+    Step("void", pgettext_lazy("enforcement", "Void"), sources=(AdmonitionState.DRAFT,), right="admonish",
+         event=events.VOIDED),
+])

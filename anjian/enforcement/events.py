@@ -56,3 +56,42 @@ EVENT_LABELS = {
     DRAW_PUBLISHED: _("Draw published"),
     DRAW_SUPERSEDED: _("Superseded by a redraw"),
 }
+
+# --- cases (行政执法案件) and summons, circulars, exposure --------------------------------------
+CASE_FILED = "case_filed"
+CASE_DECLINED = "case_declined"
+CASE_VIOLATIONS_SET = "case_violations_set"
+CASE_PARTY_ADDED = "case_party_added"
+CASE_EVIDENCE_ADDED = "case_evidence_added"
+CASE_EXTENDED = "case_extended"
+CASE_NOTIFIED = "case_notified"
+CASE_STATEMENT_RECORDED = "case_statement_recorded"
+CASE_REVIEW_SUBMITTED = "case_review_submitted"
+CASE_REVIEWED = "case_reviewed"
+CASE_DECIDED = "case_decided"
+CASE_PUBLISHED = "case_published"
+CASE_EXECUTED = "case_executed"
+CASE_CLOSED = "case_closed"
+CASE_REVOKED = "case_revoked"
+CASE_TRANSFERRED = "case_transferred"
+ADMONITION_ISSUED = "admonition_issued"
+
+EVENT_LABELS.update({
+    CASE_FILED: _("Case filed"),
+    CASE_DECLINED: _("Decided not to file the case"),
+    CASE_VIOLATIONS_SET: _("Violations and fines recorded"),
+    CASE_PARTY_ADDED: _("Party added"),
+    CASE_EVIDENCE_ADDED: _("Evidence added"),
+    CASE_EXTENDED: _("Time limit extended"),
+    CASE_NOTIFIED: _("Party notified of the intended penalty"),
+    CASE_STATEMENT_RECORDED: _("Statement or hearing recorded"),
+    CASE_REVIEW_SUBMITTED: _("Submitted for legal review"),
+    CASE_REVIEWED: _("Legal review opinion given"),
+    CASE_DECIDED: _("Penalty decided"),
+    CASE_PUBLISHED: _("Decision published"),
+    CASE_EXECUTED: _("Execution recorded"),
+    CASE_CLOSED: _("Case closed"),
+    CASE_REVOKED: _("Case withdrawn"),
+    CASE_TRANSFERRED: _("Transferred to the public security organ"),
+    ADMONITION_ISSUED: _("Issued"),
+})

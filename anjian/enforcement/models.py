@@ -25,12 +25,20 @@ from anjian.core.models import VersionedModel, VoidableModel
 from anjian.core.scoping import ScopedQuerySet
 
 from .choices import (
+    AdmonitionKind,
+    AdmonitionState,
+    CaseMeasure,
+    CaseSource,
+    CaseState,
     Certainty,
     CertificateState,
     ConflictKind,
     ConflictState,
+    DayKind,
+    DiscretionTierCode,
     DrawState,
     ExpertState,
+    PartyKind,
     PlanState,
     UpliftFactor,
 )
@@ -476,3 +484,323 @@ class DrawExpert(models.Model):
 
     def __str__(self) -> str:
         return str(self.expert_id)
+
+
+# --- cases --------------------------------------------------------------------------------------
+# Administrative cases (行政执法案件): the violation catalogue with its discretion tiers, the time
+# limits and review thresholds (reference data with sources), the case with its violations and
+# parties, and the summons, circulars and exposure records (约谈、通报、曝光).
+
+class Violation(models.Model):
+    """An entry of the violation catalogue (违法行为目录): what the violation is, its legal basis
+    (law and article), the penalty the article provides, the statutory fine range for the unit and
+    the measure it provides for; its discretion tiers are ``DiscretionTier`` rows. Reference data
+    with its source and certainty (``data/cases.py``), edited by administrators; retired, never
+    deleted. A fine range of 0–0 means the article sets no fixed range (a share of income,
+    closure)."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(pgettext_lazy("violation", "violation"), max_length=300)
+    law = models.CharField(_("law"), max_length=200)
+    article = models.CharField(_("article"), max_length=100)
+    penalty = models.TextField(_("penalty provided"))
+    min_fine = models.DecimalField(_("minimum fine (yuan)"), max_digits=12, decimal_places=0, default=0)
+    max_fine = models.DecimalField(_("maximum fine (yuan)"), max_digits=12, decimal_places=0, default=0)
+    measure = models.CharField(_("measure provided"), max_length=24, choices=CaseMeasure.choices, blank=True)
+    source = models.TextField(_("source"), blank=True)
+    certainty = models.CharField(_("certainty"), max_length=16, choices=Certainty.choices,
+                                 default=Certainty.UNCONFIRMED)
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveIntegerField(pgettext_lazy("violation", "order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("catalogued violation")
+        verbose_name_plural = _("violation catalogue")
+        ordering = ["order", "code"]
+        constraints = [models.CheckConstraint(condition=Q(max_fine__gte=models.F("min_fine")),
+                                              name="enf_violation_fine_range")]
+
+    def __str__(self) -> str:
+        return f"{self.article} {self.name}"
+
+    @property
+    def basis(self) -> str:
+        return f"{self.law}{self.article}"
+
+
+class DiscretionTier(models.Model):
+    """A discretion tier (裁量阶次) of a catalogued violation and its fine range: the fine a case
+    gives for the violation in this tier must lie in it, or the case records why not (减轻 below
+    the range, a province's own 基准)."""
+
+    violation = models.ForeignKey(Violation, on_delete=models.PROTECT, related_name="tiers",
+                                  verbose_name=pgettext_lazy("violation", "violation"))
+    tier = models.CharField(_("discretion tier"), max_length=16, choices=DiscretionTierCode.choices)
+    min_fine = models.DecimalField(_("minimum fine (yuan)"), max_digits=12, decimal_places=0)
+    max_fine = models.DecimalField(_("maximum fine (yuan)"), max_digits=12, decimal_places=0)
+    circumstances = models.TextField(_("circumstances"), blank=True)
+    source = models.TextField(_("source"), blank=True)
+    certainty = models.CharField(_("certainty"), max_length=16, choices=Certainty.choices,
+                                 default=Certainty.UNCONFIRMED)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("discretion tier")
+        verbose_name_plural = _("discretion tiers")
+        ordering = ["violation", "min_fine"]
+        constraints = [
+            models.UniqueConstraint(fields=["violation", "tier"], name="enf_tier_uniq"),
+            models.CheckConstraint(condition=Q(max_fine__gte=models.F("min_fine")), name="enf_tier_fine_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.violation.code} {self.get_tier_display()}"
+
+
+class CaseTimeLimit(models.Model):
+    """A legal time limit of a case step (立案, 决定, 听证申请, 送达, 缴纳罚款), in natural or working
+    days, with the days it may be extended by; reference data with its source and certainty."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    days = models.PositiveSmallIntegerField(_("days"))
+    day_kind = models.CharField(_("counted in"), max_length=16, choices=DayKind.choices, default=DayKind.NATURAL)
+    extension_days = models.PositiveSmallIntegerField(_("extension at most (days)"), default=0)
+    source = models.TextField(_("source"), blank=True)
+    certainty = models.CharField(_("certainty"), max_length=16, choices=Certainty.choices,
+                                 default=Certainty.UNCONFIRMED)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("case time limit")
+        verbose_name_plural = _("case time limits")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.days}"
+
+
+class CaseThreshold(models.Model):
+    """An amount that makes a decision major (较大数额罚款: legal review and the offer of a
+    hearing), for units or for persons; reference data with its source and certainty."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=0)
+    source = models.TextField(_("source"), blank=True)
+    certainty = models.CharField(_("certainty"), max_length=16, choices=Certainty.choices,
+                                 default=Certainty.UNCONFIRMED)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("case threshold")
+        verbose_name_plural = _("case thresholds")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.amount}"
+
+
+class Case(VoidableModel, VersionedModel):
+    """An administrative case (行政执法案件) of a department against an enterprise, from the clue
+    (awaiting filing) to its close, withdrawal or transfer. It copies the enterprise's scoping keys;
+    every change goes through ``enforcement.services.cases`` (``CASE_MACHINE``); the dates the
+    deadlines run from are set by the steps, and the due dates (``file_due``, ``decide_due``) are
+    computed from the editable time limits when the step is taken, so a later change of a limit
+    does not move a running case's deadline."""
+
+    number = models.CharField(pgettext_lazy("case", "number"), max_length=40, blank=True, editable=False)
+    department = models.ForeignKey("orgs.Department", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=pgettext_lazy("enforcement", "department"))
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   db_index=False, verbose_name=pgettext_lazy("enforcement", "enterprise"))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    industry = models.ForeignKey("enterprises.Industry", on_delete=models.PROTECT, related_name="+", editable=False,
+                                 db_index=False, verbose_name=_("industry"))
+    grid = models.ForeignKey("regions.Grid", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             editable=False, db_index=False, verbose_name=_("grid"))
+    title = models.CharField(pgettext_lazy("case", "case"), max_length=200)
+    source = models.CharField(pgettext_lazy("case", "source"), max_length=16, choices=CaseSource.choices,
+                              default=CaseSource.INSPECTION)
+    facts = models.TextField(_("facts"), blank=True)
+    discovered_on = models.DateField(_("discovered on"))
+    accident = models.ForeignKey("accidents.Accident", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", db_index=False, verbose_name=_("accident"))
+    pre_accident = models.BooleanField(_("filed before any accident"), default=True, editable=False)
+    state = models.CharField(pgettext_lazy("case", "state"), max_length=16, choices=CaseState.choices,
+                             default=CaseState.PENDING, editable=False)
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", db_index=False, verbose_name=_("case handler"))
+    file_due = models.DateField(_("file by"), null=True, blank=True, editable=False)
+    filed_on = models.DateField(_("filed on"), null=True, blank=True, editable=False)
+    decide_due = models.DateField(_("decide by"), null=True, blank=True, editable=False)
+    extended_days = models.PositiveSmallIntegerField(_("days extended"), default=0, editable=False)
+    notified_on = models.DateField(_("notified on"), null=True, blank=True, editable=False)
+    hearing_offered = models.BooleanField(_("hearing offered"), default=False, editable=False)
+    statement = models.TextField(_("statement, defence or hearing"), blank=True, editable=False)
+    statement_on = models.DateField(_("statement recorded on"), null=True, blank=True, editable=False)
+    review_opinion = models.TextField(_("legal review opinion"), blank=True, editable=False)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    reviewed_by = _user_fk(editable=False, verbose_name=_("reviewed by"))
+    decided_on = models.DateField(_("decided on"), null=True, blank=True, editable=False)
+    decision_number = models.CharField(_("decision number"), max_length=60, blank=True, editable=False)
+    fine_amount = models.DecimalField(_("fine (yuan)"), max_digits=12, decimal_places=0, default=0, editable=False)
+    measure = models.CharField(_("measure"), max_length=24, choices=CaseMeasure.choices, blank=True, editable=False)
+    decision_text = models.TextField(_("decision"), blank=True, editable=False)
+    public_summary = models.TextField(_("public summary"), blank=True, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    paid_amount = models.DecimalField(_("paid (yuan)"), max_digits=12, decimal_places=0, default=0, editable=False)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True, editable=False)
+    execution_note = models.TextField(_("execution"), blank=True, editable=False)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
+    outcome_on = models.DateField(_("outcome on"), null=True, blank=True, editable=False)
+    outcome_reason = models.TextField(_("reason"), blank=True, editable=False)
+    transferred_to = models.CharField(_("transferred to"), max_length=200, blank=True, editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = _user_fk(editable=False, verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "version"])
+
+    class Scoping:
+        path = "region_path"
+        industry = "industry"
+        grid = "grid"
+        enterprise = "enterprise"
+        hidden_from = ("grid",)
+
+    class Meta:
+        verbose_name = _("enforcement case")
+        verbose_name_plural = _("enforcement cases")
+        permissions = [("review_case", _("Can give the legal review opinion of cases")),
+                       ("decide_case", _("Can decide, extend, withdraw, transfer and close cases"))]
+        ordering = ["-discovered_on", "-id"]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="enf_case_path_idx"),
+            models.Index(fields=["state", "region_path"], name="enf_case_state_idx"),
+            models.Index(fields=["enterprise", "state"], name="enf_case_ent_idx"),
+            models.Index(fields=["industry", "region_path"], name="enf_case_industry_idx"),
+            models.Index(fields=["decided_on", "region_path"], name="enf_case_decided_idx"),
+            models.Index(fields=["filed_on", "region_path"], name="enf_case_filed_idx"),
+            models.Index(fields=["decide_due", "state"], name="enf_case_due_idx"),
+            models.Index(fields=["published_at"], name="enf_case_published_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number or self.pk} {self.title}"
+
+
+class CaseViolation(models.Model):
+    """One violation of a case: the catalogue entry, the tier chosen, the fine for it and, when
+    the fine lies outside the tier's range, the reason. Replaced as a whole by the step
+    ``set_violations`` (the old rows stay, marked replaced; the event keeps what was set)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="violations",
+                             verbose_name=pgettext_lazy("case", "case"))
+    violation = models.ForeignKey(Violation, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=pgettext_lazy("violation", "violation"))
+    tier = models.CharField(_("discretion tier"), max_length=16, choices=DiscretionTierCode.choices)
+    fine = models.DecimalField(_("fine (yuan)"), max_digits=12, decimal_places=0, default=0)
+    deviation_reason = models.CharField(_("reason for a fine outside the range"), max_length=300, blank=True)
+    # A new ``set_violations`` replaces the rows (kept, marked replaced): nothing entered is deleted.
+    is_voided = models.BooleanField(_("replaced"), default=False, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Scoping:
+        path = "case__region_path"
+        industry = "case__industry"
+        grid = "case__grid"
+        enterprise = "case__enterprise"
+        hidden_from = ("grid",)
+
+    class Meta:
+        verbose_name = _("violation of a case")
+        verbose_name_plural = _("violations of a case")
+        ordering = ["case", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "violation"], condition=Q(is_voided=False),
+                                               name="enf_case_violation_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.violation_id}"
+
+
+class CaseParty(models.Model):
+    """A party of a case (当事人): the unit, or a responsible person of it (name and post only:
+    the public page never shows them)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="parties",
+                             verbose_name=pgettext_lazy("case", "case"))
+    kind = models.CharField(pgettext_lazy("party", "kind"), max_length=16, choices=PartyKind.choices)
+    name = models.CharField(pgettext_lazy("party", "name"), max_length=100)
+    post = models.CharField(_("post"), max_length=100, blank=True)
+    fine = models.DecimalField(_("fine (yuan)"), max_digits=12, decimal_places=0, default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Scoping:
+        path = "case__region_path"
+        industry = "case__industry"
+        grid = "case__grid"
+        enterprise = "case__enterprise"
+        hidden_from = ("grid",)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["case", "kind", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Admonition(VoidableModel, VersionedModel):
+    """A summons (约谈: of a unit's or a lower government's leaders), a circular (通报) or a public
+    exposure (曝光) issued by a department, about an enterprise or a region, with its document
+    (an uploaded file). Draft → issued (``ADMONITION_MACHINE``); an exposure is public by nature."""
+
+    kind = models.CharField(pgettext_lazy("admonition", "kind"), max_length=16, choices=AdmonitionKind.choices)
+    department = models.ForeignKey("orgs.Department", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=pgettext_lazy("enforcement", "department"))
+    enterprise = models.ForeignKey("enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", db_index=False,
+                                   verbose_name=pgettext_lazy("enforcement", "enterprise"))
+    target_region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+", db_index=False, verbose_name=_("region concerned"))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    industry = models.ForeignKey("enterprises.Industry", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", editable=False, db_index=False, verbose_name=_("industry"))
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             db_index=False, verbose_name=pgettext_lazy("case", "case"))
+    title = models.CharField(pgettext_lazy("admonition", "title"), max_length=200)
+    held_on = models.DateField(_("date"))
+    summary = models.TextField(pgettext_lazy("admonition", "summary"), blank=True)
+    state = models.CharField(pgettext_lazy("admonition", "state"), max_length=16, choices=AdmonitionState.choices,
+                             default=AdmonitionState.DRAFT, editable=False)
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True, editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = _user_fk(editable=False, verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "version"])
+
+    class Scoping:
+        path = "region_path"
+        industry = "industry"
+        enterprise = "enterprise"
+        hidden_from = ("grid",)
+
+    class Meta:
+        verbose_name = _("summons, circular or exposure")
+        verbose_name_plural = _("summons, circulars and exposure")
+        ordering = ["-held_on", "-id"]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="enf_admon_path_idx"),
+            models.Index(fields=["kind", "held_on", "region_path"], name="enf_admon_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -126,5 +126,37 @@ class EnforcementPolicy(Policy):
         """Make, publish, redraw or void a draw of a department of the jurisdiction."""
         return officer_on(actor, "enforcement.add_randomdraw", draw)
 
+    # --- cases (行政执法案件) ----------------------------------------------------------------------
+
+    def may_add_case(self, actor, case) -> bool:
+        """Register a case (a clue awaiting filing) about an enterprise of the jurisdiction."""
+        return officer_on(actor, "enforcement.add_case", case)
+
+    def may_handle_case(self, actor, case) -> bool:
+        """Investigate: correct, violations, parties, evidence, notice, statements, execution."""
+        return officer_on(actor, "enforcement.change_case", case)
+
+    def may_file_case(self, actor, case) -> bool:
+        """File (立案) or decline to file."""
+        return officer_on(actor, "enforcement.change_case", case)
+
+    def may_review_case(self, actor, case) -> bool:
+        """The legal review (法制审核): the bureau's officers with the right, never the case's own
+        handler or the officer who registered it (the review is by someone else)."""
+        if not (getattr(actor, "role", None) == Role.REGULATOR and officer_on(actor, "enforcement.review_case", case)):
+            return False
+        return case is None or actor.pk not in (case.handler_id, case.created_by_id)
+
+    def may_decide_case(self, actor, case) -> bool:
+        """Decide, extend, publish, close, withdraw, transfer: the bureau's officers with the right."""
+        return getattr(actor, "role", None) == Role.REGULATOR and officer_on(actor, "enforcement.decide_case", case)
+
+    def may_add_admonition(self, actor, admonition) -> bool:
+        return officer_on(actor, "enforcement.add_admonition", admonition)
+
+    def may_admonish(self, actor, admonition) -> bool:
+        """Issue or void a summons, circular or exposure of a department of the jurisdiction."""
+        return officer_on(actor, "enforcement.change_admonition", admonition)
+
 
 policy = EnforcementPolicy()

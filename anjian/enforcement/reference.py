@@ -4,8 +4,10 @@
 def ensure() -> None:
     from django.apps import apps
 
-    from .data import reference
-    from .models import FrequencyUplift
+    from .data import cases, reference
+    from .models import CaseTimeLimit, FrequencyUplift
 
     if not FrequencyUplift.objects.exists():
         reference.load(apps)
+    if not CaseTimeLimit.objects.exists():
+        cases.load(apps)

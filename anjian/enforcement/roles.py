@@ -22,9 +22,14 @@ APPROVE = ["enforcement.approve_enforcementplan"]
 
 DRAWS = ["enforcement.add_randomdraw", "enforcement.change_randomdraw", "enforcement.delete_randomdraw"]
 
-OFFICER = [*POOL, *PLANS, *DRAWS]
+CASES = ["enforcement.add_case", "enforcement.change_case", "enforcement.delete_case",
+         "enforcement.add_admonition", "enforcement.change_admonition", "enforcement.delete_admonition"]
+# 法制审核 and the decision itself: the bureau (its legal staff and the heads who sign).
+CASE_DECISIONS = ["enforcement.review_case", "enforcement.decide_case"]
+
+OFFICER = [*POOL, *PLANS, *DRAWS, *CASES]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.REGULATOR: [*OFFICER, *APPROVE],
+    Role.REGULATOR: [*OFFICER, *APPROVE, *CASE_DECISIONS],
     Role.INDUSTRY_OFFICER: OFFICER,
 }

@@ -53,3 +53,66 @@ register(WarningRule(
     description=_("Enterprises of an approved annual plan with fewer visits than the plan spreads over the year "
                   "so far."),
 ))
+
+
+# --- cases: the legal time limits (data: ``CaseTimeLimit``) ----------------------------------------
+
+def _case_rules():
+    from anjian.alerts.engine import setting_days
+
+    from .choices import OPEN_CASE_STATES, CaseState
+    from .models import Case
+
+    def filing_overdue(now: datetime):
+        """A clue not filed (nor declined) by its filing due date."""
+        return Case.objects.filter(is_voided=False, state=CaseState.PENDING).filter(
+            file_due__lt=timezone.localdate(now))
+
+    def decision_soon(now: datetime):
+        """A filed case not decided whose decision due date is within the warning window
+        (``ANJIAN_WARN_CASE_DUE_DAYS``, 15 by default: our default, not a regulation), not yet past."""
+        from datetime import timedelta
+
+        today = timezone.localdate(now)
+        horizon = today + timedelta(days=setting_days("ANJIAN_WARN_CASE_DUE_DAYS", 15))
+        return Case.objects.filter(is_voided=False, state__in=OPEN_CASE_STATES, decide_due__gte=today,
+                                   decide_due__lte=horizon)
+
+    def decision_overdue(now: datetime):
+        """A filed case not decided past its decision due date."""
+        return Case.objects.filter(is_voided=False, state__in=OPEN_CASE_STATES,
+                                   decide_due__lt=timezone.localdate(now))
+
+    register(WarningRule(
+        code="enforcement_case_filing_overdue",
+        title=_("Case not filed in time"),
+        level=Warning.Level.WARNING,
+        message=_("The case %(number)s about %(enterprise)s was discovered on %(discovered)s and is not filed; the "
+                  "filing time limit ended on %(due)s."),
+        roles=REGULATORS, model=Case, matches=filing_overdue,
+        params={"number": "number", "enterprise": "enterprise__name",
+                "discovered": Cast("discovered_on", CharField()), "due": Cast("file_due", CharField())},
+        url_name="enforcement:case",
+        description=_("Clues awaiting filing past the filing time limit (editable case time limit 'file')."),
+    ))
+    due_params = {"number": "number", "enterprise": "enterprise__name", "due": Cast("decide_due", CharField())}
+    register(WarningRule(
+        code="enforcement_case_decision_soon",
+        title=_("Case decision time limit ending"),
+        level=Warning.Level.WARNING,
+        message=_("The case %(number)s about %(enterprise)s must be decided by %(due)s."),
+        roles=REGULATORS, model=Case, matches=decision_soon, params=due_params, url_name="enforcement:case",
+        description=_("Filed cases not decided whose decision time limit (《行政处罚法》第六十条, with any extension) "
+                      "ends within the warning window."),
+    ))
+    register(WarningRule(
+        code="enforcement_case_decision_overdue",
+        title=_("Case decision time limit passed"),
+        level=Warning.Level.SEVERE,
+        message=_("The case %(number)s about %(enterprise)s was not decided by %(due)s."),
+        roles=REGULATORS, model=Case, matches=decision_overdue, params=due_params, url_name="enforcement:case",
+        description=_("Filed cases not decided past their decision time limit."),
+    ))
+
+
+_case_rules()

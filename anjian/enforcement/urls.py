@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_draws, views_plans
+from . import views, views_cases, views_draws, views_plans
 
 app_name = "enforcement"
 urlpatterns = [
@@ -34,4 +34,17 @@ urlpatterns = [
     path("plans/<int:pk>/step/<str:action>/", views_plans.plan_step, name="plan_step"),
     path("plans/entries/<int:pk>/", views_plans.plan_entry, name="plan_entry"),
     path("plans/entries/<int:pk>/step/<str:action>/", views_plans.plan_entry_step, name="plan_entry_step"),
+    path("cases/", views_cases.case_list, name="cases"),
+    path("cases/new/", views_cases.case_create, name="case_create"),
+    path("cases/export/", views_cases.case_export, name="case_export"),
+    path("cases/catalogue/", views_cases.violation_catalogue, name="violations"),
+    path("cases/<int:pk>/", views_cases.case_detail, name="case"),
+    path("cases/<int:pk>/edit/", views_cases.case_edit, name="case_edit"),
+    path("cases/<int:pk>/decision.pdf", views_cases.case_pdf, name="case_pdf"),
+    path("cases/<int:pk>/step/<str:action>/", views_cases.case_step, name="case_step"),
+    path("admonitions/", views_cases.admonition_list, name="admonitions"),
+    path("admonitions/new/", views_cases.admonition_create, name="admonition_create"),
+    path("admonitions/<int:pk>/", views_cases.admonition_detail, name="admonition"),
+    path("admonitions/<int:pk>/step/<str:action>/", views_cases.admonition_step, name="admonition_step"),
+    path("public/decisions/", views_cases.public_decisions, name="public_decisions"),
 ]

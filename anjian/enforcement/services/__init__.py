@@ -5,6 +5,7 @@ transaction. Pages, the API, the admin and the demo call them; nothing else sets
 
 The functions live in one module per record family and are all importable from here."""
 
+from .cases import *  # noqa: F403
 from .draws import *  # noqa: F403
 from .plans import *  # noqa: F403
 from .pool import *  # noqa: F403

@@ -12,6 +12,7 @@ from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import Role
 
 from .. import services
+from ..models import Violation
 
 
 def make_expert(world, actor=None, *, name: str = "王专家", region=None, employer=None, **data):
@@ -45,6 +46,11 @@ def walk_records(world, ent, ent_user) -> dict[str, Any]:
                               criteria={"plan": plan.pk, "officers_from_department": False})
     made["enforcement.RandomDraw"] = draw
     made["enforcement.DrawEntry"] = draw.entries.get()
+    case = make_case(world, admin, enterprise=ent, title=f"案件{ent.pk}")
+    made["enforcement.Case"] = case
+    made["enforcement.Violation"] = Violation.objects.order_by("pk").first()
+    made["enforcement.Admonition"] = services.create_admonition(actor=admin, department=world.dept_a, data={
+        "kind": "summons", "enterprise": ent, "title": f"约谈{ent.pk}", "held_on": timezone.localdate()})
     return made
 
 
@@ -59,3 +65,12 @@ def make_plan(world, actor=None, *, department=None, year: int | None = None, **
     actor = actor or world.users[Role.REGULATOR]
     return services.create_plan(actor=actor, department=department or world.dept_a,
                                 year=year or timezone.localdate().year, data=data)
+
+
+def make_case(world, actor=None, *, enterprise=None, department=None, **data):
+    """A clue awaiting filing about county A's enterprise, registered by county A's regulator."""
+    actor = actor or world.users[Role.REGULATOR]
+    data.setdefault("title", "未设置安全警示标志")
+    data.setdefault("discovered_on", timezone.localdate())
+    return services.open_case(actor=actor, department=department or world.dept_a,
+                              enterprise=enterprise or world.ent_a, data=data)

@@ -32,11 +32,12 @@ def urls_for(records) -> list[str]:
     # Longest prefix first: "plan_entry" before "plan".
     by_prefix = {"expert": "enforcement.Expert", "certificate": "enforcement.EnforcementCertificate",
                  "conflict": "enforcement.ConflictDeclaration", "plan_entry": "enforcement.PlanEntry",
-                 "plan": "enforcement.EnforcementPlan", "draw": "enforcement.RandomDraw"}
+                 "plan": "enforcement.EnforcementPlan", "draw": "enforcement.RandomDraw",
+                 "case": "enforcement.Case", "admonition": "enforcement.Admonition"}
     urls = []
     for name, keys in enforcement_routes():
         short = name.split(":", 1)[1]
-        if "action" in keys or short.endswith(("_step", "_create", "_edit", "_pdf")):
+        if "action" in keys or short.endswith(("_step", "_create", "_edit", "_pdf", "_export")):
             continue
         if not keys:
             urls.append(reverse(name))

@@ -74,6 +74,8 @@ EXEMPT: dict[str, str] = {
     "risks:card_public": "the public risk card (风险告知卡) opened from its QR code by an unguessable token, "
                          "without log-in by design",
     "admin/*": "the Django admin: staff only, with its own model permissions",
+    "enforcement:public_decisions": "一公开: the published penalty decisions, public fields only, without log-in "
+                                    "by design",
 }
 # Writes that any logged-in user may make (no role right is involved), with the reason.
 WRITES_FOR_EVERYONE: dict[str, str] = {
@@ -134,6 +136,8 @@ PAGE_OBJECTS: dict[str, str] = {
     "enforcement/plans/": "enforcement.EnforcementPlan",
     "enforcement/plans/entries/": "enforcement.PlanEntry",
     "enforcement/draws/": "enforcement.RandomDraw",
+    "enforcement/cases/": "enforcement.Case",
+    "enforcement/admonitions/": "enforcement.Admonition",
     "warnings/": "alerts.Warning",
     "files/": "core.Attachment",
     "assessment/targets/": "assessment.TargetAgreement",
@@ -499,7 +503,8 @@ def _key_value(record, lookup: str):
 
 
 ACTION_SLUGS = {"hazards:action": "void", "accidents:action": "void", "assessment:assessment_action": "assess",
-                **{f"enforcement:{name}_step": "void" for name in ("expert", "certificate", "conflict", "plan", "draw")},
+                **{f"enforcement:{name}_step": "void" for name in ("expert", "certificate", "conflict", "plan", "draw", "case",
+                                                                    "admonition")},
                 "enforcement:plan_entry_step": "remove_entries"}
 
 
