@@ -61,17 +61,20 @@ def public_functions() -> dict[str, Callable]:
 
 
 def scenario_modules() -> list[Any]:
-    """Every app's ``tests/write_scenarios.py``, imported (which registers its scenarios); their
-    READ_ONLY and SEVERAL_TRANSACTIONS are merged into this module's."""
+    """Every app's ``tests/write_scenarios*.py`` (``write_scenarios.py``, ``write_scenarios_cases.py``…),
+    imported (which registers its scenarios); their READ_ONLY and SEVERAL_TRANSACTIONS are merged
+    into this module's."""
     found = []
     for info in pkgutil.iter_modules(anjian.__path__):
-        name = f"anjian.{info.name}.tests.write_scenarios"
-        if info.ispkg and importlib.util.find_spec(f"anjian.{info.name}.tests") is not None \
-                and importlib.util.find_spec(name) is not None:
-            module = importlib.import_module(name)
-            READ_ONLY.update(getattr(module, "READ_ONLY", ()))
-            SEVERAL_TRANSACTIONS.update(getattr(module, "SEVERAL_TRANSACTIONS", {}))
-            found.append(module)
+        if not info.ispkg or importlib.util.find_spec(f"anjian.{info.name}.tests") is None:
+            continue
+        tests = importlib.import_module(f"anjian.{info.name}.tests")
+        for sub in sorted(pkgutil.iter_modules(tests.__path__), key=lambda m: m.name):
+            if sub.name.startswith("write_scenarios"):
+                module = importlib.import_module(f"{tests.__name__}.{sub.name}")
+                READ_ONLY.update(getattr(module, "READ_ONLY", ()))
+                SEVERAL_TRANSACTIONS.update(getattr(module, "SEVERAL_TRANSACTIONS", {}))
+                found.append(module)
     return found
 
 
