@@ -801,8 +801,10 @@ def _next_duty_seq(committee_region: Region) -> int:
     return (last.first() or 0) + 1
 
 
+@transaction.atomic
 def create_duty(*, actor, committee_region: Region, data: Mapping[str, Any]) -> Duty:
-    """Add a duty to the committee's list (numbered after the last one)."""
+    """Add a duty to the committee's list (numbered after the last one). One transaction: the
+    lock on the committee's region row (taken for the number) holds until the duty is saved."""
     _check_fields(data, (*DUTY_FIELDS, "is_demo"))
     duty = Duty(committee_region=committee_region, created_by=_user(actor), seq=0, **data)
     policy.require(actor, "create_duty", duty, _("Only the committee office keeps its duty list."))
