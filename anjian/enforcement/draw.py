@@ -13,7 +13,12 @@ the numbers asked for and the seed. The same inputs always give the same result:
 - officers, for each drawn enterprise in draw order: indices into its candidates (sorted by id: the
   officers whose jurisdiction holds the enterprise), skipping an excluded officer, one already
   chosen for it, or one who reached ``max_per_officer``; after many misses the remaining eligible
-  officers are listed and drawn from directly (still deterministic);
+  officers are listed and drawn from directly (still deterministic). Under a cap
+  (``max_per_officer``) each pick is instead among the eligible officers with the fewest
+  enterprises so far (an index into that list, sorted by id): the load stays even, so no
+  enterprise is left short while officers have room (a plain random pick could leave the last
+  enterprise with a single officer who has room). Draws stored before this rule (inputs without
+  ``algorithm``, or ``algorithm`` 1) re-run by the old one, so they still verify;
 - experts likewise, preferring those whose fields cover the enterprise's industry.
 
 ``digest`` is the SHA-256 of the result in canonical JSON: a re-run compares digests.
@@ -29,6 +34,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_MISSES = 64
+# The version of the rules below, stored in every new draw's inputs (``algorithm``): a stored draw
+# re-runs by the rules it was made with. 2: the balanced pick under a cap.
+ALGORITHM = 2
 
 
 def _below(rng: random.Random, n: int) -> int:
@@ -86,6 +94,23 @@ def _pick(rng: random.Random, candidates: list[int], k: int, excluded: set[int],
     return chosen
 
 
+def _pick_balanced(rng: random.Random, candidates: list[int], k: int, excluded: set[int], load: dict[int, int],
+                   cap: int) -> list[int]:
+    """``k`` people for one enterprise under a cap: each among the eligible candidates (id order)
+    with the lowest load so far, by one ``random()`` index into them."""
+    chosen: list[int] = []
+    while len(chosen) < k:
+        rest = [pk for pk in candidates if pk not in excluded and pk not in chosen and load.get(pk, 0) < cap]
+        if not rest:
+            break
+        low = min(load.get(pk, 0) for pk in rest)
+        rest = [pk for pk in rest if load.get(pk, 0) == low]
+        chosen.append(rest[_below(rng, len(rest))])
+    for pk in chosen:
+        load[pk] = load.get(pk, 0) + 1
+    return chosen
+
+
 def assign(drawn: Sequence[dict[str, Any]], inputs: dict[str, Any], seed: str) -> list[dict[str, Any]]:
     """Officers (and experts) for each drawn enterprise, in draw order. ``drawn`` items carry
     ``id``, ``path``, ``industry`` (id) and ``industry_code``; see the module docstring for inputs."""
@@ -95,6 +120,7 @@ def assign(drawn: Sequence[dict[str, Any]], inputs: dict[str, Any], seed: str) -
     k_off = int(inputs.get("officers_per_enterprise", 2))
     k_exp = int(inputs.get("experts_per_enterprise", 0))
     cap = inputs.get("max_per_officer")
+    pick_officers = _pick_balanced if cap is not None and int(inputs.get("algorithm", 1)) >= 2 else _pick
     off_excl = inputs.get("officer_exclusions", {})
     exp_excl = inputs.get("expert_exclusions", {})
     load_off: dict[int, int] = {}
@@ -103,8 +129,8 @@ def assign(drawn: Sequence[dict[str, Any]], inputs: dict[str, Any], seed: str) -
     out = []
     for ent in drawn:
         key = str(ent["id"])
-        chosen = _pick(rng, officers.for_enterprise(ent["path"], ent["industry"]), k_off, set(off_excl.get(key, [])),
-                       load_off, cap)
+        chosen = pick_officers(rng, officers.for_enterprise(ent["path"], ent["industry"]), k_off,
+                               set(off_excl.get(key, [])), load_off, cap)
         picked: list[int] = []
         if k_exp:
             code = ent.get("industry_code", "")

@@ -72,7 +72,7 @@ def _inputs(draw: RandomDraw, actor, criteria: dict[str, Any]) -> tuple[dict[str
     officers = selectors.eligible_officers(actor, draw.department, day, criteria.get("officers_from_department", True))
     experts = selectors.eligible_experts(actor, day) if draw.experts_per_enterprise else []
     inputs = {
-        "pool": ids, "n": draw.n_enterprises, "day": day.isoformat(),
+        "algorithm": algorithm.ALGORITHM, "pool": ids, "n": draw.n_enterprises, "day": day.isoformat(),
         "officers_per_enterprise": draw.officers_per_enterprise,
         "experts_per_enterprise": draw.experts_per_enterprise, "max_per_officer": draw.max_per_officer,
         "enterprise_keys": {str(k): v for k, v in keys.items()},
