@@ -236,7 +236,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # One name per shared choice set (the GB/T 13861 classes appear as `category`, `hazard_factor`, `top`).
-    "ENUM_NAME_OVERRIDES": {"HazardFactorEnum": "anjian.standards.choices.HazardFactor"},
+    "ENUM_NAME_OVERRIDES": {"HazardFactorEnum": "anjian.standards.choices.HazardFactor",
+                            "CertaintyEnum": "anjian.standards.choices.Certainty",
+                            "EnforcementCertaintyEnum": "anjian.enforcement.choices.Certainty"},
     # The error answers of every operation (400/401/403/404/409/429), stated once: core/schema.py.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "anjian.core.schema.add_error_responses"],

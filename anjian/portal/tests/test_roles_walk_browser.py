@@ -92,6 +92,7 @@ def _page_name(path: str) -> str:
     return path.strip("/").replace("/", "-") or "home"
 
 
+@pytest.mark.timeout(1200)  # some 400 page loads: about 4 minutes alone, more on a busy machine
 def test_every_role_walks_its_menu_at_desktop_and_phone_width(demo_city, live_server, settings):
     from anjian.orgs.models import User
     from anjian.portal.demo.generator import DEMO_PASSWORD
