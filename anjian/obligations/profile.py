@@ -6,7 +6,7 @@ through ``for_user``; figures link to the registries filtered the same way."""
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from anjian.core.dossier import Figure, Item, ProfileSection, SectionContent, list_url, register_section
 
@@ -45,7 +45,7 @@ def build(user, enterprise) -> SectionContent:
                   badge=_("Valid") if lic.is_valid_on(today) else _("Not valid"),
                   tone="ok" if lic.is_valid_on(today) else "risk")
              for lic in summary["licences"][:6]]
-    items += [Item(text=_("Missing: %(kind)s") % {"kind": k.name}, badge=_("Required"), tone="risk")
+    items += [Item(text=_("Missing: %(kind)s") % {"kind": k.name}, badge=pgettext("licence", "Required"), tone="risk")
               for k in summary["missing"]]
     links = [(_("Licences"), _licences(pk)), (_("Training and certificates"), _persons(pk))]
     if policy.can(user, "edit", None) and user.has_perm("obligations.add_licence"):

@@ -159,7 +159,8 @@ register(WarningRule(
 
 def certificate_expiring(now: datetime) -> QuerySet:
     day = _today(now)
-    horizon = day + timedelta(days=setting_days("ANJIAN_OBL_CERTIFICATE_WARN_DAYS", 90))
+    # "Ends within 90 days": the last valid day is at most 90 days on, so none is valid the day after.
+    horizon = day + timedelta(days=setting_days("ANJIAN_OBL_CERTIFICATE_WARN_DAYS", 90) + 1)
     return _people_in_post().filter(selectors.certified(day)).exclude(selectors.certified(horizon))
 
 

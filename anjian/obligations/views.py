@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anjian.core.downloads import xlsx_response
@@ -311,7 +312,7 @@ def certificate_add(request, pk: int):
         "form": form, "title": _("Record a certificate of %(name)s") % {"name": person.name},
         "cancel": reverse("obligations:person", args=[person.pk]),
         "crumbs": _person_crumbs((person.name, reverse("obligations:person", args=[person.pk])),
-                                 (_("Record a certificate"), ""))})
+                                 (pgettext("obligations", "Record a certificate"), ""))})
 
 
 def _certificate(user, pk: int) -> PersonCertificate:
