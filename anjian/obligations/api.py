@@ -90,6 +90,7 @@ class LicenceSerializer(_Record):
         fields = [*_Record.COMMON, "kind", "kind_name", "number", "issuer", "scope", "issued_on", "valid_from",
                   "valid_until", "state", "note", "available_actions"]
         read_only_fields = _Record.READ_ONLY
+        validators: list = []  # the services check uniqueness, naming the field
 
 
 class KeyPersonSerializer(_Record):
@@ -104,6 +105,7 @@ class KeyPersonSerializer(_Record):
         fields = [*_Record.COMMON, "name", "id_number", "role", "operation_type", "position", "phone",
                   "appointed_on", "certify_by", "left_on", "state", "available_actions"]
         read_only_fields = [*_Record.READ_ONLY, "left_on"]
+        validators: list = []  # the services check uniqueness, naming the field
 
 
 class PersonCertificateSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
@@ -122,6 +124,7 @@ class PersonCertificateSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
                   "issued_on", "valid_until", "state", "verified_at", "verified_by", "version", "is_voided",
                   "created_at", "available_actions"]
         read_only_fields = ["enterprise", "verified_at", "is_voided", "created_at"]
+        validators: list = []  # the services check uniqueness, naming the field
 
 
 class ObligationStepSerializer(Serializer):
@@ -146,6 +149,21 @@ def _data(serializer, fields) -> tuple[dict, int | None]:
 class _RegistryViewSet(HistoryActionMixin, ScopedViewSet):
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     void_service = staticmethod(services.void_record)
+
+    def _seen(self, objs):
+        """Rows read through the caller's scoped queryset lie in their jurisdiction: the policy need
+        not ask again per row (``policy.in_jurisdiction`` reads the mark)."""
+        key = getattr(self.request.user, "pk", None)
+        for obj in objs:
+            obj.__dict__.setdefault("_obl_seen_by", {})[key] = True
+        return objs
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return self._seen(page) if page is not None else None
+
+    def get_object(self):
+        return self._seen([super().get_object()])[0]
 
     def _fresh(self, obj):
         return self.get_serializer(self.get_queryset().get(pk=obj.pk)).data
@@ -174,7 +192,7 @@ class _RegistryViewSet(HistoryActionMixin, ScopedViewSet):
         return Response(EventSerializer(rows, many=True).data)
 
     @extend_schema(request=ObligationStepSerializer)
-    @action(detail=True, methods=["post"], serializer_class=ObligationStepSerializer)
+    @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         return self._step(request, lambda obj, d: services.verify(obj, actor=request.user, version=d.get("version"),
                                                                   comment=d["reason"]))
@@ -212,17 +230,20 @@ class LicenceViewSet(_RegistryViewSet):
         serializer.instance = services.update_licence(serializer.instance, actor=self.request.user, data=data,
                                                       version=version)
 
-    @action(detail=True, methods=["post"], serializer_class=ObligationStepSerializer)
+    @extend_schema(request=ObligationStepSerializer)
+    @action(detail=True, methods=["post"])
     def suspend(self, request, pk=None):
         return self._step(request, lambda obj, d: services.suspend_licence(obj, actor=request.user, reason=d["reason"],
                                                                            version=d.get("version")))
 
-    @action(detail=True, methods=["post"], serializer_class=ObligationStepSerializer)
+    @extend_schema(request=ObligationStepSerializer)
+    @action(detail=True, methods=["post"])
     def reinstate(self, request, pk=None):
         return self._step(request, lambda obj, d: services.reinstate_licence(
             obj, actor=request.user, reason=d["reason"], version=d.get("version")))
 
-    @action(detail=True, methods=["post"], serializer_class=ObligationStepSerializer)
+    @extend_schema(request=ObligationStepSerializer)
+    @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         return self._step(request, lambda obj, d: services.revoke_licence(obj, actor=request.user, reason=d["reason"],
                                                                           version=d.get("version")))
@@ -257,7 +278,7 @@ class KeyPersonViewSet(_RegistryViewSet):
                                                      version=version)
 
     @extend_schema(request=PersonLeftSerializer)
-    @action(detail=True, methods=["post"], serializer_class=PersonLeftSerializer)
+    @action(detail=True, methods=["post"])
     def leave(self, request, pk=None):
         return self._step(request, lambda obj, d: services.person_left(
             obj, actor=request.user, left_on=d.get("left_on"), version=d.get("version")), PersonLeftSerializer)
@@ -305,7 +326,8 @@ class PersonCertificateViewSet(_RegistryViewSet):
         serializer.instance = services.update_certificate(serializer.instance, actor=self.request.user, data=data,
                                                           version=version)
 
-    @action(detail=True, methods=["post"], serializer_class=ObligationStepSerializer)
+    @extend_schema(request=ObligationStepSerializer)
+    @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         return self._step(request, lambda obj, d: services.revoke_certificate(
             obj, actor=request.user, reason=d["reason"], version=d.get("version")))

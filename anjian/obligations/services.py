@@ -28,6 +28,7 @@ from .choices import (
     REQUIRED_CERTIFICATE,
     CertificateKind,
     PersonRole,
+    PersonState,
 )
 from .models import KeyPerson, Licence, LicenceKind, PersonCertificate
 from .policy import policy
@@ -99,6 +100,9 @@ def _check_licence(licence: Licence) -> None:
         raise ValidationError({"issued_on": _("A licence cannot be issued after it expires.")})
     if licence.kind_id and not LicenceKind.objects.filter(pk=licence.kind_id, is_active=True).exists():
         raise ValidationError({"kind": _("This kind of licence is no longer in use.")})
+    if Licence.objects.filter(kind_id=licence.kind_id, number=licence.number, is_voided=False).exclude(
+            pk=licence.pk).exists():
+        raise ValidationError({"number": _("A licence of this kind with this number is already recorded.")})
 
 
 def record_licence(*, actor, enterprise, data: dict[str, Any]) -> Licence:
@@ -145,6 +149,11 @@ def _check_person(person: KeyPerson) -> None:
         raise ValidationError({"operation_type": _("Name the special operation this person performs.")})
     if person.role != PersonRole.SPECIAL_OPERATOR and person.operation_type:
         raise ValidationError({"operation_type": _("Only special operators have an operation type.")})
+    if person.id_number and KeyPerson.objects.filter(
+            enterprise_id=person.enterprise_id, id_number=person.id_number, role=person.role,
+            operation_type=person.operation_type, is_voided=False, state=PersonState.IN_POST).exclude(
+            pk=person.pk).exists():
+        raise ValidationError({"id_number": _("This person is already recorded in this role.")})
     if person.appointed_on and person.appointed_on > timezone.localdate():
         raise ValidationError({"appointed_on": _("The appointment cannot be in the future.")})
 
@@ -191,6 +200,9 @@ def _check_certificate(cert: PersonCertificate) -> None:
         raise ValidationError({"operation_type": _("Only a special operation certificate has an operation type.")})
     if cert.issued_on and cert.valid_until and cert.valid_until < cert.issued_on:
         raise ValidationError({"valid_until": _("The end of validity cannot be before the day of issue.")})
+    if PersonCertificate.objects.filter(kind=cert.kind, number=cert.number, is_voided=False).exclude(
+            pk=cert.pk).exists():
+        raise ValidationError({"number": _("A certificate with this number is already recorded.")})
     if cert.issued_on and cert.issued_on > timezone.localdate():
         raise ValidationError({"issued_on": _("The day of issue cannot be in the future.")})
 
