@@ -72,10 +72,12 @@ def needs_licence_q(kinds: list | None = None, *, industry: str = "industry_id")
 
 
 def kinds_required_of(enterprise) -> list[LicenceKind]:
-    """The kinds in use the enterprise's industry (or a parent sector) must hold. One query."""
-    code = enterprise.industry.code
-    prefixes = [code[:n] for n in range(2, len(code) + 1, 2)]
-    return list(LicenceKind.objects.filter(is_active=True, industries__code__in=prefixes).distinct()
+    """The kinds in use the enterprise's industry (or a parent sector: its code starts with the
+    sector's) must hold. One query, whether or not the enterprise's industry is loaded."""
+    from anjian.enterprises.models import Industry
+
+    parent = Industry.objects.filter(pk=enterprise.industry_id, code__startswith=OuterRef("industries__code"))
+    return list(LicenceKind.objects.filter(is_active=True).filter(Exists(parent)).distinct()
                 .order_by("sort", "code"))
 
 

@@ -174,6 +174,8 @@ def _run_step(request, obj, machine, table: dict, url_name: str, after_void: str
     """Run the posted step on ``obj``: the right is the policy's (403 when the user may not take
     it at all); a refusal of the step (its state, a guard, a missing reason, a stale version) comes
     back as a message on the record's page."""
+    if not any(policy.can(request.user, machine[a].policy_action, obj) for a in table):
+        raise PermissionDenied  # a role with no step on this record at all
     form = StepForm(request.POST, actions=[(a, a) for a in table])
     if not form.is_valid():
         messages.error(request, "; ".join(m for errs in form.errors.values() for m in errs))
