@@ -12,7 +12,7 @@ from .models import KeyPerson, Licence, LicenceKind, PersonCertificate
 
 @admin.register(LicenceKind)
 class LicenceKindAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "code", "validity_years", "certainty", "is_active", "sort")
+    list_display = ("name", "validity_years", "certainty", "is_active", "sort")
     list_filter = ("certainty", "is_active")
     filter_horizontal = ("industries",)
     search_fields = ("name", "code")
