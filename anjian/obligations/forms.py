@@ -33,6 +33,8 @@ def _shape_filter(filterset, user, selects: dict) -> None:
             form.fields[name].widget = forms.Select(choices=yes_no)
     for name, empty in selects.items():
         field = form.fields[name]
+        if hasattr(field, "empty_label"):  # django-filter's ChoiceField puts its own empty choice first
+            field.empty_label = empty
         field.choices = [("", empty), *[c for c in field.choices if c[0] != ""]]
     if "q" in form.fields:
         form.fields = {"q": form.fields.pop("q"), **form.fields}
