@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "anjian.monitoring",
     "anjian.steering",
     "anjian.enforcement",
+    "anjian.obligations",
     "anjian.security",
     "anjian.alerts",
     "anjian.assessment",

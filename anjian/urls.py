@@ -43,6 +43,7 @@ api_patterns = [
     path("", include("anjian.alerts.api_urls")),
     path("", include("anjian.assessment.api_urls")),
     path("", include("anjian.enforcement.api_urls")),
+    path("", include("anjian.obligations.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -66,6 +67,7 @@ urlpatterns = [
     path("monitoring/", include("anjian.monitoring.urls")),
     path("steering/", include("anjian.steering.urls")),
     path("enforcement/", include("anjian.enforcement.urls")),
+    path("obligations/", include("anjian.obligations.urls")),
     path("security/", include("anjian.security.urls")),
     path("warnings/", include("anjian.alerts.urls")),
     path("assessment/", include("anjian.assessment.urls")),

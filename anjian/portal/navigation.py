@@ -23,6 +23,8 @@ MENU = [
     (_("Major hazard sources"), "majorhazards:list", None, None),
     (_("Online monitoring"), "monitoring:wall", None, None),
     (_("Enforcement"), "enforcement:home", None, "regional"),
+    (_("Licences and permits"), "obligations:licences", None, None),
+    (_("Training and certificates"), "obligations:persons", None, None),
     (_("Accidents"), "accidents:list", None, None),
     (_("Accident statistics"), "accidents:statistics", None, "regional"),
     (_("Regional figures"), "accidents:figures", None, "regional"),

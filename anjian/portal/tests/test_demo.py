@@ -50,11 +50,17 @@ def test_demo_command_builds_a_labelled_city_one_user_per_role_and_runs_once(cap
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
     assert DEMO_PASSWORD in out
     # and it said what it was doing: a line per phase, with counts, and one per county
-    assert "[1/12] 示范市" in out and "[2/12] 隐患台账" in out and "[11/12] 预警" in out and "[12/12] 目标责任书" in out
+    assert "[1/13] 示范市" in out and "[2/13] 隐患台账" in out and "[11/13] 企业许可证照与培训持证" in out
+    assert "[12/13] 预警" in out and "[13/13] 目标责任书" in out
     # and the demo's major hazard sources have sensors and a day of readings (no broker needed)
     from anjian.monitoring.models import Reading, Sensor
 
     assert Sensor.objects.filter(is_demo=True).exists() and Reading.objects.exists()
+    # and the enterprises' licences and certified people, all labelled as demo
+    from anjian.obligations.models import KeyPerson, Licence
+
+    assert Licence.objects.filter(is_demo=True).exists() and not Licence.objects.filter(is_demo=False).exists()
+    assert KeyPerson.objects.filter(is_demo=True).exists() and not KeyPerson.objects.filter(is_demo=False).exists()
     assert "示范市东城区：" in out and "hazards 600" in out
     # and the grid officer log-in is its grid's officer
     officer = User.objects.get(username="grid_officer")

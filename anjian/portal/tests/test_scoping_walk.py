@@ -153,6 +153,9 @@ PAGE_OBJECTS: dict[str, str] = {
     "steering/assignments/": "steering.TaskAssignment",
     "steering/progress/": "steering.ProgressReport",
     "steering/duties/": "steering.Duty",
+    "obligations/licences/": "obligations.Licence",
+    "obligations/persons/": "obligations.KeyPerson",
+    "obligations/certificates/": "obligations.PersonCertificate",
 }
 
 
@@ -419,6 +422,9 @@ class Records:
         from anjian.steering.tests.walk import records as steering_records
 
         made.update(steering_records(world, ent))
+        from anjian.obligations.tests.factories import walk_records as obligation_records
+
+        made.update(obligation_records(world, ent))
         self.made = made
 
     def get(self, label: str):

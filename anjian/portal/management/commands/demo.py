@@ -56,6 +56,7 @@ PHASES = [
     ("地区年度数据", "regional yearly figures", _figures),
     ("安委办：责任单位、两议一报等", "committee office: units, monthly reports, …", _app("steering")),
     ("监管执法", "enforcement", _app("enforcement")),
+    ("企业许可证照与培训持证", "licences, training and certificates", _app("obligations")),
     ("预警", "warnings", _warnings),
     ("目标责任书、考核与排名", "targets, assessment and rankings", _app("assessment")),
 ]
