@@ -22,7 +22,11 @@ APPROVE = ["enforcement.approve_enforcementplan"]
 
 DRAWS = ["enforcement.add_randomdraw", "enforcement.change_randomdraw", "enforcement.delete_randomdraw"]
 
-OFFICER = [*POOL, *PLANS, *DRAWS]
+INSPECTIONS = ["enforcement.add_enforcementinspection", "enforcement.change_enforcementinspection",
+               "enforcement.delete_enforcementinspection", "enforcement.add_compulsorymeasure",
+               "enforcement.add_leaderrotation", "enforcement.change_leaderrotation"]
+
+OFFICER = [*POOL, *PLANS, *DRAWS, *INSPECTIONS]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.REGULATOR: [*OFFICER, *APPROVE],

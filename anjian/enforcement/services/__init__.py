@@ -6,5 +6,6 @@ transaction. Pages, the API, the admin and the demo call them; nothing else sets
 The functions live in one module per record family and are all importable from here."""
 
 from .draws import *  # noqa: F403
+from .inspections import *  # noqa: F403
 from .plans import *  # noqa: F403
 from .pool import *  # noqa: F403
