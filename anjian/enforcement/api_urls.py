@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from .api import CertificateViewSet, ConflictViewSet, ExpertViewSet
 from .api_draws import DrawEntryViewSet, DrawViewSet
+from .api_inspections import EnforcementDocumentViewSet, EnforcementInspectionViewSet, LeaderRotationViewSet
 from .api_plans import PlanEntryViewSet, PlanViewSet
 
 router = SimpleRouter()
@@ -14,5 +15,8 @@ router.register("enforcement-plans", PlanViewSet, basename="enforcement-plan")
 router.register("enforcement-plan-entries", PlanEntryViewSet, basename="enforcement-plan-entry")
 router.register("enforcement-draws", DrawViewSet, basename="enforcement-draw")
 router.register("enforcement-draw-entries", DrawEntryViewSet, basename="enforcement-draw-entry")
+router.register("enforcement-inspections", EnforcementInspectionViewSet, basename="enforcement-inspection")
+router.register("enforcement-documents", EnforcementDocumentViewSet, basename="enforcement-document")
+router.register("enforcement-rotations", LeaderRotationViewSet, basename="enforcement-rotation")
 
 urlpatterns = router.urls
