@@ -209,6 +209,8 @@ def inspection_results(request, pk: int):
 def inspection_finding(request, pk: int, item_pk: int, disposition: str):
     """One found item becomes a hazard (with its deadline) or a violation (with its text)."""
     insp = _inspection(request, pk)
+    if not policy.can(request.user, "inspect", insp):
+        raise PermissionDenied
     if disposition not in ("hazard", "violation"):
         raise Http404
     action = "raise_hazard" if disposition == "hazard" else "note_violation"

@@ -45,6 +45,9 @@ def walk_records(world, ent, ent_user) -> dict[str, Any]:
                               criteria={"plan": plan.pk, "officers_from_department": False})
     made["enforcement.RandomDraw"] = draw
     made["enforcement.DrawEntry"] = draw.entries.get()
+    from .factories_inspections import walk_inspection_records
+
+    made.update(walk_inspection_records(world, ent))
     return made
 
 

@@ -59,3 +59,23 @@ def walk(insp, actor, *, found: int = 1, violation: bool = False, deadline: date
     services.add_signature(insp, actor=actor, signer="enterprise", png=signature_png(), name="张厂长",
                            title="安全负责人")
     return hazards
+
+
+def walk_inspection_records(world, ent) -> dict[str, Any]:
+    """For the route walk: a prepared inspection of ``ent`` (its steps' pages), a document of
+    another one walked and issued, and the county's leader rotation of the month (shared)."""
+    from ..models import LeaderRotation
+
+    admin = world.users[Role.ADMIN]
+    made: dict[str, Any] = {"enforcement.EnforcementInspection": make_inspection(world, admin, enterprise=ent,
+                                                                                 items=2)}
+    issued = make_inspection(world, admin, enterprise=ent, items=2)
+    walk(issued, admin, found=1)
+    services.sign_inspection(issued, actor=admin)
+    services.issue_documents(issued, actor=admin)
+    made["enforcement.EnforcementDocument"] = issued.documents.order_by("id").first()
+    month = timezone.localdate().replace(day=1)
+    made["enforcement.LeaderRotation"] = LeaderRotation.objects.filter(region=world.county_a, month=month).first() \
+        or services.record_rotation(actor=admin, data={"month": month, "region": world.county_a,
+                                                       "leader_name": "包县领导"})
+    return made

@@ -134,6 +134,9 @@ PAGE_OBJECTS: dict[str, str] = {
     "enforcement/plans/": "enforcement.EnforcementPlan",
     "enforcement/plans/entries/": "enforcement.PlanEntry",
     "enforcement/draws/": "enforcement.RandomDraw",
+    "enforcement/inspections/": "enforcement.EnforcementInspection",
+    "enforcement/inspections/documents/": "enforcement.EnforcementDocument",
+    "enforcement/inspections/rotations/": "enforcement.LeaderRotation",
     "warnings/": "alerts.Warning",
     "files/": "core.Attachment",
     "assessment/targets/": "assessment.TargetAgreement",
@@ -499,7 +502,8 @@ def _key_value(record, lookup: str):
 
 
 ACTION_SLUGS = {"hazards:action": "void", "accidents:action": "void", "assessment:assessment_action": "assess",
-                **{f"enforcement:{name}_step": "void" for name in ("expert", "certificate", "conflict", "plan", "draw")},
+                **{f"enforcement:{name}_step": "void" for name in ("expert", "certificate", "conflict", "plan", "draw",
+                                                                     "inspection", "rotation")},
                 "enforcement:plan_entry_step": "remove_entries"}
 
 
