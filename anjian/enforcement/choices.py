@@ -243,7 +243,7 @@ INSPECTION_MACHINE = StateMachine(model="enforcement.EnforcementInspection", sta
          event=events.FINDING_HAZARD),
     Step("note_violation", _("Note as a violation"), sources=(InspectionState.ON_SITE,), right="inspect",
          event=events.FINDING_VIOLATION),
-    Step("add_signature", _("Sign"), sources=(InspectionState.ON_SITE,), right="inspect",
+    Step("add_signature", pgettext_lazy("signature", "Sign"), sources=(InspectionState.ON_SITE,), right="inspect",
          event=events.SIGNATURE_ADDED),
     Step("sign", pgettext_lazy("enforcement inspection", "Finish and sign the record"),
          sources=(InspectionState.ON_SITE,), target=InspectionState.SIGNED, right="inspect",

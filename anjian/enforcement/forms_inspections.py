@@ -105,8 +105,8 @@ class SignForm(VersionedForm):
 class RecheckForm(VersionedForm):
     passed = forms.TypedChoiceField(label=_("Result of the re-check"), coerce=lambda v: v == "1",
                                     choices=[("1", _("Passed")), ("0", _("Not passed"))], widget=forms.RadioSelect)
-    opinion = forms.CharField(label=_("Re-check opinion"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    new_deadline = forms.DateField(label=_("New deadline"), required=False, widget=DateInput,
+    opinion = forms.CharField(label=pgettext_lazy("enforcement inspection", "Re-check opinion"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    new_deadline = forms.DateField(label=pgettext_lazy("enforcement inspection", "New deadline"), required=False, widget=DateInput,
                                    help_text=_("Only when the re-check did not pass."))
     inspectors = forms.CharField(label=_("Re-checked by"), max_length=100, required=False)
     wide_fields = ("opinion",)

@@ -6,7 +6,7 @@ the records behind the figure. Imported by the app's ``indicators`` module."""
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from anjian.core.indicators import (
     HIGHER,
@@ -44,7 +44,7 @@ def _plan_entries(ctx: Context, *, key_only: bool = False):
 
 
 INSPECTION_COLUMNS = (
-    Column("number", gettext_lazy("Number")),
+    Column("number", pgettext_lazy("enforcement inspection", "Number")),
     Column("enterprise__name", gettext_lazy("Enterprise")),
     Column("kind", gettext_lazy("Kind"), choices=InspectionMode.choices),
     Column("signed_at", gettext_lazy("Signed at"), kind="date"),
@@ -131,7 +131,7 @@ def _findings(ctx: Context):
     return ctx.scoped(InspectionFinding).filter(ctx.period.q("created_at"), inspection__is_voided=False)
 
 
-FINDING_COLUMNS = (Column("inspection__number", gettext_lazy("Inspection")),
+FINDING_COLUMNS = (Column("inspection__number", pgettext_lazy("enforcement", "Inspection")),
                    Column("inspection__enterprise__name", gettext_lazy("Enterprise")),
                    Column("disposition", gettext_lazy("Becomes"), choices=FindingDisposition.choices),
                    Column("created_at", gettext_lazy("Recorded at"), kind="date"))
@@ -156,7 +156,7 @@ _count_indicator(
     "enforcement_measures", gettext_lazy("Compulsory measures decided"),
     gettext_lazy("Compulsory measures (suspension, stop of construction or power, sealing up or seizure) decided in "
                  "the period."), _measures, "enforcement.CompulsoryMeasure",
-    (Column("inspection__number", gettext_lazy("Inspection")),
+    (Column("inspection__number", pgettext_lazy("enforcement", "Inspection")),
      Column("inspection__enterprise__name", gettext_lazy("Enterprise")),
      Column("kind", gettext_lazy("Measure")), Column("decided_at", gettext_lazy("Decided at"), kind="date")),
     "", ORDER + 6)
