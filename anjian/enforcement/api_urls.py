@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 from .api import CertificateViewSet, ConflictViewSet, ExpertViewSet
 from .api_cases import AdmonitionViewSet, CaseViewSet, ViolationViewSet
 from .api_draws import DrawEntryViewSet, DrawViewSet
+from .api_inspections import EnforcementDocumentViewSet, EnforcementInspectionViewSet, LeaderRotationViewSet
 from .api_plans import PlanEntryViewSet, PlanViewSet
 
 router = SimpleRouter()
@@ -18,5 +19,8 @@ router.register("enforcement-draw-entries", DrawEntryViewSet, basename="enforcem
 router.register("enforcement-cases", CaseViewSet, basename="enforcement-case")
 router.register("enforcement-violations", ViolationViewSet, basename="enforcement-violation")
 router.register("enforcement-admonitions", AdmonitionViewSet, basename="enforcement-admonition")
+router.register("enforcement-inspections", EnforcementInspectionViewSet, basename="enforcement-inspection")
+router.register("enforcement-documents", EnforcementDocumentViewSet, basename="enforcement-document")
+router.register("enforcement-rotations", LeaderRotationViewSet, basename="enforcement-rotation")
 
 urlpatterns = router.urls

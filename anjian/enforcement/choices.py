@@ -325,3 +325,131 @@ ADMONITION_MACHINE = StateMachine(model="enforcement.Admonition", states=Admonit
     Step("void", pgettext_lazy("enforcement", "Void"), sources=(AdmonitionState.DRAFT,), right="admonish",
          event=events.VOIDED),
 ])
+
+
+# --- on-site enforcement inspections (执法检查) ------------------------------------------------------
+
+class InspectionMode(models.TextChoices):
+    """How an enforcement inspection came about (the kinds of 执法检查)."""
+
+    PLANNED = "planned", pgettext_lazy("enforcement inspection", "Planned")
+    RANDOM = "random", pgettext_lazy("enforcement inspection", "Random (double random)")
+    UNANNOUNCED = "unannounced", pgettext_lazy("enforcement inspection", "Unannounced (four-no-two-direct)")
+    NIGHT = "night", pgettext_lazy("enforcement inspection", "Night or surprise check")
+    EXPERT = "expert", pgettext_lazy("enforcement inspection", "Expert consultation")
+    JOINT = "joint", pgettext_lazy("enforcement inspection", "Joint inspection")
+
+
+class InspectionState(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("enforcement inspection", "Prepared")
+    ON_SITE = "on_site", pgettext_lazy("enforcement inspection", "On site")
+    SIGNED = "signed", pgettext_lazy("enforcement inspection", "Signed")
+    ISSUED = "issued", pgettext_lazy("enforcement inspection", "Documents issued")
+    RECHECK_DUE = "recheck_due", pgettext_lazy("enforcement inspection", "Re-check due")
+    CLOSED = "closed", pgettext_lazy("enforcement inspection", "Closed")
+
+
+class FindingDisposition(models.TextChoices):
+    """What a finding becomes, in one step: a hazard in the hazard loop (rectified by the
+    enterprise, re-checked by the issuing side) or a violation noted for an enforcement case."""
+
+    HAZARD = "hazard", pgettext_lazy("finding", "Hazard to rectify")
+    VIOLATION = "violation", pgettext_lazy("finding", "Violation for a case")
+
+
+class InspectionOutcome(models.TextChoices):
+    """The outcome published for a random inspection (一公开) and shown on every list."""
+
+    NO_PROBLEM = "no_problem", pgettext_lazy("inspection outcome", "No problem found")
+    RECTIFICATION = "rectification", pgettext_lazy("inspection outcome", "Ordered to rectify")
+    VIOLATION = "violation", pgettext_lazy("inspection outcome", "Violation to be dealt with by a case")
+    MEASURES = "measures", pgettext_lazy("inspection outcome", "Compulsory measures taken")
+    RECTIFIED = "rectified", pgettext_lazy("inspection outcome", "Rectified and re-checked")
+
+
+class MeasureKind(models.TextChoices):
+    """Compulsory measures (强制措施); their legal bases are data (``data/measures.py``)."""
+
+    SUSPEND = "suspend", _("Suspension of production or business")
+    STOP_CONSTRUCTION = "stop_construction", _("Stop of construction")
+    STOP_POWER = "stop_power", _("Stop of power supply")
+    SEAL_SEIZE = "seal_seize", _("Sealing up or seizure")
+
+
+class DocumentKind(models.TextChoices):
+    """The enforcement documents (执法文书) an inspection issues, each numbered per department and
+    year (文号)."""
+
+    RECORD = "record", _("On-site inspection record")
+    ORDER = "order", _("Order to rectify within a time limit")
+    RECHECK = "recheck", _("Rectification re-check opinion")
+    MEASURE = "measure", _("Compulsory measure decision")
+
+
+def _has_both_signatures(insp) -> bool:
+    return bool(insp.officer_signature_id and insp.enterprise_signature_id)
+
+
+def _every_item_checked(insp) -> bool:
+    return not insp.unchecked_items().exists()
+
+
+def _every_finding_disposed(insp) -> bool:
+    return not insp.undisposed_items().exists()
+
+
+def _recheck_possible(insp) -> bool:
+    return insp.recheck_possible()
+
+
+def _nothing_to_recheck(insp) -> bool:
+    return not insp.needs_recheck()
+
+
+INSPECTION_MACHINE = StateMachine(model="enforcement.EnforcementInspection", states=InspectionState, steps=[
+    Step("update", pgettext_lazy("enforcement", "Correct"), sources=(InspectionState.DRAFT, InspectionState.ON_SITE),
+         right="inspect", event=events.UPDATED),
+    Step("start", pgettext_lazy("enforcement inspection", "Start on site"), sources=(InspectionState.DRAFT,),
+         target=InspectionState.ON_SITE, right="inspect", event=events.INSPECTION_STARTED),
+    Step("record_results", _("Save results"), sources=(InspectionState.ON_SITE,), right="inspect",
+         event=events.INSPECTION_RESULTS),
+    Step("raise_hazard", _("Enter as a hazard"), sources=(InspectionState.ON_SITE,), right="inspect",
+         event=events.FINDING_HAZARD),
+    Step("note_violation", _("Note as a violation"), sources=(InspectionState.ON_SITE,), right="inspect",
+         event=events.FINDING_VIOLATION),
+    Step("add_signature", pgettext_lazy("signature", "Sign"), sources=(InspectionState.ON_SITE,), right="inspect",
+         event=events.SIGNATURE_ADDED),
+    Step("sign", pgettext_lazy("enforcement inspection", "Finish and sign the record"),
+         sources=(InspectionState.ON_SITE,), target=InspectionState.SIGNED, right="inspect",
+         event=events.INSPECTION_SIGNED, guards=(
+             Guard(_every_item_checked, _("Some check items have no result yet."), field="items"),
+             Guard(_every_finding_disposed, _("Each item found wanting must be entered as a hazard or noted as a "
+                                              "violation first."), field="items"),
+             Guard(_has_both_signatures, _("The officer and the enterprise's representative must both sign "
+                                           "first."), field="signatures"),
+         )),
+    Step("issue", _("Issue the documents"), sources=(InspectionState.SIGNED,), target=InspectionState.ISSUED,
+         right="issue", event=events.DOCUMENTS_ISSUED),
+    Step("decide_measure", _("Decide a compulsory measure"),
+         sources=(InspectionState.SIGNED, InspectionState.ISSUED, InspectionState.RECHECK_DUE),
+         right="decide_measure", event=events.MEASURE_DECIDED),
+    Step("lift_measure", _("Lift a compulsory measure"),
+         sources=(InspectionState.ISSUED, InspectionState.RECHECK_DUE, InspectionState.CLOSED),
+         right="decide_measure", event=events.MEASURE_LIFTED),
+    Step("open_recheck", _("Re-check due"), sources=(InspectionState.ISSUED,), target=InspectionState.RECHECK_DUE,
+         right="issue", event=events.RECHECK_OPENED, guards=(
+             Guard(_recheck_possible, _("A re-check is possible once the rectification deadline has passed or the "
+                                        "enterprise has reported every hazard rectified (a night check: from the "
+                                        "next month)."), field="rectification_deadline"),
+         )),
+    # Passed: closed; not passed: back to "documents issued" with the new deadline (the service
+    # decides, so no single target is declared).
+    Step("recheck", _("Record the re-check"), sources=(InspectionState.RECHECK_DUE,), right="issue",
+         event=events.INSPECTION_RECHECKED),
+    Step("close", pgettext_lazy("enforcement inspection", "Close"), sources=(InspectionState.ISSUED,),
+         target=InspectionState.CLOSED, right="issue", event=events.INSPECTION_CLOSED, guards=(
+             Guard(_nothing_to_recheck, _("Hazards of this inspection still await their re-check."), field="state"),
+         )),
+    Step("void", pgettext_lazy("enforcement", "Void"), sources=(InspectionState.DRAFT, InspectionState.ON_SITE),
+         right="inspect", event=events.VOIDED),
+])

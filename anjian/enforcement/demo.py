@@ -98,6 +98,9 @@ def build_demo(seed: int = 0) -> dict:
             made["conflicts"] += 1
     made.update(_plans(admin, today))
     made.update(_draws(admin, today))
+    from . import demo_inspections
+
+    made.update(demo_inspections.build(admin, today, rng))
     return made
 
 

@@ -95,3 +95,36 @@ EVENT_LABELS.update({
     CASE_TRANSFERRED: _("Transferred to the public security organ"),
     ADMONITION_ISSUED: _("Issued"),
 })
+
+# --- on-site inspections (执法检查) ---------------------------------------------------------------
+INSPECTION_CREATED = "inspection_created"
+INSPECTION_STARTED = "inspection_started"
+INSPECTION_RESULTS = "inspection_results_recorded"
+FINDING_HAZARD = "finding_hazard_raised"
+FINDING_VIOLATION = "finding_violation_noted"
+SIGNATURE_ADDED = "signature_added"
+INSPECTION_SIGNED = "inspection_signed"
+DOCUMENTS_ISSUED = "documents_issued"
+RECHECK_OPENED = "recheck_opened"
+INSPECTION_RECHECKED = "inspection_rechecked"
+MEASURE_DECIDED = "measure_decided"
+MEASURE_LIFTED = "measure_lifted"
+INSPECTION_CLOSED = "inspection_closed"
+ROTATION_RECORDED = "rotation_recorded"
+
+EVENT_LABELS.update({
+    INSPECTION_CREATED: _("Enforcement inspection prepared"),
+    INSPECTION_STARTED: _("Inspection started on site"),
+    INSPECTION_RESULTS: _("Check results recorded"),
+    FINDING_HAZARD: _("Finding entered as a hazard"),
+    FINDING_VIOLATION: _("Finding noted as a violation for a case"),
+    SIGNATURE_ADDED: _("Signature added"),
+    INSPECTION_SIGNED: _("On-site record signed"),
+    DOCUMENTS_ISSUED: _("Enforcement documents issued"),
+    RECHECK_OPENED: _("Re-check due"),
+    INSPECTION_RECHECKED: _("Rectification re-checked"),
+    MEASURE_DECIDED: _("Compulsory measure decided"),
+    MEASURE_LIFTED: _("Compulsory measure lifted"),
+    INSPECTION_CLOSED: _("Enforcement inspection closed"),
+    ROTATION_RECORDED: _("Leader rotation recorded"),
+})

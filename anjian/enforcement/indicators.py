@@ -179,3 +179,7 @@ for _n, (_kind, _name) in enumerate(((AdmonitionKind.SUMMONS, gettext_lazy("Summ
                     lambda ctx, part, _k=_kind.value: _admonitions(ctx).filter(kind=_k), ADMONITION_COLUMNS,
                     url_name="enforcement:admonition"),
     ))
+
+
+# The on-site inspections' indicators live beside these; core imports only this module.
+from . import indicators_inspections  # noqa: E402, F401

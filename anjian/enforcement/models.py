@@ -804,3 +804,327 @@ class Admonition(VoidableModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- on-site inspections -------------------------------------------------------------------------
+
+from .choices import (  # noqa: E402  (this section's choices, kept beside it for merging)
+    DocumentKind,
+    FindingDisposition,
+    InspectionMode,
+    InspectionOutcome,
+    InspectionState,
+    MeasureKind,
+)
+
+
+class LeaderRotation(VoidableModel, VersionedModel):
+    """包县/包乡: which leading official is in charge of night and surprise checks (夜查突查) in a
+    county or township for one month. Editable data of the regulators; a night check records the
+    rotation it was made under, and what it found is re-checked in the next month."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("county or township in charge"))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    leader = _user_fk(verbose_name=_("leader (account)"))
+    leader_name = models.CharField(_("leader"), max_length=50)
+    leader_title = models.CharField(_("leader's post"), max_length=100, blank=True)
+    note = models.CharField(pgettext_lazy("rotation", "note"), max_length=200, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = _user_fk(editable=False, verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "version"])
+
+    class Scoping:
+        path = "region_path"
+        hidden_from = OFFICIALS_ONLY
+
+    class Meta:
+        verbose_name = _("leader rotation")
+        verbose_name_plural = _("leader rotations")
+        ordering = ["-month", "region_path", "id"]
+        constraints = [models.UniqueConstraint(fields=["region", "month"], condition=Q(is_voided=False),
+                                               name="enf_rotation_region_month_uniq")]
+        indexes = [models.Index(fields=["region_path", "month"], name="enf_rotation_path_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.leader_name}"
+
+
+class EnforcementInspection(VoidableModel, VersionedModel):
+    """An on-site enforcement inspection (执法检查) by a department's officers: its kind (planned
+    from a plan entry, random from a draw entry, unannounced, night/surprise led by an official,
+    expert consultation, joint), the team, and the checklist walked item by item — the walk is an
+    ``inspections.InspectionRecord`` of kind government (or expert), so the checklist engine and
+    "a found item becomes a hazard in one step" are the inspections app's. Both signatures (the
+    officer's and the enterprise representative's, PNG attachments) close the on-site part; then
+    the documents are issued, the hazards are re-checked by the issuing side and it is closed.
+
+    Changed only through ``enforcement.services.inspections`` (``INSPECTION_MACHINE``)."""
+
+    number = models.CharField(pgettext_lazy("enforcement inspection", "number"), max_length=32, unique=True,
+                              editable=False)
+    department = models.ForeignKey("orgs.Department", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=pgettext_lazy("enforcement", "department"))
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   db_index=False, verbose_name=pgettext_lazy("enforcement", "enterprise"))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    industry = models.ForeignKey("enterprises.Industry", on_delete=models.PROTECT, related_name="+", editable=False,
+                                 db_index=False, verbose_name=_("industry"))
+    grid = models.ForeignKey("regions.Grid", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             editable=False, db_index=False, verbose_name=_("grid"))
+    kind = models.CharField(pgettext_lazy("enforcement inspection", "kind"), max_length=16,
+                            choices=InspectionMode.choices)
+    plan_entry = models.ForeignKey(PlanEntry, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="inspections", verbose_name=_("plan entry"))
+    draw_entry = models.ForeignKey(DrawEntry, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="inspections", verbose_name=_("drawn enterprise"))
+    record = models.OneToOneField("inspections.InspectionRecord", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="enforcement_inspection", editable=False,
+                                  verbose_name=_("inspection record"))
+    checklist = models.ForeignKey("standards.Checklist", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("checklist"))
+    officers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True,
+                                      verbose_name=_("inspection team"))
+    experts = models.ManyToManyField(Expert, related_name="inspections", blank=True, verbose_name=_("experts"))
+    joint_departments = models.ManyToManyField("orgs.Department", related_name="+", blank=True,
+                                               verbose_name=_("departments taking part"))
+    leader = _user_fk(verbose_name=_("leading official (account)"))
+    leader_name = models.CharField(_("leading official"), max_length=50, blank=True)
+    rotation = models.ForeignKey(LeaderRotation, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="inspections", verbose_name=_("leader rotation"))
+    planned_on = models.DateField(_("planned for"), default=timezone.localdate)
+    started_at = models.DateTimeField(_("started on site at"), null=True, blank=True, editable=False)
+    location = models.CharField(pgettext_lazy("enforcement inspection", "place inspected"), max_length=200,
+                                blank=True)
+    summary = models.TextField(pgettext_lazy("enforcement inspection", "summary"), blank=True)
+    enterprise_rep_name = models.CharField(_("enterprise representative"), max_length=50, blank=True)
+    enterprise_rep_title = models.CharField(_("representative's post"), max_length=50, blank=True)
+    officer_signature = models.ForeignKey("core.Attachment", null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+", editable=False, verbose_name=_("officer's signature"))
+    enterprise_signature = models.ForeignKey("core.Attachment", null=True, blank=True, on_delete=models.PROTECT,
+                                             related_name="+", editable=False,
+                                             verbose_name=_("enterprise representative's signature"))
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True, editable=False)
+    rectification_deadline = models.DateField(_("rectification deadline"), null=True, blank=True, editable=False)
+    issued_at = models.DateTimeField(_("documents issued at"), null=True, blank=True, editable=False)
+    recheck_from = models.DateField(_("re-check possible from"), null=True, blank=True, editable=False)
+    rechecked_at = models.DateTimeField(_("re-checked at"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    outcome = models.CharField(pgettext_lazy("enforcement inspection", "outcome"), max_length=16, blank=True,
+                               choices=InspectionOutcome.choices, editable=False)
+    counted_on_plan = models.BooleanField(_("counted on the plan"), default=False, editable=False)
+    state = models.CharField(pgettext_lazy("enforcement inspection", "state"), max_length=16,
+                             choices=InspectionState.choices, default=InspectionState.DRAFT, editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = _user_fk(editable=False, verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "version"])
+
+    class Scoping:
+        # The enterprise is a party: it sees its own inspections (it signs the record and receives
+        # the documents); grid officers see none.
+        path = "region_path"
+        industry = "industry"
+        enterprise = "enterprise"
+        hidden_from = ("grid",)
+
+    class Meta:
+        verbose_name = _("enforcement inspection")
+        verbose_name_plural = _("enforcement inspections")
+        ordering = ["-planned_on", "-id"]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="enf_insp_path_idx"),
+            models.Index(fields=["state", "region_path"], name="enf_insp_state_idx"),
+            models.Index(fields=["kind", "region_path"], name="enf_insp_kind_idx"),
+            models.Index(fields=["department", "planned_on"], name="enf_insp_dept_idx"),
+            models.Index(fields=["enterprise", "planned_on"], name="enf_insp_ent_idx"),
+            models.Index(fields=["planned_on", "region_path"], name="enf_insp_date_idx"),
+            models.Index(fields=["outcome", "region_path"], name="enf_insp_outcome_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    # --- what the machine's guards ask -----------------------------------------------------------
+
+    def unchecked_items(self):
+        from anjian.inspections.models import InspectionItemResult
+
+        return InspectionItemResult.objects.filter(record_id=self.record_id, result="")
+
+    def undisposed_items(self):
+        """Items found wanting that are neither a hazard nor a noted violation yet."""
+        from anjian.inspections.choices import ItemResult
+        from anjian.inspections.models import InspectionItemResult
+
+        return (InspectionItemResult.objects.filter(record_id=self.record_id, result=ItemResult.HAZARD_FOUND,
+                                                    hazard__isnull=True)
+                .exclude(pk__in=InspectionFinding.objects.filter(inspection_id=self.pk).values("item_id")))
+
+    def hazards(self):
+        from anjian.hazards.models import Hazard
+
+        return Hazard.objects.filter(pk__in=InspectionFinding.objects.filter(
+            inspection_id=self.pk, hazard__isnull=False).values("hazard_id"))
+
+    def hazards_awaiting_recheck(self):
+        return self.hazards().filter(is_voided=False, recheck_required=True, rechecked_at__isnull=True)
+
+    def needs_recheck(self) -> bool:
+        """Hazards of this inspection await their re-check, or — a night or surprise check — what
+        it found has not been re-checked (next month) yet."""
+        if self.hazards_awaiting_recheck().exists():
+            return True
+        return (self.kind == InspectionMode.NIGHT and self.rechecked_at is None
+                and InspectionFinding.objects.filter(inspection_id=self.pk).exists())
+
+    def recheck_possible(self, today=None) -> bool:
+        """Re-check only after the rectification deadline, or once the enterprise has reported
+        every hazard rectified; a night check's findings are re-checked in the next month."""
+        from anjian.hazards.choices import RECHECK_STATES
+
+        today = today or timezone.localdate()
+        if not self.needs_recheck():
+            return False
+        waiting = self.hazards_awaiting_recheck()
+        if self.recheck_from and today < self.recheck_from:
+            return False
+        if self.rectification_deadline and self.rectification_deadline < today:
+            return True
+        return not waiting.exclude(state__in=RECHECK_STATES).exists()
+
+
+class InspectionFinding(models.Model):
+    """What one item found wanting became, in one step: a hazard in the hazard loop (the item's
+    ``hazard``, re-checked by the issuing side) or a violation noted for an enforcement case (the
+    text, its legal basis; ``case_number`` names the case once one is filed)."""
+
+    inspection = models.ForeignKey(EnforcementInspection, on_delete=models.PROTECT, related_name="findings",
+                                   verbose_name=_("enforcement inspection"))
+    item = models.OneToOneField("inspections.InspectionItemResult", on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("check item"))
+    disposition = models.CharField(pgettext_lazy("finding", "disposition"), max_length=16,
+                                   choices=FindingDisposition.choices)
+    hazard = models.ForeignKey("hazards.Hazard", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("hazard"))
+    violation = models.TextField(_("violation"), blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    for_case = models.BooleanField(_("to be dealt with by a case"), default=False)
+    case_number = models.CharField(_("case number"), max_length=40, blank=True)
+    created_by = _user_fk(editable=False, verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Scoping:
+        path = "inspection__region_path"
+        industry = "inspection__industry"
+        enterprise = "inspection__enterprise"
+        hidden_from = ("grid",)
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["inspection", "id"]
+        indexes = [models.Index(fields=["disposition", "for_case"], name="enf_finding_disp_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.inspection} #{self.item_id}"
+
+
+class DocumentCounter(models.Model):
+    """The last number given to a kind of document by a department in a year (文号 sequence):
+    locked and incremented in the transaction that issues the document."""
+
+    department = models.ForeignKey("orgs.Department", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=16, choices=DocumentKind.choices)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("document number counter")
+        verbose_name_plural = _("document number counters")
+        constraints = [models.UniqueConstraint(fields=["department", "year", "kind"], name="enf_doc_counter_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.year} {self.kind} {self.last}"
+
+
+class CompulsoryMeasure(models.Model):
+    """A compulsory measure decided on an inspection (强制措施: 停产停业, 停止施工, 停止供电,
+    查封扣押): a recorded decision with its reason, legal basis, what it covers, its period and
+    its decision document; lifted (never deleted) once the enterprise complied."""
+
+    inspection = models.ForeignKey(EnforcementInspection, on_delete=models.PROTECT, related_name="measures",
+                                   verbose_name=_("enforcement inspection"))
+    kind = models.CharField(pgettext_lazy("measure", "kind"), max_length=24, choices=MeasureKind.choices)
+    reason = models.TextField(pgettext_lazy("measure", "reason"))
+    legal_basis = models.CharField(_("legal basis"), max_length=200)
+    scope = models.TextField(_("facilities, places or goods concerned"), blank=True)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    approved_by_name = models.CharField(_("approved by (head of the department)"), max_length=50, blank=True)
+    decided_by = _user_fk(editable=False, verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now, editable=False)
+    lifted_on = models.DateField(_("lifted on"), null=True, blank=True, editable=False)
+    lift_reason = models.CharField(_("reason for lifting"), max_length=200, blank=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Scoping:
+        path = "inspection__region_path"
+        industry = "inspection__industry"
+        enterprise = "inspection__enterprise"
+        hidden_from = ("grid",)
+
+    class Meta:
+        verbose_name = _("compulsory measure")
+        verbose_name_plural = _("compulsory measures")
+        ordering = ["inspection", "id"]
+        indexes = [models.Index(fields=["kind", "decided_at"], name="enf_measure_kind_idx")]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class EnforcementDocument(models.Model):
+    """An enforcement document issued on an inspection (现场检查记录, 责令限期整改指令书,
+    整改复查意见书, 强制措施决定书): its number (文号, per department and year), the day, and what
+    it said when issued (``content``), so the PDF prints the same text later."""
+
+    inspection = models.ForeignKey(EnforcementInspection, on_delete=models.PROTECT, related_name="documents",
+                                   verbose_name=_("enforcement inspection"))
+    kind = models.CharField(pgettext_lazy("document", "kind"), max_length=16, choices=DocumentKind.choices)
+    number = models.CharField(_("document number"), max_length=80, unique=True)
+    department = models.ForeignKey("orgs.Department", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=pgettext_lazy("enforcement", "department"))
+    year = models.PositiveSmallIntegerField(pgettext_lazy("document", "year"))
+    seq = models.PositiveIntegerField(_("sequence"))
+    issued_on = models.DateField(_("issued on"))
+    measure = models.OneToOneField(CompulsoryMeasure, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="document", verbose_name=_("compulsory measure"))
+    content = models.JSONField(_("content"), default=dict)
+    issued_by = _user_fk(editable=False, verbose_name=_("issued by"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Scoping:
+        path = "inspection__region_path"
+        industry = "inspection__industry"
+        enterprise = "inspection__enterprise"
+        hidden_from = ("grid",)
+
+    class Meta:
+        verbose_name = _("enforcement document")
+        verbose_name_plural = _("enforcement documents")
+        ordering = ["inspection", "issued_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["department", "year", "kind", "seq"],
+                                               name="enf_doc_seq_uniq")]
+        indexes = [models.Index(fields=["kind", "issued_on"], name="enf_doc_kind_idx")]
+
+    def __str__(self) -> str:
+        return self.number

@@ -158,5 +158,27 @@ class EnforcementPolicy(Policy):
         """Issue or void a summons, circular or exposure of a department of the jurisdiction."""
         return officer_on(actor, "enforcement.change_admonition", admonition)
 
+    # --- on-site inspections (执法检查) -------------------------------------------------------------
+
+    def may_add_inspection(self, actor, insp) -> bool:
+        """Prepare an inspection of an enterprise of the jurisdiction for a department of it."""
+        return officer_on(actor, "enforcement.add_enforcementinspection", insp)
+
+    def may_inspect(self, actor, insp) -> bool:
+        """Correct, start, walk the checklist, raise findings, sign, void an unsigned one."""
+        return officer_on(actor, "enforcement.change_enforcementinspection", insp)
+
+    def may_issue(self, actor, insp) -> bool:
+        """Issue the documents, re-check and close: officers of the jurisdiction."""
+        return officer_on(actor, "enforcement.change_enforcementinspection", insp)
+
+    def may_decide_measure(self, actor, insp) -> bool:
+        """Decide or lift a compulsory measure (强制措施): officers with the right."""
+        return officer_on(actor, "enforcement.add_compulsorymeasure", insp)
+
+    def may_rotation(self, actor, rotation) -> bool:
+        """Record, correct or void a month's leader rotation (包县/包乡)."""
+        return officer_on(actor, "enforcement.add_leaderrotation", rotation)
+
 
 policy = EnforcementPolicy()

@@ -27,7 +27,11 @@ CASES = ["enforcement.add_case", "enforcement.change_case", "enforcement.delete_
 # 法制审核 and the decision itself: the bureau (its legal staff and the heads who sign).
 CASE_DECISIONS = ["enforcement.review_case", "enforcement.decide_case"]
 
-OFFICER = [*POOL, *PLANS, *DRAWS, *CASES]
+INSPECTIONS = ["enforcement.add_enforcementinspection", "enforcement.change_enforcementinspection",
+               "enforcement.delete_enforcementinspection", "enforcement.add_compulsorymeasure",
+               "enforcement.add_leaderrotation", "enforcement.change_leaderrotation"]
+
+OFFICER = [*POOL, *PLANS, *DRAWS, *CASES, *INSPECTIONS]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.REGULATOR: [*OFFICER, *APPROVE, *CASE_DECISIONS],

@@ -98,13 +98,21 @@ def plan_progress(plan, day=None) -> dict[str, Any]:
 
 
 def random_inspections_done(plan) -> int:
-    """The plan's inspections of the random kind done so far (filled in when inspections exist)."""
-    return 0
+    """The plan's inspections of the random kind done (signed or later) so far: linked to one of
+    its entries or made from one of its draws."""
+    from .choices import InspectionMode
+    from .models import EnforcementInspection
+
+    return (EnforcementInspection.objects.filter(kind=InspectionMode.RANDOM, is_voided=False, signed_at__isnull=False)
+            .filter(Q(plan_entry__plan=plan) | Q(draw_entry__draw__plan=plan)).count())
 
 
 def entry_inspections(user, entry) -> list:
-    """The inspections counted on a plan entry (filled in when inspections exist)."""
-    return []
+    """The inspections of a plan entry the user may see, newest first."""
+    from .models import EnforcementInspection
+
+    return list(EnforcementInspection.objects.for_user(user).filter(plan_entry=entry)
+                .order_by("-planned_on", "-id")[:50])
 
 
 # --- draws ----------------------------------------------------------------------------------------
@@ -231,9 +239,12 @@ def last_inspectors(enterprise_ids: list[int]) -> dict[int, set[int]]:
 
 
 def record_teams(record_ids: list[int]) -> list[tuple[int, int]]:
-    """(enterprise id, officer id) of the enforcement inspection teams of these inspection records
-    (filled in when enforcement inspections exist)."""
-    return []
+    """(enterprise id, officer id) of the enforcement inspection teams of these inspection records."""
+    from .models import EnforcementInspection
+
+    through = EnforcementInspection.officers.through
+    return list(through.objects.filter(enforcementinspection__record_id__in=record_ids)
+                .values_list("enforcementinspection__enterprise_id", "user_id"))
 
 
 def officer_exclusions(enterprise_ids: list[int], day) -> dict[int, set[int]]:
@@ -295,6 +306,7 @@ def describe_criteria(criteria: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def draw_has_inspections(draw) -> bool:
-    """Whether an inspection has started from one of the draw's entries (filled in when
-    inspections exist)."""
-    return False
+    """Whether an inspection (not voided) was prepared from one of the draw's entries."""
+    from .models import EnforcementInspection
+
+    return EnforcementInspection.objects.filter(draw_entry__draw=draw, is_voided=False).exists()

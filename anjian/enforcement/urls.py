@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_cases, views_draws, views_plans
+from . import views, views_cases, views_draws, views_inspections, views_plans
 
 app_name = "enforcement"
 urlpatterns = [
@@ -47,4 +47,19 @@ urlpatterns = [
     path("admonitions/<int:pk>/", views_cases.admonition_detail, name="admonition"),
     path("admonitions/<int:pk>/step/<str:action>/", views_cases.admonition_step, name="admonition_step"),
     path("public/decisions/", views_cases.public_decisions, name="public_decisions"),
+    # on-site inspections (执法检查)
+    path("inspections/", views_inspections.inspection_list, name="inspections"),
+    path("inspections/new/", views_inspections.inspection_create, name="inspection_create"),
+    path("inspections/<int:pk>/", views_inspections.inspection_detail, name="inspection"),
+    path("inspections/<int:pk>/site/", views_inspections.inspection_walk, name="inspection_walk"),
+    path("inspections/<int:pk>/results/", views_inspections.inspection_results, name="inspection_results"),
+    path("inspections/<int:pk>/items/<int:item_pk>/<str:disposition>/", views_inspections.inspection_finding,
+         name="inspection_finding"),
+    path("inspections/<int:pk>/signature/", views_inspections.inspection_signature, name="inspection_signature"),
+    path("inspections/<int:pk>/step/<str:action>/", views_inspections.inspection_step, name="inspection_step"),
+    path("inspections/documents/<int:pk>/pdf/", views_inspections.document_pdf, name="inspection_document"),
+    path("inspections/rotations/", views_inspections.rotation_list, name="rotations"),
+    path("inspections/rotations/new/", views_inspections.rotation_create, name="rotation_create"),
+    path("inspections/rotations/<int:pk>/step/<str:action>/", views_inspections.rotation_step,
+         name="rotation_step"),
 ]

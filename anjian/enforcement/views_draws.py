@@ -54,14 +54,14 @@ def draw_detail(request, pk: int):
     draw = scoped_object_or_404(request, RandomDraw.objects.select_related("department", "drawn_by", "plan",
                                                                           "replaces"), include_voided=True, pk=pk)
     entries = (scoped_list(request, DrawEntry).filter(draw=draw).select_related("enterprise")
-               .prefetch_related("officer_links__officer", "expert_links__expert").order_by("order"))
+               .prefetch_related("officer_links__officer", "expert_links__expert", "inspections").order_by("order"))
     replaced_by = RandomDraw.objects.filter(replaces=draw).first()
     return render(request, "enforcement/draw_detail.html", {
         "crumbs": crumbs(_crumb(), (draw.number, "")), "draw": draw, "page_obj": paginate(request, entries),
         "replaced_by": replaced_by, "criteria": selectors.describe_criteria(draw.criteria),
         "buttons": buttons(DRAW_MACHINE, request.user, draw, lambda a: reverse("enforcement:draw_step", args=[pk, a]),
                            primary=("publish",)),
-        "events": timeline(draw)})
+        "events": timeline(draw), "can_inspect": policy.can(request.user, "add_inspection")})
 
 
 @login_required

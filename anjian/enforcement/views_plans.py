@@ -172,6 +172,7 @@ def plan_entry(request, pk: int):
                          (entry.enterprise.name, "")),
         "entry": entry, "expected": entry.expected_by(today), "behind": entry.is_behind(today),
         "inspections": selectors.entry_inspections(request.user, entry),
+        "can_inspect": entry.plan.state == "approved" and policy.can(request.user, "add_inspection"),
         "can_edit": not entry.is_voided and "set_visits" in available_steps(PLAN_MACHINE, policy, request.user,
                                                                               entry.plan),
         "uplifts": dict(FrequencyUplift.objects.values_list("factor", "extra_visits"))})

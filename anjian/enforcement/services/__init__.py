@@ -7,5 +7,6 @@ The functions live in one module per record family and are all importable from h
 
 from .cases import *  # noqa: F403
 from .draws import *  # noqa: F403
+from .inspections import *  # noqa: F403
 from .plans import *  # noqa: F403
 from .pool import *  # noqa: F403

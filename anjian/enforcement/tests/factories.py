@@ -51,6 +51,9 @@ def walk_records(world, ent, ent_user) -> dict[str, Any]:
     made["enforcement.Violation"] = Violation.objects.order_by("pk").first()
     made["enforcement.Admonition"] = services.create_admonition(actor=admin, department=world.dept_a, data={
         "kind": "summons", "enterprise": ent, "title": f"约谈{ent.pk}", "held_on": timezone.localdate()})
+    from .factories_inspections import walk_inspection_records
+
+    made.update(walk_inspection_records(world, ent))
     return made
 
 

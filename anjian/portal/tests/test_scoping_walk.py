@@ -138,6 +138,9 @@ PAGE_OBJECTS: dict[str, str] = {
     "enforcement/draws/": "enforcement.RandomDraw",
     "enforcement/cases/": "enforcement.Case",
     "enforcement/admonitions/": "enforcement.Admonition",
+    "enforcement/inspections/": "enforcement.EnforcementInspection",
+    "enforcement/inspections/documents/": "enforcement.EnforcementDocument",
+    "enforcement/inspections/rotations/": "enforcement.LeaderRotation",
     "warnings/": "alerts.Warning",
     "files/": "core.Attachment",
     "assessment/targets/": "assessment.TargetAgreement",
@@ -510,7 +513,7 @@ def _key_value(record, lookup: str):
 
 ACTION_SLUGS = {"hazards:action": "void", "accidents:action": "void", "assessment:assessment_action": "assess",
                 **{f"enforcement:{name}_step": "void" for name in ("expert", "certificate", "conflict", "plan", "draw", "case",
-                                                                    "admonition")},
+                                                                    "admonition", "inspection", "rotation")},
                 "enforcement:plan_entry_step": "remove_entries"}
 
 
