@@ -382,9 +382,12 @@ def sweep_offline(now: datetime.datetime | None = None) -> dict[str, int]:
     return out
 
 
+@transaction.atomic(savepoint=False)
 def connect(monitored_id: int, *, at: datetime.datetime) -> None:
     """A reading came from a source not connected (yet or any more): it connects, and its
-    disconnection alarm's cause is gone."""
+    disconnection alarm's cause is gone — in one transaction (the ingest's, when it calls), so
+    a source never stays connected with its disconnection alarm still open: the next reading
+    would not clear it (the source is connected by then)."""
     monitored = MonitoredSource.objects.get(pk=monitored_id)
     if monitored.connection == ConnectionState.CONNECTED:
         return
@@ -402,8 +405,11 @@ def connect(monitored_id: int, *, at: datetime.datetime) -> None:
         clear_alarm(alarm, at=at)
 
 
+@transaction.atomic(savepoint=False)
 def clear_offline(sensor_ids: Iterable[int], *, at: datetime.datetime) -> None:
-    """Sensors marked offline sent a reading: no longer offline, their offline alarm's cause gone."""
+    """Sensors marked offline sent a reading: no longer offline, their offline alarm's cause gone
+    — in one transaction (the ingest's, when it calls): a sensor back online with its offline
+    alarm still open would keep it open (the next reading no longer finds it offline)."""
     ids = list(sensor_ids)
     if not ids:
         return
