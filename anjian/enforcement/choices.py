@@ -214,6 +214,21 @@ class DayKind(models.TextChoices):
     WORKING = "working", pgettext_lazy("time limit", "Working days")
 
 
+# The codes the services look the time limits and thresholds up by (``CaseTimeLimit.code``,
+# ``CaseThreshold.code``), in words: a page shows these, never the code.
+TIME_LIMIT_LABELS = {
+    "file": _("Time to file a case"),
+    "decide": _("Time to decide a case"),
+    "hearing_request": _("Time to state a case or ask for a hearing"),
+    "delivery": _("Time to deliver the decision"),
+    "payment": _("Time to pay the fine"),
+}
+THRESHOLD_LABELS = {
+    "review_unit": _("Large fine on a unit (legal review required)"),
+    "review_person": _("Large fine on a person (legal review required)"),
+}
+
+
 class PartyKind(models.TextChoices):
     UNIT = "unit", pgettext_lazy("party", "Unit")
     PERSON = "person", pgettext_lazy("party", "Responsible person")

@@ -25,6 +25,8 @@ from anjian.core.models import VersionedModel, VoidableModel
 from anjian.core.scoping import ScopedQuerySet
 
 from .choices import (
+    THRESHOLD_LABELS,
+    TIME_LIMIT_LABELS,
     AdmonitionKind,
     AdmonitionState,
     CaseMeasure,
@@ -580,7 +582,12 @@ class CaseTimeLimit(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.days}"
+        return str(self.label)
+
+    @property
+    def label(self) -> str:
+        """What the limit is, in words (the code is the services' key, never shown)."""
+        return TIME_LIMIT_LABELS.get(self.code, self.code)
 
 
 class CaseThreshold(models.Model):
@@ -601,7 +608,12 @@ class CaseThreshold(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.amount}"
+        return str(self.label)
+
+    @property
+    def label(self) -> str:
+        """What the threshold is, in words (the code is the services' key, never shown)."""
+        return THRESHOLD_LABELS.get(self.code, self.code)
 
 
 class Case(VoidableModel, VersionedModel):

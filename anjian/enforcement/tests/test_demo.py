@@ -23,5 +23,15 @@ def test_the_demo_builds_a_pool_officers_and_conflicts_once():
     from anjian.enforcement.services import verify_draw
 
     assert made["draws"] == 2 and all(verify_draw(d)["same"] for d in RandomDraw.objects.all())
+    # and each bureau has a handful of cases in different states and its summons and circulars
+    from anjian.enforcement.models import Admonition, Case
+
+    assert made["cases"] == 14 and Case.objects.filter(is_demo=True).count() == 14
+    assert set(Case.objects.values_list("state", flat=True)) == {
+        "pending", "investigating", "notified", "reviewing", "decided", "closed", "not_filed"}
+    assert Case.objects.filter(state="decided", reviewed_by__isnull=False, published_at__isnull=False).count() == 2
+    assert made["admonitions"] == Admonition.objects.filter(is_demo=True).count() == 6
+    assert set(Admonition.objects.values_list("kind", "state")) == {
+        ("summons", "issued"), ("circular", "issued"), ("exposure", "draft")}
     # and a second run adds nothing
     assert sum(demo.build_demo(seed=3).values()) == 0
