@@ -90,9 +90,11 @@ def _step(insp: EnforcementInspection, action: str, **kwargs):
 
 # --- document numbers (文号) ------------------------------------------------------------------------
 
+@transaction.atomic
 def next_document_number(department, kind: str, day: date) -> tuple[int, str]:
     """The next number of ``kind`` in the department's year, locked (two officers issuing at once
-    get two numbers): (sequence, 文号)."""
+    get two numbers): (sequence, 文号). Atomic itself: the counter's lock holds until the caller's
+    transaction ends (the document is saved under it), or until this one does when called alone."""
     try:
         with transaction.atomic():
             DocumentCounter.objects.get_or_create(department=department, year=day.year, kind=kind)
@@ -417,11 +419,14 @@ def decode_png(value: str | bytes) -> bytes:
         raise ValidationError({"signature": _("The signature could not be read.")}) from None
 
 
+@transaction.atomic
 def add_signature(insp: EnforcementInspection, *, actor, signer: str, png: str | bytes, name: str = "",
                   title: str = "", version: int | None = None) -> EnforcementInspection:
     """The officer's or the enterprise representative's signature, drawn on the phone: a PNG kept
     as an attachment of the inspection (checked by ``core.uploads`` like every upload). Signing
-    again replaces the signature on the record (the earlier file stays, with its event)."""
+    again replaces the signature on the record (the earlier file stays, with its event). The step,
+    the attachment and the record's link to it are one transaction (no signed step without its
+    file)."""
     if signer not in ("officer", "enterprise"):
         raise ValidationError({"signer": _("Say who signs.")})
     raw = decode_png(png)
