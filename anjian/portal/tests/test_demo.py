@@ -94,7 +94,12 @@ def _assert_demo_reads_like_real_work() -> None:
     assert {profiles.FACTORY, profiles.TRANSPORT, profiles.PUBLIC} <= seen_profiles
     dusty = RiskPoint.objects.filter(name="粉尘除尘系统").values_list("enterprise__industry__code", flat=True)
     assert {profiles.profile_for(code) for code in dusty} <= {profiles.FACTORY}
-    raised = InspectionItemResult.objects.filter(hazard__isnull=False).select_related("hazard")
+    # (the items of the inspections demo: the enforcement demo's on-site checks record a plain finding)
+    from anjian.enforcement.models import EnforcementInspection
+
+    enforcement_records = EnforcementInspection.objects.filter(record__isnull=False).values("record")
+    raised = (InspectionItemResult.objects.filter(hazard__isnull=False).exclude(record__in=enforcement_records)
+              .select_related("hazard"))
     ledger = Hazard.objects.exclude(pk__in=raised.values("hazard")).select_related("enterprise__industry")
     for hazard in ledger:
         pairs = {(loc, text) for loc, text, _cat in findings_for(hazard.enterprise.industry.code)}

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anjian.alerts.context_processors import warnings_badge
-from anjian.alerts.engine import inbox, run_all_rules, unread_count, warning_summary
+from anjian.alerts.engine import all_rules, inbox, unread_count, warning_summary
+from anjian.alerts.engine import run_all_rules as _run_all_rules
 from anjian.alerts.models import Warning, WarningRead
 from anjian.hazards import services
 from anjian.hazards.models import Hazard
@@ -24,6 +25,12 @@ from anjian.portal.testing.mixins import OTHER_COUNTY, act_as, fresh
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 TODAY = timezone.localdate
+
+
+def run_all_rules(now):
+    """Every rule but the licence and certificate rules of ``obligations``: the world's enterprises
+    are fixtures that hold no licences, and those rules would add warnings these tests do not count."""
+    return _run_all_rules(now, codes=[r.code for r in all_rules() if not r.code.startswith("obl_")])
 
 
 def client_for(user) -> Client:
