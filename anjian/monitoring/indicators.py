@@ -57,11 +57,13 @@ def _connection(ctx: Context):
         _sources(ctx), sources=Count("pk"), reported=Count("pk", filter=_reported(ctx, "sensor__source"))))
 
 
-def _source_records(ctx: Context, part: str):
-    qs = _sources(ctx).filter(_reported(ctx, "sensor__source"))
-    if part == "counted":
-        return qs
-    return _sources(ctx).exclude(pk__in=qs.values("pk"))
+def _reporting_records(rows, sensor_field: str):
+    """The drill-down of a reporting rate: the ``rows`` that reported in the period ("counted") or
+    did not ("missing")."""
+    def records(ctx: Context, part: str):
+        reported = _reported(ctx, sensor_field)
+        return rows(ctx).filter(reported) if part == "counted" else rows(ctx).exclude(reported)
+    return records
 
 
 SOURCE_COLUMNS = (
@@ -81,7 +83,7 @@ register(Indicator(
                           for k, c in _connection(ctx).items()},
     drill=Drill("majorhazards.MajorHazardSource",
                 missing_and_counted(gettext_lazy("Not reporting"), gettext_lazy("Reporting")),
-                _source_records, SOURCE_COLUMNS, url_name="majorhazards:detail"),
+                _reporting_records(_sources, "sensor__source"), SOURCE_COLUMNS, url_name="majorhazards:detail"),
 ))
 
 
@@ -95,13 +97,6 @@ def _sensors(ctx: Context):
 def _online(ctx: Context):
     return ctx.memo("monitoring.sensors", lambda: ctx.by_subject(
         _sensors(ctx), sensors=Count("pk"), reported=Count("pk", filter=_reported(ctx, "sensor"))))
-
-
-def _sensor_records(ctx: Context, part: str):
-    qs = _sensors(ctx).filter(_reported(ctx, "sensor"))
-    if part == "counted":
-        return qs
-    return _sensors(ctx).exclude(pk__in=qs.values("pk"))
 
 
 SENSOR_COLUMNS = (
@@ -121,7 +116,7 @@ register(Indicator(
                                   empty_note=str(gettext_lazy("No sensor is registered.")))
                           for k, c in _online(ctx).items()},
     drill=Drill("monitoring.Sensor", missing_and_counted(gettext_lazy("Silent"), gettext_lazy("Reporting")),
-                _sensor_records, SENSOR_COLUMNS),
+                _reporting_records(_sensors, "sensor"), SENSOR_COLUMNS),
 ))
 
 
