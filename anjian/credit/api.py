@@ -70,7 +70,8 @@ class _Owned(ScopedRelatedFieldsMixin, ModelSerializer):
 class CreditRecordSerializer(_Owned):
     kind = serializers.PrimaryKeyRelatedField(queryset=CreditRecordKind.objects.filter(is_active=True))
     kind_name = serializers.CharField(source="kind.name", read_only=True)
-    source_type = EnumField(RecordSource, enum_name="CreditRecordSourceEnum", required=False)
+    source_type = EnumField(RecordSource, enum_name="CreditRecordSourceEnum", required=False,
+                            default=RecordSource.MANUAL)
     state = EnumField(RecordState, enum_name="CreditRecordStateEnum", read_only=True)
     points = serializers.IntegerField(required=False, allow_null=True, min_value=-1000, max_value=1000)
     effective_points = serializers.IntegerField(read_only=True)
@@ -82,6 +83,7 @@ class CreditRecordSerializer(_Owned):
                   "effective_points", "source_type", "source_id", "document", "summary", "state", "confirmed_at",
                   "version", "is_voided", "created_at", "available_actions"]
         read_only_fields = ["source_id", "confirmed_at", "is_voided", "created_at"]
+        validators: list = []  # the services and the constraint decide uniqueness
 
 
 class EnterpriseCreditSerializer(ModelSerializer):
@@ -108,6 +110,7 @@ class BlacklistingSerializer(_Owned):
                   "removed_on", "removal_reason", "state", "version", "is_voided", "created_at", "available_actions"]
         read_only_fields = ["department", "decision_number", "decided_on", "term_ends_on", "repair_from",
                             "published_on", "publication", "removed_on", "removal_reason", "is_voided", "created_at"]
+        validators: list = []  # the service refuses a second open listing, naming the field
 
 
 class JointNoticeSerializer(ScopedRelatedFieldsMixin, ModelSerializer):

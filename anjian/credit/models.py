@@ -194,6 +194,7 @@ class EnterpriseCredit(EnterpriseKeys):
     class Meta:
         verbose_name = _("enterprise credit")
         verbose_name_plural = _("enterprise credit")
+        ordering = ["enterprise_id"]
         indexes = [
             models.Index(fields=["region_path", "grade"], name="credit_grade_path_idx"),
             models.Index(fields=["grade", "region_path"], name="credit_grade_idx"),

@@ -41,8 +41,8 @@ def test_a_record_awaiting_confirmation_warns_after_seven_days(world, clock, day
 
 
 @pytest.mark.parametrize(("day", "warned"), [
-    ("2029-01-30", False),  # 30 days + 1 before the end
-    ("2029-01-31", True),   # 29 days before
+    ("2029-01-29", False),  # 31 days before the end
+    ("2029-01-30", True),   # 30 days before
     ("2029-02-28", True),   # the last day on the list
     ("2029-03-01", False),  # the term ends: removed by the daily task
 ])
