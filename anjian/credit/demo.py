@@ -62,10 +62,11 @@ def build_demo(seed: int = 0) -> dict:
               .values_list("enterprise_id", flat=True))
     for n, (path, reg) in enumerate(sorted(regulators.items()), start=1):
         county = [e for e in enterprises if e.region_path.startswith(path)]
-        candidates = [e for e in county if e.pk in bad] or county
-        if len(candidates) < 2:
+        if len(county) < 2:
             continue
-        listed, proposed = rng.sample(candidates, 2)
+        # An enterprise with a confirmed bad record is listed first when there is one.
+        listed = rng.choice([e for e in county if e.pk in bad] or county)
+        proposed = rng.choice([e for e in county if e.pk != listed.pk])
         found = services.propose_listing(actor=reg, enterprise=listed, data={
             "reason": "发生较大生产安全责任事故，性质恶劣、情节严重", "is_demo": True})
         found = services.decide_listing(found, actor=reg, decision_number=f"（示范）{reg.department.name}失信〔{today.year}〕{n}号",
