@@ -25,6 +25,8 @@ MENU = [
     (_("Enforcement"), "enforcement:home", None, "regional"),
     (_("Licences and permits"), "obligations:licences", None, None),
     (_("Training and certificates"), "obligations:persons", None, None),
+    (_("Safety credit"), "credit:enterprises", None, None),
+    (_("List of seriously untrustworthy entities"), "credit:listings", None, "regional"),
     (_("Accidents"), "accidents:list", None, None),
     (_("Accident statistics"), "accidents:statistics", None, "regional"),
     (_("Regional figures"), "accidents:figures", None, "regional"),
