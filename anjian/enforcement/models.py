@@ -1027,6 +1027,8 @@ class InspectionFinding(models.Model):
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
     for_case = models.BooleanField(_("to be dealt with by a case"), default=False)
     case_number = models.CharField(_("case number"), max_length=40, blank=True)
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="findings",
+                             editable=False, verbose_name=pgettext_lazy("case", "case"))
     created_by = _user_fk(editable=False, verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

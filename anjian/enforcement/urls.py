@@ -55,6 +55,8 @@ urlpatterns = [
     path("inspections/<int:pk>/results/", views_inspections.inspection_results, name="inspection_results"),
     path("inspections/<int:pk>/items/<int:item_pk>/<str:disposition>/", views_inspections.inspection_finding,
          name="inspection_finding"),
+    path("inspections/<int:pk>/findings/<int:finding_pk>/case/", views_inspections.inspection_open_case,
+         name="inspection_open_case"),
     path("inspections/<int:pk>/signature/", views_inspections.inspection_signature, name="inspection_signature"),
     path("inspections/<int:pk>/step/<str:action>/", views_inspections.inspection_step, name="inspection_step"),
     path("inspections/documents/<int:pk>/pdf/", views_inspections.document_pdf, name="inspection_document"),
