@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_cases, views_draws, views_inspections, views_plans
+from . import views, views_cases, views_draws, views_inspections, views_plans, views_statistics
 
 app_name = "enforcement"
 urlpatterns = [
@@ -47,6 +47,9 @@ urlpatterns = [
     path("admonitions/<int:pk>/", views_cases.admonition_detail, name="admonition"),
     path("admonitions/<int:pk>/step/<str:action>/", views_cases.admonition_step, name="admonition_step"),
     path("public/decisions/", views_cases.public_decisions, name="public_decisions"),
+    # statistics (执法统计)
+    path("statistics/", views_statistics.statistics, name="statistics"),
+    path("statistics/records/", views_statistics.statistics_records, name="statistics_records"),
     # on-site inspections (执法检查)
     path("inspections/", views_inspections.inspection_list, name="inspections"),
     path("inspections/new/", views_inspections.inspection_create, name="inspection_create"),
