@@ -47,6 +47,7 @@ urlpatterns = [
     path("admonitions/<int:pk>/", views_cases.admonition_detail, name="admonition"),
     path("admonitions/<int:pk>/step/<str:action>/", views_cases.admonition_step, name="admonition_step"),
     path("public/decisions/", views_cases.public_decisions, name="public_decisions"),
+    path("public/inspections/", views_draws.public_draws, name="public_draws"),
     # statistics (执法统计)
     path("statistics/", views_statistics.statistics, name="statistics"),
     path("statistics/records/", views_statistics.statistics_records, name="statistics_records"),
