@@ -458,32 +458,38 @@ class Context:
         """``aggregates`` (additive ones: counts and sums) of ``qs`` — a queryset already read
         through ``scoped`` — per subject: {subject key: {name: value}}.
 
-        Regions are counted in ONE query grouped by the model's region path (a city's townships:
-        a few hundred rows), folded into the subjects by path prefix in Python; a row counts for
-        every subject whose subtree holds it (a region and its child may both be subjects).
-        Departments (narrowed by industry) take one aggregate each."""
+        Every subject is counted in ONE query grouped by the model's region path (a city's
+        townships: a few hundred rows) — and by its industry when a subject is a department
+        narrowed to industries — folded into the subjects by path prefix (and industry) in Python;
+        a row counts for every subject whose subtree holds it (a region and its child may both be
+        subjects, a department and its region too). The query count does not grow with the number
+        of subjects."""
         model = qs.model
         names = list(aggregates)
         out = {s.key: dict.fromkeys(names, 0) for s in self.subjects}
         if not self.subjects:
             return out
-        if len(self.subjects) == 1 or not self._foldable():
-            for s in self.subjects:
-                row = qs.filter(s.q(model)).aggregate(**aggregates) if len(self.subjects) > 1 else \
-                    qs.aggregate(**aggregates)
-                out[s.key] = {k: row[k] or 0 for k in names}
+        if len(self.subjects) == 1:
+            row = qs.aggregate(**aggregates)
+            out[self.subjects[0].key] = {k: row[k] or 0 for k in names}
             return out
         path_field = model.Scoping.path
-        by_path: dict[str, list[str]] = {}
+        industry_field = getattr(model.Scoping, "industry", None)
+        by_industry = bool(industry_field) and any(s.industry_ids for s in self.subjects)
+        by_path: dict[str, list[Subject]] = {}
         for s in self.subjects:
-            by_path.setdefault(s.path, []).append(s.key)
+            by_path.setdefault(s.path, []).append(s)
         lengths = sorted({len(p) for p in by_path}, reverse=True)
-        rows = qs.order_by().values(path_field).annotate(**aggregates)
+        group = [path_field, industry_field] if by_industry else [path_field]
+        rows = qs.order_by().values(*group).annotate(**aggregates)
         for row in rows:
             path = row[path_field] or ""
+            industry = row[industry_field] if by_industry else None
             for n in lengths:
-                for key in by_path.get(path[:n], ()):
-                    target = out[key]
+                for s in by_path.get(path[:n], ()):
+                    if by_industry and s.industry_ids and industry not in s.industry_ids:
+                        continue
+                    target = out[s.key]
                     for k in names:
                         target[k] += row[k] or 0
         return out

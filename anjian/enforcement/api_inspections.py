@@ -1,6 +1,6 @@
 """The on-site enforcement inspections API: prepare (POST), list and read (with the checklist items,
 findings, documents and measures), one route per step of ``INSPECTION_MACHINE`` (``…/start/``,
-``…/record-results/``, ``…/raise-hazard/``, ``…/note-violation/``, ``…/add-signature/``, ``…/sign/``,
+``…/record-results/``, ``…/raise-hazard/``, ``…/note-violation/``, ``…/open-case/`` (立案 from a noted violation), ``…/add-signature/``, ``…/sign/``,
 ``…/issue/``, ``…/decide-measure/``, ``…/lift-measure/``, ``…/open-recheck/``, ``…/recheck/``,
 ``…/close/``), each with an optional ``version`` (409 when the inspection changed since), the
 documents as PDF, and the month's leader rotations."""
@@ -26,6 +26,7 @@ from . import services
 from .api import CommentInput, ReasonInput, RecordViewSet, StepInput, VersionField, perms, with_steps
 from .choices import (
     INSPECTION_MACHINE,
+    DiscretionTierCode,
     DocumentKind,
     FindingDisposition,
     InspectionMode,
@@ -43,6 +44,7 @@ from .models import (
     InspectionFinding,
     LeaderRotation,
     PlanEntry,
+    Violation,
 )
 from .policy import policy
 
@@ -76,7 +78,7 @@ class EnforcementFindingSerializer(ModelSerializer):
 
     class Meta:
         model = InspectionFinding
-        fields = ["id", "item", "disposition", "hazard", "violation", "legal_basis", "for_case", "case_number"]
+        fields = ["id", "item", "disposition", "hazard", "violation", "legal_basis", "for_case", "case", "case_number"]
         read_only_fields = fields
 
 
@@ -192,6 +194,15 @@ class EnforcementViolationInput(StepInput):
     legal_basis = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
+class EnforcementOpenCaseInput(StepInput):
+    finding = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    violation = serializers.SlugRelatedField(slug_field="code", queryset=Violation.objects.filter(is_active=True),
+                                             required=False, allow_null=True,
+                                             help_text="the code of an entry of the violation catalogue")
+    tier = serializers.ChoiceField(choices=DiscretionTierCode.choices, required=False, allow_blank=True, default="")
+    fine = serializers.DecimalField(max_digits=12, decimal_places=0, min_value=0, required=False, allow_null=True)
+
+
 class EnforcementSignatureInput(StepInput):
     signer = serializers.ChoiceField(choices=["officer", "enterprise"])
     signature = serializers.CharField(max_length=800_000, help_text="the PNG as base64 or a data:image/png URL")
@@ -246,6 +257,9 @@ CHANGE = perms(INSP, "change")
         o, d["item"], actor=u, data={k: d[k] for k in ("deadline", "description") if d.get(k)}, version=v), CHANGE),
     "note_violation": (EnforcementViolationInput, lambda o, u, d, v: services.note_finding_violation(
         o, d["item"], actor=u, violation=d["violation"], legal_basis=d["legal_basis"], version=v), CHANGE),
+    "open_case": (EnforcementOpenCaseInput, lambda o, u, d, v: services.open_case_from_finding(
+        o, d["finding"], actor=u, violation=d.get("violation"), tier=d.get("tier") or "", fine=d.get("fine"),
+        version=v), (*CHANGE, "enforcement.add_case")),
     "add_signature": (EnforcementSignatureInput, lambda o, u, d, v: services.add_signature(
         o, actor=u, signer=d["signer"], png=d["signature"], name=d["name"], title=d["title"], version=v), CHANGE),
     "sign": (EnforcementSignInput, lambda o, u, d, v: services.sign_inspection(o, actor=u, summary=d.get("summary"),

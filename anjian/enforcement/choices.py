@@ -436,6 +436,10 @@ INSPECTION_MACHINE = StateMachine(model="enforcement.EnforcementInspection", sta
          event=events.FINDING_HAZARD),
     Step("note_violation", _("Note as a violation"), sources=(InspectionState.ON_SITE,), right="inspect",
          event=events.FINDING_VIOLATION),
+    # 立案 from a violation noted on site: while on site and at any later point of the inspection.
+    Step("open_case", _("Open a case from the violation"),
+         sources=(InspectionState.ON_SITE, InspectionState.SIGNED, InspectionState.ISSUED,
+                  InspectionState.RECHECK_DUE, InspectionState.CLOSED), right="open_case", event=events.FINDING_CASE),
     Step("add_signature", pgettext_lazy("signature", "Sign"), sources=(InspectionState.ON_SITE,), right="inspect",
          event=events.SIGNATURE_ADDED),
     Step("sign", pgettext_lazy("enforcement inspection", "Finish and sign the record"),

@@ -102,6 +102,7 @@ INSPECTION_STARTED = "inspection_started"
 INSPECTION_RESULTS = "inspection_results_recorded"
 FINDING_HAZARD = "finding_hazard_raised"
 FINDING_VIOLATION = "finding_violation_noted"
+FINDING_CASE = "finding_case_opened"
 SIGNATURE_ADDED = "signature_added"
 INSPECTION_SIGNED = "inspection_signed"
 DOCUMENTS_ISSUED = "documents_issued"
@@ -118,6 +119,7 @@ EVENT_LABELS.update({
     INSPECTION_RESULTS: _("Check results recorded"),
     FINDING_HAZARD: _("Finding entered as a hazard"),
     FINDING_VIOLATION: _("Finding noted as a violation for a case"),
+    FINDING_CASE: _("Case opened from a violation"),
     SIGNATURE_ADDED: _("Signature added"),
     INSPECTION_SIGNED: _("On-site record signed"),
     DOCUMENTS_ISSUED: _("Enforcement documents issued"),

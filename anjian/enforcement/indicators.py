@@ -69,6 +69,7 @@ def _case_counts(ctx: Context):
         filed = ctx.by_subject(_filed(ctx), filed=Count("pk"), pre=Count("pk", filter=Q(pre_accident=True)))
         due = ctx.by_subject(_due(ctx), due=Count("pk"), on_time=Count("pk", filter=_on_time_q()))
         pen = ctx.by_subject(_penalised(ctx), n=Count("pk", filter=Q(fine_amount__gt=0)),
+                             n_pre=Count("pk", filter=Q(fine_amount__gt=0, pre_accident=True)),
                              amount=Coalesce(Sum("fine_amount"), V(Decimal(0)), output_field=DecimalField()))
         return {k: {**filed.get(k, {}), **due.get(k, {}), **pen.get(k, {})} for k in {*filed, *due, *pen}}
 
@@ -89,9 +90,13 @@ CASE_COLUMNS = (
 def _case_records(ctx: Context, part: str):
     if part in ("pre", "post"):
         return _filed(ctx).filter(pre_accident=(part == "pre"))
+    if part == "filed":
+        return _filed(ctx)
     if part in ("on_time", "late"):
         qs = _due(ctx)
         return qs.filter(_on_time_q()) if part == "on_time" else qs.exclude(_on_time_q())
+    if part in ("penalties_pre", "penalties_post"):
+        return _penalised(ctx).filter(fine_amount__gt=0, pre_accident=(part == "penalties_pre"))
     return _penalised(ctx).filter(fine_amount__gt=0)
 
 
@@ -130,6 +135,15 @@ register(Indicator(
                 _case_records, CASE_COLUMNS, url_name="enforcement:case"),
 ))
 
+register(Indicator(
+    code="enforcement_cases_filed", name=gettext_lazy("Cases filed"), unit=Unit.COUNT, direction=HIGHER,
+    group=GROUP, order=ORDER, computation=gettext_lazy("Cases filed (立案) in the period."),
+    basis=gettext_lazy("A count of the cases filed (no target set by a text) — unconfirmed."),
+    evaluate=lambda ctx: {k: count(_get(c, "filed")) for k, c in _case_counts(ctx).items()},
+    drill=Drill("enforcement.Case", (DrillPart("filed", gettext_lazy("Filed"), "numerator"),), _case_records,
+                CASE_COLUMNS, url_name="enforcement:case"),
+))
+
 PENALTY_PARTS = (DrillPart("penalties", gettext_lazy("Penalties"), "numerator"),)
 
 register(Indicator(
@@ -148,6 +162,22 @@ register(Indicator(
     basis=gettext_lazy("A sum of the decisions (no target set by a text) — unconfirmed."),
     evaluate=lambda ctx: {k: Value(Decimal(c.get("amount") or 0), _get(c, "n")) for k, c in _case_counts(ctx).items()},
     drill=Drill("enforcement.Case", PENALTY_PARTS, _case_records, CASE_COLUMNS, url_name="enforcement:case"),
+))
+
+
+register(Indicator(
+    code="non_accident_penalty_share", name=gettext_lazy("Share of penalties not following an accident"),
+    unit=Unit.PERCENT, direction=HIGHER, group=GROUP, order=ORDER + 8,
+    computation=gettext_lazy("Fines decided in the period in cases filed before any accident ÷ all fines decided in "
+                             "the period (compared with the same months a year before on the statistics page)."),
+    basis=gettext_lazy("非事故类处罚占比 (issue #14; seed documents): the formula is ours — unconfirmed."),
+    numerator_label=gettext_lazy("before any accident"), denominator_label=gettext_lazy("penalties"),
+    evaluate=lambda ctx: {k: rate(_get(c, "n_pre"), _get(c, "n"),
+                                  empty_note=str(gettext_lazy("No fine was decided in this period.")))
+                          for k, c in _case_counts(ctx).items()},
+    drill=Drill("enforcement.Case", (DrillPart("penalties_post", gettext_lazy("After an accident"), "rest"),
+                                     DrillPart("penalties_pre", gettext_lazy("Before any accident"), "numerator")),
+                _case_records, CASE_COLUMNS, url_name="enforcement:case"),
 ))
 
 

@@ -694,7 +694,12 @@ class Case(VoidableModel, VersionedModel):
         ordering = ["-discovered_on", "-id"]
         indexes = [
             models.Index(fields=["region_path", "is_voided", "id"], name="enf_case_path_idx"),
-            models.Index(fields=["state", "region_path"], name="enf_case_state_idx"),
+            # The list filtered by state (and region): the counts and totals read the index only,
+            # the page walks the second in the list's order (bench/enforcement_scale.py).
+            models.Index(fields=["state", "region_path"], include=["is_voided", "fine_amount", "id"],
+                         name="enf_case_state_cov_idx"),
+            models.Index(fields=["state", "-discovered_on", "-id"], include=["region_path", "is_voided"],
+                         name="enf_case_state_order_idx"),
             models.Index(fields=["enterprise", "state"], name="enf_case_ent_idx"),
             models.Index(fields=["industry", "region_path"], name="enf_case_industry_idx"),
             models.Index(fields=["decided_on", "region_path"], name="enf_case_decided_idx"),
@@ -1029,6 +1034,8 @@ class InspectionFinding(models.Model):
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
     for_case = models.BooleanField(_("to be dealt with by a case"), default=False)
     case_number = models.CharField(_("case number"), max_length=40, blank=True)
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="findings",
+                             editable=False, verbose_name=pgettext_lazy("case", "case"))
     created_by = _user_fk(editable=False, verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

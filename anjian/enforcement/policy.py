@@ -172,6 +172,12 @@ class EnforcementPolicy(Policy):
         """Issue the documents, re-check and close: officers of the jurisdiction."""
         return officer_on(actor, "enforcement.change_enforcementinspection", insp)
 
+    def may_open_case(self, actor, insp) -> bool:
+        """Open and file a case (立案) from a violation noted on the inspection: an officer who may
+        register and file cases, on an inspection of the jurisdiction."""
+        return (officer_on(actor, "enforcement.add_case", insp)
+                and actor.has_perm("enforcement.change_case"))
+
     def may_decide_measure(self, actor, insp) -> bool:
         """Decide or lift a compulsory measure (强制措施): officers with the right."""
         return officer_on(actor, "enforcement.add_compulsorymeasure", insp)

@@ -310,3 +310,51 @@ def draw_has_inspections(draw) -> bool:
     from .models import EnforcementInspection
 
     return EnforcementInspection.objects.filter(draw_entry__draw=draw, is_voided=False).exists()
+
+
+# --- 一公开: the results of the published random draws -------------------------------------------
+
+def public_draw_entries(qs):
+    """The enterprises drawn by the published draws (not superseded, not voided), newest draw
+    first, with only public fields: the enterprise's name and credit code, the draw's number,
+    department and date. ``qs`` is ``DrawEntry.objects.all()`` (the page is public)."""
+    from .choices import DrawState
+
+    return (qs.filter(draw__state=DrawState.PUBLISHED, draw__is_voided=False, draw__published_at__isnull=False)
+            .order_by("-draw__published_at", "-draw_id", "order")
+            .values("id", "draw__number", "draw__title", "draw__department__name", "draw__drawn_at",
+                    "enterprise__name", "enterprise__credit_code"))
+
+
+def public_draw_results(entries: list[dict]) -> list[dict]:
+    """For a page of ``public_draw_entries``: each entry's inspection (the latest signed one from
+    it: date and outcome) and its inspectors — the officers of the inspection, else the officers
+    drawn — by name only (officers act in public office; no person of the enterprise is read).
+    Three queries whatever the page's length."""
+    from .choices import InspectionState
+    from .models import DrawOfficer, EnforcementInspection
+
+    ids = [e["id"] for e in entries]
+    done: dict[int, dict] = {}
+    rows = (EnforcementInspection.objects.filter(draw_entry_id__in=ids, is_voided=False, signed_at__isnull=False)
+            .exclude(state=InspectionState.DRAFT).order_by("draw_entry_id", "signed_at", "id")
+            .values("id", "draw_entry_id", "signed_at", "outcome"))
+    for row in rows:
+        done[row["draw_entry_id"]] = row  # the latest one wins
+    names: dict[int, list[str]] = {}
+    through = EnforcementInspection.officers.through
+    for insp_id, name, username in (through.objects.filter(enforcementinspection_id__in=[r["id"] for r in done.values()])
+                                    .order_by("id").values_list("enforcementinspection_id", "user__name",
+                                                                "user__username")):
+        names.setdefault(insp_id, []).append(name or username)
+    drawn: dict[int, list[str]] = {}
+    for entry_id, name, username in (DrawOfficer.objects.filter(entry_id__in=ids).order_by("entry_id", "order")
+                                     .values_list("entry_id", "officer__name", "officer__username")):
+        drawn.setdefault(entry_id, []).append(name or username)
+    out = []
+    for e in entries:
+        insp = done.get(e["id"])
+        out.append({**e, "inspected_on": timezone.localdate(insp["signed_at"]) if insp else None,
+                    "outcome": insp["outcome"] if insp else "",
+                    "inspectors": names.get(insp["id"], []) if insp else drawn.get(e["id"], [])})
+    return out

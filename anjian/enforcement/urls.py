@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_cases, views_draws, views_inspections, views_plans
+from . import views, views_cases, views_draws, views_inspections, views_plans, views_statistics
 
 app_name = "enforcement"
 urlpatterns = [
@@ -47,6 +47,10 @@ urlpatterns = [
     path("admonitions/<int:pk>/", views_cases.admonition_detail, name="admonition"),
     path("admonitions/<int:pk>/step/<str:action>/", views_cases.admonition_step, name="admonition_step"),
     path("public/decisions/", views_cases.public_decisions, name="public_decisions"),
+    path("public/inspections/", views_draws.public_draws, name="public_draws"),
+    # statistics (执法统计)
+    path("statistics/", views_statistics.statistics, name="statistics"),
+    path("statistics/records/", views_statistics.statistics_records, name="statistics_records"),
     # on-site inspections (执法检查)
     path("inspections/", views_inspections.inspection_list, name="inspections"),
     path("inspections/new/", views_inspections.inspection_create, name="inspection_create"),
@@ -55,6 +59,8 @@ urlpatterns = [
     path("inspections/<int:pk>/results/", views_inspections.inspection_results, name="inspection_results"),
     path("inspections/<int:pk>/items/<int:item_pk>/<str:disposition>/", views_inspections.inspection_finding,
          name="inspection_finding"),
+    path("inspections/<int:pk>/findings/<int:finding_pk>/case/", views_inspections.inspection_open_case,
+         name="inspection_open_case"),
     path("inspections/<int:pk>/signature/", views_inspections.inspection_signature, name="inspection_signature"),
     path("inspections/<int:pk>/step/<str:action>/", views_inspections.inspection_step, name="inspection_step"),
     path("inspections/documents/<int:pk>/pdf/", views_inspections.document_pdf, name="inspection_document"),

@@ -108,6 +108,7 @@ def case_detail(request, pk: int):
             reverse("enforcement:case_edit", args=[pk]) if a == "update"
             else reverse("enforcement:case_step", args=[pk, a])), primary=("file", "notify", "decide", "close")),
         "review_required": sel.review_required(case), "on_time": sel.decided_on_time(case),
+        "from_findings": list(case.findings.select_related("inspection").order_by("id")),
         "events": timeline(case)})
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from anjian.core.pages import scoped_list, scoped_object_or_404
@@ -96,3 +97,22 @@ def draw_step(request, pk: int, action: str):
                "record as superseded, with your reason.")] if action == "redraw" else []
     return step_page(request, draw, action, DRAW_STEPS, DRAW_MACHINE, back=back, done=done,
                      extra={"notes": notes})
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def public_draws(request):
+    """一公开: the results of the published random draws — the enterprise, the draw, the date of the
+    inspection, its inspectors (officers' names) and its outcome. Public by design: no log-in, no
+    script, nothing of the viewer on the page (so a shared cache may keep it for five minutes);
+    never a person of the enterprise."""
+    from .choices import InspectionOutcome
+
+    page = paginate(request, selectors.public_draw_entries(DrawEntry.objects.all()))
+    rows = selectors.public_draw_results(list(page.object_list))
+    labels = dict(InspectionOutcome.choices)
+    for row in rows:
+        row["outcome_label"] = labels.get(row["outcome"], "")
+    response = render(request, "enforcement/public_draws.html", {"page_obj": page, "rows": rows})
+    response["X-Robots-Tag"] = "noindex"
+    return response

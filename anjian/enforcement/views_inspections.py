@@ -118,19 +118,56 @@ def _inspection(request, pk: int, **kw) -> EnforcementInspection:
 @login_required
 def inspection_detail(request, pk: int):
     insp = _inspection(request, pk, include_voided=True)
-    findings = list(InspectionFinding.objects.filter(inspection=insp).select_related("item", "hazard").order_by("id"))
+    findings = list(InspectionFinding.objects.filter(inspection=insp).select_related("item", "hazard", "case")
+                    .order_by("id"))
     labels = {"open_recheck": _("Re-check due"), "start": pgettext_lazy("enforcement inspection", "Start on site")}
     step_buttons = buttons(INSPECTION_MACHINE, request.user, insp,
                            lambda a: reverse("enforcement:inspection_step", args=[pk, a]),
-                           skip=("record_results", "raise_hazard", "note_violation", "add_signature"),
+                           skip=("record_results", "raise_hazard", "note_violation", "add_signature", "open_case"),
                            primary=("start", "sign", "issue", "recheck"), labels=labels)
-    can_walk = "record_results" in available_steps(INSPECTION_MACHINE, policy, request.user, insp)
+    steps_now = available_steps(INSPECTION_MACHINE, policy, request.user, insp)
+    can_walk = "record_results" in steps_now
+    can_open_case = "open_case" in steps_now and any(x.for_case and not x.case_id for x in findings)
     return render(request, "enforcement/inspections/detail.html", {
         "crumbs": crumbs(_crumb(), (insp.number, "")), "insp": insp, "findings": findings,
         "documents": list(insp.documents.select_related("department").order_by("issued_on", "id")),
         "measures": list(insp.measures.order_by("id")), "officers": list(insp.officers.all()),
         "experts": list(insp.experts.all()), "joint": list(insp.joint_departments.all()),
-        "buttons": step_buttons, "can_walk": can_walk, "events": timeline(insp)})
+        "buttons": step_buttons, "can_walk": can_walk, "events": timeline(insp), "can_open_case": can_open_case,
+        "catalogue": _catalogue() if can_open_case else []})
+
+
+def _catalogue():
+    from .models import Violation
+
+    return list(Violation.objects.filter(is_active=True).order_by("order", "code").only("pk", "code", "name"))
+
+
+@login_required
+@require_POST
+def inspection_open_case(request, pk: int, finding_pk: int):
+    """立案 in one step from a violation noted on the inspection; the new case's page follows."""
+    insp = _inspection(request, pk)
+    if "open_case" not in available_steps(INSPECTION_MACHINE, policy, request.user, insp):
+        raise PermissionDenied
+    from .models import Violation
+
+    code = (request.POST.get("violation") or "").strip()[:32]
+    violation = Violation.objects.filter(is_active=True, code=code).first() if code else None
+    back = reverse("enforcement:inspection", args=[pk])
+    try:
+        case = services.open_case_from_finding(insp, finding_pk, actor=request.user, violation=violation,
+                                               version=_version(request))
+    except ValidationError as exc:
+        for _field, errs in getattr(exc, "message_dict", {"": exc.messages}).items():
+            for err in errs:
+                messages.error(request, err)
+        return redirect(back)
+    except ConflictError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, _("Case %(number)s opened and filed.") % {"number": case.number})
+    return redirect("enforcement:case", pk=case.pk)
 
 
 def _walk_rows(insp):

@@ -58,7 +58,7 @@ from .plans import plan_entry_for, record_visit
 
 __all__ = [
     "INSPECTION_FIELDS", "create_inspection", "update_inspection", "start_inspection", "record_inspection_results",
-    "raise_finding_hazard", "note_finding_violation", "add_signature", "sign_inspection", "issue_documents",
+    "raise_finding_hazard", "note_finding_violation", "open_case_from_finding", "add_signature", "sign_inspection", "issue_documents",
     "open_recheck", "recheck_inspection", "close_inspection", "decide_measure", "lift_measure", "void_inspection",
     "next_document_number", "document_number", "rotation_for", "record_rotation", "update_rotation",
     "void_rotation", "decode_png", "month_start", "next_month_start",
@@ -401,6 +401,85 @@ def note_finding_violation(insp: EnforcementInspection, item, *, actor, violatio
         return finding
 
     return _step(insp, "note_violation", actor=actor, change=change, version=version, data=written,
+                 outcome=True).result
+
+
+def open_case_from_finding(insp: EnforcementInspection, finding, *, actor, violation=None, tier: str = "",
+                           fine=None, version: int | None = None):
+    """立案 in one step from a violation noted on the inspection: the case is registered
+    (``open_case``: the inspection's department and enterprise, source "inspection", the facts
+    from the finding, discovered on the inspection's day, 事前立案 since it names no accident) and
+    filed at once (``file_case``); the inspection's record and the item's photos become the case's
+    first evidence (the stored files are shared, not copied); with a catalogue ``violation`` the
+    case's violation is set too (``tier``, general by default; ``fine``, by default the lower end
+    of the tier's range, to be corrected before the notice). The finding names its case. A
+    finding already made a case is a conflict. Answers the case."""
+    from anjian.core.services import ConflictError, attachments_for
+    from anjian.inspections.models import InspectionItemResult
+
+    from ..choices import CaseSource, DiscretionTierCode
+    from . import cases as case_services
+
+    written: dict[str, Any] = {}
+
+    def change(locked: EnforcementInspection):
+        pk = getattr(finding, "pk", finding)
+        found = (InspectionFinding.objects.select_for_update(of=("self",)).select_related("item")
+                 .filter(pk=pk, inspection=locked).first())
+        if found is None:
+            raise ValidationError({"finding": _("This finding is not part of the inspection.")})
+        if found.disposition != FindingDisposition.VIOLATION or not found.for_case:
+            raise ValidationError({"finding": _("Only a finding noted as a violation becomes a case.")})
+        if found.case_id is not None:
+            raise ConflictError(_("A case was already opened from this violation: %(number)s.")
+                                % {"number": found.case_number})
+        day = timezone.localdate(locked.started_at) if locked.started_at else locked.planned_on
+        item = found.item
+        facts = _("On-site inspection %(number)s on %(day)s, check item: %(item)s. Violation: %(violation)s.") % {
+            "number": locked.number, "day": day.isoformat(), "item": item.content, "violation": found.violation}
+        if found.legal_basis:
+            facts += " " + _("Legal basis: %(basis)s.") % {"basis": found.legal_basis}
+        if item.note:
+            facts += " " + item.note
+        title = (violation.name if violation is not None else found.violation).strip().splitlines()[0]
+        case = case_services.open_case(actor=actor, department=locked.department, enterprise=locked.enterprise,
+                                       data={"title": title[:200], "source": CaseSource.INSPECTION,
+                                             "facts": facts[:4000], "discovered_on": day})
+        case = case_services.file_case(case, actor=actor, filed_on=max(day, case.discovered_on))
+        photos = list(attachments_for(InspectionItemResult(pk=item.pk)).filter(kind=Attachment.Kind.PHOTO))
+
+        def share(locked_case) -> None:
+            written["photos"] = len(photos)
+
+        done = step(case, "add_evidence", case_services.CASE_MACHINE, actor=actor, change=share, outcome=True,
+                    comment=_("On-site inspection record %(number)s and the photos of the check item.")
+                    % {"number": locked.number},
+                    data={"inspection": locked.pk, "inspection_number": locked.number, "finding": found.pk})
+        if photos:
+            from django.contrib.contenttypes.models import ContentType
+
+            ct = ContentType.objects.get_for_model(type(case))
+            Attachment.objects.bulk_create([Attachment(
+                content_type=ct, object_id=str(case.pk), event=done.event, kind=Attachment.Kind.EVIDENCE,
+                file=photo.file.name, name=photo.name, size=photo.size,
+                uploaded_by_id=photo.uploaded_by_id) for photo in photos])
+        if violation is not None:
+            from ..models import DiscretionTier
+
+            chosen = tier or DiscretionTierCode.GENERAL
+            amount = fine
+            if amount is None:
+                row = DiscretionTier.objects.filter(violation=violation, tier=chosen).first()
+                amount = row.min_fine if row is not None else violation.min_fine
+            case_services.set_violations(case, actor=actor, items=[{"violation": violation, "tier": chosen,
+                                                                     "fine": amount}])
+        found.case = case
+        found.case_number = case.number
+        found.save(update_fields=["case", "case_number"])
+        written.update(finding=found.pk, case=case.pk, number=case.number)
+        return case
+
+    return _step(insp, "open_case", actor=actor, change=change, version=version, data=written,
                  outcome=True).result
 
 

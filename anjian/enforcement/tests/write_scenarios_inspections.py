@@ -425,3 +425,24 @@ def _(run: Run):
     # voided with its checklist walk
     assert insp.is_voided and insp.void_reason == "录入错误" and insp.record.is_voided
     assert "voided" in event_actions(insp)
+
+
+@scenario("enforcement.open_case_from_finding")
+def _(run: Run):
+    from anjian.enforcement import services
+    from anjian.enforcement.choices import CaseSource, CaseState
+    from anjian.enforcement.models import InspectionFinding, Violation
+
+    # a violation noted on site, the record signed: 立案 in one step, with a catalogue violation
+    insp, _hazards = _walked(run, found=1, violation=True)
+    finding = InspectionFinding.objects.get(inspection=insp, for_case=True)
+    violation = Violation.objects.filter(is_active=True, tiers__isnull=False).order_by("order").first()
+    case = run.call(services.open_case_from_finding, insp, finding, actor=run.regulator, violation=violation)
+    case.refresh_from_db()
+    finding.refresh_from_db()
+    assert finding.case == case and finding.case_number == case.number
+    assert case.state == CaseState.INVESTIGATING and case.source == CaseSource.INSPECTION and case.pre_accident
+    assert case.enterprise == insp.enterprise and case.department == insp.department and insp.number in case.facts
+    assert list(case.violations.values_list("violation", flat=True)) == [violation.pk]
+    assert "finding_case_opened" in event_actions(insp)
+    assert {"created", "case_filed", "case_evidence_added"} <= set(event_actions(case))

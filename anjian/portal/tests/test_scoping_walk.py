@@ -76,6 +76,8 @@ EXEMPT: dict[str, str] = {
     "admin/*": "the Django admin: staff only, with its own model permissions",
     "enforcement:public_decisions": "一公开: the published penalty decisions, public fields only, without log-in "
                                     "by design",
+    "enforcement:public_draws": "一公开: the results of the published random draws (enterprise, date, officers' "
+                                "names, outcome), public fields only, without log-in by design",
 }
 # Writes that any logged-in user may make (no role right is involved), with the reason.
 WRITES_FOR_EVERYONE: dict[str, str] = {
