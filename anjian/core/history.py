@@ -12,6 +12,14 @@ TYPE_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
 # Bookkeeping fields whose change says nothing to a reader.
 IGNORED_FIELDS = {"id", "created_at", "updated_at", "region_path", "path"}
+# A record numbered from its id is saved first with a placeholder number ("TMP…") and numbered
+# right after (no history row for that update); the first change would otherwise show the
+# placeholder giving way to the number.
+PLACEHOLDER_PREFIX = "TMP"
+
+
+def _placeholder_numbered(field_name: str, old) -> bool:
+    return field_name == "number" and isinstance(old, str) and old.startswith(PLACEHOLDER_PREFIX)
 
 
 def history_rows(record: models.Model, limit: int = 200) -> list:
@@ -28,7 +36,7 @@ def history_rows(record: models.Model, limit: int = 200) -> list:
         if older is not None:
             for field in fields:
                 old, new = getattr(older, field.attname), getattr(version, field.attname)
-                if old != new:
+                if old != new and not _placeholder_numbered(field.name, old):
                     model_field = record._meta.get_field(field.name)
                     changes.append({"field": field.name, "label": str(model_field.verbose_name),
                                     "old": _display(model_field, old), "new": _display(model_field, new)})

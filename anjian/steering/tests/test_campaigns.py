@@ -154,6 +154,11 @@ def test_the_machine_and_the_rules_of_planning(world, clock):
     campaign = plan(world)
     assert campaign.number.startswith("ZX2026") and campaign.state == "planned"
     campaign = services.launch_campaign(campaign, actor=office)
+    # the placeholder the record was first saved with never shows in its change history
+    from anjian.core.history import history_rows
+
+    changed = [c["field"] for row in history_rows(campaign) for c in row.changes]
+    assert changed == ["state"]
     with pytest.raises(ValidationError) as err:
         services.close_campaign(campaign, actor=office, summary="  ")
     assert "summary" in err.value.message_dict
