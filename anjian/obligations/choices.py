@@ -186,7 +186,7 @@ class SpotResult(models.TextChoices):
     FAILED = "failed", pgettext_lazy("spot check", "Failed: withdrawal proposed")
 
 
-SPOT_ENTRY_MACHINE = StateMachine(model="obligations.SpotCheckEntry", states=SpotResult, steps=[
+SPOT_ENTRY_MACHINE = StateMachine(model="obligations.SpotCheckEntry", states=SpotResult, state_field="result", steps=[
     Step("pass", pgettext_lazy("spot check", "Record: passed"), sources=(SpotResult.PENDING,),
          target=SpotResult.PASSED, right="draw", event=events.SPOT_PASSED),
     Step("fail", pgettext_lazy("spot check", "Record: failed"), sources=(SpotResult.PENDING,),

@@ -30,7 +30,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from anjian.core.models import AuthoredModel, VersionedModel, VoidableModel
-from anjian.core.scoping import EnterpriseRecordScoping
+from anjian.core.scoping import EnterpriseRecordScoping, ScopedQuerySet
 
 from .choices import (
     MANAGEMENT_ROLES,
@@ -453,6 +453,8 @@ class SpotCheckEntry(VersionedModel):
     decided_at = models.DateTimeField(_("recorded at"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["region_path", "version"])
+
+    objects = ScopedQuerySet.as_manager()
 
     Scoping = OfficialsOnly
 

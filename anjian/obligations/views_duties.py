@@ -87,8 +87,9 @@ def _who_when(obj) -> str:
 
 
 def _form(request, form, *, title, cancel, crumbs, intro=""):
-    return form_page(request, "obligations/form.html", {"form": form, "record": form.instance if getattr(
-        form.instance, "pk", None) else None, "title": title, "cancel": cancel, "crumbs": crumbs, "intro": intro})
+    instance = getattr(form, "instance", None)
+    return form_page(request, "obligations/form.html", {"form": form, "record": instance if getattr(
+        instance, "pk", None) else None, "title": title, "cancel": cancel, "crumbs": crumbs, "intro": intro})
 
 
 def _can_edit(user, obj, machine) -> bool:

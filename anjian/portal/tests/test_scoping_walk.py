@@ -159,6 +159,11 @@ PAGE_OBJECTS: dict[str, str] = {
     "obligations/licences/": "obligations.Licence",
     "obligations/persons/": "obligations.KeyPerson",
     "obligations/certificates/": "obligations.PersonCertificate",
+    "obligations/standardisation/": "obligations.Standardisation",
+    "obligations/spot-checks/": "obligations.SpotCheck",
+    "obligations/spot-check-entries/": "obligations.SpotCheckEntry",
+    "obligations/organisations/": "obligations.SafetyOrganisation",
+    "obligations/commitments/": "obligations.Commitment",
 }
 
 
