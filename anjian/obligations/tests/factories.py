@@ -73,11 +73,15 @@ def walk_records(world, ent) -> dict:
 def walk_duties(world, ent) -> dict:
     """A grade, this year's spot check of the enterprise's county with its entry, a safety
     organisation and a commitment of ``ent``."""
+    from anjian.obligations.models import SpotCheck
+
     g = grade(world, ent)
-    check = services.draw_spot_check(actor=admin_of(world), region=ent.region.parent, year=timezone.localdate().year,
-                                     seed="walk")
+    region = ent.region.parent
+    # one live check per region and year: a year of its own for each call
+    year = timezone.localdate().year - SpotCheck.objects.filter(region=region).count()
+    check = services.draw_spot_check(actor=admin_of(world), region=region, year=year, seed="walk", share=100)
     return {"obligations.Standardisation": g, "obligations.SpotCheck": check,
-            "obligations.SpotCheckEntry": check.entries.get(), "obligations.SafetyOrganisation": organisation(world, ent),
+            "obligations.SpotCheckEntry": check.entries.get(standardisation=g), "obligations.SafetyOrganisation": organisation(world, ent),
             "obligations.Commitment": commitment(world, ent)}
 
 
