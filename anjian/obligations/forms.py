@@ -220,7 +220,7 @@ class SpotCheckForm(Form):
 
 
 class SpotResultForm(Form):
-    passed = forms.TypedChoiceField(choices=[("1", _("Passed")), ("0", _("Failed: propose withdrawal"))],
+    passed = forms.TypedChoiceField(choices=[("1", pgettext_lazy("spot check", "Passed")), ("0", _("Failed: propose withdrawal"))],
                                     coerce=lambda v: v == "1", label=pgettext_lazy("spot check", "Result"))
     note = forms.CharField(label=_("Finding"), required=False, max_length=bounds.REASON_MAX)
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput())

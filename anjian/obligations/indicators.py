@@ -174,7 +174,7 @@ register(Indicator(
     evaluate=lambda ctx: {k: rate(c["met"], c["total"], empty_note=_("No enterprise in this jurisdiction."))
                           for k, c in ctx.memo("obligations.graded", lambda: ctx.by_subject(
                               live_enterprises(ctx), total=Count("pk"), met=Count("pk", filter=_graded(ctx)))).items()},
-    drill=enterprise_drill(_graded, counted_label=gettext_lazy("Graded"), missing_label=gettext_lazy("Not graded")),
+    drill=enterprise_drill(_graded, counted_label=gettext_lazy("Graded"), missing_label=pgettext_lazy("standardisation", "Not graded")),
 ))
 
 

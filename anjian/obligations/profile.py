@@ -80,7 +80,7 @@ def build_duties(user, enterprise) -> SectionContent:
         Figure(_("Safety director"), (org.director_name if director_ok else _("None")),
                reverse("obligations:organisation", args=[org.pk]) if org else "",
                "ok" if director_ok else ("risk" if d["director_required"] else "muted"), counts=False),
-        Figure(_("Commitment of this year"), _("Signed") if d["committed"] else _("Missing"),
+        Figure(_("Commitment of this year"), pgettext("commitment", "Signed") if d["committed"] else pgettext("commitment", "Missing"),
                list_url(reverse("obligations:commitments"), enterprise=pk, year=today.year),
                "ok" if d["committed"] else "warn", counts=False),
     ]

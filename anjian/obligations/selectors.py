@@ -20,7 +20,9 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from anjian.core.reference_cache import ReferenceCache
 from anjian.core.scoping import industry_subtree_ids
 
 from .choices import (
@@ -179,33 +181,55 @@ def graded_q(day: date, outer: str = "pk") -> Q:
 
 # --- safety organisation ------------------------------------------------------------------------------------
 
-def requirements(kind: str) -> list[tuple[SafetyOrgRequirement, frozenset[int], list[int]]]:
-    """The requirements in use of a kind, each with its industry ids (with sub-sectors) and tag ids."""
+_REQUIREMENTS = ReferenceCache(name="obligations.safety_org_requirements")
+
+
+def _forget_requirements(**signal_kwargs) -> None:
+    _REQUIREMENTS.clear(**signal_kwargs)
+
+
+for _signal in (post_save, post_delete):
+    _signal.connect(_forget_requirements, sender="obligations.SafetyOrgRequirement", weak=False,
+                    dispatch_uid=f"obligations.requirements.{_signal is post_save}")
+for _through in (SafetyOrgRequirement.industries.through, SafetyOrgRequirement.tags.through):
+    m2m_changed.connect(_forget_requirements, sender=_through, weak=False,
+                        dispatch_uid=f"obligations.requirements.{_through.__name__}")
+
+
+def _load_requirements(_key) -> list[tuple[str, frozenset[int], tuple[int, ...], int | None]]:
     out = []
-    for req in (SafetyOrgRequirement.objects.filter(is_active=True, kind=kind)
-                .prefetch_related("industries", "tags").order_by("sort", "code")):
-        out.append((req, industry_subtree_ids([i.code for i in req.industries.all()]),
-                    sorted(t.pk for t in req.tags.all())))
+    for req in (SafetyOrgRequirement.objects.filter(is_active=True).prefetch_related("industries", "tags")
+                .order_by("sort", "code")):
+        out.append((req.kind, industry_subtree_ids([i.code for i in req.industries.all()]),
+                    tuple(sorted(t.pk for t in req.tags.all())), req.min_employees))
     return out
+
+
+def requirements(kind: str) -> list[tuple[frozenset[int], tuple[int, ...], int | None]]:
+    """The requirements in use of a kind, each as (industry ids with their sub-sectors, tag ids,
+    least employees); read once per process (a cache every process forgets when a row changes)."""
+    return [(industries, tags, least) for k, industries, tags, least in _REQUIREMENTS.get("all", _load_requirements)
+            if k == kind]
 
 
 def required_q(kind: str, reqs: list | None = None, *, prefix: str = "") -> Q:
     """Enterprise rows (``prefix``: the lookup leading to the enterprise) some requirement of
-    ``kind`` applies to. Matches nothing when none is in use."""
+    ``kind`` applies to: of its industries or carrying one of its tags (both empty: every
+    enterprise), with at least its number of employees. Matches nothing when none is in use."""
+    from anjian.enterprises.models import EnterpriseTag
+
     q = Q(pk__isnull=True)
-    for req, industries, tags in reqs if reqs is not None else requirements(kind):
+    for industries, tags, least in reqs if reqs is not None else requirements(kind):
         cond = Q()
         if industries or tags:
             cond = Q(pk__isnull=True)
             if industries:
                 cond |= Q(**{f"{prefix}industry_id__in": sorted(industries)})
             if tags:
-                from anjian.enterprises.models import EnterpriseTag
-
                 cond |= Q(Exists(EnterpriseTag.objects.filter(enterprise_id=OuterRef(f"{prefix}pk" if prefix else "pk"),
                                                               tag_id__in=tags)))
-        if req.min_employees:
-            cond &= Q(**{f"{prefix}employees__gte": req.min_employees})
+        if least:
+            cond &= Q(**{f"{prefix}employees__gte": least})
         q |= cond
     return q
 

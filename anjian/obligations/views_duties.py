@@ -149,7 +149,7 @@ def standardisation_list(request):
         headers=[pgettext("standardisation", "Grade"), pgettext("obligations", "Enterprise"),
                  pgettext("standardisation", "Graded by"), _("Validity"), pgettext("standardisation", "State"),
                  pgettext("obligations", "Verification")],
-        table=table, counts=[(_("Grades"), counts["total"]), (_("Valid today"), counts["valid"]),
+        table=table, counts=[(pgettext("standardisation", "Grades"), counts["total"]), (_("Valid today"), counts["valid"]),
                              (_("Withdrawal proposed"), counts["proposed"]),
                              (pgettext("obligations", "Verified"), counts["verified"])],
         actions=actions, export_url=reverse("obligations:standardisation_export"),
@@ -319,7 +319,7 @@ def spot_check_create(request):
         actor=request.user, region=d["region"], year=d["year"], share=d.get("share"), seed=d.get("seed") or ""),
         success=_("Spot check drawn."), then=lambda c: reverse("obligations:spot_check", args=[c.pk]))
     return done or _form(request, form, title=_("Draw a spot check"), cancel=reverse("obligations:spot_checks"),
-                         crumbs=_spot_crumbs((_("Draw"), "")), intro=_(
+                         crumbs=_spot_crumbs((pgettext("spot check", "Draw"), "")), intro=_(
                              "The pool is every grade held today by the enterprises of the region and below; the "
                              "share is rounded up. The seed and the pool are stored: anyone can re-run the draw."))
 
