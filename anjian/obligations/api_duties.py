@@ -17,7 +17,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from anjian.core import bounds
-from anjian.core.api import AvailableActionsField, HistoryActionMixin, ScopedViewSet, XlsxRenderer
+from anjian.core.api import (
+    AvailableActionsField,
+    HistoryActionMixin,
+    ScopedReadOnlyViewSet,
+    ScopedViewSet,
+    XlsxRenderer,
+)
 from anjian.core.api_fields import EnumField, ModelSerializer, Serializer, files_field
 from anjian.core.exports import api_export_response
 from anjian.core.filters import StableOrderingFilter
@@ -316,7 +322,7 @@ class SpotCheckViewSet(HistoryActionMixin, ScopedViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=check.pk)).data)
 
 
-class SpotCheckEntryViewSet(HistoryActionMixin, ScopedViewSet):
+class SpotCheckEntryViewSet(HistoryActionMixin, ScopedReadOnlyViewSet):
     """The enterprises drawn (``?check_run=``), in draw order, with their results; ``…/result/``
     records one (a failure proposes withdrawing the grade)."""
 
@@ -328,10 +334,6 @@ class SpotCheckEntryViewSet(HistoryActionMixin, ScopedViewSet):
     ordering = ["check_run", "order"]
     select_related = ("enterprise", "standardisation")
     permission_classes = [permissions.IsAuthenticated]
-    http_method_names = ["get", "post", "head", "options"]
-
-    def create(self, request, *args, **kwargs):
-        return Response({"detail": _("Entries are made by the draw.")}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
 
     @extend_schema(request=SpotResultSerializer, responses={200: SpotCheckEntrySerializer})
     @action(detail=True, methods=["post"])
