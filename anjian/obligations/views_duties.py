@@ -174,7 +174,9 @@ def standardisation_detail(request, pk: int):
     std = _std(user, pk)
     today = timezone.localdate()
     badge, _tone = _grade_badge(std, today)
-    spot = list(std.spot_entries.select_related("check_run").order_by("-check_run__year"))
+    # the spot checks are the regulators' working records: read through the user's scope
+    spot = list(SpotCheckEntry.objects.for_user(user).filter(standardisation=std).select_related("check_run")
+                .order_by("-check_run__year"))
     panels = [
         (_("The grade"), [
             (pgettext("standardisation", "Grade"), std.get_grade_display()),
