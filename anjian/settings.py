@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "anjian.steering",
     "anjian.enforcement",
     "anjian.obligations",
+    "anjian.credit",
     "anjian.security",
     "anjian.alerts",
     "anjian.assessment",

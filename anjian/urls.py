@@ -44,6 +44,7 @@ api_patterns = [
     path("", include("anjian.assessment.api_urls")),
     path("", include("anjian.enforcement.api_urls")),
     path("", include("anjian.obligations.api_urls")),
+    path("", include("anjian.credit.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -68,6 +69,7 @@ urlpatterns = [
     path("steering/", include("anjian.steering.urls")),
     path("enforcement/", include("anjian.enforcement.urls")),
     path("obligations/", include("anjian.obligations.urls")),
+    path("credit/", include("anjian.credit.urls")),
     path("security/", include("anjian.security.urls")),
     path("warnings/", include("anjian.alerts.urls")),
     path("assessment/", include("anjian.assessment.urls")),

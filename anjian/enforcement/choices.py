@@ -96,6 +96,10 @@ class UpliftFactor(models.TextChoices):
     OPEN_MAJOR_HAZARD = "open_major_hazard", _("Open major hazard")
     ACCIDENT_LAST_YEAR = "accident_last_year", _("Accident last year")
     CASE_LAST_YEAR = "case_last_year", _("Enforcement case last year")
+    # Credit (anjian.credit, 分级差别化 by credit grade): read from the enterprise's computed credit.
+    BLACKLISTED = "blacklisted", _("On the list of seriously untrustworthy entities")
+    POOR_CREDIT = "poor_credit", _("Poor credit grade")
+    GREEN_CHANNEL = "green_channel", _("Credit green channel")
 
 
 def _has_entries(plan) -> bool:

@@ -5,7 +5,11 @@
 - the base is the risks app's table (``risks.SupervisionFrequency``: risk level → inspections a
   year); an enterprise not graded yet gets the low level's (as ``risks.selectors`` does);
 - the factors: an open major hazard (重大隐患 not closed out), an accident last year, an
-  enforcement case filed last year; each adds the visits of its ``FrequencyUplift`` row.
+  enforcement case filed last year, and the enterprise's credit now (``credit.selectors
+  .credit_factors``: on the list of seriously untrustworthy entities, a poor credit grade, or the
+  green channel of the best grade); each adds the visits of its ``FrequencyUplift`` row — the green
+  channel's are negative, and the planned visits never fall below the lowest base frequency (the
+  floor: the least any risk grade gets).
 
 Both tables are data an administrator edits, each row with its source. ``factors_for`` reads
 the factors of many enterprises in a few grouped queries per chunk of ids."""
@@ -30,6 +34,9 @@ class Factors:
     open_major_hazards: int = 0
     accident_last_year: bool = False
     case_last_year: bool = False
+    blacklisted: bool = False
+    poor_credit: bool = False
+    green_channel: bool = False
 
     def present(self) -> list[str]:
         out = []
@@ -39,6 +46,12 @@ class Factors:
             out.append(UpliftFactor.ACCIDENT_LAST_YEAR)
         if self.case_last_year:
             out.append(UpliftFactor.CASE_LAST_YEAR)
+        if self.blacklisted:
+            out.append(UpliftFactor.BLACKLISTED)
+        if self.poor_credit:
+            out.append(UpliftFactor.POOR_CREDIT)
+        if self.green_channel:
+            out.append(UpliftFactor.GREEN_CHANNEL)
         return out
 
 
@@ -58,7 +71,9 @@ def visits(factors: Factors, base: dict[str, int], uplifts: dict[str, int]) -> t
     from anjian.risks.choices import RiskLevel
 
     first = base.get(factors.risk_level or RiskLevel.LOW.value, base.get(RiskLevel.LOW.value, 0)) or 0
-    return first, first + sum(uplifts.get(f, 0) for f in factors.present())
+    planned = first + sum(uplifts.get(f, 0) for f in factors.present())
+    floor = min((v for v in base.values() if v is not None), default=0)
+    return first, max(planned, min(floor, first))
 
 
 def _chunks(ids: list[int]) -> Iterable[list[int]]:
@@ -68,8 +83,9 @@ def _chunks(ids: list[int]) -> Iterable[list[int]]:
 
 def factors_for(enterprise_ids: Iterable[int], year: int) -> dict[int, Factors]:
     """The factors of each enterprise for a plan of ``year`` (last year = ``year - 1``). The caller
-    read the ids through ``for_user``; nothing here narrows by scope. Four grouped queries a chunk."""
+    read the ids through ``for_user``; nothing here narrows by scope. Five grouped queries a chunk."""
     from anjian.accidents.models import Accident
+    from anjian.credit.selectors import credit_factors
     from anjian.hazards.choices import UNCLOSED_STATES, HazardGrade
     from anjian.hazards.models import Hazard
     from anjian.risks.models import EnterpriseRiskGrade
@@ -93,5 +109,7 @@ def factors_for(enterprise_ids: Iterable[int], year: int) -> dict[int, Factors]:
             rows[pk]["accident_last_year"] = True
         for pk in cases_filed_between(chunk, start, end):
             rows[pk]["case_last_year"] = True
+        for pk, flags in credit_factors(chunk).items():
+            rows[pk].update(flags)
         out.update(rows)
     return {pk: Factors(**values) for pk, values in out.items()}

@@ -227,7 +227,9 @@ class FrequencyUplift(models.Model):
     data with its source and certainty, edited by administrators."""
 
     factor = models.CharField(_("factor"), max_length=32, choices=UpliftFactor.choices, unique=True)
-    extra_visits = models.PositiveSmallIntegerField(_("extra visits a year"))
+    extra_visits = models.SmallIntegerField(
+        _("extra visits a year"), help_text=_("Negative for fewer visits (the green channel); the planned visits "
+                                              "never fall below the lowest base frequency."))
     source = models.TextField(_("source"), blank=True)
     certainty = models.CharField(_("certainty"), max_length=16, choices=Certainty.choices,
                                  default=Certainty.UNCONFIRMED)

@@ -102,4 +102,4 @@ def build_duties(user, enterprise) -> SectionContent:
 
 register_section(ProfileSection(code="obligations_duties", title=gettext_lazy("Standardisation, safety organisation "
                                                                               "and commitments"),
-                                order=16, build=build_duties, wide=True))
+                                order=17, build=build_duties, wide=True))

@@ -28,6 +28,8 @@ MENU = [
     (_("Safety standardisation"), "obligations:standardisations", None, None),
     (_("Safety organisation"), "obligations:organisations", None, None),
     (_("Safety commitments"), "obligations:commitments", None, None),
+    (_("Safety credit"), "credit:enterprises", None, None),
+    (_("List of seriously untrustworthy entities"), "credit:listings", None, "regional"),
     (_("Accidents"), "accidents:list", None, None),
     (_("Accident statistics"), "accidents:statistics", None, "regional"),
     (_("Regional figures"), "accidents:figures", None, "regional"),

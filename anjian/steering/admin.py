@@ -6,7 +6,7 @@ the write path, its checks and events)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Duty, MonthlyReport, Plan, ReportingRule, Tour, Unit
+from .models import Campaign, Duty, MonthlyReport, Plan, ReportingRule, Tour, Unit
 
 
 @admin.register(ReportingRule)
@@ -72,3 +72,11 @@ class DutyAdmin(ReadOnlyRecordAdmin):
     list_filter = ["holder", "leader_role", "is_voided"]
     search_fields = ["content"]
     list_select_related = ["unit", "committee_region"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ReadOnlyRecordAdmin):
+    list_display = ["number", "title", "region", "starts_on", "ends_on", "state", "is_voided"]
+    list_filter = ["state", "is_voided"]
+    search_fields = ["number", "title"]
+    list_select_related = ["region"]

@@ -38,16 +38,20 @@ from anjian.core.api_fields import (
 from anjian.core.models import Attachment
 from anjian.core.services import attachments_for, events_for
 from anjian.core.workflow import available_steps
+from anjian.enterprises.models import FeatureTag, Industry
 from anjian.hazards.models import Hazard
 from anjian.orgs.models import Department
 from anjian.regions.models import Region
+from anjian.standards.models import Checklist
 
-from . import services
+from . import selectors, services
 from .choices import (
+    CAMPAIGN_MACHINE,
     FINDING_MACHINE,
     TASK_MACHINE,
     TOUR_MACHINE,
     AssignmentRole,
+    CampaignState,
     CheckKind,
     DutyHolder,
     FindingCategory,
@@ -63,6 +67,7 @@ from .choices import (
 )
 from .filters import (
     AssignmentFilter,
+    CampaignFilter,
     DutyFilter,
     FindingFilter,
     MonthlyReportFilter,
@@ -73,6 +78,7 @@ from .filters import (
     UnitFilter,
 )
 from .models import (
+    Campaign,
     Duty,
     LeaderCheck,
     MonthlyReport,
@@ -972,3 +978,150 @@ class DutyViewSet(EventsActionMixin, HistoryActionMixin, ScopedViewSet):
             report = ImportReport()
             report.add(0, "file", str(exc))
         return Response(report.as_dict(), status=status.HTTP_201_CREATED if report.ok else status.HTTP_400_BAD_REQUEST)
+
+
+# --- special campaigns (专项整治) ---------------------------------------------------------------------------
+
+class CampaignSerializer(ScopedRelatedFieldsMixin, AvailableActionsMixin, ModelSerializer):
+    machine = CAMPAIGN_MACHINE
+    unscoped_fields = {"checklist": "A library checklist belongs to no jurisdiction; the service refuses an "
+                                    "enterprise's own."}
+    committee = serializers.SlugRelatedField(source="committee_region", slug_field="code",
+                                             queryset=Region.objects.all())
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(),
+                                          help_text="The region in scope: the committee's or one below it (code).")
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    industries = serializers.SlugRelatedField(slug_field="code", many=True, required=False,
+                                              queryset=Industry.objects.all(),
+                                              help_text="Industry codes in scope (with their sub-sectors); "
+                                                        "empty: every industry.")
+    tags = serializers.SlugRelatedField(slug_field="code", many=True, required=False,
+                                        queryset=FeatureTag.objects.filter(is_active=True),
+                                        help_text="Feature tag codes; an enterprise with any of them is in scope.")
+    checklist = serializers.PrimaryKeyRelatedField(queryset=Checklist.objects.filter(enterprise__isnull=True),
+                                                   required=False, allow_null=True)
+    lead_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
+    state = EnumField(CampaignState, enum_name="SteeringCampaignStateEnum", read_only=True)
+    available_actions = serializers.SerializerMethodField()
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Campaign
+        fields = ["id", "number", "committee", "region", "region_name", "title", "basis", "industries", "tags",
+                  "checklist", "lead_unit", "starts_on", "ends_on", "summary", "state", "closed_on", "version",
+                  "is_voided", "available_actions"]
+        read_only_fields = ["number", "summary", "state", "closed_on", "is_voided"]
+
+
+class CampaignCloseSerializer(VersionSerializer):
+    summary = serializers.CharField(max_length=5000)
+
+
+class CampaignProgressRowSerializer(Serializer):
+    region_id = serializers.IntegerField()
+    name = serializers.CharField()
+    in_scope = serializers.IntegerField()
+    inspected = serializers.IntegerField()
+    coverage = serializers.FloatField(allow_null=True)
+    hazards = serializers.IntegerField()
+    hazards_open = serializers.IntegerField()
+
+
+class CampaignProgressSerializer(Serializer):
+    in_scope = serializers.IntegerField()
+    inspected = serializers.IntegerField()
+    not_inspected = serializers.IntegerField()
+    inspections = serializers.IntegerField()
+    hazards = serializers.IntegerField()
+    hazards_open = serializers.IntegerField()
+    hazards_overdue = serializers.IntegerField()
+    hazards_major = serializers.IntegerField()
+    hazards_closed = serializers.IntegerField()
+    coverage = serializers.FloatField(allow_null=True)
+    rectification = serializers.FloatField(allow_null=True)
+    by_region = CampaignProgressRowSerializer(many=True)
+
+
+class CampaignViewSet(EventsActionMixin, HistoryActionMixin, ScopedViewSet):
+    """专项整治: the committees' special campaigns. The office plans one (POST: topic, period, scope by
+    region, industries and feature tags, checklist), launches it (…/launch/), follows it
+    (…/progress/: enterprises in scope and inspected, the hazards found and their rectification,
+    per sub-region, read live from the ledgers) and closes it with its results (…/close/)."""
+
+    queryset = Campaign.objects.all()
+    serializer_class = CampaignSerializer
+    filterset_class = CampaignFilter
+    ordering_fields = ["id", "starts_on", "number"]
+    ordering = ["-starts_on", "-id"]
+    select_related = ("region", "committee_region")
+    prefetch_related = ("industries", "tags")
+    permission_classes = [ActionPermission]
+    action_permissions = {"create": ["steering.add_campaign"], "update": ["steering.change_campaign"],
+                          "partial_update": ["steering.change_campaign"], "launch": ["steering.change_campaign"],
+                          "close": ["steering.change_campaign"], "reopen": ["steering.change_campaign"],
+                          "destroy": ["steering.delete_campaign"], "void": ["steering.delete_campaign"]}
+    void_service = staticmethod(services.void_campaign)
+
+    @staticmethod
+    def _split(data: dict) -> tuple[dict, dict]:
+        scope = {k: data.pop(k) for k in ("industries", "tags") if k in data}
+        data.pop("version", None)
+        return data, scope
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        committee, region = data.pop("committee_region"), data.pop("region")
+        data, scope = self._split(data)
+        serializer.instance = services.create_campaign(actor=self.request.user, committee_region=committee,
+                                                       region=region, data=data, scope=scope)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.get("version")
+        for name, field in (("committee_region", "committee"), ("region", "region")):
+            value = data.pop(name, None)
+            if value is not None and value.pk != getattr(serializer.instance, f"{name}_id"):
+                raise serializers.ValidationError({field: [_("This cannot change after the campaign is planned.")]})
+        data, scope = self._split(data)
+        serializer.instance = services.update_campaign(serializer.instance, actor=self.request.user, data=data,
+                                                       scope=scope, version=version)
+
+    def _answer(self, campaign):
+        fresh = Campaign.objects.prefetch_related("industries", "tags").select_related("region").get(pk=campaign.pk)
+        return Response(CampaignSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=SteeringStepSerializer, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def launch(self, request, pk=None):
+        campaign = self.get_object()
+        ser = SteeringStepSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.launch_campaign(campaign, actor=request.user, comment=ser.validated_data["comment"],
+                                 version=ser.validated_data.get("version"))
+        return self._answer(campaign)
+
+    @extend_schema(request=CampaignCloseSerializer, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        campaign = self.get_object()
+        ser = CampaignCloseSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.close_campaign(campaign, actor=request.user, summary=ser.validated_data["summary"],
+                                version=ser.validated_data.get("version"))
+        return self._answer(campaign)
+
+    @extend_schema(request=SteeringStepSerializer, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        campaign = self.get_object()
+        ser = SteeringStepSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.reopen_campaign(campaign, actor=request.user, comment=ser.validated_data["comment"],
+                                 version=ser.validated_data.get("version"))
+        return self._answer(campaign)
+
+    @extend_schema(responses=CampaignProgressSerializer)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def progress(self, request, pk=None):
+        """The campaign's figures now (see the page for what each counts)."""
+        return Response(CampaignProgressSerializer(selectors.campaign_progress(self.get_object())).data)

@@ -4,6 +4,7 @@
 from rest_framework.routers import SimpleRouter
 
 from .api import (
+    CampaignViewSet,
     DutyViewSet,
     MonthlyReportViewSet,
     PlanTaskViewSet,
@@ -18,6 +19,7 @@ from .api import (
 router = SimpleRouter()
 router.register("steering/units", UnitViewSet, basename="steering-unit")
 router.register("steering/monthly-reports", MonthlyReportViewSet, basename="steering-monthly-report")
+router.register("steering/campaigns", CampaignViewSet, basename="steering-campaign")
 router.register("steering/tours", TourViewSet, basename="steering-tour")
 router.register("steering/tour-findings", TourFindingViewSet, basename="steering-tour-finding")
 router.register("steering/plans", PlanViewSet, basename="steering-plan")

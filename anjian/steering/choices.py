@@ -13,6 +13,8 @@ from django.utils.translation import pgettext_lazy
 
 from anjian.core.workflow import Guard, StateMachine, Step
 
+from . import events
+
 
 class UnitKind(models.TextChoices):
     """What a responsible unit is. 长治市 split its 242 duties over 52 units: 4 party departments,
@@ -268,3 +270,28 @@ class LeaderRole(models.TextChoices):
     GOVERNMENT_HEAD = "government_head", _("Government's principal leader")
     DEPUTY_IN_CHARGE = "deputy_in_charge", _("Leader in charge of work safety")
     OTHER_MEMBER = "other_member", _("Other leader (one post, two duties)")
+
+
+# --- special campaigns (专项整治) -------------------------------------------------------------------------
+
+class CampaignState(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("campaign", "Planned")
+    RUNNING = "running", pgettext_lazy("campaign", "Under way")
+    CLOSED = "closed", pgettext_lazy("campaign", "Closed")
+
+
+CAMPAIGN_MACHINE = StateMachine(
+    model="steering.Campaign",
+    states=CampaignState,
+    steps=[
+        Step("edit", pgettext_lazy("campaign", "Edit the campaign"), sources=(CampaignState.PLANNED, CampaignState.RUNNING),
+             right="manage", event="updated"),
+        Step("launch", pgettext_lazy("campaign", "Launch"), sources=(CampaignState.PLANNED,),
+             target=CampaignState.RUNNING, right="manage", event=events.CAMPAIGN_LAUNCHED),
+        Step("close", pgettext_lazy("campaign", "Close with the results"), sources=(CampaignState.RUNNING,),
+             target=CampaignState.CLOSED, right="manage", event=events.CAMPAIGN_CLOSED),
+        Step("reopen", pgettext_lazy("campaign", "Reopen"), sources=(CampaignState.CLOSED,),
+             target=CampaignState.RUNNING, right="manage", event=events.CAMPAIGN_REOPENED),
+        Step("void", pgettext_lazy("steering", "Void"), right="manage", event="voided"),
+    ],
+)

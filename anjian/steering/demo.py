@@ -302,6 +302,35 @@ def _duties(city: Region, office, units: list[Unit]) -> int:
     return made
 
 
+def _campaigns(city: Region, office, units: list[Unit], today: datetime.date) -> int:
+    """Two city-wide campaigns read live from the demo's ledgers: one on dust-explosion enterprises
+    under way (every inspection in its period counts), one on confined spaces closed last quarter
+    with its results."""
+    from anjian.enterprises.models import FeatureTag
+
+    tags = {t.code: t for t in FeatureTag.objects.filter(code__in=("dust_explosion", "confined_space"))}
+    lead = next((u for u in units if u.kind == "department"), None)
+    made = 0
+    if "dust_explosion" in tags:
+        dust = services.create_campaign(actor=office, committee_region=city, region=city, data={
+            "title": f"{today.year}年粉尘涉爆企业专项整治", "basis": "示范市安委办关于开展粉尘涉爆企业专项整治的通知（演示）",
+            "starts_on": today - datetime.timedelta(days=60), "ends_on": today + datetime.timedelta(days=30),
+            "lead_unit": lead, "is_demo": True}, scope={"tags": [tags["dust_explosion"]]})
+        services.launch_campaign(dust, actor=office)
+        made += 1
+    if "confined_space" in tags:
+        start = today - datetime.timedelta(days=200)
+        confined = services.create_campaign(actor=office, committee_region=city, region=city, data={
+            "title": "有限空间作业专项整治", "basis": "示范市安委办关于开展有限空间作业专项整治的通知（演示）",
+            "starts_on": start, "ends_on": start + datetime.timedelta(days=90), "lead_unit": lead, "is_demo": True},
+            scope={"tags": [tags["confined_space"]]})
+        services.launch_campaign(confined, actor=office)
+        services.close_campaign(confined, actor=office,
+                                summary="全市有限空间作业企业已全部完成排查，发现的隐患已督促整改。（演示）")
+        made += 1
+    return made
+
+
 @transaction.atomic
 def build_demo(seed: int = 0) -> dict:
     """The city committee's demo units and the year's monthly reports; answers counts made."""
@@ -318,4 +347,6 @@ def build_demo(seed: int = 0) -> dict:
     tours = _tours(city, office, units, rng, today)
     plans = _plans(city, office, units, rng, today)
     duties = _duties(city, office, units)
-    return {"steering_units": len(units), "monthly_reports": reports, **tours, **plans, "duties": duties}
+    campaigns = _campaigns(city, office, units, today)
+    return {"steering_units": len(units), "monthly_reports": reports, **tours, **plans, "duties": duties,
+            "campaigns": campaigns}

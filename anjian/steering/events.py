@@ -36,6 +36,10 @@ TASK_COMPLETED = "task_completed"
 TASK_CANCELLED = "task_cancelled"
 TASK_REOPENED = "task_reopened"
 PROGRESS_REPORTED = "progress_reported"
+# Special campaigns (专项整治).
+CAMPAIGN_LAUNCHED = "campaign_launched"
+CAMPAIGN_CLOSED = "campaign_closed"
+CAMPAIGN_REOPENED = "campaign_reopened"
 # Duty lists.
 DUTIES_IMPORTED = "duties_imported"  # on the importing user: one event per file
 
@@ -64,4 +68,7 @@ EVENT_LABELS = {
     TASK_REOPENED: _("Task reopened"),
     PROGRESS_REPORTED: _("Progress reported"),
     DUTIES_IMPORTED: _("Duty list imported"),
+    CAMPAIGN_LAUNCHED: _("Campaign launched"),
+    CAMPAIGN_CLOSED: _("Campaign closed"),
+    CAMPAIGN_REOPENED: _("Campaign reopened"),
 }

@@ -14,6 +14,7 @@ from anjian.core.filters import BaseFilterSet
 
 from .choices import (
     AssignmentRole,
+    CampaignState,
     DutyHolder,
     FindingCategory,
     FindingState,
@@ -26,6 +27,7 @@ from .choices import (
     UnitKind,
 )
 from .models import (
+    Campaign,
     Duty,
     MonthlyReport,
     Plan,
@@ -204,3 +206,21 @@ class DutyFilter(CommitteeFilter):
             return queryset
         return queryset.filter(Q(content__icontains=value) | Q(category__icontains=value)
                                | Q(leader_name__icontains=value) | Q(leader_position__icontains=value))
+
+
+class CampaignFilter(CommitteeFilter):
+    state = django_filters.ChoiceFilter(choices=CampaignState.choices, label=pgettext_lazy("campaign", "State"))
+    year = django_filters.NumberFilter(method="filter_year", label=_("Year (campaigns running in it)"))
+    tag = django_filters.CharFilter(field_name="tags__code", label=_("Feature tag (code)"), distinct=True)
+    q = django_filters.CharFilter(method="filter_q", label=_("Search (number, title)"))
+
+    class Meta:
+        model = Campaign
+        fields: list[str] = []
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(starts_on__year__lte=value, ends_on__year__gte=value)
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value)) if value else queryset

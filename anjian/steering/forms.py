@@ -17,6 +17,7 @@ from anjian.regions.models import Region
 
 from .choices import (
     AssignmentRole,
+    CampaignState,
     DutyHolder,
     FindingCategory,
     FindingState,
@@ -29,6 +30,7 @@ from .choices import (
 )
 from .filters import (
     AssignmentFilter,
+    CampaignFilter,
     DutyFilter,
     FindingFilter,
     MonthlyReportFilter,
@@ -38,6 +40,7 @@ from .filters import (
     UnitFilter,
 )
 from .models import (
+    Campaign,
     Duty,
     LeaderCheck,
     MonthlyReport,
@@ -537,3 +540,78 @@ class DutyImportCommitteeForm(Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["committee"] = CommitteeField(user)
+
+
+# --- special campaigns (专项整治) ---------------------------------------------------------------------------
+
+class CampaignListFilter(FilterBarMixin, CampaignFilter):
+    def _shape(self, form) -> None:
+        from anjian.enterprises.models import FeatureTag
+
+        fields = form.fields
+        fields["q"].widget = forms.TextInput(attrs={"type": "search", "placeholder": _("Number or title")})
+        fields["region"] = RegionCodeField(self.user, label=pgettext_lazy("steering", "Region"))
+        fields["state"] = forms.ChoiceField(label=fields["state"].label, required=False,
+                                            choices=[("", _("All states")), *CampaignState.choices])
+        fields["tag"] = forms.ChoiceField(label=pgettext_lazy("campaign", "Feature tag"), required=False, choices=[
+            ("", _("All tags")), *FeatureTag.objects.filter(is_active=True).values_list("code", "name")])
+        fields["committee"].widget = forms.HiddenInput()
+        form.fields = {n: fields[n] for n in ("q", "region", "state", "tag", "year", "committee")}
+
+
+class CampaignForm(ModelForm):
+    """A campaign's details and scope. The region is a code in the user's jurisdiction; the
+    services check again that it lies under the committee."""
+
+    wide_fields = ("basis", "summary", "industries", "tags")
+
+    class Meta:
+        model = Campaign
+        fields = ["title", "basis", "industries", "tags", "checklist", "lead_unit", "starts_on", "ends_on"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "basis": forms.Textarea(attrs={"rows": 2}),
+                   "industries": forms.SelectMultiple(attrs={"size": 8}),
+                   "tags": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user, **kwargs):
+        from anjian.enterprises.models import FeatureTag, Industry
+        from anjian.standards.models import Checklist
+
+        super().__init__(*args, **kwargs)
+        self.fields["industries"].queryset = Industry.objects.order_by("code")
+        self.fields["tags"].queryset = FeatureTag.objects.filter(is_active=True)
+        self.fields["checklist"].queryset = Checklist.objects.filter(enterprise__isnull=True, is_active=True)
+        self.fields["lead_unit"] = UnitChoiceField(user, required=False, label=label(Campaign, "lead_unit"))
+        if self.instance.pk is not None and self.instance.lead_unit_id:
+            self.initial["lead_unit"] = self.instance.lead_unit_id
+        self.fields["region"] = RegionCodeField(user, label=label(Campaign, "region"), required=self.instance.pk is None)
+        if self.instance.pk is None:
+            self.fields["committee"] = CommitteeField(user)
+            self.order_fields(["committee", "title", "region"])
+        else:
+            # The scope region is fixed once planned (the figures would change meaning).
+            del self.fields["region"]
+
+    def clean_lead_unit(self):
+        pk = self.cleaned_data.get("lead_unit")
+        return Unit.objects.get(pk=pk) if pk else None
+
+    def clean_region(self):
+        code = self.cleaned_data.get("region")
+        return Region.objects.get(code=code) if code else None
+
+    def scope_data(self) -> dict:
+        return {k: list(self.cleaned_data[k]) for k in ("industries", "tags")}
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items()
+                if k not in ("committee", "region", "industries", "tags")}
+
+
+class CampaignCloseForm(StepForm):
+    summary = forms.CharField(label=pgettext_lazy("campaign", "Results"), max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text=_("What was inspected and found, rectified and punished; what remains."))
+
+
+class CampaignReopenForm(StepForm):
+    comment = forms.CharField(label=pgettext_lazy("campaign", "Why reopen"), max_length=500)

@@ -22,6 +22,7 @@ from anjian.core.scoping import ScopedQuerySet
 
 from .choices import (
     AssignmentRole,
+    CampaignState,
     CheckKind,
     DutyHolder,
     FindingCategory,
@@ -576,3 +577,58 @@ class Duty(CommitteeRecord):
         if self.holder == DutyHolder.UNIT:
             return self.unit.name if self.unit_id else ""
         return " ".join(p for p in (self.leader_position, self.leader_name) if p)
+
+
+# --- special campaigns (专项整治) -------------------------------------------------------------------------
+
+class Campaign(CommitteeRecord):
+    """A special campaign (专项整治) the committee runs over a period: a named topic (dust explosion,
+    ammonia refrigeration, confined spaces, gas cylinders, …) and its scope — a region under the
+    committee, industries (with their sub-sectors) and feature tags — with the checklist its
+    inspections use. The enterprises in scope, their inspections and the hazards those found are
+    read live from the ledgers (``selectors.campaign_progress``), never copied, so the figures
+    follow the records (seed 000, 三年行动工作方案: "开展针对性的专项整治和区域治理"; seed 002: 危险化学品、
+    非煤矿山专项整治; seed 003: 特种设备专项整治"回头看").
+
+    ``region_path`` is the scope region's path: the campaign is read by that region and above."""
+
+    number = models.CharField(pgettext_lazy("campaign", "number"), max_length=32, unique=True, editable=False)
+    title = models.CharField(pgettext_lazy("campaign", "title"), max_length=200)
+    basis = models.TextField(pgettext_lazy("campaign", "basis"), blank=True,
+                             help_text=_("The document that launches the campaign (its number and title)."))
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=pgettext_lazy("campaign", "region in scope"),
+                               help_text=_("The committee's region or one below it."))
+    industries = models.ManyToManyField("enterprises.Industry", blank=True, related_name="+",
+                                        verbose_name=pgettext_lazy("campaign", "industries in scope"),
+                                        help_text=_("Empty: every industry. A sector includes its sub-sectors."))
+    tags = models.ManyToManyField("enterprises.FeatureTag", blank=True, related_name="+",
+                                  verbose_name=pgettext_lazy("campaign", "feature tags in scope"),
+                                  help_text=_("Empty: no tag needed. Several: an enterprise with any of them."))
+    checklist = models.ForeignKey("standards.Checklist", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=pgettext_lazy("campaign", "checklist"),
+                                  help_text=_("The check items of the campaign. Set: only inspections with this "
+                                              "checklist count for it; empty: every inspection in the period."))
+    lead_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=pgettext_lazy("campaign", "lead unit"))
+    starts_on = models.DateField(pgettext_lazy("campaign", "starts on"))
+    ends_on = models.DateField(pgettext_lazy("campaign", "ends on"))
+    summary = models.TextField(pgettext_lazy("campaign", "results"), blank=True)
+    state = models.CharField(pgettext_lazy("campaign", "state"), max_length=16, choices=CampaignState.choices,
+                             default=CampaignState.PLANNED, editable=False)
+    closed_on = models.DateField(pgettext_lazy("campaign", "closed on"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
+
+    class Meta:
+        verbose_name = _("special campaign")
+        verbose_name_plural = _("special campaigns")
+        ordering = ["-starts_on", "-id"]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="st_campaign_path_idx"),
+            models.Index(fields=["state", "region_path"], name="st_campaign_state_path_idx"),
+            models.Index(fields=["starts_on", "region_path"], name="st_campaign_start_path_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"

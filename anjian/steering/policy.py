@@ -68,6 +68,7 @@ class SteeringPolicy(Policy):
         # units
         "create_unit": "manage", "update_unit": "manage",
         "create_tour": "manage",
+        "create_campaign": "manage",
         "create_plan": "manage", "update_plan": "manage", "create_task": "manage",
         "create_duty": "manage", "update_duty": "manage", "import_duties": "manage",
         # monthly reports: the steps of choices.REPORT_MACHINE name "file", "review" and "manage"

@@ -22,6 +22,7 @@ OFFICE = [
     "steering.add_plantask", "steering.change_plantask", "steering.delete_plantask",
     "steering.delete_progressreport",
     "steering.add_duty", "steering.change_duty", "steering.delete_duty",
+    "steering.add_campaign", "steering.change_campaign", "steering.delete_campaign",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -14,7 +14,7 @@ the registry narrows the region to the caller's scope before it asks:
 - ``task_completion(path, start, end)`` → ``Figure``, with ``task_completion_records(…, part=…)``:
   action-plan tasks (三年行动, 工作要点) led by units of the region, completed by their deadline /
   tasks due (the overdue ones are the ``overdue`` part);
-- (further selectors are added with their records: campaigns).
+- campaigns (专项整治): ``campaign_progress(campaign)`` with ``campaign_records(campaign, part)``.
 
 A ``Figure`` says how it was computed (``numerator``/``denominator`` names and the counts of each
 part); the records function answers exactly the rows behind a part, so a rate of 93% lists the
@@ -222,3 +222,152 @@ def report_board(reports: QuerySet, units: QuerySet, year: int) -> list[dict[str
         if row is not None:
             row["months"][report.period.month - 1] = report
     return list(rows.values())
+
+
+# --- special campaigns (专项整治) ----------------------------------------------------------------------------
+#
+# A campaign's figures are read live from the ledgers: the enterprises its scope selects, the
+# submitted inspections of those enterprises in its period (with its checklist, when it names
+# one), and the hazards those inspections found. Each part has its records function, so every
+# count on the campaign's page opens to exactly the rows behind it.
+
+CAMPAIGN_PARTS = ("in_scope", "inspected", "not_inspected", "hazards", "hazards_open", "hazards_overdue",
+                  "hazards_major", "hazards_closed")
+
+
+def _campaign_industry_ids(campaign) -> frozenset[int]:
+    from anjian.core.scoping import industry_subtree_ids
+
+    return industry_subtree_ids(campaign.industries.values_list("code", flat=True))
+
+
+def campaign_enterprises(campaign) -> QuerySet:
+    """The enterprises in the campaign's scope: in its region, not closed, of one of its industries
+    (or any) and with one of its feature tags (or none needed)."""
+    from django.db.models import Exists, OuterRef
+
+    from anjian.enterprises.choices import OperatingStatus
+    from anjian.enterprises.models import Enterprise, EnterpriseTag
+
+    qs = Enterprise.objects.filter(subtree_q("region_path", campaign.region_path), is_voided=False).exclude(
+        status=OperatingStatus.CLOSED)
+    industry_ids = _campaign_industry_ids(campaign)
+    if industry_ids:
+        qs = qs.filter(industry_id__in=industry_ids)
+    tag_ids = list(campaign.tags.values_list("pk", flat=True))
+    if tag_ids:
+        qs = qs.filter(Exists(EnterpriseTag.objects.filter(enterprise=OuterRef("pk"), tag_id__in=tag_ids)))
+    return qs
+
+
+def campaign_inspections(campaign) -> QuerySet:
+    """The submitted inspections that count for the campaign: of its enterprises, in its period,
+    with its checklist when it names one."""
+    from anjian.inspections.choices import RecordState
+    from anjian.inspections.models import InspectionRecord
+
+    start = datetime.datetime.combine(campaign.starts_on, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    end = datetime.datetime.combine(campaign.ends_on + datetime.timedelta(days=1), datetime.time.min,
+                                    tzinfo=timezone.get_current_timezone())
+    qs = InspectionRecord.objects.filter(
+        subtree_q("region_path", campaign.region_path), is_voided=False, state=RecordState.SUBMITTED,
+        inspected_at__gte=start, inspected_at__lt=end, enterprise__in=campaign_enterprises(campaign))
+    if campaign.checklist_id:
+        qs = qs.filter(checklist_id=campaign.checklist_id)
+    return qs
+
+
+def campaign_hazards(campaign) -> QuerySet:
+    """The hazards the campaign's inspections found (raised from their check items)."""
+    from anjian.hazards.models import Hazard
+    from anjian.inspections.models import InspectionItemResult
+
+    found = InspectionItemResult.objects.filter(record__in=campaign_inspections(campaign), hazard__isnull=False)
+    return Hazard.objects.filter(pk__in=found.values("hazard_id"), is_voided=False)
+
+
+def campaign_records(campaign, part: str, today: datetime.date | None = None) -> QuerySet:
+    """The records behind one part of ``campaign_progress``: enterprises for ``in_scope``,
+    ``inspected`` and ``not_inspected``, hazards for the ``hazards*`` parts."""
+    from anjian.hazards.choices import OPEN_STATES, HazardGrade, HazardState
+
+    today = today or timezone.localdate()
+    if part not in CAMPAIGN_PARTS:
+        raise ValueError(part)
+    enterprises = campaign_enterprises(campaign)
+    inspected_ids = campaign_inspections(campaign).values("enterprise_id")
+    if part == "in_scope":
+        return enterprises
+    if part == "inspected":
+        return enterprises.filter(pk__in=inspected_ids)
+    if part == "not_inspected":
+        return enterprises.exclude(pk__in=inspected_ids)
+    hazards = campaign_hazards(campaign)
+    return {
+        "hazards": hazards,
+        "hazards_open": hazards.exclude(state=HazardState.CLOSED),
+        "hazards_overdue": hazards.filter(state__in=OPEN_STATES, deadline__lt=today),
+        "hazards_major": hazards.filter(grade=HazardGrade.MAJOR),
+        "hazards_closed": hazards.filter(state=HazardState.CLOSED),
+    }[part]
+
+
+def campaign_progress(campaign, today: datetime.date | None = None) -> dict[str, Any]:
+    """The campaign's figures now: enterprises in scope and inspected (coverage), the inspections,
+    the hazards found and how far their rectification is, and the same per sub-region of the scope
+    (for the office's table). A fixed number of grouped queries, whatever the size of the scope."""
+    from anjian.hazards.choices import OPEN_STATES, HazardGrade, HazardState
+    from anjian.regions.models import Region
+
+    today = today or timezone.localdate()
+    enterprises = campaign_enterprises(campaign)
+    inspections = campaign_inspections(campaign)
+    inspected_ids = inspections.values("enterprise_id")
+    hazards = campaign_hazards(campaign)
+    totals = hazards.aggregate(
+        hazards=Count("pk"),
+        hazards_open=Count("pk", filter=~Q(state=HazardState.CLOSED)),
+        hazards_overdue=Count("pk", filter=Q(state__in=OPEN_STATES, deadline__lt=today)),
+        hazards_major=Count("pk", filter=Q(grade=HazardGrade.MAJOR)),
+        hazards_closed=Count("pk", filter=Q(state=HazardState.CLOSED)),
+    )
+    in_scope = enterprises.count()
+    inspected = enterprises.filter(pk__in=inspected_ids).count()
+    figures = {"in_scope": in_scope, "inspected": inspected, "not_inspected": in_scope - inspected,
+               "inspections": inspections.count(), **totals}
+    figures["coverage"] = round(inspected / in_scope, 4) if in_scope else None
+    figures["rectification"] = round(totals["hazards_closed"] / totals["hazards"], 4) if totals["hazards"] else None
+
+    # Per sub-region: the children of the scope region, each counted by its path prefix.
+    children = list(Region.objects.filter(parent_id=campaign.region_id).order_by("path").values("pk", "name", "path"))
+    depth = len(children[0]["path"]) if children else 0
+    rows = []
+    if children:
+        by_child: dict[str, dict[str, int]] = {c["path"]: {"in_scope": 0, "inspected": 0, "hazards": 0,
+                                                            "hazards_open": 0} for c in children}
+        for prefix, n in _by_prefix(enterprises, "region_path", depth):
+            if prefix in by_child:
+                by_child[prefix]["in_scope"] = n
+        for prefix, n in _by_prefix(enterprises.filter(pk__in=inspected_ids), "region_path", depth):
+            if prefix in by_child:
+                by_child[prefix]["inspected"] = n
+        for prefix, n in _by_prefix(hazards, "region_path", depth):
+            if prefix in by_child:
+                by_child[prefix]["hazards"] = n
+        for prefix, n in _by_prefix(hazards.exclude(state=HazardState.CLOSED), "region_path", depth):
+            if prefix in by_child:
+                by_child[prefix]["hazards_open"] = n
+        for c in children:
+            row = {"region_id": c["pk"], "name": c["name"], **by_child[c["path"]]}
+            row["coverage"] = round(row["inspected"] / row["in_scope"], 4) if row["in_scope"] else None
+            rows.append(row)
+    figures["by_region"] = rows
+    return figures
+
+
+def _by_prefix(qs: QuerySet, field_name: str, depth: int) -> list[tuple[str, int]]:
+    """(path prefix of ``depth`` characters, rows) of ``qs``, grouped in the database."""
+    from django.db.models.functions import Substr
+
+    return list(qs.order_by().annotate(_prefix=Substr(field_name, 1, depth)).values("_prefix")
+                .annotate(n=Count("pk")).values_list("_prefix", "n"))

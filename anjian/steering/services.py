@@ -24,6 +24,7 @@ from anjian.regions.models import Region
 
 from . import events
 from .choices import (
+    CAMPAIGN_MACHINE,
     FINDING_MACHINE,
     REPORT_MACHINE,
     TASK_MACHINE,
@@ -37,6 +38,7 @@ from .choices import (
     UnitKind,
 )
 from .models import (
+    Campaign,
     Duty,
     LeaderCheck,
     MonthlyReport,
@@ -831,3 +833,114 @@ def update_duty(duty: Duty, *, actor, data: Mapping[str, Any], version: int | No
 def void_duty(duty: Duty, *, actor, reason: str, version: int | None = None) -> Duty:
     """Void a duty (kept, with its number) — a duty no longer carried, or entered by mistake."""
     return void(duty, actor=actor, policy=policy, reason=reason, expected_version=version)
+
+
+# --- special campaigns (专项整治) ---------------------------------------------------------------------------
+
+CAMPAIGN_FIELDS = ("title", "basis", "checklist", "lead_unit", "starts_on", "ends_on", "summary")
+CAMPAIGN_SCOPE = ("industries", "tags")
+
+
+def _check_campaign(campaign: Campaign, committee_region: Region) -> None:
+    """The scope region lies in the committee's area; the lead unit is one of its units; the
+    checklist is a library one (enterprises' own checklists are theirs)."""
+    if campaign.region_id is None or not _within(campaign.region.path, committee_region):
+        raise ValidationError({"region": _("Choose the committee's region or one below it.")})
+    if campaign.lead_unit_id is not None:
+        _same_committee(campaign.lead_unit, committee_region, field="lead_unit")
+    if campaign.checklist_id is not None and campaign.checklist.enterprise_id is not None:
+        raise ValidationError({"checklist": _("Choose a checklist of the library, not an enterprise's own.")})
+    _check_dates(campaign.starts_on, campaign.ends_on)
+
+
+def _set_scope(campaign: Campaign, scope: Mapping[str, Any]) -> bool:
+    """Set the industries and tags a creation or an edit gives; True when one changed."""
+    changed = False
+    for name in CAMPAIGN_SCOPE:
+        if name in scope:
+            wanted = {obj.pk for obj in scope[name]}
+            manager = getattr(campaign, name)
+            if set(manager.values_list("pk", flat=True)) != wanted:
+                manager.set(wanted)
+                changed = True
+    return changed
+
+
+def create_campaign(*, actor, committee_region: Region, region: Region, data: Mapping[str, Any],
+                    scope: Mapping[str, Any] | None = None) -> Campaign:
+    """Plan a special campaign (专项整治) of the committee: its topic, period, scope (a region under
+    the committee, industries, feature tags) and checklist."""
+    _check_fields(data, (*CAMPAIGN_FIELDS, "is_demo"))
+    _check_fields(scope or {}, CAMPAIGN_SCOPE)
+    campaign = Campaign(committee_region=committee_region, region=region, created_by=_user(actor), **data)
+    policy.require(actor, "create_campaign", campaign, _("Only the committee office plans special campaigns."))
+    _check_campaign(campaign, committee_region)
+    campaign.region_path = region.path
+    campaign.number = f"TMP{timezone.now().timestamp():.6f}"[:32]
+
+    def prepare(new: Campaign) -> None:
+        new.number = _number("ZX", new)
+        Campaign.objects.filter(pk=new.pk).update(number=new.number)
+        _set_scope(new, scope or {})
+
+    return create(campaign, actor=actor, policy=None, prepare=prepare)
+
+
+def update_campaign(campaign: Campaign, *, actor, data: Mapping[str, Any], scope: Mapping[str, Any] | None = None,
+                    version: int | None = None) -> Campaign:
+    """Correct a campaign's details or scope (while planned or under way)."""
+    _check_fields(data, CAMPAIGN_FIELDS)
+    _check_fields(scope or {}, CAMPAIGN_SCOPE)
+
+    def change(locked: Campaign):
+        changed = [k for k, v in data.items() if getattr(locked, k) != v]
+        for k in changed:
+            setattr(locked, k, data[k])
+        scope_changed = _set_scope(locked, scope or {})
+        if not changed and not scope_changed:
+            raise Unchanged
+        _check_campaign(locked, locked.committee_region)
+        locked.full_clean()
+        return [*changed, *([n for n in CAMPAIGN_SCOPE if n in (scope or {})] if scope_changed else [])]
+
+    return perform_step(campaign, "edit", actor=actor, policy=policy, machine=CAMPAIGN_MACHINE, change=change,
+                        expected_version=version) or campaign
+
+
+def launch_campaign(campaign: Campaign, *, actor, comment: str = "", version: int | None = None) -> Campaign:
+    """Launch the campaign: its enterprises, inspections and hazards are followed from now on."""
+    return perform_step(campaign, "launch", actor=actor, policy=policy, machine=CAMPAIGN_MACHINE,
+                        expected_version=version, comment=comment) or campaign
+
+
+def close_campaign(campaign: Campaign, *, actor, summary: str, version: int | None = None) -> Campaign:
+    """Close the campaign with its results (what was found, rectified, punished; what remains)."""
+    summary = (summary or "").strip()
+    if not summary:
+        raise ValidationError({"summary": _("Write the campaign's results.")})
+
+    def change(locked: Campaign) -> None:
+        locked.summary = summary
+        locked.closed_on = timezone.localdate()
+
+    return perform_step(campaign, "close", actor=actor, policy=policy, machine=CAMPAIGN_MACHINE, change=change,
+                        expected_version=version) or campaign
+
+
+def reopen_campaign(campaign: Campaign, *, actor, comment: str, version: int | None = None) -> Campaign:
+    """Reopen a closed campaign (a 回头看 finds more to do), with the reason."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Give the reason.")})
+
+    def change(locked: Campaign) -> None:
+        locked.closed_on = None
+
+    return perform_step(campaign, "reopen", actor=actor, policy=policy, machine=CAMPAIGN_MACHINE, change=change,
+                        expected_version=version, comment=comment) or campaign
+
+
+def void_campaign(campaign: Campaign, *, actor, reason: str, version: int | None = None) -> Campaign:
+    """Void a campaign entered by mistake."""
+    return void(campaign, actor=actor, policy=policy, reason=reason, expected_version=version,
+                machine=CAMPAIGN_MACHINE)

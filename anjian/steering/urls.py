@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_duties, views_plans, views_tours
+from . import views, views_campaigns, views_duties, views_plans, views_tours
 
 app_name = "steering"
 urlpatterns = [
@@ -23,6 +23,15 @@ urlpatterns = [
     path("reports/<int:pk>/submit/", views.report_submit, name="report_submit"),
     path("reports/<int:pk>/review/", views.report_review, name="report_review"),
     path("reports/<int:pk>/void/", views.report_void, name="report_void"),
+    path("campaigns/", views_campaigns.campaign_list, name="campaigns"),
+    path("campaigns/new/", views_campaigns.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", views_campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/edit/", views_campaigns.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:pk>/records/<str:part>/", views_campaigns.campaign_records, name="campaign_records"),
+    path("campaigns/<int:pk>/launch/", views_campaigns.campaign_launch, name="campaign_launch"),
+    path("campaigns/<int:pk>/close/", views_campaigns.campaign_close, name="campaign_close"),
+    path("campaigns/<int:pk>/reopen/", views_campaigns.campaign_reopen, name="campaign_reopen"),
+    path("campaigns/<int:pk>/void/", views_campaigns.campaign_void, name="campaign_void"),
     path("tours/", views_tours.tour_list, name="tours"),
     path("tours/new/", views_tours.tour_create, name="tour_create"),
     path("tours/<int:pk>/", views_tours.tour_detail, name="tour_detail"),

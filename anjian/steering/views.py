@@ -18,7 +18,7 @@ from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.core.services import ConflictError, attachments_for
 
 from . import events, services
-from .choices import REPORT_MACHINE, FindingState, ReportState, TaskState, TourState
+from .choices import REPORT_MACHINE, CampaignState, FindingState, ReportState, TaskState, TourState
 from .forms import (
     CheckForm,
     MeetingForm,
@@ -30,7 +30,17 @@ from .forms import (
     UnitForm,
     UnitListFilter,
 )
-from .models import Duty, LeaderCheck, MonthlyReport, ReportMeeting, TaskAssignment, Tour, TourFinding, Unit
+from .models import (
+    Campaign,
+    Duty,
+    LeaderCheck,
+    MonthlyReport,
+    ReportMeeting,
+    TaskAssignment,
+    Tour,
+    TourFinding,
+    Unit,
+)
 from .policy import is_office, policy
 from .selectors import report_board
 from .views_common import (
@@ -77,7 +87,12 @@ def home(request):
     # A unit's parts in tasks carry its scope: a lower government counts the city's tasks it owes.
     tasks = scoped_list(user, TaskAssignment).filter(task__is_voided=False, task__state=TaskState.OPEN).aggregate(
         open=Count("task", distinct=True), overdue=Count("task", distinct=True, filter=Q(task__deadline__lt=today)))
+    campaigns = scoped_list(user, Campaign).aggregate(
+        running=Count("pk", filter=Q(state=CampaignState.RUNNING)),
+        planned=Count("pk", filter=Q(state=CampaignState.PLANNED)))
     sections = [
+        {"title": _("Special campaigns"), "url": reverse("steering:campaigns"),
+         "figures": [(campaigns["running"], _("campaigns under way")), (campaigns["planned"], _("planned"))]},
         {"title": _("Inspection tours"), "url": reverse("steering:tours"),
          "figures": [(tours, _("tours under way")), (findings["open"], _("rectifications open")),
                      (findings["overdue"], _("overdue")), (findings["to_verify"], _("to verify"))],

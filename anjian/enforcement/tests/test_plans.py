@@ -30,10 +30,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_frequency_is_the_grade_s_base_plus_the_uplifts(world):
-    # given the shipped tables: major 4, high 2, moderate 1, low 1; uplifts +2, +2, +1
+    # given the shipped tables: major 4, high 2, moderate 1, low 1; uplifts +2, +2, +1 (and credit's)
     base, uplifts = tables()
     assert base == {"major": 4, "high": 2, "moderate": 1, "low": 1}
-    assert uplifts == {"open_major_hazard": 2, "accident_last_year": 2, "case_last_year": 1}
+    assert uplifts == {"open_major_hazard": 2, "accident_last_year": 2, "case_last_year": 1,
+                       # the credit factors (anjian.credit): blacklisted, poor grade, green channel
+                       "blacklisted": 2, "poor_credit": 1, "green_channel": -1}
     # then a high-risk enterprise with an open major hazard and a case last year: 2 + 2 + 1 = 5
     assert visits(Factors("high", open_major_hazards=1, case_last_year=True), base, uplifts) == (2, 5)
     # and an enterprise not graded yet plans as a low-risk one: 1

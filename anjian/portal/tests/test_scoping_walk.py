@@ -164,6 +164,9 @@ PAGE_OBJECTS: dict[str, str] = {
     "obligations/spot-check-entries/": "obligations.SpotCheckEntry",
     "obligations/organisations/": "obligations.SafetyOrganisation",
     "obligations/commitments/": "obligations.Commitment",
+    "credit/records/": "credit.CreditRecord",
+    "credit/listings/": "credit.Blacklisting",
+    "credit/notices/": "credit.JointNotice",
 }
 
 
@@ -433,6 +436,9 @@ class Records:
         from anjian.obligations.tests.factories import walk_records as obligation_records
 
         made.update(obligation_records(world, ent))
+        from anjian.credit.tests.factories import walk_records as credit_records
+
+        made.update(credit_records(world, ent))
         self.made = made
 
     def get(self, label: str):

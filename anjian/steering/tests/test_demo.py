@@ -59,5 +59,11 @@ def test_build_demo(clock):
 
     assert Duty.objects.filter(holder="leader").count() == 4 and Duty.objects.filter(holder="unit").exists()
     assert made["duties"] == Duty.objects.count() and Duty.objects.exclude(indicator_code="").exists()
+    # two city-wide campaigns by feature tag: one under way, one closed with its results
+    from anjian.steering.models import Campaign
+
+    assert made["campaigns"] == 2
+    assert sorted(Campaign.objects.values_list("state", flat=True)) == ["closed", "running"]
+    assert Campaign.objects.get(state="closed").summary and all(c.is_demo for c in Campaign.objects.all())
     # and only once
     assert build_demo(seed=7) == {}

@@ -18,6 +18,7 @@ from anjian.orgs.choices import Role
 from anjian.portal.testing.write_services import Run, event_actions, pdf, photo, scenario
 from anjian.steering import services
 from anjian.steering.models import (
+    Campaign,
     Duty,
     LeaderCheck,
     MonthlyReport,
@@ -510,3 +511,68 @@ def _(run: Run):
     run.call(services.void_duty, d, actor=office(run), reason="不再承担")
     d = Duty.objects.get(pk=d.pk)
     assert d.is_voided and "voided" in event_actions(d)
+
+
+# --- special campaigns (专项整治) ---------------------------------------------------------------------
+
+def campaign(run: Run, *, launched: bool = False) -> Campaign:
+    """A campaign of county A's committee over township A's machinery enterprises."""
+    from anjian.enterprises.models import Industry
+
+    c = run.call(services.create_campaign, actor=office(run), committee_region=run.world.county_a,
+                 region=run.world.township_a, data={"title": "粉尘涉爆专项整治", "starts_on": run.today,
+                                                    "ends_on": run.later},
+                 scope={"industries": [Industry.objects.get(code="0504")]})
+    if launched:
+        run.call(services.launch_campaign, Campaign.objects.get(pk=c.pk), actor=office(run))
+    return Campaign.objects.get(pk=c.pk)
+
+
+@scenario("steering.create_campaign")
+def _(run: Run):
+    c = campaign(run)
+    assert c.number == f"ZX{run.today:%Y}{c.pk:06d}" and c.region_path == run.world.township_a.path
+    assert list(c.industries.values_list("code", flat=True)) == ["0504"]
+    assert c.state == "planned" and event_actions(c) == ["created"]
+
+
+@scenario("steering.update_campaign")
+def _(run: Run):
+    from anjian.enterprises.models import FeatureTag
+
+    c = campaign(run)
+    tag = FeatureTag.objects.filter(is_active=True).first()
+    run.call(services.update_campaign, c, actor=office(run), data={"basis": "安委办〔2026〕1号"}, scope={"tags": [tag]})
+    c = Campaign.objects.get(pk=c.pk)
+    assert c.basis == "安委办〔2026〕1号" and list(c.tags.all()) == [tag] and c.version == 2
+    assert "updated" in event_actions(c)
+
+
+@scenario("steering.launch_campaign")
+def _(run: Run):
+    c = campaign(run, launched=True)
+    assert c.state == "running" and "campaign_launched" in event_actions(c)
+
+
+@scenario("steering.close_campaign")
+def _(run: Run):
+    c = campaign(run, launched=True)
+    run.call(services.close_campaign, c, actor=office(run), summary="检查企业12家，整改隐患30项。")
+    c = Campaign.objects.get(pk=c.pk)
+    assert (c.state, c.closed_on, c.summary) == ("closed", run.today, "检查企业12家，整改隐患30项。")
+
+
+@scenario("steering.reopen_campaign")
+def _(run: Run):
+    c = campaign(run, launched=True)
+    run.call(services.close_campaign, c, actor=office(run), summary="完成")
+    run.call(services.reopen_campaign, Campaign.objects.get(pk=c.pk), actor=office(run), comment="回头看发现新问题")
+    c = Campaign.objects.get(pk=c.pk)
+    assert c.state == "running" and c.closed_on is None and "campaign_reopened" in event_actions(c)
+
+
+@scenario("steering.void_campaign")
+def _(run: Run):
+    c = campaign(run)
+    run.call(services.void_campaign, c, actor=office(run), reason="重复录入")
+    assert Campaign.objects.get(pk=c.pk).is_voided

@@ -57,6 +57,7 @@ PHASES = [
     ("安委办：责任单位、两议一报等", "committee office: units, monthly reports, …", _app("steering")),
     ("监管执法", "enforcement", _app("enforcement")),
     ("企业许可证照与培训持证", "licences, training and certificates", _app("obligations")),
+    ("安全生产诚信", "safety credit", _app("credit")),
     ("预警", "warnings", _warnings),
     ("目标责任书、考核与排名", "targets, assessment and rankings", _app("assessment")),
 ]
