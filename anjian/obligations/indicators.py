@@ -241,7 +241,7 @@ register(Indicator(
                              "a standardisation grade at the end of the period."),
     basis=gettext_lazy("The share to draw is a reference value (30 % by default, from a local plan; the article of "
                        "the 定级办法 is unconfirmed); the rate is our formula — unconfirmed."),
-    numerator_label=gettext_lazy("drawn"), denominator_label=gettext_lazy("graded enterprises"),
+    numerator_label=gettext_lazy("drawn"), denominator_label=pgettext_lazy("standardisation", "graded enterprises"),
     evaluate=lambda ctx: {k: rate(c["drawn"], c["graded"], empty_note=_("No graded enterprise here."))
                           for k, c in _spot_counts(ctx).items()},
     drill=Drill("obligations.SpotCheckEntry", (DrillPart("counted", gettext_lazy("Drawn")),),
