@@ -26,12 +26,12 @@ the numbers asked for and the seed. The same inputs always give the same result:
 
 from __future__ import annotations
 
-import hashlib
-import json
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from anjian.core import sampling
 
 MAX_MISSES = 64
 # The version of the rules below, stored in every new draw's inputs (``algorithm``): a stored draw
@@ -39,19 +39,13 @@ MAX_MISSES = 64
 ALGORITHM = 2
 
 
-def _below(rng: random.Random, n: int) -> int:
-    return min(int(rng.random() * n), n - 1)
+_below = sampling.below
 
 
 def draw_enterprises(pool: Sequence[int], n: int, seed: str) -> list[int]:
-    """The first ``n`` of a partial Fisher–Yates shuffle of ``pool`` (ids sorted ascending)."""
-    items = sorted(pool)
-    n = min(n, len(items))
-    rng = random.Random(f"{seed}:enterprises")
-    for i in range(n):
-        j = i + _below(rng, len(items) - i)
-        items[i], items[j] = items[j], items[i]
-    return items[:n]
+    """The first ``n`` of a partial Fisher–Yates shuffle of ``pool`` (ids sorted ascending;
+    ``core.sampling``, shared with the other seeded draws)."""
+    return sampling.sample(pool, n, seed, "enterprises")
 
 
 @dataclass
@@ -155,5 +149,4 @@ def run(inputs: dict[str, Any], seed: str) -> list[dict[str, Any]]:
 
 def digest(result: list[dict[str, Any]]) -> str:
     """SHA-256 of the result in canonical JSON (keys sorted, no spaces)."""
-    text = json.dumps(result, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return sampling.digest(result)

@@ -128,3 +128,111 @@ CERTIFICATE_MACHINE = StateMachine(model="obligations.PersonCertificate", states
          target=CertificateState.REVOKED, right="sanction", event=events.CERTIFICATE_REVOKED),
     Step("void", pgettext_lazy("obligations", "Void"), right="edit", event=events.VOIDED),
 ])
+
+
+# --- safety standardisation (安全生产标准化) --------------------------------------------------------
+
+class StandardisationGrade(models.TextChoices):
+    """The grades of 《企业安全生产标准化建设定级办法》 (一级 highest), and the small and micro
+    enterprises' grade (小微) some provinces keep."""
+
+    LEVEL1 = "level1", _("Grade 1")
+    LEVEL2 = "level2", _("Grade 2")
+    LEVEL3 = "level3", _("Grade 3")
+    SMALL = "small", _("Small and micro enterprise")
+
+
+class StandardisationState(models.TextChoices):
+    """Held, proposed for withdrawal (a failed spot check or the regulator's finding), withdrawn
+    (摘牌). "Expired" is not a state: it is read from the end of validity."""
+
+    VALID = "valid", pgettext_lazy("standardisation", "Held")
+    PROPOSED = "proposed", _("Withdrawal proposed")
+    WITHDRAWN = "withdrawn", _("Withdrawn (摘牌)")
+
+
+STANDARDISATION_MACHINE = StateMachine(model="obligations.Standardisation", states=StandardisationState, steps=[
+    Step("update", pgettext_lazy("obligations", "Correct"),
+         sources=(StandardisationState.VALID, StandardisationState.PROPOSED), right="edit", event=events.UPDATED),
+    Step("verify", pgettext_lazy("obligations", "Verify"), right="verify", event=events.VERIFIED,
+         guards=(VERIFY_GUARD,)),
+    Step("propose_withdrawal", _("Propose withdrawal"), sources=(StandardisationState.VALID,),
+         target=StandardisationState.PROPOSED, right="sanction", event=events.STD_WITHDRAWAL_PROPOSED),
+    Step("keep", _("Keep the grade"), sources=(StandardisationState.PROPOSED,), target=StandardisationState.VALID,
+         right="sanction", event=events.STD_KEPT),
+    Step("withdraw", _("Withdraw the grade (摘牌)"),
+         sources=(StandardisationState.VALID, StandardisationState.PROPOSED), target=StandardisationState.WITHDRAWN,
+         right="sanction", event=events.STD_WITHDRAWN),
+    Step("void", pgettext_lazy("obligations", "Void"), right="edit", event=events.VOIDED),
+])
+
+
+class SpotCheckState(models.TextChoices):
+    DRAWN = "drawn", pgettext_lazy("spot check", "Drawn")
+    CLOSED = "closed", pgettext_lazy("spot check", "Closed")
+
+
+SPOT_CHECK_MACHINE = StateMachine(model="obligations.SpotCheck", states=SpotCheckState, steps=[
+    Step("close", pgettext_lazy("spot check", "Close"), sources=(SpotCheckState.DRAWN,),
+         target=SpotCheckState.CLOSED, right="draw", event=events.SPOT_CHECK_CLOSED),
+    Step("void", _("Void and draw again"), sources=(SpotCheckState.DRAWN,), right="draw",
+         event=events.VOIDED),
+])
+
+
+class SpotResult(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("spot check", "Not checked yet")
+    PASSED = "passed", pgettext_lazy("spot check", "Passed")
+    FAILED = "failed", pgettext_lazy("spot check", "Failed: withdrawal proposed")
+
+
+SPOT_ENTRY_MACHINE = StateMachine(model="obligations.SpotCheckEntry", states=SpotResult, state_field="result", steps=[
+    Step("pass", pgettext_lazy("spot check", "Record: passed"), sources=(SpotResult.PENDING,),
+         target=SpotResult.PASSED, right="draw", event=events.SPOT_PASSED),
+    Step("fail", pgettext_lazy("spot check", "Record: failed"), sources=(SpotResult.PENDING,),
+         target=SpotResult.FAILED, right="draw", event=events.SPOT_FAILED),
+])
+
+
+# --- safety organisation (安全管理机构、专职安全管理人员、安全总监) -----------------------------------
+
+class OrganisationState(models.TextChoices):
+    CURRENT = "current", pgettext_lazy("safety organisation", "Current")
+
+
+ORGANISATION_MACHINE = StateMachine(model="obligations.SafetyOrganisation", states=OrganisationState, steps=[
+    Step("update", pgettext_lazy("obligations", "Correct"), sources=(OrganisationState.CURRENT,), right="edit",
+         event=events.UPDATED),
+    Step("verify", pgettext_lazy("obligations", "Verify"), right="verify", event=events.VERIFIED,
+         guards=(VERIFY_GUARD,)),
+    Step("void", pgettext_lazy("obligations", "Void"), right="edit", event=events.VOIDED),
+])
+
+
+class RequirementKind(models.TextChoices):
+    """What a safety-organisation requirement asks of the enterprises it names."""
+
+    BODY = "body", _("A safety management body or full-time safety staff")
+    DIRECTOR = "director", _("A safety director")
+
+
+# --- commitments (安全承诺) ------------------------------------------------------------------------
+
+class CommitmentPeriod(models.TextChoices):
+    YEAR = "year", pgettext_lazy("commitment", "Yearly")
+    HALF = "half", pgettext_lazy("commitment", "Half-yearly")
+    QUARTER = "quarter", pgettext_lazy("commitment", "Quarterly")
+    MONTH = "month", pgettext_lazy("commitment", "Monthly")
+
+
+class CommitmentState(models.TextChoices):
+    SIGNED = "signed", pgettext_lazy("commitment", "Signed")
+
+
+COMMITMENT_MACHINE = StateMachine(model="obligations.Commitment", states=CommitmentState, steps=[
+    Step("update", pgettext_lazy("obligations", "Correct"), sources=(CommitmentState.SIGNED,), right="edit",
+         event=events.UPDATED),
+    Step("verify", pgettext_lazy("obligations", "Verify"), right="verify", event=events.VERIFIED,
+         guards=(VERIFY_GUARD,)),
+    Step("void", pgettext_lazy("obligations", "Void"), right="edit", event=events.VOIDED),
+])

@@ -20,6 +20,14 @@ PERSON_LEFT = "person_left"
 CERTIFICATE_REVOKED = "obligation_certificate_revoked"
 PERSONS_IMPORTED = "key_persons_imported"
 
+STD_WITHDRAWAL_PROPOSED = "std_withdrawal_proposed"
+STD_KEPT = "std_kept"
+STD_WITHDRAWN = "std_withdrawn"
+SPOT_CHECK_DRAWN = "spot_check_drawn"
+SPOT_CHECK_CLOSED = "spot_check_closed"
+SPOT_PASSED = "spot_check_passed"
+SPOT_FAILED = "spot_check_failed"
+
 EVENT_LABELS = {
     CREATED: pgettext_lazy("obligations event", "Recorded"),
     UPDATED: pgettext_lazy("obligations event", "Details corrected"),
@@ -31,4 +39,11 @@ EVENT_LABELS = {
     PERSON_LEFT: _("Left the post"),
     CERTIFICATE_REVOKED: _("Certificate revoked"),
     PERSONS_IMPORTED: _("People and certificates imported"),
+    STD_WITHDRAWAL_PROPOSED: _("Withdrawal of the grade proposed"),
+    STD_KEPT: _("Grade kept"),
+    STD_WITHDRAWN: _("Grade withdrawn (摘牌)"),
+    SPOT_CHECK_DRAWN: _("Spot check drawn"),
+    SPOT_CHECK_CLOSED: _("Spot check closed"),
+    SPOT_PASSED: _("Spot check passed"),
+    SPOT_FAILED: _("Spot check failed"),
 }

@@ -15,11 +15,27 @@ from django.utils.translation import pgettext_lazy
 from anjian.core.exports import MAX_EXPORT_ROWS, ExportTooLarge, FilterInvalid, write_xlsx
 
 from . import selectors
-from .choices import CertificateState, LicenceState, OperationType, PersonRole, PersonState
-from .filters import KeyPersonFilter, LicenceFilter
-from .models import KeyPerson, Licence, PersonCertificate
+from .choices import (
+    CertificateState,
+    CommitmentPeriod,
+    LicenceState,
+    OperationType,
+    PersonRole,
+    PersonState,
+    StandardisationGrade,
+    StandardisationState,
+)
+from .filters import (
+    CommitmentFilter,
+    KeyPersonFilter,
+    LicenceFilter,
+    OrganisationFilter,
+    StandardisationFilter,
+)
+from .models import Commitment, KeyPerson, Licence, PersonCertificate, SafetyOrganisation, Standardisation
 
-__all__ = ["ExportTooLarge", "FilterInvalid", "export_licences", "export_persons", "filename"]
+__all__ = ["ExportTooLarge", "FilterInvalid", "export_licences", "export_persons", "export_standardisations",
+           "export_organisations", "export_commitments", "filename"]
 
 
 def filename(what: str) -> str:
@@ -117,3 +133,85 @@ def export_persons(user, params: Mapping) -> bytes:
                     appointed, str(states.get(state, state)), yes if valid else no, number, until,
                     timezone.localtime(verified).date() if verified else ""])
     return _xlsx(str(_("People to be certified")), PERSON_COLUMNS, out)
+
+
+def _verified(at) -> object:
+    return timezone.localtime(at).date() if at else ""
+
+
+STANDARDISATION_COLUMNS = [
+    (pgettext_lazy("obligations export", "Enterprise"), 30),
+    (pgettext_lazy("obligations export", "Unified social credit code"), 22),
+    (pgettext_lazy("obligations export", "Industry"), 14),
+    (pgettext_lazy("obligations export", "Grade"), 10),
+    (pgettext_lazy("obligations export", "Certificate number"), 22),
+    (pgettext_lazy("obligations export", "Graded by"), 22),
+    (pgettext_lazy("obligations export", "Graded on"), 12),
+    (pgettext_lazy("obligations export", "Valid until"), 12),
+    (pgettext_lazy("obligations export", "Review cycle (years)"), 8),
+    (pgettext_lazy("obligations export", "State"), 12),
+    (pgettext_lazy("obligations export", "Valid today"), 8),
+    (pgettext_lazy("obligations export", "Verified on"), 12),
+]
+
+
+def export_standardisations(user, params: Mapping) -> bytes:
+    qs = _filtered(StandardisationFilter, Standardisation, user, params).order_by("region_path", "enterprise_id",
+                                                                                   "valid_until", "id")
+    rows = _rows(qs, "enterprise__name", "enterprise__credit_code", "industry__name", "grade", "number", "issuer",
+                 "issued_on", "valid_until", "review_years", "state", "is_voided", "verified_at")
+    today = timezone.localdate()
+    grades, states, yes, no = dict(StandardisationGrade.choices), dict(StandardisationState.choices), _("Yes"), _("No")
+    out = [[ent, code, ind, str(grades.get(grade, grade)), number, issuer, issued, until, review,
+            str(states.get(state, state)),
+            yes if not voided and state != StandardisationState.WITHDRAWN and issued <= today <= until else no,
+            _verified(verified)]
+           for ent, code, ind, grade, number, issuer, issued, until, review, state, voided, verified in rows]
+    return _xlsx(str(_("Safety standardisation")), STANDARDISATION_COLUMNS, out)
+
+
+ORGANISATION_COLUMNS = [
+    (pgettext_lazy("obligations export", "Enterprise"), 30),
+    (pgettext_lazy("obligations export", "Unified social credit code"), 22),
+    (pgettext_lazy("obligations export", "Industry"), 14),
+    (pgettext_lazy("obligations export", "Employees"), 8),
+    (pgettext_lazy("obligations export", "Safety management body"), 22),
+    (pgettext_lazy("obligations export", "Full-time safety staff"), 8),
+    (pgettext_lazy("obligations export", "Part-time safety staff"), 8),
+    (pgettext_lazy("obligations export", "Safety director"), 12),
+    (pgettext_lazy("obligations export", "Director appointed on"), 12),
+    (pgettext_lazy("obligations export", "Verified on"), 12),
+]
+
+
+def export_organisations(user, params: Mapping) -> bytes:
+    qs = _filtered(OrganisationFilter, SafetyOrganisation, user, params).order_by("region_path", "enterprise_id", "id")
+    rows = _rows(qs, "enterprise__name", "enterprise__credit_code", "industry__name", "enterprise__employees",
+                 "has_body", "body_name", "full_time_staff", "part_time_staff", "director_name",
+                 "director_appointed_on", "verified_at")
+    out = [[ent, code, ind, emp, body_name if has_body else "", full, part, director, appointed or "",
+            _verified(verified)]
+           for ent, code, ind, emp, has_body, body_name, full, part, director, appointed, verified in rows]
+    return _xlsx(str(_("Safety organisation")), ORGANISATION_COLUMNS, out)
+
+
+COMMITMENT_COLUMNS = [
+    (pgettext_lazy("obligations export", "Enterprise"), 30),
+    (pgettext_lazy("obligations export", "Unified social credit code"), 22),
+    (pgettext_lazy("obligations export", "Year"), 8),
+    (pgettext_lazy("obligations export", "Period"), 10),
+    (pgettext_lazy("obligations export", "Title"), 30),
+    (pgettext_lazy("obligations export", "Signed by"), 12),
+    (pgettext_lazy("obligations export", "Signed on"), 12),
+    (pgettext_lazy("obligations export", "Verified on"), 12),
+]
+
+
+def export_commitments(user, params: Mapping) -> bytes:
+    qs = _filtered(CommitmentFilter, Commitment, user, params).order_by("region_path", "enterprise_id", "-year", "id")
+    rows = _rows(qs, "enterprise__name", "enterprise__credit_code", "year", "period", "title", "signed_by",
+                 "signed_on", "verified_at")
+    periods = dict(CommitmentPeriod.choices)
+    out = [[ent, code, year, str(periods.get(period, period)), title, by, on, _verified(verified)]
+           for ent, code, year, period, title, by, on, verified in rows]
+    return _xlsx(str(_("Safety commitments")), COMMITMENT_COLUMNS, out)

@@ -14,8 +14,31 @@ from django.utils.translation import pgettext_lazy
 from anjian.core.filters import BaseFilterSet
 
 from . import selectors
-from .choices import CertificateKind, CertificateState, LicenceState, OperationType, PersonRole, PersonState
-from .models import KeyPerson, Licence, LicenceKind, PersonCertificate, valid_licence_q
+from .choices import (
+    CertificateKind,
+    CertificateState,
+    CommitmentPeriod,
+    LicenceState,
+    OperationType,
+    PersonRole,
+    PersonState,
+    SpotResult,
+    StandardisationGrade,
+    StandardisationState,
+)
+from .models import (
+    Commitment,
+    KeyPerson,
+    Licence,
+    LicenceKind,
+    PersonCertificate,
+    SafetyOrganisation,
+    SpotCheck,
+    SpotCheckEntry,
+    Standardisation,
+    valid_grade_q,
+    valid_licence_q,
+)
 
 
 class Validity(django_filters.ChoiceFilter):
@@ -93,4 +116,97 @@ class CertificateFilter(_Common):
 
     class Meta:
         model = PersonCertificate
+        fields: list[str] = []
+
+
+class GradeValidity(django_filters.ChoiceFilter):
+    """held today / ends within 90 days / expired (past the end, not withdrawn)."""
+
+    CHOICES = [("valid", _("Valid today")), ("expiring", _("Ends within 90 days")), ("expired", _("Expired"))]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, choices=self.CHOICES, label=_("Validity"), method=self.apply, **kwargs)
+
+    @staticmethod
+    def apply(queryset, name, value):
+        day = timezone.localdate()
+        if value == "valid":
+            return queryset.filter(valid_grade_q(day))
+        if value == "expiring":
+            return queryset.filter(valid_grade_q(day), valid_until__lte=day + timedelta(days=90))
+        if value == "expired":
+            return queryset.filter(is_voided=False, valid_until__lt=day).exclude(state=StandardisationState.WITHDRAWN)
+        return queryset
+
+
+def _search(fields: tuple[str, ...]):
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        q = Q()
+        for f in fields:
+            q |= Q(**{f"{f}__icontains": value})
+        return queryset.filter(q)
+
+    return filter_q
+
+
+class StandardisationFilter(_Common):
+    grade = django_filters.ChoiceFilter(choices=StandardisationGrade.choices,
+                                        label=pgettext_lazy("standardisation", "Grade"))
+    state = django_filters.ChoiceFilter(choices=StandardisationState.choices,
+                                        label=pgettext_lazy("standardisation", "State"))
+    validity = GradeValidity()
+    issued_year = django_filters.NumberFilter(field_name="issued_on", lookup_expr="year", label=_("Graded in (year)"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Search (number, enterprise)"))
+    filter_q = _search(("number", "enterprise__name"))
+
+    class Meta:
+        model = Standardisation
+        fields: list[str] = []
+
+
+class SpotCheckFilter(BaseFilterSet):
+    year = django_filters.NumberFilter(field_name="year", label=pgettext_lazy("spot check", "Year"))
+    region = django_filters.CharFilter(method="filter_region", label=_("Region code (with the regions below it)"))
+
+    class Meta:
+        model = SpotCheck
+        fields: list[str] = []
+
+
+class SpotEntryFilter(BaseFilterSet):
+    check_run = django_filters.NumberFilter(field_name="check_run_id", label=pgettext_lazy("spot check", "Spot check"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id",
+                                             label=pgettext_lazy("obligations", "Enterprise"))
+    result = django_filters.ChoiceFilter(choices=SpotResult.choices, label=pgettext_lazy("spot check", "Result"))
+
+    class Meta:
+        model = SpotCheckEntry
+        fields: list[str] = []
+
+
+class OrganisationFilter(_Common):
+    has_body = django_filters.BooleanFilter(field_name="has_body", label=_("Has a safety management body"))
+    has_director = django_filters.BooleanFilter(method="filter_director", label=_("Has a safety director"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Search (enterprise, director)"))
+    filter_q = _search(("enterprise__name", "director_name", "body_name"))
+
+    class Meta:
+        model = SafetyOrganisation
+        fields: list[str] = []
+
+    def filter_director(self, queryset, name, value):
+        return queryset.exclude(director_name="") if value else queryset.filter(director_name="")
+
+
+class CommitmentFilter(_Common):
+    year = django_filters.NumberFilter(field_name="year", label=pgettext_lazy("commitment", "Year"))
+    period = django_filters.ChoiceFilter(choices=CommitmentPeriod.choices, label=pgettext_lazy("commitment", "Period"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Search (title, enterprise, signed by)"))
+    filter_q = _search(("title", "enterprise__name", "signed_by"))
+
+    class Meta:
+        model = Commitment
         fields: list[str] = []

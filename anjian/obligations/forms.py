@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from anjian.core import bounds
-from anjian.core.forms import DateInput, Form, ModelForm
+from anjian.core.forms import DateInput, Form, ModelForm, MultipleFileField
 from anjian.core.scoping import ENTERPRISE as ENTERPRISE_SCOPE
 from anjian.core.scoping import scope_of
 from anjian.enterprises.fields import region_industry_fields
 from anjian.enterprises.models import Enterprise
 
 from .choices import OperationType
-from .filters import CertificateFilter, KeyPersonFilter, LicenceFilter
-from .models import KeyPerson, Licence, LicenceKind, PersonCertificate
+from .filters import (
+    CertificateFilter,
+    CommitmentFilter,
+    KeyPersonFilter,
+    LicenceFilter,
+    OrganisationFilter,
+    StandardisationFilter,
+)
+from .models import (
+    Commitment,
+    KeyPerson,
+    Licence,
+    LicenceKind,
+    PersonCertificate,
+    SafetyOrganisation,
+    Standardisation,
+)
 
 
 def _shape_filter(filterset, user, selects: dict) -> None:
@@ -28,7 +45,7 @@ def _shape_filter(filterset, user, selects: dict) -> None:
         form.fields["industry"].widget = forms.HiddenInput()
     form.fields["enterprise"].widget = forms.HiddenInput()
     yes_no = [("", pgettext_lazy("obligations", "All")), ("true", _("Yes")), ("false", _("No"))]
-    for name in ("verified", "certified"):
+    for name in ("verified", "certified", "has_body", "has_director"):
         if name in form.fields:
             form.fields[name].widget = forms.Select(choices=yes_no)
     for name, empty in selects.items():
@@ -132,3 +149,78 @@ class StepForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = list(actions)
 
+
+
+class StandardisationListFilter(StandardisationFilter):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _shape_filter(self, user, {"grade": _("All grades"), "state": _("All states"), "validity": _("Any validity")})
+
+
+class OrganisationListFilter(OrganisationFilter):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _shape_filter(self, user, {})
+
+
+class CommitmentListFilter(CommitmentFilter):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _shape_filter(self, user, {"period": _("All periods")})
+
+
+class StandardisationForm(_EnterpriseForm):
+    class Meta:
+        model = Standardisation
+        fields = ["enterprise", "grade", "number", "issuer", "issued_on", "valid_until", "review_years", "note"]
+        widgets = {"issued_on": DateInput(), "valid_until": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
+
+
+class OrganisationForm(_EnterpriseForm):
+    class Meta:
+        model = SafetyOrganisation
+        fields = ["enterprise", "has_body", "body_name", "full_time_staff", "part_time_staff", "director_name",
+                  "director_phone", "director_appointed_on", "note"]
+        widgets = {"director_appointed_on": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
+
+
+class CommitmentForm(_EnterpriseForm):
+    files = MultipleFileField(label=_("Signed commitment (scan or PDF)"))
+
+    class Meta:
+        model = Commitment
+        fields = ["enterprise", "year", "period", "title", "signed_by", "signed_on", "note"]
+        widgets = {"signed_on": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["files"].required = True
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("enterprise", "version", "files")}
+
+
+class SpotCheckForm(Form):
+    """Draw a spot check: the region (of the user's jurisdiction), the year, the share (empty: the
+    reference value) and, optionally, a seed."""
+
+    region = forms.ModelChoiceField(queryset=None, label=pgettext_lazy("spot check", "Region"))
+    year = forms.IntegerField(label=pgettext_lazy("spot check", "Year"), min_value=2000, max_value=2100)
+    share = forms.DecimalField(label=_("Share to draw (%)"), required=False, min_value=Decimal("0.01"), max_value=Decimal("100"),
+                               max_digits=5, decimal_places=2, help_text=_("Empty: the reference value."))
+    seed = forms.CharField(label=_("Seed"), required=False, max_length=64,
+                           help_text=_("Empty: a random seed, stored with the draw."))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from anjian.regions.models import Region
+
+        self.fields["region"].queryset = Region.objects.for_user(user).order_by("path")
+
+
+class SpotResultForm(Form):
+    passed = forms.TypedChoiceField(choices=[("1", pgettext_lazy("spot check", "Passed")), ("0", _("Failed: propose withdrawal"))],
+                                    coerce=lambda v: v == "1", label=pgettext_lazy("spot check", "Result"))
+    note = forms.CharField(label=_("Finding"), required=False, max_length=bounds.REASON_MAX)
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput())

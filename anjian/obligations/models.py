@@ -4,7 +4,13 @@ current, kept by the enterprise and verified by the regulator.
 - licences and permits (``Licence``) of the kinds in ``LicenceKind``, reference data with the
   industries that must hold each kind and the source of that rule;
 - the people who must be trained and certified (``KeyPerson``: principal, safety managers,
-  special operators by operation type) and their certificates (``PersonCertificate``).
+  special operators by operation type) and their certificates (``PersonCertificate``);
+- the safety standardisation grade (``Standardisation``) and the yearly spot check of graded
+  enterprises (``SpotCheck``, ``SpotCheckEntry``), its share a sourced parameter
+  (``ObligationParameter``);
+- the safety organisation (``SafetyOrganisation``: body, full-time staff, safety director) against
+  the sourced requirements (``SafetyOrgRequirement``);
+- the principal's signed safety commitments (``Commitment``, with the signed document attached).
 
 Every record copies its enterprise's region path, industry and grid (as hazards do), so every
 jurisdiction filter is a range on the table's own index (``EnterpriseRecordScoping``). Records are
@@ -24,17 +30,25 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from anjian.core.models import AuthoredModel, VersionedModel, VoidableModel
-from anjian.core.scoping import EnterpriseRecordScoping
+from anjian.core.scoping import EnterpriseRecordScoping, ScopedQuerySet
 
 from .choices import (
     MANAGEMENT_ROLES,
     Certainty,
     CertificateKind,
     CertificateState,
+    CommitmentPeriod,
+    CommitmentState,
     LicenceState,
     OperationType,
+    OrganisationState,
     PersonRole,
     PersonState,
+    RequirementKind,
+    SpotCheckState,
+    SpotResult,
+    StandardisationGrade,
+    StandardisationState,
 )
 
 EXCLUDED_FROM_HISTORY = ["region_path", "updated_at", "version"]
@@ -267,3 +281,298 @@ class PersonCertificate(EnterpriseKeys, VoidableModel, VersionedModel, AuthoredM
     def is_valid_on(self, day: date) -> bool:
         return (not self.is_voided and self.state == CertificateState.HELD
                 and self.issued_on <= day <= self.valid_until)
+
+
+# --- sourced parameters ------------------------------------------------------------------------------
+
+class ObligationParameter(models.Model):
+    """A regulatory number the obligations use (the share of graded enterprises spot-checked each
+    year, …): its value, the document and article it rests on, and how sure that is. Loaded by the
+    migrations (``data/parameters.py``), edited by administrators (field history)."""
+
+    code = models.CharField(pgettext_lazy("obligation parameter", "code"), max_length=40, unique=True)
+    name = models.CharField(pgettext_lazy("obligation parameter", "name"), max_length=100)
+    value = models.DecimalField(pgettext_lazy("obligation parameter", "value"), max_digits=9, decimal_places=2)
+    unit = models.CharField(pgettext_lazy("obligation parameter", "unit"), max_length=20, blank=True)
+    source = models.TextField(_("source"), blank=True)
+    certainty = models.CharField(_("certainty"), max_length=16, choices=Certainty.choices,
+                                 default=Certainty.UNCONFIRMED)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("obligation parameter")
+        verbose_name_plural = _("obligation parameters")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- safety standardisation (安全生产标准化) --------------------------------------------------------
+
+class Standardisation(EnterpriseKeys, VoidableModel, VersionedModel, AuthoredModel):
+    """An enterprise's safety standardisation grade (安全生产标准化定级): grade, issuer, certificate
+    number, issue day, end of validity and review cycle. Held → withdrawal proposed (a failed spot
+    check) → held again or withdrawn (摘牌, with the reason); expired when the day is past
+    ``valid_until`` (computed, not a state). Changed only through ``obligations.services``
+    (``STANDARDISATION_MACHINE``)."""
+
+    grade = models.CharField(pgettext_lazy("standardisation", "grade"), max_length=10,
+                             choices=StandardisationGrade.choices)
+    issuer = models.CharField(pgettext_lazy("standardisation", "graded by"), max_length=100)
+    number = models.CharField(pgettext_lazy("standardisation", "certificate number"), max_length=60)
+    issued_on = models.DateField(pgettext_lazy("standardisation", "graded on"))
+    valid_until = models.DateField(pgettext_lazy("standardisation", "valid until"))
+    review_years = models.PositiveSmallIntegerField(_("review cycle (years)"), default=3)
+    state = models.CharField(pgettext_lazy("standardisation", "state"), max_length=16,
+                             choices=StandardisationState.choices, default=StandardisationState.VALID,
+                             editable=False)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True, editable=False)
+    withdrawal_reason = models.CharField(_("reason for the withdrawal"), max_length=200, blank=True, editable=False)
+    note = models.TextField(pgettext_lazy("standardisation", "note"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=EXCLUDED_FROM_HISTORY)
+
+    class Meta:
+        verbose_name = _("standardisation grade")
+        verbose_name_plural = _("standardisation grades")
+        ordering = ["valid_until", "id"]
+        permissions = [("verify_standardisation", _("Can verify and withdraw standardisation grades"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gte=F("issued_on")), name="obl_std_valid_range"),
+            models.UniqueConstraint(fields=["number"], condition=Q(is_voided=False), name="obl_std_number_uniq"),
+        ]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="obl_std_path_idx"),
+            models.Index(fields=["industry", "region_path"], name="obl_std_industry_idx"),
+            models.Index(fields=["grade", "issued_on"], name="obl_std_grade_idx"),
+            models.Index(fields=["valid_until", "state"], name="obl_std_expiry_idx"),
+            models.Index(fields=["enterprise", "state", "valid_until"], name="obl_std_ent_idx"),
+            models.Index(fields=["verified_at", "region_path"], name="obl_std_verified_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_grade_display()} {self.number}"
+
+    def is_valid_on(self, day: date) -> bool:
+        return (not self.is_voided and self.state != StandardisationState.WITHDRAWN
+                and self.issued_on <= day <= self.valid_until)
+
+    def is_expired_on(self, day: date) -> bool:
+        return not self.is_voided and self.state != StandardisationState.WITHDRAWN and day > self.valid_until
+
+    def days_left(self, day: date) -> int:
+        return (self.valid_until - day).days
+
+
+def valid_grade_q(day: date, prefix: str = "") -> Q:
+    """The grades held on ``day`` (not voided, not withdrawn — a proposed withdrawal still holds —
+    and the day within issue and end of validity)."""
+    return Q(**{f"{prefix}is_voided": False, f"{prefix}issued_on__lte": day, f"{prefix}valid_until__gte": day}) & ~Q(
+        **{f"{prefix}state": StandardisationState.WITHDRAWN})
+
+
+class OfficialsOnly(EnterpriseRecordScoping):
+    """A regulator's working record about an enterprise: not shown to enterprise or grid users."""
+
+    hidden_from = ("enterprise", "grid")
+
+
+class SpotCheck(VoidableModel, VersionedModel):
+    """The yearly spot check (抽查) of a region's graded enterprises: a share (``share``, %, from
+    ``ObligationParameter`` std_spot_check_share unless given) of the grades held on the draw day,
+    drawn by ``core.sampling`` from the stored pool and seed, so anyone can re-run it. One live
+    check per region and year: drawing again means voiding this one with a reason, and the new one
+    records which it ``replaces`` (no silent redraw)."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=pgettext_lazy("spot check", "region"))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("spot check", "year"))
+    share = models.DecimalField(_("share drawn (%)"), max_digits=5, decimal_places=2)
+    share_source = models.TextField(_("source of the share"), blank=True, editable=False)
+    day = models.DateField(_("grades held on"), editable=False)
+    seed = models.CharField(_("seed"), max_length=64, editable=False)
+    pool = models.JSONField(_("pool (grade ids)"), default=list, editable=False)
+    pool_size = models.PositiveIntegerField(_("pool size"), default=0, editable=False)
+    n = models.PositiveIntegerField(_("enterprises drawn"), default=0, editable=False)
+    digest = models.CharField(_("result digest"), max_length=64, editable=False)
+    replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="replaced_by", editable=False, verbose_name=_("replaces"))
+    redraw_reason = models.CharField(_("reason for the redraw"), max_length=200, blank=True, editable=False)
+    state = models.CharField(pgettext_lazy("spot check", "state"), max_length=16, choices=SpotCheckState.choices,
+                             default=SpotCheckState.DRAWN, editable=False)
+    drawn_by = _user_fk(verbose_name=_("drawn by"))
+    drawn_at = models.DateTimeField(_("drawn at"), editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "version", "pool"])
+
+    class Scoping:
+        path = "region_path"
+        hidden_from = ("enterprise", "grid")
+
+    class Meta:
+        verbose_name = _("standardisation spot check")
+        verbose_name_plural = _("standardisation spot checks")
+        ordering = ["-year", "-id"]
+        permissions = [("draw_spotcheck", _("Can draw standardisation spot checks and record their results"))]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], condition=Q(is_voided=False),
+                                    name="obl_spot_region_year_uniq"),
+            models.CheckConstraint(condition=Q(share__gt=0) & Q(share__lte=100), name="obl_spot_share_range"),
+        ]
+        indexes = [models.Index(fields=["region_path", "is_voided", "id"], name="obl_spot_path_idx"),
+                   models.Index(fields=["year", "region_path"], name="obl_spot_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.region}"
+
+
+class SpotCheckEntry(VersionedModel):
+    """One graded enterprise drawn, in draw order, and the check's result: passed, or failed —
+    which proposes the withdrawal of its grade (``SPOT_ENTRY_MACHINE``)."""
+
+    check_run = models.ForeignKey(SpotCheck, on_delete=models.PROTECT, related_name="entries",
+                                  verbose_name=pgettext_lazy("spot check", "spot check"))
+    order = models.PositiveIntegerField(pgettext_lazy("spot check", "order"))
+    standardisation = models.ForeignKey(Standardisation, on_delete=models.PROTECT, related_name="spot_entries",
+                                        verbose_name=_("standardisation grade"))
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   db_index=False, verbose_name=pgettext_lazy("obligations", "enterprise"))
+    region_path = models.CharField(_("region path"), max_length=80, editable=False)
+    industry = models.ForeignKey("enterprises.Industry", on_delete=models.PROTECT, related_name="+",
+                                 db_index=False, verbose_name=pgettext_lazy("obligations", "industry"))
+    grid = models.ForeignKey("regions.Grid", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             db_index=False, verbose_name=pgettext_lazy("obligations", "grid"))
+    result = models.CharField(pgettext_lazy("spot check", "result"), max_length=16, choices=SpotResult.choices,
+                              default=SpotResult.PENDING, editable=False)
+    result_note = models.CharField(_("finding"), max_length=200, blank=True, editable=False)
+    decided_by = _user_fk(verbose_name=_("recorded by"))
+    decided_at = models.DateTimeField(_("recorded at"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "version"])
+
+    objects = ScopedQuerySet.as_manager()
+
+    Scoping = OfficialsOnly
+
+    class Meta:
+        verbose_name = _("spot-checked enterprise")
+        verbose_name_plural = _("spot-checked enterprises")
+        ordering = ["check_run", "order"]
+        constraints = [models.UniqueConstraint(fields=["check_run", "order"], name="obl_spot_entry_order_uniq")]
+        indexes = [models.Index(fields=["region_path", "id"], name="obl_spot_entry_path_idx"),
+                   models.Index(fields=["enterprise", "result"], name="obl_spot_entry_ent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.check_run} #{self.order}"
+
+
+# --- safety organisation -------------------------------------------------------------------------------
+
+class SafetyOrgRequirement(models.Model):
+    """Who must have what (reference data, ``data/safety_org.py``, edited in the admin): a safety
+    management body or full-time safety staff (《安全生产法》第二十四条), or a safety director (local
+    plans). It applies to enterprises of its industries (with their sub-sectors) or carrying one of
+    its feature tags — both empty: every enterprise — with at least ``min_employees`` employees."""
+
+    code = models.CharField(pgettext_lazy("safety requirement", "code"), max_length=32, unique=True)
+    name = models.CharField(pgettext_lazy("safety requirement", "name"), max_length=100)
+    kind = models.CharField(pgettext_lazy("safety requirement", "requires"), max_length=16,
+                            choices=RequirementKind.choices)
+    industries = models.ManyToManyField("enterprises.Industry", blank=True, related_name="+",
+                                        verbose_name=_("industries it applies to"),
+                                        help_text=_("Each with its sub-sectors."))
+    tags = models.ManyToManyField("enterprises.FeatureTag", blank=True, related_name="+",
+                                  verbose_name=_("feature tags it applies to"))
+    min_employees = models.PositiveIntegerField(_("from this many employees"), null=True, blank=True)
+    source = models.TextField(_("source"), blank=True)
+    certainty = models.CharField(_("certainty"), max_length=16, choices=Certainty.choices,
+                                 default=Certainty.UNCONFIRMED)
+    is_active = models.BooleanField(_("in use"), default=True)
+    sort = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("safety organisation requirement")
+        verbose_name_plural = _("safety organisation requirements")
+        ordering = ["sort", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SafetyOrganisation(EnterpriseKeys, VoidableModel, VersionedModel, AuthoredModel):
+    """How an enterprise organises safety (安全管理机构 / 专职安全生产管理人员 / 安全总监): one live
+    record per enterprise, corrected as it changes (field history keeps the past)."""
+
+    has_body = models.BooleanField(_("has a safety management body"), default=False)
+    body_name = models.CharField(_("name of the body"), max_length=100, blank=True)
+    full_time_staff = models.PositiveSmallIntegerField(_("full-time safety staff"), default=0)
+    part_time_staff = models.PositiveSmallIntegerField(_("part-time safety staff"), default=0)
+    director_name = models.CharField(_("safety director"), max_length=50, blank=True)
+    director_phone = models.CharField(_("safety director's phone"), max_length=30, blank=True)
+    director_appointed_on = models.DateField(_("safety director appointed on"), null=True, blank=True)
+    note = models.TextField(pgettext_lazy("safety organisation", "note"), blank=True)
+    state = models.CharField(pgettext_lazy("safety organisation", "state"), max_length=16,
+                             choices=OrganisationState.choices, default=OrganisationState.CURRENT, editable=False)
+
+    history = HistoricalRecords(excluded_fields=EXCLUDED_FROM_HISTORY)
+
+    class Meta:
+        verbose_name = _("safety organisation")
+        verbose_name_plural = _("safety organisations")
+        ordering = ["enterprise_id", "id"]
+        permissions = [("verify_safetyorganisation", _("Can verify safety organisations and commitments"))]
+        constraints = [models.UniqueConstraint(fields=["enterprise"], condition=Q(is_voided=False),
+                                               name="obl_org_one_per_enterprise")]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="obl_org_path_idx"),
+            models.Index(fields=["industry", "region_path"], name="obl_org_industry_idx"),
+            models.Index(fields=["enterprise", "is_voided"], name="obl_org_ent_idx"),
+            models.Index(fields=["verified_at", "region_path"], name="obl_org_verified_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.body_name or str(_("safety organisation"))
+
+    @property
+    def has_staff_or_body(self) -> bool:
+        return self.has_body or self.full_time_staff > 0
+
+
+# --- commitments ------------------------------------------------------------------------------------------
+
+class Commitment(EnterpriseKeys, VoidableModel, VersionedModel, AuthoredModel):
+    """The principal's signed safety commitment (安全生产承诺书) of a year or a period in it, with the
+    signed document attached (``core.Attachment``, kind document)."""
+
+    year = models.PositiveSmallIntegerField(pgettext_lazy("commitment", "year"))
+    period = models.CharField(pgettext_lazy("commitment", "period"), max_length=10, choices=CommitmentPeriod.choices,
+                              default=CommitmentPeriod.YEAR)
+    title = models.CharField(pgettext_lazy("commitment", "title"), max_length=200)
+    signed_by = models.CharField(_("signed by (principal)"), max_length=50)
+    signed_on = models.DateField(pgettext_lazy("commitment", "signed on"))
+    note = models.TextField(pgettext_lazy("commitment", "note"), blank=True)
+    state = models.CharField(pgettext_lazy("commitment", "state"), max_length=16, choices=CommitmentState.choices,
+                             default=CommitmentState.SIGNED, editable=False)
+
+    history = HistoricalRecords(excluded_fields=EXCLUDED_FROM_HISTORY)
+
+    class Meta:
+        verbose_name = _("safety commitment")
+        verbose_name_plural = _("safety commitments")
+        ordering = ["-year", "-signed_on", "id"]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="obl_commit_path_idx"),
+            models.Index(fields=["industry", "region_path"], name="obl_commit_industry_idx"),
+            models.Index(fields=["enterprise", "year", "is_voided"], name="obl_commit_ent_idx"),
+            models.Index(fields=["year", "region_path"], name="obl_commit_year_idx"),
+            models.Index(fields=["verified_at", "region_path"], name="obl_commit_verified_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -22,6 +22,9 @@ PERMISSIONS = {
     "licence": ("licence", "obligations.verify_licence"),
     "keyperson": ("keyperson", "obligations.verify_keyperson"),
     "personcertificate": ("personcertificate", "obligations.verify_keyperson"),
+    "standardisation": ("standardisation", "obligations.verify_standardisation"),
+    "safetyorganisation": ("safetyorganisation", "obligations.verify_safetyorganisation"),
+    "commitment": ("commitment", "obligations.verify_safetyorganisation"),
 }
 
 
@@ -53,7 +56,7 @@ def own_enterprise(actor, obj) -> bool:
 
 
 class ObligationsPolicy(Policy):
-    aliases = {"record": "edit", "import_persons": "edit"}
+    aliases = {"record": "edit", "import_persons": "edit", "close": "draw", "pass": "draw", "fail": "draw"}
 
     def may_edit(self, actor, obj) -> bool:
         """Record, correct, void, record a person leaving: the enterprise's own users, and the
@@ -72,6 +75,19 @@ class ObligationsPolicy(Policy):
                 and in_jurisdiction(actor, obj))
 
     may_sanction = may_verify
+
+    def may_draw(self, actor, obj) -> bool:
+        """Draw a spot check of a region, record its results, close or void it: the regulator-side
+        officers whose jurisdiction holds the region (a check) or the enterprise (an entry)."""
+        if getattr(actor, "role", None) not in REGULATOR_ROLES or not actor.has_perm("obligations.draw_spotcheck"):
+            return False
+        if obj is None:
+            return True
+        region = getattr(obj, "region", None) if hasattr(obj, "region_id") else None
+        if region is not None:
+            scope = scope_of(actor)
+            return scope.is_all or (bool(scope.path) and region.path.startswith(scope.path))
+        return in_jurisdiction(actor, obj)
 
 
 policy = ObligationsPolicy()

@@ -56,3 +56,50 @@ def build(user, enterprise) -> SectionContent:
 
 register_section(ProfileSection(code="obligations", title=gettext_lazy("Licences and certificates"), order=15,
                                 build=build, wide=True))
+
+
+# --- standardisation, safety organisation and commitments -------------------------------------------------
+
+def build_duties(user, enterprise) -> SectionContent:
+    """The section "标准化、安全管理机构与承诺": the grade held, the safety organisation against what
+    is required of the enterprise, and this year's commitment (``selectors.enterprise_duties``)."""
+    today = timezone.localdate()
+    d = selectors.enterprise_duties(user, enterprise, today)
+    pk = enterprise.pk
+    org = d["organisation"]
+    grade = d["grade"]
+    body_ok = bool(org and org.has_staff_or_body)
+    director_ok = bool(org and org.director_name)
+    figures = [
+        Figure(_("Standardisation grade"), grade.get_grade_display() if grade else _("None"),
+               reverse("obligations:standardisation", args=[grade.pk]) if grade else "",
+               "ok" if grade else "muted", counts=False),
+        Figure(_("Safety body or full-time staff"), _("Yes") if body_ok else _("No"),
+               reverse("obligations:organisation", args=[org.pk]) if org else "",
+               "ok" if body_ok else ("risk" if d["body_required"] else "muted"), counts=False),
+        Figure(_("Safety director"), (org.director_name if director_ok else _("None")),
+               reverse("obligations:organisation", args=[org.pk]) if org else "",
+               "ok" if director_ok else ("risk" if d["director_required"] else "muted"), counts=False),
+        Figure(_("Commitment of this year"), pgettext("commitment", "Signed") if d["committed"] else pgettext("commitment", "Missing"),
+               list_url(reverse("obligations:commitments"), enterprise=pk, year=today.year),
+               "ok" if d["committed"] else "warn", counts=False),
+    ]
+    items = [Item(text=f"{g.get_grade_display()} {g.number}", url=reverse("obligations:standardisation", args=[g.pk]),
+                  meta=_("%(issuer)s · valid until %(until)s") % {"issuer": g.issuer,
+                                                                   "until": g.valid_until.isoformat()},
+                  badge=_("Valid") if g.is_valid_on(today) else _("Not valid"),
+                  tone="ok" if g.is_valid_on(today) else "risk") for g in d["grades"]]
+    items += [Item(text=c.title, url=reverse("obligations:commitment", args=[c.pk]),
+                   meta=_("%(year)s · signed by %(who)s on %(day)s") % {
+                       "year": c.year, "who": c.signed_by, "day": c.signed_on.isoformat()}) for c in d["commitments"]]
+    links = [(_("Safety standardisation"), list_url(reverse("obligations:standardisations"), enterprise=pk)),
+             (_("Safety commitments"), list_url(reverse("obligations:commitments"), enterprise=pk))]
+    if org is None and policy.can(user, "edit", None) and user.has_perm("obligations.add_safetyorganisation"):
+        links.append((_("Record a safety organisation"), reverse("obligations:organisation_create")))
+    return SectionContent(figures=figures, items=items, links=links,
+                          empty=_("No standardisation grade or commitment is recorded."))
+
+
+register_section(ProfileSection(code="obligations_duties", title=gettext_lazy("Standardisation, safety organisation "
+                                                                              "and commitments"),
+                                order=17, build=build_duties, wide=True))

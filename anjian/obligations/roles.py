@@ -12,8 +12,13 @@ KEEP = [
     "obligations.add_keyperson", "obligations.change_keyperson", "obligations.delete_keyperson",
     "obligations.add_personcertificate", "obligations.change_personcertificate",
     "obligations.delete_personcertificate",
+    "obligations.add_standardisation", "obligations.change_standardisation", "obligations.delete_standardisation",
+    "obligations.add_safetyorganisation", "obligations.change_safetyorganisation",
+    "obligations.delete_safetyorganisation",
+    "obligations.add_commitment", "obligations.change_commitment", "obligations.delete_commitment",
 ]
-VERIFY = ["obligations.verify_licence", "obligations.verify_keyperson"]
+VERIFY = ["obligations.verify_licence", "obligations.verify_keyperson", "obligations.verify_standardisation",
+          "obligations.verify_safetyorganisation", "obligations.draw_spotcheck"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.REGULATOR: [*KEEP, *VERIFY],

@@ -21,6 +21,22 @@ People and certificates:
 - ``obl_certificate_expiring``: a certified person whose certificates all end within
   ``ANJIAN_OBL_CERTIFICATE_WARN_DAYS`` (90) days.
 
+Standardisation grades (安全生产标准化):
+
+- ``obl_std_expiring_90`` / ``obl_std_expiring_30``: a held grade (not withdrawn) ends in 31–90
+  days (``ANJIAN_OBL_STD_WARN_DAYS``, 90) or 0–30 days (``ANJIAN_OBL_STD_URGENT_DAYS``, 30), no later
+  grade recorded for the enterprise — the same limits as the licences' (time to apply for review).
+
+Safety organisation and commitments (the requirements are data, ``SafetyOrgRequirement``):
+
+- ``obl_safety_body_missing``: an operating enterprise a "body" requirement applies to (《安全生产法》
+  第二十四条: the listed sectors; any other with more than 100 employees) records neither a safety
+  management body nor full-time safety staff;
+- ``obl_safety_director_missing``: an operating enterprise a "director" requirement applies to
+  records no safety director;
+- ``obl_commitment_missing``: an operating enterprise has no signed commitment of the current year
+  once ``ANJIAN_OBL_COMMITMENT_GRACE_DAYS`` (31: from 1 February) of the year have passed.
+
 Voided records, closed or suspended enterprises (for the licence rule: not operating) and people who
 left raise nothing, and a warning whose record stops matching closes at the next scan.
 """
@@ -41,8 +57,8 @@ from anjian.enterprises.choices import OperatingStatus
 from anjian.enterprises.models import Enterprise
 
 from . import selectors
-from .choices import MANAGEMENT_ROLES, PersonRole
-from .models import KeyPerson, Licence, add_months
+from .choices import MANAGEMENT_ROLES, PersonRole, RequirementKind
+from .models import KeyPerson, Licence, Standardisation, add_months
 
 AUDIENCE = REGULATORS | ENTERPRISE
 
@@ -175,4 +191,125 @@ register(WarningRule(
     params={"name": "name", "enterprise": "enterprise__name"},
     url_name="obligations:person",
     description=_("A certified person whose certificates all end within 90 days."),
+))
+
+
+# --- standardisation ------------------------------------------------------------------------------------------
+
+def _live_grades() -> QuerySet:
+    return Standardisation.objects.filter(enterprise__is_voided=False).exclude(
+        enterprise__status=OperatingStatus.CLOSED)
+
+
+def std_urgent_days() -> int:
+    return setting_days("ANJIAN_OBL_STD_URGENT_DAYS", 30)
+
+
+def grades_expiring_90(now: datetime) -> QuerySet:
+    return selectors.grades_expiring(_live_grades(), _today(now), setting_days("ANJIAN_OBL_STD_WARN_DAYS", 90),
+                                     after_days=std_urgent_days())
+
+
+def grades_expiring_30(now: datetime) -> QuerySet:
+    return selectors.grades_expiring(_live_grades(), _today(now), std_urgent_days())
+
+
+STD_PARAMS = {"enterprise": "enterprise__name", "number": "number", "until": Cast("valid_until", CharField())}
+
+register(WarningRule(
+    code="obl_std_expiring_90",
+    title=_("Standardisation grade expires within 90 days"),
+    level=Warning.Level.NOTICE,
+    message=_("The standardisation grade %(number)s of %(enterprise)s is valid until %(until)s; apply for the "
+              "review."),
+    roles=AUDIENCE,
+    model=Standardisation,
+    matches=grades_expiring_90,
+    params=STD_PARAMS,
+    url_name="obligations:standardisation",
+    description=_("A held standardisation grade ends in 31 to 90 days and no later grade is recorded."),
+))
+
+register(WarningRule(
+    code="obl_std_expiring_30",
+    title=_("Standardisation grade expires within 30 days"),
+    level=Warning.Level.WARNING,
+    message=_("The standardisation grade %(number)s of %(enterprise)s is valid until %(until)s and no later grade "
+              "is recorded."),
+    roles=AUDIENCE,
+    model=Standardisation,
+    matches=grades_expiring_30,
+    params=STD_PARAMS,
+    url_name="obligations:standardisation",
+    description=_("A held standardisation grade ends within 30 days and no later grade is recorded."),
+))
+
+
+# --- safety organisation and commitments -------------------------------------------------------------------------
+
+def _operating() -> QuerySet:
+    return Enterprise.objects.filter(is_voided=False, status=OperatingStatus.OPERATING)
+
+
+def body_missing(now: datetime) -> QuerySet:
+    return _operating().filter(selectors.required_q(RequirementKind.BODY)).exclude(
+        selectors.organised_q(RequirementKind.BODY))
+
+
+def director_missing(now: datetime) -> QuerySet:
+    return _operating().filter(selectors.required_q(RequirementKind.DIRECTOR)).exclude(
+        selectors.organised_q(RequirementKind.DIRECTOR))
+
+
+def commitment_missing(now: datetime) -> QuerySet:
+    day = _today(now)
+    if day.timetuple().tm_yday <= setting_days("ANJIAN_OBL_COMMITMENT_GRACE_DAYS", 31):
+        return _operating().filter(pk__isnull=True)
+    return _operating().exclude(selectors.committed_q(day.year))
+
+
+ENTERPRISE_SCOPE = {"region_path": "region_path", "industry": "industry_id", "grid": "grid_id", "enterprise": "id"}
+
+register(WarningRule(
+    code="obl_safety_body_missing",
+    title=_("No safety management body or full-time safety staff"),
+    level=Warning.Level.WARNING,
+    message=_("%(enterprise)s must have a safety management body or full-time safety staff and records neither."),
+    roles=AUDIENCE,
+    model=Enterprise,
+    matches=body_missing,
+    params={"enterprise": "name"},
+    scope=ENTERPRISE_SCOPE,
+    url_name="enterprises:detail",
+    description=_("An operating enterprise of the sectors of the Work Safety Law art. 24, or any other with more than "
+                  "100 employees, records no safety management body and no full-time safety staff."),
+))
+
+register(WarningRule(
+    code="obl_safety_director_missing",
+    title=_("No safety director"),
+    level=Warning.Level.NOTICE,
+    message=_("%(enterprise)s belongs to a sector that requires a safety director and records none."),
+    roles=AUDIENCE,
+    model=Enterprise,
+    matches=director_missing,
+    params={"enterprise": "name"},
+    scope=ENTERPRISE_SCOPE,
+    url_name="enterprises:detail",
+    description=_("An operating enterprise of a sector that requires a safety director (reference data) records "
+                  "none."),
+))
+
+register(WarningRule(
+    code="obl_commitment_missing",
+    title=_("No safety commitment this year"),
+    level=Warning.Level.NOTICE,
+    message=_("%(enterprise)s has no signed safety commitment for this year."),
+    roles=AUDIENCE,
+    model=Enterprise,
+    matches=commitment_missing,
+    params={"enterprise": "name"},
+    scope=ENTERPRISE_SCOPE,
+    url_name="enterprises:detail",
+    description=_("An operating enterprise without a signed safety commitment of the current year, from 1 February."),
 ))

@@ -20,7 +20,9 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from anjian.core.reference_cache import ReferenceCache
 from anjian.core.scoping import industry_subtree_ids
 
 from .choices import (
@@ -31,7 +33,18 @@ from .choices import (
     PersonRole,
     PersonState,
 )
-from .models import KeyPerson, Licence, LicenceKind, PersonCertificate, valid_licence_q
+from .models import (
+    Commitment,
+    KeyPerson,
+    Licence,
+    LicenceKind,
+    PersonCertificate,
+    SafetyOrganisation,
+    SafetyOrgRequirement,
+    Standardisation,
+    valid_grade_q,
+    valid_licence_q,
+)
 
 # --- licences ------------------------------------------------------------------------------------------
 
@@ -141,3 +154,120 @@ def enterprise_summary(user, enterprise, day: date, *, expiring_days: int = 90) 
         "expiring": sorted({k for k, until in later_by_kind.items() if until <= soon}),
         "people": counts,
     }
+
+
+# --- standardisation ----------------------------------------------------------------------------------------
+
+def grades_expiring(qs: QuerySet, day: date, within_days: int, *, after_days: int = -1) -> QuerySet:
+    """Held grades of ``qs`` (not withdrawn) ending more than ``after_days`` and at most
+    ``within_days`` days after ``day``, with no later grade recorded for the enterprise (a renewal
+    ends the warning)."""
+    from datetime import timedelta
+
+    from .choices import StandardisationState
+
+    renewed = Standardisation.objects.filter(enterprise_id=OuterRef("enterprise_id"), is_voided=False,
+                                             valid_until__gt=OuterRef("valid_until")).exclude(
+        state=StandardisationState.WITHDRAWN)
+    return qs.filter(is_voided=False, valid_until__gt=day + timedelta(days=after_days),
+                     valid_until__lte=day + timedelta(days=within_days)).exclude(
+        state=StandardisationState.WITHDRAWN).filter(~Exists(renewed))
+
+
+def graded_q(day: date, outer: str = "pk") -> Q:
+    """Enterprise rows (``outer``: their key) holding a standardisation grade on ``day``."""
+    return Q(Exists(Standardisation.objects.filter(valid_grade_q(day), enterprise_id=OuterRef(outer))))
+
+
+# --- safety organisation ------------------------------------------------------------------------------------
+
+_REQUIREMENTS = ReferenceCache(name="obligations.safety_org_requirements")
+
+
+def _forget_requirements(**signal_kwargs) -> None:
+    _REQUIREMENTS.clear(**signal_kwargs)
+
+
+for _signal in (post_save, post_delete):
+    _signal.connect(_forget_requirements, sender="obligations.SafetyOrgRequirement", weak=False,
+                    dispatch_uid=f"obligations.requirements.{_signal is post_save}")
+for _through in (SafetyOrgRequirement.industries.through, SafetyOrgRequirement.tags.through):
+    m2m_changed.connect(_forget_requirements, sender=_through, weak=False,
+                        dispatch_uid=f"obligations.requirements.{_through.__name__}")
+
+
+def _load_requirements(_key) -> list[tuple[str, frozenset[int], tuple[int, ...], int | None]]:
+    out = []
+    for req in (SafetyOrgRequirement.objects.filter(is_active=True).prefetch_related("industries", "tags")
+                .order_by("sort", "code")):
+        out.append((req.kind, industry_subtree_ids([i.code for i in req.industries.all()]),
+                    tuple(sorted(t.pk for t in req.tags.all())), req.min_employees))
+    return out
+
+
+def requirements(kind: str) -> list[tuple[frozenset[int], tuple[int, ...], int | None]]:
+    """The requirements in use of a kind, each as (industry ids with their sub-sectors, tag ids,
+    least employees); read once per process (a cache every process forgets when a row changes)."""
+    return [(industries, tags, least) for k, industries, tags, least in _REQUIREMENTS.get("all", _load_requirements)
+            if k == kind]
+
+
+def required_q(kind: str, reqs: list | None = None, *, prefix: str = "") -> Q:
+    """Enterprise rows (``prefix``: the lookup leading to the enterprise) some requirement of
+    ``kind`` applies to: of its industries or carrying one of its tags (both empty: every
+    enterprise), with at least its number of employees. Matches nothing when none is in use."""
+    from anjian.enterprises.models import EnterpriseTag
+
+    q = Q(pk__isnull=True)
+    for industries, tags, least in reqs if reqs is not None else requirements(kind):
+        cond = Q()
+        if industries or tags:
+            cond = Q(pk__isnull=True)
+            if industries:
+                cond |= Q(**{f"{prefix}industry_id__in": sorted(industries)})
+            if tags:
+                cond |= Q(Exists(EnterpriseTag.objects.filter(enterprise_id=OuterRef(f"{prefix}pk" if prefix else "pk"),
+                                                              tag_id__in=tags)))
+        if least:
+            cond &= Q(**{f"{prefix}employees__gte": least})
+        q |= cond
+    return q
+
+
+def organised_q(kind: str, outer: str = "pk") -> Q:
+    """Enterprise rows whose live safety organisation meets ``kind``: a body or full-time staff,
+    or a named safety director."""
+    from .choices import RequirementKind
+
+    live = SafetyOrganisation.objects.filter(enterprise_id=OuterRef(outer), is_voided=False)
+    if kind == RequirementKind.DIRECTOR:
+        return Q(Exists(live.exclude(director_name="")))
+    return Q(Exists(live.filter(Q(has_body=True) | Q(full_time_staff__gt=0))))
+
+
+# --- commitments ----------------------------------------------------------------------------------------------
+
+def committed_q(year: int, outer: str = "pk") -> Q:
+    """Enterprise rows with a live signed commitment of ``year``."""
+    return Q(Exists(Commitment.objects.filter(enterprise_id=OuterRef(outer), year=year, is_voided=False)))
+
+
+def enterprise_duties(user, enterprise, day: date) -> dict[str, Any]:
+    """One enterprise's grade, safety organisation and commitments as ``user`` sees them (four
+    queries: grades, the organisation, the requirements that apply, commitments)."""
+    from anjian.enterprises.models import Enterprise
+
+    from .choices import RequirementKind
+
+    grades = list(Standardisation.objects.for_user(user).filter(enterprise_id=enterprise.pk, is_voided=False)
+                  .order_by("-valid_until", "-id")[:5])
+    org = (SafetyOrganisation.objects.for_user(user).filter(enterprise_id=enterprise.pk, is_voided=False)
+           .order_by("-id").first())
+    flags = Enterprise.objects.filter(pk=enterprise.pk).aggregate(
+        body=Count("pk", filter=required_q(RequirementKind.BODY)),
+        director=Count("pk", filter=required_q(RequirementKind.DIRECTOR)))
+    commitments = list(Commitment.objects.for_user(user).filter(enterprise_id=enterprise.pk, is_voided=False)
+                       .order_by("-year", "-signed_on")[:3])
+    return {"grades": grades, "grade": next((g for g in grades if g.is_valid_on(day)), None),
+            "organisation": org, "body_required": bool(flags["body"]), "director_required": bool(flags["director"]),
+            "commitments": commitments, "committed": any(c.year == day.year for c in commitments)}
