@@ -38,9 +38,7 @@ class RecordSource(models.TextChoices):
     CASE = "case", _("Enforcement case decision")
     ACCIDENT = "accident", _("Production safety accident")
     LISTED_HAZARD = "listed_hazard", _("Major hazard under listed supervision")
-    #: Hook for the standardisation spot check (安全生产标准化抽查) being built in ``obligations``:
-    #: ``collect_records`` derives nothing from it until that model exists; a record of this
-    #: source may be entered by hand meanwhile (``source_id`` empty).
+    #: A failed entry of the yearly standardisation spot check (``obligations.SpotCheckEntry``).
     STANDARDISATION = "standardisation", _("Standardisation spot check failed")
     MANUAL = "manual", _("Entered by hand")
 

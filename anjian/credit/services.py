@@ -218,21 +218,39 @@ def _derived_listings(kinds):
             listing.enterprise.is_demo
 
 
-#: The sources ``collect_records`` derives from. The standardisation spot check (RecordSource
-#: .STANDARDISATION, being built in ``obligations``) is the hook: once its model exists, add a
-#: deriver here yielding its failed checks the same way (source id, enterprise, kind
-#: ``standardisation_failed``, day, document, summary, demo flag).
+def _derived_spot_checks(kinds):
+    """Enterprises whose standardisation grade failed the yearly spot check (抽查不合格), one record
+    per failed entry of a check not voided."""
+    from anjian.obligations.choices import SpotResult
+    from anjian.obligations.models import SpotCheckEntry
+
+    kind = kinds.get("standardisation_failed")
+    if kind is None:
+        return
+    qs = (SpotCheckEntry.objects.filter(result=SpotResult.FAILED, check_run__is_voided=False)
+          .exclude(pk__in=CreditRecord.objects.filter(source_type=RecordSource.STANDARDISATION,
+                                                       source_id__isnull=False).values("source_id"))
+          .select_related("enterprise", "check_run__region").order_by("pk"))
+    for entry in qs.iterator(chunk_size=500):
+        day = timezone.localdate(entry.decided_at) if entry.decided_at else entry.check_run.day
+        yield entry.pk, entry.enterprise, kind, day, \
+            f"{entry.check_run.region.name} {entry.check_run.year}", entry.result_note[:300] or str(kind), \
+            entry.check_run.is_demo
+
+
+#: The sources ``collect_records`` derives from.
 DERIVERS = {
     RecordSource.CASE: _derived_cases,
     RecordSource.ACCIDENT: _derived_accidents,
     RecordSource.LISTED_HAZARD: _derived_listings,
+    RecordSource.STANDARDISATION: _derived_spot_checks,
 }
 
 
 @transaction.atomic
 def collect_records(*, day: date | None = None) -> dict[str, int]:
-    """Derive the bad credit records of decided enforcement cases, accidents of an enterprise and
-    major hazards under listed supervision that have none yet (pending, for a regulator to
+    """Derive the bad credit records of decided enforcement cases, accidents of an enterprise,
+    major hazards under listed supervision and failed standardisation spot checks that have none yet (pending, for a regulator to
     confirm). Idempotent and safe to re-run or to run twice at once: a source record gives at most
     one credit record (a unique constraint), even after that record was voided. Answers the counts."""
     day = day or timezone.localdate()

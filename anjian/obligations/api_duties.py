@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -21,10 +21,11 @@ from anjian.core.api import (
     AvailableActionsField,
     HistoryActionMixin,
     ScopedReadOnlyViewSet,
+    ScopedRelatedFieldsMixin,
     ScopedViewSet,
     XlsxRenderer,
 )
-from anjian.core.api_fields import EnumField, ModelSerializer, Serializer, files_field
+from anjian.core.api_fields import ActionPermission, EnumField, ModelSerializer, Serializer, files_field
 from anjian.core.exports import api_export_response
 from anjian.core.filters import StableOrderingFilter
 from anjian.regions.models import Region
@@ -97,7 +98,7 @@ class CommitmentSerializer(_Record):
         return [a.get_absolute_url() for a in attachments_for(obj)]
 
 
-class SpotCheckSerializer(ModelSerializer):
+class SpotCheckSerializer(ScopedRelatedFieldsMixin, ModelSerializer):
     region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
     region_name = serializers.CharField(source="region.name", read_only=True)
     state = EnumField(SpotCheckState, enum_name="SpotCheckStateEnum", read_only=True)
@@ -114,12 +115,6 @@ class SpotCheckSerializer(ModelSerializer):
         read_only_fields = ["share_source", "day", "pool_size", "n", "digest", "replaces", "redraw_reason",
                             "drawn_at", "is_voided", "void_reason", "version"]
         validators: list = []
-
-    def validate_region(self, region):
-        request = self.context.get("request")
-        if request is not None and not Region.objects.for_user(request.user).filter(pk=region.pk).exists():
-            raise serializers.ValidationError(_("This region is outside your jurisdiction."))
-        return region
 
 
 class SpotCheckEntrySerializer(ModelSerializer):
@@ -250,7 +245,8 @@ class CommitmentViewSet(_RegistryViewSet):
         ser = super().get_serializer(*args, **kwargs)
         if self.action == "list":
             # The documents of a list are links of one query each: only the detail carries them.
-            ser.child.fields.pop("documents", None)
+            # (the schema generator asks for the serializer of the list without many=True)
+            getattr(ser, "child", ser).fields.pop("documents", None)
         return ser
 
     def perform_create(self, serializer):
@@ -285,7 +281,8 @@ class SpotCheckViewSet(HistoryActionMixin, ScopedViewSet):
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     ordering_fields = ["id", "year"]
     select_related = ("region", "drawn_by")
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [ActionPermission]
+    action_permissions = {"create": ["obligations.draw_spotcheck"], "redraw": ["obligations.draw_spotcheck"], "close": ["obligations.draw_spotcheck"], "destroy": ["obligations.draw_spotcheck"]}
     http_method_names = ["get", "post", "delete", "head", "options"]
     void_service = staticmethod(services.void_spot_check)
 
@@ -333,7 +330,8 @@ class SpotCheckEntryViewSet(HistoryActionMixin, ScopedReadOnlyViewSet):
     ordering_fields = ["check_run", "order"]
     ordering = ["check_run", "order"]
     select_related = ("enterprise", "standardisation")
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [ActionPermission]
+    action_permissions = {"result": ["obligations.draw_spotcheck"]}
 
     @extend_schema(request=SpotResultSerializer, responses={200: SpotCheckEntrySerializer})
     @action(detail=True, methods=["post"])

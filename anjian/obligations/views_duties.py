@@ -175,7 +175,7 @@ def standardisation_detail(request, pk: int):
     today = timezone.localdate()
     badge, _tone = _grade_badge(std, today)
     # the spot checks are the regulators' working records: read through the user's scope
-    spot = list(SpotCheckEntry.objects.for_user(user).filter(standardisation=std).select_related("check_run")
+    spot = list(scoped_list(user, SpotCheckEntry).filter(standardisation=std).select_related("check_run")
                 .order_by("-check_run__year"))
     panels = [
         (_("The grade"), [

@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from anjian.alerts.models import Warning, WarningRead
+from anjian.core.testing.engines import only_on
 from anjian.portal.testing.factories import UserFactory
 
 BEFORE_THE_MOVE = [("core", "0004_verbose_names"), ("alerts", None)]
@@ -21,6 +22,8 @@ def _migrate(targets):
     return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
 
 
+@only_on("sqlite", "it migrates the whole project back and forth (over a minute); the move's SQL is the ORM's, "
+                  "the same on both engines")
 @pytest.mark.django_db(transaction=True)
 def test_migrating_past_the_move_keeps_the_warnings_and_their_content_types():
     # given a database as it was before the move, holding a warning that a user has read

@@ -28,7 +28,7 @@ VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
 
 SNAKE = re.compile(r"(?<![\w./:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/-])")
 ARROW_CODE = re.compile(r"→\s*[a-z][a-z_]+\b")
-RESEARCH_TAG = re.compile(r"(?<![A-Za-z0-9.])S\d{1,3}(?![\d.])")
+RESEARCH_TAG = re.compile(r"(?<![A-Za-z0-9./])S\d{1,3}(?![\dA-Za-z.])")
 CERTAINTY_TAG = re.compile(r"\[(?:CODE|C2|C|VAR|D|U|UNCONFIRMED)\]")
 ENGLISH_PHRASE = re.compile(r"\b(?:[A-Za-z]+|\d+)\s+[a-z]{3,}\b|\b[A-Z][a-z]+\s+[A-Za-z]{2,}\b")
 

@@ -49,7 +49,7 @@ def sources(world, clock):
 
 def test_collect_derives_each_source_once(world, sources, django_assert_max_num_queries):
     case, ordinary, grave, listing = sources
-    assert services.collect_records() == {"case": 1, "accident": 2, "listed_hazard": 1}
+    assert services.collect_records() == {"case": 1, "accident": 2, "listed_hazard": 1, "standardisation": 0}
     rows = {(r.source_type, r.source_id): r for r in CreditRecord.objects.select_related("kind")}
     assert set(rows) == {("case", case.pk), ("accident", ordinary.pk), ("accident", grave.pk),
                          ("listed_hazard", listing.pk)}
@@ -59,8 +59,8 @@ def test_collect_derives_each_source_once(world, sources, django_assert_max_num_
     assert all(r.state == "pending" and r.region_path == r.enterprise.region_path for r in rows.values())
     assert Event.objects.filter(action="credit_record_collected").count() == 4
     # Re-running writes nothing, in a fixed number of queries.
-    with django_assert_max_num_queries(6):
-        assert services.collect_records() == {"case": 0, "accident": 0, "listed_hazard": 0}
+    with django_assert_max_num_queries(7):  # one per source and the kinds
+        assert services.collect_records() == {"case": 0, "accident": 0, "listed_hazard": 0, "standardisation": 0}
     assert CreditRecord.objects.count() == 4
 
 
@@ -75,4 +75,22 @@ def test_a_voided_derived_record_is_not_derived_again(world, sources):
 def test_new_sources_are_picked_up_on_the_next_run(world, sources):
     services.collect_records()
     decided_case(world, enterprise=world.ent_a_construction)
-    assert services.collect_records() == {"case": 1, "accident": 0, "listed_hazard": 0}
+    assert services.collect_records() == {"case": 1, "accident": 0, "listed_hazard": 0, "standardisation": 0}
+
+
+def test_a_failed_standardisation_spot_check_is_derived_once(world, clock):
+    from anjian.obligations import services as obligations
+    from anjian.obligations.tests.test_duties import _graded_county_a
+
+    regulator = world.users[Role.REGULATOR]
+    _graded_county_a(world, 2)
+    check = obligations.draw_spot_check(actor=regulator, region=world.county_a, year=2026, seed="x", share=100)
+    failed, passed = list(check.entries.order_by("order"))
+    obligations.record_spot_result(failed, actor=regulator, passed=False, note="安全生产责任制未落实")
+    obligations.record_spot_result(passed, actor=regulator, passed=True)
+    assert services.collect_records()["standardisation"] == 1
+    record = CreditRecord.objects.select_related("kind").get(source_type="standardisation")
+    assert (record.source_id, record.enterprise_id, record.kind.code) == (failed.pk, failed.enterprise_id,
+                                                                          "standardisation_failed")
+    assert record.summary == "安全生产责任制未落实" and record.state == "pending"
+    assert services.collect_records()["standardisation"] == 0

@@ -4,6 +4,7 @@ import datetime
 import itertools
 
 import factory
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -118,7 +119,8 @@ class UserFactory(DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     name = factory.Sequence(lambda n: f"用户{n}")
     role = Role.REGULATOR
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    # Hashed before the row is written (one save per user: most tests build eight of them).
+    password = factory.LazyFunction(lambda: make_password(PASSWORD))
 
     @factory.post_generation
     def industries(self, create, extracted, **kwargs):
@@ -128,7 +130,6 @@ class UserFactory(DjangoModelFactory):
     @factory.post_generation
     def role_group(self, create, extracted, **kwargs):
         if create:
-            self.save()
             apply_role_group(self)
 
 

@@ -152,6 +152,7 @@ PAGE_OBJECTS: dict[str, str] = {
     "steering/units/": "steering.Unit",
     "steering/reports/": "steering.MonthlyReport",
     "steering/tours/": "steering.Tour",
+    "steering/campaigns/": "steering.Campaign",
     "steering/findings/": "steering.TourFinding",
     "steering/plans/": "steering.Plan",
     "steering/tasks/": "steering.PlanTask",
@@ -549,6 +550,8 @@ def route_kwargs(route: Route, records: Records, *, missing: bool = False) -> di
             kwargs[key] = ACTION_SLUGS[route.name]
         elif key == "decision":
             kwargs[key] = "confirm"
+        elif key == "part":  # a figure of a campaign: the records behind it
+            kwargs[key] = "in_scope"
         else:  # a child record (extension, flag, rectification): the parent is looked up first
             kwargs[key] = MISSING
     return kwargs

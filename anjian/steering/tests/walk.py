@@ -29,7 +29,9 @@ def records(world, ent) -> dict:
     assignment = task.assignments.get()
     progress = services.report_progress(assignment, actor=office, data={
         "kind": "interim", "year": month.year, "content": "进展"})
-    return {"steering.Unit": unit, "steering.MonthlyReport": report, "steering.Tour": tour,
+    campaign = services.create_campaign(actor=office, committee_region=world.county_a, region=world.county_a, data={
+        "title": f"专项整治（{ent.pk}）", "starts_on": month, "ends_on": month})
+    return {"steering.Campaign": campaign, "steering.Unit": unit, "steering.MonthlyReport": report, "steering.Tour": tour,
             "steering.TourFinding": finding, "steering.Plan": plan, "steering.PlanTask": task,
             "steering.TaskAssignment": assignment, "steering.ProgressReport": progress,
             "steering.Duty": services.create_duty(actor=office, committee_region=world.county_a, data={
