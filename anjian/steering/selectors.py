@@ -286,12 +286,23 @@ def campaign_hazards(campaign) -> QuerySet:
     return Hazard.objects.filter(pk__in=found.values("hazard_id"), is_voided=False)
 
 
+def _hazard_parts(today: datetime.date) -> dict[str, Q]:
+    """The condition of each ``hazards*`` part on the campaign's hazards (the counts and the records
+    read the same one)."""
+    from anjian.hazards.choices import OPEN_STATES, HazardGrade, HazardState
+
+    return {
+        "hazards": Q(),
+        "hazards_open": ~Q(state=HazardState.CLOSED),
+        "hazards_overdue": Q(state__in=OPEN_STATES, deadline__lt=today),
+        "hazards_major": Q(grade=HazardGrade.MAJOR),
+        "hazards_closed": Q(state=HazardState.CLOSED),
+    }
+
+
 def campaign_records(campaign, part: str, today: datetime.date | None = None) -> QuerySet:
     """The records behind one part of ``campaign_progress``: enterprises for ``in_scope``,
     ``inspected`` and ``not_inspected``, hazards for the ``hazards*`` parts."""
-    from anjian.hazards.choices import OPEN_STATES, HazardGrade, HazardState
-
-    today = today or timezone.localdate()
     if part not in CAMPAIGN_PARTS:
         raise ValueError(part)
     enterprises = campaign_enterprises(campaign)
@@ -302,63 +313,37 @@ def campaign_records(campaign, part: str, today: datetime.date | None = None) ->
         return enterprises.filter(pk__in=inspected_ids)
     if part == "not_inspected":
         return enterprises.exclude(pk__in=inspected_ids)
-    hazards = campaign_hazards(campaign)
-    return {
-        "hazards": hazards,
-        "hazards_open": hazards.exclude(state=HazardState.CLOSED),
-        "hazards_overdue": hazards.filter(state__in=OPEN_STATES, deadline__lt=today),
-        "hazards_major": hazards.filter(grade=HazardGrade.MAJOR),
-        "hazards_closed": hazards.filter(state=HazardState.CLOSED),
-    }[part]
+    return campaign_hazards(campaign).filter(_hazard_parts(today or timezone.localdate())[part])
 
 
 def campaign_progress(campaign, today: datetime.date | None = None) -> dict[str, Any]:
     """The campaign's figures now: enterprises in scope and inspected (coverage), the inspections,
     the hazards found and how far their rectification is, and the same per sub-region of the scope
     (for the office's table). A fixed number of grouped queries, whatever the size of the scope."""
-    from anjian.hazards.choices import OPEN_STATES, HazardGrade, HazardState
     from anjian.regions.models import Region
 
-    today = today or timezone.localdate()
+    hazard_parts = _hazard_parts(today or timezone.localdate())
     enterprises = campaign_enterprises(campaign)
     inspections = campaign_inspections(campaign)
-    inspected_ids = inspections.values("enterprise_id")
+    inspected = enterprises.filter(pk__in=inspections.values("enterprise_id"))
     hazards = campaign_hazards(campaign)
-    totals = hazards.aggregate(
-        hazards=Count("pk"),
-        hazards_open=Count("pk", filter=~Q(state=HazardState.CLOSED)),
-        hazards_overdue=Count("pk", filter=Q(state__in=OPEN_STATES, deadline__lt=today)),
-        hazards_major=Count("pk", filter=Q(grade=HazardGrade.MAJOR)),
-        hazards_closed=Count("pk", filter=Q(state=HazardState.CLOSED)),
-    )
-    in_scope = enterprises.count()
-    inspected = enterprises.filter(pk__in=inspected_ids).count()
-    figures = {"in_scope": in_scope, "inspected": inspected, "not_inspected": in_scope - inspected,
+    totals = hazards.aggregate(**{part: Count("pk", filter=q) for part, q in hazard_parts.items()})
+    in_scope, n_inspected = enterprises.count(), inspected.count()
+    figures = {"in_scope": in_scope, "inspected": n_inspected, "not_inspected": in_scope - n_inspected,
                "inspections": inspections.count(), **totals}
-    figures["coverage"] = round(inspected / in_scope, 4) if in_scope else None
+    figures["coverage"] = round(n_inspected / in_scope, 4) if in_scope else None
     figures["rectification"] = round(totals["hazards_closed"] / totals["hazards"], 4) if totals["hazards"] else None
 
     # Per sub-region: the children of the scope region, each counted by its path prefix.
     children = list(Region.objects.filter(parent_id=campaign.region_id).order_by("path").values("pk", "name", "path"))
-    depth = len(children[0]["path"]) if children else 0
     rows = []
     if children:
-        by_child: dict[str, dict[str, int]] = {c["path"]: {"in_scope": 0, "inspected": 0, "hazards": 0,
-                                                            "hazards_open": 0} for c in children}
-        for prefix, n in _by_prefix(enterprises, "region_path", depth):
-            if prefix in by_child:
-                by_child[prefix]["in_scope"] = n
-        for prefix, n in _by_prefix(enterprises.filter(pk__in=inspected_ids), "region_path", depth):
-            if prefix in by_child:
-                by_child[prefix]["inspected"] = n
-        for prefix, n in _by_prefix(hazards, "region_path", depth):
-            if prefix in by_child:
-                by_child[prefix]["hazards"] = n
-        for prefix, n in _by_prefix(hazards.exclude(state=HazardState.CLOSED), "region_path", depth):
-            if prefix in by_child:
-                by_child[prefix]["hazards_open"] = n
+        depth = len(children[0]["path"])
+        columns = {"in_scope": enterprises, "inspected": inspected, "hazards": hazards,
+                   "hazards_open": hazards.filter(hazard_parts["hazards_open"])}
+        counted = {name: dict(_by_prefix(qs, "region_path", depth)) for name, qs in columns.items()}
         for c in children:
-            row = {"region_id": c["pk"], "name": c["name"], **by_child[c["path"]]}
+            row = {"region_id": c["pk"], "name": c["name"], **{name: counted[name].get(c["path"], 0) for name in columns}}
             row["coverage"] = round(row["inspected"] / row["in_scope"], 4) if row["in_scope"] else None
             rows.append(row)
     figures["by_region"] = rows

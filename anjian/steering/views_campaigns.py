@@ -79,9 +79,10 @@ def campaign_detail(request, pk: int):
     user = request.user
     campaign = _campaign(user, pk)
     actions = set(available_steps(CAMPAIGN_MACHINE, policy, user, campaign))
+    figures = selectors.campaign_progress(campaign)
     return render(request, "steering/campaign_detail.html", {
         "campaign": campaign, "actions": actions, "steps": {a: CAMPAIGN_MACHINE[a].label for a in actions},
-        "figures": selectors.campaign_progress(campaign), "parts": _parts(),
+        "figures": figures, "parts": [(part, label, figures[part]) for part, label in _parts().items()],
         "industries": list(campaign.industries.order_by("code")), "tags": list(campaign.tags.all()),
         "close_form": CampaignCloseForm(initial={"version": campaign.version, "summary": campaign.summary}),
         "reopen_form": CampaignReopenForm(initial={"version": campaign.version}),
