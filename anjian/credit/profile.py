@@ -6,11 +6,22 @@ same way."""
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rest_framework import serializers
 
-from anjian.core.dossier import Figure, Item, ProfileSection, SectionContent, list_url, register_section
+from anjian.core.dossier import (
+    Cell,
+    Figure,
+    Item,
+    ListColumn,
+    ProfileSection,
+    SectionContent,
+    list_url,
+    register_column,
+    register_section,
+)
 
 from . import selectors
-from .choices import ListingState, RecordState
+from .choices import CreditGrade, ListingState, RecordState
 from .policy import policy
 
 
@@ -54,3 +65,22 @@ def build(user, enterprise) -> SectionContent:
 
 register_section(ProfileSection(code="credit", title=gettext_lazy("Safety production credit"), order=16,
                                 build=build))
+
+
+# C and D add inspections (poor credit), A opens the green channel: the list shows them so.
+_GRADE_TONES = {CreditGrade.A: "ok", CreditGrade.C: "warn", CreditGrade.D: "risk"}
+
+
+def _grade_cell(pk: int, grade: str | None) -> Cell:
+    if not grade:
+        return Cell("—")
+    return Cell(grade, _records(pk), tone=_GRADE_TONES.get(grade, ""))
+
+
+register_column(ListColumn(
+    code="credit_grade", title=gettext_lazy("Credit grade"), order=30, default=None,
+    values=selectors.credit_grades, cell=_grade_cell,
+    field=lambda: serializers.ChoiceField(
+        choices=CreditGrade.choices, read_only=True, allow_null=True,
+        help_text="the enterprise's safety-production credit grade (A best … D worst), null until computed"),
+))

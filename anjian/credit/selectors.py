@@ -118,6 +118,14 @@ def open_listing(enterprise_id: int) -> Blacklisting | None:
                                         state__in=[ListingState.PROPOSED, ListingState.LISTED]).first())
 
 
+def credit_grades(user, enterprise_ids: Iterable[int]) -> dict[int, str]:
+    """For a page of enterprises (ids read through ``for_user``): each one's credit grade (A–D).
+    Enterprises without a computed credit are absent. One query on the one-to-one key."""
+    rows = (EnterpriseCredit.objects.for_user(user).filter(enterprise_id__in=list(enterprise_ids))
+            .values_list("enterprise_id", "grade"))
+    return dict(rows)
+
+
 def enterprise_summary(user, enterprise) -> dict[str, Any]:
     """One enterprise's credit as ``user`` sees it: four queries (its credit, its recent records,
     their counts, its open listing)."""
