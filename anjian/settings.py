@@ -240,7 +240,10 @@ SPECTACULAR_SETTINGS = {
     # One name per shared choice set (the GB/T 13861 classes appear as `category`, `hazard_factor`, `top`).
     "ENUM_NAME_OVERRIDES": {"HazardFactorEnum": "anjian.standards.choices.HazardFactor",
                             "CertaintyEnum": "anjian.standards.choices.Certainty",
-                            "EnforcementCertaintyEnum": "anjian.enforcement.choices.Certainty"},
+                            "EnforcementCertaintyEnum": "anjian.enforcement.choices.Certainty",
+                            # the office's decisions on a report (steering): two fields may share a set
+                            "CloseOrReturnEnum": [("close", "close"), ("return", "return")],
+                            "AcceptOrReturnEnum": [("accept", "accept"), ("return", "return")]},
     # The error answers of every operation (400/401/403/404/409/429), stated once: core/schema.py.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "anjian.core.schema.add_error_responses"],

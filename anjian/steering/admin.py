@@ -6,7 +6,7 @@ the write path, its checks and events)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Campaign, Duty, MonthlyReport, Plan, ReportingRule, Tour, Unit
+from .models import Campaign, Duty, MonthlyReport, Plan, ReportingRule, Summons, Tour, Unit
 
 
 @admin.register(ReportingRule)
@@ -80,3 +80,11 @@ class CampaignAdmin(ReadOnlyRecordAdmin):
     list_filter = ["state", "is_voided"]
     search_fields = ["number", "title"]
     list_select_related = ["region"]
+
+
+@admin.register(Summons)
+class SummonsAdmin(ReadOnlyRecordAdmin):
+    list_display = ["number", "unit", "ground", "scheduled_on", "report_due", "state", "is_voided"]
+    list_filter = ["state", "ground", "is_voided"]
+    search_fields = ["number"]
+    list_select_related = ["unit"]

@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from anjian.accidents.models import Accident
 from anjian.core.api import (
     EventSerializer,
     HistoryActionMixin,
@@ -48,6 +49,7 @@ from . import selectors, services
 from .choices import (
     CAMPAIGN_MACHINE,
     FINDING_MACHINE,
+    SUMMONS_MACHINE,
     TASK_MACHINE,
     TOUR_MACHINE,
     AssignmentRole,
@@ -61,6 +63,8 @@ from .choices import (
     PlanKind,
     ProgressKind,
     ReportState,
+    SummonsGround,
+    SummonsState,
     TaskState,
     TourState,
     UnitKind,
@@ -73,6 +77,7 @@ from .filters import (
     MonthlyReportFilter,
     PlanFilter,
     ProgressFilter,
+    SummonsFilter,
     TaskFilter,
     TourFilter,
     UnitFilter,
@@ -87,6 +92,7 @@ from .models import (
     PlanTask,
     ProgressReport,
     ReportMeeting,
+    Summons,
     TaskAssignment,
     Tour,
     TourFinding,
@@ -120,6 +126,15 @@ class EventsActionMixin:
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def events(self, request, *args, **kwargs):
         return Response(events_of(self.get_object()))
+
+
+def pop_fixed_keys(instance, data: dict, keys: tuple[tuple[str, str], ...], message: str) -> None:
+    """Take out of an update's ``data`` the keys a record was planned with (its committee, its
+    unit or region): the same value is ignored, another one is a 400 naming the field."""
+    for name, field in keys:
+        value = data.pop(name, None)
+        if value is not None and value.pk != getattr(instance, f"{name}_id"):
+            raise serializers.ValidationError({field: [message]})
 
 
 class SteeringStepSerializer(VersionSerializer):
@@ -494,10 +509,8 @@ class TourViewSet(EventsActionMixin, HistoryActionMixin, ScopedViewSet):
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
-        for name, field in (("committee_region", "committee"), ("unit", "unit")):
-            value = data.pop(name, None)
-            if value is not None and value.pk != getattr(serializer.instance, f"{name}_id"):
-                raise serializers.ValidationError({field: [_("This cannot change after the tour is planned.")]})
+        pop_fixed_keys(serializer.instance, data, (("committee_region", "committee"), ("unit", "unit")),
+                       _("This cannot change after the tour is planned."))
         serializer.instance = services.update_tour(serializer.instance, actor=self.request.user, data=data,
                                                    version=version)
 
@@ -605,6 +618,143 @@ class TourFindingViewSet(EventsActionMixin, HistoryActionMixin, mixins.UpdateMod
         services.void_finding(finding, actor=request.user, reason=ser.validated_data["reason"],
                               version=ser.validated_data.get("version"))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- summons (安全生产约谈) -----------------------------------------------------------------------------
+
+class SummonsSerializer(ScopedRelatedFieldsMixin, AvailableActionsMixin, ModelSerializer):
+    machine = SUMMONS_MACHINE
+    committee = serializers.SlugRelatedField(source="committee_region", slug_field="code",
+                                             queryset=Region.objects.all())
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    ground = EnumField(SummonsGround, enum_name="SteeringSummonsGroundEnum")
+    accident = serializers.PrimaryKeyRelatedField(queryset=Accident.objects.all(), required=False, allow_null=True)
+    accident_number = serializers.CharField(source="accident.number", read_only=True, default=None)
+    state = EnumField(SummonsState, enum_name="SteeringSummonsStateEnum", read_only=True)
+    reported_by = UserNameField()
+    overdue = serializers.BooleanField(read_only=True)
+    files = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Summons
+        fields = ["id", "number", "committee", "unit", "unit_name", "ground", "reason", "accident", "accident_number",
+                  "scheduled_on", "place", "convened_by", "summoned_officials", "attendees", "state", "overdue",
+                  "held_on", "minutes", "measures", "report_due", "report_note", "reported_on", "reported_by",
+                  "office_comment", "closed_on", "circulated_on", "circular_number", "published_on", "publication",
+                  "files", "version", "is_voided", "available_actions"]
+        read_only_fields = ["number", "state", "held_on", "minutes", "measures", "report_due", "report_note",
+                            "reported_on", "office_comment", "closed_on", "circulated_on", "circular_number",
+                            "published_on", "publication", "is_voided"]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_files(self, obj) -> list[dict]:
+        return files_of(obj)
+
+
+class SummonsHoldSerializer(VersionSerializer):
+    held_on = serializers.DateField()
+    minutes = serializers.CharField(max_length=8000)
+    measures = serializers.CharField(max_length=4000)
+    report_due = serializers.DateField()
+    files = files_field("The minutes and documents of the talk (multipart/form-data).")
+
+
+class SummonsVerifySerializer(SteeringStepSerializer):
+    decision = serializers.ChoiceField(choices=["close", "return"])
+    report_due = serializers.DateField(required=False, allow_null=True)
+
+
+class SummonsCirculateSerializer(SteeringStepSerializer):
+    document_number = serializers.CharField(max_length=60)
+    circulated_on = serializers.DateField(required=False, allow_null=True)
+
+
+class SummonsPublishSerializer(VersionSerializer):
+    publication = serializers.CharField(max_length=200)
+    published_on = serializers.DateField(required=False, allow_null=True)
+
+
+SUMMONS_CHANGE = ["steering.change_summons"]
+
+
+class SummonsViewSet(EventsActionMixin, HistoryActionMixin, ScopedViewSet):
+    """约谈: summonses of lower governments and departments by the committee (安委〔2018〕2号). The
+    office plans one (POST), records the talk (…/hold/: minutes, measures, the day the written
+    report is due); the unit reports (…/report/); the office closes it or returns it (…/verify/),
+    circulates a unit that fails (…/circulate/) and records the public disclosure (…/publish/).
+    ``?overdue=true`` lists the summonses whose report is overdue."""
+
+    queryset = Summons.objects.all()
+    serializer_class = SummonsSerializer
+    filterset_class = SummonsFilter
+    ordering_fields = ["id", "scheduled_on", "report_due", "number"]
+    ordering = ["-scheduled_on", "-id"]
+    select_related = ("unit", "committee_region", "accident", "reported_by")
+    permission_classes = [ActionPermission]
+    action_permissions = {"create": ["steering.add_summons"], "update": SUMMONS_CHANGE,
+                          "partial_update": SUMMONS_CHANGE, "hold": SUMMONS_CHANGE, "report": SUMMONS_CHANGE,
+                          "verify": SUMMONS_CHANGE, "circulate": SUMMONS_CHANGE, "publish": SUMMONS_CHANGE,
+                          "destroy": ["steering.delete_summons"], "void": ["steering.delete_summons"]}
+    void_service = staticmethod(services.void_summons)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        committee, unit = data.pop("committee_region"), data.pop("unit")
+        data.pop("version", None)
+        serializer.instance = services.create_summons(actor=self.request.user, committee_region=committee, unit=unit,
+                                                      data=data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        pop_fixed_keys(serializer.instance, data, (("committee_region", "committee"), ("unit", "unit")),
+                       _("This cannot change after the summons is planned."))
+        serializer.instance = services.update_summons(serializer.instance, actor=self.request.user, data=data,
+                                                      version=version)
+
+    def _step(self, request, serializer_class, run):
+        summons = self.get_object()
+        ser = serializer_class(data=request.data)
+        ser.is_valid(raise_exception=True)
+        run(summons, dict(ser.validated_data))
+        fresh = self.get_queryset().get(pk=summons.pk)
+        return Response(SummonsSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=SummonsHoldSerializer, responses=SummonsSerializer)
+    @action(detail=True, methods=["post"])
+    def hold(self, request, pk=None):
+        return self._step(request, SummonsHoldSerializer, lambda s, d: services.hold_summons(
+            s, actor=request.user, held_on=d["held_on"], minutes=d["minutes"], measures=d["measures"],
+            report_due=d["report_due"], files=d.get("files", []), version=d.get("version")))
+
+    @extend_schema(request=RectificationSerializer, responses=SummonsSerializer)
+    @action(detail=True, methods=["post"])
+    def report(self, request, pk=None):
+        return self._step(request, RectificationSerializer, lambda s, d: services.report_summons(
+            s, actor=request.user, note=d["note"], files=d.get("files", []), version=d.get("version")))
+
+    @extend_schema(request=SummonsVerifySerializer, responses=SummonsSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        return self._step(request, SummonsVerifySerializer, lambda s, d: services.verify_summons(
+            s, actor=request.user, accept=d["decision"] == "close", comment=d["comment"],
+            report_due=d.get("report_due"), version=d.get("version")))
+
+    @extend_schema(request=SummonsCirculateSerializer, responses=SummonsSerializer)
+    @action(detail=True, methods=["post"])
+    def circulate(self, request, pk=None):
+        return self._step(request, SummonsCirculateSerializer, lambda s, d: services.circulate_summons(
+            s, actor=request.user, document_number=d["document_number"], on=d.get("circulated_on"),
+            comment=d["comment"], version=d.get("version")))
+
+    @extend_schema(request=SummonsPublishSerializer, responses=SummonsSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self._step(request, SummonsPublishSerializer, lambda s, d: services.publish_summons(
+            s, actor=request.user, publication=d["publication"], on=d.get("published_on"), version=d.get("version")))
 
 
 # --- action plans and their tasks (三年行动, 工作要点) -------------------------------------------------------
@@ -1078,10 +1228,8 @@ class CampaignViewSet(EventsActionMixin, HistoryActionMixin, ScopedViewSet):
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         version = data.get("version")
-        for name, field in (("committee_region", "committee"), ("region", "region")):
-            value = data.pop(name, None)
-            if value is not None and value.pk != getattr(serializer.instance, f"{name}_id"):
-                raise serializers.ValidationError({field: [_("This cannot change after the campaign is planned.")]})
+        pop_fixed_keys(serializer.instance, data, (("committee_region", "committee"), ("region", "region")),
+                       _("This cannot change after the campaign is planned."))
         data, scope = self._split(data)
         serializer.instance = services.update_campaign(serializer.instance, actor=self.request.user, data=data,
                                                        scope=scope, version=version)

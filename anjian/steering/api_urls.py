@@ -10,6 +10,7 @@ from .api import (
     PlanTaskViewSet,
     PlanViewSet,
     ProgressReportViewSet,
+    SummonsViewSet,
     TaskAssignmentViewSet,
     TourFindingViewSet,
     TourViewSet,
@@ -22,6 +23,7 @@ router.register("steering/monthly-reports", MonthlyReportViewSet, basename="stee
 router.register("steering/campaigns", CampaignViewSet, basename="steering-campaign")
 router.register("steering/tours", TourViewSet, basename="steering-tour")
 router.register("steering/tour-findings", TourFindingViewSet, basename="steering-tour-finding")
+router.register("steering/summonses", SummonsViewSet, basename="steering-summons")
 router.register("steering/plans", PlanViewSet, basename="steering-plan")
 router.register("steering/tasks", PlanTaskViewSet, basename="steering-task")
 router.register("steering/task-assignments", TaskAssignmentViewSet, basename="steering-task-assignment")

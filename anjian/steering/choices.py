@@ -295,3 +295,61 @@ CAMPAIGN_MACHINE = StateMachine(
         Step("void", pgettext_lazy("steering", "Void"), right="manage", event="voided"),
     ],
 )
+
+
+# --- summons (安全生产约谈) -----------------------------------------------------------------------------
+# 《安全生产约谈实施办法（试行）》(安委〔2018〕2号, 国务院安委会 2018-02-26): a summons is a talk in
+# which the committee's leaders or office remind and warn the responsible officials of a lower
+# government (or a member department) about safety problems and press them to rectify (art. 2);
+# arts. 4–6 list the grounds (accidents by grade, number and interval; serious or repeated
+# accidents; poor emergency response; failing to carry out decisions); the talk fixes the
+# rectification measures and their time limit and ends with minutes (纪要); the summoned side then
+# reports in writing how the measures were carried out, the summoning side follows up, and one
+# that fails to rectify and has further accidents is circulated (通报) with a copy to the
+# supervisory organ above it; the summons is disclosed to the public. The time limit is set in
+# each summons's minutes, not by a fixed national number: local measures differ (five working
+# days in some cities), so the office enters it.
+
+class SummonsGround(models.TextChoices):
+    """Why a unit is summoned (the grounds of arts. 4–6, summarised; "other" for a local rule)."""
+
+    MAJOR_ACCIDENT = "major_accident", _("A larger or more serious accident")
+    REPEATED_ACCIDENTS = "repeated_accidents", _("Several accidents within a short period")
+    RISING_ACCIDENTS = "rising_accidents", _("Accidents or deaths rising markedly")
+    SERIOUS_NATURE = "serious_nature", _("An accident of a serious nature or bad social impact")
+    POOR_RESPONSE = "poor_response", _("Poor emergency response that made an accident worse")
+    HAZARDS_NOT_RECTIFIED = "hazards_not_rectified", _("Major hazards or listed supervision not rectified")
+    DECISIONS_NOT_CARRIED_OUT = "decisions_not_carried_out", _("Decisions and duties on work safety not carried out")
+    OTHER = "other", pgettext_lazy("summons ground", "Other")
+
+
+class SummonsState(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("summons", "Planned")
+    HELD = "held", _("Held, rectifying")
+    REPORTED = "reported", pgettext_lazy("summons", "Rectification reported")
+    CLOSED = "closed", pgettext_lazy("summons", "Closed")
+
+
+SUMMONS_MACHINE = StateMachine(
+    model="steering.Summons",
+    states=SummonsState,
+    steps=[
+        Step("edit", pgettext_lazy("summons", "Edit the summons"), sources=(SummonsState.PLANNED, SummonsState.HELD),
+             right="manage", event="updated"),
+        Step("hold", _("Record the talk and its minutes"), sources=(SummonsState.PLANNED,), target=SummonsState.HELD,
+             right="manage", event=events.SUMMONS_HELD),
+        Step("report", _("Report the rectification in writing"), sources=(SummonsState.HELD,),
+             target=SummonsState.REPORTED, right="file", event=events.SUMMONS_REPORTED),
+        Step("close", pgettext_lazy("summons", "Accept and close"), sources=(SummonsState.REPORTED,),
+             target=SummonsState.CLOSED, right="manage", event=events.SUMMONS_CLOSED),
+        Step("return", pgettext_lazy("summons", "Return: not rectified"), sources=(SummonsState.REPORTED,),
+             target=SummonsState.HELD, right="manage", event=events.SUMMONS_RETURNED),
+        # 通报: circulating a unit that failed to rectify (or had further accidents) does not end the follow-up.
+        Step("circulate", _("Circulate the unit (通报)"), sources=(SummonsState.HELD, SummonsState.REPORTED),
+             right="manage", event=events.SUMMONS_CIRCULATED),
+        Step("publish", _("Record the public disclosure"),
+             sources=(SummonsState.HELD, SummonsState.REPORTED, SummonsState.CLOSED), right="manage",
+             event=events.SUMMONS_PUBLISHED),
+        Step("void", pgettext_lazy("steering", "Void"), right="manage", event="voided"),
+    ],
+)

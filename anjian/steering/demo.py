@@ -331,6 +331,37 @@ def _campaigns(city: Region, office, units: list[Unit], today: datetime.date) ->
     return made
 
 
+def _summonses(city: Region, office, units: list[Unit], today: datetime.date) -> int:
+    """Two summonses of counties: one closed after the county reported its rectification, one held
+    three weeks ago whose written report is overdue (a warning), and it was circulated."""
+    counties = [u for u in units if u.kind == "lower_government"]
+    if not counties:
+        return 0
+    closed = services.create_summons(actor=office, committee_region=city, unit=counties[0], data={
+        "ground": "repeated_accidents", "reason": "半年内发生两起较大生产安全事故，暴露出属地监管责任落实不到位。（演示）",
+        "scheduled_on": today - datetime.timedelta(days=90), "place": "市政府第三会议室", "convened_by": "市安委会副主任",
+        "summoned_officials": f"{counties[0].name}区长、分管副区长", "attendees": "市应急管理局、市住房和城乡建设局",
+        "is_demo": True})
+    closed = services.hold_summons(closed, actor=office, held_on=today - datetime.timedelta(days=90),
+                                   minutes="约谈方通报事故情况，被约谈方作检讨发言并提出整改措施。（演示）",
+                                   measures="开展为期一个月的建筑施工安全专项整治；落实领导干部包保责任。",
+                                   report_due=today - datetime.timedelta(days=75))
+    closed = services.report_summons(closed, actor=office, note="专项整治已完成，检查项目42个，整改隐患136项。（演示）")
+    closed = services.verify_summons(closed, actor=office, accept=True, comment="整改措施落实到位。")
+    services.publish_summons(closed, actor=office, publication="示范市人民政府门户网站（演示）",
+                             on=today - datetime.timedelta(days=85))
+    late = services.create_summons(actor=office, committee_region=city, unit=counties[1 % len(counties)], data={
+        "ground": "hazards_not_rectified", "reason": "市级挂牌督办的重大事故隐患逾期未完成整改。（演示）",
+        "scheduled_on": today - datetime.timedelta(days=21), "convened_by": "市安委办主任",
+        "summoned_officials": f"{counties[1 % len(counties)].name}分管副区长", "is_demo": True})
+    late = services.hold_summons(late, actor=office, held_on=today - datetime.timedelta(days=21),
+                                 minutes="被约谈方说明隐患整改滞后原因，明确整改时限。（演示）",
+                                 measures="十日内完成挂牌隐患整改并书面报告。", report_due=today - datetime.timedelta(days=11))
+    services.circulate_summons(late, actor=office, document_number="示安委办〔演示〕1号",
+                               on=today - datetime.timedelta(days=5))
+    return 2
+
+
 @transaction.atomic
 def build_demo(seed: int = 0) -> dict:
     """The city committee's demo units and the year's monthly reports; answers counts made."""
@@ -348,5 +379,6 @@ def build_demo(seed: int = 0) -> dict:
     plans = _plans(city, office, units, rng, today)
     duties = _duties(city, office, units)
     campaigns = _campaigns(city, office, units, today)
-    return {"steering_units": len(units), "monthly_reports": reports, **tours, **plans, "duties": duties,
+    summonses = _summonses(city, office, units, today)
+    return {"summonses": summonses, "steering_units": len(units), "monthly_reports": reports, **tours, **plans, "duties": duties,
             "campaigns": campaigns}

@@ -40,6 +40,13 @@ PROGRESS_REPORTED = "progress_reported"
 CAMPAIGN_LAUNCHED = "campaign_launched"
 CAMPAIGN_CLOSED = "campaign_closed"
 CAMPAIGN_REOPENED = "campaign_reopened"
+# Summons (安全生产约谈).
+SUMMONS_HELD = "summons_held"
+SUMMONS_REPORTED = "summons_reported"
+SUMMONS_CLOSED = "summons_closed"
+SUMMONS_RETURNED = "summons_returned"
+SUMMONS_CIRCULATED = "summons_circulated"
+SUMMONS_PUBLISHED = "summons_published"
 # Duty lists.
 DUTIES_IMPORTED = "duties_imported"  # on the importing user: one event per file
 
@@ -71,4 +78,10 @@ EVENT_LABELS = {
     CAMPAIGN_LAUNCHED: _("Campaign launched"),
     CAMPAIGN_CLOSED: _("Campaign closed"),
     CAMPAIGN_REOPENED: _("Campaign reopened"),
+    SUMMONS_HELD: _("Summons held, minutes recorded"),
+    SUMMONS_REPORTED: _("Rectification after the summons reported"),
+    SUMMONS_CLOSED: _("Summons closed"),
+    SUMMONS_RETURNED: _("Summons rectification returned"),
+    SUMMONS_CIRCULATED: _("Unit circulated (通报)"),
+    SUMMONS_PUBLISHED: _("Summons disclosed to the public"),
 }

@@ -22,6 +22,8 @@ from .choices import (
     PlanKind,
     ProgressKind,
     ReportState,
+    SummonsGround,
+    SummonsState,
     TaskState,
     TourState,
     UnitKind,
@@ -33,6 +35,7 @@ from .models import (
     Plan,
     PlanTask,
     ProgressReport,
+    Summons,
     TaskAssignment,
     Tour,
     TourFinding,
@@ -92,6 +95,29 @@ class TourFilter(CommitteeFilter):
     def filter_q(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value)) if value else queryset
+
+
+class SummonsFilter(CommitteeFilter):
+    unit = django_filters.NumberFilter(field_name="unit_id", label=_("Summoned unit"))
+    state = django_filters.MultipleChoiceFilter(choices=SummonsState.choices, distinct=False,
+                                                label=pgettext_lazy("summons", "State"))
+    ground = django_filters.ChoiceFilter(choices=SummonsGround.choices, label=_("Ground"))
+    year = django_filters.NumberFilter(field_name="scheduled_on__year", label=pgettext_lazy("steering", "Year"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue",
+                                           label=_("Overdue (no written report after the due day)"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Search (number, unit)"))
+
+    class Meta:
+        model = Summons
+        fields: list[str] = []
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(state=SummonsState.HELD, report_due__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(number__icontains=value) | Q(unit__name__icontains=value)) if value else queryset
 
 
 class FindingFilter(CommitteeFilter):

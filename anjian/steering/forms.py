@@ -24,6 +24,8 @@ from .choices import (
     LeaderRole,
     PlanKind,
     ReportState,
+    SummonsGround,
+    SummonsState,
     TaskState,
     TourState,
     UnitKind,
@@ -35,6 +37,7 @@ from .filters import (
     FindingFilter,
     MonthlyReportFilter,
     PlanFilter,
+    SummonsFilter,
     TaskFilter,
     TourFilter,
     UnitFilter,
@@ -49,6 +52,7 @@ from .models import (
     PlanTask,
     ProgressReport,
     ReportMeeting,
+    Summons,
     Tour,
     TourFinding,
     Unit,
@@ -291,8 +295,11 @@ class TourForm(ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k not in ("committee", "unit")}
 
 
-class HazardNumberField(forms.CharField):
-    """A hazard of the ledger named by its number (YH…), in the user's jurisdiction."""
+class RecordNumberField(forms.CharField):
+    """A record named by its number (a hazard's YH…, an accident's), in the user's jurisdiction."""
+
+    model_path = ""
+    not_found = ""
 
     def __init__(self, user, **kwargs):
         self.user = user
@@ -301,15 +308,20 @@ class HazardNumberField(forms.CharField):
         super().__init__(**kwargs)
 
     def clean(self, value):
-        from anjian.hazards.models import Hazard
+        from django.apps import apps
 
         number = (super().clean(value) or "").strip().upper()
         if not number:
             return None
-        hazard = Hazard.objects.for_user(self.user).filter(number=number).first()
-        if hazard is None:
-            raise forms.ValidationError(_("No hazard with this number in your jurisdiction."))
-        return hazard
+        record = apps.get_model(self.model_path).objects.for_user(self.user).filter(number=number).first()
+        if record is None:
+            raise forms.ValidationError(self.not_found)
+        return record
+
+
+class HazardNumberField(RecordNumberField):
+    model_path = "hazards.Hazard"
+    not_found = _("No hazard with this number in your jurisdiction.")
 
 
 class FindingForm(ModelForm):
@@ -351,6 +363,80 @@ class VerifyForm(StepForm):
 class FeedbackForm(StepForm):
     feedback_on = forms.DateField(label=_("Feedback given on"), required=False, widget=DateInput())
     comment = forms.CharField(label=_("Comment"), required=False, max_length=1000)
+
+
+# --- summons (安全生产约谈) -------------------------------------------------------------------------------
+
+class SummonsListFilter(FilterBarMixin, SummonsFilter):
+    def _shape(self, form) -> None:
+        fields = form.fields
+        fields["q"].widget = forms.TextInput(attrs={"type": "search", "placeholder": _("Number or unit")})
+        fields["region"] = RegionCodeField(self.user, label=pgettext_lazy("steering", "Region"))
+        fields["state"] = forms.ChoiceField(label=fields["state"].label, required=False,
+                                            choices=[("", _("All states")), *SummonsState.choices])
+        fields["ground"] = forms.ChoiceField(label=fields["ground"].label, required=False,
+                                             choices=[("", _("All grounds")), *SummonsGround.choices])
+        fields["overdue"] = forms.ChoiceField(label=_("Report overdue"), required=False, choices=YES_NO)
+        for name in ("unit", "year", "committee"):
+            fields[name].widget = forms.HiddenInput()
+        form.fields = {n: fields[n] for n in ("q", "region", "state", "ground", "overdue", "unit", "year",
+                                               "committee")}
+
+
+class AccidentNumberField(RecordNumberField):
+    model_path = "accidents.Accident"
+    not_found = _("No accident with this number in your jurisdiction.")
+
+
+class SummonsForm(ModelForm):
+    wide_fields = ("reason",)
+
+    class Meta:
+        model = Summons
+        fields = ["ground", "reason", "scheduled_on", "place", "convened_by", "summoned_officials", "attendees"]
+        widgets = {"scheduled_on": DateInput(), "reason": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ground"].choices = [("", "—"), *SummonsGround.choices]
+        self.fields["accident"] = AccidentNumberField(
+            user, label=_("Accident concerned (number)"), help_text=_("Optional: the accident the summons is about."),
+            initial=self.instance.accident.number if self.instance.accident_id else "")
+        if self.instance.pk is None:
+            self.fields["committee"] = CommitteeField(user)
+            self.fields["unit"] = UnitChoiceField(user, kinds=(UnitKind.LOWER_GOVERNMENT, UnitKind.DEPARTMENT),
+                                                  label=_("Summoned unit"))
+            self.order_fields(["committee", "unit"])
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("committee", "unit")}
+
+
+class SummonsHoldForm(StepForm):
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    minutes = forms.CharField(label=pgettext_lazy("summons", "Minutes"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4}))
+    measures = forms.CharField(label=_("Rectification measures required"), max_length=4000,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+    report_due = forms.DateField(label=_("Written report due"), widget=DateInput(),
+                                 help_text=_("The time limit the talk set for the unit's written report."))
+    files = MultipleFileField(label=_("Minutes and documents"), required=False)
+
+
+class SummonsVerifyForm(VerifyForm):
+    report_due = forms.DateField(label=_("New due day for the report"), required=False, widget=DateInput(),
+                                 help_text=_("When returned: the day the next written report is due."))
+
+
+class CirculateForm(StepForm):
+    document_number = forms.CharField(label=_("Circular's document number"), max_length=60)
+    circulated_on = forms.DateField(label=_("Circulated on"), required=False, widget=DateInput())
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=1000)
+
+
+class PublishForm(StepForm):
+    publication = forms.CharField(label=_("Where it was disclosed"), max_length=200,
+                                  help_text=_("E.g. the government's website, with the date of the notice."))
+    published_on = forms.DateField(label=_("Disclosed on"), required=False, widget=DateInput())
 
 
 # --- action plans and tasks -------------------------------------------------------------------------------

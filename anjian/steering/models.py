@@ -33,6 +33,8 @@ from .choices import (
     ProgressKind,
     ReportState,
     RuleCode,
+    SummonsGround,
+    SummonsState,
     TaskState,
     TourState,
     UnitKind,
@@ -632,3 +634,72 @@ class Campaign(CommitteeRecord):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+# --- summons (安全生产约谈) -----------------------------------------------------------------------------
+
+class Summons(CommitteeRecord):
+    """A summons (安全生产约谈) of a lower government or a department by the committee: the grounds
+    (an accident, listed hazards not rectified…), the talk with its minutes and the rectification
+    measures with their time limit, the unit's written report on them, the office's follow-up, a
+    circular (通报) when the unit fails, and the public disclosure (安委〔2018〕2号; see
+    ``choices.SummonsGround``)."""
+
+    number = models.CharField(pgettext_lazy("summons", "number"), max_length=32, unique=True, editable=False)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="summonses", verbose_name=_("summoned unit"))
+    ground = models.CharField(_("ground"), max_length=32, choices=SummonsGround.choices)
+    reason = models.TextField(_("the problems raised"), max_length=4000,
+                              help_text=_("What the unit is summoned about: the accidents, hazards or failures, "
+                                          "with their facts."))
+    accident = models.ForeignKey("accidents.Accident", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("accident concerned"))
+    scheduled_on = models.DateField(_("date of the talk"))
+    place = models.CharField(pgettext_lazy("summons", "place"), max_length=200, blank=True)
+    convened_by = models.CharField(_("held by"), max_length=100,
+                                   help_text=_("Who holds the talk, e.g. the committee's deputy director."))
+    summoned_officials = models.CharField(_("officials summoned"), max_length=300,
+                                          help_text=_("The unit's principal or responsible officials, by name and post."))
+    attendees = models.CharField(_("also attending"), max_length=300, blank=True,
+                                 help_text=_("Departments, experts, the press or the public invited."))
+    held_on = models.DateField(_("held on"), null=True, blank=True, editable=False)
+    minutes = models.TextField(_("minutes"), max_length=8000, blank=True, editable=False)
+    measures = models.TextField(_("rectification measures required"), max_length=4000, blank=True, editable=False)
+    report_due = models.DateField(_("written report due"), null=True, blank=True, editable=False)
+    report_note = models.TextField(_("rectification reported"), max_length=4000, blank=True, editable=False)
+    reported_on = models.DateField(pgettext_lazy("summons", "reported on"), null=True, blank=True, editable=False)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", editable=False,
+                                    verbose_name=pgettext_lazy("summons", "reported by"))
+    office_comment = models.TextField(_("office's comment"), max_length=2000, blank=True, editable=False)
+    closed_on = models.DateField(pgettext_lazy("summons", "closed on"), null=True, blank=True, editable=False)
+    circulated_on = models.DateField(_("circulated on"), null=True, blank=True, editable=False)
+    circular_number = models.CharField(_("circular's document number"), max_length=60, blank=True, editable=False)
+    published_on = models.DateField(_("disclosed to the public on"), null=True, blank=True, editable=False)
+    publication = models.CharField(_("where it was disclosed"), max_length=200, blank=True, editable=False)
+    state = models.CharField(pgettext_lazy("summons", "state"), max_length=16, choices=SummonsState.choices,
+                             default=SummonsState.PLANNED, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["region_path", "updated_at", "version"])
+
+    class Meta:
+        verbose_name = _("summons")
+        verbose_name_plural = _("summonses")
+        ordering = ["-scheduled_on", "-id"]
+        indexes = [
+            models.Index(fields=["region_path", "is_voided", "id"], name="st_summons_path_idx"),
+            # the overdue report warning and the follow-up figures
+            models.Index(fields=["state", "report_due"], name="st_summons_state_due_idx"),
+            models.Index(fields=["unit", "scheduled_on"], name="st_summons_unit_idx"),
+            models.Index(fields=["scheduled_on", "region_path"], name="st_summons_date_path_idx"),
+            models.Index(fields=["ground", "region_path"], name="st_summons_ground_path_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.unit.name}"
+
+    @property
+    def overdue(self) -> bool:
+        from django.utils import timezone
+
+        return (self.state == SummonsState.HELD and self.report_due is not None
+                and self.report_due < timezone.localdate())

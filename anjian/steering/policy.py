@@ -67,7 +67,7 @@ class SteeringPolicy(Policy):
     aliases = {
         # units
         "create_unit": "manage", "update_unit": "manage",
-        "create_tour": "manage",
+        "create_tour": "manage", "create_summons": "manage",
         "create_campaign": "manage",
         "create_plan": "manage", "update_plan": "manage", "create_task": "manage",
         "create_duty": "manage", "update_duty": "manage", "import_duties": "manage",

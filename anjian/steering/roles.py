@@ -12,6 +12,7 @@ FILING = [
     "steering.change_monthlyreport",
     "steering.change_tourfinding",  # a toured unit reports its rectifications
     "steering.add_progressreport",  # a unit reports progress on its part of a task
+    "steering.change_summons",  # a summoned unit reports its rectification
 ]
 OFFICE = [
     "steering.add_unit", "steering.change_unit", "steering.delete_unit",
@@ -23,6 +24,7 @@ OFFICE = [
     "steering.delete_progressreport",
     "steering.add_duty", "steering.change_duty", "steering.delete_duty",
     "steering.add_campaign", "steering.change_campaign", "steering.delete_campaign",
+    "steering.add_summons", "steering.delete_summons",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -13,6 +13,9 @@
 - ``steering_rectification_overdue``: a rectification a tour required (巡查督导反馈问题) still not
   reported done after its deadline, once the office gave the tour's feedback. It closes when the
   unit reports it (a return by the office reopens it).
+- ``steering_summons_report_overdue``: a summoned unit (安全生产约谈) that has not reported in
+  writing how it carried out the measures by the day the talk set. It closes when the unit
+  reports (a return by the office, with a new due day, reopens it).
 
 Each warning copies the record's region path, so the unit's own people and every office above
 it see it; it is addressed to the committee office and to the regulator side (a county's
@@ -34,8 +37,17 @@ from anjian.alerts.models import Warning
 from anjian.core.filters import day_start
 from anjian.orgs.choices import Role
 
-from .choices import AssignmentRole, FindingState, ProgressKind, ReportState, RuleCode, TaskState, TourState
-from .models import MonthlyReport, ProgressReport, TaskAssignment, TourFinding
+from .choices import (
+    AssignmentRole,
+    FindingState,
+    ProgressKind,
+    ReportState,
+    RuleCode,
+    SummonsState,
+    TaskState,
+    TourState,
+)
+from .models import MonthlyReport, ProgressReport, Summons, TaskAssignment, TourFinding
 
 OFFICE = frozenset({Role.COMMITTEE_OFFICE})
 #: Scope columns of the steering records: a region path and (for an enterprise unit) the
@@ -84,6 +96,27 @@ register(WarningRule(
     scope=SCOPE,
     url_name="steering:finding_detail",
     description=_("The toured unit reports each rectification the tour's feedback required by its deadline."),
+))
+
+
+def summons_reports_overdue(now) -> QuerySet:
+    """Summonses held whose written report is past the day the talk set."""
+    return Summons.objects.filter(past_due(now, "report_due"), is_voided=False, state=SummonsState.HELD)
+
+
+register(WarningRule(
+    code="steering_summons_report_overdue",
+    title=_("Report after a summons overdue"),
+    level=Warning.Level.WARNING,
+    message=_("%(unit)s has not reported in writing on the measures required by summons %(number)s (due %(due)s)."),
+    roles=OFFICE | REGULATORS,
+    model=Summons,
+    matches=summons_reports_overdue,
+    params={"unit": "unit__name", "number": "number", "due": Cast("report_due", output_field=CharField())},
+    scope=SCOPE,
+    url_name="steering:summons_detail",
+    description=_("A summoned unit reports in writing how it carried out the measures by the day the talk set "
+                  "(安委〔2018〕2号)."),
 ))
 
 

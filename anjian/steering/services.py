@@ -27,6 +27,7 @@ from .choices import (
     CAMPAIGN_MACHINE,
     FINDING_MACHINE,
     REPORT_MACHINE,
+    SUMMONS_MACHINE,
     TASK_MACHINE,
     TOUR_MACHINE,
     AssignmentRole,
@@ -48,6 +49,7 @@ from .models import (
     ProgressReport,
     ReportingRule,
     ReportMeeting,
+    Summons,
     TaskAssignment,
     Tour,
     TourFinding,
@@ -563,6 +565,146 @@ def void_finding(finding: TourFinding, *, actor, reason: str, version: int | Non
     """Void a finding recorded by mistake."""
     return void(finding, actor=actor, policy=policy, reason=reason, expected_version=version,
                 machine=FINDING_MACHINE)
+
+
+# --- summons (安全生产约谈) -----------------------------------------------------------------------------
+
+SUMMONS_FIELDS = ("ground", "reason", "accident", "scheduled_on", "place", "convened_by", "summoned_officials",
+                  "attendees")
+
+
+def _check_summons(actor, summons: Summons) -> None:
+    """The accident a summons names lies in the summoned unit's area and in the actor's view."""
+    accident = summons.accident
+    if accident is None:
+        return
+    from anjian.accidents.models import Accident
+
+    visible = Accident.objects.for_user(actor).filter(pk=accident.pk).exists()
+    if not visible or not (accident.region_path or "").startswith(summons.region_path):
+        raise ValidationError({"accident": _("Choose an accident of the summoned unit's area in your jurisdiction.")})
+
+
+def create_summons(*, actor, committee_region: Region, unit: Unit, data: Mapping[str, Any]) -> Summons:
+    """Plan a summons of a lower government or a department of the committee (安全生产约谈)."""
+    _check_fields(data, (*SUMMONS_FIELDS, "is_demo"))
+    summons = Summons(committee_region=committee_region, unit=unit, created_by=_user(actor), **data)
+    policy.require(actor, "create_summons", summons, _("Only the committee office summons a unit."))
+    _same_committee(unit, committee_region)
+    if unit.kind not in TOURED_KINDS:
+        raise ValidationError({"unit": _("A summons is addressed to a lower government or a department.")})
+    summons.region_path, summons.enterprise_id = unit.region_path, unit.enterprise_id
+    _check_summons(actor, summons)
+    summons.number = f"TMP{timezone.now().timestamp():.6f}"[:32]
+
+    def prepare(new: Summons) -> None:
+        new.number = _number("YT", new)
+        Summons.objects.filter(pk=new.pk).update(number=new.number)
+
+    return create(summons, actor=actor, policy=None, prepare=prepare)
+
+
+def update_summons(summons: Summons, *, actor, data: Mapping[str, Any], version: int | None = None) -> Summons:
+    """Correct a summons's details (before it is closed)."""
+    edit = _edit(SUMMONS_FIELDS, data)
+
+    def change(locked: Summons):
+        changed = edit(locked)
+        _check_summons(actor, locked)
+        return changed
+
+    return perform_step(summons, "edit", actor=actor, policy=policy, machine=SUMMONS_MACHINE, change=change,
+                        expected_version=version) or summons
+
+
+def _text(value: str | None, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+def hold_summons(summons: Summons, *, actor, held_on: datetime.date, minutes: str, measures: str,
+                 report_due: datetime.date, files=(), version: int | None = None) -> Summons:
+    """Record the talk: when it was held, its minutes (纪要), the rectification measures it fixed
+    and the day the unit's written report on them is due (the time limit set in the talk)."""
+    minutes = _text(minutes, "minutes", _("Record the minutes of the talk."))
+    measures = _text(measures, "measures", _("Say which rectification measures the talk required."))
+
+    def change(locked: Summons) -> None:
+        if held_on > timezone.localdate():
+            raise ValidationError({"held_on": _("A talk cannot be recorded before it is held.")})
+        if report_due < held_on:
+            raise ValidationError({"report_due": _("The report cannot be due before the talk.")})
+        locked.held_on, locked.minutes, locked.measures, locked.report_due = held_on, minutes, measures, report_due
+
+    return perform_step(summons, "hold", actor=actor, policy=policy, machine=SUMMONS_MACHINE, change=change,
+                        expected_version=version, files=files) or summons
+
+
+def report_summons(summons: Summons, *, actor, note: str, files=(), version: int | None = None) -> Summons:
+    """The summoned unit reports in writing how it carried out the measures, with its evidence."""
+    note = _text(note, "note", _("Say what was done."))
+
+    def change(locked: Summons) -> None:
+        locked.report_note, locked.reported_on, locked.reported_by = note, timezone.localdate(), _user(actor)
+
+    return perform_step(summons, "report", actor=actor, policy=policy, machine=SUMMONS_MACHINE, change=change,
+                        expected_version=version, comment=note, files=files) or summons
+
+
+def verify_summons(summons: Summons, *, actor, accept: bool, comment: str = "", report_due: datetime.date | None = None,
+                   version: int | None = None) -> Summons:
+    """The office follows up the report: closes the summons, or returns it with what is still not
+    rectified and, if it likes, a new day for the next report."""
+    comment = (comment or "").strip()
+
+    def change(locked: Summons) -> None:
+        if not accept and not comment:
+            raise ValidationError({"comment": _("Say what is still not rectified.")})
+        locked.office_comment = comment
+        if accept:
+            locked.closed_on = timezone.localdate()
+        elif report_due is not None:
+            if report_due < timezone.localdate():
+                raise ValidationError({"report_due": _("The new due day cannot be in the past.")})
+            locked.report_due = report_due
+
+    return perform_step(summons, "close" if accept else "return", actor=actor, policy=policy,
+                        machine=SUMMONS_MACHINE, change=change, expected_version=version, comment=comment) or summons
+
+
+def circulate_summons(summons: Summons, *, actor, document_number: str, on: datetime.date | None = None,
+                      comment: str = "", version: int | None = None) -> Summons:
+    """Circulate (通报) a unit that did not carry out the measures or had further accidents; the
+    follow-up of the summons goes on."""
+    document_number = _text(document_number, "document_number", _("Give the circular's document number."))
+
+    def change(locked: Summons) -> None:
+        locked.circular_number, locked.circulated_on = document_number, on or timezone.localdate()
+
+    return perform_step(summons, "circulate", actor=actor, policy=policy, machine=SUMMONS_MACHINE, change=change,
+                        expected_version=version, comment=comment) or summons
+
+
+def publish_summons(summons: Summons, *, actor, publication: str, on: datetime.date | None = None,
+                    version: int | None = None) -> Summons:
+    """Record where and when the summons was disclosed to the public (政务公开)."""
+    publication = _text(publication, "publication", _("Say where it was disclosed."))
+
+    def change(locked: Summons) -> None:
+        locked.publication, locked.published_on = publication, on or timezone.localdate()
+        if locked.held_on and locked.published_on < locked.held_on:
+            raise ValidationError({"published_on": _("It cannot be disclosed before the talk.")})
+
+    return perform_step(summons, "publish", actor=actor, policy=policy, machine=SUMMONS_MACHINE, change=change,
+                        expected_version=version) or summons
+
+
+def void_summons(summons: Summons, *, actor, reason: str, version: int | None = None) -> Summons:
+    """Void a summons entered by mistake."""
+    return void(summons, actor=actor, policy=policy, reason=reason, expected_version=version,
+                machine=SUMMONS_MACHINE)
 
 
 # --- action plans and their tasks (三年行动, 工作要点) ------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_campaigns, views_duties, views_plans, views_tours
+from . import views, views_campaigns, views_duties, views_plans, views_summons, views_tours
 
 app_name = "steering"
 urlpatterns = [
@@ -40,6 +40,16 @@ urlpatterns = [
     path("tours/<int:pk>/feedback/", views_tours.tour_feedback, name="tour_feedback"),
     path("tours/<int:pk>/complete/", views_tours.tour_complete, name="tour_complete"),
     path("tours/<int:pk>/void/", views_tours.tour_void, name="tour_void"),
+    path("summons/", views_summons.summons_list, name="summonses"),
+    path("summons/new/", views_summons.summons_create, name="summons_create"),
+    path("summons/<int:pk>/", views_summons.summons_detail, name="summons_detail"),
+    path("summons/<int:pk>/edit/", views_summons.summons_edit, name="summons_edit"),
+    path("summons/<int:pk>/hold/", views_summons.summons_hold, name="summons_hold"),
+    path("summons/<int:pk>/report/", views_summons.summons_report, name="summons_report"),
+    path("summons/<int:pk>/verify/", views_summons.summons_verify, name="summons_verify"),
+    path("summons/<int:pk>/circulate/", views_summons.summons_circulate, name="summons_circulate"),
+    path("summons/<int:pk>/publish/", views_summons.summons_publish, name="summons_publish"),
+    path("summons/<int:pk>/void/", views_summons.summons_void, name="summons_void"),
     path("findings/", views_tours.finding_list, name="findings"),
     path("findings/<int:pk>/", views_tours.finding_detail, name="finding_detail"),
     path("findings/<int:pk>/edit/", views_tours.finding_edit, name="finding_edit"),

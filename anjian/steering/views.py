@@ -18,7 +18,15 @@ from anjian.core.pages import scoped_list, scoped_object_or_404
 from anjian.core.services import ConflictError, attachments_for
 
 from . import events, services
-from .choices import REPORT_MACHINE, CampaignState, FindingState, ReportState, TaskState, TourState
+from .choices import (
+    REPORT_MACHINE,
+    CampaignState,
+    FindingState,
+    ReportState,
+    SummonsState,
+    TaskState,
+    TourState,
+)
 from .forms import (
     CheckForm,
     MeetingForm,
@@ -36,6 +44,7 @@ from .models import (
     LeaderCheck,
     MonthlyReport,
     ReportMeeting,
+    Summons,
     TaskAssignment,
     Tour,
     TourFinding,
@@ -90,6 +99,10 @@ def home(request):
     campaigns = scoped_list(user, Campaign).aggregate(
         running=Count("pk", filter=Q(state=CampaignState.RUNNING)),
         planned=Count("pk", filter=Q(state=CampaignState.PLANNED)))
+    summonses = scoped_list(user, Summons).aggregate(
+        open=Count("pk", filter=Q(state__in=[SummonsState.PLANNED, SummonsState.HELD, SummonsState.REPORTED])),
+        overdue=Count("pk", filter=Q(state=SummonsState.HELD, report_due__lt=today)),
+        to_verify=Count("pk", filter=Q(state=SummonsState.REPORTED)))
     sections = [
         {"title": _("Special campaigns"), "url": reverse("steering:campaigns"),
          "figures": [(campaigns["running"], _("campaigns under way")), (campaigns["planned"], _("planned"))]},
@@ -97,6 +110,10 @@ def home(request):
          "figures": [(tours, _("tours under way")), (findings["open"], _("rectifications open")),
                      (findings["overdue"], _("overdue")), (findings["to_verify"], _("to verify"))],
          "link": (reverse("steering:findings") + "?overdue=true", _("Overdue rectifications"))},
+        {"title": _("Summonses"), "url": reverse("steering:summonses"),
+         "figures": [(summonses["open"], _("summonses under way")), (summonses["overdue"], _("reports overdue")),
+                     (summonses["to_verify"], _("to follow up"))],
+         "link": (reverse("steering:summonses") + "?overdue=true", _("Overdue reports after summonses"))},
         {"title": _("Action plans"), "url": reverse("steering:plans"),
          "figures": [(tasks["open"], _("tasks in progress")), (tasks["overdue"], _("overdue"))],
          "link": (reverse("steering:assignments") + "?overdue=true", _("Overdue tasks by unit"))},

@@ -153,6 +153,7 @@ PAGE_OBJECTS: dict[str, str] = {
     "steering/reports/": "steering.MonthlyReport",
     "steering/tours/": "steering.Tour",
     "steering/campaigns/": "steering.Campaign",
+    "steering/summons/": "steering.Summons",
     "steering/findings/": "steering.TourFinding",
     "steering/plans/": "steering.Plan",
     "steering/tasks/": "steering.PlanTask",

@@ -65,5 +65,12 @@ def test_build_demo(clock):
     assert made["campaigns"] == 2
     assert sorted(Campaign.objects.values_list("state", flat=True)) == ["closed", "running"]
     assert Campaign.objects.get(state="closed").summary and all(c.is_demo for c in Campaign.objects.all())
+    # two summonses of counties: one closed and disclosed, one overdue and circulated
+    from anjian.steering.models import Summons
+
+    assert made["summonses"] == 2
+    assert sorted(Summons.objects.values_list("state", flat=True)) == ["closed", "held"]
+    late = Summons.objects.get(state="held")
+    assert late.overdue and late.circular_number and Summons.objects.get(state="closed").published_on
     # and only once
     assert build_demo(seed=7) == {}

@@ -31,7 +31,10 @@ def records(world, ent) -> dict:
         "kind": "interim", "year": month.year, "content": "进展"})
     campaign = services.create_campaign(actor=office, committee_region=world.county_a, region=world.county_a, data={
         "title": f"专项整治（{ent.pk}）", "starts_on": month, "ends_on": month})
-    return {"steering.Campaign": campaign, "steering.Unit": unit, "steering.MonthlyReport": report, "steering.Tour": tour,
+    summons = services.create_summons(actor=office, committee_region=world.county_a, unit=unit, data={
+        "ground": "other", "reason": "约谈事由", "scheduled_on": month, "convened_by": "副主任",
+        "summoned_officials": "局长"})
+    return {"steering.Summons": summons, "steering.Campaign": campaign, "steering.Unit": unit, "steering.MonthlyReport": report, "steering.Tour": tour,
             "steering.TourFinding": finding, "steering.Plan": plan, "steering.PlanTask": task,
             "steering.TaskAssignment": assignment, "steering.ProgressReport": progress,
             "steering.Duty": services.create_duty(actor=office, committee_region=world.county_a, data={

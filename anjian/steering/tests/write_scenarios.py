@@ -27,6 +27,7 @@ from anjian.steering.models import (
     PlanTask,
     ProgressReport,
     ReportMeeting,
+    Summons,
     TaskAssignment,
     Tour,
     TourFinding,
@@ -576,3 +577,83 @@ def _(run: Run):
     c = campaign(run)
     run.call(services.void_campaign, c, actor=office(run), reason="重复录入")
     assert Campaign.objects.get(pk=c.pk).is_voided
+
+
+# --- summons (安全生产约谈) ---------------------------------------------------------------------------
+
+def summons(run: Run, *, held: bool = False, reported: bool = False) -> Summons:
+    """A summons of a fresh department unit, today; held (report due in 30 days) and reported when asked."""
+    s = run.call(services.create_summons, actor=office(run), committee_region=run.world.county_a, unit=unit(run),
+                 data={"ground": "hazards_not_rectified", "reason": "重大隐患逾期未整改", "scheduled_on": run.today,
+                       "convened_by": "区安委会副主任", "summoned_officials": "局长 张某"})
+    if held or reported:
+        run.call(services.hold_summons, Summons.objects.get(pk=s.pk), actor=office(run), held_on=run.today,
+                 minutes="约谈纪要", measures="一周内完成整改", report_due=run.later)
+    if reported:
+        run.call(services.report_summons, Summons.objects.get(pk=s.pk), actor=run.regulator, note="已整改")
+    return Summons.objects.get(pk=s.pk)
+
+
+@scenario("steering.create_summons")
+def _(run: Run):
+    s = summons(run)
+    assert s.number == f"YT{run.today:%Y}{s.pk:06d}" and s.state == "planned" and event_actions(s) == ["created"]
+
+
+@scenario("steering.update_summons")
+def _(run: Run):
+    s = summons(run)
+    run.call(services.update_summons, s, actor=office(run), data={"place": "区政府第一会议室"})
+    s = Summons.objects.get(pk=s.pk)
+    assert s.place == "区政府第一会议室" and "updated" in event_actions(s)
+
+
+@scenario("steering.hold_summons")
+def _(run: Run):
+    s = summons(run)
+    run.call(services.hold_summons, s, actor=office(run), held_on=run.today, minutes="纪要", measures="整改",
+             report_due=run.later, files=[pdf("约谈纪要.pdf")])
+    s = Summons.objects.get(pk=s.pk)
+    assert (s.state, s.report_due) == ("held", run.later) and "summons_held" in event_actions(s)
+    assert attachments_for(s).count() == 1
+
+
+@scenario("steering.report_summons")
+def _(run: Run):
+    s = summons(run, held=True)
+    run.call(services.report_summons, s, actor=run.regulator, note="已完成整改", files=[pdf("整改情况.pdf")])
+    s = Summons.objects.get(pk=s.pk)
+    assert (s.state, s.reported_by, s.reported_on) == ("reported", run.regulator, run.today)
+    assert "summons_reported" in event_actions(s)
+
+
+@scenario("steering.verify_summons")
+def _(run: Run):
+    s = summons(run, reported=True)
+    run.call(services.verify_summons, s, actor=office(run), accept=True)
+    s = Summons.objects.get(pk=s.pk)
+    assert (s.state, s.closed_on) == ("closed", run.today) and "summons_closed" in event_actions(s)
+
+
+@scenario("steering.circulate_summons")
+def _(run: Run):
+    s = summons(run, held=True)
+    run.call(services.circulate_summons, s, actor=office(run), document_number="甲安委办〔2026〕1号")
+    s = Summons.objects.get(pk=s.pk)
+    assert (s.state, s.circular_number, s.circulated_on) == ("held", "甲安委办〔2026〕1号", run.today)
+    assert "summons_circulated" in event_actions(s)
+
+
+@scenario("steering.publish_summons")
+def _(run: Run):
+    s = summons(run, held=True)
+    run.call(services.publish_summons, s, actor=office(run), publication="区政府门户网站")
+    s = Summons.objects.get(pk=s.pk)
+    assert (s.publication, s.published_on) == ("区政府门户网站", run.today) and "summons_published" in event_actions(s)
+
+
+@scenario("steering.void_summons")
+def _(run: Run):
+    s = summons(run)
+    run.call(services.void_summons, s, actor=office(run), reason="重复录入")
+    assert Summons.objects.get(pk=s.pk).is_voided
