@@ -113,7 +113,7 @@ class StepForm(Form):
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=90, required=False)
     deadline = forms.DateField(label=_("Rectification deadline"), required=False, widget=DateInput)
     grade = forms.ChoiceField(label=pgettext_lazy("tip", "Hazard grade"), required=False, choices=())
-    paid_on = forms.DateField(label=_("Paid on"), required=False, widget=DateInput)
+    paid_on = forms.DateField(label=pgettext_lazy("reward", "Paid on"), required=False, widget=DateInput)
     reference = forms.CharField(label=_("Payment reference"), max_length=60, required=False)
 
     def __init__(self, *args, **kwargs):

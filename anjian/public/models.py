@@ -77,7 +77,7 @@ class RewardScale(_Sourced):
     code = models.CharField(pgettext_lazy("reward scale", "code"), max_length=40, unique=True)
     name = models.CharField(pgettext_lazy("reward scale", "name"), max_length=100)
     kind = models.CharField(_("tip kind"), max_length=16, choices=TipKind.choices)
-    basis = models.CharField(_("basis"), max_length=16, choices=RewardBasis.choices)
+    basis = models.CharField(pgettext_lazy("reward scale", "basis"), max_length=16, choices=RewardBasis.choices)
     percent = models.DecimalField(_("share of the fine (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
     amount_yuan = models.PositiveIntegerField(_("amount (yuan)"), null=True, blank=True,
                                               help_text=_("Per concealed death, or the fixed amount."))
@@ -223,7 +223,7 @@ class Reward(VoidableModel, VersionedModel, AuthoredModel):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", editable=False, verbose_name=_("approved by"))
     approved_on = models.DateField(_("approved on"), null=True, blank=True, editable=False)
-    paid_on = models.DateField(_("paid on"), null=True, blank=True, editable=False)
+    paid_on = models.DateField(pgettext_lazy("reward", "paid on"), null=True, blank=True, editable=False)
     payment_reference = models.CharField(_("payment reference"), max_length=60, blank=True, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
@@ -251,7 +251,7 @@ class IdentityAccess(models.Model):
     tip = models.ForeignKey(Tip, on_delete=models.PROTECT, related_name="+", verbose_name=_("tip"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("read by"))
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(pgettext_lazy("identity read", "read at"), auto_now_add=True)
     channel = models.CharField(_("through"), max_length=8, choices=AccessChannel.choices)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 

@@ -226,7 +226,7 @@ class Migration(migrations.Migration):
             name='IdentityAccess',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='at')),
+                ('at', models.DateTimeField(auto_now_add=True, verbose_name='read at')),
                 ('channel', models.CharField(choices=[('page', 'Page'), ('api', 'API')], max_length=8, verbose_name='through')),
                 ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='read by')),
