@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anjian.core.events import event_label, event_state_labels
@@ -29,7 +30,15 @@ from anjian.core.workflow import available_steps
 
 from . import guard, selectors, services
 from .choices import PUBLICATION_MACHINE, REWARD_MACHINE, TIP_FINISHED, TIP_MACHINE, AccessChannel, TipState
-from .forms import AddInformationForm, RewardForm, StepForm, TipForm, TrackForm
+from .forms import (
+    MAX_PUBLIC_FILE_MB,
+    MAX_PUBLIC_FILES,
+    AddInformationForm,
+    RewardForm,
+    StepForm,
+    TipForm,
+    TrackForm,
+)
 from .models import ListingPublication, Reward, Tip
 from .policy import policy
 
@@ -45,6 +54,18 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 def _too_many(request) -> HttpResponse:
     return _no_store(render(request, "public/too_many.html", status=429))
+
+
+#: The largest body a public POST may announce: the files allowed plus room for the fields. A larger
+#: one is refused before a byte of it is read (Django would stream the files to disk first).
+MAX_BODY = (MAX_PUBLIC_FILES * MAX_PUBLIC_FILE_MB + 1) * 1024 * 1024
+
+
+def _oversized(request) -> bool:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY
+    except ValueError:
+        return True
 
 
 # --- the public side ------------------------------------------------------------------------------
@@ -76,11 +97,18 @@ def _with_captcha(form) -> str:
     return token
 
 
+#: Never in an error report (Django's 500 mail and log include the POST data otherwise).
+SENSITIVE = ("reporter_name", "reporter_phone", "reporter_email", "reporter_id_number", "secret")
+
+
+@sensitive_post_parameters(*SENSITIVE)
 @require_http_methods(["GET", "POST"])
 def tip_new(request):
     """The public tip form. A POST passes the rate limits, then the captcha, then the form and the
     service; the answer to a filed tip shows its tracking code and secret once."""
     if request.method == "POST":
+        if _oversized(request):
+            return _no_store(HttpResponse(status=413))
         if not guard.allow(request, "tip"):
             return _too_many(request)
         form = TipForm(request.POST, request.FILES)
@@ -117,6 +145,7 @@ def _public_view(tip: Tip) -> dict:
             "files": attachments_for(tip).count()}
 
 
+@sensitive_post_parameters(*SENSITIVE)
 @require_http_methods(["GET", "POST"])
 def track(request):
     """Follow a tip with its tracking code and secret (POST: they never appear in a URL or a log)."""
@@ -136,9 +165,12 @@ def track(request):
                             {**_public_view(tip), "add": add, "captcha_token": token}))
 
 
+@sensitive_post_parameters(*SENSITIVE)
 @require_POST
 def track_add(request):
     """Add information to an open tip (code, secret and captcha again)."""
+    if _oversized(request):
+        return _no_store(HttpResponse(status=413))
     if not guard.allow(request, "lookup"):
         return _too_many(request)
     form = AddInformationForm(request.POST, request.FILES)

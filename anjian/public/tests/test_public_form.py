@@ -86,6 +86,10 @@ def test_non_form_bodies_are_refused(client, world):
                    {"data": "description=" + "a" * 3_000_000, "content_type": "application/x-www-form-urlencoded"}):
         r = client.post(reverse("public:tip_new"), **kwargs)
         assert r.status_code in (400, 413), r.status_code
+    # a body announcing more than the files allowed is refused before it is read
+    r = client.post(reverse("public:tip_new"), data=b"x", content_type="application/octet-stream",
+                    CONTENT_LENGTH=str(200 * 1024 * 1024))
+    assert r.status_code == 413
     assert not Tip.objects.exists()
 
 
