@@ -40,13 +40,13 @@ def build_demo(seed: int = 0) -> dict:
             ent = rng.choice(ents)
             real = i % 2 == 0
             tip, _secret = services.submit_tip(data={
-                "kind": "concealment" if i == 3 else "hazard", "description": TEXTS[i], "region": ent.region,
+                "kind": "concealment" if i == 3 else "hazard", "description": f"{TEXTS[i]}（{ent.name}，{reg.username}）", "region": ent.region,
                 "address": f"{ent.region.name}{rng.randint(1, 99)}号", "unit_name": ent.name[:100], "enterprise": ent,
                 "is_anonymous": not real, "reporter_name": "王某" if real else "",
                 "reporter_phone": f"1390000{rng.randint(1000, 9999)}" if real else ""})
             Tip.objects.filter(pk=tip.pk).update(is_demo=True)
             made["tips"] += 1
-            if i == 3:
+            if i == 3 or tip.duplicate_of_id:
                 continue  # left received: the handler's inbox
             tip = services.accept_tip(tip, actor=reg)
             if i == 0:

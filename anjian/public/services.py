@@ -291,10 +291,12 @@ def raise_hazard(tip: Tip, *, actor, grade: str, deadline: date, version: int | 
         locked.hazard = hazard
         return hazard
 
-    done = _step(tip, "to_hazard", TIP_MACHINE, actor=actor, change=change, version=version, outcome=True)
-    record = done.result
-    done.event.data = {**(done.event.data or {}), "hazard": record.pk, "number": record.number}
-    done.event.save(update_fields=["data"])
+    with transaction.atomic():
+        done = _step(tip, "to_hazard", TIP_MACHINE, actor=actor, change=change, version=version, outcome=True)
+        record = done.result
+        # The event names the hazard (its number exists only once the hazard is saved).
+        done.event.data = {**(done.event.data or {}), "hazard": record.pk, "number": record.number}
+        done.event.save(update_fields=["data"])
     return record
 
 
