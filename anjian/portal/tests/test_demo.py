@@ -50,8 +50,14 @@ def test_demo_command_builds_a_labelled_city_one_user_per_role_and_runs_once(cap
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
     assert DEMO_PASSWORD in out
     # and it said what it was doing: a line per phase, with counts, and one per county
-    assert "[1/14] 示范市" in out and "[2/14] 隐患台账" in out and "[11/14] 企业许可证照与培训持证" in out
-    assert "[12/14] 安全生产诚信" in out and "[13/14] 预警" in out and "[14/14] 目标责任书" in out
+    assert "[1/15] 示范市" in out and "[2/15] 隐患台账" in out and "[11/15] 企业许可证照与培训持证" in out
+    assert "[12/15] 安全生产诚信" in out and "[13/15] 举报奖励" in out and "[14/15] 预警" in out
+    assert "[15/15] 目标责任书" in out
+    # and tips from the public, one carried to a hazard and a paid reward, all labelled as demo
+    from anjian.public.models import Reward, Tip
+
+    assert Tip.objects.filter(is_demo=True, hazard__isnull=False).exists()
+    assert Reward.objects.filter(state="paid", is_demo=True).exists()
     # and the demo's major hazard sources have sensors and a day of readings (no broker needed)
     from anjian.monitoring.models import Reading, Sensor
 
@@ -100,7 +106,9 @@ def _assert_demo_reads_like_real_work() -> None:
     enforcement_records = EnforcementInspection.objects.filter(record__isnull=False).values("record")
     from_items = InspectionItemResult.objects.filter(hazard__isnull=False)
     raised = from_items.exclude(record__in=enforcement_records).select_related("hazard")
-    ledger = Hazard.objects.exclude(pk__in=from_items.values("hazard")).select_related("enterprise__industry")
+    # (a hazard raised from a public tip carries the tip's own words and address)
+    ledger = (Hazard.objects.exclude(pk__in=from_items.values("hazard")).exclude(source="public_tip")
+              .select_related("enterprise__industry"))
     for hazard in ledger:
         pairs = {(loc, text) for loc, text, _cat in findings_for(hazard.enterprise.industry.code)}
         assert (hazard.location, hazard.description) in pairs, (hazard.description, hazard.enterprise.industry)

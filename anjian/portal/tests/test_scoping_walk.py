@@ -78,6 +78,19 @@ EXEMPT: dict[str, str] = {
                                     "by design",
     "enforcement:public_draws": "一公开: the results of the published random draws (enterprise, date, officers' "
                                 "names, outcome), public fields only, without log-in by design",
+    "public:index": "the public service's index: links only, without log-in by design",
+    "public:tip_new": "the public tip form (举报): strangers file tips without an account, behind the captcha "
+                      "and the rate limits; it reads no record",
+    "public:track": "a submitter follows their own tip with its tracking code and secret, rate-limited; no "
+                    "log-in by design",
+    "public:track_add": "a submitter adds information to their own tip with code, secret and captcha",
+    "public:captcha": "the captcha image of a random token: reads no record",
+    "public:public_hazards": "信息公开: the published hazards under listed supervision, public fields only, "
+                             "without log-in by design",
+    "public:public_blacklist": "信息公开: the published list of seriously untrustworthy entities, public fields "
+                               "only, without log-in by design",
+    "public:public_rankings": "信息公开: the assessment rankings the committee office published, without log-in "
+                              "by design",
 }
 # Writes that any logged-in user may make (no role right is involved), with the reason.
 WRITES_FOR_EVERYONE: dict[str, str] = {
@@ -171,6 +184,10 @@ PAGE_OBJECTS: dict[str, str] = {
     "credit/records/": "credit.CreditRecord",
     "credit/listings/": "credit.Blacklisting",
     "credit/notices/": "credit.JointNotice",
+    "tips/": "public.Tip",
+    "tips/rewards/": "public.Reward",
+    "tips/listings/": "hazards.ListedSupervision",
+    "tips/publications/": "public.ListingPublication",
 }
 
 
@@ -443,6 +460,9 @@ class Records:
         from anjian.credit.tests.factories import walk_records as credit_records
 
         made.update(credit_records(world, ent))
+        from anjian.public.tests.factories import walk_records as public_records
+
+        made.update(public_records(world, ent))
         self.made = made
 
     def get(self, label: str):
