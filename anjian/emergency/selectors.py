@@ -77,27 +77,27 @@ def live_plans(qs: QuerySet) -> QuerySet:
     return qs.filter(is_voided=False, enterprise__is_voided=False)
 
 
-def filing_overdue(qs: QuerySet, day: date, params: dict[str, int]) -> QuerySet:
+def filing_q(day: date, params: dict[str, int]) -> Q:
     """Published (or returned) plans not filed within the filing period of their publication."""
     cutoff = add_working_days(day, -params[Parameter.FILING_WORKING_DAYS])
-    return live_plans(qs).filter(state__in=[PlanState.PUBLISHED, PlanState.RETURNED], published_on__lt=cutoff)
+    return Q(state__in=[PlanState.PUBLISHED, PlanState.RETURNED], published_on__lt=cutoff)
 
 
-def review_overdue(qs: QuerySet, day: date, params: dict[str, int]) -> QuerySet:
+def review_q(day: date, params: dict[str, int]) -> Q:
     """Submitted plans the regulator has not checked within its period."""
     cutoff = add_working_days(day, -params[Parameter.REVIEW_WORKING_DAYS])
-    return live_plans(qs).filter(state=PlanState.SUBMITTED, submitted_on__lt=cutoff)
+    return Q(state=PlanState.SUBMITTED, submitted_on__lt=cutoff)
 
 
-def evaluation_overdue(qs: QuerySet, day: date, params: dict[str, int]) -> QuerySet:
+def evaluation_q(day: date, params: dict[str, int]) -> Q:
     """Plans in force of high-risk enterprises not evaluated within the cycle (from the last
     evaluation, else from publication)."""
     cutoff = add_months(day, -12 * params[Parameter.EVALUATION_YEARS])
-    return live_plans(qs).filter(state__in=IN_FORCE, enterprise__high_risk=True).filter(
+    return Q(state__in=IN_FORCE, enterprise__high_risk=True) & (
         Q(evaluated_on__lt=cutoff) | Q(evaluated_on__isnull=True, published_on__lt=cutoff))
 
 
-def drill_overdue(qs: QuerySet, day: date, params: dict[str, int]) -> QuerySet:
+def drill_q(day: date, params: dict[str, int]) -> Q:
     """Plans in force not drilled within their cadence (from the last drill, else from
     publication): comprehensive and special plans yearly, on-site plans every half year."""
     q = Q()
@@ -105,13 +105,37 @@ def drill_overdue(qs: QuerySet, day: date, params: dict[str, int]) -> QuerySet:
                           ((PlanKind.ONSITE,), params[Parameter.ONSITE_DRILL_MONTHS])):
         cutoff = add_months(day, -months)
         q |= Q(kind__in=kinds) & (Q(last_drill_on__lt=cutoff) | Q(last_drill_on__isnull=True, published_on__lt=cutoff))
-    return live_plans(qs).filter(state__in=IN_FORCE).filter(q)
+    return Q(state__in=IN_FORCE) & q
+
+
+def revision_q(day: date, params: dict[str, int]) -> Q:
+    """Plans whose required revision is older than the revision period."""
+    cutoff = day - timedelta(days=params[Parameter.REVISION_DAYS])
+    return Q(state__in=IN_FORCE, revision_required_on__lt=cutoff)
+
+
+OVERDUE = {"filing": filing_q, "review": review_q, "evaluation": evaluation_q, "drill": drill_q,
+           "revision": revision_q}
+
+
+def filing_overdue(qs: QuerySet, day: date, params: dict[str, int]) -> QuerySet:
+    return live_plans(qs).filter(filing_q(day, params))
+
+
+def review_overdue(qs: QuerySet, day: date, params: dict[str, int]) -> QuerySet:
+    return live_plans(qs).filter(review_q(day, params))
+
+
+def evaluation_overdue(qs: QuerySet, day: date, params: dict[str, int]) -> QuerySet:
+    return live_plans(qs).filter(evaluation_q(day, params))
+
+
+def drill_overdue(qs: QuerySet, day: date, params: dict[str, int]) -> QuerySet:
+    return live_plans(qs).filter(drill_q(day, params))
 
 
 def revision_overdue(qs: QuerySet, day: date, params: dict[str, int]) -> QuerySet:
-    """Plans whose required revision is older than the revision period."""
-    cutoff = day - timedelta(days=params[Parameter.REVISION_DAYS])
-    return live_plans(qs).filter(state__in=IN_FORCE, revision_required_on__lt=cutoff)
+    return live_plans(qs).filter(revision_q(day, params))
 
 
 def supplies_expired(qs: QuerySet, day: date) -> QuerySet:
@@ -129,27 +153,21 @@ def held_drills(qs: QuerySet) -> QuerySet:
 
 
 def enterprise_summary(user, enterprise, day: date) -> dict:
-    """What the enterprise's file shows: its plans by state with the overdue ones, its drills of
-    the year, its cards, its supplies expired or short."""
-    from .models import DisposalCard, Drill, EmergencyPlan, Supply
+    """What the enterprise's file shows, in four queries: the numbers, the plans by state with the
+    overdue ones (the same conditions as the rules and the list's filter), the drills of the year,
+    the supplies expired or short."""
+    from django.db.models import F
+
+    from .models import Drill, EmergencyPlan, Supply
 
     params = parameters()
     plans = EmergencyPlan.objects.for_user(user).filter(enterprise=enterprise)
-    counts = plans.aggregate(total=Count("pk"), filed=Count("pk", filter=Q(state=PlanState.FILED)),
-                             in_force=Count("pk", filter=Q(state__in=IN_FORCE)))
-    overdue = {
-        "filing": filing_overdue(plans, day, params).count(),
-        "evaluation": evaluation_overdue(plans, day, params).count(),
-        "drill": drill_overdue(plans, day, params).count(),
-        "revision": revision_overdue(plans, day, params).count(),
-    }
-    drills = Drill.objects.for_user(user).filter(enterprise=enterprise)
-    supplies = Supply.objects.for_user(user).filter(enterprise=enterprise)
-    return {
-        **counts, "overdue": overdue,
-        "drills_year": held_drills(drills).filter(held_on__year=day.year).count(),
-        "drills_planned": drills.filter(state=DrillState.PLANNED, planned_on__year=day.year).count(),
-        "cards": DisposalCard.objects.for_user(user).filter(enterprise=enterprise).count(),
-        "expired": supplies_expired(supplies, day).count(), "short": supplies_short(supplies).count(),
-        "plans": list(plans.order_by("kind", "id")[:8]),
-    }
+    found = plans.aggregate(total=Count("pk"), filed=Count("pk", filter=Q(state=PlanState.FILED)),
+                            **{name: Count("pk", filter=q(day, params)) for name, q in OVERDUE.items()})
+    drills = Drill.objects.for_user(user).filter(enterprise=enterprise).aggregate(
+        held=Count("pk", filter=Q(state=DrillState.HELD, held_on__year=day.year)),
+        planned=Count("pk", filter=Q(state=DrillState.PLANNED, planned_on__year=day.year)))
+    supplies = Supply.objects.for_user(user).filter(enterprise=enterprise).aggregate(
+        total=Count("pk"), expired=Count("pk", filter=Q(expires_on__lt=day)),
+        short=Count("pk", filter=Q(quantity__lt=F("minimum_quantity"))))
+    return {"plans": found, "drills": drills, "supplies": supplies}
