@@ -438,17 +438,18 @@ def ledger_step(request, ledger: Ledger, pk: int):
     obj = _get(request, ledger, pk)
     user = request.user
     back = reverse(f"emergency:{ledger.name}", args=[pk])
-    if not (user.has_perm(f"emergency.change_{ledger.perm}") and policy.can(
-            user, ledger.machine[a].policy_action if ledger.machine and a in ledger.machine else ledger.right, obj)
-            for a in ledger.steps):
+    def right(action: str) -> str:
+        return ledger.machine[action].policy_action if ledger.machine and action in ledger.machine else ledger.right
+
+    if not (user.has_perm(f"emergency.change_{ledger.perm}") and any(policy.can(user, right(a), obj)
+                                                                     for a in ledger.steps)):
         raise PermissionDenied
     form = StepForm(request.POST, request.FILES, actions=[(a, a) for a in ledger.steps])
     if not form.is_valid():
         messages.error(request, "; ".join(m for errs in form.errors.values() for m in errs))
         return redirect(back)
     action = form.cleaned_data["action"]
-    needed = ledger.machine[action].policy_action if ledger.machine and action in ledger.machine else ledger.right
-    if not policy.can(user, needed, obj):
+    if not policy.can(user, right(action), obj):
         raise PermissionDenied
     try:
         ledger.steps[action][0](obj, user, form.cleaned_data)
