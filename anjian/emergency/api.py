@@ -21,6 +21,7 @@ from anjian.core.api import (
     EventSerializer,
     HistoryActionMixin,
     ScopedReadOnlyViewSet,
+    ScopedRelatedFieldsMixin,
     ScopedViewSet,
 )
 from anjian.core.api_fields import ActionPermission, EnumField, ModelSerializer, Serializer
@@ -86,7 +87,7 @@ class EmergencyParameterSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class _Versioned(ModelSerializer):
+class _Versioned(ScopedRelatedFieldsMixin, ModelSerializer):
     version = serializers.IntegerField(required=False, min_value=1)
 
 
@@ -563,10 +564,10 @@ class DutyLogEntryViewSet(_EmergencyViewSet):
     @extend_schema(request=LogAccidentSerializer)
     @action(detail=True, methods=["post"], url_path="link-accident")
     def link_accident(self, request, pk=None):
-        from anjian.accidents.models import Accident
+        from .selectors import accident_for
 
         def do(entry, d):
-            accident = Accident.objects.for_user(request.user).filter(pk=d["accident"]).first()
+            accident = accident_for(request.user, d["accident"])
             if accident is None:
                 raise serializers.ValidationError({"accident": ["No such accident in your jurisdiction."]})
             services.link_accident(entry, actor=request.user, accident=accident, version=d.get("version"))

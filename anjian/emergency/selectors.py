@@ -171,3 +171,11 @@ def enterprise_summary(user, enterprise, day: date) -> dict:
         total=Count("pk"), expired=Count("pk", filter=Q(expires_on__lt=day)),
         short=Count("pk", filter=Q(quantity__lt=F("minimum_quantity"))))
     return {"plans": found, "drills": drills, "supplies": supplies}
+
+
+def accident_for(user, pk: int | None):
+    """The accident ``pk`` if it lies in ``user``'s jurisdiction, else None (an entry links only
+    to an accident its officer can read)."""
+    from anjian.accidents.models import Accident
+
+    return Accident.objects.for_user(user).filter(pk=pk).first() if pk else None

@@ -321,9 +321,7 @@ def _problem(drill, pk):
 
 
 def _accident(user, pk):
-    from anjian.accidents.models import Accident
-
-    found = Accident.objects.for_user(user).filter(pk=pk).first() if pk else None
+    found = selectors.accident_for(user, pk)
     if found is None:
         raise ValidationError({"accident": _("No such accident in your jurisdiction.")})
     return found

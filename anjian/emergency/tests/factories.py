@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from anjian.emergency import services
 from anjian.emergency.choices import LogCategory, PlanKind, SupplyCategory, TeamKind
-from anjian.emergency.models import DisposalCard, Drill, DutyLogEntry, DutyShift, EmergencyPlan, RescueTeam, Supply
+from anjian.emergency.models import (
+    DisposalCard,
+    Drill,
+    DutyLogEntry,
+    DutyShift,
+    EmergencyPlan,
+    RescueTeam,
+    Supply,
+)
 from anjian.orgs.choices import Role
 
 PDF = b"%PDF-1.4\n% test plan\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
