@@ -83,10 +83,10 @@ register(Indicator(
     computation=gettext_lazy("Plans in force that are filed with the regulator ÷ plans in force (published, "
                              "submitted, filed or returned), on the last day of the period or today."),
     basis=gettext_lazy("《生产安全事故应急预案管理办法》第二十六条 (filing); the rate is ours — unconfirmed."),
-    numerator_label=gettext_lazy("filed"), denominator_label=gettext_lazy("plans in force"),
+    numerator_label=pgettext_lazy("emergency plan", "filed"), denominator_label=gettext_lazy("plans in force"),
     evaluate=lambda ctx: {k: rate(c["filed"], c["total"], empty_note=_("No emergency plan in force here."))
                           for k, c in _plan_counts(ctx).items()},
-    drill=Records("emergency.EmergencyPlan", missing_and_counted(gettext_lazy("Not filed"), gettext_lazy("Filed")),
+    drill=Records("emergency.EmergencyPlan", missing_and_counted(gettext_lazy("Not filed"), pgettext_lazy("emergency plan", "Filed")),
                   _filed_records, PLAN_COLUMNS, url_name="emergency:plan"),
 ))
 

@@ -138,7 +138,7 @@ class EmergencyPlan(EnterpriseKeys, VoidableModel, VersionedModel, AuthoredModel
     published_on = models.DateField(pgettext_lazy("emergency plan", "published on"), null=True, blank=True,
                                     editable=False)
     submitted_on = models.DateField(_("submitted for filing on"), null=True, blank=True, editable=False)
-    filed_on = models.DateField(_("filed on"), null=True, blank=True, editable=False)
+    filed_on = models.DateField(pgettext_lazy("emergency plan", "filed on"), null=True, blank=True, editable=False)
     filing_number = models.CharField(_("filing registration number"), max_length=60, blank=True, editable=False)
     return_reason = models.TextField(_("reasons for return"), max_length=1000, blank=True, editable=False)
     evaluated_on = models.DateField(_("last evaluated on"), null=True, blank=True, editable=False)
@@ -238,7 +238,7 @@ class RescueTeam(OwnerKeys, VoidableModel, VersionedModel, AuthoredModel):
     name = models.CharField(pgettext_lazy("rescue team", "name"), max_length=100)
     kind = models.CharField(pgettext_lazy("rescue team", "kind"), max_length=16, choices=TeamKind.choices)
     specialty = models.CharField(_("specialty"), max_length=200, blank=True)
-    leader = models.CharField(_("leader"), max_length=50)
+    leader = models.CharField(pgettext_lazy("rescue team", "leader"), max_length=50)
     phone = models.CharField(_("24-hour contact phone"), max_length=30)
     members = models.PositiveIntegerField(_("members"), default=0)
     base = models.CharField(_("base (address)"), max_length=200, blank=True)
