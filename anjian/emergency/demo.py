@@ -1,6 +1,6 @@
 """Demo emergency preparedness for `anjian demo`: in each demo county a few enterprises with a
 comprehensive plan filed by the county's regulator, an on-site plan published but not filed (a
-filing warning), a drill held with a problem raised as a hazard, teams, supplies (one expired) and a
+filing warning), a drill held with a problem found, teams, supplies (one expired) and a
 disposal card; and per county the regulator's duty roster and duty log — all through the real
 services, marked ``is_demo``. Idempotent: nothing is made when demo plans exist."""
 
@@ -37,7 +37,7 @@ def build_demo(seed: int = 0) -> dict:
     today = timezone.localdate()
     regulators = {u.scope_region.path: u for u in User.objects.filter(
         role=Role.REGULATOR, is_demo=True, scope_region__isnull=False).select_related("scope_region")}
-    made = dict.fromkeys(("plans", "drills", "hazards", "teams", "supplies", "cards", "shifts", "log"), 0)
+    made = dict.fromkeys(("plans", "drills", "problems", "teams", "supplies", "cards", "shifts", "log"), 0)
     enterprises = list(Enterprise.objects.filter(is_demo=True, is_voided=False).select_related("region")
                        .order_by("pk"))
     for path, reg in sorted(regulators.items()):
@@ -68,10 +68,9 @@ def build_demo(seed: int = 0) -> dict:
                 "scenario": "配电室人员触电", "planned_on": today + datetime.timedelta(days=rng.randint(10, 60)),
                 "is_demo": True})
             made["drills"] += 2
-            problem = services.add_problem(drill, actor=reg, description="应急广播在仓库区听不清",
-                                           needs_revision=False)
-            services.raise_problem_hazard(problem, actor=reg, deadline=today + datetime.timedelta(days=30))
-            made["hazards"] += 1
+            # left for the user to raise as a hazard (the hazard ledger's demo keeps its own findings)
+            services.add_problem(drill, actor=reg, description="应急广播在仓库区听不清", needs_revision=False)
+            made["problems"] += 1
             if rng.random() < 0.5:
                 services.require_revision(EmergencyPlan.objects.get(pk=main.pk), actor=reg,
                                           trigger=RevisionTrigger.CHANGE, reason="新增危险化学品仓库，风险发生变化",
