@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "anjian.enforcement",
     "anjian.obligations",
     "anjian.credit",
+    "anjian.emergency",
     "anjian.public",
     "anjian.security",
     "anjian.alerts",

@@ -45,6 +45,7 @@ api_patterns = [
     path("", include("anjian.enforcement.api_urls")),
     path("", include("anjian.obligations.api_urls")),
     path("", include("anjian.credit.api_urls")),
+    path("emergency/", include("anjian.emergency.api_urls")),
     path("", include("anjian.public.api_urls")),
     path("", include(router.urls)),
 ]
@@ -71,6 +72,7 @@ urlpatterns = [
     path("enforcement/", include("anjian.enforcement.urls")),
     path("obligations/", include("anjian.obligations.urls")),
     path("credit/", include("anjian.credit.urls")),
+    path("emergency/", include("anjian.emergency.urls")),
     path("", include("anjian.public.urls")),
     path("security/", include("anjian.security.urls")),
     path("warnings/", include("anjian.alerts.urls")),

@@ -30,6 +30,8 @@ MENU = [
     (_("Safety commitments"), "obligations:commitments", None, None),
     (_("Safety credit"), "credit:enterprises", None, None),
     (_("List of seriously untrustworthy entities"), "credit:listings", None, "regional"),
+    (_("Emergency preparedness"), "emergency:plans", None, None),
+    (_("Duty roster"), "emergency:duty_shifts", "emergency.keep_duty", "regional"),
     (_("Tips"), "public:tips", None, "regional"),
     (_("Public service"), "public:index", None, None),
     (_("Accidents"), "accidents:list", None, None),

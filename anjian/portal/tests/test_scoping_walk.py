@@ -73,6 +73,8 @@ EXEMPT: dict[str, str] = {
     "api-redoc": "the API's description (no record in it), served to anyone as drf-spectacular does",
     "risks:card_public": "the public risk card (风险告知卡) opened from its QR code by an unguessable token, "
                          "without log-in by design",
+    "emergency:card_public": "the public emergency disposal card (应急处置卡) opened from its QR code by an "
+                             "unguessable token, without log-in by design",
     "admin/*": "the Django admin: staff only, with its own model permissions",
     "enforcement:public_decisions": "一公开: the published penalty decisions, public fields only, without log-in "
                                     "by design",
@@ -188,6 +190,13 @@ PAGE_OBJECTS: dict[str, str] = {
     "tips/rewards/": "public.Reward",
     "tips/listings/": "hazards.ListedSupervision",
     "tips/publications/": "public.ListingPublication",
+    "emergency/plans/": "emergency.EmergencyPlan",
+    "emergency/drills/": "emergency.Drill",
+    "emergency/teams/": "emergency.RescueTeam",
+    "emergency/supplies/": "emergency.Supply",
+    "emergency/cards/": "emergency.DisposalCard",
+    "emergency/duty/shifts/": "emergency.DutyShift",
+    "emergency/duty/log/": "emergency.DutyLogEntry",
 }
 
 
@@ -463,6 +472,9 @@ class Records:
         from anjian.public.tests.factories import walk_records as public_records
 
         made.update(public_records(world, ent))
+        from anjian.emergency.tests.factories import walk_records as emergency_records
+
+        made.update(emergency_records(world, ent))
         self.made = made
 
     def get(self, label: str):
