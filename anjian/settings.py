@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "anjian.enforcement",
     "anjian.obligations",
     "anjian.credit",
+    "anjian.occupational",
     "anjian.security",
     "anjian.alerts",
     "anjian.assessment",
