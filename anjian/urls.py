@@ -45,6 +45,7 @@ api_patterns = [
     path("", include("anjian.enforcement.api_urls")),
     path("", include("anjian.obligations.api_urls")),
     path("", include("anjian.credit.api_urls")),
+    path("occupational/", include("anjian.occupational.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -70,6 +71,7 @@ urlpatterns = [
     path("enforcement/", include("anjian.enforcement.urls")),
     path("obligations/", include("anjian.obligations.urls")),
     path("credit/", include("anjian.credit.urls")),
+    path("occupational/", include("anjian.occupational.urls")),
     path("security/", include("anjian.security.urls")),
     path("warnings/", include("anjian.alerts.urls")),
     path("assessment/", include("anjian.assessment.urls")),

@@ -40,7 +40,8 @@ def in_jurisdiction(actor, obj) -> bool:
 
 
 class OccupationalPolicy(Policy):
-    aliases = {"record": "edit", "import_examinations": "edit"}
+    aliases = {"record": "edit", "import_examinations": "edit", "update": "edit", "void": "edit", "resubmit": "edit",
+               "add_result": "edit", "complete_follow_up": "edit", "return": "accept"}
 
     def may_edit(self, actor, obj) -> bool:
         """Record, correct, void, submit a declaration again, add results, record a follow-up: the

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from .choices import DeclarationKind, DeclarationState, DetectionKind, HazardLevel
@@ -99,28 +99,34 @@ def exposed_workers(qs: QuerySet) -> int:
     return qs.filter(is_voided=False).aggregate(n=Coalesce(Sum("exposed_workers"), 0))["n"]
 
 
+def _per_enterprise(qs: QuerySet, **aggregate) -> Coalesce:
+    """One figure of ``qs`` for the outer enterprise, as a subquery (0 when none)."""
+    (name, expr), = aggregate.items()
+    return Coalesce(Subquery(qs.filter(enterprise=OuterRef("pk")).order_by().values("enterprise")
+                             .annotate(**{name: expr}).values(name)[:1]), 0)
+
+
 def enterprise_summary(user, enterprise) -> dict:
-    """What the enterprise's file shows: exposures, the level, the cadence, the latest declaration,
-    examinations needing a follow-up — a handful of queries, all through the user's scope."""
-    from anjian.core.pages import scoped_list
+    """What the enterprise's file shows: the level and the cadence, exposures and exposed workers,
+    points over the limit, examinations awaiting their follow-up (one query on the enterprise, read
+    through the user's scope, with the figures as subqueries), and the latest declaration."""
+    from django.db.models import Count
+
     from anjian.enterprises.models import Enterprise
 
-    from .choices import ExamState
+    from .choices import ExamState, PointResult
     from .models import DetectionResult, Examination
 
-    ent = with_cadence(Enterprise.objects.filter(pk=enterprise.pk)).values(
-        "occ_level", "occ_last_detection", "occ_last_evaluation").first() or {}
-    exposures = scoped_list(user, Exposure).filter(enterprise=enterprise)
-    return {
-        "level": ent.get("occ_level", HazardLevel.GENERAL),
-        "last_detection": ent.get("occ_last_detection"), "last_evaluation": ent.get("occ_last_evaluation"),
-        "exposures": exposures.count(), "workers": exposed_workers(exposures),
-        "declaration": scoped_list(user, Declaration).filter(enterprise=enterprise).order_by(
-            "-declared_on", "-id").first(),
-        "exceed": scoped_list(user, DetectionResult).filter(enterprise=enterprise, result="exceed",
-                                                            detection__is_voided=False).count(),
-        "follow_up": scoped_list(user, Examination).filter(enterprise=enterprise, state=ExamState.FOLLOW_UP).count(),
-    }
-
-
-__all__ = ["F"]
+    row = with_cadence(Enterprise.objects.for_user(user).filter(pk=enterprise.pk)).annotate(
+        occ_exposures=_per_enterprise(Exposure.objects.filter(is_voided=False), n=Count("pk")),
+        occ_workers=_per_enterprise(Exposure.objects.filter(is_voided=False), n=Sum("exposed_workers")),
+        occ_exceed=_per_enterprise(DetectionResult.objects.filter(result=PointResult.EXCEED,
+                                                                  detection__is_voided=False), n=Count("pk")),
+        occ_follow_up=_per_enterprise(Examination.objects.filter(is_voided=False, state=ExamState.FOLLOW_UP),
+                                      n=Count("pk")),
+    ).values("occ_level", "occ_last_detection", "occ_last_evaluation", "occ_exposures", "occ_workers", "occ_exceed",
+             "occ_follow_up").first() or {}
+    summary = {k.removeprefix("occ_"): v for k, v in row.items()}
+    summary["declaration"] = (Declaration.objects.for_user(user).filter(enterprise=enterprise)
+                              .order_by("-declared_on", "-id").first())
+    return summary

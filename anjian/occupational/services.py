@@ -111,10 +111,9 @@ def _check(obj: Record) -> None:
             raise ValidationError({"change_reason": _("Name the reason for the change.")})
         if obj.kind == DeclarationKind.CANCEL:
             obj.change_reason = ChangeReason.ENDED
-    if isinstance(obj, Examination):
+    if isinstance(obj, Examination) and obj.state != ExamState.CLOSED:
         # The follow-up is owed for an abnormal result; correcting the result decides it again.
-        if obj.state != ExamState.CLOSED:
-            obj.state = ExamState.FOLLOW_UP if obj.result in FOLLOW_UP_RESULTS else ExamState.DONE
+        obj.state = ExamState.FOLLOW_UP if obj.result in FOLLOW_UP_RESULTS else ExamState.DONE
 
 
 def _step(obj, action: str, *, actor, change: Callable | None = None, version: int | None = None,

@@ -30,6 +30,8 @@ MENU = [
     (_("Safety commitments"), "obligations:commitments", None, None),
     (_("Safety credit"), "credit:enterprises", None, None),
     (_("List of seriously untrustworthy entities"), "credit:listings", None, "regional"),
+    (_("Occupational health"), "occupational:exposures", None, None),
+    (_("Health examinations"), "occupational:examinations", None, None),
     (_("Accidents"), "accidents:list", None, None),
     (_("Accident statistics"), "accidents:statistics", None, "regional"),
     (_("Regional figures"), "accidents:figures", None, "regional"),
