@@ -170,6 +170,12 @@ PAGE_OBJECTS: dict[str, str] = {
     "credit/records/": "credit.CreditRecord",
     "credit/listings/": "credit.Blacklisting",
     "credit/notices/": "credit.JointNotice",
+    "occupational/exposures/": "occupational.Exposure",
+    "occupational/declarations/": "occupational.Declaration",
+    "occupational/detections/": "occupational.Detection",
+    "occupational/examinations/": "occupational.Examination",
+    "occupational/trainings/": "occupational.Training",
+    "occupational/protection/": "occupational.ProtectiveIssue",
 }
 
 
@@ -442,6 +448,9 @@ class Records:
         from anjian.credit.tests.factories import walk_records as credit_records
 
         made.update(credit_records(world, ent))
+        from anjian.occupational.tests.factories import walk_records as occupational_records
+
+        made.update(occupational_records(world, ent))
         self.made = made
 
     def get(self, label: str):
