@@ -15,7 +15,7 @@ from anjian.orgs.choices import Role
 def _xlsx(rows) -> io.BytesIO:
     wb = Workbook()
     ws = wb.active
-    ws.append([c.label for c in COLUMNS])
+    ws.append([c.header for c in COLUMNS])
     for row in rows:
         ws.append(row)
     out = io.BytesIO()

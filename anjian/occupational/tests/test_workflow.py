@@ -50,8 +50,9 @@ def test_a_declaration_is_returned_corrected_resubmitted_and_accepted(world):
     decl = Declaration.objects.get(pk=pk)
     assert decl.exposed_workers == 32 and decl.decided_by == regulator and decl.return_reason == ""
     events = api(regulator).get(url + "events/").data
-    assert [e["action"] for e in events] == ["occ_declaration_submitted", "occ_declaration_returned", "updated",
-                                             "occ_declaration_submitted", "occ_declaration_accepted"]
+    assert [e["action"] for e in reversed(events)] == [
+        "occ_declaration_submitted", "occ_declaration_returned", "updated", "occ_declaration_submitted",
+        "occ_declaration_accepted"]
 
 
 def test_an_exceedance_becomes_a_hazard_in_one_step_and_only_once(world):
