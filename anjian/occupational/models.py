@@ -236,7 +236,7 @@ class Detection(EnterpriseKeys, VoidableModel, VersionedModel, AuthoredModel):
     service_body = models.CharField(_("service body"), max_length=100)
     qualification = models.CharField(_("qualification number"), max_length=60, blank=True)
     report_number = models.CharField(_("report number"), max_length=60)
-    conclusion = models.TextField(_("conclusion"), max_length=5000, blank=True)
+    conclusion = models.TextField(pgettext_lazy("detection", "conclusion"), max_length=5000, blank=True)
     state = models.CharField(pgettext_lazy("detection", "state"), max_length=16, choices=DetectionState.choices,
                              default=DetectionState.RECORDED, editable=False)
 

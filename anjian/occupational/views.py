@@ -179,7 +179,7 @@ DETECTIONS = Registry(
     panels=lambda o: [(gettext_lazy("The report"), [
         (pgettext_lazy("detection", "Kind"), o.get_kind_display()), (gettext_lazy("performed on"), _day(o.performed_on)),
         (gettext_lazy("service body"), o.service_body), (gettext_lazy("qualification number"), o.qualification),
-        (gettext_lazy("report number"), o.report_number), (gettext_lazy("conclusion"), o.conclusion)])],
+        (gettext_lazy("report number"), o.report_number), (pgettext_lazy("detection", "conclusion"), o.conclusion)])],
     steps=COMMON_STEPS,
 )
 
