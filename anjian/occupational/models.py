@@ -198,7 +198,7 @@ class Declaration(EnterpriseKeys, VoidableModel, VersionedModel, AuthoredModel):
                                      blank=True, default="")
     hazard_level = models.CharField(_("hazard level"), max_length=16, choices=HazardLevel.choices,
                                     default=HazardLevel.GENERAL)
-    declared_on = models.DateField(_("declared on"))
+    declared_on = models.DateField(pgettext_lazy("declaration", "declared on"))
     principal = models.CharField(pgettext_lazy("occupational", "principal"), max_length=50)
     exposed_workers = _workers(_("exposed workers (total)"), default=0)
     content = models.TextField(_("declared items"), max_length=5000,
@@ -206,9 +206,9 @@ class Declaration(EnterpriseKeys, VoidableModel, VersionedModel, AuthoredModel):
     state = models.CharField(pgettext_lazy("declaration", "state"), max_length=16, choices=DeclarationState.choices,
                              default=DeclarationState.SUBMITTED, editable=False)
     receipt_number = models.CharField(_("receipt number"), max_length=60, blank=True, editable=False)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(pgettext_lazy("declaration", "decided at"), null=True, blank=True, editable=False)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", editable=False, verbose_name=_("decided by"))
+                                   related_name="+", editable=False, verbose_name=pgettext_lazy("declaration", "decided by"))
     return_reason = models.CharField(_("reason for returning"), max_length=200, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=EXCLUDED_FROM_HISTORY)
@@ -301,7 +301,7 @@ class Examination(EnterpriseKeys, VoidableModel, VersionedModel, AuthoredModel):
     leaving, by a medical institution; the result and, where it needs one (suspected occupational
     disease, contraindication, other abnormality), the follow-up."""
 
-    worker = models.CharField(_("worker"), max_length=50)
+    worker = models.CharField(pgettext_lazy("occupational", "worker"), max_length=50)
     id_number = models.CharField(_("ID card number"), max_length=18, blank=True)
     post = models.CharField(pgettext_lazy("occupational", "post"), max_length=100)
     factors = models.CharField(_("factors exposed to"), max_length=200, blank=True)
@@ -338,7 +338,7 @@ class Training(EnterpriseKeys, VoidableModel, VersionedModel, AuthoredModel):
                                 validators=[MinValueValidator(0), MaxValueValidator(500)])
     trainees = _workers(_("people trained"), default=1)
     provider = models.CharField(_("given by"), max_length=100, blank=True)
-    topic = models.CharField(_("topic"), max_length=200)
+    topic = models.CharField(pgettext_lazy("training", "topic"), max_length=200)
     state = models.CharField(pgettext_lazy("occupational", "state"), max_length=16, choices=RecordState.choices,
                              default=RecordState.CURRENT, editable=False)
 
@@ -361,7 +361,7 @@ class ProtectiveIssue(EnterpriseKeys, VoidableModel, VersionedModel, AuthoredMod
     item = models.CharField(_("protective equipment"), max_length=100)
     post = models.CharField(pgettext_lazy("occupational", "post"), max_length=100)
     quantity = _workers(pgettext_lazy("occupational", "quantity"))
-    issued_on = models.DateField(_("issued on"))
+    issued_on = models.DateField(pgettext_lazy("protection", "issued on"))
     recipients = models.CharField(_("issued to"), max_length=300, blank=True)
     state = models.CharField(pgettext_lazy("occupational", "state"), max_length=16, choices=RecordState.choices,
                              default=RecordState.CURRENT, editable=False)

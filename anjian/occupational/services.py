@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from anjian.core.services import ConflictError
 from anjian.core.workflow import StateMachine, Unchanged, create, perform_step, void
@@ -271,7 +272,7 @@ def complete_follow_up(examination: Examination, *, actor, follow_up: str,
     """Record what was done after an abnormal result (diagnosis, transfer from the post, review)."""
     text = (follow_up or "").strip()
     if not text:
-        raise ValidationError({"follow_up": _("Say what was done.")})
+        raise ValidationError({"follow_up": pgettext("occupational", "Say what was done.")})
 
     def change(locked):
         locked.follow_up = text[:300]
