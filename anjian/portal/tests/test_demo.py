@@ -50,8 +50,9 @@ def test_demo_command_builds_a_labelled_city_one_user_per_role_and_runs_once(cap
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
     assert DEMO_PASSWORD in out
     # and it said what it was doing: a line per phase, with counts, and one per county
-    assert "[1/14] 示范市" in out and "[2/14] 隐患台账" in out and "[11/14] 企业许可证照与培训持证" in out
-    assert "[12/14] 安全生产诚信" in out and "[13/14] 预警" in out and "[14/14] 目标责任书" in out
+    assert "[1/15] 示范市" in out and "[2/15] 隐患台账" in out and "[11/15] 企业许可证照与培训持证" in out
+    assert "[12/15] 安全生产诚信" in out and "[13/15] 职业健康" in out and "[14/15] 预警" in out
+    assert "[15/15] 目标责任书" in out
     # and the demo's major hazard sources have sensors and a day of readings (no broker needed)
     from anjian.monitoring.models import Reading, Sensor
 
