@@ -260,7 +260,10 @@ def raise_hazard(result: DetectionResult, *, actor, data: dict[str, Any] | None 
         row.save(update_fields=["hazard"])
         return hazard
 
-    done = _step(result.detection, "raise_hazard", actor=actor, version=version, change=change, outcome=True,
+    # The detection as it stands (the result's copy may predate later results): the caller's
+    # version, when given, is what is checked.
+    detection = Detection.objects.get(pk=result.detection_id)
+    done = _step(detection, "raise_hazard", actor=actor, version=version, change=change, outcome=True,
                  data={"result": result.pk})
     return done.result
 
