@@ -87,6 +87,7 @@ def build_demo(seed: int = 0) -> dict:
                 if made["hazards"] < 6:
                     services.raise_hazard(row, actor=reg)
                     made["hazards"] += 1
+                    det = Detection.objects.get(pk=det.pk)  # the raise moved the detection's version
         if level == HazardLevel.SERIOUS and rng.random() < 0.7:
             services.record_entry(Detection, actor=reg, enterprise=ent, data={
                 "kind": DetectionKind.EVALUATION, "performed_on": today - datetime.timedelta(days=rng.randint(100, 1300)),
