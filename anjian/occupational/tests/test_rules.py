@@ -60,3 +60,49 @@ def test_no_detection_or_declaration_on_record_warns_at_once_and_a_leap_day_fall
     assert not _matches("occ_declaration_missing", ent, day)
     assert not _matches("occ_detection_overdue", ent, datetime.date(2027, 2, 28))
     assert _matches("occ_detection_overdue", ent, datetime.date(2027, 3, 1))
+
+
+def test_indicators_and_warnings_against_hand_counts(world):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from anjian.alerts.engine import sync_rule
+    from anjian.alerts.models import Warning
+    from anjian.core.indicators import Period
+    from anjian.core.testing.indicators import assert_drills_match, figure
+    from anjian.occupational import services
+    from anjian.occupational.models import Training
+    from anjian.orgs.choices import Role
+
+    from .factories import examination, regulator, result
+
+    today = timezone.localdate()
+    period = Period.year(today.year, today=today)
+    # given county A: the plant (12 exposed, declared and accepted, detected today with one point
+    # over the limit, one on-post examination with a suspected disease, all three roles trained) and
+    # the construction company (8 exposed, nothing else)
+    plant, builder = world.ent_a, world.ent_a_construction
+    exposure(world, plant, workers=12)
+    exposure(world, builder, workers=8)
+    declaration(world, plant, accept=True)
+    result(world, detection(world, plant))
+    examination(world, plant, result_="suspected")
+    for role in ("principal", "manager", "worker"):
+        services.record_entry(Training, actor=regulator(world), enterprise=plant, data={
+            "role": role, "topic": "职业卫生培训", "trained_on": today, "hours": Decimal(4), "trainees": 1})
+    officer = world.users[Role.REGULATOR]
+    # then each rate counts the plant of the two, the examinations 1 of 20 workers, the exceedances 1
+    for code in ("occ_detection_rate", "occ_declaration_rate", "occ_training_rate"):
+        value = assert_drills_match(code, officer, world.county_a, period)
+        assert (value.numerator, value.denominator) == (1, 2), code
+    exams = figure("occ_examination_rate", officer, world.county_a, period)
+    assert (exams.numerator, exams.denominator) == (1, 20)
+    assert figure("occ_exceedance_count", officer, world.county_a, period).value == 1
+    # and the warnings render their messages in Chinese: the builder's detection, the plant's follow-up
+    now = timezone.now()
+    for code in ("occ_detection_overdue", "occ_follow_up_pending"):
+        sync_rule(get_rule(code), now)
+    messages = dict(Warning.objects.filter(rule__startswith="occ_").values_list("rule", "message"))
+    assert messages["occ_detection_overdue"] == f"{builder.name}：职业病危害因素定期检测已逾期（上次：—）。"
+    assert "疑似职业病" in messages["occ_follow_up_pending"]
