@@ -1,4 +1,4 @@
-"""Demo occupational health for `anjian demo`: for up to 120 demo enterprises, the hazard exposures
+"""Demo occupational health for `anjian demo`: for up to 120 demo factories (the site profile of their industry), the hazard exposures
 of two or three posts, a declaration (most accepted by the county's regulator, one returned per
 county, a few serious), detections (some overdue, some with a point over the limit, one raised as
 a hazard), examinations (a few with a suspected disease or a contraindication), training and
@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from anjian.core.demo import profiles
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import Role
 from anjian.orgs.models import User
@@ -38,7 +39,9 @@ def build_demo(seed: int = 0) -> dict:
     if not regulators:
         return {}
     factors = {f.code: f for f in HazardFactor.objects.filter(code__in=[p[2] for p in POSTS])}
-    enterprises = list(Enterprise.objects.filter(is_demo=True, is_voided=False).order_by("pk"))
+    # Workshops with dust, solvents and noise belong to factories (the demo's site profiles).
+    enterprises = [e for e in Enterprise.objects.filter(is_demo=True, is_voided=False).select_related("industry")
+                   .order_by("pk") if profiles.profile_for(e.industry.code) == profiles.FACTORY]
     chosen = rng.sample(enterprises, min(len(enterprises), 120))
     made = dict.fromkeys(("exposures", "declarations", "detections", "exceedances", "hazards", "examinations",
                           "trainings", "equipment"), 0)

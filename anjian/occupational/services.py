@@ -222,6 +222,11 @@ def add_result(detection: Detection, *, actor, data: dict[str, Any], version: in
     return done.result
 
 
+def _num(value: Decimal) -> str:
+    """A measured value as people write it: 4.8, not 4.800."""
+    return f"{value.normalize():f}"
+
+
 def raise_hazard(result: DetectionResult, *, actor, data: dict[str, Any] | None = None,
                  version: int | None = None):
     """"An exceedance becomes a hazard in one step": report it to the hazard ledger (through
@@ -249,7 +254,7 @@ def raise_hazard(result: DetectionResult, *, actor, data: dict[str, Any] | None 
             "description": overrides.get("description") or _(
                 "%(factor)s at %(point)s: %(measured)s %(unit)s exceeds the limit %(limit)s %(unit)s "
                 "(%(kind)s report %(report)s).") % {
-                "factor": row.factor.name, "point": row.point, "measured": row.measured, "limit": row.limit,
+                "factor": row.factor.name, "point": row.point, "measured": _num(row.measured), "limit": _num(row.limit),
                 "unit": row.unit, "kind": detection.get_kind_display(), "report": detection.report_number},
             "category": FactorClass.ENVIRONMENT,
             "deadline": overrides.get("deadline") or timezone.localdate() + datetime.timedelta(

@@ -101,7 +101,11 @@ def _assert_demo_reads_like_real_work() -> None:
     enforcement_records = EnforcementInspection.objects.filter(record__isnull=False).values("record")
     from_items = InspectionItemResult.objects.filter(hazard__isnull=False)
     raised = from_items.exclude(record__in=enforcement_records).select_related("hazard")
-    ledger = Hazard.objects.exclude(pk__in=from_items.values("hazard")).select_related("enterprise__industry")
+    from anjian.occupational.models import DetectionResult
+
+    ledger = Hazard.objects.exclude(pk__in=from_items.values("hazard")).exclude(
+        pk__in=DetectionResult.objects.filter(hazard__isnull=False).values("hazard")).select_related(
+        "enterprise__industry")
     for hazard in ledger:
         pairs = {(loc, text) for loc, text, _cat in findings_for(hazard.enterprise.industry.code)}
         assert (hazard.location, hazard.description) in pairs, (hazard.description, hazard.enterprise.industry)
