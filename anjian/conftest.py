@@ -102,7 +102,7 @@ def ensure_reference_data() -> None:
 # Apps whose migrations load reference data, reloaded after a transactional test's flush.
 REFERENCE_DATA_APPS = ["enterprises", "standards", "risks", "majorhazards", "accidents", "inspections",
                        "monitoring", "assessment", "steering",
-                       "enforcement", "obligations", "credit", "emergency", "public"]
+                       "enforcement", "obligations", "credit", "emergency", "occupational", "public"]
 
 
 @pytest.fixture

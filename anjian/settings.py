@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "anjian.obligations",
     "anjian.credit",
     "anjian.emergency",
+    "anjian.occupational",
     "anjian.public",
     "anjian.security",
     "anjian.alerts",

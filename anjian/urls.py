@@ -46,6 +46,7 @@ api_patterns = [
     path("", include("anjian.obligations.api_urls")),
     path("", include("anjian.credit.api_urls")),
     path("emergency/", include("anjian.emergency.api_urls")),
+    path("occupational/", include("anjian.occupational.api_urls")),
     path("", include("anjian.public.api_urls")),
     path("", include(router.urls)),
 ]
@@ -73,6 +74,7 @@ urlpatterns = [
     path("obligations/", include("anjian.obligations.urls")),
     path("credit/", include("anjian.credit.urls")),
     path("emergency/", include("anjian.emergency.urls")),
+    path("occupational/", include("anjian.occupational.urls")),
     path("", include("anjian.public.urls")),
     path("security/", include("anjian.security.urls")),
     path("warnings/", include("anjian.alerts.urls")),

@@ -32,6 +32,8 @@ MENU = [
     (_("List of seriously untrustworthy entities"), "credit:listings", None, "regional"),
     (_("Emergency preparedness"), "emergency:plans", None, None),
     (_("Duty roster"), "emergency:duty_shifts", "emergency.keep_duty", "regional"),
+    (_("Occupational health"), "occupational:exposures", None, None),
+    (_("Health examinations"), "occupational:examinations", None, None),
     (_("Tips"), "public:tips", None, "regional"),
     (_("Public service"), "public:index", None, None),
     (_("Accidents"), "accidents:list", None, None),

@@ -50,9 +50,9 @@ def test_demo_command_builds_a_labelled_city_one_user_per_role_and_runs_once(cap
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
     assert DEMO_PASSWORD in out
     # and it said what it was doing: a line per phase, with counts, and one per county
-    assert "[1/16] 示范市" in out and "[2/16] 隐患台账" in out and "[11/16] 企业许可证照与培训持证" in out
-    assert "[12/16] 安全生产诚信" in out and "[13/16] 应急准备" in out and "[14/16] 举报奖励" in out
-    assert "[15/16] 预警" in out and "[16/16] 目标责任书" in out
+    assert "[1/17] 示范市" in out and "[2/17] 隐患台账" in out and "[11/17] 企业许可证照与培训持证" in out
+    assert "[12/17] 安全生产诚信" in out and "[13/17] 应急准备" in out and "[14/17] 职业健康" in out
+    assert "[15/17] 举报奖励" in out and "[16/17] 预警" in out and "[17/17] 目标责任书" in out
     # and tips from the public, one carried to a hazard and a paid reward, all labelled as demo
     from anjian.public.models import Reward, Tip
 
@@ -106,8 +106,12 @@ def _assert_demo_reads_like_real_work() -> None:
     enforcement_records = EnforcementInspection.objects.filter(record__isnull=False).values("record")
     from_items = InspectionItemResult.objects.filter(hazard__isnull=False)
     raised = from_items.exclude(record__in=enforcement_records).select_related("hazard")
-    # (a hazard raised from a public tip carries the tip's own words and address)
+    # (a hazard raised from a public tip carries the tip's own words and address; one raised from an
+    # exceeded occupational-health detection point names the factor and the point)
+    from anjian.occupational.models import DetectionResult
+
     ledger = (Hazard.objects.exclude(pk__in=from_items.values("hazard")).exclude(source="public_tip")
+              .exclude(pk__in=DetectionResult.objects.filter(hazard__isnull=False).values("hazard"))
               .select_related("enterprise__industry"))
     for hazard in ledger:
         pairs = {(loc, text) for loc, text, _cat in findings_for(hazard.enterprise.industry.code)}

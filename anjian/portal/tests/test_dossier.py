@@ -31,8 +31,8 @@ from anjian.risks.tests.factories import assess, make_point
 
 pytestmark = pytest.mark.django_db
 
-SECTIONS = ["plate", "obligations", "credit", "obligations_duties", "risks", "major_hazard_sources", "hazards",
-            "inspections", "emergency", "accidents", "warnings"]
+SECTIONS = ["plate", "obligations", "credit", "obligations_duties", "occupational", "risks", "major_hazard_sources",
+            "hazards", "inspections", "emergency", "accidents", "warnings"]
 
 
 @pytest.fixture(autouse=True)

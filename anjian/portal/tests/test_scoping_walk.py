@@ -197,6 +197,12 @@ PAGE_OBJECTS: dict[str, str] = {
     "emergency/cards/": "emergency.DisposalCard",
     "emergency/duty/shifts/": "emergency.DutyShift",
     "emergency/duty/log/": "emergency.DutyLogEntry",
+    "occupational/exposures/": "occupational.Exposure",
+    "occupational/declarations/": "occupational.Declaration",
+    "occupational/detections/": "occupational.Detection",
+    "occupational/examinations/": "occupational.Examination",
+    "occupational/trainings/": "occupational.Training",
+    "occupational/protection/": "occupational.ProtectiveIssue",
 }
 
 
@@ -475,6 +481,9 @@ class Records:
         from anjian.emergency.tests.factories import walk_records as emergency_records
 
         made.update(emergency_records(world, ent))
+        from anjian.occupational.tests.factories import walk_records as occupational_records
+
+        made.update(occupational_records(world, ent))
         self.made = made
 
     def get(self, label: str):

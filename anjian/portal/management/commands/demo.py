@@ -59,6 +59,7 @@ PHASES = [
     ("企业许可证照与培训持证", "licences, training and certificates", _app("obligations")),
     ("安全生产诚信", "safety credit", _app("credit")),
     ("应急准备", "emergency preparedness", _app("emergency")),
+    ("职业健康", "occupational health", _app("occupational")),
     ("举报奖励和信息公开", "tips, rewards and public disclosure", _app("public")),
     ("预警", "warnings", _warnings),
     ("目标责任书、考核与排名", "targets, assessment and rankings", _app("assessment")),
