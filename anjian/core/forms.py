@@ -36,8 +36,29 @@ class Form(BoundedFormMixin, forms.Form):
     """The base of every page form of the project (bounded input, ``BoundedFormMixin``)."""
 
 
+DJANGO_BLANK = "---------"
+BLANK = "—"
+
+
+def _no_dashes(field: forms.Field) -> None:
+    """The empty choice reads "—" like the platform's other selects, not Django's "---------"."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DJANGO_BLANK:
+            field.empty_label = BLANK
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if choices and choices[0] == ("", DJANGO_BLANK):
+            field.choices = [("", BLANK), *choices[1:]]
+
+
 class ModelForm(BoundedFormMixin, forms.ModelForm):
-    """The base of every model form of the project, the admin's included (``BoundedFormMixin``)."""
+    """The base of every model form of the project, the admin's included (``BoundedFormMixin``).
+    The empty choice of the selects Django makes from the model reads "—"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            _no_dashes(field)
 
 
 class DateInput(forms.DateInput):

@@ -5,7 +5,7 @@ same way."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from rest_framework import serializers
 
 from anjian.core.dossier import (
@@ -78,7 +78,8 @@ def _grade_cell(pk: int, grade: str | None) -> Cell:
 
 
 register_column(ListColumn(
-    code="credit_grade", title=gettext_lazy("Credit grade"), order=30, default=None,
+    # (a short title: the list's table must still fit a 1366 px desktop)
+    code="credit_grade", title=pgettext_lazy("enterprise list column", "Credit"), order=30, default=None,
     values=selectors.credit_grades, cell=_grade_cell,
     field=lambda: serializers.ChoiceField(
         choices=CreditGrade.choices, read_only=True, allow_null=True,

@@ -41,7 +41,7 @@ class PublicFilesField(MultipleFileField):
         return super().clean(data, initial)
 
 
-class CaptchaMixin(forms.Form):
+class CaptchaMixin(Form):
     captcha_token = forms.CharField(widget=forms.HiddenInput, max_length=40)
     captcha = forms.CharField(label=_("The sum shown in the picture"), max_length=4,
                               widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))

@@ -398,7 +398,6 @@ class SummonsForm(ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ground"].choices = [("", "—"), *SummonsGround.choices]
         self.fields["accident"] = AccidentNumberField(
             user, label=_("Accident concerned (number)"), help_text=_("Optional: the accident the summons is about."),
             initial=self.instance.accident.number if self.instance.accident_id else "")

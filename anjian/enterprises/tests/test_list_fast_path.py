@@ -167,8 +167,8 @@ def test_list_queries_stay_the_same_with_more_rows(world, api, filters, django_a
     with CaptureQueriesContext(connection) as ctx:
         assert api.get(api_url("enterprise"), params).status_code == 200
     # the scope's industries, COUNT, the page of keys, the page's rows (plate joined), the page's
-    # feature tags, and one query per column other apps add (risk grade, open hazards)
-    assert len(ctx) == 7, [q["sql"] for q in ctx.captured_queries]
+    # feature tags, and one query per column other apps add (risk grade, open hazards, credit grade)
+    assert len(ctx) == 8, [q["sql"] for q in ctx.captured_queries]
     # when 60 more enterprises (some supervised, some in a grid) join the list
     for i in range(60):
         ent = EnterpriseFactory(region=world.township_a, industry=industry("0504"),
@@ -176,8 +176,8 @@ def test_list_queries_stay_the_same_with_more_rows(world, api, filters, django_a
         if i % 3:
             SupervisionFactory(enterprise=ent, department=world.dept_a)
     act_as(api, user)
-    # then the list still takes the same seven queries
-    with django_assert_num_queries(7):
+    # then the list still takes the same eight queries
+    with django_assert_num_queries(8):
         response = api.get(api_url("enterprise"), params)
     assert len(response.json()["results"]) == response.json()["count"] >= 60
 

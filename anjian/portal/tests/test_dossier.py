@@ -244,7 +244,7 @@ def test_the_list_shows_risk_grade_and_open_hazards(world, file_of_a, api):
     client = Client()
     client.force_login(world.users[Role.REGULATOR])
     response = client.get("/enterprises/", HTTP_ACCEPT_LANGUAGE="en")
-    assert [str(c.title) for c in response.context["columns"]] == ["Risk grade", "Open hazards", "Credit grade"]
+    assert [str(c.title) for c in response.context["columns"]] == ["Risk grade", "Open hazards", "Credit"]
     cells = {e.name: [c.text for c in e.list_cells] for e in response.context["page_obj"]}
     assert cells == {"甲机械有限公司": ["High risk", "3", grade], "甲建设有限公司": ["—", "1", "—"]}
     # the API gives the same as fields

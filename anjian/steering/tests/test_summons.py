@@ -179,3 +179,13 @@ def test_a_summons_through_the_api_and_its_pages(world, api, clock, client):
     assert s["number"] in page and "逾期" in page
     page = client.get(f"/steering/summons/{s['id']}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "30日内发生两起亡人事故" in page and "开展专项整治" in page and "2026-03-16" in page
+
+
+def test_the_form_offers_no_djangos_dashes(world):
+    # given the form to plan a summons (its ground is a select Django makes from the model)
+    from anjian.steering.forms import SummonsForm
+
+    form = SummonsForm(user=world.users[Role.COMMITTEE_OFFICE])
+    # then its empty choice reads like the platform's other selects
+    assert list(form.fields["ground"].choices)[0] == ("", "—")
+    assert "---------" not in form.as_p()
