@@ -16,7 +16,6 @@ None of these helpers applies jurisdiction scoping: callers pass ids or queryset
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -24,17 +23,12 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from anjian.core.dates import add_months
+
 from .choices import CreditGrade, ListingState, Parameter, RecordState
 from .models import Blacklisting, CreditParameter, CreditRecord, EnterpriseCredit, GradeBand
 
 CHUNK = 2000
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole months, clipped to the end of a shorter month (31 Aug + 6 → 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def parameters() -> dict[str, int]:

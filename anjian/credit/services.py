@@ -18,6 +18,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anjian.core.dates import add_months
 from anjian.core.workflow import StateMachine, create, perform_step, void
 
 from . import events, selectors
@@ -301,8 +302,8 @@ def decide_listing(listing: Blacklisting, *, actor, decision_number: str, decide
     def change(locked: Blacklisting) -> None:
         locked.decision_number = number[:60]
         locked.decided_on = day
-        locked.term_ends_on = selectors.add_months(day, params[Parameter.LISTING_TERM_MONTHS])
-        locked.repair_from = selectors.add_months(day, params[Parameter.REPAIR_AFTER_MONTHS])
+        locked.term_ends_on = add_months(day, params[Parameter.LISTING_TERM_MONTHS])
+        locked.repair_from = add_months(day, params[Parameter.REPAIR_AFTER_MONTHS])
         if locked.department_id is None and getattr(actor, "department_id", None):
             locked.department_id = actor.department_id
 

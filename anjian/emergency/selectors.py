@@ -4,10 +4,11 @@ cut-offs of a day, and the summary of an enterprise."""
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
+
+from anjian.core.dates import add_months
 
 from .choices import IN_FORCE, MAIN_KINDS, DrillState, Parameter, PlanKind, PlanState
 
@@ -34,13 +35,6 @@ def add_working_days(day: date, n: int) -> date:
         if day.weekday() < 5:
             left -= 1
     return day
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole months, clipped to the end of a shorter month."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def drill_months(kind: str, params: dict[str, int]) -> int:

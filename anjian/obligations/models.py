@@ -19,7 +19,6 @@ changed only through ``obligations.services`` (the one write path); nothing is d
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
 from django.conf import settings
@@ -29,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from anjian.core.dates import add_months
 from anjian.core.models import AuthoredModel, VersionedModel, VoidableModel
 from anjian.core.scoping import EnterpriseRecordScoping, ScopedQuerySet
 
@@ -52,13 +52,6 @@ from .choices import (
 )
 
 EXCLUDED_FROM_HISTORY = ["region_path", "updated_at", "version"]
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole months, clipped to the end of a shorter month (31 Aug + 6 → 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _user_fk(**kwargs):

@@ -53,12 +53,13 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.alerts.engine import ENTERPRISE, REGULATORS, WarningRule, register, setting_days
 from anjian.alerts.models import Warning
+from anjian.core.dates import add_months
 from anjian.enterprises.choices import OperatingStatus
 from anjian.enterprises.models import Enterprise
 
 from . import selectors
 from .choices import MANAGEMENT_ROLES, PersonRole, RequirementKind
-from .models import KeyPerson, Licence, Standardisation, add_months
+from .models import KeyPerson, Licence, Standardisation
 
 AUDIENCE = REGULATORS | ENTERPRISE
 

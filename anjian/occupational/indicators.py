@@ -21,6 +21,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anjian.core.dates import add_months
 from anjian.core.indicators import (
     HIGHER,
     LOWER,
@@ -38,7 +39,7 @@ from anjian.enterprises.indicators import enterprise_drill, live_enterprises
 
 from . import selectors
 from .choices import ExamKind, PointResult, TraineeRole
-from .models import DetectionResult, Examination, Exposure, Training, add_months
+from .models import DetectionResult, Examination, Exposure, Training
 
 GROUP = "occupational"
 BASIS = gettext_lazy("《工作场所职业卫生管理规定》(国家卫生健康委员会令第5号); the formula is ours — unconfirmed.")

@@ -18,9 +18,6 @@ Records change only through ``occupational.services``; nothing is deleted (voide
 
 from __future__ import annotations
 
-import calendar
-from datetime import date
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -51,13 +48,6 @@ from .choices import (
 
 EXCLUDED_FROM_HISTORY = ["region_path", "updated_at", "version"]
 WORKERS_MAX = 100000
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole months, clipped to the end of a shorter month (29 Feb + 12 → 28 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _workers(label, **kwargs):

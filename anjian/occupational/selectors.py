@@ -14,8 +14,10 @@ from datetime import date
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from anjian.core.dates import add_months
+
 from .choices import DeclarationKind, DeclarationState, DetectionKind, HazardLevel
-from .models import Declaration, Detection, Exposure, OccupationalParameter, OccupationalSetting, add_months
+from .models import Declaration, Detection, Exposure, OccupationalParameter, OccupationalSetting
 
 DEFAULTS = {"detection_years_serious": 1, "evaluation_years_serious": 3, "detection_years_general": 3,
             "change_days_project": 30, "change_days_other": 15, "exam_cycle_months": 12, "training_cycle_months": 12}
