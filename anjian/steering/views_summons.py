@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -59,7 +58,7 @@ def summons_list(request):
     """约谈: the summonses of lower governments and departments in the user's jurisdiction."""
     return list_page(
         request, scoped_list(request.user, Summons).select_related("unit", "committee_region"), SummonsListFilter,
-        "steering/summons_list.html", order=("-scheduled_on", "-pk"), today=timezone.localdate(),
+        "steering/summons_list.html", order=("-scheduled_on", "-pk"),
         can_add=request.user.has_perm("steering.add_summons"), crumbs=crumbs((_("Summonses"), "")),
         title=_("Summonses"),
         sub=_("Talks in which the committee warns a lower government or a department and fixes the rectification "
@@ -74,7 +73,7 @@ def summons_detail(request, pk: int):
     version = {"version": summons.version}
     return render(request, "steering/summons_detail.html", {
         "summons": summons, "actions": actions, "steps": {a: SUMMONS_MACHINE[a].label for a in actions},
-        "files": attachments_for(summons), "today": timezone.localdate(),
+        "files": attachments_for(summons),
         "hold_form": SummonsHoldForm(initial={**version, "held_on": summons.scheduled_on}),
         "report_form": RectificationReportForm(initial=version), "verify_form": SummonsVerifyForm(initial=version),
         "circulate_form": CirculateForm(initial=version), "publish_form": PublishForm(initial=version),
